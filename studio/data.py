@@ -1,0 +1,169 @@
+"""The image data sets, found offline first and downloaded only as a last resort.
+
+``load_mnist()`` and ``load_fashion_mnist()`` return Keras's layout,
+``((x_train, y_train), (x_test, y_test))`` with uint8 arrays of shape (N, 28, 28) and (N,).
+They look in three places, in this order:
+
+1. the data folder (``--data-dir`` / ``STUDIO_DATA_DIR``) holding ``mnist.npz`` or
+   ``fashion_mnist.npz`` with the keys ``x_train, y_train, x_test, y_test``;
+2. Keras's own cache (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``), filled by an earlier download;
+3. Keras's downloader (``keras.datasets.*.load_data()``), unless ``STUDIO_NO_DOWNLOAD=1``.
+
+Nothing here runs at import time, and TensorFlow is imported only for step 3.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+
+from studio import paths
+
+Split = tuple[np.ndarray, np.ndarray]
+
+# The data sets this module knows: file name in the data folder, and how Keras caches it.
+_DATASETS = {
+    "mnist": {"file": "mnist.npz", "title": "MNIST"},
+    "fashion": {"file": "fashion_mnist.npz", "title": "Fashion-MNIST"},
+}
+
+# Human-readable class names, used by the tabs' class pickers.
+CLASS_NAMES = {
+    "mnist": [str(d) for d in range(10)],
+    "fashion": [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ],
+}
+
+
+class DataUnavailableError(RuntimeError):
+    """No copy of a data set could be found or downloaded; the message says how to fix it."""
+
+
+def load_mnist() -> tuple[Split, Split]:
+    """MNIST digits in Keras's layout: ((x_train, y_train), (x_test, y_test)), uint8."""
+    return load_dataset("mnist")
+
+
+def load_fashion_mnist() -> tuple[Split, Split]:
+    """Fashion-MNIST in Keras's layout (class 9 = ankle boot), uint8."""
+    return load_dataset("fashion")
+
+
+def load_dataset(name: str) -> tuple[Split, Split]:
+    """Load ``"mnist"`` or ``"fashion"`` from the data folder, Keras's cache, or Keras's download."""
+    return _locate(name)[0]
+
+
+def dataset_source(name: str) -> str:
+    """Where ``load_dataset(name)`` found its data: a file path, "Keras cache" or "Keras download"."""
+    return _locate(name)[1]
+
+
+def _locate(name: str) -> tuple[tuple[Split, Split], str]:
+    if name not in _DATASETS:
+        raise ValueError(f"Unknown data set {name!r}; choose one of {sorted(_DATASETS)}.")
+    folder = paths.data_dir()
+    return _load_cached(name, str(folder) if folder else "", _keras_home())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(name: str, folder: str, keras_home: str) -> tuple[tuple[Split, Split], str]:
+    # Cached per (data set, data folder, Keras home) so a changed --data-dir is honoured.
+    tried: list[str] = []
+    if folder:
+        path = Path(folder) / _DATASETS[name]["file"]
+        if path.is_file():
+            return _validated(name, _read_npz(path), str(path)), str(path)
+        tried.append(f"no {path}")
+    else:
+        tried.append("no data folder set")
+
+    cached = _read_keras_cache(name, Path(keras_home) / "datasets")
+    if cached is not None:
+        return _validated(name, cached, "Keras cache"), "Keras cache"
+    tried.append(f"nothing in {Path(keras_home) / 'datasets'}")
+
+    if os.environ.get("STUDIO_NO_DOWNLOAD") == "1":
+        tried.append("downloads disabled by STUDIO_NO_DOWNLOAD=1")
+    else:
+        try:
+            return _validated(name, _download(name), "Keras download"), "Keras download"
+        except Exception as exc:  # any network or server failure ends in the same advice
+            tried.append(f"download failed ({type(exc).__name__}: {exc})")
+    raise DataUnavailableError(_advice(name, tried))
+
+
+def _advice(name: str, tried: list[str]) -> str:
+    title = _DATASETS[name]["title"]
+    file = _DATASETS[name]["file"]
+    return (
+        f"{title} could not be loaded ({'; '.join(tried)}). Fix it in one of three ways: "
+        f"(1) put {file} in a folder and pass --data-dir FOLDER (or set STUDIO_DATA_DIR); "
+        f"(2) copy Keras's cached copy into ~/.keras/datasets/; "
+        f"(3) connect to the internet once so Keras can download it."
+    )
+
+
+def _keras_home() -> str:
+    # Keras uses $KERAS_HOME, else ~/.keras (see keras.utils.get_file).
+    return os.environ.get("KERAS_HOME") or str(Path.home() / ".keras")
+
+
+def _read_npz(path: Path) -> tuple[Split, Split]:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+    except Exception as exc:
+        raise DataUnavailableError(
+            f"{path} is not a readable data file ({type(exc).__name__}: {exc}). "
+            "It needs the arrays x_train, y_train, x_test, y_test, as in Keras's mnist.npz."
+        ) from exc
+
+
+def _read_idx_gz(path: Path) -> np.ndarray:
+    """Read a gzipped IDX file (the format of the original MNIST / Fashion-MNIST files)."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def _read_keras_cache(name: str, cache: Path) -> tuple[Split, Split] | None:
+    if name == "mnist":
+        path = cache / "mnist.npz"
+        return _read_npz(path) if path.is_file() else None
+    folder = cache / "fashion-mnist"
+    files = [folder / f for f in (
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")]
+    if not all(f.is_file() for f in files):
+        return None
+    xtr, ytr, xte, yte = (_read_idx_gz(f) for f in files)
+    return (xtr, ytr), (xte, yte)
+
+
+def _download(name: str) -> tuple[Split, Split]:
+    import keras  # heavy; only on this last-resort path
+
+    loader = keras.datasets.mnist if name == "mnist" else keras.datasets.fashion_mnist
+    return loader.load_data()
+
+
+def _validated(name: str, data: tuple[Split, Split], source: str) -> tuple[Split, Split]:
+    (xtr, ytr), (xte, yte) = data
+    for x, y, split in ((xtr, ytr, "train"), (xte, yte, "test")):
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y) or len(x) == 0:
+            raise DataUnavailableError(
+                f"{_DATASETS[name]['title']} from {source} has an unexpected {split} layout "
+                f"{x.shape} / {y.shape}; expected (N, 28, 28) images and N labels.")
+    arrays = [a.astype(np.uint8, copy=False) for a in (xtr, ytr, xte, yte)]
+    for a in arrays:  # the result is cached and shared: nobody may change it in place
+        a.flags.writeable = False
+    return (arrays[0], arrays[1]), (arrays[2], arrays[3])

@@ -1,0 +1,88 @@
+"""The compute device, TensorFlow's settings, and the one lock around model work.
+
+TensorFlow is imported lazily (it costs seconds); the app asks for `device_summary()` after its page
+is up, and `warm_up_in_background()` pays the import while the first user is still reading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from dataclasses import dataclass
+
+# Model work from concurrent users goes through this lock: Keras models are not safe to build,
+# train or swap weights on from several threads at once, and two trainings would halve each
+# other's speed on a small CPU. Light numpy-only work (the pixel model) does not need it.
+_MODEL_LOCK = threading.RLock()
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What the studio computes on, as shown in the header."""
+
+    kind: str  # "GPU" or "CPU"
+    name: str  # GPU name, or "CPU, N threads"
+    tensorflow_version: str
+    keras_version: str
+
+    def label(self) -> str:
+        """One line for the header, e.g. ``CPU, 2 threads · TensorFlow 2.21.0 · Keras 3.15.1``."""
+        return f"{self.name} · TensorFlow {self.tensorflow_version} · Keras {self.keras_version}"
+
+
+def cpu_threads() -> int:
+    """The cores this process may use (honours CPU affinity and container limits)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def import_tensorflow():
+    """Import TensorFlow once, quietly, with GPU memory growth on; returns the module."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep INFO chatter out of the console
+    import tensorflow as tf
+
+    _enable_memory_growth(tf)
+    return tf
+
+
+@functools.lru_cache(maxsize=1)
+def _enable_memory_growth(tf) -> None:
+    # Without memory growth TensorFlow grabs the whole GPU at the first op, which starves any
+    # other process (or a second studio) on the same card.
+    for gpu in tf.config.list_physical_devices("GPU"):
+        with contextlib.suppress(RuntimeError):  # already initialised: nothing to change
+            tf.config.experimental.set_memory_growth(gpu, True)
+
+
+@functools.lru_cache(maxsize=1)
+def device_info() -> DeviceInfo:
+    """Detect the device TensorFlow will use (imports TensorFlow on first call)."""
+    tf = import_tensorflow()
+    import keras
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        name = details.get("device_name") or gpus[0].name
+        if len(gpus) > 1:
+            name += f" (+{len(gpus) - 1} more)"
+        return DeviceInfo("GPU", f"GPU: {name}", tf.__version__, keras.__version__)
+    return DeviceInfo("CPU", f"CPU, {cpu_threads()} threads", tf.__version__, keras.__version__)
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Start importing TensorFlow in a daemon thread so the first model tab answers quickly."""
+    thread = threading.Thread(target=device_info, name="tensorflow-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@contextlib.contextmanager
+def model_work():
+    """Hold the studio-wide model lock for the duration of a block of TensorFlow work."""
+    with _MODEL_LOCK:
+        yield

@@ -1,0 +1,48 @@
+"""What every training run shares: progress reports and a way to stop it halfway.
+
+A training function takes ``on_progress(fraction, message)`` and a ``CancelToken``. It reports
+as it goes and calls ``token.raise_if_cancelled()`` between steps; a stopped run raises
+``TrainingCancelled`` before anything is saved, so the previous weights survive untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+# fraction in [0, 1], and a sentence for the progress bar
+ProgressFn = Callable[[float, str], None]
+
+
+class TrainingCancelled(Exception):
+    """Raised inside a training run when the user pressed Stop."""
+
+
+class CancelToken:
+    """A thread-safe stop flag shared by the UI (which sets it) and a training loop (which checks it)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the run to stop at its next check."""
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether Stop was pressed."""
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        """Raise TrainingCancelled when Stop was pressed; training loops call this between steps."""
+        if self._event.is_set():
+            raise TrainingCancelled("Training was stopped; the previous weights are unchanged.")
+
+
+def no_progress(fraction: float, message: str) -> None:
+    """A progress callback that ignores every report (the default)."""
+
+
+def print_progress(fraction: float, message: str) -> None:
+    """A progress callback for the command line."""
+    print(f"[{fraction:6.1%}] {message}", flush=True)

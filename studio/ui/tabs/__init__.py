@@ -1,0 +1,1 @@
+"""One module per tab: widgets and events only, never tensors."""
