@@ -82,6 +82,17 @@ def exists(name: str, source: str) -> bool:
     return (root(source) / name / "metadata.json").is_file()
 
 
+def version_key(name: str) -> tuple[str, int]:
+    """(active source, modification time of its metadata.json): changes whenever the weights in
+    use change, so callers can cache a loaded model and still notice a retrain or a switch."""
+    source = active_source(name)
+    try:
+        stamp = (root(source) / name / "metadata.json").stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return source, stamp
+
+
 def load(name: str, source: str | None = None) -> Bundle:
     """Load and verify bundle ``name`` from ``source``, or from the active source when None."""
     source = source or active_source(name)

@@ -1,0 +1,67 @@
+"""Start Generative Studio: ``python studio.py [--share] [--lang en] ...`` (see ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from studio import paths
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command-line flags."""
+    parser = argparse.ArgumentParser(
+        prog="python studio.py",
+        description="Generative Studio: run, train and compare the classic generative models of the "
+                    "lectures in your browser. Opens http://127.0.0.1:7860 by default.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 lets your local network in)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--share", action="store_true",
+                        help="also create a public Gradio link for a class (training is then off "
+                             "unless --allow-training is given)")
+    parser.add_argument("--auth", metavar="USER:PASS",
+                        help="require this user name and password (recommended with --share)")
+    parser.add_argument("--data-dir", default=os.environ.get("STUDIO_DATA_DIR"),
+                        help="folder with mnist.npz, fashion_mnist.npz, ... for training "
+                             "(default: $STUDIO_DATA_DIR; otherwise Keras's cache or download)")
+    parser.add_argument("--lang", choices=["ko", "en"], default="ko",
+                        help="interface language at start (default ko; switchable in the page)")
+    training = parser.add_mutually_exclusive_group()
+    training.add_argument("--no-training", action="store_true", help="hide every training control")
+    training.add_argument("--allow-training", action="store_true",
+                          help="show training controls even with --share")
+    args = parser.parse_args(argv)
+    if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
+        parser.error("--auth needs the form USER:PASS")
+    return args
+
+
+def training_enabled(args: argparse.Namespace) -> bool:
+    """Training is on by default locally, off under --share unless --allow-training, never with --no-training."""
+    if args.no_training:
+        return False
+    return args.allow_training or not args.share
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the flags, build the app and serve it until interrupted."""
+    args = parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    if args.share and not args.auth:
+        print("warning: --share without --auth makes the studio public to anyone with the link; "
+              "consider --auth USER:PASS", file=sys.stderr)
+    from studio.ui import app  # imports Gradio: after --help has had its chance to answer quickly
+
+    allow = training_enabled(args)
+    demo = app.build_app(lang=args.lang, allow_training=allow,
+                         training_note=args.share and not allow and not args.no_training)
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    app.launch(demo, host=args.host, port=args.port, share=args.share, auth=auth)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

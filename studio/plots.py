@@ -1,0 +1,65 @@
+"""Matplotlib figures rendered straight to uint8 RGB arrays (heat maps, histograms).
+
+Uses matplotlib's object API with the Agg canvas, never pyplot: pyplot keeps global state and is
+not safe when several users' requests draw at the same time. Axis texts stay in English on purpose:
+a machine without a Korean font would draw Hangul as empty boxes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+_DPI = 100
+
+
+def _render(fig: Figure) -> np.ndarray:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+def heatmap(values: np.ndarray, title: str, cmap: str = "viridis", colorbar_label: str = "",
+            vmin: float | None = None, vmax: float | None = None,
+            marker: tuple[int, int] | None = None, size: float = 3.6) -> np.ndarray:
+    """A 2-D array as a heat map with a colour bar; ``marker`` = (row, col) draws a red square there."""
+    fig = Figure(figsize=(size * 1.15, size), dpi=_DPI)
+    ax = fig.add_subplot()
+    shown = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    if marker is not None:
+        r, c = marker
+        ax.add_patch(_square(c, r))
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label(colorbar_label, fontsize=9)
+    fig.tight_layout()
+    return _render(fig)
+
+
+def _square(x: float, y: float) -> Rectangle:
+    return Rectangle((x - 0.5, y - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2)
+
+
+def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: float = 2.6) -> np.ndarray:
+    """A bar chart of a 256-bin grey-level distribution, with a black-to-white strip under the axis."""
+    fig = Figure(figsize=(width, height), dpi=_DPI)
+    ax = fig.add_subplot()
+    levels = np.arange(len(probs))
+    # Bars are 3 levels wide so a lone spike (e.g. all mass at level 0) stays visible.
+    ax.bar(levels, probs, width=3.0, color="#4f46e5", edgecolor="none")
+    ax.imshow(levels[None, :], cmap="gray", aspect="auto", extent=(-2, len(probs) + 1, -0.06, -0.01))
+    ax.set_xlim(-2, len(probs) + 1)
+    ax.set_ylim(-0.06, max(0.05, float(probs.max())) * 1.08)
+    top = int(np.argmax(probs))
+    ax.annotate(f"most likely: {top} (p = {probs[top]:.2f})", xy=(0.98, 0.9), xycoords="axes fraction",
+                ha="right", fontsize=8)
+    ax.set_xlabel("grey level (0 = black, 255 = white)", fontsize=9)
+    ax.set_ylabel("probability", fontsize=9)
+    ax.set_title(title, fontsize=10)
+    ax.set_facecolor("#f2f5fb")
+    fig.tight_layout()
+    return _render(fig)

@@ -1,0 +1,165 @@
+"""The pixel model tab's work: load the shipped histograms, fit distributions, draw the pictures.
+
+Everything here is numpy, so it runs without TensorFlow and without the data sets.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio import data, imaging, plots, registry
+from studio.models import pixel
+from studio.services import UserError
+from studio.train import train_pixel  # the recipe shared with the command line
+from studio.training import CancelToken, ProgressFn, no_progress
+
+NAME = "pixel"
+MAX_SAMPLES = 200  # the sample slider's ceiling; more would only make an unreadable grid
+ZOOM = 8  # the clickable mean image shows every pixel as an 8x8 block (28 -> 224 px)
+
+
+@dataclass(frozen=True)
+class PixelWeights:
+    """The loaded bundle: per-class counts (10, 28, 28, 256) for each data set and split."""
+
+    bundle: registry.Bundle
+    train: dict[str, np.ndarray]
+    test: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class LikelihoodSummary:
+    """The numbers the tab prints under the pictures."""
+
+    report: pixel.LikelihoodReport
+    train_images: int
+    smoothing: float
+
+
+class PixelService:
+    """Loads the active histogram bundle once (and again after a retrain) and answers the tab."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._weights: PixelWeights | None = None
+
+    # --- weights ---------------------------------------------------------------------------
+    def weights(self) -> PixelWeights:
+        """The active bundle's counts, loaded and verified on first use and after any change."""
+        key = registry.version_key(NAME)
+        with self._lock:
+            if self._weights is None or key != self._key:
+                bundle = registry.load(NAME)
+                with np.load(bundle.path("histograms.npz")) as f:
+                    arrays = {k: f[k] for k in f.files}
+                names = bundle.config["datasets"]
+                self._weights = PixelWeights(bundle, {n: arrays[f"{n}_train"] for n in names},
+                                             {n: arrays[f"{n}_test"] for n in names})
+                self._key = key
+            return self._weights
+
+    def datasets(self) -> list[str]:
+        """The data sets the active bundle covers, e.g. ["mnist", "fashion"]."""
+        return list(self.weights().train)
+
+    def status(self) -> dict:
+        """Which weights are in use: source, creation time, the command that made them."""
+        bundle = self.weights().bundle
+        limits = {name: info.get("limit_per_class") for name, info in bundle.metadata.get("data", {}).items()}
+        return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
+                "command": bundle.metadata.get("command", "?"), "limit_per_class": limits,
+                "user_weights_exist": registry.exists(NAME, registry.USER)}
+
+    def retrain(self, limit_per_class: int | None, on_progress: ProgressFn = no_progress,
+                cancel: CancelToken | None = None) -> dict:
+        """Refit from the data sets into the user cache and make the result active."""
+        train_pixel(self.datasets(), limit_per_class, registry.USER, on_progress, cancel)
+        return self.status()
+
+    def use_shipped(self) -> dict:
+        """Go back to the shipped histograms (the user's own stay on disk)."""
+        registry.set_active(NAME, registry.SHIPPED)
+        return self.status()
+
+    # --- the model ---------------------------------------------------------------------------
+    def _counts(self, dataset: str, label: int | None, split: str) -> np.ndarray:
+        weights = self.weights()
+        table = weights.train if split == "train" else weights.test
+        if dataset not in table:
+            raise UserError(f"The loaded histograms do not cover the data set '{dataset}'.")
+        return pixel.class_counts(table[dataset], label)
+
+    def probabilities(self, dataset: str, label: int | None, smoothing: float) -> np.ndarray:
+        """Per-pixel distributions (28, 28, 256) of one class (None: all classes)."""
+        return pixel.probabilities(self._counts(dataset, label, "train"), max(0.0, float(smoothing)))
+
+    def likelihood(self, dataset: str, label: int | None, smoothing: float) -> LikelihoodSummary:
+        """Test-set negative log-likelihood of the class model on that class's test images."""
+        counts = self._counts(dataset, label, "train")
+        report = pixel.likelihood_from_counts(self.probabilities(dataset, label, smoothing),
+                                              self._counts(dataset, label, "test"))
+        return LikelihoodSummary(report, int(counts[0, 0].sum()), float(smoothing))
+
+    def samples(self, dataset: str, label: int | None, smoothing: float, n: int, seed: int,
+                cols: int = 10) -> np.ndarray:
+        """A grid of ``n`` sampled images (Program 10-1 lines 16-21), 3x enlarged."""
+        n = int(n)
+        if not 1 <= n <= MAX_SAMPLES:
+            raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
+        images = pixel.sample(self.probabilities(dataset, label, smoothing), n, _seed(seed))
+        return imaging.grid(images, cols=cols, scale=3)
+
+    # --- pictures ----------------------------------------------------------------------------
+    @staticmethod
+    def class_names(dataset: str) -> list[str]:
+        """Display names of the ten classes of ``dataset``."""
+        return data.CLASS_NAMES[dataset]
+
+    @staticmethod
+    def click_to_pixel(x: int, y: int) -> tuple[int, int]:
+        """Convert a click on the enlarged mean image (x, y in image pixels) to (row, column)."""
+        return _pixel(y // ZOOM, x // ZOOM)
+
+    def mean_picture(self, dataset: str, label: int | None, row: int, col: int) -> np.ndarray:
+        """The mean image, enlarged, with the selected pixel outlined in red (click target)."""
+        mean = pixel.mean_image(self.probabilities(dataset, label, 0.0))
+        big = np.repeat(imaging.to_uint8(mean, (0, 255)), ZOOM, 0).repeat(ZOOM, 1)
+        rgb = np.repeat(big[..., None], 3, axis=2)
+        r, c = _pixel(row, col)
+        y, x = r * ZOOM, c * ZOOM
+        red = np.array([230, 30, 30], np.uint8)
+        rgb[y:y + ZOOM, [x, x + ZOOM - 1]] = red
+        rgb[[y, y + ZOOM - 1], x:x + ZOOM] = red
+        return rgb
+
+    def entropy_picture(self, dataset: str, label: int | None, smoothing: float,
+                        row: int, col: int) -> np.ndarray:
+        """Per-pixel entropy heat map (bits) with the selected pixel marked."""
+        bits = pixel.entropy_bits(self.probabilities(dataset, label, smoothing))
+        return plots.heatmap(bits, "", cmap="magma", colorbar_label="bits",
+                             vmin=0, vmax=max(1.0, float(bits.max())), marker=_pixel(row, col))
+
+    def histogram_picture(self, dataset: str, label: int | None, smoothing: float,
+                          row: int, col: int) -> np.ndarray:
+        """The 256-bin distribution of the selected pixel."""
+        r, c = _pixel(row, col)
+        probs = self.probabilities(dataset, label, smoothing)[r, c]
+        return plots.level_histogram(probs, f"pixel (row {r}, column {c})")
+
+
+def _pixel(row: int, col: int) -> tuple[int, int]:
+    return int(np.clip(int(row), 0, 27)), int(np.clip(int(col), 0, 27))
+
+
+def _seed(seed) -> int:
+    try:
+        value = int(seed)
+    except (TypeError, ValueError):
+        raise UserError("The seed must be a whole number.") from None
+    if value < 0:
+        raise UserError("The seed must be zero or positive.")
+    return value

@@ -1,0 +1,86 @@
+"""The studio's single ``gr.Blocks``: header, language switch, and one tab per working technique.
+
+This is the only module that knows both Gradio and the services; each tab module builds its own
+widgets, and the services load models lazily on the first request, so the page is up in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import gradio as gr
+
+from studio import __version__, runtime
+from studio.services.pixel import PixelService
+from studio.ui import i18n
+from studio.ui.jobs import SessionJobs
+from studio.ui.tabs import pixel as pixel_tab
+
+log = logging.getLogger("studio")
+
+# Local font stacks only: a classroom may be offline, so no web fonts are fetched.
+THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="sky", neutral_hue="slate",
+                       font=["Noto Sans KR", "Malgun Gothic", "Apple SD Gothic Neo", "ui-sans-serif",
+                             "system-ui", "sans-serif"],
+                       font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+CSS = """
+#studio-header h1 { margin-bottom: 0.1em; }
+#studio-device { opacity: 0.8; font-size: 0.9em; }
+.gradio-container { max-width: 1280px !important; margin: auto; }
+"""
+
+# Light work (sampling, sliders) may run this many requests at once; heavy jobs set their own limit.
+LIGHT_CONCURRENCY = 4
+
+
+def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
+              training_note: bool = False) -> gr.Blocks:
+    """Build the studio.
+
+    ``allow_training`` shows the training controls; ``training_note`` tells users why they are
+    hidden (a share link without ``--allow-training``).
+    """
+    tr = i18n.Translator(lang)
+    jobs = SessionJobs()
+    with gr.Blocks(title="Generative Studio · 생성 모델 스튜디오") as demo:
+        with gr.Row(elem_id="studio-header"):
+            with gr.Column(scale=4):
+                tr.make(gr.Markdown, {"value": lambda lg: f"# {i18n.text('app.title', lg)}\n"
+                                                          f"{i18n.text('app.subtitle', lg)}"})
+                device = gr.Markdown(tr("app.device_pending"), elem_id="studio-device")
+            with gr.Column(scale=1, min_width=180):
+                language = gr.Radio([(name, code) for code, name in i18n.LANGUAGES.items()],
+                                    value=tr.lang, label="언어 / Language", elem_id="studio-language")
+        if training_note:
+            tr.make(gr.Markdown, {"value": "app.training_off"})
+
+        refreshes = [pixel_tab.create_tab(PixelService(), tr, language, allow_training, jobs)]
+        gr.Markdown(f"<small>Generative Studio {__version__}</small>")
+
+        def describe_device(lg: str) -> str:
+            return i18n.text("app.device", lg, device=runtime.device_info().label())
+
+        def switch_language(lg: str) -> list:
+            return tr.updates(lg)
+
+        # On page load: the tabs show their shipped results; the device line fills in once
+        # TensorFlow is imported (warm_up_in_background started that already).
+        for refresh in refreshes:
+            demo.load(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+        demo.load(describe_device, language, device, api_name="device")
+        switched = language.change(switch_language, language, tr.components, api_visibility="private")
+        switched = switched.then(describe_device, language, device, api_visibility="private")
+        for refresh in refreshes:
+            switched.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+    demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
+    return demo
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           auth: tuple[str, str] | None = None, **kwargs) -> None:
+    """Serve ``demo`` with the studio's theme; blocks until the server stops."""
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
+                footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True, **kwargs)
+    # Only now, with the page already served, pay TensorFlow's import for the model tabs.
+    runtime.warm_up_in_background()
+    demo.block_thread()

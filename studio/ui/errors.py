@@ -1,0 +1,39 @@
+"""Turn the studio's own exceptions into messages a student can act on, instead of a crash."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import gradio as gr
+
+from studio.data import DataUnavailableError
+from studio.registry import WeightsUnavailableError
+from studio.services import UserError
+from studio.training import TrainingCancelled
+
+log = logging.getLogger("studio")
+
+# Errors whose message is written for the user: shown as they are.
+_EXPLAINED = (UserError, DataUnavailableError, WeightsUnavailableError, TrainingCancelled)
+
+
+def guarded(fn: Callable) -> Callable:
+    """Wrap an event handler: explained errors become a ``gr.Error`` pop-up with their message;
+    anything unexpected is logged with its traceback and reported briefly, and the server lives on."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except _EXPLAINED as exc:
+            raise gr.Error(str(exc)) from exc
+        except Exception as exc:
+            log.exception("Unexpected error in %s", fn.__name__)
+            raise gr.Error(f"Something went wrong ({type(exc).__name__}: {exc}). "
+                           "The studio is still running; try again or change the input.") from exc
+
+    return wrapper

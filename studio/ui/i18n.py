@@ -1,0 +1,149 @@
+"""Korean and English interface texts, and the mechanism that switches them live.
+
+Every visible string has a key in ``STRINGS``. Components are made through ``Translator.make`` so
+that the language radio can later send each of them its texts in the other language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+LANGUAGES = {"ko": "한국어", "en": "English"}
+DEFAULT_LANGUAGE = "ko"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- the frame ---
+    "app.title": {"ko": "생성 모델 스튜디오", "en": "Generative Studio"},
+    "app.subtitle": {
+        "ko": "강의에서 배운 고전 생성 모델을 직접 실행하고, 학습시키고, 비교해 보세요. 모든 탭은 함께 제공된 가중치로 바로 동작합니다.",
+        "en": "Run, train and compare the classic generative models of the lectures. Every tab works at once from the shipped weights.",
+    },
+    "app.language": {"ko": "언어", "en": "Language"},
+    "app.device_pending": {"ko": "계산 장치 확인 중…", "en": "Detecting the compute device…"},
+    "app.device": {"ko": "계산 장치: {device}", "en": "Device: {device}"},
+    "app.training_off": {
+        "ko": "이 서버에서는 학습 기능이 꺼져 있습니다 (공유 링크에서는 `--allow-training` 을 주어야 켜집니다).",
+        "en": "Training is switched off on this server (under a share link it needs `--allow-training`).",
+    },
+    # --- common ---
+    "common.seed": {"ko": "시드 (같은 시드 → 같은 결과)", "en": "Seed (same seed → same result)"},
+    "common.train": {"ko": "학습 / 다시 맞추기", "en": "Train / refit"},
+    "common.stop": {"ko": "중지", "en": "Stop"},
+    "common.use_shipped": {"ko": "기본 제공 가중치로 돌아가기", "en": "Return to the shipped weights"},
+    "common.weights_shipped": {
+        "ko": "사용 중인 가중치: **기본 제공** (`{command}`, {created})",
+        "en": "Weights in use: **shipped** (`{command}`, {created})",
+    },
+    "common.weights_user": {
+        "ko": "사용 중인 가중치: **직접 학습한 것** (`{command}`, {created})",
+        "en": "Weights in use: **your own training** (`{command}`, {created})",
+    },
+    "common.training": {"ko": "학습", "en": "Training"},
+    "common.stopped": {"ko": "학습을 중지했습니다. 이전 가중치는 그대로입니다.",
+                       "en": "Training stopped; the previous weights are unchanged."},
+    # --- pixel tab ---
+    "pixel.tab": {"ko": "① 화소 확률 모델", "en": "① Pixel probability model"},
+    "pixel.intro": {
+        "ko": "### 화소별 확률적 생성 모델 (강의 000, 프로그램 10-1)\n"
+              "한 부류의 학습 영상에서 **화소마다 0~255 명암값의 히스토그램**(28×28×256)을 세어 확률로 바꾸고, "
+              "새 영상은 **모든 화소를 서로 독립적으로** 그 확률에서 뽑아 만듭니다. 평균적인 모양은 살아 있지만, "
+              "이웃 화소 사이의 상관관계를 무시하기 때문에 획이 아니라 잡음처럼 보입니다.",
+        "en": "### Per-pixel probabilistic generative model (lecture 000, Program 10-1)\n"
+              "For one class of training images the model counts a **256-bin histogram of grey levels for every "
+              "pixel** (28×28×256) and turns it into probabilities; a new image draws **every pixel independently** "
+              "from its own histogram. The average shape survives, but because neighbouring pixels are treated as "
+              "unrelated, the result looks like noise rather than strokes.",
+    },
+    "pixel.dataset": {"ko": "데이터셋", "en": "Data set"},
+    "pixel.class": {"ko": "부류", "en": "Class"},
+    "pixel.all_classes": {"ko": "전체 부류", "en": "All classes"},
+    "pixel.smoothing": {"ko": "라플라스 평활화 α (명암값마다 더하는 가상 빈도)",
+                        "en": "Laplace smoothing α (pseudo-count added to every grey level)"},
+    "pixel.smoothing_info": {
+        "ko": "강의처럼 α=0 이면 학습에서 한 번도 나오지 않은 명암값의 확률이 0이 되어, 그런 화소가 하나만 있어도 테스트 로그 우도가 −∞ 가 됩니다.",
+        "en": "With α = 0, as in the lecture, a grey level never seen in training has probability 0, so a single such test pixel makes the test log-likelihood −∞.",
+    },
+    "pixel.mean": {"ko": "평균 영상 (클릭하면 그 화소를 선택)", "en": "Mean image (click to pick a pixel)"},
+    "pixel.entropy": {"ko": "화소별 엔트로피", "en": "Per-pixel entropy"},
+    "pixel.histogram": {"ko": "선택한 화소의 명암값 분포", "en": "Grey-level distribution of the chosen pixel"},
+    "pixel.row": {"ko": "행", "en": "Row"},
+    "pixel.col": {"ko": "열", "en": "Column"},
+    "pixel.samples_header": {"ko": "#### 샘플 생성", "en": "#### Sampling"},
+    "pixel.n": {"ko": "샘플 수 (강의: 20)", "en": "Number of samples (lecture: 20)"},
+    "pixel.sample": {"ko": "샘플 생성", "en": "Sample"},
+    "pixel.samples": {"ko": "생성된 샘플", "en": "Generated samples"},
+    "pixel.conclusion": {
+        "ko": "**강의의 결론:** 화소를 서로 독립적으로 뽑으면 화소 사이의 상관관계를 무시하므로, 전체 모양은 비슷해도 품질이 매우 낮습니다. "
+              "이 한계가 오토인코더·VAE·GAN 같은 신경망 생성 모델로 이어집니다.",
+        "en": "**The lecture's conclusion:** sampling pixels independently ignores their correlations, so the shape is "
+              "roughly right but the quality is very poor. That limit is what autoencoders, VAEs and GANs overcome.",
+    },
+    "pixel.likelihood": {
+        "ko": "**테스트 음의 로그 우도:** 화소당 **{bpp:.3f} 비트** (테스트 영상 {images:,}장, 학습 영상 {train:,}장, α = {alpha:g}). "
+              "참고: 균등 분포는 8비트, 낮을수록 좋습니다.",
+        "en": "**Test negative log-likelihood:** **{bpp:.3f} bits per pixel** ({images:,} test images, {train:,} training "
+              "images, α = {alpha:g}). For reference, a uniform distribution scores 8 bits; lower is better.",
+    },
+    "pixel.likelihood_inf": {
+        "ko": "**테스트 음의 로그 우도: ∞** — 테스트 영상 {images:,}장 중 {impossible:,}개의 화솟값이 학습 데이터({train:,}장)에서 "
+              "그 위치에 한 번도 나오지 않아 확률이 0입니다. α를 조금만 올려 보세요.",
+        "en": "**Test negative log-likelihood: ∞** — {impossible:,} pixel values of the {images:,} test images never occurred "
+              "at their position in the {train:,} training images, so their probability is 0. Raise α a little.",
+    },
+    "pixel.train_intro": {
+        "ko": "데이터셋에서 히스토그램을 다시 셉니다 (몇 초). 부류마다 앞의 N장만 쓰면, 데이터가 적을 때 α=0 모델이 얼마나 쉽게 −∞ 가 되는지 볼 수 있습니다. "
+              "데이터셋이 필요합니다 (`--data-dir`).",
+        "en": "Recount the histograms from the data sets (a few seconds). Using only the first N images of each class shows "
+              "how quickly an α = 0 model hits −∞ with little data. Needs the data sets (`--data-dir`).",
+    },
+    "pixel.limit": {"ko": "부류당 학습 영상 수 (최대값 = 전부)", "en": "Training images per class (maximum = all)"},
+}
+
+
+def text(key: str, lang: str, **fmt: Any) -> str:
+    """The string ``key`` in ``lang`` (falling back to English), formatted with ``fmt``."""
+    entry = STRINGS[key]
+    template = entry.get(lang) or entry["en"]
+    return template.format(**fmt) if fmt else template
+
+
+Text = str | Callable[[str], Any]  # a key of STRINGS, or a function of the language
+
+
+class Translator:
+    """Makes components whose texts follow the language switch.
+
+    ``tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0)`` creates the slider with the label in the
+    current language and remembers it; ``tr.updates(lang)`` then gives every remembered component
+    its texts in ``lang``, in the order of ``tr.components``.
+    """
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self._bindings: list[tuple[gr.components.Component, dict[str, Text]]] = []
+
+    def __call__(self, key: str, **fmt: Any) -> str:
+        return text(key, self.lang, **fmt)
+
+    def make(self, cls: type, texts: dict[str, Text], **kwargs: Any):
+        """Create ``cls(**kwargs)`` with the translated ``texts`` (attribute -> key) and register it."""
+        component = cls(**{attr: self._resolve(t, self.lang) for attr, t in texts.items()}, **kwargs)
+        self._bindings.append((component, texts))
+        return component
+
+    @property
+    def components(self) -> list:
+        """Every component made through this translator."""
+        return [component for component, _ in self._bindings]
+
+    def updates(self, lang: str) -> list:
+        """One ``gr.update`` per registered component, carrying its texts in ``lang``."""
+        return [gr.update(**{attr: self._resolve(t, lang) for attr, t in texts.items()})
+                for _, texts in self._bindings]
+
+    @staticmethod
+    def _resolve(t: Text, lang: str) -> Any:
+        return t(lang) if callable(t) else text(t, lang)

@@ -1,0 +1,163 @@
+"""The probabilistic pixel model tab (lecture 000, Program 10-1): widgets and events only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from studio.ui.errors import guarded
+from studio.ui.i18n import Translator, text
+from studio.ui.jobs import SessionJobs
+
+ALL = "all"
+DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]
+DEFAULT_PIXEL = (14, 8)  # on the left stroke of an average "0": a pixel with a wide histogram
+MAX_LIMIT = 7000  # larger than the biggest class (6,742 MNIST ones): the slider's top means "all"
+
+
+@dataclass
+class TabRefresh:
+    """What the app runs when the page loads and after a language switch."""
+
+    fn: object
+    inputs: list
+    outputs: list
+
+
+def _label(value: str) -> int | None:
+    return None if value in (None, "", ALL) else int(value)
+
+
+def _class_choices(service, dataset: str, lang: str) -> list[tuple[str, str]]:
+    names = service.class_names(dataset)
+    shown = [f"{k} · {name}" if name != str(k) else name for k, name in enumerate(names)]
+    return [(text("pixel.all_classes", lang), ALL)] + [(s, str(k)) for k, s in enumerate(shown)]
+
+
+def _likelihood_text(summary, lang: str) -> str:
+    report = summary.report
+    if report.finite:
+        return text("pixel.likelihood", lang, bpp=report.bits_per_pixel, images=report.images,
+                     train=summary.train_images, alpha=summary.smoothing)
+    return text("pixel.likelihood_inf", lang, images=report.images, impossible=report.impossible_pixels,
+                train=summary.train_images)
+
+
+def _status_text(status: dict, lang: str) -> str:
+    key = "common.weights_user" if status["source"] == "user" else "common.weights_shipped"
+    return text(key, lang, command=status["command"], created=status["created"])
+
+
+def create_tab(service, tr: Translator, lang: gr.components.Component, allow_training: bool,
+               jobs: SessionJobs) -> TabRefresh:
+    """Build the tab inside the current ``gr.Blocks``; ``service`` is a ``PixelService``."""
+    with gr.Tab(tr("pixel.tab"), id="pixel") as tab:
+        tr.make(gr.Markdown, {"value": "pixel.intro"})
+        with gr.Row():
+            dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
+            label = tr.make(gr.Dropdown, {"label": "pixel.class"},
+                            choices=_class_choices(service, "mnist", tr.lang), value="0")
+            smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
+                                minimum=0.0, maximum=2.0, step=0.01, value=0.0)
+        with gr.Row(equal_height=True):
+            mean = tr.make(gr.Image, {"label": "pixel.mean"}, type="numpy", format="png", interactive=False,
+                           buttons=[], height=260)
+            entropy = tr.make(gr.Image, {"label": "pixel.entropy"}, type="numpy", format="png", interactive=False, height=260)
+            with gr.Column():
+                histogram = tr.make(gr.Image, {"label": "pixel.histogram"}, type="numpy", format="png", interactive=False,
+                                    height=190)
+                with gr.Row():
+                    row = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27, step=1, value=DEFAULT_PIXEL[0])
+                    col = tr.make(gr.Slider, {"label": "pixel.col"}, minimum=0, maximum=27, step=1,
+                                  value=DEFAULT_PIXEL[1])
+        likelihood = gr.Markdown()
+        tr.make(gr.Markdown, {"value": "pixel.samples_header"})
+        with gr.Row():
+            count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary")
+        samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False)
+        tr.make(gr.Markdown, {"value": "pixel.conclusion"})
+
+        with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=allow_training):
+            tr.make(gr.Markdown, {"value": "pixel.train_intro"})
+            limit = tr.make(gr.Slider, {"label": "pixel.limit"}, minimum=1, maximum=MAX_LIMIT, step=1,
+                            value=MAX_LIMIT)
+            with gr.Row():
+                train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
+                stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+                shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
+        status = gr.Markdown()
+
+    # --- handlers ---------------------------------------------------------------------------
+    @guarded
+    def pictures(dataset, label, smoothing, row, col):
+        lbl = _label(label)
+        return (service.mean_picture(dataset, lbl, row, col),
+                service.entropy_picture(dataset, lbl, smoothing, row, col),
+                service.histogram_picture(dataset, lbl, smoothing, row, col))
+
+    @guarded
+    def draw_samples(dataset, label, smoothing, n, seed):
+        return service.samples(dataset, _label(label), smoothing, n, seed)
+
+    @guarded
+    def refresh(lang, dataset, label, smoothing, row, col, n, seed):
+        lbl = _label(label)
+        return (gr.update(choices=_class_choices(service, dataset, lang)),
+                *pictures(dataset, label, smoothing, row, col),
+                _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang),
+                draw_samples(dataset, label, smoothing, n, seed),
+                _status_text(service.status(), lang))
+
+    def select_pixel(dataset, label, smoothing, evt: gr.SelectData):
+        r, c = service.click_to_pixel(*evt.index)
+        return (r, c, *pictures(dataset, label, smoothing, r, c))
+
+    model_inputs = [dataset, label, smoothing]
+    refresh_inputs = [lang, *model_inputs, row, col, count, seed]
+    refresh_outputs = [label, mean, entropy, histogram, likelihood, samples, status]
+    picture_outputs = [mean, entropy, histogram]
+    hidden = {"api_visibility": "private"}  # secondary triggers of an endpoint named once below
+
+    # Named endpoints (also the API that gradio_client and the end-to-end test call).
+    dataset.input(refresh, refresh_inputs, refresh_outputs, api_name="pixel_refresh", show_progress="minimal")
+    label.input(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
+    smoothing.release(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
+    row.release(pictures, [*model_inputs, row, col], picture_outputs, api_name="pixel_pictures",
+                show_progress="hidden")
+    col.release(pictures, [*model_inputs, row, col], picture_outputs, show_progress="hidden", **hidden)
+    mean.select(select_pixel, model_inputs, [row, col, *picture_outputs], show_progress="hidden", **hidden)
+    sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample")
+    for trigger in (seed.submit, count.release):
+        trigger(draw_samples, [*model_inputs, count, seed], samples, **hidden)
+
+    if allow_training:
+        @guarded
+        def train(lang, limit, request: gr.Request, progress=gr.Progress()):
+            token = jobs.start(request.session_hash)
+            try:
+                per_class = None if int(limit) >= MAX_LIMIT else int(limit)
+                status_now = service.retrain(per_class, lambda f, m: progress(f, desc=m), token)
+                return _status_text(status_now, lang)
+            finally:
+                jobs.finish(request.session_hash, token)
+
+        def stop(lang, request: gr.Request):
+            if jobs.cancel(request.session_hash):
+                gr.Info(text("common.stopped", lang))
+
+        @guarded
+        def use_shipped(lang):
+            return _status_text(service.use_shipped(), lang)
+
+        train_btn.click(train, [lang, limit], status, api_name="pixel_train",
+                        concurrency_limit=1, concurrency_id="training").then(
+            refresh, refresh_inputs, refresh_outputs, **hidden)
+        stop_btn.click(stop, [lang], None, queue=False, **hidden)
+        shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(
+            refresh, refresh_inputs, refresh_outputs, **hidden)
+
+    del tab
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
