@@ -75,9 +75,12 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
         tr.make(gr.Markdown, {"value": "pixel.samples_header"})
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
-            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-            sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary")
-        samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
+                           elem_id="pixel-seed")
+            sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
+                                 elem_id="pixel-sample-button")
+        samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
+                          elem_id="pixel-samples")
         tr.make(gr.Markdown, {"value": "pixel.conclusion"})
 
         with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=allow_training):

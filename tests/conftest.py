@@ -1,0 +1,107 @@
+"""Shared fixtures: every test runs offline, with its own empty caches."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def offline_and_isolated(tmp_path, monkeypatch):
+    """No downloads, no user's Keras cache, a private studio cache, no data folder."""
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "studio_cache"))
+    monkeypatch.delenv("STUDIO_DATA_DIR", raising=False)
+    from studio import data, paths
+
+    paths.set_data_dir(None)
+    data._load_cached.cache_clear()
+    yield
+    paths.set_data_dir(None)
+    data._load_cached.cache_clear()
+
+
+def synthetic_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Tiny MNIST-shaped images whose brightness depends on the label (so classes differ)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n, dtype=np.uint8) % 10
+    x = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
+    x[:, 10:18, 10:18] += (y * 20)[:, None, None].astype(np.uint8)
+    return x, y
+
+
+@pytest.fixture
+def tiny_data_dir(tmp_path) -> Path:
+    """A data folder with small synthetic mnist.npz and fashion_mnist.npz."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
+        x_train, y_train = synthetic_split(200, seed)
+        x_test, y_test = synthetic_split(50, seed + 10)
+        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return folder
+
+
+@pytest.fixture
+def shared_data_dir() -> Path:
+    """The real data sets in ../shared/data; tests using it skip cleanly without it."""
+    if not (SHARED_DATA / "mnist.npz").is_file():
+        pytest.skip("../shared/data/mnist.npz is not available")
+    return SHARED_DATA
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def studio_server(tmp_path_factory):
+    """``python studio.py --port <free> --lang en`` in a subprocess; yields its URL; stops it after."""
+    import urllib.request
+
+    port = free_port()
+    cache = tmp_path_factory.mktemp("server_cache")
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(cache), "STUDIO_NO_DOWNLOAD": "1",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    env.pop("STUDIO_DATA_DIR", None)
+    log = open(tmp_path_factory.mktemp("server_log") / "studio.log", "w")
+    process = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    started = time.monotonic()
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"studio.py exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() - started > 90:
+                raise RuntimeError(f"studio.py did not answer within 90 s; see {log.name}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,47 @@
+"""A real browser: Debian's Chromium, driven by Playwright, opens the studio and samples."""
+
+import shutil
+
+import pytest
+
+from conftest import ARTIFACTS
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
+                                reason="Debian's chromium is not installed (apt-get install chromium)")
+
+# As root in a container Chromium needs --no-sandbox; the rest keep it off the closed network.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def test_switch_language_and_sample_in_the_browser(studio_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1700})
+            page.goto(studio_server)
+            page.get_by_role("tab", name="① Pixel probability model").click()
+            samples = page.locator("#pixel-samples img")
+            samples.wait_for(state="visible", timeout=30_000)  # the shipped weights answer on load
+            before = samples.get_attribute("src")
+
+            page.get_by_label("한국어").check()  # switch to Korean: the button text follows
+            sample_button = page.locator("#pixel-sample-button")
+            sync_api.expect(sample_button).to_have_text("샘플 생성", timeout=15_000)
+
+            page.locator("#pixel-seed input").fill("7")
+            sample_button.click()
+            page.wait_for_function(
+                "before => { const img = document.querySelector('#pixel-samples img');"
+                " return img && img.src !== before && img.complete && img.naturalWidth > 0; }",
+                arg=before, timeout=30_000)
+            assert samples.evaluate("img => img.naturalWidth") == 862
+            sync_api.expect(page.get_by_text("생성 모델 스튜디오")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "pixel_tab.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "pixel_tab.png").stat().st_size > 10_000

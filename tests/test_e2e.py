@@ -1,0 +1,62 @@
+"""End to end: a real `python studio.py` process, driven over HTTP with gradio_client."""
+
+import pytest
+from PIL import Image
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+@pytest.fixture(scope="module")
+def client(studio_server):
+    return gradio_client.Client(studio_server, verbose=False)
+
+
+def _open(path):
+    with Image.open(path) as image:
+        return image.convert("RGB").copy()
+
+
+def test_api_lists_the_pixel_endpoints(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/pixel_sample", "/pixel_refresh", "/pixel_pictures", "/device"} <= set(endpoints)
+
+
+def test_sampling_round_trip_is_deterministic_by_seed(client):
+    first = _open(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
+    again = _open(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
+    other = _open(client.predict("mnist", "0", 0.0, 20, 1, api_name="/pixel_sample"))
+    assert first.size == (862, 174)  # 2 rows x 10 digits of 84 px, 2 px gaps
+    assert first.tobytes() == again.tobytes()
+    assert first.tobytes() != other.tobytes()
+    assert 20 < sum(first.convert("L").getdata()) / (862 * 174) < 200  # neither blank nor white
+
+
+def test_refresh_reports_the_likelihood_in_the_chosen_language(client):
+    outputs = client.predict("en", "fashion", "9", 0.1, 14, 8, 10, 0, api_name="/pixel_refresh")
+    likelihood = outputs[4]
+    assert "bits per pixel" in likelihood and "1,000 test images" in likelihood
+    korean = client.predict("ko", "mnist", "0", 0.0, 14, 8, 10, 0, api_name="/pixel_refresh")[4]
+    assert "∞" in korean and "테스트" in korean
+    mean = _open(outputs[1])
+    assert mean.size == (224, 224)
+
+
+def test_pictures_endpoint_returns_three_images(client):
+    paths = client.predict("mnist", "all", 0.5, 3, 27, api_name="/pixel_pictures")
+    assert len(paths) == 3 and all(_open(p).size[0] > 100 for p in paths)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("mnist", "0", 0.0, 0, 1), "less than minimum value 1"),
+    (("mnist", "0", 0.0, 20, -3), "less than minimum value 0"),
+    (("mnist", "42", 0.0, 5, 1), "not in the list of choices"),
+    (("mnist", "0", 0.0, 20, "seven"), "Expected a `float"),
+])
+def test_bad_input_comes_back_as_a_clear_error_and_the_server_lives_on(client, args, message):
+    with pytest.raises(gradio_client.exceptions.AppError, match=message):
+        client.predict(*args, api_name="/pixel_sample")
+    assert client.predict("mnist", "1", 0.0, 1, 0, api_name="/pixel_sample")
+
+
+def test_header_reports_the_device(client):
+    assert client.predict("en", api_name="/device").startswith("Device: ")

@@ -1,0 +1,87 @@
+"""The pixel tab's service on the shipped histograms (no data set needed) and on retraining."""
+
+import numpy as np
+import pytest
+
+from studio import paths, registry
+from studio.services import UserError
+from studio.services.pixel import PixelService
+from studio.training import CancelToken, TrainingCancelled
+
+
+@pytest.fixture
+def service():
+    return PixelService()
+
+
+def test_shipped_bundle_covers_both_datasets(service):
+    assert service.datasets() == ["mnist", "fashion"]
+    assert service.status()["source"] == registry.SHIPPED
+
+
+def test_samples_grid_is_deterministic_by_seed(service):
+    a = service.samples("mnist", 0, 0.0, 20, seed=5)
+    b = service.samples("mnist", 0, 0.0, 20, seed=5)
+    c = service.samples("mnist", 0, 0.0, 20, seed=6)
+    assert a.dtype == np.uint8 and a.shape == (2 * 84 + 3 * 2, 10 * 84 + 11 * 2)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_samples_look_like_the_class_on_average(service):
+    # Mean brightness of many "1" samples in the centre column is high, at the border it is zero.
+    probs = service.probabilities("mnist", 1, 0.0)
+    from studio.models import pixel
+    draws = pixel.sample(probs, 500, 0)
+    assert draws[:, 8:20, 14].mean() > 100 and draws[:, :, 0].max() == 0
+
+
+def test_bad_sample_requests_are_explained(service):
+    with pytest.raises(UserError, match="between 1 and"):
+        service.samples("mnist", 0, 0.0, 0, 1)
+    with pytest.raises(UserError, match="whole number"):
+        service.samples("mnist", 0, 0.0, 5, "abc")
+    with pytest.raises(UserError, match="zero or positive"):
+        service.samples("mnist", 0, 0.0, 5, -3)
+    with pytest.raises(UserError, match="do not cover"):
+        service.samples("cifar", 0, 0.0, 5, 1)
+
+
+def test_likelihood_is_infinite_without_smoothing_and_finite_with_it(service):
+    raw = service.likelihood("mnist", 0, 0.0)
+    smoothed = service.likelihood("mnist", 0, 0.1)
+    assert not raw.report.finite and raw.report.impossible_pixels > 0
+    assert 0.5 < smoothed.report.bits_per_pixel < 8
+    assert smoothed.train_images == 5923 and smoothed.report.images == 980  # Program 10-1's zeros
+
+
+def test_pictures_have_sane_shapes_and_extreme_pixels_are_clamped(service):
+    mean = service.mean_picture("fashion", None, 99, -5)  # slider values out of range are clamped
+    assert mean.shape == (224, 224, 3) and mean.dtype == np.uint8
+    assert tuple(mean[27 * 8, 0]) == (230, 30, 30)  # red marker at row 27, column 0
+    for picture in (service.entropy_picture("mnist", 3, 0.0, 14, 8),
+                    service.histogram_picture("mnist", 3, 2.0, 0, 27)):
+        assert picture.ndim == 3 and picture.shape[2] == 3 and picture.std() > 0
+    assert service.click_to_pixel(23, 200) == (25, 2)
+
+
+def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir):
+    paths.set_data_dir(tiny_data_dir)
+    shipped_nll = service.likelihood("mnist", 0, 1.0).report.bits_per_pixel
+    reports = []
+    status = service.retrain(5, on_progress=lambda f, m: reports.append(f))
+    assert status["source"] == registry.USER and status["limit_per_class"]["mnist"] == 5
+    assert reports[-1] == 1.0
+    assert service.likelihood("mnist", 0, 1.0).train_images == 5  # the new counts are in use
+    assert service.use_shipped()["source"] == registry.SHIPPED
+    assert service.likelihood("mnist", 0, 1.0).report.bits_per_pixel == shipped_nll
+
+
+def test_stopped_retrain_leaves_the_weights_alone(service, tiny_data_dir):
+    paths.set_data_dir(tiny_data_dir)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(TrainingCancelled):
+        service.retrain(None, cancel=token)
+    assert service.status()["source"] == registry.SHIPPED
+    assert not registry.exists("pixel", registry.USER)
