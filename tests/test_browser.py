@@ -32,8 +32,12 @@ def test_switch_language_and_sample_in_the_browser(studio_server):
             page.get_by_label("한국어").check()  # switch to Korean: the button text follows
             sample_button = page.locator("#pixel-sample-button")
             sync_api.expect(sample_button).to_have_text("샘플 생성", timeout=15_000)
+            # The switch ends by refreshing the tab's results; wait for it so it cannot overwrite ours.
+            sync_api.expect(page.locator("#pixel-likelihood")).to_contain_text("테스트 음의 로그 우도",
+                                                                                timeout=30_000)
 
             page.locator("#pixel-seed input").fill("7")
+            page.locator("#pixel-seed input").press("Tab")
             sample_button.click()
             page.wait_for_function(
                 "before => { const img = document.querySelector('#pixel-samples img');"

@@ -46,6 +46,9 @@ class PixelService:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._weights: PixelWeights | None = None
+        # Samplers by (weights key, data set, class, smoothing): "Sample" clicks with new seeds
+        # then skip rebuilding the 200,704-entry CDF table (0.6 ms instead of 2 ms per click).
+        self._samplers: dict[tuple, pixel.Sampler] = {}
 
     # --- weights ---------------------------------------------------------------------------
     def weights(self) -> PixelWeights:
@@ -60,6 +63,7 @@ class PixelService:
                 self._weights = PixelWeights(bundle, {n: arrays[f"{n}_train"] for n in names},
                                              {n: arrays[f"{n}_test"] for n in names})
                 self._key = key
+                self._samplers.clear()
             return self._weights
 
     def datasets(self) -> list[str]:
@@ -110,8 +114,19 @@ class PixelService:
         n = int(n)
         if not 1 <= n <= MAX_SAMPLES:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
-        images = pixel.sample(self.probabilities(dataset, label, smoothing), n, _seed(seed))
+        seed = _seed(seed)
+        images = self._sampler(dataset, label, float(smoothing)).draw(n, seed)
         return imaging.grid(images, cols=cols, scale=3)
+
+    def _sampler(self, dataset: str, label: int | None, smoothing: float) -> pixel.Sampler:
+        probs = self.probabilities(dataset, label, smoothing)  # also reloads changed weights
+        key = (self._key, dataset, label, smoothing)
+        with self._lock:
+            if key not in self._samplers:
+                if len(self._samplers) >= 64:  # a slider sweep must not grow this without bound
+                    self._samplers.clear()
+                self._samplers[key] = pixel.Sampler(probs)
+            return self._samplers[key]
 
     # --- pictures ----------------------------------------------------------------------------
     @staticmethod

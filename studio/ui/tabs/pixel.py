@@ -71,7 +71,7 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
                     row = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27, step=1, value=DEFAULT_PIXEL[0])
                     col = tr.make(gr.Slider, {"label": "pixel.col"}, minimum=0, maximum=27, step=1,
                                   value=DEFAULT_PIXEL[1])
-        likelihood = gr.Markdown()
+        likelihood = gr.Markdown(elem_id="pixel-likelihood")
         tr.make(gr.Markdown, {"value": "pixel.samples_header"})
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
