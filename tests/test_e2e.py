@@ -60,3 +60,10 @@ def test_bad_input_comes_back_as_a_clear_error_and_the_server_lives_on(client, a
 
 def test_header_reports_the_device(client):
     assert client.predict("en", api_name="/device").startswith("Device: ")
+
+
+def test_training_without_data_explains_how_to_get_it(client):
+    with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
+        client.predict("en", 100, api_name="/pixel_train")
+    status = client.predict("en", api_name="/pixel_use_shipped")
+    assert "shipped" in status
