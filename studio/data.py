@@ -31,6 +31,12 @@ _DATASETS = {
     "fashion": {"file": "fashion_mnist.npz", "title": "Fashion-MNIST"},
 }
 
+# Provenance lines recorded in every bundle's metadata.json.
+DESCRIPTIONS = {
+    "mnist": "MNIST (LeCun, Cortes & Burges), Keras's mnist.npz layout: 60,000 train / 10,000 test digits",
+    "fashion": "Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, MIT licence): 60,000 train / 10,000 test images",
+}
+
 # Human-readable class names, used by the tabs' class pickers.
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],

@@ -1,103 +1,39 @@
 """Retrain a technique and write its bundle: ``python -m studio.train NAME [options]``.
 
-The shipped weights in ``pretrained/`` are produced by exactly these commands (their metadata.json
-records the options). The same recipe functions serve the UI's Train buttons, which write to the
-user cache instead (``source=registry.USER``).
+The shipped weights in ``pretrained/`` are produced by exactly these commands (each bundle's
+metadata.json records its command). ``--to user`` writes to the user cache instead, as the tabs'
+Train buttons do.
 
     python -m studio.train pixel --data-dir ../shared/data
+    python -m studio.train judge --dataset mnist --data-dir ../shared/data
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
+import time
 from collections.abc import Sequence
 
-import numpy as np
-
 from studio import data, paths, registry
-from studio.models import pixel
-from studio.training import CancelToken, ProgressFn, no_progress, print_progress
-
-# Test-set metrics are recorded at these smoothing strengths (pseudo-counts per grey level).
-PIXEL_REPORTED_SMOOTHING = (0.0, 0.1, 1.0)
-
-_DATASET_PROVENANCE = {
-    "mnist": "MNIST (LeCun, Cortes & Burges), Keras's mnist.npz layout: 60,000 train / 10,000 test digits",
-    "fashion": "Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, MIT licence): 60,000 train / 10,000 test images",
-}
+from studio.training import TrainingCancelled
 
 
-def train_pixel(datasets: Sequence[str] = ("mnist", "fashion"), limit_per_class: int | None = None,
-                source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-                cancel: CancelToken | None = None) -> registry.Bundle:
-    """Fit Program 10-1's per-pixel histograms for every class of ``datasets`` and save the bundle.
+class ThrottledPrinter:
+    """A progress callback for the terminal: one line at most every ``interval`` seconds, and the last."""
 
-    ``limit_per_class`` keeps only the first N training images of each class (to show how the
-    model degrades with little data); the test counts always cover the whole test set, so the
-    reported likelihoods stay comparable.
-    """
-    cancel = cancel or CancelToken()
-    if limit_per_class is not None and limit_per_class < 1:
-        raise ValueError("Use at least one training image per class.")
-    arrays: dict[str, np.ndarray] = {}
-    provenance, metrics = {}, {}
-    for step, name in enumerate(datasets):
-        on_progress(step / len(datasets), f"Loading {name}")
-        (x_train, y_train), (x_test, y_test) = data.load_dataset(name)
-        if limit_per_class is not None:
-            keep = np.concatenate([np.flatnonzero(y_train == k)[:limit_per_class] for k in range(10)])
-            x_train, y_train = x_train[np.sort(keep)], y_train[np.sort(keep)]
-        cancel.raise_if_cancelled()
-        on_progress((step + 0.3) / len(datasets), f"Counting grey levels of {len(x_train):,} {name} images")
-        train_counts = pixel.fit_counts_by_class(x_train, y_train)
-        test_counts = pixel.fit_counts_by_class(x_test, y_test)
-        cancel.raise_if_cancelled()
-        # Counts per class fit in uint16 for these sets (largest class: 6,742 images); it halves the file.
-        for split, counts in (("train", train_counts), ("test", test_counts)):
-            dtype = np.uint16 if counts.max() < 2**16 else np.uint32
-            arrays[f"{name}_{split}"] = counts.astype(dtype)
-        provenance[name] = {
-            "description": _DATASET_PROVENANCE[name],
-            "loaded_from": data.dataset_source(name),
-            "train_images_per_class": np.bincount(y_train, minlength=10).tolist(),
-            "test_images_per_class": np.bincount(y_test, minlength=10).tolist(),
-            "limit_per_class": limit_per_class,
-        }
-        metrics[name] = _pixel_metrics(train_counts, test_counts)
-    on_progress(0.95, "Saving")
-    config = dataclasses.asdict(pixel.PixelConfig(datasets=tuple(datasets)))
-    metadata = {
-        "technique": "pixel",
-        "reproduces": "Lecture 000, Program 10-1: per-pixel 256-bin histograms, pixels sampled independently",
-        "command": "python -m studio.train pixel" + (f" --limit-per-class {limit_per_class}" if limit_per_class else ""),
-        "data": provenance,
-        "metrics": metrics,
-        "metrics_note": "test negative log-likelihood in bits per pixel (lower is better) for each class "
-                        "model on that class's test images, and for the all-classes model on all test images, "
-                        "at Laplace smoothing alpha; 'inf' means some test pixel value had probability 0",
-    }
-    files = {"histograms.npz": lambda path: np.savez_compressed(path, **arrays)}
-    bundle = registry.save("pixel", config, files, metadata, source=source)
-    on_progress(1.0, "Done")
-    return bundle
+    def __init__(self, interval: float = 10.0) -> None:
+        self.interval = interval
+        self._last = float("-inf")
+
+    def __call__(self, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - self._last >= self.interval:
+            self._last = now
+            print(f"[{fraction:6.1%}] {message}", flush=True)
 
 
-def _pixel_metrics(train_counts: np.ndarray, test_counts: np.ndarray) -> dict:
-    report = {}
-    for alpha in PIXEL_REPORTED_SMOOTHING:
-        per_class = []
-        for label in [*range(len(train_counts)), None]:
-            probs = pixel.probabilities(pixel.class_counts(train_counts, label), alpha)
-            result = pixel.likelihood_from_counts(probs, pixel.class_counts(test_counts, label))
-            per_class.append(round(result.bits_per_pixel, 4) if result.finite else "inf")
-        report[f"alpha={alpha:g}"] = {"per_class": per_class[:-1], "all_classes": per_class[-1]}
-    return report
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``python -m studio.train NAME [options]``."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m studio.train",
         description="Retrain a technique of Generative Studio and write its bundle "
@@ -109,22 +45,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     common.add_argument("--to", choices=[registry.SHIPPED, registry.USER], default=registry.SHIPPED,
                         help="write to pretrained/ (shipped, default) or to your user cache (user)")
     sub = parser.add_subparsers(dest="name", required=True, metavar="NAME")
+
     p = sub.add_parser("pixel", parents=[common],
                        help="per-pixel histogram model (Program 10-1), every class of both data sets")
     p.add_argument("--datasets", nargs="+", choices=["mnist", "fashion"], default=["mnist", "fashion"])
     p.add_argument("--limit-per-class", type=int, default=None,
                    help="use only the first N training images of each class")
-    args = parser.parse_args(argv)
 
+    j = sub.add_parser("judge", parents=[common], help="quality judge CNN of one data set")
+    j.add_argument("--dataset", choices=["mnist", "fashion"], required=True)
+    j.add_argument("--epochs", type=int, default=None, help="default: 12 (mnist), 20 (fashion)")
+    j.add_argument("--batch-size", type=int, default=128)
+    j.add_argument("--seed", type=int, default=0)
+    j.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: ``python -m studio.train NAME [options]``; returns the exit code."""
+    args = _parser().parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    progress = ThrottledPrinter()
     try:
         if args.name == "pixel":
-            bundle = train_pixel(args.datasets, args.limit_per_class, args.to, print_progress)
+            from studio.recipes.pixel import train_pixel
+
+            bundle = train_pixel(args.datasets, args.limit_per_class, args.to, progress)
+        else:
+            from studio.recipes.judge import train_judge
+
+            bundle = train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, args.to,
+                                 progress)
     except (data.DataUnavailableError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (TrainingCancelled, KeyboardInterrupt):
+        print("stopped: nothing was written; the previous weights are unchanged", file=sys.stderr)
+        return 130
     print(f"wrote {bundle.directory}")
+    for key, value in bundle.metadata.get("metrics", {}).items():
+        if not isinstance(value, dict):
+            print(f"  {key}: {value}")
     return 0
 
 

@@ -46,3 +46,30 @@ def no_progress(fraction: float, message: str) -> None:
 def print_progress(fraction: float, message: str) -> None:
     """A progress callback for the command line."""
     print(f"[{fraction:6.1%}] {message}", flush=True)
+
+
+def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, steps_per_epoch: int,
+                   describe: Callable[[int, dict], str] | None = None):
+    """A Keras callback that reports progress every few batches and stops a ``fit`` on Stop.
+
+    Stopping raises TrainingCancelled out of ``fit`` (rather than setting ``stop_training``), so
+    the recipe never reaches its save step and the previous weights survive.
+    """
+    import keras  # only the recipes that train Keras models pay for this import
+
+    total = max(1, epochs * steps_per_epoch)
+    describe = describe or (lambda epoch, logs: f"epoch {epoch + 1}/{epochs} · loss {logs.get('loss', float('nan')):.4f}")
+
+    class _Progress(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            cancel.raise_if_cancelled()
+            if batch % 20 == 0:
+                on_progress((self._epoch * steps_per_epoch + batch + 1) / total, describe(self._epoch, logs or {}))
+
+        def on_epoch_end(self, epoch, logs=None):
+            on_progress((epoch + 1) * steps_per_epoch / total, describe(epoch, logs or {}))
+
+    return _Progress()

@@ -13,7 +13,7 @@ import numpy as np
 from studio import data, imaging, plots, registry
 from studio.models import pixel
 from studio.services import UserError
-from studio.train import train_pixel  # the recipe shared with the command line
+from studio.recipes.pixel import train_pixel  # the recipe shared with the command line
 from studio.training import CancelToken, ProgressFn, no_progress
 
 NAME = "pixel"
