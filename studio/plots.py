@@ -63,3 +63,24 @@ def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: f
     ax.set_facecolor("#f2f5fb")
     fig.tight_layout()
     return _render(fig)
+
+
+def loss_curves(history: dict[str, list[float]], title: str = "", width: float = 5.0,
+                height: float = 2.8) -> np.ndarray:
+    """Per-epoch curves (e.g. {"loss": [...], "val_loss": [...]}) on a log scale when they span a decade."""
+    fig = Figure(figsize=(width, height), dpi=_DPI)
+    ax = fig.add_subplot()
+    for name, values in history.items():
+        if values:
+            epochs = np.arange(1, len(values) + 1)
+            ax.plot(epochs, values, marker="o", markersize=3, label=name)
+    finite = [v for vals in history.values() for v in vals if np.isfinite(v) and v > 0]
+    if finite and max(finite) / min(finite) > 10:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch", fontsize=9)
+    ax.grid(alpha=0.3)
+    if any(history.values()):
+        ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _render(fig)

@@ -6,6 +6,8 @@ Train buttons do.
 
     python -m studio.train pixel --data-dir ../shared/data
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
+    python -m studio.train autoencoder --variant all --data-dir ../shared/data
+    python -m studio.train samples --data-dir ../shared/data
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import time
 from collections.abc import Sequence
 
 from studio import data, paths, registry
-from studio.training import TrainingCancelled
+from studio.training import EPOCH_MARK, TrainingCancelled
 
 
 class ThrottledPrinter:
-    """A progress callback for the terminal: one line at most every ``interval`` seconds, and the last."""
+    """A progress callback for the terminal: one line at most every ``interval`` seconds, plus every
+    epoch summary and the last report."""
 
     def __init__(self, interval: float = 10.0) -> None:
         self.interval = interval
@@ -28,7 +31,7 @@ class ThrottledPrinter:
 
     def __call__(self, fraction: float, message: str) -> None:
         now = time.monotonic()
-        if fraction >= 1.0 or now - self._last >= self.interval:
+        if fraction >= 1.0 or message.startswith(EPOCH_MARK) or now - self._last >= self.interval:
             self._last = now
             print(f"[{fraction:6.1%}] {message}", flush=True)
 
@@ -58,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     j.add_argument("--batch-size", type=int, default=128)
     j.add_argument("--seed", type=int, default=0)
     j.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
+    a = sub.add_parser("autoencoder", parents=[common], help="autoencoders of Programs 10-2(a), 10-3 and lecture 003")
+    a.add_argument("--variant", choices=["z32", "z2", "denoise", "denoise_dense", "all"], default="all")
+    a.add_argument("--epochs", type=int, default=None, help="default: 10 (conv), 30 (dense)")
+    a.add_argument("--batch-size", type=int, default=128)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
+    s = sub.add_parser("samples", parents=[common], help="the test images shipped for the tabs (no training)")
+    s.add_argument("--count", type=int, default=1000)
     return parser
 
 
@@ -68,26 +81,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.set_data_dir(args.data_dir)
     progress = ThrottledPrinter()
     try:
-        if args.name == "pixel":
-            from studio.recipes.pixel import train_pixel
-
-            bundle = train_pixel(args.datasets, args.limit_per_class, args.to, progress)
-        else:
-            from studio.recipes.judge import train_judge
-
-            bundle = train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, args.to,
-                                 progress)
+        bundles = _run(args, progress)
     except (data.DataUnavailableError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (TrainingCancelled, KeyboardInterrupt):
         print("stopped: nothing was written; the previous weights are unchanged", file=sys.stderr)
         return 130
-    print(f"wrote {bundle.directory}")
-    for key, value in bundle.metadata.get("metrics", {}).items():
-        if not isinstance(value, dict):
-            print(f"  {key}: {value}")
+    for bundle in bundles:
+        print(f"wrote {bundle.directory}")
+        for key, value in bundle.metadata.get("metrics", {}).items():
+            if not isinstance(value, dict):
+                print(f"  {key}: {value}")
     return 0
+
+
+def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.Bundle]:
+    # Recipes are imported on demand: the pixel one needs no TensorFlow.
+    if args.name == "pixel":
+        from studio.recipes.pixel import train_pixel
+
+        return [train_pixel(args.datasets, args.limit_per_class, args.to, progress)]
+    if args.name == "judge":
+        from studio.recipes.judge import train_judge
+
+        return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)]
+    if args.name == "autoencoder":
+        from studio.recipes.autoencoder import VARIANTS, train_autoencoder
+
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
+                for v in variants]
+    from studio.recipes.samples import save_samples
+
+    return [save_samples(count=args.count, source=args.to)]
 
 
 if __name__ == "__main__":

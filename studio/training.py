@@ -13,6 +13,10 @@ from collections.abc import Callable
 # fraction in [0, 1], and a sentence for the progress bar
 ProgressFn = Callable[[float, str], None]
 
+# Messages that sum up a finished epoch start with this mark; a terminal printer that skips most
+# reports still prints these.
+EPOCH_MARK = "✔ "
+
 
 class TrainingCancelled(Exception):
     """Raised inside a training run when the user pressed Stop."""
@@ -43,17 +47,18 @@ def no_progress(fraction: float, message: str) -> None:
     """A progress callback that ignores every report (the default)."""
 
 
-def print_progress(fraction: float, message: str) -> None:
-    """A progress callback for the command line."""
-    print(f"[{fraction:6.1%}] {message}", flush=True)
+
+# Called at the end of every epoch with (epoch index, the epoch's logs, a preview image or None).
+EpochFn = Callable[[int, dict, object], None]
 
 
 def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, steps_per_epoch: int,
-                   describe: Callable[[int, dict], str] | None = None):
-    """A Keras callback that reports progress every few batches and stops a ``fit`` on Stop.
+                   describe: Callable[[int, dict], str] | None = None, on_epoch: EpochFn | None = None,
+                   preview: Callable[[], object] | None = None):
+    """A Keras callback: progress every few batches, a summary (and ``preview()``) every epoch, Stop.
 
     Stopping raises TrainingCancelled out of ``fit`` (rather than setting ``stop_training``), so
-    the recipe never reaches its save step and the previous weights survive.
+    the recipe decides what to save; by default nothing, and the previous weights survive.
     """
     import keras  # only the recipes that train Keras models pay for this import
 
@@ -70,6 +75,9 @@ def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, st
                 on_progress((self._epoch * steps_per_epoch + batch + 1) / total, describe(self._epoch, logs or {}))
 
         def on_epoch_end(self, epoch, logs=None):
-            on_progress((epoch + 1) * steps_per_epoch / total, describe(epoch, logs or {}))
+            logs = dict(logs or {})
+            on_progress((epoch + 1) * steps_per_epoch / total, EPOCH_MARK + describe(epoch, logs))
+            if on_epoch is not None:
+                on_epoch(epoch, logs, preview() if preview is not None else None)
 
     return _Progress()

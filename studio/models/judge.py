@@ -66,8 +66,9 @@ class Judge:
 
         self.model = model
         both = keras.Model(model.inputs, [model.output, model.get_layer(FEATURES_LAYER).output])
-        # One compiled call per batch; shapes vary only in the batch dimension.
-        self._call = tf.function(lambda x: both(x, training=False), reduce_retracing=True)
+        # One compiled graph for every batch size (traced once, for a batch dimension of None).
+        self._call = tf.function(lambda x: both(x, training=False),
+                                 input_signature=[tf.TensorSpec((None, 28, 28), tf.float32)])
         self.batch_size = batch_size
 
     def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ from studio.recipes.pixel import train_pixel  # the recipe shared with the comma
 from studio.training import CancelToken, ProgressFn, no_progress
 
 NAME = "pixel"
+FID_SAMPLES = 1000  # the judge's Fréchet distance is taken over this many samples, not the few shown
 MAX_SAMPLES = 200  # the sample slider's ceiling; more would only make an unreadable grid
 ZOOM = 8  # the clickable mean image shows every pixel as an 8x8 block (28 -> 224 px)
 
@@ -117,6 +118,18 @@ class PixelService:
         seed = _seed(seed)
         images = self._sampler(dataset, label, float(smoothing)).draw(n, seed)
         return imaging.grid(images, cols=cols, scale=3)
+
+    def assess(self, quality, dataset: str, label: int | None, smoothing: float, n: int,
+               seed: int) -> tuple[np.ndarray, object]:
+        """The judge's verdict: (classes of the ``n`` samples shown, report over FID_SAMPLES samples).
+
+        The shown samples are the first ``n`` of the larger draw (same seed, same random stream),
+        so the verdict is about exactly the pictures on screen. ``quality`` is a QualityService.
+        """
+        n, seed = int(n), _seed(seed)
+        images = self._sampler(dataset, label, float(smoothing)).draw(max(n, FID_SAMPLES), seed)
+        report = quality.assess(dataset, images, label)
+        return report.judged[:n], report
 
     def _sampler(self, dataset: str, label: int | None, smoothing: float) -> pixel.Sampler:
         probs = self.probabilities(dataset, label, smoothing)  # also reloads changed weights

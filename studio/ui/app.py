@@ -12,6 +12,7 @@ import gradio as gr
 
 from studio import __version__, runtime
 from studio.services.pixel import PixelService
+from studio.services.quality import QualityService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
 from studio.ui.tabs import pixel as pixel_tab
@@ -54,7 +55,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         if training_note:
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
-        refreshes = [pixel_tab.create_tab(PixelService(), tr, language, allow_training, jobs)]
+        quality = QualityService()  # the judges, shared by every tab that generates images
+        refreshes = [pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs)]
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
@@ -65,13 +67,18 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
 
         # On page load: the tabs show their shipped results; the device line fills in once
         # TensorFlow is imported (warm_up_in_background started that already).
+        def run_refresh(trigger, refresh):
+            event = trigger(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+            for fn, inputs, outputs in refresh.followups:
+                event = event.then(fn, inputs, outputs, api_visibility="private", show_progress="minimal")
+
         for refresh in refreshes:
-            demo.load(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+            run_refresh(demo.load, refresh)
         demo.load(describe_device, language, device, api_name="device")
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched = switched.then(describe_device, language, device, api_visibility="private")
         for refresh in refreshes:
-            switched.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+            run_refresh(switched.then, refresh)
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 
@@ -23,17 +24,34 @@ def guarded(fn: Callable) -> Callable:
     """Wrap an event handler: explained errors become a ``gr.Error`` pop-up with their message;
     anything unexpected is logged with its traceback and reported briefly, and the server lives on."""
 
+    if inspect.isgeneratorfunction(fn):  # streaming handlers: guard every step of the iteration
+
+        @functools.wraps(fn)
+        def streaming(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gradio_error(fn, exc) from exc
+
+        return streaming
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except _EXPLAINED as exc:
-            raise gr.Error(str(exc)) from exc
         except Exception as exc:
-            log.exception("Unexpected error in %s", fn.__name__)
-            raise gr.Error(f"Something went wrong ({type(exc).__name__}: {exc}). "
-                           "The studio is still running; try again or change the input.") from exc
+            raise _as_gradio_error(fn, exc) from exc
 
     return wrapper
+
+
+def _as_gradio_error(fn: Callable, exc: Exception) -> gr.Error:
+    if isinstance(exc, _EXPLAINED):
+        return gr.Error(str(exc))
+    log.exception("Unexpected error in %s", fn.__name__)
+    return gr.Error(f"Something went wrong ({type(exc).__name__}: {exc}). "
+                    "The studio is still running; try again or change the input.")

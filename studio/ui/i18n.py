@@ -44,6 +44,50 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.training": {"ko": "학습", "en": "Training"},
     "common.stopped": {"ko": "학습을 중지했습니다. 이전 가중치는 그대로입니다.",
                        "en": "Training stopped; the previous weights are unchanged."},
+    # --- the training panel ---
+    "train.epochs": {"ko": "에포크 수", "en": "Epochs"},
+    "train.keep_on_stop": {"ko": "중지해도 그때까지 학습한 가중치를 사용", "en": "On Stop, keep what was learned so far"},
+    "train.preview": {"ko": "미리 보기 (에포크마다)", "en": "Preview (every epoch)"},
+    "train.curve": {"ko": "손실 곡선", "en": "Loss curves"},
+    "train.starting": {"ko": "학습을 준비하는 중… (다른 학습이 진행 중이면 차례를 기다립니다)",
+                       "en": "Preparing… (waits its turn if another training is running)"},
+    "train.done": {"ko": "✅ 학습을 마쳤고, 새 가중치를 이 탭에서 사용합니다.",
+                   "en": "✅ Training finished; this tab now uses the new weights."},
+    "train.stopped": {"ko": "⏹ 학습을 중지했습니다. '중지해도 사용'을 고르지 않았다면 이전 가중치가 그대로입니다.",
+                      "en": "⏹ Training stopped. Unless you chose to keep them, the previous weights are unchanged."},
+    "train.stopping": {"ko": "다음 배치가 끝나면 멈춥니다.", "en": "Stopping after the current batch."},
+    # --- the judge's readout (every tab that generates images) ---
+    "judge.header": {
+        "ko": "**판정기** ({dataset} 분류기, 테스트 정확도 {accuracy:.1%})",
+        "en": "**Judge** ({dataset} classifier, test accuracy {accuracy:.1%})",
+    },
+    "judge.agreement": {
+        "ko": "위 샘플 {n}개 중 **{hits}개**가 '{name}'(으)로 보입니다. 같은 시드로 뽑은 {big:,}개 중에서는 {share:.1%}.",
+        "en": "**{hits} of the {n}** samples above look like '{name}'; {share:.1%} of {big:,} samples from the same seed.",
+    },
+    "judge.fid": {
+        "ko": "FID(판정기 특징, 샘플 {big:,}개 vs 테스트 {target}): **{fid:.1f}** — 실제 학습 영상이면 {floor:.1f}. "
+              "낮을수록 실제 영상에 가깝습니다. Inception FID와는 비교할 수 없는 값입니다.",
+        "en": "FID in judge features ({big:,} samples vs the test {target}): **{fid:.1f}** — real training images score "
+              "{floor:.1f}. Lower is closer to real images; not comparable with Inception FID numbers.",
+    },
+    "judge.coverage": {
+        "ko": "판정된 부류 분포 ({big:,}개): {shares} · 균등도 {ratio:.2f} (1 = 모든 부류가 고르게)",
+        "en": "Judged classes over {big:,} samples: {shares} · evenness {ratio:.2f} (1 = all classes equally)",
+    },
+    "judge.collapse": {
+        "ko": "⚠️ 모드 붕괴 경고: {reason}",
+        "en": "⚠️ Mode-collapse warning: {reason}",
+    },
+    "judge.missing": {"ko": "한 번도 나오지 않은 부류 {classes}", "en": "no sample judged as {classes}"},
+    "judge.dominant": {"ko": "'{name}' 부류가 {share:.0%}를 차지", "en": "'{name}' takes {share:.0%} of the samples"},
+    "judge.all_test": {"ko": "영상 전체", "en": "images"},
+    "judge.class_test": {"ko": "'{name}' 영상", "en": "'{name}' images"},
+    "judge.unavailable": {
+        "ko": "판정기를 쓸 수 없습니다: {reason}",
+        "en": "The judge is not available: {reason}",
+    },
+    "judge.pending": {"ko": "판정기가 샘플을 평가하는 중…", "en": "The judge is assessing the samples…"},
     # --- pixel tab ---
     "pixel.tab": {"ko": "① 화소 확률 모델", "en": "① Pixel probability model"},
     "pixel.intro": {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gradio as gr
 
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
+from studio.ui.quality_text import judge_readout
 
 ALL = "all"
 DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]
@@ -18,11 +19,16 @@ MAX_LIMIT = 7000  # larger than the biggest class (6,742 MNIST ones): the slider
 
 @dataclass
 class TabRefresh:
-    """What the app runs when the page loads and after a language switch."""
+    """What the app runs when the page loads and after a language switch.
+
+    ``followups`` are (fn, inputs, outputs) run after ``fn``: slower extras such as the judge's
+    readout, so the main pictures never wait for them.
+    """
 
     fn: object
     inputs: list
     outputs: list
+    followups: list = field(default_factory=list)
 
 
 def _label(value: str) -> int | None:
@@ -49,9 +55,12 @@ def _status_text(status: dict, lang: str) -> str:
     return text(key, lang, command=status["command"], created=status["created"])
 
 
-def create_tab(service, tr: Translator, lang: gr.components.Component, allow_training: bool,
+def create_tab(service, quality, tr: Translator, lang: gr.components.Component, allow_training: bool,
                jobs: SessionJobs) -> TabRefresh:
-    """Build the tab inside the current ``gr.Blocks``; ``service`` is a ``PixelService``."""
+    """Build the tab inside the current ``gr.Blocks``.
+
+    ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
+    """
     with gr.Tab(tr("pixel.tab"), id="pixel") as tab:
         tr.make(gr.Markdown, {"value": "pixel.intro"})
         with gr.Row():
@@ -81,6 +90,7 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
                                  elem_id="pixel-sample-button")
         samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
                           elem_id="pixel-samples")
+        readout = gr.Markdown(elem_id="pixel-judge")
         tr.make(gr.Markdown, {"value": "pixel.conclusion"})
 
         with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=allow_training):
@@ -114,6 +124,14 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
                 draw_samples(dataset, label, smoothing, n, seed),
                 _status_text(service.status(), lang))
 
+    def judge(lang, dataset, label, smoothing, n, seed):
+        # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
+        try:
+            shown, report = service.assess(quality, dataset, _label(label), smoothing, n, seed)
+            return judge_readout(report, shown, quality.test_accuracy(dataset), lang)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
+            return text("judge.unavailable", lang, reason=str(exc))
+
     def select_pixel(dataset, label, smoothing, evt: gr.SelectData):
         r, c = service.click_to_pixel(*evt.index)
         return (r, c, *pictures(dataset, label, smoothing, r, c))
@@ -132,9 +150,15 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
                 show_progress="hidden")
     col.release(pictures, [*model_inputs, row, col], picture_outputs, show_progress="hidden", **hidden)
     mean.select(select_pixel, model_inputs, [row, col, *picture_outputs], show_progress="hidden", **hidden)
-    sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample")
+    judge_inputs = [lang, *model_inputs, count, seed]
+    sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample").then(
+        judge, judge_inputs, readout, show_progress="minimal", **hidden)
     for trigger in (seed.submit, count.release):
-        trigger(draw_samples, [*model_inputs, count, seed], samples, **hidden)
+        trigger(draw_samples, [*model_inputs, count, seed], samples, **hidden).then(
+            judge, judge_inputs, readout, show_progress="minimal", **hidden)
+    smoothing.release(judge, judge_inputs, readout, show_progress="minimal", api_name="pixel_judge")
+    for control in (dataset, label):
+        control.input(judge, judge_inputs, readout, show_progress="minimal", **hidden)
 
     if allow_training:
         @guarded
@@ -163,4 +187,5 @@ def create_tab(service, tr: Translator, lang: gr.components.Component, allow_tra
             refresh, refresh_inputs, refresh_outputs, **hidden)
 
     del tab
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs,
+                      followups=[(judge, judge_inputs, [readout])])

@@ -1,0 +1,100 @@
+"""One table of sample quality for every generative model the studio ships, with real data as the reference.
+
+    python benchmarks/quality.py [--data-dir ../shared/data] [--samples 1000] [--nn-samples 200]
+
+Columns: FID in judge features (the studio's MNIST / Fashion-MNIST classifier, *not* comparable
+with Inception FID), label agreement (conditional models: share judged as the requested class),
+class coverage (evenness of the judged classes, 1 = perfectly even; "!" marks a mode-collapse
+warning), nearest-training-sample distance (mean absolute difference on [0, 1], Program 10-5(b);
+near 0 means copies of training images), and samples per second.
+
+The "real" row is the floor: FID of real training images against the test set, the judge's
+agreement with their true labels, and the nearest-training distance of real *test* images
+(training images themselves would be at distance 0). Each technique adds its rows in ``ROWS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from studio import data, metrics, paths  # noqa: E402
+from studio.services.pixel import PixelService  # noqa: E402
+from studio.services.quality import QualityService  # noqa: E402
+
+# A generator: (dataset, n, seed) -> (uint8 images (n, 28, 28), requested labels (n,) or None)
+Generator = Callable[[str, int, int], tuple[np.ndarray, np.ndarray | None]]
+
+
+def real_images(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n random training images with their true labels."""
+    (x_train, y_train), _ = data.load_dataset(dataset)
+    pick = np.random.default_rng(seed).choice(len(x_train), n, replace=False)
+    return x_train[pick], y_train[pick]
+
+
+def pixel_per_class(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Program 10-1 per class (alpha 0, as the lecture): n/10 samples of each class."""
+    service = PixelService()
+    per = n // 10
+    images = [service._sampler(dataset, k, 0.0).draw(per, seed + k) for k in range(10)]
+    return np.concatenate(images), np.repeat(np.arange(10), per)
+
+
+def pixel_all_classes(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
+    """Program 10-1 fitted on all classes at once: one histogram per pixel for every digit."""
+    return PixelService()._sampler(dataset, None, 0.0).draw(n, seed), None
+
+
+ROWS: list[tuple[str, Generator]] = [
+    ("pixel model, per class (Program 10-1)", pixel_per_class),
+    ("pixel model, all classes in one", pixel_all_classes),
+]
+
+
+def evaluate(quality: QualityService, dataset: str, name: str, generate: Generator, n: int, nn_n: int,
+             seed: int, train: np.ndarray, nn_images: np.ndarray | None = None) -> str:
+    """One table row; ``nn_images`` replaces the samples for the nearest-training distance."""
+    start = time.perf_counter()
+    images, labels = generate(dataset, n, seed)
+    rate = f"{len(images) / (time.perf_counter() - start):12,.0f}" if nn_images is None else f"{'—':>12s}"
+    report = quality.assess(dataset, images)
+    agreement = "—" if labels is None else f"{metrics.label_agreement(report.judged, labels):.1%}"
+    nn = metrics.nearest_train_distance(images[:nn_n] if nn_images is None else nn_images, train)[1].mean()
+    flag = "!" if report.coverage.collapsed else " "
+    return f"{name:40s}{report.fid:9.2f}{agreement:>11s}{report.coverage.entropy_ratio:9.3f}{flag}{nn:10.4f}{rate}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--nn-samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion"])
+    args = parser.parse_args()
+    paths.set_data_dir(args.data_dir)
+    quality = QualityService()
+    for dataset in args.datasets:
+        if not quality.available(dataset):
+            print(f"\n{dataset}: no judge bundle (python -m studio.train judge --dataset {dataset}); skipped")
+            continue
+        (x_train, _), (x_test, _) = data.load_dataset(dataset)
+        print(f"\n{dataset}: judge test accuracy {quality.test_accuracy(dataset):.2%}; "
+              f"{args.samples} samples per row, NN distance over {args.nn_samples}")
+        print(f"{'model':40s}{'FID':>9s}{'agreement':>11s}{'coverage':>10s}{'NN dist':>10s}{'samples/s':>12s}")
+        print(evaluate(quality, dataset, "real training images (floor)", real_images, args.samples,
+                       args.nn_samples, args.seed, x_train, nn_images=x_test[:args.nn_samples]))
+        for name, generate in ROWS:
+            print(evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed, x_train))
+    print("\nFID in judge features; not comparable with Inception FID. '!' = mode-collapse warning.")
+
+
+if __name__ == "__main__":
+    main()

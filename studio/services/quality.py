@@ -1,0 +1,115 @@
+"""The judge's verdict on generated samples, shared by every tab that makes images.
+
+``QualityService.assess(dataset, images, requested)`` loads the data set's judge (lazily, once),
+classifies the images and compares their features with the shipped test-set statistics.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio import data, metrics, registry, runtime
+from studio.models.judge import Judge, JudgeConfig, build_judge
+from studio.recipes.judge import bundle_name
+
+MIN_FID_SAMPLES = 50  # below this a 128x128 covariance is too noisy to be worth a number
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """What the judge says about a set of samples."""
+
+    dataset: str
+    samples: int
+    judged: np.ndarray  # (N,) judged class per sample
+    requested: int | None  # the class the samples should be, for conditional models
+    agreement: float | None  # share judged as ``requested``
+    coverage: metrics.Coverage
+    fid: float | None  # Fréchet distance in judge features to the test set (of ``requested``, else all)
+    fid_floor: float | None  # the same distance for real training images at a comparable sample size
+
+    def count_of(self, label: int) -> int:
+        """How many samples the judge reads as ``label``."""
+        return int(np.sum(self.judged == label))
+
+
+@dataclass(frozen=True)
+class _LoadedJudge:
+    judge: Judge
+    stats: list[metrics.GaussianStats]  # per class, then all classes
+    metadata: dict
+
+
+class QualityService:
+    """Loads the judges on first use (TensorFlow included) and answers ``assess`` calls."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[str, tuple[tuple, _LoadedJudge]] = {}
+
+    def _judge(self, dataset: str) -> _LoadedJudge:
+        name = bundle_name(dataset)
+        key = registry.version_key(name)
+        with self._lock:
+            cached = self._loaded.get(dataset)
+            if cached and cached[0] == key:
+                return cached[1]
+            bundle = registry.load(name)
+            config = JudgeConfig(**{**bundle.config, "filters": tuple(bundle.config["filters"])})
+            runtime.import_tensorflow()
+            with runtime.model_work():
+                model = build_judge(config)
+                model.load_weights(bundle.path("model.weights.h5"))
+                judge = Judge(model)
+            with np.load(bundle.path("stats.npz")) as f:
+                stats = [metrics.GaussianStats(m.astype(np.float64), c.astype(np.float64), int(n))
+                         for m, c, n in zip(f["means"], f["covs"], f["counts"])]
+            loaded = _LoadedJudge(judge, stats, bundle.metadata)
+            self._loaded[dataset] = (key, loaded)
+            return loaded
+
+    def available(self, dataset: str) -> bool:
+        """Whether a judge bundle exists for ``dataset`` (without loading it)."""
+        return registry.exists(bundle_name(dataset), registry.active_source(bundle_name(dataset)))
+
+    def test_accuracy(self, dataset: str) -> float:
+        """The judge's recorded test-set accuracy."""
+        return float(self._judge(dataset).metadata["metrics"]["test_accuracy"])
+
+    def assess(self, dataset: str, images: np.ndarray, requested: int | None = None) -> QualityReport:
+        """Judge uint8 images (N, 28, 28): classes, agreement with ``requested``, coverage, FID."""
+        images = np.asarray(images)
+        if images.dtype != np.uint8:
+            raise ValueError("assess() takes uint8 images; convert with imaging.to_uint8 first.")
+        loaded = self._judge(dataset)
+        with runtime.model_work():
+            probs, features = loaded.judge(images)
+        judged = probs.argmax(axis=1)
+        fid = floor = None
+        if len(images) >= MIN_FID_SAMPLES:
+            reference = loaded.stats[requested if requested is not None else -1]
+            fid = metrics.frechet_distance(metrics.GaussianStats.of(features), reference)
+            floor = self._floor(loaded.metadata["metrics"], requested, len(images))
+        return QualityReport(dataset, len(images), judged, requested,
+                             None if requested is None else metrics.label_agreement(judged, requested),
+                             metrics.class_coverage(judged), fid, floor)
+
+    @staticmethod
+    def _floor(recorded: dict, requested: int | None, n: int) -> float | None:
+        # The recorded floor at the sample size closest to n (FID shrinks as n grows).
+        if requested is not None:
+            per_class = next((v for k, v in recorded.items() if k.startswith("fid_floor_per_class")), None)
+            return None if per_class is None else float(per_class[requested])
+        floors = recorded.get("fid_floor_train_vs_test", {})
+        if not floors:
+            return None
+        size = min(floors, key=lambda s: abs(np.log(int(s) / n)))
+        return float(floors[size])
+
+
+def class_name(dataset: str, label: int) -> str:
+    """The display name of a class, e.g. "7" or "Ankle boot"."""
+    return data.CLASS_NAMES[dataset][label]

@@ -1,0 +1,69 @@
+"""The quality judge: recipe end to end on tiny data, the shipped judges on real digits."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from studio import paths, registry
+from studio.recipes.judge import train_judge
+from studio.services.quality import QualityService
+
+
+@pytest.fixture
+def tiny_judge(tiny_data_dir, tmp_path, monkeypatch):
+    """A judge trained for one epoch on 180 synthetic images into a temporary pretrained/."""
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    paths.set_data_dir(tiny_data_dir)
+    reports = []
+    bundle = train_judge("mnist", epochs=1, batch_size=32, on_progress=lambda f, m: reports.append((f, m)))
+    return bundle, reports
+
+
+def test_recipe_writes_a_complete_bundle(tiny_judge):
+    bundle, reports = tiny_judge
+    assert {"model.weights.h5", "stats.npz", "config.json"} <= set(bundle.metadata["files"])
+    recorded = bundle.metadata["metrics"]
+    assert 0.0 <= recorded["test_accuracy"] <= 1.0 and len(recorded["test_accuracy_per_class"]) == 10
+    assert recorded["fid_floor_train_vs_test"]["100"] >= 0
+    assert bundle.metadata["training"]["history"]["loss"]
+    assert reports[-1][0] == 1.0 and any(m.startswith("✔") for _, m in reports)
+
+
+def test_quality_service_assesses_with_the_tiny_judge(tiny_judge, tiny_data_dir):
+    with np.load(tiny_data_dir / "mnist.npz") as f:
+        images = f["x_train"]
+    service = QualityService()
+    report = service.assess("mnist", images[:60], requested=3)
+    assert report.samples == 60 and report.judged.shape == (60,)
+    assert 0.0 <= report.agreement <= 1.0 and report.fid is not None and report.fid >= 0
+    assert service.assess("mnist", images[:10]).fid is None  # too few samples for a covariance
+    with pytest.raises(ValueError, match="uint8"):
+        service.assess("mnist", images[:10].astype(np.float32))
+
+
+def test_missing_judge_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))
+    with pytest.raises(registry.WeightsUnavailableError, match="studio.train judge_fashion"):
+        QualityService().assess("fashion", np.zeros((3, 28, 28), np.uint8))
+
+
+@pytest.mark.parametrize("dataset, target", [("mnist", 0.993), ("fashion", 0.925)])
+def test_shipped_judges_meet_their_accuracy_targets(dataset, target):
+    metadata = ROOT / "pretrained" / f"judge_{dataset}" / "metadata.json"
+    if not metadata.is_file():
+        pytest.skip(f"no shipped judge_{dataset}")
+    assert json.loads(metadata.read_text())["metrics"]["test_accuracy"] >= target
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion"])
+def test_shipped_judges_read_real_test_images(dataset, shared_data_dir):
+    if not (ROOT / "pretrained" / f"judge_{dataset}").is_dir():
+        pytest.skip(f"no shipped judge_{dataset}")
+    paths.set_data_dir(shared_data_dir)
+    from studio import data
+
+    _, (x_test, y_test) = data.load_dataset(dataset)
+    judged = QualityService().assess(dataset, x_test[:50]).judged
+    assert np.mean(judged == y_test[:50]) >= 0.9
