@@ -81,3 +81,19 @@ def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, st
                 on_epoch(epoch, logs, preview() if preview is not None else None)
 
     return _Progress()
+
+
+def inference_weights_writer(model, rebuild: Callable[[], object]) -> Callable:
+    """A registry file writer that saves ``model``'s weights without its optimizer state.
+
+    Keras 3 writes a compiled model's optimizer variables into ``save_weights`` files, which
+    triples their size and is useless for inference; copying the weights into a freshly built,
+    uncompiled twin (``rebuild()``) keeps the shipped file to the weights alone.
+    """
+
+    def write(path) -> None:
+        twin = rebuild()
+        twin.set_weights(model.get_weights())
+        twin.save_weights(path)
+
+    return write

@@ -13,7 +13,8 @@ import numpy as np
 
 from studio import data, imaging, registry, runtime
 from studio.models.autoencoder import AEConfig, add_noise, make_autoencoder, to_unit
-from studio.training import CancelToken, EpochFn, ProgressFn, TrainingCancelled, keras_callback, no_progress
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
+                             keras_callback, no_progress)
 
 VARIANTS = {
     "z32": (AEConfig("conv", 32), "Lecture 000, Program 10-2(a): conv autoencoder, zdim 32"),
@@ -108,7 +109,7 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
         "metrics": measured,
     }
-    files = {"model.weights.h5": model.save_weights}
+    files = {"model.weights.h5": inference_weights_writer(model, lambda: make_autoencoder(config))}
     bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{variant}: test MSE {test_mse:.5f}")
     return bundle

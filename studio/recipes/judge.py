@@ -14,7 +14,7 @@ import numpy as np
 
 from studio import data, metrics, registry, runtime
 from studio.models.judge import Judge, JudgeConfig, build_judge
-from studio.training import CancelToken, ProgressFn, keras_callback, no_progress
+from studio.training import CancelToken, ProgressFn, inference_weights_writer, keras_callback, no_progress
 
 DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20}
 VALIDATION = 5000
@@ -101,7 +101,8 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
                     "fid_floor_note": "Fréchet distance (judge features) of N real training images to the test set: "
                                       "the best a generator can hope for at that sample size"},
     }
-    files = {"model.weights.h5": model.save_weights, "stats.npz": lambda path: np.savez(path, **arrays)}
+    files = {"model.weights.h5": inference_weights_writer(model, lambda: build_judge(config)),
+             "stats.npz": lambda path: np.savez(path, **arrays)}
     bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
