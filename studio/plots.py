@@ -7,6 +7,9 @@ a machine without a Korean font would draw Hangul as empty boxes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -84,3 +87,69 @@ def loss_curves(history: dict[str, list[float]], title: str = "", width: float =
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return _render(fig)
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """Where a 2-D scatter's axes sit in its picture, to turn clicks into latent coordinates."""
+
+    left: float  # axes box in picture pixels
+    top: float
+    width: float
+    height: float
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+    def to_data(self, x: float, y: float) -> tuple[float, float]:
+        """Picture pixel (x right, y down) -> data coordinates."""
+        u = (x - self.left) / self.width
+        v = 1 - (y - self.top) / self.height
+        return (self.xlim[0] + u * (self.xlim[1] - self.xlim[0]), self.ylim[0] + v * (self.ylim[1] - self.ylim[0]))
+
+    def to_pixels(self, zx: float, zy: float) -> tuple[int, int]:
+        """Data coordinates -> picture pixel."""
+        u = (zx - self.xlim[0]) / (self.xlim[1] - self.xlim[0])
+        v = (zy - self.ylim[0]) / (self.ylim[1] - self.ylim[0])
+        return int(round(self.left + u * self.width)), int(round(self.top + (1 - v) * self.height))
+
+
+_MAP_BOX = (0.09, 0.1, 0.72, 0.84)  # axes rectangle (left, bottom, width, height) as figure fractions
+
+
+def latent_scatter(points: np.ndarray, labels: np.ndarray, names: list[str], xlim: tuple[float, float],
+                   ylim: tuple[float, float], size: tuple[float, float] = (6.4, 5.0)) -> tuple[np.ndarray, MapFrame]:
+    """Scatter of 2-D codes coloured by class (Program 10-3), with the frame for click mapping."""
+    fig = Figure(figsize=size, dpi=_DPI)
+    ax = fig.add_axes(_MAP_BOX)
+    colours = matplotlib.colormaps["tab10"]
+    for k, name in enumerate(names):
+        chosen = labels == k
+        ax.scatter(points[chosen, 0], points[chosen, 1], s=7, color=colours(k), label=name, alpha=0.8)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("z1", fontsize=9)
+    ax.set_ylabel("z2", fontsize=9)
+    ax.grid(alpha=0.25)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=2, frameon=False)
+    picture = _render(fig)
+    w, h = size[0] * _DPI, size[1] * _DPI
+    left, bottom, width, height = _MAP_BOX
+    frame = MapFrame(left * w, (1 - bottom - height) * h, width * w, height * h, tuple(xlim), tuple(ylim))
+    return picture, frame
+
+
+def mark(picture: np.ndarray, x: int, y: int, radius: int = 7) -> np.ndarray:
+    """A copy of ``picture`` with a black-and-white cross at pixel (x, y), drawn without matplotlib.
+
+    A point outside the picture leaves it unmarked.
+    """
+    out = picture.copy()
+    h, w = out.shape[:2]
+    if not (0 <= x < w and 0 <= y < h):
+        return out
+    for thickness, colour in ((2, (255, 255, 255)), (1, (0, 0, 0))):
+        y0, y1 = max(0, y - thickness), min(h, y + thickness + 1)
+        x0, x1 = max(0, x - thickness), min(w, x + thickness + 1)
+        out[y0:y1, max(0, x - radius):min(w, x + radius + 1)] = colour
+        out[max(0, y - radius):min(h, y + radius + 1), x0:x1] = colour
+    return out

@@ -33,3 +33,34 @@ def test_gif_has_every_frame(tmp_path):
     path = imaging.save_gif(frames, tmp_path / "walk.gif")
     with Image.open(path) as gif:
         assert gif.n_frames == 3
+
+
+def test_labelled_grid_has_captions_above_images():
+    images = np.full((4, 28, 28), 255, np.uint8)
+    out = imaging.labelled_grid(images, ["a", "b", "c", "d"], cols=2, scale=1)
+    assert out.shape == (2 * (28 + 14) + 3 * 2, 2 * 28 + 3 * 2, 3)
+    assert out[2 + 14 + 5, 2 + 5].tolist() == [255, 255, 255]  # an image pixel
+    assert (out[2:2 + 14, 2:2 + 28] < 200).any()  # caption ink
+
+
+def test_drawings_become_centred_mnist_digits():
+    from PIL import ImageDraw
+
+    # Black strokes on a transparent layer (a sketchpad), far off-centre and large.
+    sketch = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(sketch).ellipse([20, 20, 220, 420], outline=(0, 0, 0, 255), width=30)
+    digit = imaging.to_mnist_digit(sketch)
+    assert digit.shape == (28, 28) and digit.dtype == np.uint8
+    rows, cols = np.nonzero(digit > 50)
+    assert rows.max() - rows.min() <= 20 and abs(rows.mean() - 13.5) < 2 and abs(cols.mean() - 13.5) < 2
+    # White strokes on black (already MNIST-like) and a greyscale photo mode work too.
+    photo = Image.new("L", (50, 50), 0)
+    ImageDraw.Draw(photo).line([(25, 5), (25, 45)], fill=255, width=4)
+    assert imaging.to_mnist_digit(photo).max() == 255
+
+
+def test_an_empty_drawing_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="empty"):
+        imaging.to_mnist_digit(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))

@@ -11,10 +11,12 @@ import logging
 import gradio as gr
 
 from studio import __version__, runtime
+from studio.services.autoencoder import AutoencoderService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
+from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import pixel as pixel_tab
 
 log = logging.getLogger("studio")
@@ -56,7 +58,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
         quality = QualityService()  # the judges, shared by every tab that generates images
-        refreshes = [pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs)]
+        refreshes = [pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
+                     autoencoder_tab.create_tab(AutoencoderService(), quality, tr, language, allow_training, jobs)]
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:

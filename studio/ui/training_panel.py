@@ -37,15 +37,17 @@ class TrainingPanel:
 
 def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable, status_text: Callable,
                           use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
-                          intro_key: str, extra_inputs: list | None = None) -> TrainingPanel:
+                          intro_key: str, make_extra_inputs: Callable[[], list] | None = None) -> TrainingPanel:
     """Build the panel inside the current layout.
 
-    ``status_text(lang)`` describes the weights in use; ``use_shipped()`` switches back to the
-    shipped weights; ``extra_inputs`` are passed to ``run`` after its standard arguments.
+    ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
+    values are passed to ``run`` after its standard
+    arguments, and to ``status_text(lang, *extra)`` (a description of the weights in use) and
+    ``use_shipped(*extra)`` (the switch back to the shipped weights).
     """
-    extra_inputs = extra_inputs or []
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
         tr.make(gr.Markdown, {"value": intro_key})
+        extra_inputs = make_extra_inputs() if make_extra_inputs else []
         with gr.Row():
             epochs = tr.make(gr.Slider, {"label": "train.epochs"}, minimum=1, maximum=max_epochs, step=1,
                              value=default_epochs)
@@ -95,13 +97,13 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
                     latest_preview = image if image is not None else latest_preview
                 elif kind == "done":
                     yield (text("train.done", lang), latest_preview, plots.loss_curves(history),
-                           status_text(lang))
+                           status_text(lang, *extra))
                     return
                 else:  # error
                     exc = payload[0]
                     if isinstance(exc, TrainingCancelled):
                         yield (text("train.stopped", lang), latest_preview,
-                               plots.loss_curves(history) if history else None, status_text(lang))
+                               plots.loss_curves(history) if history else None, status_text(lang, *extra))
                         return
                     raise exc
                 now = time.monotonic()
@@ -118,13 +120,13 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
             gr.Info(text("train.stopping", lang))
 
     @guarded
-    def switch_back(lang):
-        use_shipped()
-        return status_text(lang)
+    def switch_back(lang, *extra):
+        use_shipped(*extra)
+        return status_text(lang, *extra)
 
     finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
                                concurrency_limit=1, concurrency_id=TRAINING_QUEUE)
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")
-    switched = shipped_btn.click(switch_back, [lang], status, api_name=f"{api_prefix}_use_shipped")
+    switched = shipped_btn.click(switch_back, [lang, *extra_inputs], status, api_name=f"{api_prefix}_use_shipped")
     return TrainingPanel(finished, switched, status)

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import gradio as gr
 
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
 from studio.ui.quality_text import judge_readout
+from studio.ui.tabs.base import TabRefresh
 
 ALL = "all"
 DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]
 DEFAULT_PIXEL = (14, 8)  # on the left stroke of an average "0": a pixel with a wide histogram
 MAX_LIMIT = 7000  # larger than the biggest class (6,742 MNIST ones): the slider's top means "all"
-
-
-@dataclass
-class TabRefresh:
-    """What the app runs when the page loads and after a language switch.
-
-    ``followups`` are (fn, inputs, outputs) run after ``fn``: slower extras such as the judge's
-    readout, so the main pictures never wait for them.
-    """
-
-    fn: object
-    inputs: list
-    outputs: list
-    followups: list = field(default_factory=list)
 
 
 def _label(value: str) -> int | None:

@@ -1,0 +1,19 @@
+"""What every tab module hands back to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TabRefresh:
+    """What the app runs when the page loads and after a language switch.
+
+    ``followups`` are (fn, inputs, outputs) run after ``fn``: slower extras such as the judge's
+    readout, so the main pictures never wait for them.
+    """
+
+    fn: object
+    inputs: list
+    outputs: list
+    followups: list = field(default_factory=list)
