@@ -82,7 +82,7 @@ def class_coverage(judged: np.ndarray, num_classes: int = 10, dominant_share: fl
         raise ValueError("No samples to judge.")
     shares = np.bincount(judged, minlength=num_classes)[:num_classes] / judged.size
     nonzero = shares[shares > 0]
-    entropy_ratio = float(-(nonzero * np.log(nonzero)).sum() / np.log(num_classes))
+    entropy_ratio = max(0.0, float(-(nonzero * np.log(nonzero)).sum() / np.log(num_classes)))  # no "-0.00"
     missing = tuple(int(k) for k in np.flatnonzero(shares == 0))
     top = int(shares.argmax())
     return Coverage(shares, entropy_ratio, missing, top if shares[top] > dominant_share else None)

@@ -153,3 +153,20 @@ def mark(picture: np.ndarray, x: int, y: int, radius: int = 7) -> np.ndarray:
         out[y0:y1, max(0, x - radius):min(w, x + radius + 1)] = colour
         out[max(0, y - radius):min(h, y + radius + 1), x0:x1] = colour
     return out
+
+
+def outline(picture: np.ndarray, frame: MapFrame, xlim: tuple[float, float], ylim: tuple[float, float],
+            colour: tuple[int, int, int] = (220, 30, 30)) -> np.ndarray:
+    """A copy of ``picture`` with the data rectangle xlim x ylim outlined (clipped to the axes box)."""
+    out = picture.copy()
+    x0, y1 = frame.to_pixels(xlim[0], ylim[0])
+    x1, y0 = frame.to_pixels(xlim[1], ylim[1])
+    left, right = int(frame.left), int(frame.left + frame.width)
+    top, bottom = int(frame.top), int(frame.top + frame.height)
+    x0, x1 = max(left, min(x0, right)), max(left, min(x1, right))
+    y0, y1 = max(top, min(y0, bottom)), max(top, min(y1, bottom))
+    for y in (y0, y1):
+        out[max(0, y - 1):y + 1, x0:x1 + 1] = colour
+    for x in (x0, x1):
+        out[y0:y1 + 1, max(0, x - 1):x + 1] = colour
+    return out

@@ -7,6 +7,7 @@ Train buttons do.
     python -m studio.train pixel --data-dir ../shared/data
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
+    python -m studio.train vae --data-dir ../shared/data
     python -m studio.train samples --data-dir ../shared/data
 """
 
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=0)
     a.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
 
+    v = sub.add_parser("vae", parents=[common], help="the VAE of the Keras book, section 12.4")
+    v.add_argument("--epochs", type=int, default=None, help="default: 30, as the book")
+    v.add_argument("--batch-size", type=int, default=128)
+    v.add_argument("--seed", type=int, default=0)
+    v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
     s = sub.add_parser("samples", parents=[common], help="the test images shipped for the tabs (no training)")
     s.add_argument("--count", type=int, default=1000)
     return parser
@@ -112,6 +119,10 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
         return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
                 for v in variants]
+    if args.name == "vae":
+        from studio.recipes.vae import train_vae
+
+        return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

@@ -46,6 +46,13 @@ def test_switch_language_and_sample_in_the_browser(studio_server):
             assert samples.evaluate("img => img.naturalWidth") == 862
             sync_api.expect(page.get_by_text("생성 모델 스튜디오")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "pixel_tab.png"), full_page=True)
+
+            page.get_by_role("tab", name="② 오토인코더").click()
+            page.get_by_role("tab", name="2차원 잠복 공간").click()
+            latent_map = page.locator("#ae-latent-map img")
+            latent_map.wait_for(state="visible", timeout=60_000)
+            assert latent_map.evaluate("img => img.naturalWidth") == 640
+            page.screenshot(path=str(ARTIFACTS / "autoencoder_tab.png"), full_page=True)
         finally:
             browser.close()
     assert (ARTIFACTS / "pixel_tab.png").stat().st_size > 10_000

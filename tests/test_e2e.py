@@ -67,3 +67,25 @@ def test_training_without_data_explains_how_to_get_it(client):
         client.predict("en", 100, api_name="/pixel_train")
     status = client.predict("en", api_name="/pixel_use_shipped")
     assert "shipped" in status
+
+
+def test_pixel_tab_reports_the_judges_verdict(client):
+    readout = client.predict("en", "mnist", "0", 0.0, 20, 0, api_name="/pixel_judge")
+    assert "Judge" in readout and "of the 20" in readout and "FID in judge features" in readout
+
+
+def test_autoencoder_experiments_over_http(client):
+    picture, verdict = client.predict("en", 0, 1.0, api_name="/ae_noise_walk")
+    assert _open(picture).size[0] > 800 and "of the 20" in verdict
+    picture, classes, gif = client.predict("en", 4, 6, api_name="/ae_interpolate")
+    with Image.open(gif) as animation:
+        assert animation.n_frames == 20
+    latent_map, decoded = client.predict(1000, 0.0, 0.0, api_name="/ae_map")
+    assert _open(decoded).size == (168, 168)
+    picture, mse = client.predict("en", "0-9", None, api_name="/ae_reconstruct")
+    assert "MSE per image" in mse
+
+
+def test_autoencoder_bad_indices_are_explained(client):
+    with pytest.raises(gradio_client.exceptions.AppError, match="outside the shipped test digits"):
+        client.predict("en", "0-5000", None, api_name="/ae_reconstruct")

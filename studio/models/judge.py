@@ -22,7 +22,8 @@ class JudgeConfig:
     dataset: str = "mnist"  # "mnist" or "fashion"
     filters: tuple[int, int] = (32, 64)  # two conv blocks of two 3x3 convolutions each
     feature_units: int = 128  # width of the penultimate (feature) layer
-    dropout: float = 0.3
+    dropout: float = 0.3  # after each conv block
+    dense_dropout: float = 0.5  # after the feature layer
     translate: float = 0.08  # random shifts of up to 8% (about 2 px) while training
     flip: bool = False  # random horizontal flips while training (Fashion-MNIST: shoes point either way)
     num_classes: int = 10
@@ -52,7 +53,7 @@ def build_judge(config: JudgeConfig):
         x = layers.Dropout(config.dropout)(x)
     x = layers.Flatten()(x)
     x = layers.Dense(config.feature_units, activation="relu", name=FEATURES_LAYER)(x)
-    x = layers.Dropout(0.5)(x)
+    x = layers.Dropout(config.dense_dropout)(x)
     outputs = layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name=f"judge_{config.dataset}")
 

@@ -17,6 +17,11 @@ from studio.models.judge import Judge, JudgeConfig, build_judge
 from studio.training import CancelToken, ProgressFn, inference_weights_writer, keras_callback, no_progress
 
 DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20}
+# Fashion-MNIST is harder to fit than it is to overfit: with MNIST's regularisation the judge was still
+# at 82% training accuracy after 6 epochs (val 89%), so it gets lighter dropout and smaller shifts,
+# plus horizontal flips (shoes and bags point either way).
+CONFIGS = {"mnist": JudgeConfig(dataset="mnist"),
+           "fashion": JudgeConfig(dataset="fashion", dropout=0.2, dense_dropout=0.3, translate=0.05, flip=True)}
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
 FLOOR_SIZES = (100, 1000, 10000)
@@ -45,7 +50,7 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
     x_fit, y_fit = x_train[:-held_out], y_train[:-held_out]
     x_val, y_val = x_train[-held_out:], y_train[-held_out:]
 
-    config = JudgeConfig(dataset=dataset, flip=dataset == "fashion")
+    config = CONFIGS[dataset]
     steps = -(-len(x_fit) // batch_size)
     with runtime.model_work():
         model = build_judge(config)

@@ -14,10 +14,12 @@ from studio import __version__, runtime
 from studio.services.autoencoder import AutoencoderService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
+from studio.services.vae import VAEService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import pixel as pixel_tab
+from studio.ui.tabs import vae as vae_tab
 
 log = logging.getLogger("studio")
 
@@ -58,8 +60,12 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
         quality = QualityService()  # the judges, shared by every tab that generates images
-        refreshes = [pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
-                     autoencoder_tab.create_tab(AutoencoderService(), quality, tr, language, allow_training, jobs)]
+        autoencoders = AutoencoderService()
+        refreshes = [
+            pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
+            autoencoder_tab.create_tab(autoencoders, quality, tr, language, allow_training, jobs),
+            vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
+        ]
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
