@@ -105,3 +105,32 @@ def studio_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_bundles(tmp_path_factory):
+    """Samples, the four autoencoders and the VAE, trained one epoch on synthetic data, in a temporary
+    pretrained/ folder: (pretrained folder, data folder)."""
+    from studio import data, paths
+    from studio.recipes.autoencoder import VARIANTS, train_autoencoder
+    from studio.recipes.samples import save_samples
+    from studio.recipes.vae import train_vae
+
+    root = tmp_path_factory.mktemp("ae")
+    folder = root / "data"
+    folder.mkdir()
+    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
+        x_train, y_train = synthetic_split(200, seed)
+        x_test, y_test = synthetic_split(60, seed + 10)
+        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
+        mp.setenv("STUDIO_NO_DOWNLOAD", "1")
+        paths.set_data_dir(folder)
+        data._load_cached.cache_clear()
+        save_samples(count=60)
+        for variant in VARIANTS:
+            train_autoencoder(variant, epochs=1, batch_size=50)
+        train_vae(epochs=1, batch_size=50)
+        paths.set_data_dir(None)
+    return root / "pretrained", folder

@@ -69,32 +69,6 @@ def test_add_noise_is_seeded():
     assert abs(float((a - images / 255.0).std()) - 0.55) < 0.02
 
 
-@pytest.fixture(scope="module")
-def tiny_bundles(tmp_path_factory):
-    """Samples and all four autoencoders trained one epoch on synthetic data, in a temporary pretrained/."""
-    from studio import data
-    from studio.recipes.autoencoder import VARIANTS, train_autoencoder
-    from studio.recipes.samples import save_samples
-
-    root = tmp_path_factory.mktemp("ae")
-    folder = root / "data"
-    folder.mkdir()
-    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
-        x_train, y_train = synthetic_split(200, seed)
-        x_test, y_test = synthetic_split(60, seed + 10)
-        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
-        mp.setenv("STUDIO_NO_DOWNLOAD", "1")
-        paths.set_data_dir(folder)
-        data._load_cached.cache_clear()
-        save_samples(count=60)
-        for variant in VARIANTS:
-            train_autoencoder(variant, epochs=1, batch_size=50)
-        paths.set_data_dir(None)
-    return root / "pretrained", folder
-
-
 @pytest.fixture
 def service(tiny_bundles, monkeypatch):
     from studio.services.autoencoder import AutoencoderService
