@@ -112,6 +112,7 @@ def to_mnist_digit(image: Image.Image | np.ndarray, box: int = 20) -> np.ndarray
     Raises ValueError when nothing was drawn.
     """
     picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    picture = bounded(picture)  # a phone photo of 6000x4000 px costs no more than a sketch
     if picture.mode in ("RGBA", "LA", "P") or "transparency" in picture.info:
         # A transparent canvas (a sketchpad's layer): lay it on white paper first.
         paper = Image.new("RGBA", picture.size, "white")

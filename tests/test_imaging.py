@@ -64,3 +64,12 @@ def test_an_empty_drawing_is_refused():
 
     with pytest.raises(ValueError, match="empty"):
         imaging.to_mnist_digit(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))
+
+
+def test_a_huge_photo_is_bounded_before_use():
+    from PIL import ImageDraw
+
+    photo = Image.new("RGB", (6000, 4000), "white")
+    ImageDraw.Draw(photo).rectangle([2900, 500, 3100, 3500], fill="black")
+    digit = imaging.to_mnist_digit(photo)
+    assert digit.shape == (28, 28) and digit.max() > 200

@@ -34,6 +34,9 @@ CSS = """
 .gradio-container { max-width: 1280px !important; margin: auto; }
 """
 
+# Uploads beyond this are refused by Gradio with a message; anything smaller is shrunk before use.
+MAX_UPLOAD = "20mb"
+
 # Light work (sampling, sliders) may run this many requests at once; heavy jobs set their own limit.
 LIGHT_CONCURRENCY = 4
 
@@ -96,7 +99,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
            auth: tuple[str, str] | None = None, **kwargs) -> None:
     """Serve ``demo`` with the studio's theme; blocks until the server stops."""
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
-                footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True, **kwargs)
+                footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
+                max_file_size=MAX_UPLOAD, **kwargs)
     # Only now, with the page already served, pay TensorFlow's import for the model tabs.
     runtime.warm_up_in_background()
     demo.block_thread()

@@ -46,7 +46,7 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
 
     ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
     """
-    with gr.Tab(tr("pixel.tab"), id="pixel") as tab:
+    with gr.Tab(tr("pixel.tab"), id="pixel"):
         tr.make(gr.Markdown, {"value": "pixel.intro"})
         with gr.Row():
             dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
@@ -171,6 +171,5 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
         shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(
             refresh, refresh_inputs, refresh_outputs, **hidden)
 
-    del tab
     return TabRefresh(refresh, refresh_inputs, refresh_outputs,
                       followups=[(judge, judge_inputs, [readout])])
