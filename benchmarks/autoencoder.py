@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, paths, runtime  # noqa: E402
+from studio.imaging import to_unit_batch  # noqa: E402
 from studio.models import autoencoder as ae  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 
@@ -109,7 +110,7 @@ def main() -> None:
 
     print(f"\n2. one training epoch on {args.train_images:,} MNIST images, batch 128")
     (x_train, _), _ = data.load_mnist()
-    x = ae.to_unit(x_train[:args.train_images])
+    x = to_unit_batch(x_train[:args.train_images])
     model, _, _ = lecture_model()
     model.fit(x[:256], x[:256], batch_size=128, epochs=1, verbose=0)  # build and trace outside the timing
     start = time.perf_counter()

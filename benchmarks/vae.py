@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, paths, runtime  # noqa: E402
 from studio.models import vae  # noqa: E402
-from studio.models.autoencoder import to_unit  # noqa: E402
+from studio.imaging import to_unit_batch  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
 
@@ -72,7 +72,7 @@ def main() -> None:
     print(f"   studio (one batched call)     {ours_ms:9.1f} ms   speed-up {book_ms / ours_ms:.0f}x (target < 300 ms)")
 
     (x_train, _), _ = data.load_mnist()
-    x = to_unit(x_train[:args.train_images])
+    x = to_unit_batch(x_train[:args.train_images])
     print(f"\n2. one training epoch on {args.train_images:,} digits, batch 128")
     results = {}
     for label, eager in (("book: run_eagerly=True", True), ("studio: compiled train_step", False)):

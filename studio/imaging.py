@@ -28,6 +28,20 @@ def to_uint8(images: np.ndarray, value_range: tuple[float, float] = (0.0, 1.0)) 
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
+def to_unit_batch(images: np.ndarray) -> np.ndarray:
+    """uint8 images (N, H, W) (or one (H, W)) -> float32 (N, H, W, 1) in [0, 1], the networks' input."""
+    images = np.asarray(images)
+    if images.ndim == 2:
+        images = images[None]
+    return (images.astype(np.float32) / 255.0)[..., None]
+
+
+def from_unit_batch(batch) -> np.ndarray:
+    """A network's output (N, H, W, 1), nominally in [0, 1] -> uint8 (N, H, W), clipped first."""
+    array = np.asarray(batch)[..., 0]
+    return np.clip(np.rint(array * 255.0), 0, 255).astype(np.uint8)
+
+
 def grid(images: np.ndarray, cols: int, pad: int = 2, pad_value: int = 255, scale: int = 1) -> np.ndarray:
     """Tile ``images`` (N, H, W) or (N, H, W, C) uint8 into one picture of ``cols`` columns.
 

@@ -5,6 +5,7 @@ import pytest
 
 from conftest import synthetic_split
 from studio import paths, registry
+from studio.imaging import to_unit_batch
 from studio.models import autoencoder as ae
 from studio.training import CancelToken, TrainingCancelled
 
@@ -42,7 +43,7 @@ def test_training_steps_lower_the_loss():
     keras.utils.set_random_seed(0)
     model = ae.make_autoencoder(ae.AEConfig("conv", 8))
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    x = ae.to_unit(synthetic_split(64, 1)[0])
+    x = to_unit_batch(synthetic_split(64, 1)[0])
     first = float(model.evaluate(x, verbose=0))
     for _ in range(10):
         model.train_on_batch(x)
@@ -53,7 +54,7 @@ def test_denoising_training_sees_noise():
     import keras
 
     keras.utils.set_random_seed(0)
-    x = ae.to_unit(synthetic_split(32, 2)[0])
+    x = to_unit_batch(synthetic_split(32, 2)[0])
     clean = ae.make_autoencoder(ae.AEConfig("dense", 8))
     noisy = ae.make_autoencoder(ae.AEConfig("dense", 8, noise_factor=0.55))
     noisy.set_weights(clean.get_weights())

@@ -89,3 +89,13 @@ def test_autoencoder_experiments_over_http(client):
 def test_autoencoder_bad_indices_are_explained(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="outside the shipped test digits"):
         client.predict("en", "0-5000", None, api_name="/ae_reconstruct")
+
+
+def test_vae_endpoints_over_http(client):
+    grid, timing = client.predict("en", 30, -1.0, 1.0, False, api_name="/vae_grid")
+    assert _open(grid).size == (840, 840) and "30×30" in timing
+    with pytest.raises(gradio_client.exceptions.AppError, match="lower end"):
+        client.predict("en", 30, 1.0, -1.0, False, api_name="/vae_grid")
+    walk, gif, compare = client.predict(4, 6, api_name="/vae_walk")
+    assert _open(compare).size[1] > _open(walk).size[1]
+    assert "Judge" in client.predict("en", 50, 0, api_name="/vae_judge")

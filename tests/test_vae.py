@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import synthetic_split
+from studio.imaging import to_unit_batch
 from studio.models import vae
-from studio.models.autoencoder import to_unit
 from studio.services import UserError
 
 
@@ -34,7 +34,7 @@ def test_training_steps_lower_the_loss_and_sampling_is_seeded():
     keras.utils.set_random_seed(0)
     model = vae.make_vae(vae.VAEConfig(), seed=0)
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    x = to_unit(synthetic_split(64, 3)[0])
+    x = to_unit_batch(synthetic_split(64, 3)[0])
     before = model.evaluate(x, verbose=0, return_dict=True)["total_loss"]
     for _ in range(10):
         model.train_on_batch(x)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.imaging import from_unit_batch, to_unit_batch
+
 
 @dataclass(frozen=True)
 class AEConfig:
@@ -110,20 +112,6 @@ def make_autoencoder(config: AEConfig):
     return model
 
 
-def to_unit(images: np.ndarray) -> np.ndarray:
-    """uint8 (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1], the networks' input."""
-    images = np.asarray(images)
-    if images.ndim == 2:
-        images = images[None]
-    return (images.astype(np.float32) / 255.0)[..., None]
-
-
-def to_uint8(batch) -> np.ndarray:
-    """Network output (N, 28, 28, 1), any float range -> uint8 (N, 28, 28), clipped to [0, 1] first."""
-    array = np.asarray(batch)[..., 0]
-    return np.clip(np.rint(array * 255.0), 0, 255).astype(np.uint8)
-
-
 class AEInference:
     """Compiled, batched inference of a trained autoencoder: every function takes/returns numpy."""
 
@@ -140,22 +128,22 @@ class AEInference:
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """uint8 images (N, 28, 28) -> latent codes (N, zdim)."""
-        return self._encode(to_unit(images)).numpy()
+        return self._encode(to_unit_batch(images)).numpy()
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         """Latent codes (N, zdim) -> uint8 images (N, 28, 28), all in one call."""
-        return to_uint8(self._decode(np.asarray(z, np.float32).reshape(-1, self.zdim)).numpy())
+        return from_unit_batch(self._decode(np.asarray(z, np.float32).reshape(-1, self.zdim)).numpy())
 
     def reconstruct(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(reconstructions uint8 (N, 28, 28), per-image MSE on the [0, 1] scale (N,))."""
-        x = to_unit(images)
+        x = to_unit_batch(images)
         out = self._decode(self._encode(x)).numpy()
-        return to_uint8(out), np.mean((np.clip(out, 0, 1) - x) ** 2, axis=(1, 2, 3))
+        return from_unit_batch(out), np.mean((np.clip(out, 0, 1) - x) ** 2, axis=(1, 2, 3))
 
     def denoise(self, noisy: np.ndarray) -> np.ndarray:
         """Float images in any range (N, 28, 28) (e.g. with Gaussian noise) -> uint8 reconstructions."""
         x = np.asarray(noisy, np.float32)[..., None]
-        return to_uint8(self._decode(self._encode(x)).numpy())
+        return from_unit_batch(self._decode(self._encode(x)).numpy())
 
 
 def noise_walk_codes(z: np.ndarray, scale: float = 1.0, steps: int = 20) -> tuple[np.ndarray, np.ndarray]:

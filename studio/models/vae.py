@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.models.autoencoder import to_uint8, to_unit
+from studio.imaging import from_unit_batch, to_unit_batch
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,12 @@ class VAEInference:
 
     def encode(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """uint8 images (N, 28, 28) -> (z_mean, z_log_var), each (N, latent_dim)."""
-        z_mean, z_log_var = self._encode(to_unit(images))
+        z_mean, z_log_var = self._encode(to_unit_batch(images))
         return z_mean.numpy(), z_log_var.numpy()
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         """Latent points (N, latent_dim) -> uint8 images (N, 28, 28), in one call."""
-        return to_uint8(self._decode(np.asarray(z, np.float32).reshape(-1, self.latent_dim)).numpy())
+        return from_unit_batch(self._decode(np.asarray(z, np.float32).reshape(-1, self.latent_dim)).numpy())
 
     def sample_prior(self, n: int, seed: int) -> np.ndarray:
         """``n`` images decoded from z ~ N(0, I); the same seed gives the same images."""

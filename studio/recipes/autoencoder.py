@@ -12,7 +12,8 @@ import time
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.models.autoencoder import AEConfig, add_noise, make_autoencoder, to_unit
+from studio.imaging import to_unit_batch
+from studio.models.autoencoder import AEConfig, add_noise, make_autoencoder
 from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
                              keras_callback, no_progress)
 
@@ -51,7 +52,7 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
     (x_train, _), (x_test, _) = data.load_mnist()
     if limit is not None:
         x_train, x_test = x_train[:limit], x_test[:max(limit // 5, PREVIEW_DIGITS)]
-    train_x, test_x = to_unit(x_train), to_unit(x_test)
+    train_x, test_x = to_unit_batch(x_train), to_unit_batch(x_test)
     noisy_test = add_noise(x_test, config.noise_factor, DENOISE_SEED)[..., None] if config.noise_factor else test_x
     steps = -(-len(train_x) // batch_size)
     stopped_at = None

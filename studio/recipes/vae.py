@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.models.autoencoder import to_unit
+from studio.imaging import to_unit_batch
 from studio.models.vae import VAEConfig, VAEInference, grid_coordinates, grid_points, make_vae
 from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
                              keras_callback, no_progress)
@@ -37,7 +37,7 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
     (x_train, _), (x_test, _) = data.load_mnist()
     if limit is not None:
         x_train, x_test = x_train[:limit], x_test[:max(limit // 5, 10)]
-    train_x, test_x = to_unit(x_train), to_unit(x_test)
+    train_x, test_x = to_unit_batch(x_train), to_unit_batch(x_test)
     config = VAEConfig()
     steps = -(-len(train_x) // batch_size)
     stopped_at = None
