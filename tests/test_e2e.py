@@ -99,3 +99,8 @@ def test_vae_endpoints_over_http(client):
     walk, gif, compare = client.predict(4, 6, api_name="/vae_walk")
     assert _open(compare).size[1] > _open(walk).size[1]
     assert "Judge" in client.predict("en", 50, 0, api_name="/vae_judge")
+
+
+def test_autoencoder_training_without_data_explains_how_to_get_it(client):
+    with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
+        client.predict("en", 1, False, "denoise_dense", api_name="/ae_train")

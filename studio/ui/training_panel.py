@@ -64,7 +64,7 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
                             interactive=False, height=220)
     status = gr.Markdown()
 
-    def train(lang, n_epochs, keep_on_stop, *extra, request: gr.Request):
+    def train_stream(lang, n_epochs, keep_on_stop, extra: tuple, request: gr.Request):
         token = jobs.start(request.session_hash)
         events: queue.Queue = queue.Queue()
         history: dict[str, list[float]] = {}
@@ -123,6 +123,17 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
     def switch_back(lang, *extra):
         use_shipped(*extra)
         return status_text(lang, *extra)
+
+    # Gradio finds the gr.Request parameter by its position, which *args would hide: one signature
+    # per arity (the panels of this studio have no or one extra input).
+    if extra_inputs:
+        def train(lang, n_epochs, keep_on_stop, extra, request: gr.Request):
+            yield from train_stream(lang, n_epochs, keep_on_stop, (extra,), request)
+    else:
+        def train(lang, n_epochs, keep_on_stop, request: gr.Request):
+            yield from train_stream(lang, n_epochs, keep_on_stop, (), request)
+    if len(extra_inputs) > 1:
+        raise ValueError("The training panel takes at most one extra input.")
 
     finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
