@@ -1,0 +1,198 @@
+"""The DeepDream tab's work: backbones, input images of any kind, and the streamed dream."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from studio import backbones, imaging, registry, runtime
+from studio.models.deepdream import Dreamer, DreamSettings
+from studio.recipes.backbones import NAME as MOBILENET_BUNDLE
+from studio.services import UserError
+from studio.training import CancelToken
+
+MOBILENET = "mobilenet_v2"
+INCEPTION = "inception_v3"
+DEFAULT_LAYERS = {
+    # Middle blocks of MobileNetV2 (28x28 and 14x14 at 224 px): eyes, fur and dog faces, like the book's mixed4-7.
+    MOBILENET: {"features_7_out": 1.0, "features_10_out": 1.5, "features_13_out": 2.0},
+    INCEPTION: {"mixed4": 1.0, "mixed5": 1.5, "mixed6": 2.0, "mixed7": 2.5},  # code 12-11
+}
+LOW_LAYERS = {MOBILENET: {"features_3_out": 1.0, "features_5_out": 1.5}, INCEPTION: {"mixed0": 1.0, "mixed1": 1.5}}
+MAX_SIDE_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class DreamUpdate:
+    """A frame for the screen: uint8 RGB, the fraction done and a progress line."""
+
+    image: np.ndarray
+    fraction: float
+    message: str
+    done: bool
+
+
+class DeepDreamService:
+    """Builds backbones lazily (cached), prepares inputs and runs dreams."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()  # _dreamer() builds the model while holding it
+        self._models: dict[str, object] = {}
+        self._dreamers: dict[tuple, Dreamer] = {}
+
+    # --- backbones ----------------------------------------------------------------------------------
+    def available(self) -> list[str]:
+        """The backbones that can run now, offline: MobileNetV2 if shipped, InceptionV3 if cached."""
+        names = [MOBILENET] if registry.exists(MOBILENET_BUNDLE, registry.SHIPPED) or \
+            registry.exists(MOBILENET_BUNDLE, registry.USER) else []
+        if backbones.inception_available():
+            names.append(INCEPTION)
+        return names
+
+    def model(self, name: str):
+        """The feature extractor ``name``, built on first use."""
+        with self._lock:
+            if name not in self._models:
+                runtime.import_tensorflow()
+                with runtime.model_work():
+                    self._models[name] = self._build(name)
+            return self._models[name]
+
+    @staticmethod
+    def _build(name: str):
+        if name == MOBILENET:
+            bundle = registry.load(MOBILENET_BUNDLE)
+            with np.load(bundle.path("weights.npz")) as f:
+                state = {k: f[k].astype(np.float32) for k in f.files}
+            model = backbones.build_mobilenet_v2(include_top=False)
+            backbones.load_torch_state(model, state)
+            return model
+        if name == INCEPTION:
+            try:
+                return backbones.build_inception_v3()
+            except FileNotFoundError as exc:
+                raise UserError("InceptionV3's ImageNet weights are not on this computer; press "
+                                "'Download InceptionV3' while online, or use MobileNetV2.") from exc
+        raise UserError(f"Unknown backbone {name!r}.")
+
+    def download_inception(self) -> str:
+        """Fetch InceptionV3's ImageNet weights through Keras (the explicit, online-only action)."""
+        try:
+            runtime.import_tensorflow()
+            backbones.build_inception_v3(download=True)
+        except Exception as exc:  # no network, a proxy, a full disk: one message
+            raise UserError(f"Could not download InceptionV3's weights ({type(exc).__name__}). This computer may "
+                            "be offline; MobileNetV2 works without a network.") from exc
+        return str(backbones.keras_cache_file(backbones.INCEPTION_WEIGHTS_FILE))
+
+    def layer_names(self, name: str) -> list[str]:
+        """The layers one may dream on, shallow to deep."""
+        if name == MOBILENET:
+            return [f"features_{i}_out" for i in range(1, 19)]
+        return [f"mixed{i}" for i in range(11)]
+
+    # --- inputs -------------------------------------------------------------------------------------
+    @staticmethod
+    def prepare(image, max_side: int) -> np.ndarray:
+        """Any picture (PIL or array; grey, RGBA, CMYK, palette; rotated by EXIF) -> uint8 RGB, bounded."""
+        if image is None:
+            raise UserError("Upload a picture or choose the example first.")
+        max_side = int(max_side)
+        if not 64 <= max_side <= MAX_SIDE_LIMIT:
+            raise UserError(f"The working size must be between 64 and {MAX_SIDE_LIMIT} pixels.")
+        picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+        picture = imaging.bounded(picture, max_side)
+        if picture.mode in ("RGBA", "LA", "P") or "transparency" in picture.info:
+            paper = Image.new("RGBA", picture.size, "white")
+            picture = Image.alpha_composite(paper, picture.convert("RGBA"))
+        rgb = np.asarray(picture.convert("RGB"))
+        if min(rgb.shape[:2]) < 32:
+            raise UserError("The picture is too small: it needs at least 32 pixels on each side.")
+        return rgb
+
+    @staticmethod
+    def parse_layers(spec: str, allowed: list[str]) -> dict[str, float]:
+        """'features_7_out=1.0, features_10_out=1.5' -> {layer: weight}, with clear errors."""
+        layers: dict[str, float] = {}
+        for part in re.split(r"[,\n;]+", spec or ""):
+            part = part.strip()
+            if not part:
+                continue
+            match = re.fullmatch(r"([\w.]+)\s*[=:]\s*(-?[\d.]+)", part) or re.fullmatch(r"([\w.]+)", part)
+            if not match:
+                raise UserError(f"'{part}' should look like layer=weight, e.g. {allowed[6]}=1.5.")
+            name = match[1]
+            if name not in allowed:
+                raise UserError(f"'{name}' is not a layer of this backbone; choose from {allowed[0]} … {allowed[-1]}.")
+            try:
+                layers[name] = float(match[2]) if match.lastindex == 2 else 1.0
+            except ValueError:
+                raise UserError(f"'{match[2]}' is not a number.") from None
+        if not layers:
+            raise UserError("Choose at least one layer.")
+        return layers
+
+    # --- the dream ----------------------------------------------------------------------------------
+    def _dreamer(self, name: str, layers: dict[str, float]) -> Dreamer:
+        key = (name, tuple(sorted(layers.items())))
+        with self._lock:
+            if key not in self._dreamers:
+                if len(self._dreamers) > 8:
+                    self._dreamers.clear()
+                self._dreamers[key] = Dreamer(self.model(name), layers)
+            return self._dreamers[key]
+
+    @staticmethod
+    def _to_input(name: str, rgb: np.ndarray) -> np.ndarray:
+        if name == MOBILENET:
+            return backbones.preprocess_mobilenet(rgb)
+        return np.asarray(rgb, np.float32) / 127.5 - 1.0  # keras.applications.inception_v3.preprocess_input
+
+    @staticmethod
+    def _to_rgb(name: str, x: np.ndarray) -> np.ndarray:
+        if name == MOBILENET:
+            return backbones.deprocess_mobilenet(x)
+        return np.clip(np.rint((np.asarray(x) + 1.0) * 127.5), 0, 255).astype(np.uint8)  # code 12-14
+
+    def dream(self, rgb: np.ndarray, name: str, layers: dict[str, float], settings: DreamSettings,
+              cancel: CancelToken | None = None, report_every: int = 5) -> Iterator[DreamUpdate]:
+        """Stream the dream of a prepared picture; on Stop, the last frame is final."""
+        if name not in self.available():
+            raise UserError(f"The backbone {name} is not available here.")
+        if not 1 <= settings.steps <= 200 or not 1 <= settings.octaves <= 6:
+            raise UserError("Use 1-6 octaves and 1-200 steps per octave.")
+        cancel = cancel or CancelToken()
+        dreamer = self._dreamer(name, layers)
+        total = settings.octaves * settings.steps
+        frame = None
+        for frame in dreamer.dream(self._to_input(name, rgb), settings, report_every):
+            done_steps = frame.octave * settings.steps + frame.step
+            message = (f"octave {frame.octave + 1}/{settings.octaves} · step {frame.step}/{settings.steps} · "
+                       f"loss {frame.loss:.2f}")
+            yield DreamUpdate(self._to_rgb(name, frame.image), done_steps / total, message, frame.done)
+            if cancel.cancelled:
+                return
+
+    @staticmethod
+    def gif(frames: list[np.ndarray], name: str = "dream") -> str:
+        """The progression as an animated GIF (every frame scaled to the final size)."""
+        if not frames:
+            raise UserError("Nothing to animate yet: run a dream first.")
+        h, w = frames[-1].shape[:2]
+        same = [np.asarray(Image.fromarray(f).resize((w, h), Image.Resampling.BILINEAR)) for f in frames]
+        folder = Path(tempfile.mkdtemp(prefix="studio-dream-"))
+        return str(imaging.save_gif(np.stack(same), folder / f"{name}.gif", duration_ms=200))
+
+
+def example_image() -> Image.Image:
+    """Grace Hopper's portrait (US Navy, public domain), installed with matplotlib."""
+    from matplotlib import cbook
+
+    return Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
