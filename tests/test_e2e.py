@@ -104,3 +104,17 @@ def test_vae_endpoints_over_http(client):
 def test_autoencoder_training_without_data_explains_how_to_get_it(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
         client.predict("en", 1, False, "denoise_dense", api_name="/ae_train")
+
+
+def test_deepdream_streams_to_a_final_frame(client):
+    from gradio_client import handle_file
+    from matplotlib import cbook
+
+    picture = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    job = client.submit("en", picture, "mobilenet_v2", "features_7_out=1", 2, 1.4, 4, 20, 15, 160, api_name="/dream")
+    updates = list(job)
+    image, message, gif = job.outputs()[-1]
+    assert len(updates) >= 2 and message.startswith("✅")
+    assert max(_open(image).size) == 160
+    with Image.open(gif) as animation:
+        assert animation.n_frames >= 2
