@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--batch-size", type=int, default=128)
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -131,7 +132,8 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
     if args.name == "vae":
         from studio.recipes.vae import train_vae
 
-        return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)]
+        return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
+                          cosine=args.cosine)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]
