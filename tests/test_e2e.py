@@ -128,10 +128,10 @@ def test_style_transfer_streams_to_a_result(client):
 
     content = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
     style_image = handle_file(str(ROOT / "studio" / "assets" / "scream.jpg"))
-    job = client.submit("en", content, style_image, "vgg16", 100, 0.1, 10, 96, "adam", False,
+    job = client.submit("en", content, style_image, "vgg16", 100, 0.1, 10, 128, "adam", False,
                         api_name="/style_transfer")
     list(job)
     image, message, curve, gif = job.outputs()[-1]
-    assert message.startswith("✅") and max(_open(image).size) == 96
+    assert message.startswith("✅") and max(_open(image).size) == 128
     with pytest.raises(gradio_client.exceptions.AppError, match="both"):
-        client.predict("en", content, None, "vgg16", 100, 0.1, 10, 96, "adam", False, api_name="/style_transfer")
+        client.predict("en", content, None, "vgg16", 100, 0.1, 10, 128, "adam", False, api_name="/style_transfer")

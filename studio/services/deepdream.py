@@ -169,6 +169,7 @@ class DeepDreamService:
         if not 1 <= settings.steps <= 200 or not 1 <= settings.octaves <= 6:
             raise UserError("Use 1-6 octaves and 1-200 steps per octave.")
         cancel = cancel or CancelToken()
+        report_every = max(1, min(report_every, settings.steps // 3))  # a few frames per octave, even when short
         dreamer = self._dreamer(name, layers)
         total = settings.octaves * settings.steps
         frame = None

@@ -56,7 +56,7 @@ def sketch_to_digit(sketch) -> np.ndarray | None:
 
 def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
     """Build the tab; ``service`` is an AutoencoderService, ``quality`` the QualityService."""
-    with gr.Tab(tr("ae.tab"), id="autoencoder"):
+    with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
         tr.make(gr.Markdown, {"value": "ae.intro"})
         with gr.Tabs():
             with tr.make(gr.Tab, {"label": "ae.recon_tab"}):

@@ -25,7 +25,7 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
     """Build the tab; ``service`` is a DeepDreamService; ``default_side`` the starting working size."""
     available = service.available()
     start_backbone = MOBILENET if MOBILENET in available else (available[0] if available else MOBILENET)
-    with gr.Tab(tr("dream.tab"), id="deepdream"):
+    with tr.make(gr.Tab, {"label": "dream.tab"}, id="deepdream"):
         tr.make(gr.Markdown, {"value": "dream.intro"})
         with gr.Row():
             with gr.Column(scale=2):

@@ -46,7 +46,7 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
 
     ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
     """
-    with gr.Tab(tr("pixel.tab"), id="pixel"):
+    with tr.make(gr.Tab, {"label": "pixel.tab"}, id="pixel"):
         tr.make(gr.Markdown, {"value": "pixel.intro"})
         with gr.Row():
             dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")

@@ -23,7 +23,7 @@ OPTIMIZERS = [("Adam (studio)", "adam"), ("SGD + ExponentialDecay(100, 100, 0.96
 def create_tab(service, tr: Translator, lang, jobs: SessionJobs) -> TabRefresh:
     """Build the tab; ``service`` is a StyleService."""
     available = service.available()
-    with gr.Tab(tr("style.tab"), id="style"):
+    with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
         tr.make(gr.Markdown, {"value": "style.intro"})
         with gr.Row():
             with gr.Column():

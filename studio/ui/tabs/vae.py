@@ -20,7 +20,7 @@ DIGITS = [str(d) for d in range(10)]
 def create_tab(service, autoencoders, quality, tr: Translator, lang, allow_training: bool,
                jobs: SessionJobs) -> TabRefresh:
     """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
-    with gr.Tab(tr("vae.tab"), id="vae"):
+    with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
         tr.make(gr.Markdown, {"value": "vae.intro"})
         with gr.Tabs():
             with tr.make(gr.Tab, {"label": "vae.grid_tab"}):
