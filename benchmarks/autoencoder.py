@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,21 +20,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, paths, runtime  # noqa: E402
 from studio.imaging import to_unit_batch  # noqa: E402
 from studio.models import autoencoder as ae  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
-
-
-def median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in milliseconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+from timing import median_ms  # noqa: E402
 
 
 def lecture_model(zdim: int = 32):

@@ -14,6 +14,7 @@ from studio.models import autoencoder as ae
 from studio.recipes.autoencoder import VARIANTS, bundle_name, train_autoencoder
 from studio.recipes.samples import NAME as SAMPLES
 from studio.services import UserError
+from studio.services.cache import BundleCache
 from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
 
 STEPS = 20  # frames of the noise walk and of the interpolation, as the lecture
@@ -26,7 +27,7 @@ class AutoencoderService:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._models: dict[str, tuple[tuple, ae.AEInference]] = {}
+        self._models = BundleCache()
         self._digits: tuple[np.ndarray, np.ndarray] | None = None
         self._maps: dict[tuple, tuple[np.ndarray, plots.MapFrame]] = {}
 
@@ -35,21 +36,15 @@ class AutoencoderService:
         """The compiled inference wrapper of ``variant`` ("z32", "z2", "denoise", "denoise_dense")."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown autoencoder {variant!r}.")
-        name = bundle_name(variant)
-        key = registry.version_key(name)
-        with self._lock:
-            cached = self._models.get(variant)
-            if cached and cached[0] == key:
-                return cached[1]
-            bundle = registry.load(name)
-            runtime.import_tensorflow()
-            with runtime.model_work():
-                model = ae.make_autoencoder(ae.AEConfig(**bundle.config))
-                model.load_weights(bundle.path("model.weights.h5"))
-                inference = ae.AEInference(model)
-            self._models[variant] = (key, inference)
-            self._maps = {k: v for k, v in self._maps.items() if k[0] != key}
-            return inference
+        return self._models.get(bundle_name(variant), self._build)
+
+    @staticmethod
+    def _build(bundle: registry.Bundle) -> ae.AEInference:
+        runtime.import_tensorflow()
+        with runtime.model_work():
+            model = ae.make_autoencoder(ae.AEConfig(**bundle.config))
+            model.load_weights(bundle.path("model.weights.h5"))
+            return ae.AEInference(model)
 
     def metadata(self, variant: str) -> dict:
         """The active bundle's metadata (metrics, training record)."""

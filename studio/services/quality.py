@@ -6,7 +6,6 @@ classifies the images and compares their features with the shipped test-set stat
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +13,7 @@ import numpy as np
 from studio import data, metrics, registry, runtime
 from studio.models.judge import Judge, JudgeConfig, build_judge
 from studio.recipes.judge import bundle_name
+from studio.services.cache import BundleCache
 
 MIN_FID_SAMPLES = 50  # below this a 128x128 covariance is too noisy to be worth a number
 
@@ -47,29 +47,23 @@ class QualityService:
     """Loads the judges on first use (TensorFlow included) and answers ``assess`` calls."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loaded: dict[str, tuple[tuple, _LoadedJudge]] = {}
+        self._loaded = BundleCache()
 
     def _judge(self, dataset: str) -> _LoadedJudge:
-        name = bundle_name(dataset)
-        key = registry.version_key(name)
-        with self._lock:
-            cached = self._loaded.get(dataset)
-            if cached and cached[0] == key:
-                return cached[1]
-            bundle = registry.load(name)
-            config = JudgeConfig(**{**bundle.config, "filters": tuple(bundle.config["filters"])})
-            runtime.import_tensorflow()
-            with runtime.model_work():
-                model = build_judge(config)
-                model.load_weights(bundle.path("model.weights.h5"))
-                judge = Judge(model)
-            with np.load(bundle.path("stats.npz")) as f:
-                stats = [metrics.GaussianStats(m.astype(np.float64), c.astype(np.float64), int(n))
-                         for m, c, n in zip(f["means"], f["covs"], f["counts"])]
-            loaded = _LoadedJudge(judge, stats, bundle.metadata)
-            self._loaded[dataset] = (key, loaded)
-            return loaded
+        return self._loaded.get(bundle_name(dataset), self._build)
+
+    @staticmethod
+    def _build(bundle: registry.Bundle) -> _LoadedJudge:
+        config = JudgeConfig(**{**bundle.config, "filters": tuple(bundle.config["filters"])})
+        runtime.import_tensorflow()
+        with runtime.model_work():
+            model = build_judge(config)
+            model.load_weights(bundle.path("model.weights.h5"))
+            judge = Judge(model)
+        with np.load(bundle.path("stats.npz")) as f:
+            stats = [metrics.GaussianStats(m.astype(np.float64), c.astype(np.float64), int(n))
+                     for m, c, n in zip(f["means"], f["covs"], f["counts"])]
+        return _LoadedJudge(judge, stats, bundle.metadata)
 
     def available(self, dataset: str) -> bool:
         """Whether a judge bundle exists for ``dataset`` (without loading it)."""

@@ -3,8 +3,6 @@ the AE-vs-VAE comparison, samples from the prior, and retraining."""
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from studio import data, imaging, plots, registry, runtime
@@ -12,6 +10,7 @@ from studio.models import vae
 from studio.models.autoencoder import interpolation_codes
 from studio.recipes.vae import NAME, train_vae
 from studio.services import UserError
+from studio.services.cache import BundleCache
 from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
 
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
@@ -26,25 +25,20 @@ class VAEService:
 
     def __init__(self, autoencoders) -> None:
         self.autoencoders = autoencoders
-        self._lock = threading.Lock()
-        self._cached: tuple[tuple, vae.VAEInference] | None = None
+        self._models = BundleCache()
         self._maps: dict[tuple, tuple[np.ndarray, plots.MapFrame]] = {}
 
     def model(self) -> vae.VAEInference:
         """The compiled inference wrapper of the active VAE weights."""
-        key = registry.version_key(NAME)
-        with self._lock:
-            if self._cached and self._cached[0] == key:
-                return self._cached[1]
-            bundle = registry.load(NAME)
-            runtime.import_tensorflow()
-            with runtime.model_work():
-                model = vae.make_vae(vae.VAEConfig(**bundle.config))
-                model.load_weights(bundle.path("model.weights.h5"))
-                inference = vae.VAEInference(model)
-            self._cached = (key, inference)
-            self._maps.clear()
-            return inference
+        return self._models.get(NAME, self._build)
+
+    @staticmethod
+    def _build(bundle: registry.Bundle) -> vae.VAEInference:
+        runtime.import_tensorflow()
+        with runtime.model_work():
+            model = vae.make_vae(vae.VAEConfig(**bundle.config))
+            model.load_weights(bundle.path("model.weights.h5"))
+            return vae.VAEInference(model)
 
     def metadata(self) -> dict:
         """The active bundle's metadata."""
