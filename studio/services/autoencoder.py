@@ -44,7 +44,9 @@ class AutoencoderService:
         with runtime.model_work():
             model = ae.make_autoencoder(ae.AEConfig(**bundle.config))
             model.load_weights(bundle.path("model.weights.h5"))
-            return ae.AEInference(model)
+            inference = ae.AEInference(model)
+            inference.decode(inference.encode(np.zeros((1, 28, 28), np.uint8)))  # trace both graphs now
+            return inference
 
     def metadata(self, variant: str) -> dict:
         """The active bundle's metadata (metrics, training record)."""

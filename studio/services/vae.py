@@ -38,7 +38,9 @@ class VAEService:
         with runtime.model_work():
             model = vae.make_vae(vae.VAEConfig(**bundle.config))
             model.load_weights(bundle.path("model.weights.h5"))
-            return vae.VAEInference(model)
+            inference = vae.VAEInference(model)
+            inference.decode(np.zeros((1, inference.latent_dim)))  # trace now, not on a student's first grid
+            return inference
 
     def metadata(self) -> dict:
         """The active bundle's metadata."""
