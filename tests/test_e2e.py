@@ -135,3 +135,23 @@ def test_style_transfer_streams_to_a_result(client):
     assert message.startswith("✅") and max(_open(image).size) == 128
     with pytest.raises(gradio_client.exceptions.AppError, match="both"):
         client.predict("en", content, None, "vgg16", 100, 0.1, 10, 128, "adam", False, api_name="/style_transfer")
+
+
+def test_one_students_stop_leaves_another_students_dream_alone(studio_server):
+    """Two browser sessions: A stops its dream; B's dream, queued behind it, still runs to the end."""
+    from gradio_client import handle_file
+    from matplotlib import cbook
+
+    picture = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    args = ("en", picture, "mobilenet_v2", "features_7_out=1", 2, 1.4, 30, 20, 0, 160)
+    alice = gradio_client.Client(studio_server, verbose=False)
+    bob = gradio_client.Client(studio_server, verbose=False)
+    alice_job = alice.submit(*args, api_name="/dream")
+    for _ in alice_job:  # wait for Alice's first streamed frame, then start Bob and stop Alice
+        break
+    bob_job = bob.submit(*args, api_name="/dream")
+    alice.predict(api_name="/dream_stop")
+    list(alice_job)
+    list(bob_job)
+    assert alice_job.outputs()[-1][1].startswith("⏹")
+    assert bob_job.outputs()[-1][1].startswith("✅")

@@ -117,7 +117,7 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
     inputs = [source, backbone, layers, octaves, scale, steps, step_size, max_loss, max_side]
     run_btn.click(guarded(dream_stream), [lang, *inputs], [output, progress_md, gif], api_name="dream",
                   concurrency_limit=1, concurrency_id=DREAM_QUEUE)
-    stop_btn.click(stop, None, None, queue=False, api_visibility="private")
+    stop_btn.click(stop, None, None, queue=False, api_name="dream_stop", api_visibility="undocumented")
     compare_btn.click(compare_layers, inputs, compare, api_name="dream_compare", concurrency_limit=1,
                       concurrency_id=DREAM_QUEUE)
     example_btn.click(lambda: example_image(), None, source, api_visibility="private")

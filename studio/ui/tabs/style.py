@@ -101,7 +101,7 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs) -> TabRefresh:
                   [lang, content, style, backbone, strength, smoothness, steps, side, optimizer, preserve],
                   [output, progress_md, curve, gif], api_name="style_transfer", concurrency_limit=1,
                   concurrency_id=DREAM_QUEUE)
-    stop_btn.click(stop, None, None, queue=False, api_visibility="private")
+    stop_btn.click(stop, None, None, queue=False, api_name="style_stop", api_visibility="undocumented")
     content_btn.click(lambda: example_image(), None, content, api_visibility="private")
     scream_btn.click(lambda: scream(), None, style, api_visibility="private")
     mondrian_btn.click(lambda: mondrian(), None, style, api_visibility="private")
