@@ -6,6 +6,7 @@ the other lives here so every tab scales, tiles and exports pictures the same wa
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,33 @@ def bounded(image: Image.Image, max_side: int = MAX_SIDE) -> Image.Image:
     return image
 
 
+def on_white(image: Image.Image) -> Image.Image:
+    """Lay a picture with transparency (RGBA, LA, palette with a transparent colour) on white paper."""
+    if image.mode in ("RGBA", "LA", "P") or "transparency" in image.info:
+        paper = Image.new("RGBA", image.size, "white")
+        return Image.alpha_composite(paper, image.convert("RGBA"))
+    return image
+
+
+def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1) -> str:
+    """Write frames as an animated GIF in a fresh temporary folder (for a download); returns its path.
+
+    Frames of different sizes (a dream's octaves) are scaled to the last frame's size; ``scale``
+    enlarges every pixel to a block (keeps 28x28 digits crisp).
+    """
+    frames = [np.asarray(f) for f in frames]
+    if not frames:
+        raise ValueError("Nothing to animate yet.")
+    h, w = frames[-1].shape[:2]
+    same = [f if f.shape[:2] == (h, w) else np.asarray(Image.fromarray(f).resize((w, h), Image.Resampling.BILINEAR))
+            for f in frames]
+    stack = np.stack(same)
+    if scale > 1:
+        stack = stack.repeat(scale, axis=1).repeat(scale, axis=2)
+    folder = Path(tempfile.mkdtemp(prefix="studio-gif-"))
+    return str(save_gif(stack, folder / f"{name}.gif", duration_ms=duration_ms))
+
+
 def save_png(image: np.ndarray, path: str | Path) -> Path:
     """Write a uint8 array as PNG and return the path."""
     path = Path(path)
@@ -127,10 +155,7 @@ def to_mnist_digit(image: Image.Image | np.ndarray, box: int = 20) -> np.ndarray
     """
     picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
     picture = bounded(picture)  # a phone photo of 6000x4000 px costs no more than a sketch
-    if picture.mode in ("RGBA", "LA", "P") or "transparency" in picture.info:
-        # A transparent canvas (a sketchpad's layer): lay it on white paper first.
-        paper = Image.new("RGBA", picture.size, "white")
-        picture = Image.alpha_composite(paper, picture.convert("RGBA"))
+    picture = on_white(picture)  # a sketchpad's transparent layer: black strokes on white paper
     grey = np.asarray(picture.convert("L"), np.float32)
     # Strokes are whatever differs from the background, judged by the border's typical shade.
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])

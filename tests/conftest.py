@@ -42,16 +42,20 @@ def synthetic_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def write_tiny_data(folder: Path, train: int = 200, test: int = 50) -> Path:
+    """Write small synthetic mnist.npz and fashion_mnist.npz (Keras's layout) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
+        x_train, y_train = synthetic_split(train, seed)
+        x_test, y_test = synthetic_split(test, seed + 10)
+        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return folder
+
+
 @pytest.fixture
 def tiny_data_dir(tmp_path) -> Path:
     """A data folder with small synthetic mnist.npz and fashion_mnist.npz."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
-        x_train, y_train = synthetic_split(200, seed)
-        x_test, y_test = synthetic_split(50, seed + 10)
-        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    return folder
+    return write_tiny_data(tmp_path / "data")
 
 
 @pytest.fixture
@@ -117,12 +121,7 @@ def tiny_bundles(tmp_path_factory):
     from studio.recipes.vae import train_vae
 
     root = tmp_path_factory.mktemp("ae")
-    folder = root / "data"
-    folder.mkdir()
-    for name, seed in (("mnist.npz", 0), ("fashion_mnist.npz", 1)):
-        x_train, y_train = synthetic_split(200, seed)
-        x_test, y_test = synthetic_split(60, seed + 10)
-        np.savez(folder / name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    folder = write_tiny_data(root / "data", test=60)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
         mp.setenv("STUDIO_NO_DOWNLOAD", "1")

@@ -3,9 +3,7 @@ latent map of Program 10-3, denoising, and retraining; all from shipped weights 
 
 from __future__ import annotations
 
-import tempfile
 import threading
-from pathlib import Path
 
 import numpy as np
 
@@ -117,9 +115,7 @@ class AutoencoderService:
     @staticmethod
     def gif(frames: np.ndarray, name: str = "walk") -> str:
         """Write frames (enlarged 4x) to an animated GIF in the temp folder; returns its path."""
-        folder = Path(tempfile.mkdtemp(prefix="studio-gif-"))
-        big = np.asarray(frames).repeat(4, axis=1).repeat(4, axis=2)
-        return str(imaging.save_gif(big, folder / f"{name}.gif", duration_ms=150))
+        return imaging.temp_gif(frames, name, duration_ms=150, scale=4)
 
     # --- Program 10-3: the 2-D latent map ---------------------------------------------------------
     def latent_points(self, n: int) -> tuple[np.ndarray, np.ndarray]:

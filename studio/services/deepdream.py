@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -108,10 +106,7 @@ class DeepDreamService:
         if not 64 <= max_side <= MAX_SIDE_LIMIT:
             raise UserError(f"The working size must be between 64 and {MAX_SIDE_LIMIT} pixels.")
         picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
-        picture = imaging.bounded(picture, max_side)
-        if picture.mode in ("RGBA", "LA", "P") or "transparency" in picture.info:
-            paper = Image.new("RGBA", picture.size, "white")
-            picture = Image.alpha_composite(paper, picture.convert("RGBA"))
+        picture = imaging.on_white(imaging.bounded(picture, max_side))
         rgb = np.asarray(picture.convert("RGB"))
         if min(rgb.shape[:2]) < 32:
             raise UserError("The picture is too small: it needs at least 32 pixels on each side.")
@@ -186,10 +181,7 @@ class DeepDreamService:
         """The progression as an animated GIF (every frame scaled to the final size)."""
         if not frames:
             raise UserError("Nothing to animate yet: run a dream first.")
-        h, w = frames[-1].shape[:2]
-        same = [np.asarray(Image.fromarray(f).resize((w, h), Image.Resampling.BILINEAR)) for f in frames]
-        folder = Path(tempfile.mkdtemp(prefix="studio-dream-"))
-        return str(imaging.save_gif(np.stack(same), folder / f"{name}.gif", duration_ms=200))
+        return imaging.temp_gif(frames, name)
 
 
 def example_image() -> Image.Image:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -137,5 +136,4 @@ class StyleService:
         """The progression as an animated GIF."""
         if not frames:
             raise UserError("Nothing to animate yet: run the transfer first.")
-        folder = Path(tempfile.mkdtemp(prefix="studio-style-"))
-        return str(imaging.save_gif(np.stack(frames), folder / "style_transfer.gif", duration_ms=200))
+        return imaging.temp_gif(frames, "style_transfer")
