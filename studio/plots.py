@@ -89,6 +89,30 @@ def loss_curves(history: dict[str, list[float]], title: str = "", width: float =
     return _render(fig)
 
 
+def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "") -> np.ndarray:
+    """D and G losses of a GAN per point of ``every_steps`` steps, with the equilibrium line ln 2.
+
+    At the game's equilibrium D outputs 1/2 for every image, so each cross-entropy equals ln 2;
+    curves that hover near the line mean neither network is winning, which is what training wants.
+    """
+    fig = Figure(figsize=(5.0, 2.8), dpi=_DPI)
+    ax = fig.add_subplot()
+    for name in ("d_loss", "g_loss"):
+        values = history.get(name) or []
+        if values:
+            ax.plot(np.arange(1, len(values) + 1) * every_steps, values, marker="o", markersize=2.5, label=name)
+    ax.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
+    ax.annotate("ln 2 = 0.69 (equilibrium)", xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
+                ha="right", va="bottom", fontsize=8, color="#555555")
+    ax.set_xlabel("training step", fontsize=9)
+    ax.grid(alpha=0.3)
+    if any(history.get(k) for k in ("d_loss", "g_loss")):
+        ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _render(fig)
+
+
 @dataclass(frozen=True)
 class MapFrame:
     """Where a 2-D scatter's axes sit in its picture, to turn clicks into latent coordinates."""

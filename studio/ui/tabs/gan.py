@@ -1,0 +1,175 @@
+"""The GAN tab (Programs 10-4, 10-5(a)(b), lecture 001, Fig. 10-9): widgets and events only."""
+
+from __future__ import annotations
+
+import secrets
+
+import gradio as gr
+
+from studio.ui.errors import guarded
+from studio.ui.i18n import Translator, text
+from studio.ui.jobs import SessionJobs
+from studio.ui.quality_text import judge_readout
+from studio.ui.tabs.base import TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
+                "dense_mnist": "gan.variant_dense_mnist"}
+GAME_SIZE = 8
+
+
+def _variant_choices(lang: str) -> list[tuple[str, str]]:
+    return [(text(key, lang), name) for name, key in VARIANT_KEYS.items()]
+
+
+def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+    """Build the tab; ``service`` is a GANService, ``quality`` the QualityService (the judge)."""
+    from studio.plots import gan_curves
+    from studio.recipes.gan import ROUND
+
+    with tr.make(gr.Tab, {"label": "gan.tab"}, id="gan"):
+        tr.make(gr.Markdown, {"value": "gan.intro"})
+        with gr.Row():
+            variant = tr.make(gr.Dropdown, {"label": "gan.variant", "choices": _variant_choices},
+                              value="dcgan_mnist", scale=2)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1)
+        status = gr.Markdown()
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
+                with gr.Row():
+                    count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
+                    sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary")
+                grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
+                               elem_id="gan-grid")
+                judge_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "gan.walk_tab"}):
+                tr.make(gr.Markdown, {"value": "gan.walk_intro"})
+                with gr.Row():
+                    seed_a = tr.make(gr.Number, {"label": "gan.seed_a"}, value=1, precision=0, minimum=0)
+                    seed_b = tr.make(gr.Number, {"label": "gan.seed_b"}, value=2, precision=0, minimum=0)
+                    frames = tr.make(gr.Slider, {"label": "gan.frames"}, minimum=2, maximum=24, step=1, value=12)
+                    walk_btn = tr.make(gr.Button, {"value": "gan.walk_btn"}, variant="primary")
+                walk = tr.make(gr.Image, {"label": "gan.walk_out"}, type="numpy", format="png", interactive=False)
+                gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+            with tr.make(gr.Tab, {"label": "gan.nn_tab"}):
+                tr.make(gr.Markdown, {"value": "gan.nn_intro"})
+                with gr.Row():
+                    nn_count = tr.make(gr.Slider, {"label": "gan.nn_count"}, minimum=1, maximum=50, step=1, value=10)
+                    nn_btn = tr.make(gr.Button, {"value": "gan.nn_btn"}, variant="primary")
+                nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png",
+                                     interactive=False)
+                nn_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "gan.game_tab"}):
+                tr.make(gr.Markdown, {"value": "gan.game_intro"})
+                game_state = gr.State(None)  # this session's current round (never shared)
+                score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
+                new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary")
+                game_picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
+                                        elem_id="gan-game")
+                picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
+                                choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
+                check_btn = tr.make(gr.Button, {"value": "gan.check"})
+                verdict_md = gr.Markdown()
+
+        def status_text(lang, name):
+            s = service.status(name)
+            m = s["metrics"]
+            source = text("ae.user" if s["source"] == "user" else "ae.shipped", lang)
+            line = text("gan.status", lang, source=source, command=s["command"], created=s["created"],
+                        fid=m.get("fid", "?"), floor=m.get("fid_real_floor", "?"),
+                        nn=m.get("nearest_train_distance", "?"))
+            if "class_shares" in m:
+                line += "  \n" + text("gan.status_shares", lang,
+                                      shares=" · ".join(f"{k}: {v:.1%}" for k, v in enumerate(m["class_shares"])))
+            return line
+
+        panel = None
+        if allow_training:
+            panel = create_training_panel(
+                tr, lang, jobs,
+                run=lambda rounds, keep, progress, on_epoch, token, name: service.retrain(
+                    name, rounds, keep, progress, on_epoch, token),
+                status_text=status_text, use_shipped=service.use_shipped, api_prefix="gan", default_epochs=10,
+                max_epochs=100, intro_key="gan.train_intro",
+                make_extra_inputs=lambda: [tr.make(gr.Dropdown, {"label": "gan.train_variant",
+                                                                 "choices": _variant_choices},
+                                                   value="dcgan_mnist")],
+                curves=lambda history: gan_curves(history, ROUND), epochs_key="gan.rounds")
+
+    # --- handlers ---------------------------------------------------------------------------
+    @guarded
+    def show_status(lang, name):
+        return status_text(lang, name)
+
+    @guarded
+    def sample(name, n, s):
+        return service.samples(name, n, s)[0]
+
+    def judge(lang, name, n, s):
+        try:
+            _, images = service.samples(name, n, s)
+            dataset, label = service.dataset_of(name)
+            report = quality.assess(dataset, images, label)
+            return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang)
+        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    @guarded
+    def walk_between(name, a, b, steps):
+        picture, frames_ = service.walk(name, a, b, steps)
+        return picture, service.gif(frames_, f"gan_{name}_{int(a)}_{int(b)}")
+
+    @guarded
+    def nearest(lang, name, n, s):
+        return service.nearest(name, n, s), text("gan.nn_note", lang)
+
+    @guarded
+    def new_round(lang, name, score):
+        round_ = service.game_round(name, secrets.randbelow(2**31))
+        return round_.picture, round_, [], text("gan.game_prompt", lang, score=_score_line(lang, score))
+
+    @guarded
+    def check(lang, round_, chosen, score):
+        verdict = service.check_answer(round_, chosen)
+        score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
+                 "shown": score["shown"] + verdict.total}
+        reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)
+        md = text("gan.verdict", lang, correct=verdict.correct, total=verdict.total, found=verdict.fakes_found,
+                  fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
+        return verdict.picture, None, score, md
+
+    @guarded
+    def refresh(lang, name, n, s, a, b, steps):
+        return (status_text(lang, name), sample(name, n, s), *walk_between(name, a, b, steps))
+
+    hidden = {"api_visibility": "private"}
+    variant.change(show_status, [lang, variant], status, **hidden)
+    sample_inputs = [variant, count, seed]
+    for trigger, kwargs in ((sample_btn.click, {"api_name": "gan_samples"}), (variant.change, hidden),
+                            (count.release, hidden), (seed.submit, hidden)):
+        trigger(sample, sample_inputs, grid, **kwargs).then(judge, [lang, *sample_inputs], judge_md,
+                                                            show_progress="minimal", **hidden)
+    walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
+    nn_btn.click(nearest, [lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
+    # The game's answer stays on the server in gr.State: the API hides these two events, so the
+    # truth cannot be read from an endpoint.
+    new_round_btn.click(new_round, [lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
+                        **hidden)
+    check_btn.click(check, [lang, game_state, picks, score_state], [game_picture, game_state, score_state, verdict_md],
+                    **hidden)
+
+    refresh_inputs = [lang, variant, count, seed, seed_a, seed_b, frames]
+    refresh_outputs = [status, grid, walk, gif]
+    followups = [(judge, [lang, *sample_inputs], [judge_md])]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+                judge, [lang, *sample_inputs], judge_md, **hidden)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+
+
+def _score_line(lang: str, score: dict) -> str:
+    if not score["shown"]:
+        return text("gan.score_none", lang)
+    return text("gan.score", lang, rounds=score["rounds"], correct=score["correct"], shown=score["shown"],
+                share=score["correct"] / score["shown"])

@@ -1,0 +1,190 @@
+"""GANs: the fused training step, seeded generation, latent walks, the recipe on tiny data, the tab's
+service (samples, nearest training images, the "which is real?" game) and its error messages."""
+
+import numpy as np
+import pytest
+
+from conftest import write_tiny_data
+from studio import paths, plots
+from studio.models import gan
+from studio.services import UserError
+
+
+def _weights(model):
+    return [w.copy() for w in model.get_weights()]
+
+
+def _changed(before, model):
+    return any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+@pytest.mark.parametrize("config", [gan.dense_config(), gan.GANConfig()])
+def test_generator_and_discriminator_shapes(config):
+    g, d = gan.build_generator(config), gan.build_discriminator(config)
+    images = g(np.zeros((3, config.latent_dim), np.float32)).numpy()
+    assert images.shape == (3, 28, 28, 1) and images.min() >= -1 and images.max() <= 1
+    assert d(images).shape == (3, 1)
+
+
+def test_the_generator_step_leaves_the_discriminator_alone():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    real = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+    # D's optimizer frozen (learning rate 0): whatever moves D after a full step is the G step's doing.
+    model = gan.make_gan(gan.dense_config())
+    model.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.Adam(1e-3))
+    d_before, g_before = _weights(model.discriminator), _weights(model.generator)
+    logs = model.train_on_batch(real, return_dict=True)
+    assert not _changed(d_before, model.discriminator)
+    assert _changed(g_before, model.generator)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(v) for v in logs.values())
+    # And the other way round: a frozen G with a learning D.
+    model = gan.make_gan(gan.dense_config())
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.SGD(0.0))
+    d_before, g_before = _weights(model.discriminator), _weights(model.generator)
+    model.train_on_batch(real)
+    assert _changed(d_before, model.discriminator) and not _changed(g_before, model.generator)
+
+
+def test_a_few_steps_teach_the_discriminator():
+    import keras
+
+    keras.utils.set_random_seed(1)
+    real = np.where(np.random.default_rng(1).random((64, 28, 28, 1)) < 0.5, -1.0, 1.0).astype(np.float32)
+    model = gan.make_gan(gan.dense_config())
+    model.compile(g_optimizer=keras.optimizers.SGD(0.0))  # G stays put: D should learn to tell
+    first = model.train_on_batch(real, return_dict=True)["d_loss"]
+    for _ in range(15):
+        last = model.train_on_batch(real, return_dict=True)["d_loss"]
+    assert last < first
+
+
+def test_generation_is_seeded_and_uint8():
+    config = gan.dense_config()
+    inference = gan.GeneratorInference(gan.build_generator(config), config)
+    a, b, c = inference.generate(5, 3), inference.generate(5, 3), inference.generate(5, 4)
+    assert a.dtype == np.uint8 and a.shape == (5, 28, 28)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_slerp_keeps_the_endpoints_and_the_norm():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(100), rng.standard_normal(100)
+    codes, alphas = gan.slerp_codes(a, b, 9)
+    np.testing.assert_allclose(codes[0], a, rtol=1e-5)
+    np.testing.assert_allclose(codes[-1], b, rtol=1e-5)
+    assert alphas[0] == 0 and alphas[-1] == 1
+    # Midway the arc stays near the ends' norms; the straight line would shrink to ~0.71 of it.
+    assert np.linalg.norm(codes[4]) > 0.9 * min(np.linalg.norm(a), np.linalg.norm(b))
+
+
+def test_gan_curves_draw_a_picture():
+    picture = plots.gan_curves({"d_loss": [0.7, 0.6], "g_loss": [0.8, 0.9]}, 100)
+    assert picture.ndim == 3 and picture.dtype == np.uint8
+
+
+@pytest.fixture(scope="module")
+def gan_bundles(tmp_path_factory):
+    """The dense GAN and the ankle-boot DCGAN trained a few steps on synthetic data, plus the samples."""
+    from studio import data
+    from studio.recipes.gan import train_gan
+    from studio.recipes.samples import save_samples
+
+    root = tmp_path_factory.mktemp("gan")
+    folder = write_tiny_data(root / "data", test=60)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
+        mp.setenv("STUDIO_NO_DOWNLOAD", "1")
+        paths.set_data_dir(folder)
+        data._load_cached.cache_clear()
+        save_samples(count=60)
+        reports = []
+        bundle = train_gan("dense_mnist", steps=3, batch_size=16, judge=False,
+                           on_progress=lambda f, m: reports.append((f, m)))
+        train_gan("dcgan_ankle_boot", steps=2, batch_size=8, judge=False)
+        paths.set_data_dir(None)
+    return root / "pretrained", folder, bundle, reports
+
+
+@pytest.fixture
+def service(gan_bundles, monkeypatch):
+    from studio.services.gan import GANService
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(gan_bundles[0]))
+    paths.set_data_dir(gan_bundles[1])
+    return GANService()
+
+
+def test_the_recipe_records_its_run(gan_bundles):
+    _, _, bundle, reports = gan_bundles
+    training = bundle.metadata["training"]
+    assert training["steps"] == 3 and training["steps_completed"] == 3
+    assert len(training["history"]["d_loss"]) == 1  # one point per round of at most 100 steps
+    assert bundle.metadata["command"].startswith("python -m studio.train gan --variant dense_mnist --steps 3")
+    assert reports[-1][0] == 1.0
+    assert (bundle.directory / "generator.weights.h5").is_file()
+
+
+def test_the_recipe_refuses_unknown_variants():
+    from studio.recipes.gan import train_gan
+
+    with pytest.raises(ValueError, match="Unknown GAN variant"):
+        train_gan("stylegan")
+
+
+def test_samples_and_walk(service):
+    picture, images = service.samples("dense_mnist", 50, 7)
+    assert picture.ndim == 2 and images.shape == (1000, 28, 28)
+    assert np.array_equal(images, service.samples("dense_mnist", 3, 7)[1])  # same seed, same draw
+    walk, frames = service.walk("dcgan_ankle_boot", 1, 2, 5)
+    assert frames.shape == (5, 28, 28) and walk.ndim == 3
+    assert service.gif(frames, "walk").endswith(".gif")
+
+
+def test_nearest_training_images(service):
+    picture = service.nearest("dense_mnist", 12, 0)
+    # two rows of samples, each above a row of their neighbours: 4 labelled rows of 10 columns
+    assert picture.ndim == 3 and picture.shape[0] > picture.shape[1] * 4 // 10 * 0.9
+
+
+def test_which_is_real_game(service):
+    round_ = service.game_round("dense_mnist", 5)
+    assert len(round_.is_fake) == 8 and sum(round_.is_fake) == 4
+    again = service.game_round("dense_mnist", 5)  # a round is a pure function of its seed
+    assert again.is_fake == round_.is_fake and np.array_equal(again.picture, round_.picture)
+    truth = [str(k + 1) for k, fake in enumerate(round_.is_fake) if fake]
+    perfect = service.check_answer(round_, truth)
+    assert (perfect.correct, perfect.fakes_found, perfect.total) == (8, 4, 8)
+    assert perfect.picture.shape[0] > round_.picture.shape[0]  # the truth strip under the images
+    none_picked = service.check_answer(round_, [])
+    assert none_picked.correct == 4 and none_picked.fakes_found == 0  # all reals right, all fakes missed
+    with pytest.raises(UserError, match="numbered 1 to 8"):
+        service.check_answer(round_, ["9"])
+    with pytest.raises(UserError, match="New round"):
+        service.check_answer(None, ["1"])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda s: s.samples("dense_mnist", 0, 1), "between 1 and 100"),
+    (lambda s: s.samples("dense_mnist", 101, 1), "between 1 and 100"),
+    (lambda s: s.samples("dense_mnist", float("nan"), 1), "between 1 and 100"),
+    (lambda s: s.samples("dense_mnist", 5, -1), "zero or more"),
+    (lambda s: s.samples("dense_mnist", 5, 1.5), "whole number"),
+    (lambda s: s.samples("nope", 5, 1), "Unknown generator"),
+    (lambda s: s.walk("dense_mnist", 1, 2, 1), "between 2 and 24"),
+    (lambda s: s.nearest("dense_mnist", 51, 0), "between 1 and 50"),
+])
+def test_bad_inputs_get_clear_messages(service, call, message):
+    with pytest.raises(UserError, match=message):
+        call(service)
+
+
+def test_missing_weights_are_explained(monkeypatch, tmp_path):
+    from studio.registry import WeightsUnavailableError
+    from studio.services.gan import GANService
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "empty"))
+    with pytest.raises(WeightsUnavailableError, match="gan_dcgan_mnist"):
+        GANService().samples("dcgan_mnist", 5, 0)
