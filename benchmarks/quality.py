@@ -76,11 +76,29 @@ def vae_prior(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
     return VAEService(AutoencoderService()).model().sample_prior(n, seed), None
 
 
+def gan_generator(variant: str) -> Generator:
+    """A shipped GAN generator (Programs 10-4, 10-5(a), lecture 001) as a table row."""
+    from studio.services.gan import GANService
+
+    def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+        service = GANService()
+        own_dataset, label = service.dataset_of(variant)
+        if dataset != own_dataset:
+            raise LookupError(f"trained on {own_dataset} only")
+        images = service.model(variant).generate(n, seed)
+        return images, None if label is None else np.full(n, label)
+
+    return generate
+
+
 ROWS: list[tuple[str, Generator]] = [
     ("pixel model, per class (Program 10-1)", pixel_per_class),
     ("pixel model, all classes in one", pixel_all_classes),
     ("autoencoder zdim 2, Gaussian on its codes", autoencoder_gaussian),
     ("VAE, z ~ N(0, I) (book 12.4)", vae_prior),
+    ("dense GAN (lecture 001)", gan_generator("dense_mnist")),
+    ("DCGAN (Program 10-4)", gan_generator("dcgan_mnist")),
+    ("DCGAN ankle boots (Program 10-5(a))", gan_generator("dcgan_ankle_boot")),
 ]
 
 
@@ -90,7 +108,9 @@ def evaluate(quality: QualityService, dataset: str, name: str, generate: Generat
     start = time.perf_counter()
     images, labels = generate(dataset, n, seed)
     rate = f"{len(images) / (time.perf_counter() - start):12,.0f}" if nn_images is None else f"{'—':>12s}"
-    report = quality.assess(dataset, images)
+    # A generator of one class only is compared with the test images of that class.
+    single = None if labels is None or len(np.unique(labels)) != 1 else int(labels[0])
+    report = quality.assess(dataset, images, single)
     agreement = "—" if labels is None else f"{metrics.label_agreement(report.judged, labels):.1%}"
     nn = metrics.nearest_train_distance(images[:nn_n] if nn_images is None else nn_images, train)[1].mean()
     flag = "!" if report.coverage.collapsed else " "
