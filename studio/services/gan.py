@@ -128,8 +128,8 @@ class GANService:
 
     @staticmethod
     def gif(frames: np.ndarray, name: str) -> str:
-        """The frames as an animated GIF for download, forwards then back."""
-        return imaging.temp_gif(np.concatenate([frames, frames[::-1]]), name, duration_ms=120, scale=4)
+        """The frames as an animated GIF for download, forwards then back (ends not repeated)."""
+        return imaging.temp_gif(np.concatenate([frames, frames[-2:0:-1]]), name, duration_ms=120, scale=4)
 
     # --- Program 10-5(b): the nearest training image ------------------------------------------------
     def _index(self, variant: str) -> tuple[np.ndarray, metrics.TrainIndex]:
