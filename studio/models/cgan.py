@@ -189,7 +189,7 @@ def _classes():
             return self.generator(noise, label, training=training)
 
         def train_step(self, data):
-            real_images, labels = data  # (N, 28, 28, 1) in [-1, 1], one-hot (N, 10)
+            real_images, labels = data[:2]  # (N, 28, 28, 1) in [-1, 1], one-hot (N, 10); fit may add weights
             n = tf.shape(real_images)[0]
             # 1. the discriminator, on real pairs and on fakes of the same labels (lecture 004's loss)
             noise = keras.random.normal((n, self.noise_dim), seed=self.seed_generator)
