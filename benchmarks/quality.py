@@ -26,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, metrics, paths, registry  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
+from studio.services.cgan import CGANService  # noqa: E402
 from studio.services.pixel import PixelService  # noqa: E402
 from studio.services.quality import QualityService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
@@ -76,11 +77,25 @@ def vae_prior(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
     return VAEService(AutoencoderService()).model().sample_prior(n, seed), None
 
 
+def cgan_per_class(variant: str) -> Generator:
+    """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request)."""
+
+    def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        if dataset != "mnist":
+            raise LookupError("trained on MNIST only")
+        labels = np.repeat(np.arange(10), n // 10)
+        return CGANService().model(variant).generate(labels, seed), labels
+
+    return generate
+
+
 ROWS: list[tuple[str, Generator]] = [
     ("pixel model, per class (Program 10-1)", pixel_per_class),
     ("pixel model, all classes in one", pixel_all_classes),
     ("autoencoder zdim 2, Gaussian on its codes", autoencoder_gaussian),
     ("VAE, z ~ N(0, I) (book 12.4)", vae_prior),
+    ("cGAN dense, per digit (lecture 004)", cgan_per_class("dense")),
+    ("cGAN conv (cDCGAN), per digit", cgan_per_class("conv")),
 ]
 
 
