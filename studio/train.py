@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--batch-size", type=int, default=128)
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    c.add_argument("--assess-only", action="store_true",
+                   help="no training: judge the saved generator again and rewrite its metrics")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -143,9 +145,11 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                           cosine=args.cosine)]
     if args.name == "cgan":
-        from studio.recipes.cgan import VARIANTS, train_cgan
+        from studio.recipes.cgan import VARIANTS, reassess_cgan, train_cgan
 
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        if args.assess_only:
+            return [reassess_cgan(v, args.to) for v in variants]
         return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
                 for v in variants]
     from studio.recipes.samples import save_samples

@@ -81,6 +81,16 @@ def test_generation_is_seeded_and_the_table_and_morph_agree_with_it():
     np.testing.assert_array_equal(frames[0], inference.generate([2], 5)[0])
     np.testing.assert_array_equal(frames[2], inference.generate([9], 5)[0])
     np.testing.assert_allclose(cgan.blended_labels(2, 9, [0.25])[0][[2, 9]], [0.75, 0.25])
+    zero = inference.generate([3, 3], seed=5, noise_scale=0.0)  # scale 0: the same (mean) noise for both
+    np.testing.assert_array_equal(zero[0], zero[1])
+    assert not np.array_equal(inference.generate([3], 5, 0.7), first[:1])
+
+
+def test_the_tab_default_noise_scale_is_the_recipes():
+    from studio.recipes.cgan import NOISE_SCALE
+    from studio.ui.tabs import cgan as tab
+
+    assert tab.NOISE_SCALE == NOISE_SCALE
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +153,8 @@ def test_service_pictures(service):
     (lambda s: s.morph("conv", 3, 8, float("nan"), 0), "blend must be between"),
     (lambda s: s.morph("conv", 3, 12, 0.5, 0), "second digit"),
     (lambda s: s.samples("gan", 3, 10, 0), "Unknown cGAN model"),
+    (lambda s: s.table("conv", 0, 2.5), "noise scale must be between"),
+    (lambda s: s.samples("conv", 3, 10, 0, float("nan")), "noise scale must be between"),
 ])
 def test_service_explains_bad_requests(service, call, message):
     with pytest.raises(UserError, match=message):
@@ -165,7 +177,7 @@ def shipped():
 def test_shipped_generator_draws_the_requested_digit(shipped):
     """Changing only the label (same ten noise vectors) changes the judged class to that label."""
     model, quality = shipped
-    table = model.table(10, seed=123)  # row k: label k, column j: noise j
+    table = model.table(10, seed=123, noise_scale=0.7)  # row k: label k, column j: noise j
     judged = quality.assess("mnist", table).judged.reshape(10, 10)
     assert (judged == np.arange(10)[:, None]).mean() >= 0.95
     for column in judged.T:  # one noise vector, ten labels: ten different digits

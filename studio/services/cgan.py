@@ -9,7 +9,7 @@ import numpy as np
 
 from studio import imaging, registry, runtime
 from studio.models import cgan
-from studio.recipes.cgan import VARIANTS, WEIGHTS_FILE, bundle_name, load_generator, train_cgan
+from studio.recipes.cgan import NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator, train_cgan
 from studio.services import UserError
 from studio.services.cache import BundleCache
 from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
@@ -21,6 +21,7 @@ TABLE_COLS = 10
 MORPH_STEPS = 11  # t = 0, 0.1, ... 1
 SCALE = 2  # 28 px digits shown at 56 px
 MAX_SEED = 2**31 - 1
+MIN_SCALE, MAX_SCALE = 0.0, 2.0  # z ~ N(0, scale^2 I); 0 = the mean noise for every sample
 
 
 def check_digit(value, what: str = "The digit") -> int:
@@ -58,6 +59,17 @@ def check_blend(value) -> float:
     return t
 
 
+def check_scale(value) -> float:
+    """A noise scale in [MIN_SCALE, MAX_SCALE], or a UserError."""
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        raise UserError("The noise scale must be a number.") from None
+    if not math.isfinite(scale) or not MIN_SCALE <= scale <= MAX_SCALE:
+        raise UserError(f"The noise scale must be between {MIN_SCALE:g} and {MAX_SCALE:g}.")
+    return scale
+
+
 class CGANService:
     """Loads each variant's generator lazily (cached until its weights change) and answers the tab."""
 
@@ -80,41 +92,43 @@ class CGANService:
             return inference
 
     # --- a row of one digit (the lecture's last cell: number = 3, ten samples) ---------------------
-    def samples(self, variant: str, digit, n, seed) -> tuple[np.ndarray, np.ndarray]:
+    def samples(self, variant: str, digit, n, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
         """``n`` samples of ``digit`` as a picture, and the first JUDGED_SAMPLES of the same seed.
+
+        Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (0.7) and 1.
 
         The shown samples are the first ``n`` of the larger draw, so the judge reports on them too.
         """
-        digit, seed = check_digit(digit), check_seed(seed)
+        digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
         n = int(n)
         if not 1 <= n <= MAX_SAMPLES:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
         model = self.model(variant)
         with runtime.model_work():
-            images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed)
+            images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed, scale)
         return imaging.grid(images[:n], cols=10, scale=SCALE), images
 
     # --- the digit x noise table -------------------------------------------------------------------
-    def table(self, variant: str, seed) -> tuple[np.ndarray, np.ndarray]:
+    def table(self, variant: str, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
         """Row k = digit k, column j = noise vector j of ``seed``: (picture, images (100, 28, 28))."""
-        seed = check_seed(seed)
+        seed, scale = check_seed(seed), check_scale(noise_scale)
         model = self.model(variant)
         with runtime.model_work():
-            images = model.table(TABLE_COLS, seed)
+            images = model.table(TABLE_COLS, seed, scale)
         return imaging.grid(images, cols=TABLE_COLS, scale=SCALE), images
 
     # --- label morph --------------------------------------------------------------------------------
-    def morph(self, variant: str, digit_a, digit_b, blend, seed) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def morph(self, variant: str, digit_a, digit_b, blend, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Blend the one-hot labels of two digits at one fixed noise, all frames in one batch.
 
         Returns (strip picture with t captions, the frame at ``blend`` enlarged, frames, t values).
         """
         a, b = check_digit(digit_a, "The first digit"), check_digit(digit_b, "The second digit")
-        t_now, seed = check_blend(blend), check_seed(seed)
+        t_now, seed, scale = check_blend(blend), check_seed(seed), check_scale(noise_scale)
         model = self.model(variant)
         t = np.linspace(0.0, 1.0, MORPH_STEPS)
         with runtime.model_work():
-            frames = model.morph(a, b, np.append(t, t_now), seed)  # the slider's own frame in the same batch
+            frames = model.morph(a, b, np.append(t, t_now), seed, scale)  # the slider's own frame in the same batch
         strip = imaging.labelled_grid(frames[:-1], [f"t={x:.1f}" for x in t], cols=MORPH_STEPS)
         current = frames[-1].repeat(6, axis=0).repeat(6, axis=1)
         return strip, current, frames[:-1], t

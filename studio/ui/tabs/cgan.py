@@ -15,6 +15,7 @@ from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
+NOISE_SCALE = 0.7  # the default of studio.recipes.cgan.NOISE_SCALE (tabs import no recipes; a test checks they match)
 VARIANT_CHOICES = [("conv (cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
 
 
@@ -22,8 +23,11 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
     """Build the tab; ``service`` is a CGANService, ``quality`` the shared QualityService."""
     with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
         tr.make(gr.Markdown, {"value": "cgan.intro"})
-        variant = tr.make(gr.Radio, {"label": "cgan.variant", "info": "cgan.variant_info"}, choices=VARIANT_CHOICES,
-                          value="conv")
+        with gr.Row():
+            variant = tr.make(gr.Radio, {"label": "cgan.variant", "info": "cgan.variant_info"},
+                              choices=VARIANT_CHOICES, value="conv")
+            scale = tr.make(gr.Slider, {"label": "cgan.scale", "info": "cgan.scale_info"}, minimum=0.0, maximum=2.0,
+                            step=0.05, value=NOISE_SCALE)
         with gr.Tabs():
             with tr.make(gr.Tab, {"label": "cgan.digit_tab"}):
                 with gr.Row():
@@ -68,7 +72,7 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
             agreement = m.get("label_agreement")
             return text("cgan.status", lang, variant=chosen, source=source, command=status["command"],
                         created=status["created"], agreement="?" if agreement is None else f"{agreement:.2%}",
-                        fid=m.get("fid", "?"))
+                        fid=m.get("fid", "?"), scale=m.get("noise_scale", 1.0))
 
         panel = None
         if allow_training:
@@ -82,26 +86,26 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
 
     # --- handlers ---------------------------------------------------------------------------
     @guarded
-    def draw_samples(chosen, d, count, s):
-        return service.samples(chosen, d, count, s)[0]
+    def draw_samples(chosen, z, d, count, s):
+        return service.samples(chosen, d, count, s, z)[0]
 
-    def judge_samples(lang, chosen, d, count, s):
+    def judge_samples(lang, chosen, z, d, count, s):
         try:
-            _, images = service.samples(chosen, d, count, s)
+            _, images = service.samples(chosen, d, count, s, z)
             report = quality.assess("mnist", images, requested=int(d))
             return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang)
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
     @guarded
-    def draw_table(lang, chosen, s):
+    def draw_table(lang, chosen, z, s):
         start = time.perf_counter()
-        picture, _ = service.table(chosen, s)
+        picture, _ = service.table(chosen, s, z)
         return picture, text("cgan.table_time", lang, ms=(time.perf_counter() - start) * 1e3)
 
-    def judge_table(lang, chosen, s):
+    def judge_table(lang, chosen, z, s):
         try:
-            _, images = service.table(chosen, s)
+            _, images = service.table(chosen, s, z)
             judged = quality.assess("mnist", images).judged.reshape(10, -1)
             rows = " · ".join(f"{k}: {int((judged[k] == k).sum())}/{judged.shape[1]}" for k in range(10))
             return text("cgan.table_judge", lang, hits=int((judged == np.arange(10)[:, None]).sum()), rows=rows)
@@ -109,8 +113,8 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
             return text("judge.unavailable", lang, reason=str(exc))
 
     @guarded
-    def draw_morph(lang, chosen, a, b, t, s):
-        strip_picture, now, frames, ts = service.morph(chosen, a, b, t, s)
+    def draw_morph(lang, chosen, z, a, b, t, s):
+        strip_picture, now, frames, ts = service.morph(chosen, a, b, t, s, z)
         try:
             judged = quality.assess("mnist", frames).judged
             verdict = text("cgan.morph_judge", lang, classes=" → ".join(str(int(k)) for k in judged))
@@ -119,18 +123,19 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         return strip_picture, now, service.gif(frames, f"cgan_morph_{int(a)}_{int(b)}"), verdict
 
     @guarded
-    def draw_current(chosen, a, b, t, s):
-        return service.morph(chosen, a, b, t, s)[1]
+    def draw_current(chosen, z, a, b, t, s):
+        return service.morph(chosen, a, b, t, s, z)[1]
 
     @guarded
-    def refresh(lang, chosen, d, count, s, ts, a, b, t, ms):
-        return (draw_samples(chosen, d, count, s), *draw_table(lang, chosen, ts), *draw_morph(lang, chosen, a, b, t, ms))
+    def refresh(lang, chosen, z, d, count, s, ts, a, b, t, ms):
+        return (draw_samples(chosen, z, d, count, s), *draw_table(lang, chosen, z, ts),
+                *draw_morph(lang, chosen, z, a, b, t, ms))
 
     hidden = {"api_visibility": "private"}
-    sample_inputs = [variant, digit, n, seed]
-    judge_inputs = [lang, variant, digit, n, seed]
-    table_inputs = [lang, variant, table_seed]
-    morph_inputs = [lang, variant, digit_a, digit_b, blend, morph_seed]
+    sample_inputs = [variant, scale, digit, n, seed]
+    judge_inputs = [lang, variant, scale, digit, n, seed]
+    table_inputs = [lang, variant, scale, table_seed]
+    morph_inputs = [lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
 
     sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples").then(
@@ -145,15 +150,16 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
     for control in (digit_a.input, digit_b.input, morph_seed.submit):
         control(draw_morph, morph_inputs, morph_outputs, **hidden)
     blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
-    blend.change(draw_current, [variant, digit_a, digit_b, blend, morph_seed], current, show_progress="hidden",
+    blend.change(draw_current, [variant, scale, digit_a, digit_b, blend, morph_seed], current, show_progress="hidden",
                  **hidden)
 
-    refresh_inputs = [lang, variant, digit, n, seed, table_seed, digit_a, digit_b, blend, morph_seed]
+    refresh_inputs = [lang, variant, scale, digit, n, seed, table_seed, digit_a, digit_b, blend, morph_seed]
     refresh_outputs = [samples, table, table_md, *morph_outputs]
     followups = [(judge_samples, judge_inputs, [samples_md]), (judge_table, table_inputs, [table_judge_md])]
-    variant.input(refresh, refresh_inputs, refresh_outputs, **hidden).then(
-        judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden).then(
-        judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
+    for control in (variant.input, scale.release):
+        control(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+            judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden).then(
+            judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(

@@ -19,6 +19,12 @@ STRINGS = {
         "ko": "conv = 합성곱 cGAN (기본) · dense = 강의 004의 GeneratorCGAN / DiscriminatorCGAN",
         "en": "conv = convolutional cGAN (default) · dense = lecture 004's GeneratorCGAN / DiscriminatorCGAN",
     },
+    "cgan.scale": {"ko": "노이즈 크기 (z ~ N(0, 크기²))", "en": "Noise scale (z ~ N(0, scale²))"},
+    "cgan.scale_info": {
+        "ko": "학습 때는 1입니다. 1보다 작으면 (절단 기법) 다양성은 줄고 숫자가 더 또렷해집니다. 기본 0.7에서 conv 모델의 레이블 일치율은 99.4%, 1에서는 97.1%입니다.",
+        "en": "Training uses 1. Below 1 (the truncation trick) trades variety for cleaner digits: the conv model's label "
+              "agreement is 99.4% at the default 0.7 and 97.1% at 1.",
+    },
     "cgan.digit_tab": {"ko": "숫자 고르기", "en": "Pick a digit"},
     "cgan.digit": {"ko": "만들 숫자 (레이블)", "en": "Digit to draw (the label)"},
     "cgan.n": {"ko": "샘플 수 (강의: 10)", "en": "Number of samples (lecture: 10)"},
@@ -64,7 +70,7 @@ STRINGS = {
               "noise; the curves are the D and G losses and the judge's label agreement.",
     },
     "cgan.status": {
-        "ko": "{variant}: {source} 가중치 (`{command}`, {created}) · 레이블 일치율 {agreement} (숫자마다 1,000개) · FID {fid}",
-        "en": "{variant}: {source} weights (`{command}`, {created}) · label agreement {agreement} (1,000 per digit) · FID {fid}",
+        "ko": "{variant}: {source} 가중치 (`{command}`, {created}) · 노이즈 크기 {scale}에서 레이블 일치율 {agreement} (숫자마다 1,000개), FID {fid}",
+        "en": "{variant}: {source} weights (`{command}`, {created}) · at noise scale {scale}: label agreement {agreement} (1,000 per digit), FID {fid}",
     },
 }
