@@ -41,7 +41,7 @@ def test_label_morph_returns_frames_and_a_gif(client):
     strip, current, gif, verdict = client.predict("en", "conv", 0.7, "3", "8", 0.5, 0, api_name="/cgan_morph")
     assert _open(current).size == (168, 168)
     with Image.open(gif) as animation:
-        assert animation.n_frames == 22  # 11 blends there and back
+        assert animation.n_frames == 20  # 11 blends there, 9 back
     assert verdict.count("→") == 10 and verdict.strip().startswith("**Judge**")
 
 

@@ -135,8 +135,8 @@ class CGANService:
 
     @staticmethod
     def gif(frames: np.ndarray, name: str) -> str:
-        """An animated GIF of morph frames there and back (a temporary file path)."""
-        return imaging.temp_gif(np.concatenate([frames, frames[::-1]]), name, duration_ms=150, scale=4)
+        """An animated GIF of morph frames there and back, ends not repeated (a temporary file path)."""
+        return imaging.temp_gif(np.concatenate([frames, frames[-2:0:-1]]), name, duration_ms=150, scale=4)
 
     # --- training ----------------------------------------------------------------------------------
     def status(self, variant: str) -> dict:
