@@ -77,14 +77,15 @@ def vae_prior(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
     return VAEService(AutoencoderService()).model().sample_prior(n, seed), None
 
 
-def cgan_per_class(variant: str) -> Generator:
-    """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request)."""
+def cgan_per_class(variant: str, noise_scale: float) -> Generator:
+    """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request),
+    z ~ N(0, noise_scale^2 I) (the tab's default is 0.7)."""
 
     def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         if dataset != "mnist":
             raise LookupError("trained on MNIST only")
         labels = np.repeat(np.arange(10), n // 10)
-        return CGANService().model(variant).generate(labels, seed), labels
+        return CGANService().model(variant).generate(labels, seed, noise_scale), labels
 
     return generate
 
@@ -94,8 +95,9 @@ ROWS: list[tuple[str, Generator]] = [
     ("pixel model, all classes in one", pixel_all_classes),
     ("autoencoder zdim 2, Gaussian on its codes", autoencoder_gaussian),
     ("VAE, z ~ N(0, I) (book 12.4)", vae_prior),
-    ("cGAN dense, per digit (lecture 004)", cgan_per_class("dense")),
-    ("cGAN conv (cDCGAN), per digit", cgan_per_class("conv")),
+    ("cGAN dense (lecture 004), z scale 1", cgan_per_class("dense", 1.0)),
+    ("cGAN conv (cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
+    ("cGAN conv (cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
 ]
 
 
