@@ -5,6 +5,9 @@ logits, batch 128; the lecture shows one epoch and loads weights trained for 500
 judge (the studio's MNIST classifier) about 1,000 samples of every digit: the label agreement (share
 judged as the requested digit) and the FID in judge features, per digit and overall.
 
+The headline metrics sample z ~ N(0, 0.7^2 I) (``NOISE_SCALE``, the tab's default: the truncation
+trick, cleaner digits for less variety); ``at_noise_scale_1`` holds the same readings for z ~ N(0, I).
+
 Only the generator is shipped (float16 weights, the largest change this makes to a pixel is
 recorded): the tab never needs the discriminator, and retraining starts from scratch.
 """

@@ -16,8 +16,11 @@ STRINGS = {
     },
     "cgan.variant": {"ko": "모델", "en": "Model"},
     "cgan.variant_info": {
-        "ko": "conv = 합성곱 cGAN (기본) · dense = 강의 004의 GeneratorCGAN / DiscriminatorCGAN",
-        "en": "conv = convolutional cGAN (default) · dense = lecture 004's GeneratorCGAN / DiscriminatorCGAN",
+        "ko": "conv = 합성곱 cGAN (기본) · dense = 강의 004의 GeneratorCGAN / DiscriminatorCGAN. 기본 제공 dense 가중치는 "
+              "15 에포크만 학습해서 아직 레이블을 쓰지 못합니다 (모든 행이 같음; 강의는 500 에포크 가중치를 불러옵니다).",
+        "en": "conv = convolutional cGAN (default) · dense = lecture 004's GeneratorCGAN / DiscriminatorCGAN. The shipped "
+              "dense weights had 15 epochs and do not use the label yet (every row alike; the lecture loads weights "
+              "trained for 500 epochs).",
     },
     "cgan.scale": {"ko": "노이즈 크기 (z ~ N(0, 크기²))", "en": "Noise scale (z ~ N(0, scale²))"},
     "cgan.scale_info": {
