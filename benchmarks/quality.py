@@ -26,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, metrics, paths, registry  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
+from studio.services.cgan import CGANService  # noqa: E402
 from studio.services.pixel import PixelService  # noqa: E402
 from studio.services.quality import QualityService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
@@ -87,6 +88,15 @@ def gan_generator(variant: str) -> Generator:
             raise LookupError(f"trained on {own_dataset} only")
         images = service.model(variant).generate(n, seed)
         return images, None if label is None else np.full(n, label)
+def cgan_per_class(variant: str, noise_scale: float) -> Generator:
+    """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request),
+    z ~ N(0, noise_scale^2 I) (the tab's default is 0.7)."""
+
+    def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        if dataset != "mnist":
+            raise LookupError("trained on MNIST only")
+        labels = np.repeat(np.arange(10), n // 10)
+        return CGANService().model(variant).generate(labels, seed, noise_scale), labels
 
     return generate
 
@@ -99,6 +109,9 @@ ROWS: list[tuple[str, Generator]] = [
     ("dense GAN (lecture 001)", gan_generator("dense_mnist")),
     ("DCGAN (Program 10-4)", gan_generator("dcgan_mnist")),
     ("DCGAN ankle boots (Program 10-5(a))", gan_generator("dcgan_ankle_boot")),
+    ("cGAN dense (lecture 004), z scale 1", cgan_per_class("dense", 1.0)),
+    ("cGAN conv (cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
+    ("cGAN conv (cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
 ]
 
 

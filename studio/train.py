@@ -9,6 +9,7 @@ Train buttons do.
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
     python -m studio.train vae --data-dir ../shared/data
     python -m studio.train gan --variant all --data-dir ../shared/data
+    python -m studio.train cgan --variant all --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
 """
@@ -86,6 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--batch-size", type=int, default=None, help="default: 64 (DCGAN, as the lecture), 128 (dense)")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    c = sub.add_parser("cgan", parents=[common], help="the conditional GANs of lecture 004 (dense) and a cDCGAN (conv)")
+    c.add_argument("--variant", choices=["dense", "conv", "all"], default="all")
+    c.add_argument("--epochs", type=int, default=None, help="default: 15 (dense), 15 (conv)")
+    c.add_argument("--batch-size", type=int, default=128)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    c.add_argument("--assess-only", action="store_true",
+                   help="no training: judge the saved generator again and rewrite its metrics")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -149,6 +158,14 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
 
         return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                           cosine=args.cosine)]
+    if args.name == "cgan":
+        from studio.recipes.cgan import VARIANTS, reassess_cgan, train_cgan
+
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        if args.assess_only:
+            return [reassess_cgan(v, args.to) for v in variants]
+        return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
+                for v in variants]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

@@ -12,6 +12,7 @@ import gradio as gr
 
 from studio import __version__, runtime
 from studio.services.autoencoder import AutoencoderService
+from studio.services.cgan import CGANService
 from studio.services.deepdream import DeepDreamService
 from studio.services.gan import GANService
 from studio.services.pixel import PixelService
@@ -21,6 +22,7 @@ from studio.services.vae import VAEService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
 from studio.ui.tabs import autoencoder as autoencoder_tab
+from studio.ui.tabs import cgan as cgan_tab
 from studio.ui.tabs import deepdream as deepdream_tab
 from studio.ui.tabs import gan as gan_tab
 from studio.ui.tabs import pixel as pixel_tab
@@ -75,6 +77,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             autoencoder_tab.create_tab(autoencoders, quality, tr, language, allow_training, jobs),
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
             gan_tab.create_tab(GANService(), quality, tr, language, allow_training, jobs),
+            cgan_tab.create_tab(CGANService(), quality, tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]

@@ -1,0 +1,164 @@
+"""The cGAN tab's work (lecture 004): samples of a chosen digit, the digit x noise table, label
+morphs, the judge's verdict on each, and retraining."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from studio import imaging, registry, runtime
+from studio.models import cgan
+from studio.recipes.cgan import NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator, train_cgan
+from studio.services import UserError
+from studio.services.cache import BundleCache
+from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+
+DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
+MAX_SAMPLES = 100
+JUDGED_SAMPLES = 1000  # the judge's agreement under a row of samples uses this many of the same seed
+TABLE_COLS = 10
+MORPH_STEPS = 11  # t = 0, 0.1, ... 1
+SCALE = 2  # 28 px digits shown at 56 px
+MAX_SEED = 2**31 - 1
+MIN_SCALE, MAX_SCALE = 0.0, 2.0  # z ~ N(0, scale^2 I); 0 = the mean noise for every sample
+
+
+def check_digit(value, what: str = "The digit") -> int:
+    """A digit 0-9 from a widget value (int, float or string), or a UserError."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{what} must be one of 0 to 9.") from None
+    if not math.isfinite(number) or number != int(number) or not 0 <= number <= 9:
+        raise UserError(f"{what} must be one of 0 to 9.")
+    return int(number)
+
+
+def check_seed(value) -> int:
+    """A seed 0 <= seed < 2**31 from a widget value, or a UserError."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UserError("The seed must be a whole number.") from None
+    if not math.isfinite(number) or number != int(number):
+        raise UserError("The seed must be a whole number.")
+    if not 0 <= number <= MAX_SEED:
+        raise UserError(f"The seed must be between 0 and {MAX_SEED:,}.")
+    return int(number)
+
+
+def check_blend(value) -> float:
+    """A label blend t in [0, 1], or a UserError."""
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        raise UserError("The blend must be a number between 0 and 1.") from None
+    if not math.isfinite(t) or not 0.0 <= t <= 1.0:
+        raise UserError("The blend must be between 0 (the first digit) and 1 (the second).")
+    return t
+
+
+def check_scale(value) -> float:
+    """A noise scale in [MIN_SCALE, MAX_SCALE], or a UserError."""
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        raise UserError("The noise scale must be a number.") from None
+    if not math.isfinite(scale) or not MIN_SCALE <= scale <= MAX_SCALE:
+        raise UserError(f"The noise scale must be between {MIN_SCALE:g} and {MAX_SCALE:g}.")
+    return scale
+
+
+class CGANService:
+    """Loads each variant's generator lazily (cached until its weights change) and answers the tab."""
+
+    def __init__(self) -> None:
+        self._models = BundleCache()
+
+    def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
+        """The compiled generator of ``variant`` ("conv" or "dense")."""
+        if variant not in VARIANTS:
+            raise UserError(f"Unknown cGAN model {variant!r}; choose one of {', '.join(VARIANTS)}.")
+        return self._models.get(bundle_name(variant), self._build)
+
+    @staticmethod
+    def _build(bundle: registry.Bundle) -> cgan.CGANInference:
+        runtime.import_tensorflow()
+        config = cgan.CGANConfig(**bundle.config)
+        with runtime.model_work():
+            inference = cgan.CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
+            inference.table(TABLE_COLS, 0)  # trace now, not on a student's first table
+            return inference
+
+    # --- a row of one digit (the lecture's last cell: number = 3, ten samples) ---------------------
+    def samples(self, variant: str, digit, n, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` samples of ``digit`` as a picture, and the first JUDGED_SAMPLES of the same seed.
+
+        Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (0.7) and 1.
+
+        The shown samples are the first ``n`` of the larger draw, so the judge reports on them too.
+        """
+        digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
+        n = int(n)
+        if not 1 <= n <= MAX_SAMPLES:
+            raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
+        model = self.model(variant)
+        with runtime.model_work():
+            images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed, scale)
+        return imaging.grid(images[:n], cols=10, scale=SCALE), images
+
+    # --- the digit x noise table -------------------------------------------------------------------
+    def table(self, variant: str, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
+        """Row k = digit k, column j = noise vector j of ``seed``: (picture, images (100, 28, 28))."""
+        seed, scale = check_seed(seed), check_scale(noise_scale)
+        model = self.model(variant)
+        with runtime.model_work():
+            images = model.table(TABLE_COLS, seed, scale)
+        return imaging.grid(images, cols=TABLE_COLS, scale=SCALE), images
+
+    # --- label morph --------------------------------------------------------------------------------
+    def morph(self, variant: str, digit_a, digit_b, blend, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Blend the one-hot labels of two digits at one fixed noise, all frames in one batch.
+
+        Returns (strip picture with t captions, the frame at ``blend`` enlarged, frames, t values).
+        """
+        a, b = check_digit(digit_a, "The first digit"), check_digit(digit_b, "The second digit")
+        t_now, seed, scale = check_blend(blend), check_seed(seed), check_scale(noise_scale)
+        model = self.model(variant)
+        t = np.linspace(0.0, 1.0, MORPH_STEPS)
+        with runtime.model_work():
+            frames = model.morph(a, b, np.append(t, t_now), seed, scale)  # the slider's own frame in the same batch
+        strip = imaging.labelled_grid(frames[:-1], [f"t={x:.1f}" for x in t], cols=MORPH_STEPS)
+        current = frames[-1].repeat(6, axis=0).repeat(6, axis=1)
+        return strip, current, frames[:-1], t
+
+    @staticmethod
+    def gif(frames: np.ndarray, name: str) -> str:
+        """An animated GIF of morph frames there and back, ends not repeated (a temporary file path)."""
+        return imaging.temp_gif(np.concatenate([frames, frames[-2:0:-1]]), name, duration_ms=150, scale=4)
+
+    # --- training ----------------------------------------------------------------------------------
+    def status(self, variant: str) -> dict:
+        """Which weights ``variant`` uses and what they measured."""
+        if variant not in VARIANTS:
+            raise UserError(f"Unknown cGAN model {variant!r}.")
+        bundle = registry.load(bundle_name(variant))
+        return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
+                "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
+
+    def retrain(self, variant: str, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
+                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None, quality=None) -> dict:
+        """Train ``variant`` into the user cache (then active) and return its status."""
+        if variant not in VARIANTS:
+            raise UserError(f"Unknown cGAN model {variant!r}.")
+        train_cgan(variant, epochs, source=registry.USER, on_progress=on_progress, cancel=cancel,
+                   on_epoch=on_epoch, keep_on_stop=keep_on_stop, quality=quality)
+        return self.status(variant)
+
+    def use_shipped(self, variant: str) -> dict:
+        """Return ``variant`` to the shipped weights."""
+        if variant not in VARIANTS:
+            raise UserError(f"Unknown cGAN model {variant!r}.")
+        registry.set_active(bundle_name(variant), registry.SHIPPED)
+        return self.status(variant)
