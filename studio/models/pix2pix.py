@@ -257,7 +257,7 @@ def make_pix2pix(config: Pix2PixConfig):
             return {name: tracker.result() for name, tracker in self.trackers.items()}
 
         def train_step(self, data):
-            edges, real = data
+            edges, real = data[0], data[1]  # (x, y) from fit; (x, y, sample_weight) from train_on_batch
             if not self.config.gan:
                 with tf.GradientTape() as tape:
                     l1 = tf.reduce_mean(tf.abs(real - self.generator(edges, training=True)))
@@ -281,7 +281,7 @@ def make_pix2pix(config: Pix2PixConfig):
             return self._result({"gen_l1_loss": l1, "gen_gan_loss": gan, "disc_loss": d_loss})
 
         def test_step(self, data):
-            edges, real = data
+            edges, real = data[0], data[1]
             l1 = tf.reduce_mean(tf.abs(real - self.generator(edges, training=False)))
             # Only the L1 tracker: Keras reports it as val_gen_l1_loss, averaged over the batches.
             tracker = self.trackers["gen_l1_loss"]

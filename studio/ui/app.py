@@ -13,6 +13,7 @@ import gradio as gr
 from studio import __version__, runtime
 from studio.services.autoencoder import AutoencoderService
 from studio.services.deepdream import DeepDreamService
+from studio.services.pix2pix import Pix2PixService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
@@ -21,6 +22,7 @@ from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import deepdream as deepdream_tab
+from studio.ui.tabs import pix2pix as pix2pix_tab
 from studio.ui.tabs import pixel as pixel_tab
 from studio.ui.tabs import style as style_tab
 from studio.ui.tabs import vae as vae_tab
@@ -72,6 +74,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
             autoencoder_tab.create_tab(autoencoders, quality, tr, language, allow_training, jobs),
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
+            pix2pix_tab.create_tab(Pix2PixService(), tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]
