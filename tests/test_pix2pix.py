@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from studio.models import pix2pix as p2p
 from studio.services import UserError
-from studio.services.pix2pix import patch_overlay, sketch_to_edges
+from studio.services.pix2pix import patch_overlay, sketch_to_edges, thin
 
 TINY = dict(filters=(8, 8, 8, 8, 8), disc_filters=(8, 8, 8))
 
@@ -138,6 +138,15 @@ def test_drawings_become_outlines_like_the_training_edges(picture):
     rows, cols = np.nonzero(edges == 0)
     assert cols.max() - cols.min() + 1 == 28  # the long side fills 28 pixels, as Fashion-MNIST's shoes
     assert 0.03 < (edges == 0).mean() < 0.3
+
+
+def test_thick_strokes_are_thinned_to_one_pixel_lines():
+    bar = np.zeros((32, 32), bool)
+    bar[10:14, 4:28] = True  # a 4-pixel-thick stroke
+    lines = thin(bar)
+    assert lines[:, 8:24].sum(axis=0).tolist() == [1] * 16 and lines.sum() >= 16
+    edges = sketch_to_edges(drawing(width=24))  # a felt pen
+    assert (edges == 0).mean() < 0.15
 
 
 def test_light_lines_on_dark_paper_are_read_too():

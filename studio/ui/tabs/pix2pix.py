@@ -39,6 +39,7 @@ def create_tab(service, tr: Translator, lang, allow_training: bool, jobs: Sessio
                 sketch = tr.make(gr.Sketchpad, {"label": "p2p.sketch"}, value=blank_paper(), type="numpy",
                                  image_mode="RGBA", sources=["upload"], canvas_size=(CANVAS, CANVAS), height=340,
                                  layers=False, brush=gr.Brush(colors=["#000000"], default_size=6, color_mode="fixed"))
+                tr.make(gr.Markdown, {"value": "p2p.sketch_tip"})
                 translate_btn = tr.make(gr.Button, {"value": "p2p.translate_btn"}, variant="primary")
                 with gr.Row():
                     example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)

@@ -14,8 +14,14 @@ STRINGS = {
               "as real or fake. The loss is **GAN + 100 × L1**. The data: outlines extracted from Fashion-MNIST's 18,000 "
               "sandals, sneakers and ankle boots at 32×32, built the way the paper's edges2shoes set was.",
     },
-    "p2p.sketch": {"ko": "윤곽선을 그리세요 (흰 바탕, 검은 펜) 또는 그림 올리기",
-                   "en": "Draw an outline (white paper, black pen) or upload a drawing"},
+    "p2p.sketch": {"ko": "신발 윤곽선을 그리세요 (흰 바탕, 검은 펜; 앞코는 왼쪽) 또는 그림 올리기",
+                   "en": "Draw a shoe outline (white paper, black pen; toe on the left) or upload a drawing"},
+    "p2p.sketch_tip": {
+        "ko": "Fashion-MNIST의 신발은 모두 **앞코가 왼쪽**을 향하고 가로로 꽉 차 있습니다. 그렇게 그리면 가장 잘 됩니다. "
+              "그림은 자동으로 잘라 32×32로 줄이고 선을 1픽셀로 가늘게 만듭니다 (오른쪽 위: 모델이 실제로 보는 입력).",
+        "en": "Fashion-MNIST's shoes all face **left (toe on the left)** and fill the width: drawn that way works best. "
+              "The drawing is cropped, shrunk to 32×32 and its strokes thinned to 1 pixel (top right: what the model sees).",
+    },
     "p2p.translate_btn": {"ko": "내 그림 변환", "en": "Translate my drawing"},
     "p2p.example": {"ko": "테스트 예제 번호", "en": "Test example"},
     "p2p.example_btn": {"ko": "테스트 예제 변환 (정답과 비교)", "en": "Translate the test example (with ground truth)"},
