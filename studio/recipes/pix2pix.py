@@ -201,7 +201,9 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
                      "batch_size": batch_size, "seed": seed, "lambda_l1": config.lambda_l1 if config.gan else None,
                      "optimizer": "Adam(2e-4, beta_1=0.5) for G and D, as the paper",
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
+                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history,
+                     "history_note": "gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
+                                     "val_ = the first 1,000 test pairs"},
         "metrics": measures,
     }
     files = {"generator.npz": save_half(model.generator)}
