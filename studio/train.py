@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--batch-size", type=int, default=64)
     x.add_argument("--seed", type=int, default=0)
     x.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
+    x.add_argument("--decay-epochs", type=int, default=0,
+                   help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -151,7 +153,7 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         quality = QualityService()  # the Fashion-MNIST judge, for the FID
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
         return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
-                              quality=quality) for v in variants]
+                              quality=quality, decay_epochs=args.decay_epochs) for v in variants]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

@@ -114,6 +114,12 @@ def test_training_steps_lower_the_l1(gan):
     assert ("disc_loss" in logs) == gan and np.isfinite(list(logs.values())).all()
 
 
+def test_the_papers_schedule_holds_then_decays_to_zero():
+    schedule = p2p.paper_schedule(2e-4, constant_steps=10, decay_steps=10)
+    rates = [float(schedule(step)) for step in (0, 10, 15, 20, 30)]
+    np.testing.assert_allclose(rates, [2e-4, 2e-4, 1e-4, 0.0, 0.0], atol=1e-9)
+
+
 def test_inference_is_batched_deterministic_and_scores_patches():
     config = p2p.Pix2PixConfig(**TINY)
     model = p2p.make_pix2pix(config)
@@ -127,6 +133,12 @@ def test_inference_is_batched_deterministic_and_scores_patches():
     assert scores.shape == (3, 8, 8) and 0 <= scores.min() and scores.max() <= 1
     picture = patch_overlay(shoes[0], scores[0])
     assert picture.shape == (192, 192, 3) and picture.dtype == np.uint8
+    verdict = np.full((8, 8), 0.5, np.float32)
+    verdict[0, 0] = 0.4  # one patch judged more fake than the rest: it alone turns red
+    picture = patch_overlay(np.zeros((32, 32), np.uint8), verdict)
+    red, green = picture[10, 10], picture[100, 100]
+    assert red[0] > red[1] and green[1] > green[0]
+    assert patch_overlay(np.zeros((32, 32), np.uint8), np.full((8, 8), 0.5)).shape == (192, 192, 3)  # flat map
 
 
 # --- sketches ---------------------------------------------------------------------------------------
@@ -191,7 +203,7 @@ def tiny_pix2pix(tmp_path_factory):
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
         save_samples(count=60)
-        bundles = [train_pix2pix(v, epochs=1, batch_size=16) for v in p2p.VARIANTS]
+        bundles = [train_pix2pix(v, epochs=1, batch_size=16, decay_epochs=int(v == "l1")) for v in p2p.VARIANTS]
         paths.set_data_dir(None)
     return root / "pretrained", bundles
 
@@ -209,6 +221,7 @@ def test_recipe_records_metrics_and_stores_float16(tiny_pix2pix):
     assert "discriminator.npz" in unet.metadata["files"] and "discriminator.npz" not in l1.metadata["files"]
     assert set(unet.metadata["training"]["history"]) >= {"gen_gan_loss", "gen_l1_loss", "disc_loss", "val_gen_l1_loss"}
     assert encdec.config["skips"] is False
+    assert l1.metadata["command"].endswith("--decay-epochs 1") and "decay" in l1.metadata["training"]["optimizer"]
 
 
 def test_service_translates_examples_and_sketches(tiny_pix2pix, monkeypatch):
@@ -222,8 +235,8 @@ def test_service_translates_examples_and_sketches(tiny_pix2pix, monkeypatch):
     assert edges.shape == truth.shape == (32, 32)
     picture, info = service.comparison(edges, truth)
     assert picture.ndim == 3 and set(info["shoes"]) == {"unet", "encdec", "l1"} and set(info["l1"]) == set(info["shoes"])
-    overlay, real = service.patch_view(edges, info["shoes"]["unet"])
-    assert overlay.shape == (192, 192, 3) and 0 <= real <= 1
+    overlay, probs = service.patch_view(edges, info["shoes"]["unet"])
+    assert overlay.shape == (192, 192, 3) and probs.shape == (8, 8) and 0 <= probs.min() <= probs.max() <= 1
     drawn = service.sketch_to_edges(drawing())
     start = time.perf_counter()
     service.comparison(drawn)

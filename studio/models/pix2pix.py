@@ -296,13 +296,35 @@ def make_pix2pix(config: Pix2PixConfig):
     return model
 
 
-def compile_pix2pix(model) -> None:
-    """Adam(2e-4, beta_1 = 0.5) for G and D, as the paper."""
+def paper_schedule(rate: float, constant_steps: int, decay_steps: int):
+    """The paper's learning rate: ``rate`` for ``constant_steps``, then linearly down to 0 over
+    ``decay_steps`` (Isola et al. train n epochs at 2e-4 and n more decaying to zero)."""
+    import keras
+    from keras import ops
+
+    class ConstantThenLinear(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            step = ops.cast(step, "float32")
+            left = 1.0 - (step - constant_steps) / max(decay_steps, 1)
+            return rate * ops.clip(left, 0.0, 1.0)
+
+        def get_config(self):
+            return {"rate": rate, "constant_steps": constant_steps, "decay_steps": decay_steps}
+
+    return ConstantThenLinear()
+
+
+def compile_pix2pix(model, decay_steps: int = 0, total_steps: int = 0) -> None:
+    """Adam(2e-4, beta_1 = 0.5) for G and D, as the paper; with ``decay_steps`` the rate falls
+    linearly to 0 over the last ``decay_steps`` of ``total_steps``."""
     import keras
 
-    rate = model.config.learning_rate
-    model.compile(g_optimizer=keras.optimizers.Adam(rate, beta_1=0.5),
-                  d_optimizer=keras.optimizers.Adam(rate, beta_1=0.5) if model.config.gan else None)
+    def rate():
+        lr = model.config.learning_rate
+        return paper_schedule(lr, total_steps - decay_steps, decay_steps) if decay_steps else lr
+
+    model.compile(g_optimizer=keras.optimizers.Adam(rate(), beta_1=0.5),
+                  d_optimizer=keras.optimizers.Adam(rate(), beta_1=0.5) if model.config.gan else None)
 
 
 # --- inference -----------------------------------------------------------------------------------

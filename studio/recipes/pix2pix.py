@@ -116,10 +116,12 @@ def preview_picture(edges: np.ndarray, outputs: np.ndarray, truths: np.ndarray, 
 def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: int = 64, seed: int = 0,
                   limit: int | None = None, source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
                   cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-                  keep_on_stop: bool = False, quality=None) -> registry.Bundle:
+                  keep_on_stop: bool = False, quality=None, decay_epochs: int = 0) -> registry.Bundle:
     """Train one variant, measure it on the test shoes, save it; ``keep_on_stop`` saves a stopped run.
 
     ``quality`` (a QualityService) gives the FID; the command line passes one, tests need not.
+    ``decay_epochs``: the last this many epochs decay the learning rate linearly to 0 (the paper's
+    schedule); 0 keeps 2e-4 throughout (how the shipped models were trained).
     """
     name = bundle_name(variant)
     cancel = cancel or CancelToken()
@@ -139,7 +141,8 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
     shown = slice(0, PREVIEW_PAIRS)
     with runtime.model_work():
         model = p2p.make_pix2pix(config)
-        p2p.compile_pix2pix(model)
+        decay_epochs = max(0, min(int(decay_epochs), epochs))
+        p2p.compile_pix2pix(model, decay_epochs * steps, epochs * steps)
         inference = p2p.Pix2PixInference(model.generator)
 
         def preview() -> np.ndarray:
@@ -192,7 +195,8 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         "description": DESCRIPTIONS[variant],
         "reproduces": "lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); Isola et al. 2017",
         "command": f"python -m studio.train pix2pix --variant {variant} --epochs {epochs} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --limit {limit}" if limit else ""),
+                   f"--seed {seed}" + (f" --limit {limit}" if limit else "")
+                   + (f" --decay-epochs {decay_epochs}" if decay_epochs else ""),
         "data": {"fashion": {"description": data.DESCRIPTIONS["fashion"], "loaded_from": data.dataset_source("fashion"),
                              "classes": "5 sandal, 7 sneaker, 9 ankle boot",
                              "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges),
@@ -200,7 +204,8 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
                                       "shoe, 28x28 padded to 32x32"}},
         "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
                      "batch_size": batch_size, "seed": seed, "lambda_l1": config.lambda_l1 if config.gan else None,
-                     "optimizer": "Adam(2e-4, beta_1=0.5) for G and D, as the paper",
+                     "optimizer": "Adam(2e-4, beta_1=0.5) for G and D, as the paper"
+                                  + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else ""),
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history,
                      "history_note": "gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
                                      "val_ = the first 1,000 test pairs"},

@@ -96,13 +96,21 @@ def zoom(image: np.ndarray, factor: int = ZOOM) -> np.ndarray:
 
 
 def patch_overlay(shoe: np.ndarray, real_prob: np.ndarray, factor: int = ZOOM) -> np.ndarray:
-    """The shoe (32, 32) with the PatchGAN's 8 x 8 scores laid over it: red where it says "fake",
-    green where "real"; cell borders drawn. uint8 RGB (32*factor, 32*factor, 3)."""
+    """The shoe (32, 32) with the PatchGAN's 8 x 8 scores laid over it, cell borders drawn:
+    uint8 RGB (32*factor, 32*factor, 3).
+
+    Colours are stretched between the map's own least real-looking patch (red) and its most
+    real-looking one (green): a trained discriminator sits near 0.5 everywhere (that is the GAN's
+    equilibrium), so the absolute values alone would paint one flat colour.
+    """
+    probs = np.asarray(real_prob, np.float32)
+    spread = float(probs.max() - probs.min())
+    relative = (probs - probs.min()) / spread if spread > 1e-6 else np.full_like(probs, 0.5)
     grey = zoom(shoe, factor).astype(np.float32)[..., None].repeat(3, axis=2)
-    cell = shoe.shape[0] // real_prob.shape[0]
-    probs = zoom(real_prob, cell * factor)[..., None]
-    colour = (1.0 - probs) * np.array([230.0, 40.0, 40.0]) + probs * np.array([40.0, 200.0, 80.0])
-    out = 0.55 * grey + 0.45 * colour
+    cell = shoe.shape[0] // probs.shape[0]
+    weight = zoom(relative, cell * factor)[..., None]
+    colour = (1.0 - weight) * np.array([235.0, 35.0, 35.0]) + weight * np.array([35.0, 215.0, 75.0])
+    out = 0.5 * grey + 0.5 * colour
     step = cell * factor
     out[::step] = out[:, ::step] = 255.0  # the patches' grid
     return np.clip(out, 0, 255).astype(np.uint8)
@@ -193,14 +201,14 @@ class Pix2PixService:
         return picture, {"shoes": shoes, "l1": errors, "sharpness": {v: p2p.sharpness(s[None])
                                                                      for v, s in shoes.items()}}
 
-    def patch_view(self, edges: np.ndarray, shoe: np.ndarray) -> tuple[np.ndarray, float]:
-        """The U-Net's PatchGAN on (edges, shoe): the overlay picture and the mean P(real)."""
+    def patch_view(self, edges: np.ndarray, shoe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The U-Net's PatchGAN on (edges, shoe): the overlay picture and the 8 x 8 P(real) grid."""
         model = self.model("unet")
         if model.discriminator is None:
             raise UserError("These U-Net weights have no discriminator to show.")
         with runtime.model_work():
             probs = model.patch_scores(edges, shoe)[0]
-        return patch_overlay(shoe, probs), float(probs.mean())
+        return patch_overlay(shoe, probs), probs
 
     # --- training ----------------------------------------------------------------------------------
     def status(self, variant: str) -> dict:

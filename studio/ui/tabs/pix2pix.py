@@ -75,10 +75,11 @@ def create_tab(service, tr: Translator, lang, allow_training: bool, jobs: Sessio
     def show(lang, edges, truth=None):
         start = time.perf_counter()
         picture, info = service.comparison(edges, truth)
-        overlay, real = service.patch_view(edges, info["shoes"]["unet"])
+        overlay, probs = service.patch_view(edges, info["shoes"]["unet"])
         ms = (time.perf_counter() - start) * 1e3
         s = info["sharpness"]
-        line = text("p2p.result", lang, ms=ms, real=real, s_unet=s["unet"], s_encdec=s["encdec"], s_l1=s["l1"])
+        line = text("p2p.result", lang, ms=ms, real=float(probs.mean()), low=float(probs.min()), high=float(probs.max()),
+                    s_unet=s["unet"], s_encdec=s["encdec"], s_l1=s["l1"])
         if info["l1"]:
             line += text("p2p.truth_l1", lang, **info["l1"])
         return service.zoom(edges), picture, overlay, line

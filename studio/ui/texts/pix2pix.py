@@ -27,7 +27,8 @@ STRINGS = {
     "p2p.example_btn": {"ko": "테스트 예제 변환 (정답과 비교)", "en": "Translate the test example (with ground truth)"},
     "p2p.input": {"ko": "모델이 보는 입력 (32×32)", "en": "What the model sees (32×32)"},
     "p2p.compare": {"ko": "같은 입력, 세 생성자", "en": "The same input, three generators"},
-    "p2p.patch": {"ko": "PatchGAN 판정 (U-Net 출력 위, 빨강 = 가짜 같음)", "en": "PatchGAN verdict over the U-Net output (red = looks fake)"},
+    "p2p.patch": {"ko": "PatchGAN 판정 (U-Net 출력 위, 빨강 = 가장 가짜 같은 패치)",
+                  "en": "PatchGAN verdict over the U-Net output (red = most fake-looking patches)"},
     "p2p.notes": {
         "ko": "- **U-Net + GAN**: 인코더의 각 층이 같은 크기의 디코더 층으로 바로 이어져(skip connection) 윤곽선의 위치와 세부가 그대로 전달되고, GAN 손실이 흐림을 없앱니다.\n"
               "- **인코더-디코더 + GAN**: skip 없이 1×1 병목(bottleneck)만 거치므로 윤곽의 정확한 위치를 잃어 모양이 어긋나고 세부가 뭉개집니다.\n"
@@ -40,9 +41,13 @@ STRINGS = {
               "edges are blurred; the GAN term is what punishes that blur.",
     },
     "p2p.result": {
-        "ko": "변환 시간 {ms:.0f} ms (세 생성자). PatchGAN이 본 U-Net 출력의 평균 '진짜' 확률: {real:.2f}. 선명도(경사 크기) U-Net {s_unet:.3f} · 인코더-디코더 {s_encdec:.3f} · L1만 {s_l1:.3f}.",
-        "en": "Translated in {ms:.0f} ms (three generators). PatchGAN's mean P(real) for the U-Net output: {real:.2f}. "
-              "Sharpness (gradient magnitude): U-Net {s_unet:.3f} · encoder-decoder {s_encdec:.3f} · L1 only {s_l1:.3f}.",
+        "ko": "변환 시간 {ms:.0f} ms (세 생성자). PatchGAN이 본 U-Net 출력의 '진짜' 확률: 평균 {real:.2f}, 패치별 {low:.2f}–{high:.2f} "
+              "(학습된 판별자는 균형점인 0.5 근처에 머뭅니다; 색은 이 범위 안에서 빨강 = 가장 가짜 같음, 초록 = 가장 진짜 같음). "
+              "선명도(경사 크기) U-Net {s_unet:.3f} · 인코더-디코더 {s_encdec:.3f} · L1만 {s_l1:.3f}.",
+        "en": "Translated in {ms:.0f} ms (three generators). PatchGAN's P(real) for the U-Net output: mean {real:.2f}, patches "
+              "{low:.2f}–{high:.2f} (a trained discriminator hovers near 0.5, the GAN's equilibrium; the colours span this "
+              "range: red = most fake-looking, green = most real-looking). Sharpness (gradient magnitude): U-Net {s_unet:.3f} · "
+              "encoder-decoder {s_encdec:.3f} · L1 only {s_l1:.3f}.",
     },
     "p2p.truth_l1": {
         "ko": " 정답과의 L1: U-Net {unet:.3f} · 인코더-디코더 {encdec:.3f} · L1만 {l1:.3f} (L1만 모델이 가장 낮아도 가장 흐릿할 수 있습니다).",
