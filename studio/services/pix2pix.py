@@ -122,7 +122,8 @@ class Pix2PixService:
     sketch_to_edges = staticmethod(sketch_to_edges)
     zoom = staticmethod(zoom)
 
-    def __init__(self) -> None:
+    def __init__(self, quality=None) -> None:
+        self.quality = quality  # a QualityService: retrains from the tab then record the FID too
         self._models = BundleCache()
         self._lock = threading.Lock()
         self._examples: tuple[np.ndarray, np.ndarray] | None = None
@@ -218,12 +219,12 @@ class Pix2PixService:
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
     def retrain(self, variant: str, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None, quality=None) -> dict:
+                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
         """Train ``variant`` into the user cache (then active)."""
         if variant not in p2p.VARIANTS:
             raise UserError(f"Unknown Pix2Pix model {variant!r}.")
         train_pix2pix(variant, epochs, source=registry.USER, on_progress=on_progress, cancel=cancel,
-                      on_epoch=on_epoch, keep_on_stop=keep_on_stop, quality=quality)
+                      on_epoch=on_epoch, keep_on_stop=keep_on_stop, quality=self.quality)
         return self.status(variant)
 
     def use_shipped(self, variant: str) -> dict:

@@ -74,7 +74,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
             autoencoder_tab.create_tab(autoencoders, quality, tr, language, allow_training, jobs),
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
-            pix2pix_tab.create_tab(Pix2PixService(), tr, language, allow_training, jobs),
+            pix2pix_tab.create_tab(Pix2PixService(quality), tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]
