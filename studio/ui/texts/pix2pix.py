@@ -26,7 +26,7 @@ STRINGS = {
     "p2p.example": {"ko": "테스트 예제 번호", "en": "Test example"},
     "p2p.example_btn": {"ko": "테스트 예제 변환 (정답과 비교)", "en": "Translate the test example (with ground truth)"},
     "p2p.input": {"ko": "모델이 보는 입력 (32×32)", "en": "What the model sees (32×32)"},
-    "p2p.compare": {"ko": "같은 입력, 세 생성자", "en": "The same input, three generators"},
+    "p2p.compare": {"ko": "#### 같은 입력, 세 생성자", "en": "#### The same input, three generators"},
     "p2p.patch": {"ko": "PatchGAN 판정 (U-Net 출력 위, 빨강 = 가장 가짜 같은 패치)",
                   "en": "PatchGAN verdict over the U-Net output (red = most fake-looking patches)"},
     "p2p.notes": {
@@ -55,9 +55,9 @@ STRINGS = {
               "score lowest and still be the blurriest).",
     },
     "p2p.metrics": {
-        "ko": "#### 테스트 신발 {n}장에서 잰 값\n| 생성자 | 테스트 L1 | FID (Fashion 판정기 특징) | 선명도 비율 (실제 = 1) |\n|---|---|---|---|\n{rows}\n"
+        "ko": "#### 테스트 신발 {n}장에서 잰 값\n| 생성자 | 테스트 L1 | FID (Fashion 판정기 특징) | 선명도 비율 (실제 = 1) |\n|---|---|---|---|\n{rows}\n\n"
               "FID 바닥값(실제 학습 신발 vs 실제 테스트 신발): {floor}. FID는 낮을수록, 선명도 비율은 1에 가까울수록 좋습니다.",
-        "en": "#### Measured on {n} test shoes\n| generator | test L1 | FID (Fashion judge features) | sharpness ratio (real = 1) |\n|---|---|---|---|\n{rows}\n"
+        "en": "#### Measured on {n} test shoes\n| generator | test L1 | FID (Fashion judge features) | sharpness ratio (real = 1) |\n|---|---|---|---|\n{rows}\n\n"
               "FID floor (real training shoes vs real test shoes): {floor}. Lower FID is better; a sharpness ratio near 1 is as sharp as real shoes.",
     },
     "p2p.name_unet": {"ko": "U-Net + GAN", "en": "U-Net + GAN"},
