@@ -73,6 +73,12 @@ def main() -> None:
         discriminator.train_on_batch(fake, np.zeros((batch, 1)))
         stacked.train_on_batch(rng.normal(0, 1, (batch, zdim)), np.ones((batch, 1)))
 
+    # Keras 3 reads ``trainable`` when a step runs, not when the model was compiled (Keras 2 did the
+    # latter): after line 56's freeze, the lecture's own discriminator.train_on_batch updates nothing.
+    before = [w.copy() for w in discriminator.get_weights()]
+    discriminator.train_on_batch(real[:batch], np.ones((batch, 1)))
+    d_learns = any(not np.array_equal(a, b) for a, b in zip(before, discriminator.get_weights()))
+
     model = gan.make_gan(config)
     model.compile()
     stream = iter(tf.data.Dataset.from_tensor_slices(real).shuffle(10000).repeat().batch(batch, drop_remainder=True))
@@ -96,6 +102,7 @@ def main() -> None:
     print(f"   lecture: predict + 3 x train_on_batch   {1 / lecture_s:6.2f} steps/s  ({lecture_s * 1e3:6.0f} ms/step)")
     print(f"   studio: one compiled train_step        {1 / ours_s:6.2f} steps/s  ({ours_s * 1e3:6.0f} ms/step)")
     print(f"   speed-up {lecture_s / ours_s:.2f}x (target >= 3x)")
+    print(f"   does the lecture's D learn under Keras 3? {'yes' if d_learns else 'no: its freeze (line 56) also stops its own train_on_batch, so the lecture loop skips D updates and is timed doing less work'}")
 
     # --- 2. sampling ---------------------------------------------------------------------------
     from studio.services.gan import GANService

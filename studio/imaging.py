@@ -146,6 +146,35 @@ def labelled_grid(images: np.ndarray, labels: list[str], cols: int, scale: int =
     return np.asarray(canvas)
 
 
+def ink_crop(image: Image.Image | np.ndarray, what: str = "a digit") -> np.ndarray:
+    """The strokes of a drawing (any size and mode, dark or light background), cropped to their box.
+
+    Returns float32 ink in [0, 255] (255 = strongest stroke), background 0. The picture is bounded
+    first (a 6000x4000 phone photo costs no more than a sketch) and laid on white (a sketchpad's
+    transparent layer). Raises ValueError naming ``what`` to draw when nothing was drawn.
+    """
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    picture = on_white(bounded(picture))
+    grey = np.asarray(picture.convert("L"), np.float32)
+    # Strokes are whatever differs from the background, judged by the border's typical shade.
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    ink = 255 - grey if np.median(border) > 127 else grey
+    ink = np.clip(ink - np.percentile(ink, 5), 0, None)
+    if ink.max() < 32:
+        raise ValueError(f"The drawing is empty: draw {what} first.")
+    rows, cols = np.nonzero(ink > 0.2 * ink.max())
+    crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    return crop / crop.max() * 255
+
+
+def fit_box(crop: np.ndarray, box: int) -> np.ndarray:
+    """Scale a float picture so its long side is ``box`` pixels, keeping its shape (float32)."""
+    h, w = crop.shape
+    factor = box / max(h, w)
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return np.asarray(Image.fromarray(crop.astype(np.uint8)).resize(size, Image.Resampling.LANCZOS), np.float32)
+
+
 def to_mnist_digit(image: Image.Image | np.ndarray, box: int = 20) -> np.ndarray:
     """Turn a drawing (any size and mode, dark or light background) into an MNIST-style digit.
 
@@ -153,23 +182,7 @@ def to_mnist_digit(image: Image.Image | np.ndarray, box: int = 20) -> np.ndarray
     ``box`` x ``box`` pixels, then centred by its centre of mass in a 28x28 frame -> uint8 (28, 28).
     Raises ValueError when nothing was drawn.
     """
-    picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
-    picture = bounded(picture)  # a phone photo of 6000x4000 px costs no more than a sketch
-    picture = on_white(picture)  # a sketchpad's transparent layer: black strokes on white paper
-    grey = np.asarray(picture.convert("L"), np.float32)
-    # Strokes are whatever differs from the background, judged by the border's typical shade.
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    ink = 255 - grey if np.median(border) > 127 else grey
-    ink = np.clip(ink - np.percentile(ink, 5), 0, None)
-    if ink.max() < 32:
-        raise ValueError("The drawing is empty: draw a digit first.")
-    rows, cols = np.nonzero(ink > 0.2 * ink.max())
-    crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
-    crop = crop / crop.max() * 255
-    h, w = crop.shape
-    factor = box / max(h, w)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    small = np.asarray(Image.fromarray(crop.astype(np.uint8)).resize(size, Image.Resampling.LANCZOS), np.float32)
+    small = fit_box(ink_crop(image), box)
     frame = np.zeros((28, 28), np.float32)
     top, left = (28 - small.shape[0]) // 2, (28 - small.shape[1]) // 2
     frame[top:top + small.shape[0], left:left + small.shape[1]] = small

@@ -12,6 +12,7 @@ Train buttons do.
     python -m studio.train cgan --variant all --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
+    python -m studio.train pix2pix --variant all --data-dir ../shared/data
 """
 
 from __future__ import annotations
@@ -95,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
     c.add_argument("--assess-only", action="store_true",
                    help="no training: judge the saved generator again and rewrite its metrics")
+    x = sub.add_parser("pix2pix", parents=[common], help="Pix2Pix edges -> shoes (lecture 004): U-Net, "
+                                                           "encoder-decoder, L1-only")
+    x.add_argument("--variant", choices=["unet", "encdec", "l1", "all"], default="all")
+    x.add_argument("--epochs", type=int, default=None, help="default: 10")
+    x.add_argument("--batch-size", type=int, default=64)
+    x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
+    x.add_argument("--decay-epochs", type=int, default=0,
+                   help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -166,6 +176,15 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
             return [reassess_cgan(v, args.to) for v in variants]
         return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
                 for v in variants]
+    if args.name == "pix2pix":
+        from studio.models.pix2pix import VARIANTS
+        from studio.recipes.pix2pix import train_pix2pix
+        from studio.services.quality import QualityService
+
+        quality = QualityService()  # the Fashion-MNIST judge, for the FID
+        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+        return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
+                              quality=quality, decay_epochs=args.decay_epochs) for v in variants]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

@@ -73,6 +73,13 @@ class QualityService:
         """The judge's recorded test-set accuracy."""
         return float(self._judge(dataset).metadata["metrics"]["test_accuracy"])
 
+    def features(self, dataset: str, images: np.ndarray) -> np.ndarray:
+        """The judge's 128 penultimate features of uint8 images (N, 28, 28), for a Fréchet distance
+        between two sets of samples (e.g. translated vs real shoes) rather than against the test set."""
+        loaded = self._judge(dataset)
+        with runtime.model_work():
+            return loaded.judge(np.asarray(images))[1]
+
     def assess(self, dataset: str, images: np.ndarray, requested: int | None = None) -> QualityReport:
         """Judge uint8 images (N, 28, 28): classes, agreement with ``requested``, coverage, FID."""
         images = np.asarray(images)

@@ -15,6 +15,7 @@ from studio.services.autoencoder import AutoencoderService
 from studio.services.cgan import CGANService
 from studio.services.deepdream import DeepDreamService
 from studio.services.gan import GANService
+from studio.services.pix2pix import Pix2PixService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
@@ -25,6 +26,7 @@ from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import cgan as cgan_tab
 from studio.ui.tabs import deepdream as deepdream_tab
 from studio.ui.tabs import gan as gan_tab
+from studio.ui.tabs import pix2pix as pix2pix_tab
 from studio.ui.tabs import pixel as pixel_tab
 from studio.ui.tabs import style as style_tab
 from studio.ui.tabs import vae as vae_tab
@@ -78,6 +80,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
             gan_tab.create_tab(GANService(), quality, tr, language, allow_training, jobs),
             cgan_tab.create_tab(CGANService(), quality, tr, language, allow_training, jobs),
+            pix2pix_tab.create_tab(Pix2PixService(quality), tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]

@@ -1,0 +1,156 @@
+"""Pix2Pix speed and quality: our compiled train step against the TF tutorial's loop, translation
+latency, and the three shipped generators measured on the test shoes.
+
+    python benchmarks/pix2pix.py [--data-dir ../shared/data] [--steps 20] [--batch-size 64] [--repeats 30]
+
+1. One training step of U-Net + PatchGAN (GAN + 100 * L1), the same networks and batch, three ways:
+   the TF Pix2Pix tutorial's GradientTape loop run eagerly (as a student types it, without the
+   decorator), the same loop under the tutorial's ``@tf.function``, and the studio's subclassed
+   ``keras.Model.train_step`` called through ``fit``. Prints ms per step and the ratios.
+2. Translation latency as the tab answers it: sketch preprocessing + three generators + the PatchGAN
+   heat map (target: under 100 ms), and one generator alone.
+3. The shipped generators on all test shoes: test L1, FID in Fashion-MNIST judge features against the
+   real test shoes (with the real-data floor), sharpness ratio (recomputed, not read from metadata).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from studio import paths, runtime  # noqa: E402
+from studio.models import pix2pix as p2p  # noqa: E402
+from studio.recipes.pix2pix import evaluate, load_pairs  # noqa: E402
+from studio.services.pix2pix import Pix2PixService  # noqa: E402
+from studio.services.quality import QualityService  # noqa: E402
+from timing import median_ms  # noqa: E402
+
+
+def tutorial_step(generator, discriminator, g_opt, d_opt):
+    """The TF tutorial's ``train_step`` (generator_loss / discriminator_loss with LAMBDA = 100)."""
+    import tensorflow as tf
+
+    bce = tf.keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def step(input_image, target):
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            gen_output = generator(input_image, training=True)
+            disc_real_output = discriminator([input_image, target], training=True)
+            disc_generated_output = discriminator([input_image, gen_output], training=True)
+            gan_loss = bce(tf.ones_like(disc_generated_output), disc_generated_output)
+            l1_loss = tf.reduce_mean(tf.abs(target - gen_output))
+            gen_total_loss = gan_loss + p2p.LAMBDA_L1 * l1_loss
+            disc_loss = (bce(tf.ones_like(disc_real_output), disc_real_output)
+                         + bce(tf.zeros_like(disc_generated_output), disc_generated_output))
+        g_grads = gen_tape.gradient(gen_total_loss, generator.trainable_variables)
+        d_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
+        g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+        d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        return gen_total_loss
+
+    return step
+
+
+def time_steps(run_step, steps: int) -> float:
+    """ms per step over ``steps`` calls, after two warm-up calls (tracing)."""
+    run_step()
+    run_step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        run_step()
+    return (time.perf_counter() - start) * 1e3 / steps
+
+
+def bench_training(x: np.ndarray, y: np.ndarray, steps: int) -> None:
+    import keras
+    import tensorflow as tf
+
+    config = p2p.Pix2PixConfig.variant("unet")
+    timings = {}
+    for name in ("eager", "tf.function"):
+        keras.utils.set_random_seed(0)
+        generator, discriminator = p2p.build_generator(config), p2p.build_discriminator(config)
+        step = tutorial_step(generator, discriminator, keras.optimizers.Adam(2e-4, beta_1=0.5),
+                             keras.optimizers.Adam(2e-4, beta_1=0.5))
+        if name == "tf.function":
+            step = tf.function(step)
+        xt, yt = tf.constant(x), tf.constant(y)
+        timings[name] = time_steps(lambda: step(xt, yt), steps)
+    keras.utils.set_random_seed(0)
+    model = p2p.make_pix2pix(config)
+    p2p.compile_pix2pix(model)
+    batches = steps + 2
+    xs, ys = np.concatenate([x] * batches), np.concatenate([y] * batches)
+    model.fit(x, y, batch_size=len(x), epochs=1, verbose=0)  # trace
+    start = time.perf_counter()
+    model.fit(xs, ys, batch_size=len(x), epochs=1, verbose=0, shuffle=False)
+    timings["studio"] = (time.perf_counter() - start) * 1e3 / batches
+    print(f"\n1. one training step, U-Net + PatchGAN, batch {len(x)} (32x32 pairs)")
+    print(f"   TF tutorial loop, eager (no decorator)      {timings['eager']:8.1f} ms")
+    print(f"   TF tutorial loop, @tf.function             {timings['tf.function']:8.1f} ms")
+    print(f"   studio: compiled train_step through fit     {timings['studio']:8.1f} ms")
+    print(f"   speed-up over the eager loop: {timings['eager'] / timings['studio']:.2f}x; "
+          f"over the decorated loop: {timings['tf.function'] / timings['studio']:.2f}x")
+
+
+def bench_latency(service: Pix2PixService, repeats: int) -> None:
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGBA", (320, 320), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line([(30, 200), (40, 150), (120, 140), (180, 100), (220, 110), (250, 160),
+                                 (290, 175), (295, 215), (30, 215), (30, 200)], fill="black", width=6)
+    sketch = np.asarray(canvas)
+
+    def tab_answer():
+        edges = service.sketch_to_edges(sketch)
+        _, info = service.comparison(edges)
+        service.patch_view(edges, info["shoes"]["unet"])
+
+    edges = service.sketch_to_edges(sketch)
+    unet = service.model("unet")
+    print("\n2. translation latency (median)")
+    print(f"   sketch -> 3 generators + PatchGAN view       {median_ms(tab_answer, repeats):8.1f} ms  (target < 100 ms)")
+    print(f"   one generator, one 32x32 edge map            {median_ms(lambda: unet.translate(edges), repeats):8.1f} ms")
+    batch = np.repeat(edges[None], 256, axis=0)
+    print(f"   one generator, 256 edge maps in one call     {median_ms(lambda: unet.translate(batch), 5):8.1f} ms")
+
+
+def bench_quality(service: Pix2PixService) -> None:
+    pairs = load_pairs()
+    quality = QualityService()
+    print(f"\n3. the shipped generators on {len(pairs.test_edges)} test shoes")
+    print(f"   {'generator':28s}{'test L1':>9s}{'FID':>9s}{'floor':>8s}{'sharpness':>11s}{'ratio':>7s}")
+    for variant, label in (("unet", "U-Net + GAN"), ("encdec", "encoder-decoder + GAN"), ("l1", "U-Net, L1 only")):
+        m = evaluate(service.model(variant).translate(pairs.test_edges), pairs, quality)
+        print(f"   {label:28s}{m['test_l1']:9.4f}{m['fid_fashion']:9.2f}{m['fid_fashion_floor']:8.2f}"
+              f"{m['sharpness']:11.4f}{m['sharpness_ratio']:7.3f}")
+    print(f"   {'real test shoes':28s}{'—':>9s}{'—':>9s}{'':8s}{p2p.sharpness(pairs.test_shoes):11.4f}{1.0:7.3f}")
+    print("   FID in Fashion-MNIST judge features (not Inception FID); floor = real training shoes vs the test shoes.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    paths.set_data_dir(args.data_dir)
+    runtime.import_tensorflow()
+    print(runtime.device_info().label())
+    pairs = load_pairs(limit=args.batch_size)
+    x, y = p2p.to_signed(pairs.train_edges), p2p.to_signed(pairs.train_shoes)
+    bench_training(x, y, args.steps)
+    service = Pix2PixService()
+    bench_latency(service, args.repeats)
+    bench_quality(service)
+
+
+if __name__ == "__main__":
+    main()
