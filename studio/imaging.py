@@ -7,13 +7,27 @@ the other lives here so every tab scales, tiles and exports pictures the same wa
 from __future__ import annotations
 
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 # Uploads are cut down to this many pixels on the long side before any model sees them.
 MAX_SIDE = 1024
+
+# The most pixels an upload may decode to (a 48-megapixel phone photo fits; a 10000x10000 scan does
+# not). Pillow's decompression-bomb guard refuses files declaring over twice this before reading any
+# pixel data; read_picture() refuses anything over it with a sentence a student understands.
+MAX_PIXELS = 64_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+# Modes every tab handles (and PNG stores); anything else is converted on reading.
+_PLAIN_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")
+
+
+class UnreadableImage(ValueError):
+    """An upload that is not a usable picture; the message tells the student why."""
 
 
 def to_uint8(images: np.ndarray, value_range: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
@@ -74,6 +88,56 @@ def bounded(image: Image.Image, max_side: int = MAX_SIDE) -> Image.Image:
         image = image.copy()
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return image
+
+
+def read_picture(source, max_side: int = MAX_SIDE) -> Image.Image:
+    """Decode an uploaded picture safely: a path or a (lazily opened) PIL image -> a loaded PIL image
+    no larger than ``max_side`` on its long side, EXIF rotation applied, in a plain mode (16-bit and
+    float scans become 8-bit grey, CMYK/YCbCr become RGB; an animation gives its first frame).
+
+    Raises UnreadableImage for files that are not pictures, are cut off, or are too large. JPEGs are
+    decoded at reduced scale (Pillow's draft mode), so a big photo costs little memory.
+    """
+    try:
+        with warnings.catch_warnings():  # the size check below says it better than Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = source if isinstance(source, Image.Image) else Image.open(source)
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise UnreadableImage(_too_big(width, height))
+        image.draft(image.mode, (max_side, max_side))  # JPEG only: decode at 1/2 ... 1/8 scale
+        image.load()
+        image = bounded(image, max_side)
+        if image.mode not in _PLAIN_MODES:
+            image = _plain(image)
+    except UnreadableImage:
+        raise
+    except Image.DecompressionBombError:
+        raise UnreadableImage("This picture declares far more pixels than the studio reads "
+                              f"({MAX_PIXELS // 1_000_000} megapixels at most).") from None
+    except UnidentifiedImageError:
+        raise UnreadableImage("This file is not a picture the studio can read: upload a PNG, JPEG, GIF, "
+                              "WebP, BMP or TIFF image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+        raise UnreadableImage("This picture file is damaged or cut off (it could not be decoded); "
+                              "save it again or choose another one.") from exc
+    return image
+
+
+def _too_big(width: int, height: int) -> str:
+    return (f"This picture is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); the studio "
+            f"reads pictures up to {MAX_PIXELS // 1_000_000} megapixels. Shrink it first.")
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    """16-bit / 32-bit / float greys -> 8-bit grey; other colour spaces -> RGB (RGBA if they carry alpha)."""
+    if image.mode.startswith("I;16"):
+        return Image.fromarray((np.asarray(image, np.uint32) >> 8).astype(np.uint8))
+    if image.mode in ("I", "F"):
+        values = np.asarray(image, np.float64)
+        lo, hi = float(values.min()), float(values.max())
+        return Image.fromarray(to_uint8(values, (lo, hi if hi > lo else lo + 1.0)))
+    return image.convert("RGBA" if "A" in image.getbands() else "RGB")
 
 
 def on_white(image: Image.Image) -> Image.Image:

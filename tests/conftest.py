@@ -66,6 +66,10 @@ def shared_data_dir() -> Path:
     return SHARED_DATA
 
 
+# The subprocess of each running studio_server, by URL (tests read its memory use from /proc).
+SERVER_PROCESSES: dict[str, subprocess.Popen] = {}
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -81,6 +85,7 @@ def studio_server(tmp_path_factory):
     port = free_port()
     cache = tmp_path_factory.mktemp("server_cache")
     env = {**os.environ, "STUDIO_CACHE_DIR": str(cache), "STUDIO_NO_DOWNLOAD": "1",
+           "KERAS_HOME": str(cache / "keras_home"),  # no data in a developer's Keras cache: no real training
            "GRADIO_ANALYTICS_ENABLED": "False"}
     env.pop("STUDIO_DATA_DIR", None)
     log = open(tmp_path_factory.mktemp("server_log") / "studio.log", "w")
@@ -101,8 +106,10 @@ def studio_server(tmp_path_factory):
             if time.monotonic() - started > 90:
                 raise RuntimeError(f"studio.py did not answer within 90 s; see {log.name}")
             time.sleep(0.25)
+        SERVER_PROCESSES[url] = process
         yield url
     finally:
+        SERVER_PROCESSES.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=15)

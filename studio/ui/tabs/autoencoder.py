@@ -8,7 +8,7 @@ import gradio as gr
 import numpy as np
 
 from studio.imaging import to_mnist_digit
-from studio.services import UserError
+from studio.services import UserError, quoted
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -25,16 +25,18 @@ def parse_indices(spec: str, limit: int = MAX_INDEX) -> list[int]:
     spec = (spec or "").strip()
     if not spec:
         return []
+    if len(spec) > 200:  # 20 digits at most: anything longer is a paste gone wrong
+        raise UserError(f"That list of digits is too long ({len(spec):,} characters); write e.g. 0-9, 15.")
     indices: list[int] = []
     for part in re.split(r"[,\s]+", spec):
         if not part:
             continue
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
-            raise UserError(f"'{part}' is not an index or a range like 0-9.")
+            raise UserError(f"{quoted(part)} is not an index or a range like 0-9.")
         start, end = int(match[1]), int(match[2] or match[1])
         if end < start or end > limit:
-            raise UserError(f"'{part}' is outside the shipped test digits 0-{limit}.")
+            raise UserError(f"{quoted(part)} is outside the shipped test digits 0-{limit}.")
         indices.extend(range(start, end + 1))
     if len(indices) > 20:
         raise UserError("Show at most 20 digits at once.")
