@@ -22,6 +22,10 @@ MAX_SIDE = 1024
 MAX_PIXELS = 64_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
+# The only file formats an upload may be: Pillow's plain raster decoders. Formats that hand the file
+# to an outside program (EPS -> Ghostscript) or are rarely audited never see a student's upload.
+UPLOAD_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")  # (a phone's MPO is read as JPEG)
+
 # Modes every tab handles (and PNG stores); anything else is converted on reading.
 _PLAIN_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")
 
@@ -98,10 +102,13 @@ def read_picture(source, max_side: int = MAX_SIDE) -> Image.Image:
     Raises UnreadableImage for files that are not pictures, are cut off, or are too large. JPEGs are
     decoded at reduced scale (Pillow's draft mode), so a big photo costs little memory.
     """
+    Image.init()  # register every decoder once, so that UPLOAD_FORMATS can name them
     try:
         with warnings.catch_warnings():  # the size check below says it better than Pillow's warning
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = source if isinstance(source, Image.Image) else Image.open(source)
+            image = source if isinstance(source, Image.Image) else Image.open(source, formats=UPLOAD_FORMATS)
+        if image.format not in (None, "MPO", *UPLOAD_FORMATS):  # None: made in memory, not read from a file
+            raise UnidentifiedImageError(image.format)
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise UnreadableImage(_too_big(width, height))

@@ -83,6 +83,7 @@ UPLOADS = {
     "random_bytes": ("noise.jpg", lambda: np.random.default_rng(0).bytes(4096)),
     "text_as_png": ("notes.png", lambda: ("just some text, not a picture\n" * 20).encode()),
     "bomb_10_gigapixels": ("bomb.png", bomb_png),
+    "postscript": ("figure.eps", lambda: _save(_gradient(), "EPS")),  # Pillow would run Ghostscript on it
     "one_pixel": ("dot.png", lambda: _save(Image.new("RGB", (1, 1), (200, 30, 30)), "PNG")),
     "huge_10000px": ("huge.png", lambda: huge_png(10_000, 10_000)),
     "png_16_bit": ("deep.png", _sixteen_bit_png),
@@ -97,7 +98,8 @@ UPLOADS = {
 
 
 # Files that are not usable pictures at all: every tab must refuse them with a sentence.
-BROKEN = ("zero_bytes", "truncated_png", "truncated_jpeg", "random_bytes", "text_as_png", "bomb_10_gigapixels")
+BROKEN = ("zero_bytes", "truncated_png", "truncated_jpeg", "random_bytes", "text_as_png", "bomb_10_gigapixels",
+          "postscript")
 
 
 def write_uploads(folder: Path) -> dict[str, Path]:
