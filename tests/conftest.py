@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -77,19 +78,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def studio_server(tmp_path_factory):
-    """``python studio.py --port <free> --lang en`` in a subprocess; yields its URL; stops it after."""
+@contextlib.contextmanager
+def running_studio(folder: Path, extra_env: dict | None = None, args: tuple = ()):
+    """``python studio.py --port <free> --lang en`` in a subprocess with a private cache (and log) in
+    ``folder`` and ``extra_env`` added; yields its URL; stops it after."""
     import urllib.request
 
     port = free_port()
-    cache = tmp_path_factory.mktemp("server_cache")
-    env = {**os.environ, "STUDIO_CACHE_DIR": str(cache), "STUDIO_NO_DOWNLOAD": "1",
-           "KERAS_HOME": str(cache / "keras_home"),  # no data in a developer's Keras cache: no real training
-           "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(folder / "cache"), "STUDIO_NO_DOWNLOAD": "1",
+           "KERAS_HOME": str(folder / "keras_home"),  # no data in a developer's Keras cache: no real training
+           "GRADIO_ANALYTICS_ENABLED": "False", **(extra_env or {})}
     env.pop("STUDIO_DATA_DIR", None)
-    log = open(tmp_path_factory.mktemp("server_log") / "studio.log", "w")
-    process = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en"],
+    log = open(folder / "studio.log", "w")
+    process = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", *args],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     started = time.monotonic()
@@ -116,6 +117,13 @@ def studio_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def studio_server(tmp_path_factory):
+    """The studio with the checkout's pretrained/, shared by the end-to-end tests; yields its URL."""
+    with running_studio(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
