@@ -155,11 +155,12 @@ def on_white(image: Image.Image) -> Image.Image:
     return image
 
 
-def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1) -> str:
+def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1, comment: bytes | None = None) -> str:
     """Write frames as an animated GIF in a fresh temporary folder (for a download); returns its path.
 
     Frames of different sizes (a dream's octaves) are scaled to the last frame's size; ``scale``
-    enlarges every pixel to a block (keeps 28x28 digits crisp).
+    enlarges every pixel to a block (keeps 28x28 digits crisp); ``comment`` is written into the GIF
+    (a recipe, see studio.provenance).
     """
     frames = [np.asarray(f) for f in frames]
     if not frames:
@@ -171,7 +172,7 @@ def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1) -> str:
     if scale > 1:
         stack = stack.repeat(scale, axis=1).repeat(scale, axis=2)
     folder = Path(tempfile.mkdtemp(prefix="studio-gif-"))
-    return str(save_gif(stack, folder / f"{name}.gif", duration_ms=duration_ms))
+    return str(save_gif(stack, folder / f"{name}.gif", duration_ms=duration_ms, comment=comment))
 
 
 def save_png(image: np.ndarray, path: str | Path) -> Path:
@@ -181,14 +182,16 @@ def save_png(image: np.ndarray, path: str | Path) -> Path:
     return path
 
 
-def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop: bool = True) -> Path:
-    """Write uint8 frames (N, H, W[, C]) as an animated GIF, e.g. a latent walk."""
+def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop: bool = True,
+             comment: bytes | None = None) -> Path:
+    """Write uint8 frames (N, H, W[, C]) as an animated GIF, e.g. a latent walk, with an optional comment."""
     path = Path(path)
     pictures = [Image.fromarray(np.asarray(f)) for f in frames]
     if not pictures:
         raise ValueError("save_gif() needs at least one frame.")
+    extra = {"comment": comment} if comment else {}
     pictures[0].save(path, format="GIF", save_all=True, append_images=pictures[1:],
-                     duration=duration_ms, loop=0 if loop else 1)
+                     duration=duration_ms, loop=0 if loop else 1, **extra)
     return path
 
 

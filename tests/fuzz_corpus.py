@@ -127,4 +127,4 @@ STRINGS = {
 
 # Numbers for number inputs that are not sliders (sliders get their own bounds and beyond).
 NUMBERS = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "huge": 1e308, "negative": -1,
-           "fraction": 0.5, "big_int": 2**63}
+           "fraction": 0.5, "big_int": 2**63, "text": "seven", "boolean": True}

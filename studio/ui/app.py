@@ -20,6 +20,7 @@ from studio.services.vae import VAEService
 from studio.ui import gradio_fixes, i18n
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
+from studio.ui.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import deepdream as deepdream_tab
 from studio.ui.tabs import pixel as pixel_tab
@@ -77,6 +78,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]
+        create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:

@@ -9,7 +9,7 @@ widget, including those of tabs added later, so that:
   too many pixels -> one clear sentence), shrunk to ``imaging.MAX_SIDE`` and put in a plain mode
   before any code of the tab sees it;
 - a number that is NaN or infinite (JSON clients can send those; Gradio's range check lets NaN
-  through) is refused with a sentence naming the control.
+  through), or not a number at all, is refused with a sentence naming the control.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gradio.data_classes import FileData
 from PIL import Image
 
 from studio import imaging
+from studio.services import quoted
 
 
 def guard_inputs(demo: gr.Blocks) -> None:
@@ -95,7 +96,9 @@ def _bounded_file(file):
 
 
 def _finite_number_preprocess(self, payload):
+    label = f"'{self.label}'" if isinstance(self.label, str) and self.label else "This number"
+    if payload is not None and (isinstance(payload, bool) or not isinstance(payload, (int, float))):
+        raise gr.Error(f"{label} must be a number, not {quoted(str(payload))}.")
     if isinstance(payload, float) and not math.isfinite(payload):
-        label = f"'{self.label}'" if isinstance(self.label, str) and self.label else "This number"
         raise gr.Error(f"{label} must be a finite number, not {payload}.")
     return _original(self)(payload)

@@ -9,6 +9,7 @@ import numpy as np
 
 from studio.imaging import to_mnist_digit
 from studio.services import UserError, quoted
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -152,21 +153,37 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         return text("ae.walk_judge", lang, hits=int(hits.sum()), name=str(label), near=int(hits[near].sum()),
                     near_n=int(near.sum()), far=int(hits[~near].sum()), far_n=int((~near).sum()))
 
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    digits_and = ["samples", "autoencoder_z32"]
+
+    @exports.reproducible("ae.noise_walk", models=digits_and)
+    def noise_walk_picture(index, scale):
+        return service.noise_walk(index, scale)
+
+    @exports.reproducible("ae.interpolate", models=digits_and)
+    def interpolation_picture(a, b):
+        return service.interpolation(a, b)
+
+    @exports.reproducible("ae.denoise", models=["samples", "autoencoder_denoise", "autoencoder_denoise_dense"])
+    def denoise_picture(indices, noise_factor, seed):
+        return service.denoise(parse_indices(indices), noise_factor, seed)
+
     @guarded
     def noise_walk(lang, index, scale):
-        picture, frames = service.noise_walk(index, scale)
+        picture, frames = noise_walk_picture(index, scale)
         noises = (np.arange(20) - 10) / 10 * float(scale)
-        return picture, walk_judgement(lang, index, frames, noises)
+        return picture, walk_judgement(lang, index, frames, noises) + "\n\n" + exports.line_of(picture)
 
     @guarded
     def interpolation(lang, a, b):
-        picture, frames = service.interpolation(a, b)
+        picture, frames = interpolation_picture(a, b)
         try:
             judged = quality.assess("mnist", frames).judged
             note = text("ae.interp_judge", lang, classes=" ".join(str(int(k)) for k in judged))
         except Exception as exc:  # noqa: BLE001
             note = text("judge.unavailable", lang, reason=str(exc))
-        return picture, note, service.gif(frames, f"interpolation_{int(a)}_{int(b)}")
+        gif = exports.gif(frames, f"interpolation_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
+        return picture, note + "\n\n" + exports.line_of(picture), gif
 
     @guarded
     def show_map(n, z1v, z2v):
@@ -182,9 +199,9 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
 
     @guarded
     def denoise(lang, factor, seed, spec):
-        picture, errors = service.denoise(parse_indices(spec), factor, seed)
+        picture, errors = denoise_picture(spec, factor, seed)
         best = text("ae.conv" if errors["conv"] <= errors["dense"] else "ae.dense", lang)
-        return picture, text("ae.denoise_mse", lang, best=best, **errors)
+        return picture, text("ae.denoise_mse", lang, best=best, **errors) + "\n\n" + exports.line_of(picture)
 
     @guarded
     def refresh(lang, spec, sketch, index, scale_v, a, b, n, z1v, z2v, factor, seed, dspec):

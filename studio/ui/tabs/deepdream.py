@@ -9,6 +9,8 @@ import numpy as np
 
 from studio.models.deepdream import DreamSettings
 from studio.services.deepdream import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET, example_image
+from studio.services.deepdream import MOBILENET_BUNDLE
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -85,7 +87,14 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
             done = not token.cancelled
             final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
                 text("dream.stopped", lang)
-            yield frames[-1], final, service.gif(frames)
+            # The download carries its recipe; the input picture is recorded by its sha256.
+            params = {"backbone": name, "layers": layer_map, "octaves": settings.octaves,
+                      "octave_scale": settings.octave_scale, "steps": settings.steps,
+                      "step_size": settings.step_size, "max_loss": settings.max_loss, "side": int(side),
+                      "stopped": not done}
+            picture = exports.stamp(frames[-1], "deepdream", params, [MOBILENET_BUNDLE] if name == MOBILENET else [],
+                                    uploads={"input": rgb})
+            yield picture, final + "\n\n" + exports.line_of(picture), exports.gif(frames, "dream", picture)
         finally:
             jobs.finish(request.session_hash, token)
 
