@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -35,14 +36,25 @@ from studio.services import UserError
 
 # technique -> (drawing function, models): filled as the tabs are built.
 _TECHNIQUES: dict[str, tuple[Callable, object]] = {}
+# bundle -> (registry.version_key, description): files are hashed once per version of the weights,
+# not on every slider move.
+_DESCRIBED: dict[str, tuple[tuple, dict]] = {}
+_LOCK = threading.Lock()
 
 
 def describe_models(names: Sequence[str]) -> dict:
     """{bundle: {"source": "shipped"|"user", "sha256": {file: digest}}} for the active weights."""
     described = {}
     for name in names:
-        bundle = registry.load(name)
-        described[name] = {"source": bundle.source, "sha256": bundle.metadata.get("files", {})}
+        version = registry.version_key(name)
+        with _LOCK:
+            cached = _DESCRIBED.get(name)
+        if cached is None or cached[0] != version:
+            bundle = registry.load(name)  # verifies every file against its recorded sha256
+            cached = (version, {"source": bundle.source, "sha256": bundle.metadata.get("files", {})})
+            with _LOCK:
+                _DESCRIBED[name] = cached
+        described[name] = cached[1]
     return described
 
 
