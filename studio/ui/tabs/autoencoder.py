@@ -137,10 +137,16 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
     @guarded
     def reconstruct(lang, spec, sketch):
         drawn = sketch_to_digit(sketch)
-        picture, errors = service.reconstruct(parse_indices(spec), drawn)
+        if drawn is None:
+            picture, errors = reconstruct_picture(spec)
+        else:  # a drawing is recorded by its sha256; it cannot be re-run from the recipe alone
+            array, errors = service.reconstruct(parse_indices(spec), drawn)
+            picture = exports.stamp(array, "ae.reconstruct_drawing", {"indices": spec},
+                                    ["samples", "autoencoder_z32"], uploads={"drawing": drawn})
         test = service.metadata("z32")["metrics"]["test_mse"]
         values = " · ".join(f"{e:.4f}" for e in errors)
-        return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test)
+        return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test) + \
+            "\n\n" + exports.line_of(picture)
 
     def walk_judgement(lang, index, frames, noises) -> str:
         try:
@@ -185,17 +191,27 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         gif = exports.gif(frames, f"interpolation_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
         return picture, note + "\n\n" + exports.line_of(picture), gif
 
+    @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
+    def reconstruct_picture(indices):
+        return service.reconstruct(parse_indices(indices))
+
+    @exports.reproducible("ae.map", models=["samples", "autoencoder_z2"])
+    def map_picture(n, z1, z2):
+        return service.latent_map(n, (z1, z2))[0]
+
+    @exports.reproducible("ae.decode", models=["autoencoder_z2"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
+
     @guarded
     def show_map(n, z1v, z2v):
-        picture, _ = service.latent_map(n, (z1v, z2v))
-        return picture, service.decode_point(z1v, z2v)
+        return map_picture(n, z1v, z2v), point_picture(z1v, z2v)
 
     @guarded
     def click_map(n, evt: gr.SelectData):
         _, frame = service.latent_map(n, None)
-        zx, zy = frame.to_data(*evt.index)
-        picture, _ = service.latent_map(n, (zx, zy))
-        return picture, round(zx, 2), round(zy, 2), service.decode_point(zx, zy)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, zx, zy), zx, zy, point_picture(zx, zy)
 
     @guarded
     def denoise(lang, factor, seed, spec):

@@ -107,7 +107,11 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
             *_, last = service.dream(rgb, name, layer_map, settings)
             results.append(last.image)
         gap = np.full((results[0].shape[0], 8, 3), 255, np.uint8)
-        return np.concatenate([results[0], gap, results[1]], axis=1)
+        params = {"backbone": name, "low_layers": LOW_LAYERS[name], "layers": spec, "octaves": int(n_octaves),
+                  "octave_scale": float(octave_scale), "steps": int(n_steps), "step_size": float(size),
+                  "max_loss": float(loss_cap), "side": int(side)}
+        return exports.stamp(np.concatenate([results[0], gap, results[1]], axis=1), "deepdream.compare", params,
+                             [MOBILENET_BUNDLE] if name == MOBILENET else [], uploads={"input": rgb})
 
     def stop(request: gr.Request):
         jobs.cancel(request.session_hash)

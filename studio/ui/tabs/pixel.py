@@ -92,10 +92,18 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
     # --- handlers ---------------------------------------------------------------------------
     @guarded
     def pictures(dataset, label, smoothing, row, col):
-        lbl = _label(label)
-        return (service.mean_picture(dataset, lbl, row, col),
-                service.entropy_picture(dataset, lbl, smoothing, row, col),
-                service.histogram_picture(dataset, lbl, smoothing, row, col))
+        return (service.mean_picture(dataset, _label(label), row, col),
+                entropy_picture(dataset, label, smoothing, row, col),
+                histogram_picture(dataset, label, smoothing, row, col))
+
+    # The downloadable pictures carry their recipe (studio.ui.exports).
+    @exports.reproducible("pixel.entropy", models=["pixel"])
+    def entropy_picture(dataset, label, smoothing, row, col):
+        return service.entropy_picture(dataset, _label(label), smoothing, row, col)
+
+    @exports.reproducible("pixel.histogram", models=["pixel"])
+    def histogram_picture(dataset, label, smoothing, row, col):
+        return service.histogram_picture(dataset, _label(label), smoothing, row, col)
 
     @exports.reproducible("pixel.sample", models=["pixel"])
     def sample_picture(dataset, label, smoothing, n, seed):

@@ -124,17 +124,23 @@ def create_tab(service, autoencoders, quality, tr: Translator, lang, allow_train
         return picture, text("vae.grid_time", lang, n=int(n), count=int(n) ** 2, ms=ms) + "\n\n" + \
             exports.line_of(picture)
 
+    @exports.reproducible("vae.map", models=["samples", "vae"])
+    def map_picture(n, low, high, quantiles, z1, z2):
+        return service.latent_map(window(n, low, high, quantiles), (z1, z2))[0]
+
+    @exports.reproducible("vae.decode", models=["vae"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
+
     @guarded
     def draw_map(n, lo, hi, q, z1v, z2v):
-        picture, _ = service.latent_map(window(n, lo, hi, q), (z1v, z2v))
-        return picture, service.decode_point(z1v, z2v)
+        return map_picture(n, lo, hi, q, z1v, z2v), point_picture(z1v, z2v)
 
     @guarded
     def click_map(n, lo, hi, q, evt: gr.SelectData):
         _, frame = service.latent_map(None, None)
-        zx, zy = frame.to_data(*evt.index)
-        picture, _ = service.latent_map(window(n, lo, hi, q), (zx, zy))
-        return picture, round(zx, 2), round(zy, 2), service.decode_point(zx, zy)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, lo, hi, q, zx, zy), zx, zy, point_picture(zx, zy)
 
     @guarded
     def walks(a, b):
