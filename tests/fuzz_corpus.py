@@ -123,6 +123,12 @@ STRINGS = {
     "nan": "nan",
     "inf": "-inf",
     "injection": "'; DROP TABLE x; -- {0} %s ${HOME} ../../etc/passwd",
+    "path": "/etc/passwd",
+    # A recipe line with every parameter wrong (for the recipe box; any other text box just refuses it).
+    "bad_recipe": 'studio-recipe: {"technique":"pixel.sample","params":{"dataset":"mnist","label":"x",'
+                  '"smoothing":"a","n":1000000000,"seed":-1,"extra":[1,2]},"models":{}}',
+    "recipe_huge_grid": 'studio-recipe: {"technique":"vae.grid","params":{"n":100000,"low":-1e308,"high":1e308,'
+                        '"quantiles":false}}',
 }
 
 # Numbers for number inputs that are not sliders (sliders get their own bounds and beyond).

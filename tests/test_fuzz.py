@@ -143,11 +143,11 @@ def variations(component: dict, uploads: dict[str, Path], heavy: bool) -> list[t
         cases.append(("bogus choice", "no-such-choice", False))
     elif kind == "checkbox" and not heavy:
         cases.append(("checked", True, False))
-    elif kind in ("image", "imageeditor", "sketchpad"):
+    elif kind in ("image", "imageeditor", "sketchpad", "file"):
         for name, path in uploads.items():
             if name == "baseline" or (heavy and name not in corpus.BROKEN and name not in HEAVY_UPLOADS):
                 continue
-            value = gradio_client.handle_file(str(path)) if kind == "image" else editor_value(path)
+            value = editor_value(path) if kind in ("imageeditor", "sketchpad") else gradio_client.handle_file(str(path))
             cases.append((f"upload {name}", value, False))
         cases.append(("no upload", None, False))
     return cases
