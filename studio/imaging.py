@@ -6,7 +6,11 @@ the other lives here so every tab scales, tiles and exports pictures the same wa
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -171,8 +175,49 @@ def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1, comment:
     stack = np.stack(same)
     if scale > 1:
         stack = stack.repeat(scale, axis=1).repeat(scale, axis=2)
-    folder = Path(tempfile.mkdtemp(prefix="studio-gif-"))
-    return str(save_gif(stack, folder / f"{name}.gif", duration_ms=duration_ms, comment=comment))
+    return export_file(f"{name}.gif", lambda f: save_gif(stack, f, duration_ms=duration_ms, comment=comment))
+
+
+# Downloads handed to Gradio live here, named by their content, and are deleted after this long
+# (Gradio copies each into its own cache as the handler returns): a day of slider moves in a
+# classroom must not fill /tmp with thousands of folders.
+EXPORT_LIFETIME_S = 30 * 60
+_last_prune = [0.0]
+
+
+def export_file(filename: str, write) -> str:
+    """Write a download (``write(binary_file)``) into the studio's export folder; returns its path.
+
+    The name gets a hash of the content, so identical results share one file, written beside and
+    renamed into place (a concurrent reader sees a whole file). Old exports are pruned.
+    """
+    buffer = io.BytesIO()
+    write(buffer)
+    data = buffer.getvalue()
+    folder = Path(tempfile.gettempdir()) / "generative-studio-exports"
+    folder.mkdir(exist_ok=True)
+    stem, suffix = Path(filename).stem, Path(filename).suffix
+    final = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if not (final.is_file() and final.stat().st_size == len(data)):
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temporary, final)
+    _prune(folder)
+    return str(final)
+
+
+def _prune(folder: Path) -> None:
+    now = time.time()
+    if now - _last_prune[0] < 60:
+        return
+    _last_prune[0] = now
+    for path in folder.iterdir():
+        try:
+            if now - path.stat().st_mtime > EXPORT_LIFETIME_S:
+                path.unlink()
+        except OSError:  # another studio process pruned it first
+            pass
 
 
 def save_png(image: np.ndarray, path: str | Path) -> Path:
@@ -184,8 +229,9 @@ def save_png(image: np.ndarray, path: str | Path) -> Path:
 
 def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop: bool = True,
              comment: bytes | None = None) -> Path:
-    """Write uint8 frames (N, H, W[, C]) as an animated GIF, e.g. a latent walk, with an optional comment."""
-    path = Path(path)
+    """Write uint8 frames (N, H, W[, C]) as an animated GIF (to a path or a binary file), e.g. a
+    latent walk, with an optional comment."""
+    path = path if hasattr(path, "write") else Path(path)
     pictures = [Image.fromarray(np.asarray(f)) for f in frames]
     if not pictures:
         raise ValueError("save_gif() needs at least one frame.")

@@ -16,14 +16,13 @@ Numpy and Pillow only: no Gradio, no TensorFlow, no registry.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from studio import __version__
+from studio import __version__, imaging
 
 PREFIX = "studio-recipe:"
 KEY = "studio-recipe"
@@ -116,8 +115,9 @@ def save_png(image, recipe: Recipe, path: str | Path | None = None) -> str:
     """Write ``image`` (uint8 array or PIL) as a PNG carrying ``recipe``; a fresh temporary file
     named after the technique when ``path`` is None. Returns the path."""
     picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
-    if path is None:
-        path = Path(tempfile.mkdtemp(prefix="studio-export-")) / f"{_file_stem(recipe)}.png"
+    if path is None:  # a download: content-named in the studio's export folder (see imaging.export_file)
+        return imaging.export_file(f"{_file_stem(recipe)}.png",
+                                   lambda f: picture.save(f, format="PNG", pnginfo=png_info(recipe)))
     picture.save(path, format="PNG", pnginfo=png_info(recipe))
     return str(path)
 

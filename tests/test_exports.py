@@ -111,3 +111,17 @@ def test_a_dream_records_its_input_by_sha256(client):
     assert "studio-recipe:" in message and provenance.read(gif) == recipe
     with pytest.raises(gradio_client.exceptions.AppError, match="cannot re-run 'deepdream'"):
         client.predict("en", recipe.line(), None, api_name="/reproduce")
+
+
+def test_exports_are_named_by_content_and_old_ones_pruned(monkeypatch):
+    import os
+    import time
+
+    first = imaging.export_file("a.bin", lambda f: f.write(b"same"))
+    assert imaging.export_file("a.bin", lambda f: f.write(b"same")) == first
+    assert imaging.export_file("a.bin", lambda f: f.write(b"other")) != first
+    stale = time.time() - imaging.EXPORT_LIFETIME_S - 60
+    os.utime(first, (stale, stale))
+    monkeypatch.setattr(imaging, "_last_prune", [0.0])
+    imaging.export_file("b.bin", lambda f: f.write(b"new"))
+    assert not os.path.exists(first)
