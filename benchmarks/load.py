@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -69,7 +70,9 @@ def main() -> None:
 
         def student(seed: int) -> None:
             rng = random.Random(seed)
-            client = Client(url, verbose=False)
+            # Each student its own download folder, as each browser has: two clients saving the same
+            # picture into one folder at once would truncate each other's copy (a client-side artefact).
+            client = Client(url, verbose=False, download_files=tempfile.mkdtemp(prefix="studio-load-"))
             while time.monotonic() < stop_at:
                 endpoint, make_args = rng.choice(LIGHT)
                 start = time.perf_counter()
@@ -83,7 +86,7 @@ def main() -> None:
                 time.sleep(rng.uniform(0.5, 2.0))  # a student looks at the answer
 
         def dreamer() -> None:
-            client = Client(url, verbose=False)
+            client = Client(url, verbose=False, download_files=tempfile.mkdtemp(prefix="studio-load-"))
             picture = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
             while time.monotonic() < stop_at:
                 try:

@@ -51,6 +51,11 @@ class DataUnavailableError(RuntimeError):
     """No copy of a data set could be found or downloaded; the message says how to fix it."""
 
 
+def downloads_disabled() -> bool:
+    """True when ``STUDIO_NO_DOWNLOAD=1``: nothing may be fetched from the network (tests, offline classrooms)."""
+    return os.environ.get("STUDIO_NO_DOWNLOAD") == "1"
+
+
 def load_mnist() -> tuple[Split, Split]:
     """MNIST digits in Keras's layout: ((x_train, y_train), (x_test, y_test)), uint8."""
     return load_dataset("mnist")
@@ -95,7 +100,7 @@ def _load_cached(name: str, folder: str, keras_home: str) -> tuple[tuple[Split, 
         return _validated(name, cached, "Keras cache"), "Keras cache"
     tried.append(f"nothing in {Path(keras_home) / 'datasets'}")
 
-    if os.environ.get("STUDIO_NO_DOWNLOAD") == "1":
+    if downloads_disabled():
         tried.append("downloads disabled by STUDIO_NO_DOWNLOAD=1")
     else:
         try:

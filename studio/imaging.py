@@ -6,14 +6,36 @@ the other lives here so every tab scales, tiles and exports pictures the same wa
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import tempfile
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 # Uploads are cut down to this many pixels on the long side before any model sees them.
 MAX_SIDE = 1024
+
+# The most pixels an upload may decode to (a 48-megapixel phone photo fits; a 10000x10000 scan does
+# not). Pillow's decompression-bomb guard refuses files declaring over twice this before reading any
+# pixel data; read_picture() refuses anything over it with a sentence a student understands.
+MAX_PIXELS = 64_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+# The only file formats an upload may be: Pillow's plain raster decoders. Formats that hand the file
+# to an outside program (EPS -> Ghostscript) or are rarely audited never see a student's upload.
+UPLOAD_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")  # (a phone's MPO is read as JPEG)
+
+# Modes every tab handles (and PNG stores); anything else is converted on reading.
+_PLAIN_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")
+
+
+class UnreadableImage(ValueError):
+    """An upload that is not a usable picture; the message tells the student why."""
 
 
 def to_uint8(images: np.ndarray, value_range: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
@@ -76,6 +98,59 @@ def bounded(image: Image.Image, max_side: int = MAX_SIDE) -> Image.Image:
     return image
 
 
+def read_picture(source, max_side: int = MAX_SIDE) -> Image.Image:
+    """Decode an uploaded picture safely: a path or a (lazily opened) PIL image -> a loaded PIL image
+    no larger than ``max_side`` on its long side, EXIF rotation applied, in a plain mode (16-bit and
+    float scans become 8-bit grey, CMYK/YCbCr become RGB; an animation gives its first frame).
+
+    Raises UnreadableImage for files that are not pictures, are cut off, or are too large. JPEGs are
+    decoded at reduced scale (Pillow's draft mode), so a big photo costs little memory.
+    """
+    Image.init()  # register every decoder once, so that UPLOAD_FORMATS can name them
+    try:
+        with warnings.catch_warnings():  # the size check below says it better than Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = source if isinstance(source, Image.Image) else Image.open(source, formats=UPLOAD_FORMATS)
+        if image.format not in (None, "MPO", *UPLOAD_FORMATS):  # None: made in memory, not read from a file
+            raise UnidentifiedImageError(image.format)
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise UnreadableImage(_too_big(width, height))
+        image.draft(image.mode, (max_side, max_side))  # JPEG only: decode at 1/2 ... 1/8 scale
+        image.load()
+        image = bounded(image, max_side)
+        if image.mode not in _PLAIN_MODES:
+            image = _plain(image)
+    except UnreadableImage:
+        raise
+    except Image.DecompressionBombError:
+        raise UnreadableImage("This picture declares far more pixels than the studio reads "
+                              f"({MAX_PIXELS // 1_000_000} megapixels at most).") from None
+    except UnidentifiedImageError:
+        raise UnreadableImage("This file is not a picture the studio can read: upload a PNG, JPEG, GIF, "
+                              "WebP, BMP or TIFF image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+        raise UnreadableImage("This picture file is damaged or cut off (it could not be decoded); "
+                              "save it again or choose another one.") from exc
+    return image
+
+
+def _too_big(width: int, height: int) -> str:
+    return (f"This picture is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); the studio "
+            f"reads pictures up to {MAX_PIXELS // 1_000_000} megapixels. Shrink it first.")
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    """16-bit / 32-bit / float greys -> 8-bit grey; other colour spaces -> RGB (RGBA if they carry alpha)."""
+    if image.mode.startswith("I;16"):
+        return Image.fromarray((np.asarray(image, np.uint32) >> 8).astype(np.uint8))
+    if image.mode in ("I", "F"):
+        values = np.asarray(image, np.float64)
+        lo, hi = float(values.min()), float(values.max())
+        return Image.fromarray(to_uint8(values, (lo, hi if hi > lo else lo + 1.0)))
+    return image.convert("RGBA" if "A" in image.getbands() else "RGB")
+
+
 def on_white(image: Image.Image) -> Image.Image:
     """Lay a picture with transparency (RGBA, LA, palette with a transparent colour) on white paper."""
     if image.mode in ("RGBA", "LA", "P") or "transparency" in image.info:
@@ -84,11 +159,12 @@ def on_white(image: Image.Image) -> Image.Image:
     return image
 
 
-def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1) -> str:
+def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1, comment: bytes | None = None) -> str:
     """Write frames as an animated GIF in a fresh temporary folder (for a download); returns its path.
 
     Frames of different sizes (a dream's octaves) are scaled to the last frame's size; ``scale``
-    enlarges every pixel to a block (keeps 28x28 digits crisp).
+    enlarges every pixel to a block (keeps 28x28 digits crisp); ``comment`` is written into the GIF
+    (a recipe, see studio.provenance).
     """
     frames = [np.asarray(f) for f in frames]
     if not frames:
@@ -99,8 +175,49 @@ def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1) -> str:
     stack = np.stack(same)
     if scale > 1:
         stack = stack.repeat(scale, axis=1).repeat(scale, axis=2)
-    folder = Path(tempfile.mkdtemp(prefix="studio-gif-"))
-    return str(save_gif(stack, folder / f"{name}.gif", duration_ms=duration_ms))
+    return export_file(f"{name}.gif", lambda f: save_gif(stack, f, duration_ms=duration_ms, comment=comment))
+
+
+# Downloads handed to Gradio live here, named by their content, and are deleted after this long
+# (Gradio copies each into its own cache as the handler returns): a day of slider moves in a
+# classroom must not fill /tmp with thousands of folders.
+EXPORT_LIFETIME_S = 30 * 60
+_last_prune = [0.0]
+
+
+def export_file(filename: str, write) -> str:
+    """Write a download (``write(binary_file)``) into the studio's export folder; returns its path.
+
+    The name gets a hash of the content, so identical results share one file, written beside and
+    renamed into place (a concurrent reader sees a whole file). Old exports are pruned.
+    """
+    buffer = io.BytesIO()
+    write(buffer)
+    data = buffer.getvalue()
+    folder = Path(tempfile.gettempdir()) / "generative-studio-exports"
+    folder.mkdir(exist_ok=True)
+    stem, suffix = Path(filename).stem, Path(filename).suffix
+    final = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if not (final.is_file() and final.stat().st_size == len(data)):
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temporary, final)
+    _prune(folder)
+    return str(final)
+
+
+def _prune(folder: Path) -> None:
+    now = time.time()
+    if now - _last_prune[0] < 60:
+        return
+    _last_prune[0] = now
+    for path in folder.iterdir():
+        try:
+            if now - path.stat().st_mtime > EXPORT_LIFETIME_S:
+                path.unlink()
+        except OSError:  # another studio process pruned it first
+            pass
 
 
 def save_png(image: np.ndarray, path: str | Path) -> Path:
@@ -110,14 +227,17 @@ def save_png(image: np.ndarray, path: str | Path) -> Path:
     return path
 
 
-def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop: bool = True) -> Path:
-    """Write uint8 frames (N, H, W[, C]) as an animated GIF, e.g. a latent walk."""
-    path = Path(path)
+def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop: bool = True,
+             comment: bytes | None = None) -> Path:
+    """Write uint8 frames (N, H, W[, C]) as an animated GIF (to a path or a binary file), e.g. a
+    latent walk, with an optional comment."""
+    path = path if hasattr(path, "write") else Path(path)
     pictures = [Image.fromarray(np.asarray(f)) for f in frames]
     if not pictures:
         raise ValueError("save_gif() needs at least one frame.")
+    extra = {"comment": comment} if comment else {}
     pictures[0].save(path, format="GIF", save_all=True, append_images=pictures[1:],
-                     duration=duration_ms, loop=0 if loop else 1)
+                     duration=duration_ms, loop=0 if loop else 1, **extra)
     return path
 
 

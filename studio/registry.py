@@ -79,7 +79,21 @@ def sha256_of(path: Path) -> str:
 
 def exists(name: str, source: str) -> bool:
     """Whether a bundle folder for ``name`` exists in ``source`` (not yet verified)."""
+    _recover(root(source) / name)
     return (root(source) / name / "metadata.json").is_file()
+
+
+def _recover(directory: Path) -> None:
+    """Undo a save that died between its two renames: the previous bundle is complete in
+    ``.NAME.old`` and ``NAME`` is missing, so put it back."""
+    old = directory.with_name(f".{directory.name}.old")
+    if not directory.exists() and (old / "metadata.json").is_file():
+        with _LOCK:
+            if not directory.exists():
+                try:
+                    os.replace(old, directory)
+                except OSError:  # read-only checkout or a race with another process: load what is there
+                    pass
 
 
 def version_key(name: str) -> tuple[str, int]:
@@ -97,30 +111,43 @@ def load(name: str, source: str | None = None) -> Bundle:
     """Load and verify bundle ``name`` from ``source``, or from the active source when None."""
     source = source or active_source(name)
     directory = root(source) / name
+    _recover(directory)
     where = "shipped weights" if source == SHIPPED else "your trained weights"
     if not (directory / "metadata.json").is_file():
         raise WeightsUnavailableError(
-            f"No {where} for '{name}' in {directory}. Train them with "
-            f"`python -m studio.train {name}` (or with the Train button, where training is allowed).")
+            f"No {where} for '{name}' in {directory}. Train them with {_how_to_train(name)} "
+            f"(or with the Train button, where training is allowed).")
     try:
         metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise WeightsUnavailableError(
             f"The {where} for '{name}' in {directory} are damaged ({exc}). Retrain them with "
-            f"`python -m studio.train {name}`.") from exc
+            f"{_how_to_train(name)}.") from exc
     for filename, expected in metadata.get("files", {}).items():
         file = directory / filename
         if not file.is_file():
             raise WeightsUnavailableError(
                 f"The {where} for '{name}' lack {filename}. Retrain them with "
-                f"`python -m studio.train {name}`.")
+                f"{_how_to_train(name, metadata)}.")
         if sha256_of(file) != expected:
+            restore = f"Restore it (e.g. `git checkout pretrained/{name}`) or retrain" if source == SHIPPED \
+                else "Retrain"
             raise WeightsUnavailableError(
                 f"The {where} for '{name}' are corrupt: {filename} does not match the sha256 "
-                f"recorded in metadata.json. Restore it (e.g. `git checkout pretrained/{name}`) or "
-                f"retrain with `python -m studio.train {name}`.")
+                f"recorded in metadata.json. {restore} with {_how_to_train(name, metadata)}; "
+                f"the other tabs keep working.")
     return Bundle(name, source, directory, config, metadata)
+
+
+def _how_to_train(name: str, metadata: Mapping | None = None) -> str:
+    """The command that made the bundle (recorded in its metadata), or where to find one."""
+    command = (metadata or {}).get("command")
+    if command:
+        return f"`{command}`"
+    if "_" not in name:  # pixel, vae, samples...: the bundle is named after its subcommand
+        return f"`python -m studio.train {name}`"
+    return f"the matching `python -m studio.train` subcommand (see `python -m studio.train --help`)"
 
 
 def save(name: str, config: Mapping, files: Mapping[str, FileWriter], metadata: Mapping,
@@ -153,7 +180,8 @@ def save(name: str, config: Mapping, files: Mapping[str, FileWriter], metadata: 
 
 def _swap_in(staging: Path, final: Path) -> None:
     # Rename the old folder aside, the new one into place, then delete the old one. A crash in
-    # between leaves either the old or the new complete folder (plus a stray ".old").
+    # between leaves either the old or the new complete folder (plus a stray ".old"); when only the
+    # ".old" one is left, _recover() puts it back on the next load.
     old = final.with_name(f".{final.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -66,6 +67,10 @@ def shared_data_dir() -> Path:
     return SHARED_DATA
 
 
+# The subprocess of each running studio_server, by URL (tests read its memory use from /proc).
+SERVER_PROCESSES: dict[str, subprocess.Popen] = {}
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -73,18 +78,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def studio_server(tmp_path_factory):
-    """``python studio.py --port <free> --lang en`` in a subprocess; yields its URL; stops it after."""
+@contextlib.contextmanager
+def running_studio(folder: Path, extra_env: dict | None = None, args: tuple = ()):
+    """``python studio.py --port <free> --lang en`` in a subprocess with a private cache (and log) in
+    ``folder`` and ``extra_env`` added; yields its URL; stops it after."""
     import urllib.request
 
     port = free_port()
-    cache = tmp_path_factory.mktemp("server_cache")
-    env = {**os.environ, "STUDIO_CACHE_DIR": str(cache), "STUDIO_NO_DOWNLOAD": "1",
-           "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(folder / "cache"), "STUDIO_NO_DOWNLOAD": "1",
+           "KERAS_HOME": str(folder / "keras_home"),  # no data in a developer's Keras cache: no real training
+           "GRADIO_ANALYTICS_ENABLED": "False", **(extra_env or {})}
     env.pop("STUDIO_DATA_DIR", None)
-    log = open(tmp_path_factory.mktemp("server_log") / "studio.log", "w")
-    process = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en"],
+    log = open(folder / "studio.log", "w")
+    process = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", *args],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     started = time.monotonic()
@@ -101,14 +107,23 @@ def studio_server(tmp_path_factory):
             if time.monotonic() - started > 90:
                 raise RuntimeError(f"studio.py did not answer within 90 s; see {log.name}")
             time.sleep(0.25)
+        SERVER_PROCESSES[url] = process
         yield url
     finally:
+        SERVER_PROCESSES.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def studio_server(tmp_path_factory):
+    """The studio with the checkout's pretrained/, shared by the end-to-end tests; yields its URL."""
+    with running_studio(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

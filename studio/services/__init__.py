@@ -9,3 +9,10 @@ turns those into ``gr.Error`` pop-ups.
 
 class UserError(ValueError):
     """Bad input from the user; the message is shown as it is."""
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """``text`` in quotes for an error message, cut to ``limit`` characters (a pasted novel must not
+    come back as a 100,000-character pop-up)."""
+    text = str(text)
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}…' ({len(text):,} characters)"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from studio import backbones, imaging, registry, runtime
+from studio import backbones, data, imaging, registry, runtime
 from studio.models.deepdream import Dreamer, DreamSettings
 from studio.recipes.backbones import NAME as MOBILENET_BUNDLE
-from studio.services import UserError
+from studio.services import UserError, quoted
 from studio.training import CancelToken
 
 MOBILENET = "mobilenet_v2"
@@ -82,6 +82,8 @@ class DeepDreamService:
 
     def download_inception(self) -> str:
         """Fetch InceptionV3's ImageNet weights through Keras (the explicit, online-only action)."""
+        if data.downloads_disabled():
+            raise UserError("Downloads are turned off here (STUDIO_NO_DOWNLOAD=1); MobileNetV2 works without a network.")
         try:
             runtime.import_tensorflow()
             backbones.build_inception_v3(download=True)
@@ -105,8 +107,12 @@ class DeepDreamService:
         max_side = int(max_side)
         if not 64 <= max_side <= MAX_SIDE_LIMIT:
             raise UserError(f"The working size must be between 64 and {MAX_SIDE_LIMIT} pixels.")
-        picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
-        picture = imaging.on_white(imaging.bounded(picture, max_side))
+        try:
+            picture = imaging.read_picture(image if isinstance(image, Image.Image) else
+                                           Image.fromarray(np.asarray(image)), max_side)
+        except imaging.UnreadableImage as exc:
+            raise UserError(str(exc)) from None
+        picture = imaging.on_white(picture)
         rgb = np.asarray(picture.convert("RGB"))
         if min(rgb.shape[:2]) < 32:
             raise UserError("The picture is too small: it needs at least 32 pixels on each side.")
@@ -122,14 +128,14 @@ class DeepDreamService:
                 continue
             match = re.fullmatch(r"([\w.]+)\s*[=:]\s*(-?[\d.]+)", part) or re.fullmatch(r"([\w.]+)", part)
             if not match:
-                raise UserError(f"'{part}' should look like layer=weight, e.g. {allowed[6]}=1.5.")
+                raise UserError(f"{quoted(part)} should look like layer=weight, e.g. {allowed[6]}=1.5.")
             name = match[1]
             if name not in allowed:
-                raise UserError(f"'{name}' is not a layer of this backbone; choose from {allowed[0]} … {allowed[-1]}.")
+                raise UserError(f"{quoted(name)} is not a layer of this backbone; choose from {allowed[0]} … {allowed[-1]}.")
             try:
                 layers[name] = float(match[2]) if match.lastindex == 2 else 1.0
             except ValueError:
-                raise UserError(f"'{match[2]}' is not a number.") from None
+                raise UserError(f"{quoted(match[2])} is not a number.") from None
         if not layers:
             raise UserError("Choose at least one layer.")
         return layers

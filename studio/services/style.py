@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from studio import backbones, imaging, runtime
+from studio import backbones, data, imaging, runtime
 from studio.models.style import StyleSettings, StyleTransfer
 from studio.services import UserError
 from studio.services.deepdream import DeepDreamService
@@ -90,6 +90,8 @@ class StyleService:
 
     def download_vgg19(self) -> str:
         """Fetch VGG19's ImageNet weights through Keras (explicit and online only)."""
+        if data.downloads_disabled():
+            raise UserError("Downloads are turned off here (STUDIO_NO_DOWNLOAD=1); VGG16 works without a network.")
         try:
             runtime.import_tensorflow()
             backbones.build_vgg19(download=True)

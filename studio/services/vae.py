@@ -16,6 +16,7 @@ from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
 STEPS = 12  # frames of a walk
 MAP_ZOOM = 6
+MAX_RANGE = 100.0  # the grid's window; codes from N(0, I) lie within ±4, so this is generous
 PRIOR_FOR_FID = 1000  # the judge's FID on prior samples uses this many
 
 
@@ -55,6 +56,8 @@ class VAEService:
             raise UserError(f"The grid size must be between 2 and {MAX_GRID}.")
         if not quantiles and not float(low) < float(high):
             raise UserError("The range's lower end must be below its upper end.")
+        if not quantiles and max(abs(float(low)), abs(float(high))) > MAX_RANGE:
+            raise UserError(f"Keep the range within ±{MAX_RANGE:g}: the prior puts almost every code within ±3.")
         return vae.grid_coordinates(n, float(low), float(high), bool(quantiles))
 
     def decoded_grid(self, n: int, low: float, high: float, quantiles: bool) -> np.ndarray:

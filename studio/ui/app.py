@@ -20,8 +20,10 @@ from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
 from studio.services.vae import VAEService
-from studio.ui import i18n
+from studio.ui import gradio_fixes, i18n
+from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
+from studio.ui.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import cgan as cgan_tab
 from studio.ui.tabs import deepdream as deepdream_tab
@@ -58,6 +60,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
     ``allow_training`` shows the training controls; ``training_note`` tells users why they are
     hidden (a share link without ``--allow-training``).
     """
+    gradio_fixes.install()
     tr = i18n.Translator(lang)
     jobs = SessionJobs()
     with gr.Blocks(title="Generative Studio · 생성 모델 스튜디오") as demo:
@@ -84,6 +87,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
         ]
+        create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
@@ -106,6 +110,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         switched = switched.then(describe_device, language, device, api_visibility="private")
         for refresh in refreshes:
             run_refresh(switched.then, refresh)
+    guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
 

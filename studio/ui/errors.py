@@ -49,9 +49,17 @@ def guarded(fn: Callable) -> Callable:
     return wrapper
 
 
+# A pop-up longer than this is cut (an error that quotes a huge input must not echo all of it).
+MAX_MESSAGE = 500
+
+
 def _as_gradio_error(fn: Callable, exc: Exception) -> gr.Error:
     if isinstance(exc, _EXPLAINED):
-        return gr.Error(str(exc))
+        return gr.Error(_short(str(exc)))
     log.exception("Unexpected error in %s", fn.__name__)
-    return gr.Error(f"Something went wrong ({type(exc).__name__}: {exc}). "
+    return gr.Error(_short(f"Something went wrong ({type(exc).__name__}: {exc}). ") +
                     "The studio is still running; try again or change the input.")
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"

@@ -8,7 +8,8 @@ import gradio as gr
 import numpy as np
 
 from studio.imaging import to_mnist_digit
-from studio.services import UserError
+from studio.services import UserError, quoted
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -25,16 +26,18 @@ def parse_indices(spec: str, limit: int = MAX_INDEX) -> list[int]:
     spec = (spec or "").strip()
     if not spec:
         return []
+    if len(spec) > 200:  # 20 digits at most: anything longer is a paste gone wrong
+        raise UserError(f"That list of digits is too long ({len(spec):,} characters); write e.g. 0-9, 15.")
     indices: list[int] = []
     for part in re.split(r"[,\s]+", spec):
         if not part:
             continue
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
-            raise UserError(f"'{part}' is not an index or a range like 0-9.")
+            raise UserError(f"{quoted(part)} is not an index or a range like 0-9.")
         start, end = int(match[1]), int(match[2] or match[1])
         if end < start or end > limit:
-            raise UserError(f"'{part}' is outside the shipped test digits 0-{limit}.")
+            raise UserError(f"{quoted(part)} is outside the shipped test digits 0-{limit}.")
         indices.extend(range(start, end + 1))
     if len(indices) > 20:
         raise UserError("Show at most 20 digits at once.")
@@ -134,10 +137,16 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
     @guarded
     def reconstruct(lang, spec, sketch):
         drawn = sketch_to_digit(sketch)
-        picture, errors = service.reconstruct(parse_indices(spec), drawn)
+        if drawn is None:
+            picture, errors = reconstruct_picture(spec)
+        else:  # a drawing is recorded by its sha256; it cannot be re-run from the recipe alone
+            array, errors = service.reconstruct(parse_indices(spec), drawn)
+            picture = exports.stamp(array, "ae.reconstruct_drawing", {"indices": spec},
+                                    ["samples", "autoencoder_z32"], uploads={"drawing": drawn})
         test = service.metadata("z32")["metrics"]["test_mse"]
         values = " · ".join(f"{e:.4f}" for e in errors)
-        return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test)
+        return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test) + \
+            "\n\n" + exports.line_of(picture)
 
     def walk_judgement(lang, index, frames, noises) -> str:
         try:
@@ -150,39 +159,65 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         return text("ae.walk_judge", lang, hits=int(hits.sum()), name=str(label), near=int(hits[near].sum()),
                     near_n=int(near.sum()), far=int(hits[~near].sum()), far_n=int((~near).sum()))
 
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    digits_and = ["samples", "autoencoder_z32"]
+
+    @exports.reproducible("ae.noise_walk", models=digits_and)
+    def noise_walk_picture(index, scale):
+        return service.noise_walk(index, scale)
+
+    @exports.reproducible("ae.interpolate", models=digits_and)
+    def interpolation_picture(a, b):
+        return service.interpolation(a, b)
+
+    @exports.reproducible("ae.denoise", models=["samples", "autoencoder_denoise", "autoencoder_denoise_dense"])
+    def denoise_picture(indices, noise_factor, seed):
+        return service.denoise(parse_indices(indices), noise_factor, seed)
+
     @guarded
     def noise_walk(lang, index, scale):
-        picture, frames = service.noise_walk(index, scale)
+        picture, frames = noise_walk_picture(index, scale)
         noises = (np.arange(20) - 10) / 10 * float(scale)
-        return picture, walk_judgement(lang, index, frames, noises)
+        return picture, walk_judgement(lang, index, frames, noises) + "\n\n" + exports.line_of(picture)
 
     @guarded
     def interpolation(lang, a, b):
-        picture, frames = service.interpolation(a, b)
+        picture, frames = interpolation_picture(a, b)
         try:
             judged = quality.assess("mnist", frames).judged
             note = text("ae.interp_judge", lang, classes=" ".join(str(int(k)) for k in judged))
         except Exception as exc:  # noqa: BLE001
             note = text("judge.unavailable", lang, reason=str(exc))
-        return picture, note, service.gif(frames, f"interpolation_{int(a)}_{int(b)}")
+        gif = exports.gif(frames, f"interpolation_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
+        return picture, note + "\n\n" + exports.line_of(picture), gif
+
+    @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
+    def reconstruct_picture(indices):
+        return service.reconstruct(parse_indices(indices))
+
+    @exports.reproducible("ae.map", models=["samples", "autoencoder_z2"])
+    def map_picture(n, z1, z2):
+        return service.latent_map(n, (z1, z2))[0]
+
+    @exports.reproducible("ae.decode", models=["autoencoder_z2"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
 
     @guarded
     def show_map(n, z1v, z2v):
-        picture, _ = service.latent_map(n, (z1v, z2v))
-        return picture, service.decode_point(z1v, z2v)
+        return map_picture(n, z1v, z2v), point_picture(z1v, z2v)
 
     @guarded
     def click_map(n, evt: gr.SelectData):
         _, frame = service.latent_map(n, None)
-        zx, zy = frame.to_data(*evt.index)
-        picture, _ = service.latent_map(n, (zx, zy))
-        return picture, round(zx, 2), round(zy, 2), service.decode_point(zx, zy)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, zx, zy), zx, zy, point_picture(zx, zy)
 
     @guarded
     def denoise(lang, factor, seed, spec):
-        picture, errors = service.denoise(parse_indices(spec), factor, seed)
+        picture, errors = denoise_picture(spec, factor, seed)
         best = text("ae.conv" if errors["conv"] <= errors["dense"] else "ae.dense", lang)
-        return picture, text("ae.denoise_mse", lang, best=best, **errors)
+        return picture, text("ae.denoise_mse", lang, best=best, **errors) + "\n\n" + exports.line_of(picture)
 
     @guarded
     def refresh(lang, spec, sketch, index, scale_v, a, b, n, z1v, z2v, factor, seed, dspec):

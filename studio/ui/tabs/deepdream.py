@@ -9,6 +9,8 @@ import numpy as np
 
 from studio.models.deepdream import DreamSettings
 from studio.services.deepdream import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET, example_image
+from studio.services.deepdream import MOBILENET_BUNDLE
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -85,7 +87,14 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
             done = not token.cancelled
             final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
                 text("dream.stopped", lang)
-            yield frames[-1], final, service.gif(frames)
+            # The download carries its recipe; the input picture is recorded by its sha256.
+            params = {"backbone": name, "layers": layer_map, "octaves": settings.octaves,
+                      "octave_scale": settings.octave_scale, "steps": settings.steps,
+                      "step_size": settings.step_size, "max_loss": settings.max_loss, "side": int(side),
+                      "stopped": not done}
+            picture = exports.stamp(frames[-1], "deepdream", params, [MOBILENET_BUNDLE] if name == MOBILENET else [],
+                                    uploads={"input": rgb})
+            yield picture, final + "\n\n" + exports.line_of(picture), exports.gif(frames, "dream", picture)
         finally:
             jobs.finish(request.session_hash, token)
 
@@ -98,7 +107,11 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: i
             *_, last = service.dream(rgb, name, layer_map, settings)
             results.append(last.image)
         gap = np.full((results[0].shape[0], 8, 3), 255, np.uint8)
-        return np.concatenate([results[0], gap, results[1]], axis=1)
+        params = {"backbone": name, "low_layers": LOW_LAYERS[name], "layers": spec, "octaves": int(n_octaves),
+                  "octave_scale": float(octave_scale), "steps": int(n_steps), "step_size": float(size),
+                  "max_loss": float(loss_cap), "side": int(side)}
+        return exports.stamp(np.concatenate([results[0], gap, results[1]], axis=1), "deepdream.compare", params,
+                             [MOBILENET_BUNDLE] if name == MOBILENET else [], uploads={"input": rgb})
 
     def stop(request: gr.Request):
         jobs.cancel(request.session_hash)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -91,14 +92,26 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
     # --- handlers ---------------------------------------------------------------------------
     @guarded
     def pictures(dataset, label, smoothing, row, col):
-        lbl = _label(label)
-        return (service.mean_picture(dataset, lbl, row, col),
-                service.entropy_picture(dataset, lbl, smoothing, row, col),
-                service.histogram_picture(dataset, lbl, smoothing, row, col))
+        return (service.mean_picture(dataset, _label(label), row, col),
+                entropy_picture(dataset, label, smoothing, row, col),
+                histogram_picture(dataset, label, smoothing, row, col))
+
+    # The downloadable pictures carry their recipe (studio.ui.exports).
+    @exports.reproducible("pixel.entropy", models=["pixel"])
+    def entropy_picture(dataset, label, smoothing, row, col):
+        return service.entropy_picture(dataset, _label(label), smoothing, row, col)
+
+    @exports.reproducible("pixel.histogram", models=["pixel"])
+    def histogram_picture(dataset, label, smoothing, row, col):
+        return service.histogram_picture(dataset, _label(label), smoothing, row, col)
+
+    @exports.reproducible("pixel.sample", models=["pixel"])
+    def sample_picture(dataset, label, smoothing, n, seed):
+        return service.samples(dataset, _label(label), smoothing, n, seed)
 
     @guarded
     def draw_samples(dataset, label, smoothing, n, seed):
-        return service.samples(dataset, _label(label), smoothing, n, seed)
+        return sample_picture(dataset, label, smoothing, n, seed)
 
     @guarded
     def refresh(lang, dataset, label, smoothing, row, col, n, seed):
@@ -113,7 +126,8 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
         # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
         try:
             shown, report = service.assess(quality, dataset, _label(label), smoothing, n, seed)
-            return judge_readout(report, shown, quality.test_accuracy(dataset), lang)
+            recipe = exports.line_of(sample_picture.recipe(dataset, label, smoothing, n, seed))
+            return judge_readout(report, shown, quality.test_accuracy(dataset), lang) + "\n\n" + recipe
         except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
             return text("judge.unavailable", lang, reason=str(exc))
 

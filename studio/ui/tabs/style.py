@@ -10,6 +10,7 @@ from studio import plots
 from studio.models.style import StyleSettings
 from studio.services.deepdream import example_image
 from studio.services.style import VGG16, VGG19, mondrian, scream
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -82,9 +83,19 @@ def create_tab(service, tr: Translator, lang, jobs: SessionJobs) -> TabRefresh:
                 frames.append(update.image)
                 yield (update.image, f"**{update.fraction:.0%}** · {update.message}",
                        plots.loss_curves(update.history), gr.skip())
-            final = text("dream.done", lang, seconds=time.perf_counter() - started) if update and update.done else \
+            done = bool(update and update.done)
+            final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
                 text("dream.stopped", lang)
-            yield frames[-1], final, gr.skip(), service.gif(frames)
+            # The download carries its recipe; the two input pictures are recorded by their sha256.
+            params = {"backbone": name, "content_weight": settings.content_weight,
+                      "style_weight": settings.style_weight, "tv_weight": settings.tv_weight,
+                      "learning_rate": settings.learning_rate,
+                      "steps": settings.steps, "side": int(resolution), "optimizer": opt,
+                      "preserve_colour": bool(keep_colour), "stopped": not done}
+            picture = exports.stamp(frames[-1], "style_transfer", params,
+                                    uploads={"content": content_rgb, "style": style_rgb})
+            yield picture, final + "\n\n" + exports.line_of(picture), gr.skip(), \
+                exports.gif(frames, "style_transfer", picture)
         finally:
             jobs.finish(request.session_hash, token)
 

@@ -7,6 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -94,44 +95,74 @@ def create_tab(service, autoencoders, quality, tr: Translator, lang, allow_train
         grid_x, grid_y = service.grid_window(n, lo, hi, q)
         return (float(grid_x[0]), float(grid_x[-1])), (float(grid_y[0]), float(grid_y[-1]))
 
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    @exports.reproducible("vae.grid", models=["vae"])
+    def grid_picture(n, low, high, quantiles):
+        start = time.perf_counter()
+        picture = service.decoded_grid(n, low, high, quantiles)
+        return picture, (time.perf_counter() - start) * 1e3
+
+    @exports.reproducible("vae.walk", models=["samples", "vae"])
+    def walk_picture(a, b):
+        return service.walk(a, b)
+
+    @exports.reproducible("vae.compare", models=["samples", "vae", "autoencoder_z2"])
+    def compare_picture(a, b):
+        return service.compare_with_autoencoder(a, b)
+
+    @exports.reproducible("vae.concept", models=["samples", "vae"])
+    def concept_picture(index, class_from, class_to, strength):
+        return service.concept_walk(index, int(class_from), int(class_to), strength)[0]
+
+    @exports.reproducible("vae.prior", models=["vae"])
+    def prior_picture(n, seed):
+        return service.prior_samples(n, seed)[0]
+
     @guarded
     def draw_grid(lang, n, lo, hi, q):
-        start = time.perf_counter()
-        picture = service.decoded_grid(n, lo, hi, q)
-        ms = (time.perf_counter() - start) * 1e3
-        return picture, text("vae.grid_time", lang, n=int(n), count=int(n) ** 2, ms=ms)
+        picture, ms = grid_picture(n, lo, hi, q)
+        return picture, text("vae.grid_time", lang, n=int(n), count=int(n) ** 2, ms=ms) + "\n\n" + \
+            exports.line_of(picture)
+
+    @exports.reproducible("vae.map", models=["samples", "vae"])
+    def map_picture(n, low, high, quantiles, z1, z2):
+        return service.latent_map(window(n, low, high, quantiles), (z1, z2))[0]
+
+    @exports.reproducible("vae.decode", models=["vae"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
 
     @guarded
     def draw_map(n, lo, hi, q, z1v, z2v):
-        picture, _ = service.latent_map(window(n, lo, hi, q), (z1v, z2v))
-        return picture, service.decode_point(z1v, z2v)
+        return map_picture(n, lo, hi, q, z1v, z2v), point_picture(z1v, z2v)
 
     @guarded
     def click_map(n, lo, hi, q, evt: gr.SelectData):
         _, frame = service.latent_map(None, None)
-        zx, zy = frame.to_data(*evt.index)
-        picture, _ = service.latent_map(window(n, lo, hi, q), (zx, zy))
-        return picture, round(zx, 2), round(zy, 2), service.decode_point(zx, zy)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, lo, hi, q, zx, zy), zx, zy, point_picture(zx, zy)
 
     @guarded
     def walks(a, b):
-        picture, frames = service.walk(a, b)
-        return picture, autoencoders.gif(frames, f"vae_walk_{int(a)}_{int(b)}"), service.compare_with_autoencoder(a, b)
+        picture, frames = walk_picture(a, b)
+        gif = exports.gif(frames, f"vae_walk_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
+        return picture, gif, compare_picture(a, b)
 
     @guarded
     def concept_walk(index, c_from, c_to, t):
-        return service.concept_walk(index, int(c_from), int(c_to), t)[0]
+        return concept_picture(index, c_from, c_to, t)
 
     @guarded
     def sample_prior(n, seed):
-        return service.prior_samples(n, seed)[0]
+        return prior_picture(n, seed)
 
     def judge_prior(lang, n, seed):
         try:
             _, images = service.prior_samples(n, seed)
             report = quality.assess("mnist", images)
             shown = report.judged[:int(n)]
-            return judge_readout(report, shown, quality.test_accuracy("mnist"), lang)
+            return judge_readout(report, shown, quality.test_accuracy("mnist"), lang) + "\n\n" + \
+                exports.line_of(prior_picture.recipe(n, seed))
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 

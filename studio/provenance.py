@@ -1,0 +1,132 @@
+"""Recipes: what made a picture, written into the PNG or GIF a student downloads, and read back.
+
+A recipe names the technique (``"vae.grid"``), its parameters (the seed among them), the model
+bundles it used with the sha256 of their files, and the studio version. It travels three ways:
+
+- inside the exported file: PNG text chunks (``studio-recipe`` holds the whole JSON; ``technique``,
+  ``seed``, ``parameters``, ``models``, ``studio-version`` repeat it for image viewers) or the GIF
+  comment;
+- as one line of text under a result (``Recipe.line()``), which a student can copy;
+- back into the studio: ``parse(text)`` accepts that line (or the JSON), ``read(path)`` a file, and
+  ``studio.ui.exports`` runs the technique again with the same parameters.
+
+Numpy and Pillow only: no Gradio, no TensorFlow, no registry.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from studio import __version__, imaging
+
+PREFIX = "studio-recipe:"
+KEY = "studio-recipe"
+
+
+class RecipeError(ValueError):
+    """Text or a file that holds no readable recipe; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What made one picture. ``models`` maps bundle name -> {"source", "sha256": {file: digest}}."""
+
+    technique: str
+    params: dict
+    models: dict = field(default_factory=dict)
+    version: str = __version__
+
+    @property
+    def seed(self):
+        """The seed among the parameters, if the technique takes one."""
+        return self.params.get("seed")
+
+    def to_json(self) -> str:
+        """Compact, key-sorted JSON: the same recipe always gives the same text (and file bytes)."""
+        return json.dumps({"technique": self.technique, "params": self.params, "seed": self.seed,
+                           "models": self.models, "version": self.version},
+                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def line(self) -> str:
+        """The one-line form shown under a result and pasted back to reproduce it."""
+        return f"{PREFIX} {self.to_json()}"
+
+    def weights_match(self, models: dict) -> bool:
+        """Whether ``models`` (as recorded now) are the same weights this recipe was made with."""
+        return all(models.get(name, {}).get("sha256") == info.get("sha256") for name, info in self.models.items())
+
+
+def parse(text: str) -> Recipe:
+    """A recipe from its line or its JSON. (Never from a path typed in: a shared studio must not
+    open files a visitor names; ``read`` takes the uploaded file instead.)"""
+    text = (text or "").strip()
+    if not text:
+        raise RecipeError("Paste a recipe line (it starts with 'studio-recipe:') or drop an exported PNG/GIF.")
+    start = text.find("{")
+    try:  # NaN / Infinity are JSON to Python but never a studio parameter
+        record = json.loads(text[start:], parse_constant=_no_constants) if start >= 0 else None
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not isinstance(record.get("technique"), str) or \
+            not isinstance(record.get("params"), dict):
+        raise RecipeError("This is not a studio recipe: copy the whole line that starts with 'studio-recipe:'.")
+    return Recipe(record["technique"], record["params"], record.get("models") or {},
+                  record.get("version") or "?")
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a parameter value")
+
+
+def read(path: str | Path) -> Recipe:
+    """The recipe inside an exported PNG (text chunk) or GIF (comment)."""
+    try:
+        with Image.open(path, formats=("PNG", "GIF")) as image:
+            text = getattr(image, "text", {}).get(KEY) or image.info.get(KEY)
+            comment = image.info.get("comment")
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same sentence
+        raise RecipeError("That file is not a PNG or GIF exported by the studio.") from exc
+    if text is None and comment:
+        text = comment.decode("utf-8", "replace") if isinstance(comment, bytes) else str(comment)
+    if not text:
+        raise RecipeError("That picture carries no studio recipe (was it exported by the studio?).")
+    return parse(text)
+
+
+def png_info(recipe: Recipe) -> PngImagePlugin.PngInfo:
+    """PNG text chunks: the whole recipe, and its fields one by one for image viewers."""
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt(KEY, recipe.to_json())
+    info.add_itxt("technique", recipe.technique)
+    info.add_itxt("seed", json.dumps(recipe.seed))
+    info.add_itxt("parameters", json.dumps(recipe.params, sort_keys=True, ensure_ascii=False))
+    info.add_itxt("models", json.dumps(recipe.models, sort_keys=True))
+    info.add_itxt("studio-version", recipe.version)
+    info.add_text("Software", f"Generative Studio {recipe.version}")
+    return info
+
+
+def save_png(image, recipe: Recipe, path: str | Path | None = None) -> str:
+    """Write ``image`` (uint8 array or PIL) as a PNG carrying ``recipe``; a fresh temporary file
+    named after the technique when ``path`` is None. Returns the path."""
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    if path is None:  # a download: content-named in the studio's export folder (see imaging.export_file)
+        return imaging.export_file(f"{_file_stem(recipe)}.png",
+                                   lambda f: picture.save(f, format="PNG", pnginfo=png_info(recipe)))
+    picture.save(path, format="PNG", pnginfo=png_info(recipe))
+    return str(path)
+
+
+def gif_comment(recipe: Recipe) -> bytes:
+    """The GIF comment extension for ``recipe`` (GIF has no text chunks; its comment holds the line)."""
+    return recipe.line().encode("utf-8")
+
+
+def _file_stem(recipe: Recipe) -> str:
+    seed = f"_seed{recipe.seed}" if recipe.seed is not None and len(str(recipe.seed)) <= 20 else ""
+    return recipe.technique.replace(".", "_") + seed

@@ -1,0 +1,141 @@
+"""Reproducible exports for every tab, with one decorator.
+
+A tab decorates the function that draws a result picture::
+
+    @exports.reproducible("vae.grid", models=["vae"])
+    def grid_picture(n, low, high, quantiles):
+        return service.decoded_grid(n, low, high, quantiles)      # a uint8 array
+
+Calling ``grid_picture(...)`` then returns the path of a PNG carrying the recipe (technique, the
+call's arguments by name, seed included, the bundles' sha256 and the studio version); give that path
+to a ``gr.Image`` output and its download button hands out the stamped file. ``line_of(path)``
+gives the recipe line to print under the result, ``gif(frames, name, path)`` stamps an animation
+with the recipe of the picture it belongs to, and the app's recipe panel calls ``reproduce(text, file)``,
+which runs the registered function again with the recorded arguments: for a seeded, deterministic
+technique the PNG comes back byte for byte.
+
+``models`` names the registry bundles the picture depends on, or is a function of the call's
+arguments returning those names (e.g. the autoencoder variant chosen). Techniques whose input is an
+upload (DeepDream, style transfer) use ``stamp(...)`` instead: their recipe records the upload's
+sha256, and reproducing them needs the same picture, so they are not registered for ``reproduce``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from studio import imaging, provenance, registry
+from studio.provenance import Recipe, RecipeError
+from studio.services import UserError
+
+# technique -> (drawing function, models): filled as the tabs are built.
+_TECHNIQUES: dict[str, tuple[Callable, object]] = {}
+# bundle -> (registry.version_key, description): files are hashed once per version of the weights,
+# not on every slider move.
+_DESCRIBED: dict[str, tuple[tuple, dict]] = {}
+_LOCK = threading.Lock()
+
+
+def describe_models(names: Sequence[str]) -> dict:
+    """{bundle: {"source": "shipped"|"user", "sha256": {file: digest}}} for the active weights."""
+    described = {}
+    for name in names:
+        version = registry.version_key(name)
+        with _LOCK:
+            cached = _DESCRIBED.get(name)
+        if cached is None or cached[0] != version:
+            bundle = registry.load(name)  # verifies every file against its recorded sha256
+            cached = (version, {"source": bundle.source, "sha256": bundle.metadata.get("files", {})})
+            with _LOCK:
+                _DESCRIBED[name] = cached
+        described[name] = cached[1]
+    return described
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[str]] = ()):
+    """Decorator: the function's picture comes back as a recipe-carrying PNG path (a returned tuple
+    ``(picture, *extras)`` comes back as ``(path, *extras)``), and ``reproduce`` can run it again.
+    Its arguments must be JSON values (what Gradio hands a handler)."""
+
+    def decorate(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+
+        def recipe(*args, **kwargs) -> Recipe:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            params = {name: _plain(value) for name, value in bound.arguments.items()}
+            return Recipe(technique, params, describe_models(models(**params) if callable(models) else models))
+
+        @functools.wraps(fn)
+        def stamped(*args, **kwargs):
+            made = recipe(*args, **kwargs)
+            result = fn(**made.params)
+            if isinstance(result, tuple):  # (picture, extras...): extras (frames, errors) pass through
+                return (provenance.save_png(result[0], made), *result[1:])
+            return provenance.save_png(result, made)
+
+        _TECHNIQUES[technique] = (stamped, models)
+        stamped.technique = technique
+        stamped.recipe = recipe  # the recipe of a call, without drawing (for a line under a result)
+        return stamped
+
+    return decorate
+
+
+def stamp(picture, technique: str, params: dict, models: Sequence[str] = (), uploads: dict | None = None) -> str:
+    """A recipe-carrying PNG for a picture that cannot be re-run from parameters alone (its input is
+    an upload): ``uploads`` maps input names to arrays, recorded by sha256."""
+    params = {k: _plain(v) for k, v in params.items()}
+    for name, array in (uploads or {}).items():
+        params[f"{name}_sha256"] = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+    return provenance.save_png(picture, Recipe(technique, params, describe_models(models)))
+
+
+def line_of(path_or_recipe) -> str:
+    """The recipe line of a stamped PNG (or of a Recipe), as Markdown code for the text under a result."""
+    recipe = path_or_recipe if isinstance(path_or_recipe, Recipe) else provenance.read(path_or_recipe)
+    return f"<small>`{recipe.line()}`</small>"
+
+
+def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int = 1) -> str:
+    """An animated GIF whose comment carries the recipe of the stamped picture it goes with."""
+    comment = provenance.gif_comment(provenance.read(picture_path))
+    return imaging.temp_gif(frames, name, duration_ms=duration_ms, scale=scale, comment=comment)
+
+
+def reproduce(text: str | None = None, file: str | None = None) -> tuple[str, Recipe, bool]:
+    """Run the recipe in ``text`` (its line or JSON) or in the uploaded exported ``file`` again.
+
+    Returns (stamped PNG path, the recipe, whether the weights in use are the recorded ones).
+    """
+    try:
+        recipe = provenance.read(file) if file and not (text or "").strip() else provenance.parse(text)
+    except RecipeError as exc:
+        raise UserError(str(exc)) from None
+    entry = _TECHNIQUES.get(recipe.technique)
+    if entry is None:
+        known = ", ".join(sorted(_TECHNIQUES)) or "none"
+        raise UserError(f"The studio cannot re-run '{recipe.technique}' from a recipe (it needs its uploaded "
+                        f"picture, or that tab is not here). Techniques it can re-run: {known}.")
+    function, models = entry
+    try:
+        path = function(**recipe.params)
+        path = path[0] if isinstance(path, tuple) else path
+    except UserError:
+        raise
+    except (TypeError, ValueError, OverflowError) as exc:  # parameters of another version, or edited
+        raise UserError(f"This recipe's parameters do not fit '{recipe.technique}' of this studio version "
+                        f"({exc}).") from None
+    return path, recipe, recipe.weights_match(provenance.read(path).models)

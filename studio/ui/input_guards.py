@@ -1,0 +1,104 @@
+"""Guards on every input widget of the studio, installed once over the whole app.
+
+Gradio turns an upload into a picture, and a typed number into a float, *before* a tab's handler
+runs, so a broken file or a NaN would surface as Gradio's own technical message (or reach a model).
+``guard_inputs(demo)`` wraps the ``preprocess`` step of every image, image-editor, slider and number
+widget, including those of tabs added later, so that:
+
+- an upload is decoded safely (``imaging.read_picture``: not a picture, cut off, decompression bomb,
+  too many pixels -> one clear sentence), shrunk to ``imaging.MAX_SIDE`` and put in a plain mode
+  before any code of the tab sees it;
+- a number that is NaN or infinite (JSON clients can send those; Gradio's range check lets NaN
+  through), or not a number at all, is refused with a sentence naming the control.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+from pathlib import Path
+
+import gradio as gr
+from gradio.data_classes import FileData
+from PIL import Image
+
+from studio import imaging
+from studio.services import quoted
+
+
+def guard_inputs(demo: gr.Blocks) -> None:
+    """Install the guards on every input component of ``demo`` (call after all tabs are built)."""
+    for block in demo.blocks.values():
+        if isinstance(block, (gr.Image, gr.ImageEditor)):
+            _wrap(block, _safe_picture_preprocess)
+        elif isinstance(block, (gr.Slider, gr.Number)):
+            _wrap(block, _finite_number_preprocess)
+
+
+def _wrap(block, replacement) -> None:
+    # A bound method (not a closure over ``block``): Gradio deep-copies components into session
+    # state, and a copied bound method follows the copy.
+    block.preprocess = types.MethodType(replacement, block)
+
+
+def _original(block):
+    return type(block).preprocess.__get__(block)
+
+
+def _safe_picture_preprocess(self, payload):
+    try:
+        payload = _sanitise(payload)
+        return _original(self)(payload)
+    except gr.Error:
+        raise
+    except imaging.UnreadableImage as exc:
+        raise gr.Error(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - Gradio's own decoding failed: still one clear sentence
+        raise gr.Error("The studio could not read this picture; save it as PNG or JPEG and upload it "
+                       "again.") from exc
+
+
+def _sanitise(value):
+    """Replace every uploaded file inside ``value`` (an ImageData, or an editor's background, layers
+    and composite) by a safely decoded, bounded copy."""
+    if isinstance(value, FileData) or (hasattr(value, "path") and hasattr(value, "model_copy")):
+        return _bounded_file(value)
+    if hasattr(value, "model_fields"):  # e.g. EditorData
+        updates = {}
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if isinstance(item, list):
+                updates[name] = [_sanitise(x) for x in item]
+            elif item is not None and hasattr(item, "model_copy"):
+                updates[name] = _sanitise(item)
+        return value.model_copy(update=updates) if updates else value
+    return value
+
+
+def _bounded_file(file):
+    path = getattr(file, "path", None)
+    if not path:  # a data: URL or an empty layer; Pillow's bomb guard still applies downstream
+        return file
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # read_picture explains instead
+        try:
+            opened = Image.open(path)  # lazy: only the header is read here
+        except Exception:  # noqa: BLE001 - read_picture turns it into the right sentence
+            opened = path
+    size, mode = getattr(opened, "size", None), getattr(opened, "mode", None)
+    picture = imaging.read_picture(opened)
+    if picture.size == size and picture.mode == mode:
+        return file  # already small and plain: Gradio reads the original
+    bounded = Path(path).with_name(f"{Path(path).stem}-studio.png")
+    picture.save(bounded, format="PNG")
+    return file.model_copy(update={"path": str(bounded), "orig_name": bounded.name, "size": None})
+
+
+def _finite_number_preprocess(self, payload):
+    label = f"'{self.label}'" if isinstance(self.label, str) and self.label else "This number"
+    if payload is not None and (isinstance(payload, bool) or not isinstance(payload, (int, float))):
+        raise gr.Error(f"{label} must be a number, not {quoted(str(payload))}.")
+    if isinstance(payload, float) and not math.isfinite(payload):
+        raise gr.Error(f"{label} must be a finite number, not {payload}.")
+    return _original(self)(payload)
