@@ -172,6 +172,7 @@ def test_which_is_real_game(service):
     (lambda s: s.samples("dense_mnist", float("nan"), 1), "between 1 and 100"),
     (lambda s: s.samples("dense_mnist", 5, -1), "zero or more"),
     (lambda s: s.samples("dense_mnist", 5, 1.5), "whole number"),
+    (lambda s: s.walk("dense_mnist", 1e300, 2, 5), "at most"),
     (lambda s: s.samples("nope", 5, 1), "Unknown generator"),
     (lambda s: s.walk("dense_mnist", 1, 2, 1), "between 2 and 24"),
     (lambda s: s.nearest("dense_mnist", 51, 0), "between 1 and 50"),

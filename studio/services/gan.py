@@ -29,14 +29,19 @@ def check_variant(variant: str) -> str:
     return variant
 
 
+MAX_SEED = 2**32 - 1
+
+
 def check_seed(seed) -> int:
-    """A seed as a non-negative whole number."""
+    """A seed as a whole number from 0 to MAX_SEED."""
     try:
         value = float(seed)
     except (TypeError, ValueError):
         raise UserError("The seed must be a whole number.") from None
     if not np.isfinite(value) or value < 0 or value != int(value):
         raise UserError("The seed must be a whole number, zero or more.")
+    if value > MAX_SEED:
+        raise UserError(f"The seed must be at most {MAX_SEED:,}.")
     return int(value)
 
 
