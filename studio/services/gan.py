@@ -131,11 +131,6 @@ class GANService:
             frames = model.decode(codes)
         return imaging.labelled_grid(frames, [f"{t:.2f}" for t in alphas], cols=min(steps, 12)), frames
 
-    @staticmethod
-    def gif(frames: np.ndarray, name: str) -> str:
-        """The frames as an animated GIF for download, forwards then back (ends not repeated)."""
-        return imaging.temp_gif(np.concatenate([frames, frames[-2:0:-1]]), name, duration_ms=120, scale=4)
-
     # --- Program 10-5(b): the nearest training image ------------------------------------------------
     def _index(self, variant: str) -> tuple[np.ndarray, metrics.TrainIndex]:
         with self._lock:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 
 import gradio as gr
+import numpy as np
 
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -101,27 +103,47 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
     def show_status(lang, name):
         return status_text(lang, name)
 
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    def bundles_of(name, **_):
+        return [f"gan_{name}"]
+
+    @exports.reproducible("gan.samples", models=bundles_of)
+    def samples_picture(name, n, seed):
+        return service.samples(name, n, seed)[0]
+
+    @exports.reproducible("gan.walk", models=bundles_of)
+    def walk_picture(name, seed_a, seed_b, steps):
+        return service.walk(name, seed_a, seed_b, steps)
+
+    @exports.reproducible("gan.nearest", models=bundles_of)
+    def nearest_picture(name, n, seed):
+        return service.nearest(name, n, seed)
+
     @guarded
     def sample(name, n, s):
-        return service.samples(name, n, s)[0]
+        return samples_picture(name, n, s)
 
     def judge(lang, name, n, s):
         try:
             _, images = service.samples(name, n, s)
             dataset, label = service.dataset_of(name)
             report = quality.assess(dataset, images, label)
-            return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang)
+            return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang) + "\n\n" + \
+                exports.line_of(samples_picture.recipe(name, n, s))
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
     @guarded
     def walk_between(name, a, b, steps):
-        picture, frames_ = service.walk(name, a, b, steps)
-        return picture, service.gif(frames_, f"gan_{name}_{int(a)}_{int(b)}")
+        picture, frames_ = walk_picture(name, a, b, steps)
+        # forwards then back, without repeating the ends
+        loop = np.concatenate([frames_, frames_[-2:0:-1]])
+        return picture, exports.gif(loop, f"gan_{name}_{int(a)}_{int(b)}", picture, duration_ms=120, scale=4)
 
     @guarded
     def nearest(lang, name, n, s):
-        return service.nearest(name, n, s), text("gan.nn_note", lang)
+        picture = nearest_picture(name, n, s)
+        return picture, text("gan.nn_note", lang) + "\n\n" + exports.line_of(picture)
 
     @guarded
     def new_round(lang, name, score):
