@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gan", parents=[common], help="GANs of Programs 10-4, 10-5(a) and lecture 001")
     g.add_argument("--variant", choices=["dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "all"], default="all")
     g.add_argument("--steps", type=int, default=None,
-                   help="training batches (default: 2,000 for DCGAN-MNIST, 1,000 for the ankle boots (Program 10-4 runs 5,000); 9,380 = 20 epochs for the dense GAN)")
+                   help="training batches (default: 4,000 for DCGAN-MNIST, 1,000 for the ankle boots (Program 10-4 runs 5,000); 46,900 = 100 epochs for the dense GAN, as lecture 001)")
     g.add_argument("--batch-size", type=int, default=None, help="default: 64 (DCGAN, as the lecture), 128 (dense)")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")

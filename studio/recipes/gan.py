@@ -38,11 +38,11 @@ class Variant:
 
 
 VARIANTS = {
-    "dcgan_mnist": Variant(GANConfig(), "mnist", None, 2000, 64,
+    "dcgan_mnist": Variant(GANConfig(), "mnist", None, 4000, 64,
                            "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
     "dcgan_ankle_boot": Variant(GANConfig(), "fashion", 9, 1000, 64,
                                 "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),
-    "dense_mnist": Variant(dense_config(), "mnist", None, 9380, 128,
+    "dense_mnist": Variant(dense_config(), "mnist", None, 46900, 128,
                            "Lecture 001: dense GAN (noise 128, G 256-512-784, D 784-256-1), Adam(2e-4, 0.5), batch 128"),
 }
 
