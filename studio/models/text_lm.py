@@ -74,7 +74,11 @@ class WordTokenizer:
         return _PUNCTUATION.sub("", text.translate(_ASCII_LOWER)).split()
 
     def encode(self, text: str) -> list[int]:
-        """Token ids of ``text``; words outside the vocabulary become 1 ([UNK])."""
+        """Token ids of ``text``; words outside the vocabulary become 1 ([UNK]), and so does the
+        literal "[UNK]" of a decoded text, so ``encode(decode(ids)) == ids``."""
+        if self.level == "word":
+            return [UNK if part == UNK_TOKEN else self.index.get(piece, UNK)
+                    for part in text.split() for piece in self.pieces(part)]
         return [self.index.get(piece, UNK) for piece in self.pieces(text)]
 
     def decode(self, ids) -> str:
