@@ -16,6 +16,7 @@ from studio.services.deepdream import DeepDreamService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
+from studio.services.text_lm import TextService
 from studio.services.vae import VAEService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
@@ -23,6 +24,7 @@ from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import deepdream as deepdream_tab
 from studio.ui.tabs import pixel as pixel_tab
 from studio.ui.tabs import style as style_tab
+from studio.ui.tabs import text_lm as text_tab
 from studio.ui.tabs import vae as vae_tab
 
 log = logging.getLogger("studio")
@@ -74,6 +76,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
+            text_tab.create_tab(TextService(), tr, language),
         ]
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
