@@ -48,3 +48,8 @@ def test_bad_generation_input_comes_back_as_a_clear_error(client, args, message)
 def test_non_positive_temperature_is_refused_with_a_reason(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="above 0|less than minimum"):
         client.predict("en", "This movie", 0.0, 10, api_name="/text_distribution")
+
+
+def test_own_text_generation_before_training_explains_what_to_do(client):
+    with pytest.raises(gradio_client.exceptions.AppError, match="Train a model on your text first"):
+        client.predict("abc", 20, 0.7, 0, api_name="/text_own_generate")

@@ -314,3 +314,61 @@ def test_distribution_viewer_and_one_word_at_a_time(service):
     longer = service.next_word("This movie", 1.0, seed=0, step=0)
     assert longer.startswith("This movie ") and len(longer.split()) == 3
     assert longer == service.next_word("This movie", 1.0, seed=0, step=0)
+
+
+# --- training on a student's own text -----------------------------------------------------------------
+KOREAN = "옛날 옛적에 호랑이가 살았습니다. 호랑이는 떡을 좋아했습니다. 어느 날 할머니가 떡을 팔러 갔습니다. " * 40
+
+
+def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
+    from studio.recipes import text_lm as recipe
+    from studio.services.text_lm import OwnTextService
+    from studio.training import CancelToken
+
+    tiny = TextLMConfig(vocab_size=200, sequence_length=16, embed_dim=16, dense_dim=32, level="char")
+    monkeypatch.setattr(recipe, "OWN_CONFIG", tiny)
+    file = tmp_path / "story.txt"
+    file.write_text(KOREAN, encoding="utf-8")
+    service = OwnTextService()
+    assert not service.trained()
+    reports = []
+    status = service.train(str(file), 2, False, lambda f, m: reports.append(m), None, CancelToken())
+    assert service.trained() and status["level"] == "char"
+    assert any("T=0.5" in m and "옛날" in m for m in reports)  # a sample after each epoch
+    out = service.sample("호랑이", 10, 0.5, seed=1)
+    assert out.startswith("호랑이") and len(out) == 13
+    assert out == service.sample("호랑이", 10, 0.5, seed=1)
+
+
+def test_own_text_stop_keeps_the_previous_model(tmp_path):
+    from studio.recipes.text_lm import train_own_text
+    from studio.training import CancelToken, TrainingCancelled
+
+    token = CancelToken()
+    token.cancel()
+    tiny = TextLMConfig(vocab_size=200, sequence_length=16, embed_dim=16, dense_dim=32, level="char")
+    with pytest.raises(TrainingCancelled):
+        train_own_text(KOREAN, 2, cancel=token, config=tiny)
+    from studio import registry
+
+    assert not registry.exists("text_own", registry.USER)
+
+
+def test_own_text_uploads_are_checked(tmp_path):
+    from studio.services import UserError
+    from studio.services.text_lm import OwnTextService, read_text_upload
+
+    with pytest.raises(UserError, match="Train a model on your text first"):
+        OwnTextService().sample("abc", 5, 1.0, 0)
+    with pytest.raises(UserError, match="Upload a .txt"):
+        read_text_upload(None)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    with pytest.raises(UserError, match="plain-text"):
+        read_text_upload(tmp_path / "a.pdf")
+    (tmp_path / "old.txt").write_bytes("한국어 텍스트".encode("cp949"))
+    assert read_text_upload(tmp_path / "old.txt") == "한국어 텍스트"
+    (tmp_path / "short.txt").write_text("too short", encoding="utf-8")
+    from studio.training import CancelToken
+
+    with pytest.raises(UserError, match="at least 2,000"):
+        OwnTextService().train(tmp_path / "short.txt", 1, False, lambda *a: None, None, CancelToken())

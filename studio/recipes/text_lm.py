@@ -25,7 +25,7 @@ import numpy as np
 
 from studio import data, registry, runtime
 from studio.models import text_lm
-from studio.training import CancelToken, EpochFn, ProgressFn, keras_callback, no_progress
+from studio.training import CancelToken, EpochFn, ProgressFn, TrainingCancelled, keras_callback, no_progress
 
 NAME = "text_lm"
 DEFAULT_EPOCHS = 1
@@ -207,3 +207,90 @@ def load_generator(bundle: registry.Bundle) -> text_lm.TextGenerator:
     text_lm.load_weights_npz(model, bundle.path("model.weights.npz"))
     return text_lm.TextGenerator(model, text_lm.make_tokenizer(vocabulary, config.level))
 
+
+
+# --- a student's own text (beyond the book) ----------------------------------------------------------
+OWN_NAME = "text_own"
+OWN_CONFIG = text_lm.TextLMConfig(vocab_size=2000, sequence_length=100, embed_dim=128, dense_dim=512,
+                                  num_heads=2, level="char")
+MIN_OWN_CHARS = 2000
+MAX_OWN_CHARS = 1_000_000
+
+
+def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int = 0, keep_on_stop: bool = False,
+                   source: str = registry.USER, on_progress: ProgressFn = no_progress,
+                   cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
+                   config: text_lm.TextLMConfig | None = None, label: str = "your text") -> registry.Bundle:
+    """A small character-level model of the same design on ``text`` (any script: Korean works).
+
+    The last 10% of the text is held out for a validation perplexity (per character); after every
+    epoch a sample at T = 0.5 and T = 1.0 is reported, as the book's callback prints them. Stop
+    raises ``TrainingCancelled`` (the previous weights stay) unless ``keep_on_stop``.
+    """
+    cancel = cancel or CancelToken()
+    config = config or OWN_CONFIG
+    text = " ".join((text or "").split())
+    if len(text) < MIN_OWN_CHARS:
+        raise ValueError(f"The text has {len(text):,} characters; give at least {MIN_OWN_CHARS:,} "
+                         "(a few pages) so the model has something to learn.")
+    text = text[:MAX_OWN_CHARS]
+    tf = runtime.import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    cut = int(len(text) * 0.9)
+    tokenizer = text_lm.CharTokenizer.fit(text[:cut], config.vocab_size)
+    config = dataclasses.replace(config, vocab_size=len(tokenizer))
+    x, y = text_lm.windows(tokenizer.encode(text[:cut]), config.sequence_length)
+    vx, vy = text_lm.windows(tokenizer.encode(text[cut:]), config.sequence_length)
+    prompt = tokenizer.encode(text[:20])
+    steps = -(-len(x) // batch_size)
+    history: dict[str, list[float]] = {}
+    samples: list[str] = []
+    stopped_at = None
+    with runtime.model_work():
+        model = text_lm.make_language_model(config)
+        model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
+            1e-3, decay_steps=epochs * steps, alpha=0.05), clipnorm=1.0))
+
+        def preview() -> str:
+            rows = text_lm.TextGenerator(model, tokenizer).generate(prompt, 80, [0.5, 1.0], seed=0)
+            return " | ".join(f"T={t}: {tokenizer.decode(prompt + row.tolist())}" for t, row in zip((0.5, 1.0), rows))
+
+        def record(epoch, logs, sample):
+            logs = dict(logs)
+            logs["val_perplexity"] = text_lm.perplexity(model, vx, vy)[0]
+            for key, value in logs.items():
+                history.setdefault(key, []).append(round(float(value), 4))
+            samples.append(sample)
+            on_progress((epoch + 1) / epochs, f"{label} · epoch {epoch + 1}/{epochs} · validation perplexity "
+                                              f"{logs['val_perplexity']:.2f} per character · {sample}")
+            if on_epoch is not None:
+                on_epoch(epoch, logs, None)
+
+        describe = lambda epoch, logs: f"{label} · epoch {epoch + 1}/{epochs} · loss {logs.get('loss', float('nan')):.3f}"  # noqa: E731
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
+        started = time.perf_counter()
+        try:
+            model.fit(dataset, epochs=epochs, verbose=0,
+                      callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
+        except TrainingCancelled:
+            if not keep_on_stop or not history:
+                raise
+            stopped_at = len(history.get("loss", []))
+        seconds = time.perf_counter() - started
+
+    metadata = {
+        "technique": "text_lm",
+        "reproduces": "beyond the book: the section 12.1 model, character level, on an uploaded text",
+        "command": f"Train on your own text ({label}, {len(text):,} characters, {epochs} epochs)",
+        "data": {"own_text": {"characters": len(text), "train_windows": len(x), "validation_windows": len(vx)}},
+        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "batch_size": batch_size,
+                     "seconds": round(seconds, 1), "history": history, "samples_after_each_epoch": samples},
+        "metrics": {"val_perplexity": history["val_perplexity"][-1] if history else None,
+                    "note": "perplexity per character on the last 10% of the text"},
+    }
+    files = {"model.weights.npz": quantized_writer(model, "float16"),
+             "vocabulary.json": lambda path: path.write_text(json.dumps(tokenizer.vocabulary, ensure_ascii=False),
+                                                             encoding="utf-8")}
+    return registry.save(OWN_NAME, dataclasses.asdict(config), files, metadata, source=source)

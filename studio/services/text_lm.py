@@ -128,6 +128,9 @@ class TextService:
             raise UserError("The prompt has no words left once punctuation is removed; type some words.")
         unknown = [p for p in tokenizer.pieces(text) if p != text_lm.UNK_TOKEN and tokenizer.index.get(p) is None]
         if all(i == text_lm.UNK for i in ids):
+            if tokenizer.level == "char":
+                raise UserError("None of the prompt's characters occur in the text the model learned; use "
+                                "characters of that text.")
             raise UserError(f"None of the prompt's words are in the model's {len(tokenizer):,}-word vocabulary "
                             f"({', '.join(unknown[:5])}…). The IMDB model knows English movie-review words: "
                             "try 'This movie'.")
@@ -187,3 +190,63 @@ class TextService:
         with runtime.model_work():
             token = int(generator.generate(checked.ids, 1, [t], check_seed(seed) + int(step), k, p)[0, 0])
         return f"{prompt.strip()}{generator.tokenizer.joiner}{generator.tokenizer.token(token)}"
+
+
+# --- a student's own text (beyond the book) ----------------------------------------------------------
+MAX_UPLOAD_BYTES = 3_000_000
+
+
+def read_text_upload(path) -> str:
+    """The text of an uploaded .txt file (UTF-8, or the Korean CP949 / EUC-KR of older Windows files)."""
+    from pathlib import Path
+
+    if not path:
+        raise UserError("Upload a .txt file first.")
+    file = Path(path)
+    if file.suffix.lower() != ".txt":
+        raise UserError("Upload a plain-text .txt file.")
+    size = file.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise UserError(f"The file has {size / 1e6:.1f} MB; use at most {MAX_UPLOAD_BYTES / 1e6:.0f} MB of text.")
+    raw = file.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError("The file is neither UTF-8 nor CP949 text; save it as UTF-8 and upload it again.")
+
+
+class OwnTextService(TextService):
+    """A character-level model trained from the tab on an uploaded text (kept in the user cache)."""
+
+    def __init__(self) -> None:
+        from studio.recipes.text_lm import OWN_NAME
+
+        super().__init__(OWN_NAME)
+
+    def trained(self) -> bool:
+        """Whether a model of the student's text exists."""
+        return registry.exists(self.name, registry.USER)
+
+    def generator(self) -> text_lm.TextGenerator:
+        if not self.trained():
+            raise UserError("Train a model on your text first (upload a .txt file and press Train).")
+        return super().generator()
+
+    def sample(self, prompt: str, length: int, temperature, seed: int) -> str:
+        """One generation of the student's model: the prompt followed by ``length`` new characters."""
+        rows = self.generate(prompt, length, [temperature], seed)[1]
+        return rows[0].prompt + rows[0].text
+
+    def train(self, path, epochs: int, keep_on_stop: bool, on_progress, on_epoch, cancel) -> dict:
+        """Train on the uploaded file into the user cache; Stop keeps the previous model."""
+        from studio.recipes.text_lm import train_own_text
+
+        text = read_text_upload(path)
+        try:
+            train_own_text(text, int(epochs), keep_on_stop=keep_on_stop, on_progress=on_progress, cancel=cancel,
+                           on_epoch=on_epoch)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        return self.status()

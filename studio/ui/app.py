@@ -16,7 +16,7 @@ from studio.services.deepdream import DeepDreamService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
-from studio.services.text_lm import TextService
+from studio.services.text_lm import OwnTextService, TextService
 from studio.services.vae import VAEService
 from studio.ui import i18n
 from studio.ui.jobs import SessionJobs
@@ -76,7 +76,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
-            text_tab.create_tab(TextService(), tr, language),
+            text_tab.create_tab(TextService(), OwnTextService(), tr, language, allow_training, jobs),
         ]
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 

@@ -9,7 +9,9 @@ import gradio as gr
 
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
+from studio.ui.jobs import SessionJobs
 from studio.ui.tabs.base import TabRefresh
+from studio.ui.training_panel import create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
 BOOK_CHOICES = ["0.2", "0.5", "0.7", "1.0", "1.5"]
@@ -30,8 +32,8 @@ def generation_cards(rows, lang: str) -> str:
     return f"<div style='display:flex;gap:8px;flex-wrap:wrap'>{''.join(cards)}</div>"
 
 
-def create_tab(service, tr: Translator, lang) -> TabRefresh:
-    """Build the tab; ``service`` is a TextService."""
+def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+    """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
         tr.make(gr.Markdown, {"value": "text.intro"})
         with gr.Tabs():
@@ -66,6 +68,29 @@ def create_tab(service, tr: Translator, lang) -> TabRefresh:
                 bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False)
                 bars_md = gr.Markdown()
                 steps = gr.State(0)
+            if allow_training:
+                with tr.make(gr.Tab, {"label": "text.own_tab"}):
+                    tr.make(gr.Markdown, {"value": "text.own_intro"})
+
+                    def own_file():
+                        return [tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
+                                        height=90)]
+
+                    panel = create_training_panel(
+                        tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token, path: own.train(
+                            path, epochs, keep, progress, on_epoch, token),
+                        status_text=lambda lg, path: own_status(lg), use_shipped=lambda path: None,
+                        api_prefix="text_own", default_epochs=10, max_epochs=60, intro_key="text.own_train_intro",
+                        make_extra_inputs=own_file)
+                    with gr.Row():
+                        own_prompt = tr.make(gr.Textbox, {"label": "text.own_prompt"}, value="", max_lines=2, scale=3)
+                        own_length = tr.make(gr.Slider, {"label": "text.own_length"}, minimum=1, maximum=200, step=1,
+                                             value=120)
+                        own_t = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0, step=0.05,
+                                        value=0.7)
+                        own_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    own_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
+                    own_out = tr.make(gr.Textbox, {"label": "text.own_out"}, lines=4, interactive=False)
         status = gr.Markdown()
 
     # --- handlers ---------------------------------------------------------------------------
@@ -106,6 +131,12 @@ def create_tab(service, tr: Translator, lang) -> TabRefresh:
         return text("text.status", lang, source=source, command=status["command"], created=status["created"],
                     ppl=m.get("val_perplexity", "?"), bigram=m.get("bigram_val_perplexity", "?"))
 
+    def own_status(lang):
+        if not own.trained():
+            return text("text.own_none", lang)
+        m = own.status()["metrics"]
+        return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
+
     @guarded
     def refresh(lang, prompt_text, n, chosen, seed_value, k, p, prefix_text, t, top_words):
         return (*generate(lang, prompt_text, n, chosen, seed_value, k, p),
@@ -123,6 +154,10 @@ def create_tab(service, tr: Translator, lang) -> TabRefresh:
     word_btn.click(one_word, [lang, prefix, temperature, top, step_seed, steps, top_k, top_p],
                    [prefix, steps, bars, bars_md], api_name="text_next_word")
     reset_btn.click(reset, [lang, temperature, top], [prefix, steps, bars, bars_md], **hidden)
+
+    if allow_training:
+        own_btn.click(guarded(own.sample), [own_prompt, own_length, own_t, own_seed], own_out,
+                      api_name="text_own_generate")
 
     refresh_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p, prefix, temperature, top]
     refresh_outputs = [cards, cards_md, bars, bars_md, status]

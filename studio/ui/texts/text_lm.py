@@ -77,4 +77,26 @@ STRINGS = {
     },
     "text.shipped": {"ko": "기본 제공", "en": "Shipped"},
     "text.user": {"ko": "직접 학습한", "en": "Your own"},
+    "text.own_tab": {"ko": "내 글로 학습하기", "en": "Train on your own text"},
+    "text.own_intro": {
+        "ko": "**책에 없는 실습.** `.txt` 파일(한국어도 됩니다)을 올리고 같은 구조의 작은 **문자 단위** 트랜스포머(임베딩 128, 피드포워드 512)를 몇 분 학습해 보세요. "
+              "문자 단위라 어휘 사전이 필요 없고, 한글 음절 하나하나가 토큰이 됩니다. 에포크마다 T = 0.5와 1.0의 샘플이 진행 줄에 나옵니다 (책의 콜백처럼). "
+              "글의 마지막 10%는 검증용입니다. 중지하면 이전 모델이 그대로 남습니다.",
+        "en": "**Beyond the book.** Upload a `.txt` file (Korean works) and train a small **character-level** transformer "
+              "of the same design (embedding 128, feed-forward 512) for a few minutes. Characters need no vocabulary "
+              "file, and every Hangul syllable is one token. After each epoch a sample at T = 0.5 and 1.0 appears in "
+              "the progress line, as the book's callback prints them. The last 10% of the text is held out for "
+              "validation. Stop keeps the previous model.",
+    },
+    "text.own_file": {"ko": "학습할 글 (.txt, 최대 3 MB, 최소 2,000자)", "en": "Text to learn (.txt, at most 3 MB, at least 2,000 characters)"},
+    "text.own_train_intro": {
+        "ko": "에포크 하나는 글 전체를 한 번 보는 것입니다. 10만 자짜리 글이면 이 CPU에서 에포크당 수십 초 걸립니다.",
+        "en": "An epoch is one pass over the whole text; a 100,000-character text takes some tens of seconds an epoch on this CPU.",
+    },
+    "text.own_prompt": {"ko": "시작 글 (학습한 글에 나오는 문자로)", "en": "Prompt (characters of the learned text)"},
+    "text.own_length": {"ko": "생성할 문자 수", "en": "Characters to generate"},
+    "text.own_out": {"ko": "내 모델이 쓴 글", "en": "Your model's text"},
+    "text.own_none": {"ko": "아직 내 글로 학습한 모델이 없습니다.", "en": "No model of your own text yet."},
+    "text.own_status": {"ko": "내 모델: {command} · 검증 퍼플렉서티 {ppl} (문자당)",
+                        "en": "Your model: {command} · validation perplexity {ppl} per character"},
 }
