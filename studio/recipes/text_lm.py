@@ -81,6 +81,25 @@ def storage_perplexities(model, x, y) -> dict[str, float]:
     return result
 
 
+def _recorder(model, x, y, history: dict, samples: list, on_progress: ProgressFn, on_epoch: EpochFn | None,
+              total: int, label: str):
+    """The epoch-end hook of both recipes: validation perplexity on (x, y) into ``history``, the
+    preview sample into ``samples``, one progress line with the sample (as the book's callback prints)."""
+
+    def record(epoch, logs, sample):
+        logs = dict(logs)
+        logs["val_perplexity"] = text_lm.perplexity(model, x, y)[0]
+        for key, value in logs.items():
+            history.setdefault(key, []).append(round(float(value), 4))
+        samples.append(sample)
+        on_progress((epoch + 1) / total, f"{label} · {epoch + 1}/{total} · loss {logs['loss']:.3f} · validation "
+                                         f"perplexity {logs['val_perplexity']:.2f} · “{sample}”")
+        if on_epoch is not None:
+            on_epoch(epoch, logs, None)
+
+    return record
+
+
 def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int = 0, limit: int | None = None,
                   learning_rate: float = 2e-3, storage: str = "int8", source: str = registry.SHIPPED,
                   on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
@@ -137,16 +156,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
             new = text_lm.TextGenerator(model, tokenizer).generate(prompt, 30, [0.7], seed=0)[0]
             return tokenizer.decode(prompt + new.tolist())
 
-        def record(epoch, logs, text):
-            logs = dict(logs)
-            logs["val_perplexity"] = text_lm.perplexity(model, cx, cy)[0]
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            samples.append(text)
-            on_progress((epoch + 1) / segments, f"Text · {epoch + 1}/{segments} · loss {logs['loss']:.3f} · "
-                                                 f"validation perplexity {logs['val_perplexity']:.1f} · “{text}”")
-            if on_epoch is not None:
-                on_epoch(epoch, logs, text)
+        record = _recorder(model, cx, cy, history, samples, on_progress, on_epoch, segments, "Text")
 
         describe = lambda epoch, logs: (f"Text · segment {epoch + 1}/{segments} · "  # noqa: E731
                                         f"loss {logs.get('loss', float('nan')):.3f}")
@@ -257,16 +267,7 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
             rows = text_lm.TextGenerator(model, tokenizer).generate(prompt, 80, [0.5, 1.0], seed=0)
             return " | ".join(f"T={t}: {tokenizer.decode(prompt + row.tolist())}" for t, row in zip((0.5, 1.0), rows))
 
-        def record(epoch, logs, sample):
-            logs = dict(logs)
-            logs["val_perplexity"] = text_lm.perplexity(model, vx, vy)[0]
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            samples.append(sample)
-            on_progress((epoch + 1) / epochs, f"{label} · epoch {epoch + 1}/{epochs} · validation perplexity "
-                                              f"{logs['val_perplexity']:.2f} per character · {sample}")
-            if on_epoch is not None:
-                on_epoch(epoch, logs, None)
+        record = _recorder(model, vx, vy, history, samples, on_progress, on_epoch, epochs, label)
 
         describe = lambda epoch, logs: f"{label} · epoch {epoch + 1}/{epochs} · loss {logs.get('loss', float('nan')):.3f}"  # noqa: E731
         dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
