@@ -269,7 +269,8 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
 
         record = _recorder(model, vx, vy, history, samples, on_progress, on_epoch, epochs, label)
 
-        describe = lambda epoch, logs: f"{label} · epoch {epoch + 1}/{epochs} · loss {logs.get('loss', float('nan')):.3f}"  # noqa: E731
+        describe = lambda epoch, logs: (f"{label} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                        f"loss {logs.get('loss', float('nan')):.3f}")
         dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
         started = time.perf_counter()
         try:

@@ -65,7 +65,8 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
                     word_btn = tr.make(gr.Button, {"value": "text.one_word"})
                     reset_btn = tr.make(gr.Button, {"value": "text.reset"})
                     step_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False, show_label=False)
+                bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False,
+                               show_label=False)
                 bars_md = gr.Markdown()
                 steps = gr.State(0)
             if allow_training:
