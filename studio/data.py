@@ -178,3 +178,101 @@ def _validated(name: str, data: tuple[Split, Split], source: str) -> tuple[Split
     for a in arrays:  # the result is cached and shared: nobody may change it in place
         a.flags.writeable = False
     return (arrays[0], arrays[1]), (arrays[2], arrays[3])
+
+
+# --- IMDB reviews (Keras book section 12.1) --------------------------------------------------------
+
+IMDB_FILE = "imdb_reviews.tsv.gz"  # label<TAB>text, one review a line, header "label\ttext"
+IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"  # the book's download
+DESCRIPTIONS["imdb"] = ("IMDB movie reviews (Maas et al. 2011, Large Movie Review Dataset): the 25,000 "
+                        "training reviews, <br /> tags removed as in the book")
+
+
+def load_imdb_texts(validation: float = 0.1, seed: int = 0) -> tuple[list[str], list[str]]:
+    """The 25,000 IMDB training reviews as (train texts, validation texts), ``<br />`` removed.
+
+    The split is a fixed shuffle by ``seed``: the last ``validation`` share is held out, so the
+    language model and its bigram baseline are measured on the same unseen reviews. Looks in the
+    data folder (``imdb_reviews.tsv.gz``), then Keras's cache (``aclImdb/train/{pos,neg}/*.txt``),
+    then downloads the book's archive through Keras (unless ``STUDIO_NO_DOWNLOAD=1``).
+    """
+    if not 0.0 < validation < 1.0:
+        raise ValueError("The validation share must be between 0 and 1.")
+    texts = list(imdb_reviews())
+    order = np.random.default_rng(seed).permutation(len(texts))
+    cut = len(texts) - max(1, int(round(len(texts) * validation)))
+    return [texts[i] for i in order[:cut]], [texts[i] for i in order[cut:]]
+
+
+def imdb_reviews() -> tuple[str, ...]:
+    """Every IMDB training review, cleaned (``<br />`` → space, whitespace folded), in file order."""
+    folder = paths.data_dir()
+    return _imdb_cached(str(folder) if folder else "", _keras_home())[0]
+
+
+def imdb_source() -> str:
+    """Where ``imdb_reviews()`` found its text: a file path, "Keras cache" or "Keras download"."""
+    folder = paths.data_dir()
+    return _imdb_cached(str(folder) if folder else "", _keras_home())[1]
+
+
+def clean_review(text: str) -> str:
+    """The book's cleaning: the ``<br />`` line breaks of the raw reviews become spaces."""
+    return " ".join(text.replace("<br />", " ").split())
+
+
+@functools.lru_cache(maxsize=2)
+def _imdb_cached(folder: str, keras_home: str) -> tuple[tuple[str, ...], str]:
+    tried: list[str] = []
+    if folder:
+        path = Path(folder) / IMDB_FILE
+        if path.is_file():
+            return _read_imdb_tsv(path), str(path)
+        tried.append(f"no {path}")
+    else:
+        tried.append("no data folder set")
+    cache = Path(keras_home) / "datasets"
+    for root in (cache / "aclImdb_v1_extracted" / "aclImdb", cache / "aclImdb"):
+        if (root / "train" / "pos").is_dir():
+            return _read_aclimdb(root), "Keras cache"
+    tried.append(f"no aclImdb in {cache}")
+    if os.environ.get("STUDIO_NO_DOWNLOAD") == "1":
+        tried.append("downloads disabled by STUDIO_NO_DOWNLOAD=1")
+    else:
+        try:
+            import keras  # heavy; only on this last-resort path
+
+            archive = Path(keras.utils.get_file("aclImdb_v1.tar.gz", IMDB_URL, extract=True))
+            root = archive / "aclImdb" if (archive / "aclImdb").is_dir() else archive.parent / "aclImdb"
+            return _read_aclimdb(root), "Keras download"
+        except Exception as exc:  # any network or server failure ends in the same advice
+            tried.append(f"download failed ({type(exc).__name__}: {exc})")
+    raise DataUnavailableError(
+        f"The IMDB reviews could not be loaded ({'; '.join(tried)}). Fix it in one of three ways: "
+        f"(1) put {IMDB_FILE} (label<TAB>text lines) in a folder and pass --data-dir FOLDER; "
+        f"(2) unpack the book's aclImdb_v1.tar.gz into ~/.keras/datasets/; "
+        f"(3) connect to the internet once so Keras can download it.")
+
+
+def _read_imdb_tsv(path: Path) -> tuple[str, ...]:
+    texts = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for number, line in enumerate(f):
+            label, sep, text = line.rstrip("\n").partition("\t")
+            if number == 0 and label == "label":
+                continue  # the header
+            if not sep:
+                raise DataUnavailableError(f"{path}, line {number + 1}: expected label<TAB>text.")
+            texts.append(clean_review(text))
+    if not texts:
+        raise DataUnavailableError(f"{path} holds no reviews.")
+    return tuple(texts)
+
+
+def _read_aclimdb(root: Path) -> tuple[str, ...]:
+    # The book reads every review file under aclImdb/; the training reviews (pos + neg) are the
+    # 25,000 that the offline copy holds too.
+    files = sorted((root / "train" / "pos").glob("*.txt")) + sorted((root / "train" / "neg").glob("*.txt"))
+    if not files:
+        raise DataUnavailableError(f"{root} holds no train/pos or train/neg reviews.")
+    return tuple(clean_review(f.read_text(encoding="utf-8", errors="replace")) for f in files)

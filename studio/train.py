@@ -10,6 +10,7 @@ Train buttons do.
     python -m studio.train vae --data-dir ../shared/data
     python -m studio.train gan --variant all --data-dir ../shared/data
     python -m studio.train cgan --variant all --data-dir ../shared/data
+    python -m studio.train text --data-dir ../shared/data
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
     python -m studio.train pix2pix --variant all --data-dir ../shared/data
@@ -105,6 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
     x.add_argument("--decay-epochs", type=int, default=0,
                    help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
+    t = sub.add_parser("text", parents=[common],
+                       help="the transformer language model of the Keras book, section 12.1 (IMDB reviews)")
+    t.add_argument("--epochs", type=int, default=None, help="passes over the review windows (default: 1)")
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
+    t.add_argument("--storage", choices=["float16", "int8"], default="int8",
+                   help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -185,6 +195,11 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         variants = list(VARIANTS) if args.variant == "all" else [args.variant]
         return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                               quality=quality, decay_epochs=args.decay_epochs) for v in variants]
+    if args.name == "text":
+        from studio.recipes.text_lm import train_text_lm
+
+        return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
+                              args.storage, args.to, progress)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

@@ -29,9 +29,11 @@ def offline_and_isolated(tmp_path, monkeypatch):
 
     paths.set_data_dir(None)
     data._load_cached.cache_clear()
+    data._imdb_cached.cache_clear()
     yield
     paths.set_data_dir(None)
     data._load_cached.cache_clear()
+    data._imdb_cached.cache_clear()
 
 
 def synthetic_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +144,7 @@ def tiny_bundles(tmp_path_factory):
         mp.setenv("STUDIO_NO_DOWNLOAD", "1")
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
+        data._imdb_cached.cache_clear()
         save_samples(count=60)
         for variant in VARIANTS:
             train_autoencoder(variant, epochs=1, batch_size=50)

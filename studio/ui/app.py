@@ -19,6 +19,7 @@ from studio.services.pix2pix import Pix2PixService
 from studio.services.pixel import PixelService
 from studio.services.quality import QualityService
 from studio.services.style import StyleService
+from studio.services.text_lm import OwnTextService, TextService
 from studio.services.vae import VAEService
 from studio.ui import gradio_fixes, i18n
 from studio.ui.input_guards import guard_inputs
@@ -31,6 +32,7 @@ from studio.ui.tabs import gan as gan_tab
 from studio.ui.tabs import pix2pix as pix2pix_tab
 from studio.ui.tabs import pixel as pixel_tab
 from studio.ui.tabs import style as style_tab
+from studio.ui.tabs import text_lm as text_tab
 from studio.ui.tabs import vae as vae_tab
 
 log = logging.getLogger("studio")
@@ -86,6 +88,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             pix2pix_tab.create_tab(Pix2PixService(quality), tr, language, allow_training, jobs),
             deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
             style_tab.create_tab(StyleService(), tr, language, jobs),
+            text_tab.create_tab(TextService(), OwnTextService(), tr, language, allow_training, jobs),
         ]
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
