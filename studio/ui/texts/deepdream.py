@@ -1,7 +1,7 @@
 """Korean and English texts of the DeepDream tab (Keras book 12.2)."""
 
 STRINGS = {
-    "dream.tab": {"ko": "④ 딥드림", "en": "④ DeepDream"},
+    "dream.tab": {"ko": "⑦ 딥드림", "en": "⑦ DeepDream"},
     "dream.intro": {
         "ko": "### 딥드림 (케라스 창시자에게 배우는 딥러닝 12.2절)\n"
               "ImageNet으로 학습한 합성곱 신경망의 몇몇 층의 활성화가 커지도록 **입력 영상 자체를 경사 상승법으로 바꿉니다.** "

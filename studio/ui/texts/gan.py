@@ -1,7 +1,7 @@
 """Korean and English texts of the GAN tab (Programs 10-4, 10-5(a)(b), lecture 001, Fig. 10-9)."""
 
 STRINGS = {
-    "gan.tab": {"ko": "GAN (생성 적대 신경망)", "en": "GAN"},
+    "gan.tab": {"ko": "④ GAN (생성 적대 신경망)", "en": "④ GAN"},
     "gan.intro": {
         "ko": "**생성 적대 신경망**: 생성망 G는 잡음 z에서 영상을 만들고, 분별망 D는 진짜와 가짜를 가립니다. 둘이 번갈아 "
               "학습하며 서로를 이기려 하다 보면 G의 영상이 점점 진짜처럼 됩니다 ([프로그램 10-4], 그림 10-7). "

@@ -1,7 +1,7 @@
 """Korean and English texts of the neural style transfer tab (Keras book 12.3)."""
 
 STRINGS = {
-    "style.tab": {"ko": "⑤ 신경 스타일 전이", "en": "⑤ Neural style transfer"},
+    "style.tab": {"ko": "⑧ 신경 스타일 전이", "en": "⑧ Neural style transfer"},
     "style.intro": {
         "ko": "### 신경 스타일 전이 (케라스 창시자에게 배우는 딥러닝 12.3절, Gatys 외)\n"
               "내용 영상에서 시작해 픽셀을 직접 최적화합니다. **내용 손실**(block5_conv2 특성을 원본과 같게), "
