@@ -88,6 +88,10 @@ def gan_generator(variant: str) -> Generator:
             raise LookupError(f"trained on {own_dataset} only")
         images = service.model(variant).generate(n, seed)
         return images, None if label is None else np.full(n, label)
+
+    return generate
+
+
 def cgan_per_class(variant: str, noise_scale: float) -> Generator:
     """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request),
     z ~ N(0, noise_scale^2 I) (the tab's default is 0.7)."""
