@@ -86,7 +86,9 @@ def discover(url: str) -> list[Endpoint]:
         name = dep.get("api_name")
         if not name or f"/{name}" not in named:
             continue
-        inputs = [{"type": components[i]["type"], "props": components[i].get("props", {})} for i in dep["inputs"]]
+        # gr.State inputs are filled by the server from the session; API callers never send them
+        inputs = [{"type": components[i]["type"], "props": components[i].get("props", {})} for i in dep["inputs"]
+                  if components[i]["type"] != "state"]
         endpoints.append(Endpoint(name, inputs))
     return endpoints
 

@@ -75,14 +75,19 @@ def check_sampling(top_k, top_p) -> tuple[int, float]:
     return k, p
 
 
+MAX_SEED = 2**31 - 1  # TensorFlow's stateless samplers take int32 seeds
+
+
 def check_seed(seed) -> int:
     """A seed from the UI: a whole number >= 0."""
     try:
         seed = int(seed)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise UserError("The seed must be a whole number.") from None
     if seed < 0:
         raise UserError("The seed must be zero or positive.")
+    if seed > MAX_SEED:
+        raise UserError(f"The seed must be at most {MAX_SEED:,}.")
     return seed
 
 
@@ -188,7 +193,7 @@ class TextService:
         k, p = check_sampling(top_k, top_p)
         generator = self.generator()
         with runtime.model_work():
-            token = int(generator.generate(checked.ids, 1, [t], check_seed(seed) + int(step), k, p)[0, 0])
+            token = int(generator.generate(checked.ids, 1, [t], (check_seed(seed) + int(step)) % (MAX_SEED + 1), k, p)[0, 0])
         return f"{prompt.strip()}{generator.tokenizer.joiner}{generator.tokenizer.token(token)}"
 
 
