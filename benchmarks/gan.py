@@ -53,7 +53,6 @@ def main() -> None:
     args = parser.parse_args()
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
-    import keras
     import tensorflow as tf
 
     print(runtime.device_info().label())

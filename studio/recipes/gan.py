@@ -174,7 +174,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         "training": {"steps": steps, "steps_completed": stopped_at or steps, "stopped_early": stopped_at is not None,
                      "batch_size": batch_size, "seed": seed, "history_every_steps": round_steps,
                      "optimizer": f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G",
-                     "tricks": ([f"LeakyReLU(0.2) in D"] if config.leaky else [])
+                     "tricks": (["LeakyReLU(0.2) in D"] if config.leaky else [])
                      + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else []),
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
         "metrics": measured,
