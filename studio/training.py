@@ -52,6 +52,20 @@ def no_progress(fraction: float, message: str) -> None:
 EpochFn = Callable[[int, dict, object], None]
 
 
+def history_recorder(history: dict[str, list[float]], on_epoch: EpochFn | None = None,
+                     digits: int = 4) -> EpochFn:
+    """An ``on_epoch`` that appends each epoch's logs (rounded) to ``history`` for metadata.json,
+    then passes the epoch on to ``on_epoch`` (the UI's live curves), if given."""
+
+    def record(epoch: int, logs: dict, image) -> None:
+        for key, value in logs.items():
+            history.setdefault(key, []).append(round(float(value), digits))
+        if on_epoch is not None:
+            on_epoch(epoch, logs, image)
+
+    return record
+
+
 def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, steps_per_epoch: int,
                    describe: Callable[[int, dict], str] | None = None, on_epoch: EpochFn | None = None,
                    preview: Callable[[], object] | None = None):

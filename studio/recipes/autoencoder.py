@@ -14,8 +14,8 @@ import numpy as np
 from studio import data, imaging, registry, runtime
 from studio.imaging import to_unit_batch
 from studio.models.autoencoder import AEConfig, add_noise, make_autoencoder
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
-                             keras_callback, no_progress)
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
+                             inference_weights_writer, keras_callback, no_progress)
 
 VARIANTS = {
     "z32": (AEConfig("conv", 32), "Lecture 000, Program 10-2(a): conv autoencoder, zdim 32"),
@@ -68,11 +68,7 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
 
         history: dict[str, list[float]] = {}
 
-        def record(epoch, logs, image):
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 6))
-            if on_epoch is not None:
-                on_epoch(epoch, logs, image)
+        record = history_recorder(history, on_epoch, digits=6)
 
         started = time.perf_counter()
         try:

@@ -14,8 +14,8 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
 from studio.models.gan import GANConfig, dense_config
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
-                             keras_callback, no_progress)
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
+                             inference_weights_writer, keras_callback, no_progress)
 
 ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
@@ -140,11 +140,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         def preview() -> np.ndarray:
             return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
 
-        def record(epoch, logs, image):
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            if on_epoch is not None:
-                on_epoch(epoch, logs, image)
+        record = history_recorder(history, on_epoch)
 
         def describe(epoch, logs):
             return (f"{variant_name} · step {min((epoch + 1) * round_steps, steps):,}/{steps:,} · "

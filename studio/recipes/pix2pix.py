@@ -17,7 +17,8 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
 from studio.models import pix2pix as p2p
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, keras_callback, no_progress)
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder, keras_callback,
+                             no_progress)
 
 DEFAULT_EPOCHS = 10
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
@@ -149,11 +150,7 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
             return preview_picture(pairs.test_edges[shown], inference.translate(pairs.test_edges[shown]),
                                    pairs.test_shoes[shown])
 
-        def record(epoch, logs, image):
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            if on_epoch is not None:
-                on_epoch(epoch, logs, image)
+        record = history_recorder(history, on_epoch)
 
         def describe(epoch, logs):
             line = f"Pix2Pix {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"

@@ -15,8 +15,8 @@ import numpy as np
 from studio import data, imaging, registry, runtime
 from studio.imaging import to_unit_batch
 from studio.models.vae import VAEConfig, VAEInference, grid_coordinates, grid_points, make_vae
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, inference_weights_writer,
-                             keras_callback, no_progress)
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
+                             inference_weights_writer, keras_callback, no_progress)
 
 NAME = "vae"
 DEFAULT_EPOCHS = 30
@@ -57,11 +57,7 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
             images = VAEInference(model).decode(points)
             return imaging.grid(images, cols=PREVIEW_GRID, pad=0)
 
-        def record(epoch, logs, image):
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            if on_epoch is not None:
-                on_epoch(epoch, logs, image)
+        record = history_recorder(history, on_epoch)
 
         describe = lambda epoch, logs: (f"VAE · epoch {epoch + 1}/{epochs} · "  # noqa: E731
                                         f"loss {logs.get('total_loss', float('nan')):.2f}"
