@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
+    t.add_argument("--assess-only", action="store_true",
+                   help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
 
     b = sub.add_parser("backbones", parents=[common],
                        help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
@@ -196,8 +198,10 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
                               quality=quality, decay_epochs=args.decay_epochs) for v in variants]
     if args.name == "text":
-        from studio.recipes.text_lm import train_text_lm
+        from studio.recipes.text_lm import reassess_text_lm, train_text_lm
 
+        if args.assess_only:
+            return [reassess_text_lm(args.to, progress)]
         return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
                               args.storage, args.to, progress)]
     from studio.recipes.samples import save_samples

@@ -52,20 +52,48 @@ def test_lecture_shapes():
     assert generator.count_params() == 100 * 256 + 256 + 10 * 256 + 256 + 512 * 512 + 512 + 512 * 784 + 784
 
 
-@pytest.mark.parametrize("kind", cgan.KINDS)
-def test_one_training_step_changes_both_networks(kind):
+@pytest.mark.parametrize("kind,aux", [("dense", 0.0), ("conv", 0.0), ("conv", 1.0)])
+def test_one_training_step_changes_both_networks(kind, aux):
     import keras
 
     keras.utils.set_random_seed(0)
-    model = cgan.make_cgan(cgan.CGANConfig(kind, noise_dim=8), seed=0)
+    model = cgan.make_cgan(cgan.CGANConfig(kind, noise_dim=8, aux_weight=aux), seed=0)
     images = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
     labels = cgan.one_hot(np.arange(16) % 10)
     g_before = [w.copy() for w in model.generator.get_weights()]
     d_before = [w.copy() for w in model.discriminator.get_weights()]
     logs = model.train_on_batch(images, labels, return_dict=True)
-    assert set(logs) == {"d_loss", "g_loss"} and all(math.isfinite(float(v)) for v in logs.values())
+    assert set(logs) == {"d_loss", "g_loss"} | ({"class_loss"} if aux else set())
+    assert all(math.isfinite(float(v)) for v in logs.values())
     assert any(not np.array_equal(a, b) for a, b in zip(g_before, model.generator.get_weights()))
     assert any(not np.array_equal(a, b) for a, b in zip(d_before, model.discriminator.get_weights()))
+
+
+def test_auxiliary_class_head_reads_the_image_not_the_label():
+    discriminator = cgan.build_discriminator(cgan.CGANConfig("conv", aux_weight=1.0))
+    image = np.random.default_rng(0).uniform(-1, 1, (1, 28, 28, 1)).astype(np.float32)
+    logit_1, classes_1 = discriminator.logits_and_classes(image, cgan.one_hot([1]))
+    logit_7, classes_7 = discriminator.logits_and_classes(image, cgan.one_hot([7]))
+    np.testing.assert_allclose(np.asarray(classes_1), np.asarray(classes_7))  # no shortcut through the label
+    assert tuple(classes_1.shape) == (1, 10)
+    assert not np.allclose(np.asarray(logit_1), np.asarray(logit_7))  # the projection term still asks "a real y?"
+    assert cgan.build_discriminator(cgan.CGANConfig("conv")).logits_and_classes(image, cgan.one_hot([1]))[1] is None
+    with pytest.raises(ValueError, match="conv cGAN only"):
+        cgan.build_discriminator(cgan.CGANConfig("dense", aux_weight=1.0))
+
+
+def test_auxiliary_class_loss_falls_on_two_distinct_digits():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = cgan.make_cgan(cgan.CGANConfig("conv", noise_dim=8, learning_rate=1e-3, aux_weight=1.0), seed=0)
+    images = np.full((32, 28, 28, 1), -1.0, np.float32)
+    images[16:, :, 10:18] = 1.0  # "ones": a bar; "zeros": blank
+    labels = cgan.one_hot([0] * 16 + [1] * 16)
+    first = float(model.train_on_batch(images, labels, return_dict=True)["class_loss"])
+    for _ in range(15):
+        last = float(model.train_on_batch(images, labels, return_dict=True)["class_loss"])
+    assert last < first * 0.5
 
 
 def test_generation_is_seeded_and_the_table_and_morph_agree_with_it():

@@ -98,6 +98,19 @@ def test_windows_cover_every_next_word():
     assert text_lm.windows([5], 3)[0].shape == (0, 3)
 
 
+@pytest.mark.parametrize("n", [2, 5, 11, 12, 30])
+def test_sliding_windows_score_each_word_once_with_more_context(n):
+    ids = list(range(1, n + 1))
+    x, y = text_lm.sliding_windows(ids, 6, 3)
+    plain = text_lm.windows(ids, 6)[1]
+    assert sorted(y[y != 0].tolist()) == sorted(plain[plain != 0].tolist())  # the same targets, once each
+    rows, cols = np.nonzero(y)
+    assert (x[rows, cols] == y[rows, cols] - 1).all()  # each target follows its own word
+    assert (cols[rows > 0] >= 3).all()  # after the first window: at least stride words of context
+    with pytest.raises(ValueError, match="stride"):
+        text_lm.sliding_windows(ids, 6, 7)
+
+
 # --- generation ---------------------------------------------------------------------------------------
 def test_cached_generation_matches_rerunning_the_model(tiny_model, tiny_generator):
     prompt = [5, 9, 3]
@@ -259,6 +272,30 @@ def test_recipe_saves_weights_vocabulary_and_both_perplexities(tiny_bundle):
     vocabulary = json.loads(bundle.path("vocabulary.json").read_text(encoding="utf-8"))
     assert vocabulary[:2] == ["", "[UNK]"] and bundle.config["vocab_size"] == len(vocabulary)
     assert "--storage int8" in bundle.metadata["command"]
+    assert metrics["val_perplexity_sliding"] > 1
+    assert metrics["ratio_to_bigram_sliding"] == pytest.approx(
+        metrics["val_perplexity_sliding"] / metrics["bigram_val_perplexity"], rel=1e-3)
+
+
+def test_reassessment_reproduces_the_recorded_perplexity(tiny_bundle, monkeypatch):
+    from studio import data, paths
+    from studio.recipes import text_lm as recipe
+
+    root, bundle = tiny_bundle
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(root))
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    paths.set_data_dir(root.parent / "data")
+    data._imdb_cached.cache_clear()
+    try:
+        again = recipe.reassess_text_lm()
+    finally:
+        paths.set_data_dir(None)
+        data._imdb_cached.cache_clear()
+    before, after = bundle.metadata["metrics"], again.metadata["metrics"]
+    assert after["val_perplexity"] == pytest.approx(before["val_perplexity"], rel=1e-3)
+    assert after["val_perplexity_sliding"] == pytest.approx(before["val_perplexity_sliding"], rel=1e-3)
+    assert again.path("model.weights.npz").read_bytes() == bundle.path("model.weights.npz").read_bytes()
+    assert again.metadata["metrics_command"] == "python -m studio.train text --assess-only"
 
 
 @pytest.fixture

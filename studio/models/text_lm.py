@@ -133,6 +133,36 @@ def windows(ids: list[int], length: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def sliding_windows(ids: list[int], length: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """Evaluation windows of one text that give every scored word up to ``length`` words of context.
+
+    Windows start every ``stride`` ids; each scores (non-zero ``y``) only the targets its predecessor
+    did not, so every next-word target of the text is scored exactly once, as in ``windows``, but
+    after the first window each one sees at least ``length - stride`` earlier words (the strided
+    evaluation of fixed-context models). Unscored positions are padding (0) in ``y``.
+    """
+    if not 0 < stride <= length:
+        raise ValueError("The stride must be between 1 and the window length.")
+    ids = np.asarray(ids, np.int32)
+    targets = len(ids) - 1
+    rows_x, rows_y, scored_to = [], [], 0
+    for begin in range(0, max(targets, 0), stride):
+        end = min(begin + length, targets)
+        x = np.zeros(length, np.int32)
+        y = np.zeros(length, np.int32)
+        x[:end - begin] = ids[begin:end]
+        y[:end - begin] = ids[begin + 1:end + 1]
+        y[:scored_to - begin] = 0  # scored by the previous window, with less context
+        rows_x.append(x)
+        rows_y.append(y)
+        scored_to = end
+        if end == targets:
+            break
+    if not rows_x:
+        return np.zeros((0, length), np.int32), np.zeros((0, length), np.int32)
+    return np.stack(rows_x), np.stack(rows_y)
+
+
 # --- code 12-1 and sampling helpers (numpy) ---------------------------------------------------------
 def reweight_distribution(original_distribution: np.ndarray, temperature: float = 0.5) -> np.ndarray:
     """Code 12-1: p^(1/T), renormalised. T = 1 returns the distribution itself; T < 1 sharpens it

@@ -25,9 +25,9 @@ from studio.training import CancelToken, EpochFn, ProgressFn, TrainingCancelled,
 
 VARIANTS = {
     "dense": (CGANConfig("dense"), "Lecture 004: GeneratorCGAN / DiscriminatorCGAN (dense, Maxout), Adam(1e-4)"),
-    "conv": (CGANConfig("conv", learning_rate=2e-4, beta_1=0.5),
-             "A small convolutional cGAN (cDCGAN, not in the lecture), with the lecture's losses and "
-             "DCGAN's Adam(2e-4, beta_1 0.5)"),
+    "conv": (CGANConfig("conv", learning_rate=2e-4, beta_1=0.5, aux_weight=1.0),
+             "A small convolutional cGAN (cDCGAN, not in the lecture), with the lecture's losses, DCGAN's "
+             "Adam(2e-4, beta_1 0.5) and an auxiliary classifier in D (AC-GAN, Odena et al. 2017)"),
 }
 DEFAULT_EPOCHS = {"dense": 15, "conv": 15}
 WEIGHTS_FILE = "generator.weights.npz"
