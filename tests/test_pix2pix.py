@@ -114,6 +114,28 @@ def test_training_steps_lower_the_l1(gan):
     assert ("disc_loss" in logs) == gan and np.isfinite(list(logs.values())).all()
 
 
+def test_finishing_installs_the_weight_average_and_fresh_batchnorm_statistics():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = p2p.make_pix2pix(p2p.Pix2PixConfig(learning_rate=2e-3, ema=0.5, **TINY))
+    p2p.compile_pix2pix(model)
+    edges, shoes = p2p.make_pairs(synthetic_shoes(16))
+    x, y = p2p.to_signed(edges), p2p.to_signed(shoes)
+    for _ in range(5):
+        model.train_on_batch(x, y)
+    raw = [np.asarray(v).copy() for v in model.generator.trainable_variables]
+    averages = [np.asarray(v).copy() for v in model.g_optimizer._model_variables_moving_average]
+    p2p.finish_generator(model, x)
+    for variable, average, weight in zip(model.generator.trainable_variables, averages, raw):
+        np.testing.assert_allclose(np.asarray(variable), average)  # the average, not the last step's weights
+    assert any(not np.allclose(a, w) for a, w in zip(averages, raw))
+    # Precise BN: inference mode now normalises like training mode on the training inputs.
+    inference = np.asarray(model.generator(x, training=False))
+    training = np.asarray(model.generator(x, training=True))
+    assert np.abs(inference - training).mean() < 0.02
+
+
 def test_the_papers_schedule_holds_then_decays_to_zero():
     schedule = p2p.paper_schedule(2e-4, constant_steps=10, decay_steps=10)
     rates = [float(schedule(step)) for step in (0, 10, 15, 20, 30)]

@@ -29,6 +29,9 @@ PAD = 2  # (32 - 28) / 2: Fashion-MNIST images are padded by this on each side
 SHOE_CLASSES = (5, 7, 9)  # sandal, sneaker, ankle boot
 LAMBDA_L1 = 100.0  # the paper's weight of the L1 term
 VARIANTS = ("unet", "encdec", "l1")  # U-Net + GAN, encoder-decoder + GAN, U-Net with L1 only
+# G's weights are averaged over roughly the last 1 / (1 - EMA) = 500 steps: a GAN generator's weights
+# jitter from step to step, and the average draws the same shoes without the flickering texture.
+EMA = 0.998
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,14 @@ class Pix2PixConfig:
     disc_filters: tuple[int, ...] = (32, 64, 128)  # PatchGAN widths
     lambda_l1: float = LAMBDA_L1
     learning_rate: float = 2e-4  # Adam(2e-4, beta_1=0.5) as the paper
+    ema: float = 0.0  # >0: ship the exponential moving average of G's weights with this momentum
 
     @classmethod
     def variant(cls, name: str) -> Pix2PixConfig:
         """The config of a named variant: "unet", "encdec" or "l1"."""
         if name not in VARIANTS:
             raise ValueError(f"Unknown Pix2Pix variant {name!r}; choose one of {VARIANTS}.")
-        return cls(skips=name != "encdec", gan=name != "l1")
+        return cls(skips=name != "encdec", gan=name != "l1", ema=EMA)
 
     @classmethod
     def from_json(cls, values: dict) -> Pix2PixConfig:
@@ -316,15 +320,52 @@ def paper_schedule(rate: float, constant_steps: int, decay_steps: int):
 
 def compile_pix2pix(model, decay_steps: int = 0, total_steps: int = 0) -> None:
     """Adam(2e-4, beta_1 = 0.5) for G and D, as the paper; with ``decay_steps`` the rate falls
-    linearly to 0 over the last ``decay_steps`` of ``total_steps``."""
+    linearly to 0 over the last ``decay_steps`` of ``total_steps``. With ``config.ema`` G's optimizer
+    also keeps the weights' moving average (Keras's ``use_ema``); ``finish_generator`` installs it."""
     import keras
 
     def rate():
         lr = model.config.learning_rate
         return paper_schedule(lr, total_steps - decay_steps, decay_steps) if decay_steps else lr
 
-    model.compile(g_optimizer=keras.optimizers.Adam(rate(), beta_1=0.5),
+    ema = model.config.ema
+    g_optimizer = (keras.optimizers.Adam(rate(), beta_1=0.5, use_ema=True, ema_momentum=ema) if ema
+                   else keras.optimizers.Adam(rate(), beta_1=0.5))
+    model.compile(g_optimizer=g_optimizer,
                   d_optimizer=keras.optimizers.Adam(rate(), beta_1=0.5) if model.config.gan else None)
+
+
+def recompute_batchnorm(generator, edges: np.ndarray, batches: int = 100, batch_size: int = 256,
+                        seed: int = 0) -> None:
+    """Re-estimate every BatchNorm's moving mean and variance for the generator's final weights.
+
+    During training the moving statistics trail weights that keep changing (and the EMA weights
+    were never run at all), so inference-mode BatchNorm normalises with stale numbers; the paper
+    sidesteps this by using the test batch's statistics, which would make a lone sketch's shoe
+    depend on its batch. Running ``batches`` random training batches in training mode with a fast
+    momentum (0.9) replaces the statistics with those of the final weights ("precise BN"). Only the
+    BatchNorm statistics change. ``edges``: signed (N, 32, 32, 1) training inputs.
+    """
+    from keras import layers
+
+    norms = [layer for layer in generator.layers if isinstance(layer, layers.BatchNormalization)]
+    saved = [layer.momentum for layer in norms]
+    for layer in norms:
+        layer.momentum = 0.9  # 0.9^100: the first batch's weight in the estimate is negligible
+    rng = np.random.default_rng(seed)
+    try:
+        for _ in range(batches):
+            generator(edges[rng.choice(len(edges), min(batch_size, len(edges)), replace=False)], training=True)
+    finally:
+        for layer, momentum in zip(norms, saved):
+            layer.momentum = momentum
+
+
+def finish_generator(model, edges: np.ndarray) -> None:
+    """After training: install G's weight average (when ``config.ema``), then ``recompute_batchnorm``."""
+    if model.config.ema:
+        model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
+    recompute_batchnorm(model.generator, edges)
 
 
 # --- inference -----------------------------------------------------------------------------------

@@ -170,6 +170,8 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
                 raise
             stopped_at = len(history.get("gen_l1_loss", []))
         seconds = time.perf_counter() - started
+        on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
+        p2p.finish_generator(model, train_x)
         on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test shoes")
         exact = inference.translate(pairs.test_edges)
         # float16 storage: translate again with rounded weights, and record the difference.
@@ -202,7 +204,10 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
                      "batch_size": batch_size, "seed": seed, "lambda_l1": config.lambda_l1 if config.gan else None,
                      "optimizer": "Adam(2e-4, beta_1=0.5) for G and D, as the paper"
-                                  + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else ""),
+                                  + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else "")
+                                  + (f"; G shipped as its weights' moving average (momentum {config.ema:g})"
+                                     if config.ema else "")
+                                  + "; BatchNorm statistics re-estimated for the final weights (precise BN)",
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history,
                      "history_note": "gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
                                      "val_ = the first 1,000 test pairs"},
