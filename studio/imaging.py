@@ -198,6 +198,11 @@ def export_file(filename: str, write) -> str:
     folder.mkdir(exist_ok=True)
     stem, suffix = Path(filename).stem, Path(filename).suffix
     final = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if final.is_file() and final.stat().st_size == len(data):
+        try:  # reused: young again, or the prune below (by age) would delete what the caller gets
+            os.utime(final)
+        except OSError:  # pruned meanwhile by another process: write it anew below
+            pass
     if not (final.is_file() and final.stat().st_size == len(data)):
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
         with os.fdopen(handle, "wb") as f:

@@ -4,8 +4,8 @@ A recipe names the technique (``"vae.grid"``), its parameters (the seed among th
 bundles it used with the sha256 of their files, and the studio version. It travels three ways:
 
 - inside the exported file: PNG text chunks (``studio-recipe`` holds the whole JSON; ``technique``,
-  ``seed``, ``parameters``, ``models``, ``studio-version`` repeat it for image viewers) or the GIF
-  comment;
+  ``seed``, ``parameters``, ``models``, ``studio-version`` repeat it for image viewers), the GIF
+  comment, or the first line of a text result (``save_text``: generated words, as a UTF-8 .txt);
 - as one line of text under a result (``Recipe.line()``), which a student can copy;
 - back into the studio: ``parse(text)`` accepts that line (or the JSON), ``read(path)`` a file, and
   ``studio.ui.exports`` runs the technique again with the same parameters.
@@ -84,18 +84,51 @@ def _no_constants(name: str):
 
 
 def read(path: str | Path) -> Recipe:
-    """The recipe inside an exported PNG (text chunk) or GIF (comment)."""
+    """The recipe inside an exported PNG (text chunk), GIF (comment) or text result (first line)."""
     try:
         with Image.open(path, formats=("PNG", "GIF")) as image:
             text = getattr(image, "text", {}).get(KEY) or image.info.get(KEY)
             comment = image.info.get("comment")
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same sentence
-        raise RecipeError("That file is not a PNG or GIF exported by the studio.") from exc
+        line = _first_line(path)
+        if line is None:
+            raise RecipeError("That file is not a PNG or GIF (or .txt) exported by the studio.") from exc
+        return parse(line)
     if text is None and comment:
         text = comment.decode("utf-8", "replace") if isinstance(comment, bytes) else str(comment)
     if not text:
         raise RecipeError("That picture carries no studio recipe (was it exported by the studio?).")
     return parse(text)
+
+
+# A text result's recipe line is short next to this (its longest parameter is a 2,000-character prompt).
+MAX_RECIPE_LINE = 64_000
+
+
+def _first_line(path: str | Path) -> str | None:
+    """The recipe line heading a text result written by ``save_text``, or None for any other file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_RECIPE_LINE)
+    except OSError:
+        return None
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    return line if line.startswith(PREFIX) else None
+
+
+def save_text(body: str, recipe: Recipe, path: str | Path | None = None) -> str:
+    """Write a text result (e.g. generated words) as UTF-8: the recipe line, a blank line, then ``body``.
+    A fresh content-named file in the export folder when ``path`` is None. Returns the path."""
+    data = f"{recipe.line()}\n\n{body}".encode("utf-8")
+    if path is None:
+        return imaging.export_file(f"{_file_stem(recipe)}.txt", lambda f: f.write(data))
+    Path(path).write_bytes(data)
+    return str(path)
+
+
+def text_body(path: str | Path) -> str:
+    """The result in a text file written by ``save_text`` (what follows the recipe line)."""
+    return Path(path).read_text(encoding="utf-8").split("\n", 2)[-1]
 
 
 def png_info(recipe: Recipe) -> PngImagePlugin.PngInfo:

@@ -17,11 +17,13 @@ def test_api_lists_the_text_endpoints(client):
 
 def test_generations_side_by_side_are_deterministic_by_seed(client):
     args = ("en", "This movie", 20, ["0.2", "1.0", "1.5"], 3, 0, 1.0)
-    cards, note = client.predict(*args, api_name="/text_generate")
-    again, _ = client.predict(*args, api_name="/text_generate")
+    cards, note, file = client.predict(*args, api_name="/text_generate")
+    again, _, again_file = client.predict(*args, api_name="/text_generate")
     assert cards == again and cards.count("T = ") == 3 and "repeated 3-grams" in cards
-    assert "same seed" in note
-    other, _ = client.predict("en", "This movie", 20, ["0.2", "1.0", "1.5"], 4, 0, 1.0, api_name="/text_generate")
+    assert "same seed" in note and "studio-recipe:" in note
+    with open(file, "rb") as a, open(again_file, "rb") as b:
+        assert a.read() == b.read()  # the download, headed by its recipe, is the same too
+    other, _, _ = client.predict("en", "This movie", 20, ["0.2", "1.0", "1.5"], 4, 0, 1.0, api_name="/text_generate")
     assert other != cards
 
 

@@ -133,11 +133,6 @@ class CGANService:
         current = frames[-1].repeat(6, axis=0).repeat(6, axis=1)
         return strip, current, frames[:-1], t
 
-    @staticmethod
-    def gif(frames: np.ndarray, name: str) -> str:
-        """An animated GIF of morph frames there and back, ends not repeated (a temporary file path)."""
-        return imaging.temp_gif(np.concatenate([frames, frames[-2:0:-1]]), name, duration_ms=150, scale=4)
-
     # --- training ----------------------------------------------------------------------------------
     def status(self, variant: str) -> dict:
         """Which weights ``variant`` uses and what they measured."""

@@ -18,6 +18,11 @@ technique the PNG comes back byte for byte.
 arguments returning those names (e.g. the autoencoder variant chosen). Techniques whose input is an
 upload (DeepDream, style transfer) use ``stamp(...)`` instead: their recipe records the upload's
 sha256, and reproducing them needs the same picture, so they are not registered for ``reproduce``.
+
+Results that are words, not pictures (the text tab's generations), use ``reproducible(..., text=True)``:
+the function returns a string and the call returns the path of a UTF-8 ``.txt`` whose first line is
+the recipe line (``provenance.save_text``); ``line_of``, ``reproduce`` and the recipe panel take it
+like a PNG, and a seeded generation comes back byte for byte.
 """
 
 from __future__ import annotations
@@ -64,10 +69,12 @@ def _plain(value):
     return value
 
 
-def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[str]] = ()):
+def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[str]] = (), text: bool = False):
     """Decorator: the function's picture comes back as a recipe-carrying PNG path (a returned tuple
     ``(picture, *extras)`` comes back as ``(path, *extras)``), and ``reproduce`` can run it again.
-    Its arguments must be JSON values (what Gradio hands a handler)."""
+    Its arguments must be JSON values (what Gradio hands a handler). With ``text=True`` the function
+    returns a string instead of a picture, written as a recipe-headed ``.txt``."""
+    save = provenance.save_text if text else provenance.save_png
 
     def decorate(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
@@ -83,8 +90,8 @@ def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[
             made = recipe(*args, **kwargs)
             result = fn(**made.params)
             if isinstance(result, tuple):  # (picture, extras...): extras (frames, errors) pass through
-                return (provenance.save_png(result[0], made), *result[1:])
-            return provenance.save_png(result, made)
+                return (save(result[0], made), *result[1:])
+            return save(result, made)
 
         _TECHNIQUES[technique] = (stamped, models)
         stamped.technique = technique
@@ -118,7 +125,8 @@ def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int
 def reproduce(text: str | None = None, file: str | None = None) -> tuple[str, Recipe, bool]:
     """Run the recipe in ``text`` (its line or JSON) or in the uploaded exported ``file`` again.
 
-    Returns (stamped PNG path, the recipe, whether the weights in use are the recorded ones).
+    Returns (stamped PNG path, or .txt for a text result; the recipe; whether the weights in use are the
+    recorded ones).
     """
     try:
         recipe = provenance.read(file) if file and not (text or "").strip() else provenance.parse(text)

@@ -7,6 +7,8 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.services import UserError
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -17,6 +19,7 @@ from studio.ui.training_panel import create_training_panel
 DIGITS = [str(d) for d in range(10)]
 NOISE_SCALE = 0.7  # the default of studio.recipes.cgan.NOISE_SCALE (tabs import no recipes; a test checks they match)
 VARIANT_CHOICES = [("conv (cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
+VARIANTS = [value for _, value in VARIANT_CHOICES]
 
 
 def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
@@ -85,23 +88,44 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
                                                    value="conv")])
 
     # --- handlers ---------------------------------------------------------------------------
+    # The pictures a student may download carry their recipe (studio.ui.exports): a pasted recipe
+    # line re-runs the same variant, noise scale, digits and seed, byte for byte.
+    def bundles_of(chosen, **_):
+        if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
+            raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
+        return [f"cgan_{chosen}"]  # studio.recipes.cgan.bundle_name (tabs import no recipes)
+
+    @exports.reproducible("cgan.samples", models=bundles_of)
+    def samples_picture(chosen, noise_scale, digit, n, seed):
+        return service.samples(chosen, digit, n, seed, noise_scale)[0]
+
+    @exports.reproducible("cgan.table", models=bundles_of)
+    def table_picture(chosen, noise_scale, seed):
+        return service.table(chosen, seed, noise_scale)[0]
+
+    @exports.reproducible("cgan.morph", models=bundles_of)
+    def morph_picture(chosen, noise_scale, digit_a, digit_b, blend, seed):
+        return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)
+
     @guarded
     def draw_samples(chosen, z, d, count, s):
-        return service.samples(chosen, d, count, s, z)[0]
+        return samples_picture(chosen, z, d, count, s)
 
     def judge_samples(lang, chosen, z, d, count, s):
         try:
             _, images = service.samples(chosen, d, count, s, z)
             report = quality.assess("mnist", images, requested=int(d))
-            return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang)
+            return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
+                "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
     @guarded
     def draw_table(lang, chosen, z, s):
         start = time.perf_counter()
-        picture, _ = service.table(chosen, s, z)
-        return picture, text("cgan.table_time", lang, ms=(time.perf_counter() - start) * 1e3)
+        picture = table_picture(chosen, z, s)
+        return picture, text("cgan.table_time", lang, ms=(time.perf_counter() - start) * 1e3) + "\n\n" + \
+            exports.line_of(picture)
 
     def judge_table(lang, chosen, z, s):
         try:
@@ -114,13 +138,16 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
 
     @guarded
     def draw_morph(lang, chosen, z, a, b, t, s):
-        strip_picture, now, frames, ts = service.morph(chosen, a, b, t, s, z)
+        strip_picture, now, frames, ts = morph_picture(chosen, z, a, b, t, s)
         try:
             judged = quality.assess("mnist", frames).judged
             verdict = text("cgan.morph_judge", lang, classes=" → ".join(str(int(k)) for k in judged))
         except Exception as exc:  # noqa: BLE001
             verdict = text("judge.unavailable", lang, reason=str(exc))
-        return strip_picture, now, service.gif(frames, f"cgan_morph_{int(a)}_{int(b)}"), verdict
+        # there and back, the ends not repeated; the GIF carries the strip's recipe
+        loop = np.concatenate([frames, frames[-2:0:-1]])
+        gif_path = exports.gif(loop, f"cgan_morph_{int(a)}_{int(b)}", strip_picture, duration_ms=150, scale=4)
+        return strip_picture, now, gif_path, verdict + "\n\n" + exports.line_of(strip_picture)
 
     @guarded
     def draw_current(chosen, z, a, b, t, s):

@@ -7,6 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -14,6 +15,9 @@ from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 VARIANTS = ("unet", "encdec", "l1")
+# The bundles a translation uses: the three generators (pix2pix_<variant>, studio.recipes.pix2pix.bundle_name),
+# and for test examples the shipped test images they come from.
+GENERATORS = [f"pix2pix_{v}" for v in VARIANTS]
 CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 32 x 32
 
 
@@ -73,26 +77,39 @@ def create_tab(service, tr: Translator, lang, allow_training: bool, jobs: Sessio
                 make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet")])
 
     # --- handlers ---------------------------------------------------------------------------
-    def show(lang, edges, truth=None):
-        start = time.perf_counter()
-        picture, info = service.comparison(edges, truth)
+    def show(lang, edges, comparison, started, truth=None):
+        """The outputs for a translated edge map: ``comparison`` is (picture or its stamped path, info)."""
+        picture, info = comparison
         overlay, probs = service.patch_view(edges, info["shoes"]["unet"])
-        ms = (time.perf_counter() - start) * 1e3
+        ms = (time.perf_counter() - started) * 1e3
         s = info["sharpness"]
         line = text("p2p.result", lang, ms=ms, real=float(probs.mean()), low=float(probs.min()), high=float(probs.max()),
                     s_unet=s["unet"], s_encdec=s["encdec"], s_l1=s["l1"])
         if info["l1"]:
             line += text("p2p.truth_l1", lang, **info["l1"])
-        return service.zoom(edges), picture, overlay, line
+        return service.zoom(edges), picture, overlay, line + "\n\n" + exports.line_of(picture)
+
+    # A test example is picked by its index: its comparison is reproducible from the recipe. A sketch
+    # or an upload is recorded by its sha256 only (exports.stamp), as DeepDream and style transfer do.
+    @exports.reproducible("p2p.example", models=["samples", *GENERATORS])
+    def example_picture(index):
+        edges, truth = service.example(index)
+        return service.comparison(edges, truth)
 
     @guarded
     def translate_sketch(lang, value):
-        return show(lang, service.sketch_to_edges(sketch_image(value)))
+        started = time.perf_counter()
+        drawing = sketch_image(value)
+        edges = service.sketch_to_edges(drawing)
+        picture, info = service.comparison(edges)
+        stamped = exports.stamp(picture, "p2p.sketch", {}, GENERATORS, uploads={"sketch": drawing})
+        return show(lang, edges, (stamped, info), started)
 
     @guarded
     def translate_example(lang, index):
+        started = time.perf_counter()
         edges, truth = service.example(index)
-        return show(lang, edges, truth)
+        return show(lang, edges, example_picture(index), started, truth)
 
     def metrics_table(lang):
         try:

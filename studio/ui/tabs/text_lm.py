@@ -7,6 +7,7 @@ import time
 
 import gradio as gr
 
+from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.jobs import SessionJobs
@@ -32,6 +33,17 @@ def generation_cards(rows, lang: str) -> str:
     return f"<div style='display:flex;gap:8px;flex-wrap:wrap'>{''.join(cards)}</div>"
 
 
+def generations_text(rows) -> str:
+    """The generations as plain text for the download: one block per temperature, the prompt, then the
+    new words. Language-neutral on purpose: the same recipe must give the same bytes in any UI language."""
+    blocks = []
+    for row in rows:
+        title = "greedy" if row.temperature == 0 else f"T = {row.temperature:g}"
+        blocks.append(f"[{title}] repeated 3-grams {row.repeated_3grams:.0%}, distinct words {row.distinct_words}\n"
+                      f"{row.prompt} {row.text}\n")
+    return "\n".join(blocks)
+
+
 def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
     """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
@@ -52,6 +64,7 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
                 generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
                 cards = gr.HTML()
                 cards_md = gr.Markdown()
+                cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
                 tr.make(gr.Markdown, {"value": "text.greedy_vs_stochastic"})
             with tr.make(gr.Tab, {"label": "text.dist_tab"}):
                 tr.make(gr.Markdown, {"value": "text.dist_intro"})
@@ -95,16 +108,24 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
         status = gr.Markdown()
 
     # --- handlers ---------------------------------------------------------------------------
+    # The generations download as a .txt headed by their recipe (prompt, length, temperatures, seed,
+    # top-k/top-p, the model's sha256); the recipe panel regenerates them byte for byte.
+    @exports.reproducible("text.generate", models=[service.name], text=True)
+    def generations_file(prompt, length, temperatures, seed, top_k, top_p):
+        checked, rows = service.generate(prompt, length, temperatures, seed, top_k, top_p)
+        return generations_text(rows), checked, rows
+
     @guarded
     def generate(lang, prompt_text, n, chosen, seed_value, k, p):
         start = time.perf_counter()
-        checked, rows = service.generate(prompt_text, n, chosen, seed_value, k, p)
+        path, checked, rows = generations_file(prompt_text, n, chosen, seed_value, k, p)
         notes = [text("text.same_seed", lang, count=len(rows), ms=1000 * (time.perf_counter() - start))]
         if checked.unknown:
             notes.append(text("text.unknown_words", lang, words=", ".join(checked.unknown[:10])))
         if checked.truncated:
             notes.append(text("text.truncated", lang, n=checked.truncated))
-        return generation_cards(rows, lang), "\n\n".join(notes)
+        notes.append(exports.line_of(path))
+        return generation_cards(rows, lang), "\n\n".join(notes), path
 
     @guarded
     def distribution(lang, prefix_text, t, k):
@@ -145,8 +166,9 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
 
     hidden = {"api_visibility": "private"}
     gen_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p]
-    generate_btn.click(generate, gen_inputs, [cards, cards_md], api_name="text_generate")
-    prompt.submit(generate, gen_inputs, [cards, cards_md], **hidden)
+    gen_outputs = [cards, cards_md, cards_file]
+    generate_btn.click(generate, gen_inputs, gen_outputs, api_name="text_generate")
+    prompt.submit(generate, gen_inputs, gen_outputs, **hidden)
     dist_inputs = [lang, prefix, temperature, top]
     show_btn.click(distribution, dist_inputs, [bars, bars_md], api_name="text_distribution")
     prefix.submit(distribution, dist_inputs, [bars, bars_md], **hidden)
@@ -161,5 +183,5 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
                       api_name="text_own_generate")
 
     refresh_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p, prefix, temperature, top]
-    refresh_outputs = [cards, cards_md, bars, bars_md, status]
+    refresh_outputs = [*gen_outputs, bars, bars_md, status]
     return TabRefresh(refresh, refresh_inputs, refresh_outputs)

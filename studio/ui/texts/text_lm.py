@@ -96,6 +96,8 @@ STRINGS = {
     "text.own_prompt": {"ko": "시작 글 (학습한 글에 나오는 문자로)", "en": "Prompt (characters of the learned text)"},
     "text.own_length": {"ko": "생성할 문자 수", "en": "Characters to generate"},
     "text.own_out": {"ko": "내 모델이 쓴 글", "en": "Your model's text"},
+    "text.download": {"ko": "생성 결과 내려받기 (.txt, 첫 줄이 레시피)",
+                      "en": "Download the generations (.txt, its first line the recipe)"},
     "text.own_none": {"ko": "아직 내 글로 학습한 모델이 없습니다.", "en": "No model of your own text yet."},
     "text.own_status": {"ko": "내 모델: {command} · 검증 퍼플렉서티 {ppl} (문자당)",
                         "en": "Your model: {command} · validation perplexity {ppl} per character"},
