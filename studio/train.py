@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
+    t.add_argument("--dropout", type=float, default=0.0,
+                   help="dropout on embeddings, residual branches and before the head (not in the book)")
     t.add_argument("--assess-only", action="store_true",
                    help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
 
@@ -203,7 +205,7 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         if args.assess_only:
             return [reassess_text_lm(args.to, progress)]
         return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
-                              args.storage, args.to, progress)]
+                              args.storage, args.to, progress, dropout=args.dropout)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

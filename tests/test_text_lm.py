@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 
@@ -67,6 +68,20 @@ def test_future_tokens_do_not_change_earlier_logits(tiny_model):
     la, lb = tiny_model(a).numpy(), tiny_model(b).numpy()
     np.testing.assert_allclose(la[0, :5], lb[0, :5], atol=1e-5)
     assert np.abs(la[0, 5:] - lb[0, 5:]).max() > 1e-4
+
+
+def test_dropout_acts_in_training_only_and_cached_generation_ignores_it():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = text_lm.make_language_model(dataclasses.replace(TINY, dropout=0.5))
+    tokens = np.random.default_rng(5).integers(2, 40, (2, 8)).astype(np.int32)
+    np.testing.assert_allclose(model(tokens).numpy(), model(tokens).numpy())  # inference: no dropout
+    assert np.abs(model(tokens, training=True).numpy() - model(tokens).numpy()).max() > 1e-3
+    generator = text_lm.TextGenerator(model, text_lm.WordTokenizer(WORDS))
+    ids = tokens[0, :5].tolist()
+    np.testing.assert_allclose(generator.next_logits(ids), model(np.asarray([ids], np.int32)).numpy()[0, -1],
+                               rtol=1e-4, atol=1e-4)
 
 
 def test_padding_is_excluded_from_the_loss():

@@ -127,7 +127,8 @@ def _recorder(model, x, y, history: dict, samples: list, on_progress: ProgressFn
 def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int = 0, limit: int | None = None,
                   learning_rate: float = 2e-3, storage: str = "int8", source: str = registry.SHIPPED,
                   on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                  on_epoch: EpochFn | None = None, config: text_lm.TextLMConfig | None = None) -> registry.Bundle:
+                  on_epoch: EpochFn | None = None, config: text_lm.TextLMConfig | None = None,
+                  dropout: float = 0.0) -> registry.Bundle:
     """Train the book's language model on IMDB windows, measure it and the bigram baseline, save it.
 
     ``limit`` keeps the first N training reviews of the shuffled split (and N / 9 validation reviews
@@ -138,7 +139,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
         raise ValueError(f"Storage must be one of {STORAGES}.")
     cancel = cancel or CancelToken()
     epochs = epochs or DEFAULT_EPOCHS
-    config = config or text_lm.TextLMConfig()
+    config = config or text_lm.TextLMConfig(dropout=dropout)
     tf = runtime.import_tensorflow()
     import keras
 
@@ -205,7 +206,8 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
         "training_tokens_per_second": round(tokens * epochs / seconds, 1),
     }
     command = (f"python -m studio.train text --epochs {epochs} --seed {seed} --batch-size {batch_size} "
-               f"--learning-rate {learning_rate:g} --storage {storage}" + (f" --limit {limit}" if limit else ""))
+               f"--learning-rate {learning_rate:g} --storage {storage}" + (f" --limit {limit}" if limit else "")
+               + (f" --dropout {config.dropout:g}" if config.dropout else ""))
     metadata = {
         "technique": "text_lm",
         "reproduces": "Keras book (Chollet, 2nd ed.) section 12.1, codes 12-1 to 12-9: a transformer decoder "
