@@ -94,7 +94,7 @@ def gan_generator(variant: str) -> Generator:
 
 def cgan_per_class(variant: str, noise_scale: float) -> Generator:
     """A cGAN of lecture 004 asked for n/10 samples of every digit (the label is the request),
-    z ~ N(0, noise_scale^2 I) (the tab's default is 0.7)."""
+    z ~ N(0, noise_scale^2 I) (the tab's default is 1, as in training)."""
 
     def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         if dataset != "mnist":
@@ -114,8 +114,8 @@ ROWS: list[tuple[str, Generator]] = [
     ("DCGAN (Program 10-4)", gan_generator("dcgan_mnist")),
     ("DCGAN ankle boots (Program 10-5(a))", gan_generator("dcgan_ankle_boot")),
     ("cGAN dense (lecture 004), z scale 1", cgan_per_class("dense", 1.0)),
-    ("cGAN conv (cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
-    ("cGAN conv (cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
+    ("cGAN conv (AC-cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
+    ("cGAN conv (AC-cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
 ]
 
 

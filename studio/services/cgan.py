@@ -95,7 +95,7 @@ class CGANService:
     def samples(self, variant: str, digit, n, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
         """``n`` samples of ``digit`` as a picture, and the first JUDGED_SAMPLES of the same seed.
 
-        Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (0.7) and 1.
+        Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (1, as in training) and 0.7.
 
         The shown samples are the first ``n`` of the larger draw, so the judge reports on them too.
         """

@@ -6,13 +6,14 @@ STRINGS = {
         "ko": "### 조건부 GAN (강의 004: cGAN으로 MNIST 학습하기)\n"
               "생성자는 노이즈 z와 함께 **원-핫 레이블 y**를 받고, 판별자도 영상과 함께 같은 레이블을 받아 '이 영상이 y의 진짜 영상인가?'를 판정합니다. "
               "그래서 원하는 숫자를 바로 만들 수 있습니다: **레이블은 부류를, 노이즈는 모양(기울기, 굵기)을** 정합니다. "
-              "강의의 모델은 완전연결층 생성자와 Maxout 판별자(이진 교차 엔트로피, Adam 1e-4)이고, 기본 모델은 같은 손실로 학습한 작은 합성곱 cGAN(cDCGAN)입니다.",
+              "강의의 모델은 완전연결층 생성자와 Maxout 판별자(이진 교차 엔트로피, Adam 1e-4)이고, 기본 모델은 같은 손실로 학습한 작은 합성곱 cGAN(cDCGAN)에 보조 분류기(AC-GAN)를 더한 것입니다: 판별자가 숫자도 맞히도록 배우고, 생성자는 요청한 숫자로 읽히도록 배웁니다.",
         "en": "### Conditional GAN (lecture 004: training a cGAN on MNIST)\n"
               "The generator takes a **one-hot label y** beside the noise z, and the discriminator sees the same label "
               "beside the image and asks 'is this a real image of y?'. So you get the digit you ask for: **the label sets "
               "the class, the noise the style** (slant, thickness). The lecture's model is a dense generator with a "
               "Maxout discriminator (binary cross-entropy, Adam 1e-4); the default is a small convolutional cGAN (cDCGAN) "
-              "trained with the same losses.",
+              "trained with the same losses plus an auxiliary classifier (AC-GAN): the discriminator also learns to name "
+              "the digit, and the generator to be named as the digit it was asked for.",
     },
     "cgan.variant": {"ko": "모델", "en": "Model"},
     "cgan.variant_info": {
@@ -24,9 +25,9 @@ STRINGS = {
     },
     "cgan.scale": {"ko": "노이즈 크기 (z ~ N(0, 크기²))", "en": "Noise scale (z ~ N(0, scale²))"},
     "cgan.scale_info": {
-        "ko": "학습 때는 1입니다. 1보다 작으면 (절단 기법) 다양성은 줄고 숫자가 더 또렷해집니다. 기본 0.7에서 conv 모델의 레이블 일치율은 99.4%, 1에서는 97.1%입니다.",
-        "en": "Training uses 1. Below 1 (the truncation trick) trades variety for cleaner digits: the conv model's label "
-              "agreement is 99.4% at the default 0.7 and 97.1% at 1.",
+        "ko": "기본값 1은 학습 때와 같습니다. 1보다 작으면 (절단 기법) 다양성은 줄고 숫자가 더 또렷해집니다. 그림 아래 판정기의 일치율로 효과를 확인하세요.",
+        "en": "The default 1 is what training uses. Below 1 (the truncation trick) trades variety for cleaner digits: "
+              "the judge's agreement under the grid shows the effect.",
     },
     "cgan.digit_tab": {"ko": "숫자 고르기", "en": "Pick a digit"},
     "cgan.digit": {"ko": "만들 숫자 (레이블)", "en": "Digit to draw (the label)"},
