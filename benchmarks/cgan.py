@@ -5,7 +5,8 @@
 1. Training: lecture 004's ``cgan_step`` as written (one persistent GradientTape, both optimizers
    applied from it, inside ``@tf.function``, on a ``tf.data`` pipeline of batch 128) against the
    studio's ``ConditionalGAN.fit`` (D then G in one compiled ``train_step``), on the same networks
-   and the same images; steps per second of each and the ratio, for both variants.
+   and the same images; steps per second of each and the ratio, for both variants (the conv variant
+   without its auxiliary classifier, which the lecture's step does not have, then as shipped).
 2. The 10 x 10 digit x noise table from the shipped weights: the generator alone and the tab's
    whole picture (target: under 100 ms).
 """
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -101,10 +103,14 @@ def main() -> None:
     images, labels = unit_images(x_train[:n]), cgan.one_hot(y_train[:n])
     print(f"\n1. training steps per second (batch {BATCH}, {args.steps} steps after a warm-up)")
     for variant, (config, _) in VARIANTS.items():
-        lecture = lecture_steps_per_second(config, images, labels, args.steps)
-        ours = studio_steps_per_second(config, images, labels, args.steps)
+        plain = dataclasses.replace(config, aux_weight=0.0)  # the lecture's losses, on the same networks
+        lecture = lecture_steps_per_second(plain, images, labels, args.steps)
+        ours = studio_steps_per_second(plain, images, labels, args.steps)
         print(f"   {variant:6s} lecture cgan_step {lecture:7.1f} steps/s   studio fit {ours:7.1f} steps/s   "
               f"ratio studio / lecture {ours / lecture:.2f}")
+        if config.aux_weight:
+            shipped = studio_steps_per_second(config, images, labels, args.steps)
+            print(f"   {variant:6s} with the auxiliary classifier (as shipped): studio fit {shipped:7.1f} steps/s")
 
     service = CGANService()
     print("\n2. the 10 x 10 table (digit x noise), shipped weights")

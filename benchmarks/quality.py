@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--nn-samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion"])
+    parser.add_argument("--only", default="", help="measure only the rows whose name contains this text (and the floor)")
     args = parser.parse_args()
     paths.set_data_dir(args.data_dir)
     quality = QualityService()
@@ -155,6 +156,8 @@ def main() -> None:
         print(evaluate(quality, dataset, "real training images (floor)", real_images, args.samples,
                        args.nn_samples, args.seed, x_train, nn_images=x_test[:args.nn_samples]))
         for name, generate in ROWS:
+            if args.only.lower() not in name.lower():
+                continue
             try:
                 print(evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed, x_train))
             except LookupError:
