@@ -18,7 +18,7 @@ from studio.ui.training_panel import create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 NOISE_SCALE = 1.0  # the default of studio.recipes.cgan.NOISE_SCALE (tabs import no recipes; a test checks they match)
-VARIANT_CHOICES = [("conv (cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
+VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
 VARIANTS = [value for _, value in VARIANT_CHOICES]
 
 
