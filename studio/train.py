@@ -117,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
     t.add_argument("--dropout", type=float, default=0.0,
                    help="dropout on embeddings, residual branches and before the head (not in the book)")
+    t.add_argument("--tie-embeddings", action="store_true",
+                   help="the output layer reuses the token embedding matrix (Press & Wolf 2017; not in the book)")
     t.add_argument("--assess-only", action="store_true",
                    help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
 
@@ -205,7 +207,8 @@ def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.
         if args.assess_only:
             return [reassess_text_lm(args.to, progress)]
         return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
-                              args.storage, args.to, progress, dropout=args.dropout)]
+                              args.storage, args.to, progress, dropout=args.dropout,
+                              tied_embeddings=args.tie_embeddings)]
     from studio.recipes.samples import save_samples
 
     return [save_samples(count=args.count, source=args.to)]

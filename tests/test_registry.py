@@ -98,3 +98,15 @@ def test_fingerprint_follows_the_files(shipped_dir):
     first = _save(value=1.0).fingerprint
     assert _save(value=1.0).fingerprint == first
     assert _save(value=2.0).fingerprint != first
+
+
+def test_resaving_with_new_metrics_keeps_every_file_byte_for_byte(shipped_dir):
+    bundle = _save(value=2.5)
+    before = bundle.path("weights.npz").read_bytes()
+    again = registry.resave_with_metrics(bundle, {"loss": 2.0, "fid": 9.5}, "python -m studio.train demo --assess-only")
+    assert again.path("weights.npz").read_bytes() == before
+    assert again.metadata["files"]["weights.npz"] == bundle.metadata["files"]["weights.npz"]
+    assert again.metadata["metrics"] == {"loss": 2.0, "fid": 9.5}
+    assert again.metadata["metrics_command"] == "python -m studio.train demo --assess-only"
+    assert again.metadata["trained"] == bundle.metadata["created"]
+    assert again.config == bundle.config

@@ -141,6 +141,40 @@ def test_cached_generation_matches_rerunning_the_model(tiny_model, tiny_generato
                                tiny_model(np.array([prompt], np.int32)).numpy()[0, -1], atol=1e-5)
 
 
+def test_tied_output_layer_shares_the_embedding_matrix(tmp_path):
+    """--tie-embeddings: one V x D matrix fewer, the head's logits are hidden @ E^T + b, it trains,
+    saves, reloads, and the cached generator reads it as the full model does."""
+    import keras
+
+    tied_config = dataclasses.replace(TINY, tied_embeddings=True)
+    keras.utils.set_random_seed(3)
+    tied = text_lm.make_language_model(tied_config)
+    untied = text_lm.make_language_model(TINY)
+    assert untied.count_params() - tied.count_params() == TINY.vocab_size * TINY.embed_dim
+    assert len(tied.get_weights()) == len(tied.weights)  # the shared matrix is listed once
+
+    prompt = np.array([[5, 9, 3, 7]], np.int32)
+    hidden = tied.backbone(prompt).numpy()
+    matrix = tied.get_layer("positional_embedding").token_embeddings.embeddings.numpy()
+    np.testing.assert_allclose(tied(prompt).numpy(), hidden @ matrix.T + tied.head.bias.numpy(), atol=1e-5)
+    generator = text_lm.TextGenerator(tied, text_lm.WordTokenizer(WORDS))
+    np.testing.assert_allclose(generator.next_logits([5, 9, 3, 7]), tied(prompt).numpy()[0, -1], atol=1e-5)
+
+    x = np.tile(np.arange(2, 10, dtype=np.int32), (8, 1))
+    y = np.roll(x, -1, axis=1)
+    tied.compile(optimizer=keras.optimizers.Adam(1e-2))
+    before = tied.evaluate(x, y, verbose=0)
+    tied.fit(x, y, epochs=20, verbose=0)
+    assert tied.evaluate(x, y, verbose=0) < before / 2
+    after = tied.get_layer("positional_embedding").token_embeddings.embeddings.numpy()
+    assert not np.allclose(after, matrix)  # the head's gradient reaches the shared matrix
+
+    text_lm.save_weights_npz(tied, tmp_path / "w.npz", storage="float16")
+    reloaded = text_lm.make_language_model(tied_config)
+    text_lm.load_weights_npz(reloaded, tmp_path / "w.npz")
+    np.testing.assert_allclose(reloaded(prompt).numpy(), tied(prompt).numpy(), atol=0.05)
+
+
 def test_sampling_is_deterministic_by_seed(tiny_generator):
     first = tiny_generator.generate([4, 5], 20, [1.5, 1.0], seed=7)
     assert (first == tiny_generator.generate([4, 5], 20, [1.5, 1.0], seed=7)).all()

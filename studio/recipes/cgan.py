@@ -129,12 +129,8 @@ def reassess_cgan(variant: str, source: str = registry.SHIPPED, quality=None) ->
         inference = CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
         metrics = {**assess_generator(inference, quality),
                    "float16_max_pixel_change": bundle.metadata["metrics"].get("float16_max_pixel_change")}
-    payload = bundle.path(WEIGHTS_FILE).read_bytes()
-    metadata = {k: v for k, v in bundle.metadata.items() if k not in ("files", "versions", "created")}
-    metadata.update(metrics=metrics, trained=bundle.metadata.get("trained", bundle.metadata.get("created")),
-                    metrics_command=f"python -m studio.train cgan --variant {variant} --assess-only")
-    return registry.save(bundle_name(variant), bundle.config, {WEIGHTS_FILE: lambda path: path.write_bytes(payload)},
-                         metadata, source=source)
+    return registry.resave_with_metrics(bundle, metrics, f"python -m studio.train cgan --variant {variant} --assess-only",
+                                        source)
 
 
 def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int = 128, seed: int = 0,

@@ -128,7 +128,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
                   learning_rate: float = 2e-3, storage: str = "int8", source: str = registry.SHIPPED,
                   on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                   on_epoch: EpochFn | None = None, config: text_lm.TextLMConfig | None = None,
-                  dropout: float = 0.0) -> registry.Bundle:
+                  dropout: float = 0.0, tied_embeddings: bool = False) -> registry.Bundle:
     """Train the book's language model on IMDB windows, measure it and the bigram baseline, save it.
 
     ``limit`` keeps the first N training reviews of the shuffled split (and N / 9 validation reviews
@@ -139,7 +139,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
         raise ValueError(f"Storage must be one of {STORAGES}.")
     cancel = cancel or CancelToken()
     epochs = epochs or DEFAULT_EPOCHS
-    config = config or text_lm.TextLMConfig(dropout=dropout)
+    config = config or text_lm.TextLMConfig(dropout=dropout, tied_embeddings=tied_embeddings)
     tf = runtime.import_tensorflow()
     import keras
 
@@ -207,7 +207,8 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
     }
     command = (f"python -m studio.train text --epochs {epochs} --seed {seed} --batch-size {batch_size} "
                f"--learning-rate {learning_rate:g} --storage {storage}" + (f" --limit {limit}" if limit else "")
-               + (f" --dropout {config.dropout:g}" if config.dropout else ""))
+               + (f" --dropout {config.dropout:g}" if config.dropout else "")
+               + (" --tie-embeddings" if config.tied_embeddings else ""))
     metadata = {
         "technique": "text_lm",
         "reproduces": "Keras book (Chollet, 2nd ed.) section 12.1, codes 12-1 to 12-9: a transformer decoder "
@@ -256,12 +257,7 @@ def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = n
     if val_tokens != old.get("val_tokens", val_tokens):
         raise RuntimeError(f"The held-out reviews changed: {val_tokens} targets now, {old['val_tokens']} when trained.")
     metrics = {**old, **perplexity_metrics(ppl, sliding, old["bigram_val_perplexity"])}
-    payloads = {name: bundle.path(name).read_bytes() for name in ("model.weights.npz", "vocabulary.json")}
-    metadata = {k: v for k, v in bundle.metadata.items() if k not in ("files", "versions", "created")}
-    metadata.update(metrics=metrics, trained=bundle.metadata.get("trained", bundle.metadata.get("created")),
-                    metrics_command="python -m studio.train text --assess-only")
-    files = {name: (lambda path, b=payload: path.write_bytes(b)) for name, payload in payloads.items()}
-    saved = registry.save(NAME, bundle.config, files, metadata, source=source)
+    saved = registry.resave_with_metrics(bundle, metrics, "python -m studio.train text --assess-only", source)
     on_progress(1.0, f"Text: validation perplexity {ppl:.1f}, sliding {sliding:.1f} "
                      f"(bigram {old['bigram_val_perplexity']:.1f})")
     return saved
