@@ -28,7 +28,7 @@ from studio import paths, runtime  # noqa: E402
 from studio.models import pix2pix as p2p  # noqa: E402
 from studio.recipes.pix2pix import evaluate, load_pairs  # noqa: E402
 from studio.services.pix2pix import Pix2PixService  # noqa: E402
-from studio.services.quality import QualityService  # noqa: E402
+from studio.quality import QualityService  # noqa: E402
 from timing import median_ms  # noqa: E402
 
 

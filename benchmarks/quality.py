@@ -28,7 +28,7 @@ from studio import data, metrics, paths, registry  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.cgan import CGANService  # noqa: E402
 from studio.services.pixel import PixelService  # noqa: E402
-from studio.services.quality import QualityService  # noqa: E402
+from studio.quality import QualityService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
 
 # A generator: (dataset, n, seed) -> (uint8 images (n, 28, 28), requested labels (n,) or None)

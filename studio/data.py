@@ -276,3 +276,26 @@ def _read_aclimdb(root: Path) -> tuple[str, ...]:
     if not files:
         raise DataUnavailableError(f"{root} holds no train/pos or train/neg reviews.")
     return tuple(clean_review(f.read_text(encoding="utf-8", errors="replace")) for f in files)
+
+
+MAX_TEXT_BYTES = 3_000_000  # a student's own .txt for the character model
+
+
+def read_text_file(path) -> str:
+    """The text of a .txt file (UTF-8, or the Korean CP949 / EUC-KR of older Windows files); a
+    ``ValueError`` with a sentence for the student when it is missing, too big or not text."""
+    if not path:
+        raise ValueError("Upload a .txt file first.")
+    file = Path(path)
+    if file.suffix.lower() != ".txt":
+        raise ValueError("Upload a plain-text .txt file.")
+    size = file.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ValueError(f"The file has {size / 1e6:.1f} MB; use at most {MAX_TEXT_BYTES / 1e6:.0f} MB of text.")
+    raw = file.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("The file is neither UTF-8 nor CP949 text; save it as UTF-8 and upload it again.")

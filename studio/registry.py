@@ -147,7 +147,7 @@ def _how_to_train(name: str, metadata: Mapping | None = None) -> str:
         return f"`{command}`"
     if "_" not in name:  # pixel, vae, samples...: the bundle is named after its subcommand
         return f"`python -m studio.train {name}`"
-    return f"the matching `python -m studio.train` subcommand (see `python -m studio.train --help`)"
+    return "the matching `python -m studio.train` subcommand (see `python -m studio.train --help`)"
 
 
 def save(name: str, config: Mapping, files: Mapping[str, FileWriter], metadata: Mapping,

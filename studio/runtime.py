@@ -1,4 +1,8 @@
-"""The compute device, TensorFlow's settings, and the one lock around model work.
+"""The compute device and TensorFlow's settings.
+
+There is no studio-wide lock around model work: inference calls built models (safe from several
+threads), building a model holds only the lock of its bundle (``bundles.cache.BundleCache``), and
+training runs in a worker process (``studio.training_jobs``).
 
 TensorFlow is imported lazily (it costs seconds); the app asks for `device_summary()` after its page
 is up, and `warm_up_in_background()` pays the import while the first user is still reading.
@@ -11,11 +15,6 @@ import functools
 import os
 import threading
 from dataclasses import dataclass
-
-# Model work from concurrent users goes through this lock: Keras models are not safe to build,
-# train or swap weights on from several threads at once, and two trainings would halve each
-# other's speed on a small CPU. Light numpy-only work (the pixel model) does not need it.
-_MODEL_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,3 @@ def warm_up_in_background() -> threading.Thread:
     thread = threading.Thread(target=device_info, name="tensorflow-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-@contextlib.contextmanager
-def model_work():
-    """Hold the studio-wide model lock for the duration of a block of TensorFlow work."""
-    with _MODEL_LOCK:
-        yield

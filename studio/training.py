@@ -23,10 +23,14 @@ class TrainingCancelled(Exception):
 
 
 class CancelToken:
-    """A thread-safe stop flag shared by the UI (which sets it) and a training loop (which checks it)."""
+    """A stop flag shared by the UI (which sets it) and a training loop (which checks it).
 
-    def __init__(self) -> None:
-        self._event = threading.Event()
+    By default a ``threading.Event``; a training job's worker process passes a
+    ``multiprocessing`` Event instead, which the server sets from another process.
+    """
+
+    def __init__(self, event=None) -> None:
+        self._event = event if event is not None else threading.Event()
 
     def cancel(self) -> None:
         """Ask the run to stop at its next check."""

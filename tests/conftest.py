@@ -151,3 +151,20 @@ def tiny_bundles(tmp_path_factory):
         train_vae(epochs=1, batch_size=50)
         paths.set_data_dir(None)
     return root / "pretrained", folder
+
+
+def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
+    """Every event of a training job's ticket (``studio.training_jobs``) up to its final one."""
+    import queue
+
+    from studio.training_jobs import FINAL_EVENTS
+
+    events, deadline = [], time.monotonic() + timeout
+    while True:
+        try:
+            event = ticket.events.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"the job did not end within {timeout} s; events so far: {events[-5:]}") from None
+        events.append(event)
+        if event[0] in FINAL_EVENTS:
+            return events

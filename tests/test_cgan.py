@@ -193,7 +193,7 @@ def test_service_explains_bad_requests(service, call, message):
 def shipped():
     """The shipped default generator and the MNIST judge; skips when they are not in pretrained/."""
     from studio.services.cgan import DEFAULT_VARIANT
-    from studio.services.quality import QualityService
+    from studio.quality import QualityService
 
     if not (ROOT / "pretrained" / f"cgan_{DEFAULT_VARIANT}").is_dir():
         pytest.skip("no shipped cGAN weights")

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from studio import paths, registry
 from studio.recipes.judge import train_judge
-from studio.services.quality import QualityService
+from studio.quality import QualityService
 
 
 @pytest.fixture

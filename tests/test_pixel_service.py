@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from conftest import events_until_final
 from studio import paths, registry
 from studio.services import UserError
 from studio.services.pixel import PixelService
-from studio.training import CancelToken, TrainingCancelled
 
 
 @pytest.fixture
@@ -66,22 +66,29 @@ def test_pictures_have_sane_shapes_and_extreme_pixels_are_clamped(service):
 
 
 def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir):
+    from studio.training_jobs import TrainingJobs
+
     paths.set_data_dir(tiny_data_dir)
     shipped_nll = service.likelihood("mnist", 0, 1.0).report.bits_per_pixel
-    reports = []
-    status = service.retrain(5, on_progress=lambda f, m: reports.append(f))
+    spec = service.training_job(5)
+    assert spec.command.startswith("python -m studio.train pixel --datasets mnist fashion --to user")
+    events = events_until_final(TrainingJobs().submit(spec))
+    assert events[-1][0] == "done"
+    assert [e[1] for e in events if e[0] == "progress"][-1] == 1.0
+    status = service.status()  # the server's cache noticed the worker's new weights
     assert status["source"] == registry.USER and status["limit_per_class"]["mnist"] == 5
-    assert reports[-1] == 1.0
     assert service.likelihood("mnist", 0, 1.0).train_images == 5  # the new counts are in use
     assert service.use_shipped()["source"] == registry.SHIPPED
     assert service.likelihood("mnist", 0, 1.0).report.bits_per_pixel == shipped_nll
 
 
 def test_stopped_retrain_leaves_the_weights_alone(service, tiny_data_dir):
+    from studio.training_jobs import TrainingJobs
+
     paths.set_data_dir(tiny_data_dir)
-    token = CancelToken()
-    token.cancel()
-    with pytest.raises(TrainingCancelled):
-        service.retrain(None, cancel=token)
+    jobs = TrainingJobs()
+    ticket = jobs.submit(service.training_job(None))
+    jobs.leave(ticket)  # Stop at once: out of the line, or stopped before its first class
+    assert events_until_final(ticket)[-1] in [("left",), ("stopped", False)]
     assert service.status()["source"] == registry.SHIPPED
     assert not registry.exists("pixel", registry.USER)

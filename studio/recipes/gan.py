@@ -13,53 +13,31 @@ import time
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
-from studio.models.gan import GANConfig, dense_config
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
-                             inference_weights_writer, keras_callback, no_progress)
+from studio.bundles.gan import (
+    ROUND,
+    VARIANTS,
+    WEIGHTS_FILE,
+    Variant,
+    bundle_name,
+    training_images,
+)
+from studio.models.gan import GANConfig
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    history_recorder,
+    inference_weights_writer,
+    keras_callback,
+    no_progress,
+)
 
-ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
 EVAL_SAMPLES = 1000
 EVAL_SEED = 0
 NN_SAMPLES = 200
-
-
-@dataclasses.dataclass(frozen=True)
-class Variant:
-    """One shipped generator: its network, its data and the lecture it reproduces."""
-
-    config: GANConfig
-    dataset: str  # "mnist" or "fashion"
-    label: int | None  # train on this class only (Program 10-5(a): 9, ankle boot)
-    steps: int
-    batch_size: int
-    reproduces: str
-
-
-VARIANTS = {
-    "dcgan_mnist": Variant(GANConfig(), "mnist", None, 4000, 64,
-                           "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
-    "dcgan_ankle_boot": Variant(GANConfig(), "fashion", 9, 1000, 64,
-                                "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),
-    "dense_mnist": Variant(dense_config(), "mnist", None, 46900, 128,
-                           "Lecture 001: dense GAN (noise 128, G 256-512-784, D 784-256-1), Adam(2e-4, 0.5), batch 128"),
-}
-
-
-def bundle_name(variant: str) -> str:
-    """The registry name of a variant, e.g. ``gan_dcgan_mnist``."""
-    return f"gan_{variant}"
-
-
-def training_images(variant: Variant, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The variant's uint8 training images and test images (of its class, if it has one)."""
-    (x_train, y_train), (x_test, y_test) = data.load_dataset(variant.dataset)
-    if variant.label is not None:
-        x_train, x_test = x_train[y_train == variant.label], x_test[y_test == variant.label]
-    if limit is not None:
-        x_train = x_train[:limit]
-    return x_train, x_test
 
 
 def to_tanh_range(images: np.ndarray) -> np.ndarray:
@@ -69,7 +47,9 @@ def to_tanh_range(images: np.ndarray) -> np.ndarray:
 
 def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EVAL_SAMPLES) -> dict:
     """The judge's numbers on ``samples`` generated images (seed EVAL_SEED)."""
-    from studio.services.quality import QualityService  # the judge; imported here to keep the CLI light
+    from studio.quality import (
+        QualityService,  # the judge; imported here to keep the CLI light
+    )
 
     images = inference.generate(samples, EVAL_SEED)
     report = QualityService().assess(variant.dataset, images, variant.label)
@@ -121,7 +101,12 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     import keras
     import tensorflow as tf
 
-    from studio.models.gan import GeneratorInference, build_generator, latent_codes, make_gan
+    from studio.models.gan import (
+        GeneratorInference,
+        build_generator,
+        latent_codes,
+        make_gan,
+    )
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)
@@ -131,31 +116,30 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     stream = stream.batch(batch_size, drop_remainder=True).prefetch(2)
     history: dict[str, list[float]] = {}
     stopped_at = None
-    with runtime.model_work():
-        model = make_gan(config)
-        model.compile()
-        inference = GeneratorInference(model.generator, config)
-        preview_z = latent_codes(config, PREVIEW_COUNT, PREVIEW_SEED)
+    model = make_gan(config)
+    model.compile()
+    inference = GeneratorInference(model.generator, config)
+    preview_z = latent_codes(config, PREVIEW_COUNT, PREVIEW_SEED)
 
-        def preview() -> np.ndarray:
-            return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
+    def preview() -> np.ndarray:
+        return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
 
-        record = history_recorder(history, on_epoch)
+    record = history_recorder(history, on_epoch)
 
-        def describe(epoch, logs):
-            return (f"{variant_name} · step {min((epoch + 1) * round_steps, steps):,}/{steps:,} · "
-                    f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
+    def describe(epoch, logs):
+        return (f"{variant_name} · step {min((epoch + 1) * round_steps, steps):,}/{steps:,} · "
+                f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
 
-        started = time.perf_counter()
-        try:
-            model.fit(stream, epochs=rounds, steps_per_epoch=round_steps, verbose=0, shuffle=False,
-                      callbacks=[keras_callback(on_progress, cancel, rounds, round_steps, describe, record, preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("d_loss", [])) * round_steps
-        seconds = time.perf_counter() - started
-        measured = evaluate(variant, inference, x_train) if judge else {}
+    started = time.perf_counter()
+    try:
+        model.fit(stream, epochs=rounds, steps_per_epoch=round_steps, verbose=0, shuffle=False,
+                  callbacks=[keras_callback(on_progress, cancel, rounds, round_steps, describe, record, preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("d_loss", [])) * round_steps
+    seconds = time.perf_counter() - started
+    measured = evaluate(variant, inference, x_train) if judge else {}
 
     metadata = {
         "technique": "gan",
@@ -175,7 +159,30 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
         "metrics": measured,
     }
-    files = {"generator.weights.h5": inference_weights_writer(model.generator, lambda: build_generator(config))}
+    files = {WEIGHTS_FILE: inference_weights_writer(model.generator, lambda: build_generator(config))}
     bundle = registry.save(bundle_name(variant_name), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if measured else "saved"))
     return bundle
+
+
+# --- python -m studio.train gan -------------------------------------------------------------------------
+HELP = "GANs of Programs 10-4, 10-5(a) and lecture 001"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train gan``."""
+    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training batches (default: " + ", ".join(f"{v.steps:,} for {k}" for k, v in VARIANTS.items())
+                        + f"); previews and loss points every {ROUND}")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="default: " + ", ".join(f"{v.batch_size} for {k}" for k, v in VARIANTS.items()))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
+                      ctx.on_epoch, ctx.keep_on_stop) for v in variants]

@@ -13,24 +13,26 @@ import time
 import numpy as np
 
 from studio import data, metrics, registry, runtime
-from studio.models.judge import Judge, JudgeConfig, build_judge
-from studio.training import CancelToken, ProgressFn, inference_weights_writer, keras_callback, no_progress
+from studio.bundles.judge import (
+    CONFIGS,
+    DEFAULT_EPOCHS,
+    STATS_FILE,
+    WEIGHTS_FILE,
+    bundle_name,
+)
+from studio.models.judge import Judge, build_judge
+from studio.training import (
+    CancelToken,
+    ProgressFn,
+    inference_weights_writer,
+    keras_callback,
+    no_progress,
+)
 
-DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20}
-# Fashion-MNIST is harder to fit than it is to overfit: with MNIST's regularisation the judge was still
-# at 82% training accuracy after 6 epochs (val 89%), so it gets lighter dropout and smaller shifts,
-# plus horizontal flips (shoes and bags point either way).
-CONFIGS = {"mnist": JudgeConfig(dataset="mnist"),
-           "fashion": JudgeConfig(dataset="fashion", dropout=0.2, dense_dropout=0.3, translate=0.05, flip=True)}
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
 FLOOR_SIZES = (100, 1000, 10000)
 CLASS_FLOOR_SIZE = 500  # per class: that many training images of the class against the class's test images
-
-
-def bundle_name(dataset: str) -> str:
-    """The registry name of a data set's judge, e.g. ``judge_mnist``."""
-    return f"judge_{dataset}"
 
 
 def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
@@ -52,23 +54,22 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
 
     config = CONFIGS[dataset]
     steps = -(-len(x_fit) // batch_size)
-    with runtime.model_work():
-        model = build_judge(config)
-        schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
-        model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        started = time.perf_counter()
-        describe = lambda epoch, logs: (f"{dataset} judge · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                        f"loss {logs.get('loss', float('nan')):.4f} · "
-                                        f"accuracy {logs.get('accuracy', float('nan')):.4f}"
-                                        + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
-        history = model.fit(x_fit.astype(np.float32), y_fit, batch_size=batch_size, epochs=epochs,
-                            validation_data=(x_val.astype(np.float32), y_val), verbose=0,
-                            callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe)])
-        train_seconds = time.perf_counter() - started
-        judge = Judge(model)
-        probs, test_features = judge(x_test)
-        train_features = judge(x_train[:max(FLOOR_SIZES)])[1]
+    model = build_judge(config)
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    started = time.perf_counter()
+    describe = lambda epoch, logs: (f"{dataset} judge · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                    f"loss {logs.get('loss', float('nan')):.4f} · "
+                                    f"accuracy {logs.get('accuracy', float('nan')):.4f}"
+                                    + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
+    history = model.fit(x_fit.astype(np.float32), y_fit, batch_size=batch_size, epochs=epochs,
+                        validation_data=(x_val.astype(np.float32), y_val), verbose=0,
+                        callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe)])
+    train_seconds = time.perf_counter() - started
+    judge = Judge(model)
+    probs, test_features = judge(x_test)
+    train_features = judge(x_train[:max(FLOOR_SIZES)])[1]
 
     predicted = probs.argmax(axis=1)
     accuracy = float(np.mean(predicted == y_test))
@@ -106,8 +107,28 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
                     "fid_floor_note": "Fréchet distance (judge features) of N real training images to the test set: "
                                       "the best a generator can hope for at that sample size"},
     }
-    files = {"model.weights.h5": inference_weights_writer(model, lambda: build_judge(config)),
-             "stats.npz": lambda path: np.savez(path, **arrays)}
+    files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
+             STATS_FILE: lambda path: np.savez(path, **arrays)}
     bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
+
+
+# --- python -m studio.train judge -----------------------------------------------------------------------
+HELP = "quality judge CNN of one data set"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train judge``."""
+    parser.add_argument("--dataset", choices=sorted(CONFIGS), required=True)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, ctx.source,
+                        ctx.on_progress, ctx.cancel)]

@@ -16,27 +16,20 @@ import time
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
+from studio.bundles.pix2pix import DEFAULT_EPOCHS, DESCRIPTIONS, bundle_name, save_half
 from studio.models import pix2pix as p2p
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder, keras_callback,
-                             no_progress)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    history_recorder,
+    keras_callback,
+    no_progress,
+)
 
-DEFAULT_EPOCHS = 10
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)
-DESCRIPTIONS = {
-    "unet": "U-Net generator (skip connections), PatchGAN, loss GAN + 100 * L1 (the paper's choice)",
-    "encdec": "encoder-decoder generator (the same network without skips), PatchGAN, loss GAN + 100 * L1",
-    "l1": "U-Net generator trained on L1 alone (no discriminator)",
-}
-
-
-def bundle_name(variant: str) -> str:
-    """The registry name of a variant's bundle, e.g. ``pix2pix_unet``."""
-    if variant not in p2p.VARIANTS:
-        raise ValueError(f"Unknown Pix2Pix variant {variant!r}; choose one of {p2p.VARIANTS}.")
-    return f"pix2pix_{variant}"
-
-
 @dataclasses.dataclass(frozen=True)
 class ShoePairs:
     """Edge maps and shoes (uint8, (N, 32, 32)) of both splits, with the Fashion-MNIST labels."""
@@ -60,22 +53,6 @@ def load_pairs(limit: int | None = None) -> ShoePairs:
     train_edges, train_shoes = p2p.make_pairs(train)
     test_edges, test_shoes = p2p.make_pairs(test)
     return ShoePairs(train_edges, train_shoes, test_edges, test_shoes, labels)
-
-
-def save_half(model) -> registry.FileWriter:
-    """A registry writer storing ``model``'s weights as float16 arrays in an .npz (half the size of
-    float32; the recipe records how much the translations change)."""
-
-    def write(path) -> None:
-        np.savez(path, *[w.astype(np.float16) for w in model.get_weights()])
-
-    return write
-
-
-def load_half(model, path) -> None:
-    """Load weights written by ``save_half`` into a model of the same architecture."""
-    with np.load(path) as f:
-        model.set_weights([f[f"arr_{i}"].astype(np.float32) for i in range(len(f.files))])
 
 
 def evaluate(translations: np.ndarray, pairs: ShoePairs, quality=None) -> dict:
@@ -140,44 +117,43 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
     stopped_at = None
     history: dict[str, list[float]] = {}
     shown = slice(0, PREVIEW_PAIRS)
-    with runtime.model_work():
-        model = p2p.make_pix2pix(config)
-        decay_epochs = max(0, min(int(decay_epochs), epochs))
-        p2p.compile_pix2pix(model, decay_epochs * steps, epochs * steps)
-        inference = p2p.Pix2PixInference(model.generator)
+    model = p2p.make_pix2pix(config)
+    decay_epochs = max(0, min(int(decay_epochs), epochs))
+    p2p.compile_pix2pix(model, decay_epochs * steps, epochs * steps)
+    inference = p2p.Pix2PixInference(model.generator)
 
-        def preview() -> np.ndarray:
-            return preview_picture(pairs.test_edges[shown], inference.translate(pairs.test_edges[shown]),
-                                   pairs.test_shoes[shown])
+    def preview() -> np.ndarray:
+        return preview_picture(pairs.test_edges[shown], inference.translate(pairs.test_edges[shown]),
+                               pairs.test_shoes[shown])
 
-        record = history_recorder(history, on_epoch)
+    record = history_recorder(history, on_epoch)
 
-        def describe(epoch, logs):
-            line = f"Pix2Pix {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"
-            if "gen_gan_loss" in logs:
-                line += f" · GAN {logs['gen_gan_loss']:.3f} · D {logs['disc_loss']:.3f}"
-            if "val_gen_l1_loss" in logs:
-                line += f" · test L1 {logs['val_gen_l1_loss']:.4f}"
-            return line
+    def describe(epoch, logs):
+        line = f"Pix2Pix {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"
+        if "gen_gan_loss" in logs:
+            line += f" · GAN {logs['gen_gan_loss']:.3f} · D {logs['disc_loss']:.3f}"
+        if "val_gen_l1_loss" in logs:
+            line += f" · test L1 {logs['val_gen_l1_loss']:.4f}"
+        return line
 
-        started = time.perf_counter()
-        try:
-            model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                      validation_data=(val_x, val_y),
-                      callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("gen_l1_loss", []))
-        seconds = time.perf_counter() - started
-        on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
-        p2p.finish_generator(model, train_x)
-        on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test shoes")
-        exact = inference.translate(pairs.test_edges)
-        # float16 storage: translate again with rounded weights, and record the difference.
-        twin = p2p.make_pix2pix(config)
-        twin.generator.set_weights([w.astype(np.float16).astype(np.float32) for w in model.generator.get_weights()])
-        rounded = p2p.Pix2PixInference(twin.generator).translate(pairs.test_edges)
+    started = time.perf_counter()
+    try:
+        model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
+                  validation_data=(val_x, val_y),
+                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("gen_l1_loss", []))
+    seconds = time.perf_counter() - started
+    on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
+    p2p.finish_generator(model, train_x)
+    on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test shoes")
+    exact = inference.translate(pairs.test_edges)
+    # float16 storage: translate again with rounded weights, and record the difference.
+    twin = p2p.make_pix2pix(config)
+    twin.generator.set_weights([w.astype(np.float16).astype(np.float32) for w in model.generator.get_weights()])
+    rounded = p2p.Pix2PixInference(twin.generator).translate(pairs.test_edges)
     measures = evaluate(rounded, pairs, quality)
     change = np.abs(exact.astype(np.int16) - rounded.astype(np.int16))
     measures.update({
@@ -221,3 +197,29 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
     on_progress(1.0, f"Pix2Pix {variant}: test L1 {measures['test_l1']:.4f}"
                 + (f" · FID {fid:.2f}" if fid is not None else "") + f" · sharpness x{measures['sharpness_ratio']:.2f}")
     return bundle
+
+
+# --- python -m studio.train pix2pix ---------------------------------------------------------------------
+HELP = "Pix2Pix edges -> shoes (lecture 004): U-Net, encoder-decoder, L1-only"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train pix2pix``."""
+    parser.add_argument("--variant", choices=[*p2p.VARIANTS, "all"], default="all")
+    parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
+    parser.add_argument("--decay-epochs", type=int, default=0,
+                        help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    from studio.quality import QualityService
+
+    quality = QualityService()  # the Fashion-MNIST judge, for the FID
+    variants = list(p2p.VARIANTS) if args.variant == "all" else [args.variant]
+    return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
+                          ctx.cancel, ctx.on_epoch, ctx.keep_on_stop, quality=quality,
+                          decay_epochs=args.decay_epochs) for v in variants]

@@ -80,3 +80,19 @@ def _pixel_metrics(train_counts: np.ndarray, test_counts: np.ndarray) -> dict:
             per_class.append(round(result.bits_per_pixel, 4) if result.finite else "inf")
         report[f"alpha={alpha:g}"] = {"per_class": per_class[:-1], "all_classes": per_class[-1]}
     return report
+
+
+# --- python -m studio.train pixel -----------------------------------------------------------------------
+HELP = "per-pixel histogram model (Program 10-1), every class of both data sets"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train pixel``."""
+    parser.add_argument("--datasets", nargs="+", choices=["mnist", "fashion"], default=["mnist", "fashion"])
+    parser.add_argument("--limit-per-class", type=int, default=None,
+                        help="use only the first N training images of each class")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    return [train_pixel(args.datasets, args.limit_per_class, ctx.source, ctx.on_progress, ctx.cancel)]

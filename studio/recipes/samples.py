@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio import data, registry
-
-COUNT = 1000
-NAME = "samples"
+from studio.bundles.samples import COUNT, NAME
 
 
 def save_samples(datasets=("mnist", "fashion"), count: int = COUNT, source: str = registry.SHIPPED) -> registry.Bundle:
@@ -26,3 +24,17 @@ def save_samples(datasets=("mnist", "fashion"), count: int = COUNT, source: str 
                 "data": provenance}
     files = {"test_images.npz": lambda path: np.savez_compressed(path, **arrays)}
     return registry.save(NAME, {"datasets": list(datasets), "count": count}, files, metadata, source=source)
+
+
+# --- python -m studio.train samples ---------------------------------------------------------------------
+HELP = "the test images shipped for the tabs (no training)"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train samples``."""
+    parser.add_argument("--count", type=int, default=COUNT)
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Save the shipped test images as the parsed ``args`` say."""
+    return [save_samples(count=args.count, source=ctx.source)]

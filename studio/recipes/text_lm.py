@@ -24,10 +24,17 @@ import time
 import numpy as np
 
 from studio import data, registry, runtime
+from studio.bundles.text_lm import NAME, OWN_CONFIG, OWN_NAME, load_generator
 from studio.models import text_lm
-from studio.training import CancelToken, EpochFn, ProgressFn, TrainingCancelled, keras_callback, no_progress
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    keras_callback,
+    no_progress,
+)
 
-NAME = "text_lm"
 DEFAULT_EPOCHS = 1
 SEGMENTS = 5  # Keras "epochs" per pass over the data: a point on the training curve each
 BATCH = 64
@@ -166,38 +173,37 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
     tokenizer = text_lm.make_tokenizer(vocabulary, config.level)
     history: dict[str, list[float]] = {}
     samples: list[str] = []
-    with runtime.model_work():
-        model = text_lm.make_language_model(config)
-        warmup = min(300, total_steps // 10 + 1)
-        schedule = keras.optimizers.schedules.CosineDecay(
-            learning_rate / 10, decay_steps=max(total_steps - warmup, 1), alpha=0.01,
-            warmup_target=learning_rate, warmup_steps=warmup)
-        model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0))
-        dataset = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-                   .repeat().batch(batch_size).prefetch(2))
-        prompt = tokenizer.encode(PREVIEW_PROMPT) or [text_lm.UNK]
+    model = text_lm.make_language_model(config)
+    warmup = min(300, total_steps // 10 + 1)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        learning_rate / 10, decay_steps=max(total_steps - warmup, 1), alpha=0.01,
+        warmup_target=learning_rate, warmup_steps=warmup)
+    model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0))
+    dataset = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+               .repeat().batch(batch_size).prefetch(2))
+    prompt = tokenizer.encode(PREVIEW_PROMPT) or [text_lm.UNK]
 
-        def preview() -> str:
-            new = text_lm.TextGenerator(model, tokenizer).generate(prompt, 30, [0.7], seed=0)[0]
-            return tokenizer.decode(prompt + new.tolist())
+    def preview() -> str:
+        new = text_lm.TextGenerator(model, tokenizer).generate(prompt, 30, [0.7], seed=0)[0]
+        return tokenizer.decode(prompt + new.tolist())
 
-        record = _recorder(model, cx, cy, history, samples, on_progress, on_epoch, segments, "Text")
+    record = _recorder(model, cx, cy, history, samples, on_progress, on_epoch, segments, "Text")
 
-        describe = lambda epoch, logs: (f"Text · segment {epoch + 1}/{segments} · "  # noqa: E731
-                                        f"loss {logs.get('loss', float('nan')):.3f}")
-        started = time.perf_counter()
-        model.fit(dataset, epochs=segments, steps_per_epoch=steps, verbose=0,
-                  callbacks=[keras_callback(on_progress, cancel, segments, steps, describe, record, preview)])
-        seconds = time.perf_counter() - started
-        cancel.raise_if_cancelled()
-        on_progress(1.0, "Text: measuring the validation perplexity…")
-        # Storage's effect on the curve's subset; the shipped (rounded) weights on every held-out review.
-        perplexities = storage_perplexities(model, cx, cy)
-        trained = model.get_weights()
-        model.set_weights(text_lm.rounded_weights(trained, storage))
-        ppl, val_tokens = text_lm.perplexity(model, vx, vy)
-        sliding, _ = sliding_perplexity(model, val_ids, config.sequence_length)
-        model.set_weights(trained)
+    describe = lambda epoch, logs: (f"Text · segment {epoch + 1}/{segments} · "  # noqa: E731
+                                    f"loss {logs.get('loss', float('nan')):.3f}")
+    started = time.perf_counter()
+    model.fit(dataset, epochs=segments, steps_per_epoch=steps, verbose=0,
+              callbacks=[keras_callback(on_progress, cancel, segments, steps, describe, record, preview)])
+    seconds = time.perf_counter() - started
+    cancel.raise_if_cancelled()
+    on_progress(1.0, "Text: measuring the validation perplexity…")
+    # Storage's effect on the curve's subset; the shipped (rounded) weights on every held-out review.
+    perplexities = storage_perplexities(model, cx, cy)
+    trained = model.get_weights()
+    model.set_weights(text_lm.rounded_weights(trained, storage))
+    ppl, val_tokens = text_lm.perplexity(model, vx, vy)
+    sliding, _ = sliding_perplexity(model, val_ids, config.sequence_length)
+    model.set_weights(trained)
 
     metrics = {
         **perplexity_metrics(ppl, sliding, bigram_ppl),
@@ -250,10 +256,9 @@ def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = n
     val_ids = [generator.tokenizer.encode(t) for t in val_texts]
     length = generator.length
     on_progress(0.3, "Text: scoring every held-out word…")
-    with runtime.model_work():
-        vx, vy = windows_of(val_ids, length)
-        ppl, val_tokens = text_lm.perplexity(generator.model, vx, vy)
-        sliding, _ = sliding_perplexity(generator.model, val_ids, length)
+    vx, vy = windows_of(val_ids, length)
+    ppl, val_tokens = text_lm.perplexity(generator.model, vx, vy)
+    sliding, _ = sliding_perplexity(generator.model, val_ids, length)
     if val_tokens != old.get("val_tokens", val_tokens):
         raise RuntimeError(f"The held-out reviews changed: {val_tokens} targets now, {old['val_tokens']} when trained.")
     metrics = {**old, **perplexity_metrics(ppl, sliding, old["bigram_val_perplexity"])}
@@ -263,21 +268,7 @@ def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = n
     return saved
 
 
-def load_generator(bundle: registry.Bundle) -> text_lm.TextGenerator:
-    """The compiled generator of a saved bundle (model + its vocabulary)."""
-    runtime.import_tensorflow()
-    config = text_lm.TextLMConfig(**bundle.config)
-    vocabulary = json.loads(bundle.path("vocabulary.json").read_text(encoding="utf-8"))
-    model = text_lm.make_language_model(config)
-    text_lm.load_weights_npz(model, bundle.path("model.weights.npz"))
-    return text_lm.TextGenerator(model, text_lm.make_tokenizer(vocabulary, config.level))
-
-
-
 # --- a student's own text (beyond the book) ----------------------------------------------------------
-OWN_NAME = "text_own"
-OWN_CONFIG = text_lm.TextLMConfig(vocab_size=2000, sequence_length=100, embed_dim=128, dense_dim=512,
-                                  num_heads=2, level="char")
 MIN_OWN_CHARS = 2000
 MAX_OWN_CHARS = 1_000_000
 
@@ -313,29 +304,28 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
     history: dict[str, list[float]] = {}
     samples: list[str] = []
     stopped_at = None
-    with runtime.model_work():
-        model = text_lm.make_language_model(config)
-        model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
-            1e-3, decay_steps=epochs * steps, alpha=0.05), clipnorm=1.0))
+    model = text_lm.make_language_model(config)
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
+        1e-3, decay_steps=epochs * steps, alpha=0.05), clipnorm=1.0))
 
-        def preview() -> str:
-            rows = text_lm.TextGenerator(model, tokenizer).generate(prompt, 80, [0.5, 1.0], seed=0)
-            return " | ".join(f"T={t}: {tokenizer.decode(prompt + row.tolist())}" for t, row in zip((0.5, 1.0), rows))
+    def preview() -> str:
+        rows = text_lm.TextGenerator(model, tokenizer).generate(prompt, 80, [0.5, 1.0], seed=0)
+        return " | ".join(f"T={t}: {tokenizer.decode(prompt + row.tolist())}" for t, row in zip((0.5, 1.0), rows))
 
-        record = _recorder(model, vx, vy, history, samples, on_progress, on_epoch, epochs, label)
+    record = _recorder(model, vx, vy, history, samples, on_progress, on_epoch, epochs, label)
 
-        describe = lambda epoch, logs: (f"{label} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                        f"loss {logs.get('loss', float('nan')):.3f}")
-        dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
-        started = time.perf_counter()
-        try:
-            model.fit(dataset, epochs=epochs, verbose=0,
-                      callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("loss", []))
-        seconds = time.perf_counter() - started
+    describe = lambda epoch, logs: (f"{label} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                    f"loss {logs.get('loss', float('nan')):.3f}")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
+    started = time.perf_counter()
+    try:
+        model.fit(dataset, epochs=epochs, verbose=0,
+                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("loss", []))
+    seconds = time.perf_counter() - started
 
     metadata = {
         "technique": "text_lm",
@@ -351,3 +341,47 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
              "vocabulary.json": lambda path: path.write_text(json.dumps(tokenizer.vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
     return registry.save(OWN_NAME, dataclasses.asdict(config), files, metadata, source=source)
+
+
+# --- python -m studio.train text / text-own -------------------------------------------------------------
+HELP = "the transformer language model of the Keras book, section 12.1 (IMDB reviews)"
+OWN_HELP = "a character-level model of the same design on your own .txt file (use --to user, as the tab does)"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train text``."""
+    parser.add_argument("--epochs", type=int, default=None, help=f"passes over the review windows (default: {DEFAULT_EPOCHS})")
+    parser.add_argument("--batch-size", type=int, default=BATCH)
+    parser.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
+    parser.add_argument("--storage", choices=STORAGES, default="int8",
+                        help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
+    parser.add_argument("--dropout", type=float, default=0.0,
+                        help="dropout on embeddings, residual branches and before the head (not in the book)")
+    parser.add_argument("--tie-embeddings", action="store_true",
+                        help="the output layer reuses the token embedding matrix (Press & Wolf 2017; not in the book)")
+    parser.add_argument("--assess-only", action="store_true",
+                        help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    if args.assess_only:
+        return [reassess_text_lm(ctx.source, ctx.on_progress)]
+    return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate, args.storage,
+                          ctx.source, ctx.on_progress, ctx.cancel, ctx.on_epoch, dropout=args.dropout,
+                          tied_embeddings=args.tie_embeddings)]
+
+
+def add_own_arguments(parser) -> None:
+    """The options of ``python -m studio.train text-own``."""
+    parser.add_argument("--file", required=True, help="a UTF-8 (or CP949) .txt file of at least a few pages")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def run_own(args, ctx) -> list[registry.Bundle]:
+    """Train a character model on ``args.file`` (read with ``data.read_text_file``)."""
+    return [train_own_text(data.read_text_file(args.file), args.epochs, seed=args.seed, keep_on_stop=ctx.keep_on_stop,
+                           source=ctx.source, on_progress=ctx.on_progress, cancel=ctx.cancel, on_epoch=ctx.on_epoch)]

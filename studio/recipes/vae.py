@@ -13,13 +13,26 @@ import time
 import numpy as np
 
 from studio import data, imaging, registry, runtime
+from studio.bundles.vae import DEFAULT_EPOCHS, NAME, WEIGHTS_FILE
 from studio.imaging import to_unit_batch
-from studio.models.vae import VAEConfig, VAEInference, grid_coordinates, grid_points, make_vae
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, history_recorder,
-                             inference_weights_writer, keras_callback, no_progress)
+from studio.models.vae import (
+    VAEConfig,
+    VAEInference,
+    grid_coordinates,
+    grid_points,
+    make_vae,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    history_recorder,
+    inference_weights_writer,
+    keras_callback,
+    no_progress,
+)
 
-NAME = "vae"
-DEFAULT_EPOCHS = 30
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 
 
@@ -46,34 +59,33 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
     steps = -(-len(train_x) // batch_size)
     stopped_at = None
     history: dict[str, list[float]] = {}
-    with runtime.model_work():
-        model = make_vae(config, seed=seed)
-        rate = (keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
-                if cosine else 1e-3)
-        model.compile(optimizer=keras.optimizers.Adam(rate))
-        points = grid_points(*grid_coordinates(PREVIEW_GRID, quantiles=True))
+    model = make_vae(config, seed=seed)
+    rate = (keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
+            if cosine else 1e-3)
+    model.compile(optimizer=keras.optimizers.Adam(rate))
+    points = grid_points(*grid_coordinates(PREVIEW_GRID, quantiles=True))
 
-        def preview() -> np.ndarray:
-            images = VAEInference(model).decode(points)
-            return imaging.grid(images, cols=PREVIEW_GRID, pad=0)
+    def preview() -> np.ndarray:
+        images = VAEInference(model).decode(points)
+        return imaging.grid(images, cols=PREVIEW_GRID, pad=0)
 
-        record = history_recorder(history, on_epoch)
+    record = history_recorder(history, on_epoch)
 
-        describe = lambda epoch, logs: (f"VAE · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                        f"loss {logs.get('total_loss', float('nan')):.2f}"
-                                        + (f" · test {logs['val_total_loss']:.2f}" if "val_total_loss" in logs else ""))
-        started = time.perf_counter()
-        try:
-            model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                      validation_data=(test_x,),
-                      callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-        except TrainingCancelled:
-            if not keep_on_stop or not history:
-                raise
-            stopped_at = len(history.get("total_loss", []))
-        seconds = time.perf_counter() - started
-        keras.utils.set_random_seed(seed + 1)  # a fixed draw of eps for the recorded test loss
-        test = model.evaluate(test_x, batch_size=1000, verbose=0, return_dict=True)
+    describe = lambda epoch, logs: (f"VAE · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                    f"loss {logs.get('total_loss', float('nan')):.2f}"
+                                    + (f" · test {logs['val_total_loss']:.2f}" if "val_total_loss" in logs else ""))
+    started = time.perf_counter()
+    try:
+        model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
+                  validation_data=(test_x,),
+                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+        stopped_at = len(history.get("total_loss", []))
+    seconds = time.perf_counter() - started
+    keras.utils.set_random_seed(seed + 1)  # a fixed draw of eps for the recorded test loss
+    test = model.evaluate(test_x, batch_size=1000, verbose=0, return_dict=True)
 
     metrics = {"test_total_loss": round(float(test["total_loss"]), 3),
                "test_reconstruction_loss": round(float(test["reconstruction_loss"]), 3),
@@ -93,7 +105,27 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
                      "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
         "metrics": metrics,
     }
-    files = {"model.weights.h5": inference_weights_writer(model, lambda: make_vae(config))}
+    files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_vae(config))}
     bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"VAE: test loss {metrics['test_total_loss']:.2f}")
     return bundle
+
+
+# --- python -m studio.train vae -------------------------------------------------------------------------
+HELP = "the VAE of the Keras book, section 12.4"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train vae``."""
+    parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}, as the book")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    parser.add_argument("--cosine", action="store_true",
+                        help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
+                      ctx.on_epoch, ctx.keep_on_stop, cosine=args.cosine)]

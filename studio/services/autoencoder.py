@@ -7,13 +7,13 @@ import threading
 
 import numpy as np
 
-from studio import data, imaging, plots, registry, runtime
+from studio import data, imaging, plots, registry
+from studio.bundles.autoencoder import VARIANTS, bundle_name, load_inference
+from studio.bundles.cache import BundleCache
+from studio.bundles.samples import NAME as SAMPLES
 from studio.models import autoencoder as ae
-from studio.recipes.autoencoder import VARIANTS, bundle_name, train_autoencoder
-from studio.recipes.samples import NAME as SAMPLES
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 STEPS = 20  # frames of the noise walk and of the interpolation, as the lecture
 MAX_MAP_POINTS = 1000  # the shipped test digits
@@ -34,17 +34,7 @@ class AutoencoderService:
         """The compiled inference wrapper of ``variant`` ("z32", "z2", "denoise", "denoise_dense")."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown autoencoder {variant!r}.")
-        return self._models.get(bundle_name(variant), self._build)
-
-    @staticmethod
-    def _build(bundle: registry.Bundle) -> ae.AEInference:
-        runtime.import_tensorflow()
-        with runtime.model_work():
-            model = ae.make_autoencoder(ae.AEConfig(**bundle.config))
-            model.load_weights(bundle.path("model.weights.h5"))
-            inference = ae.AEInference(model)
-            inference.decode(inference.encode(np.zeros((1, 28, 28), np.uint8)))  # trace both graphs now
-            return inference
+        return self._models.get(bundle_name(variant), load_inference)
 
     def metadata(self, variant: str) -> dict:
         """The active bundle's metadata (metrics, training record)."""
@@ -86,8 +76,7 @@ class AutoencoderService:
             raise UserError("Show at most 20 digits at once.")
         originals = [self.digit(i) for i in indices] + ([drawn] if drawn is not None else [])
         originals = np.stack(originals)
-        with runtime.model_work():
-            rebuilt, mse = self.model("z32").reconstruct(originals)
+        rebuilt, mse = self.model("z32").reconstruct(originals)
         picture = imaging.grid(np.concatenate([originals, rebuilt]), cols=len(originals), scale=3)
         return picture, [float(m) for m in mse]
 
@@ -95,20 +84,18 @@ class AutoencoderService:
     def noise_walk(self, index: int, scale: float, variant: str = "z32") -> tuple[np.ndarray, np.ndarray]:
         """Experiment 1: decode z + (i-10)/10 * scale for 20 steps; (captioned picture, frames)."""
         model = self.model(variant)
-        with runtime.model_work():
-            z = model.encode(self.digit(index)[None])[0]
-            codes, noises = ae.noise_walk_codes(z, float(scale), STEPS)
-            frames = model.decode(codes)
+        z = model.encode(self.digit(index)[None])[0]
+        codes, noises = ae.noise_walk_codes(z, float(scale), STEPS)
+        frames = model.decode(codes)
         captions = [f"noise={n:+.2f}" for n in noises]
         return imaging.labelled_grid(frames, captions, cols=10), frames
 
     def interpolation(self, index_a: int, index_b: int, variant: str = "z32") -> tuple[np.ndarray, np.ndarray]:
         """Experiment 2: decode the line between two digits' codes; (captioned picture, frames)."""
         model = self.model(variant)
-        with runtime.model_work():
-            z = model.encode(np.stack([self.digit(index_a), self.digit(index_b)]))
-            codes, alphas = ae.interpolation_codes(z[0], z[1], STEPS)
-            frames = model.decode(codes)
+        z = model.encode(np.stack([self.digit(index_a), self.digit(index_b)]))
+        codes, alphas = ae.interpolation_codes(z[0], z[1], STEPS)
+        frames = model.decode(codes)
         captions = [f"alpha={a:.3f}" for a in alphas]
         return imaging.labelled_grid(frames, captions, cols=10), frames
 
@@ -124,8 +111,7 @@ class AutoencoderService:
         if not 10 <= n <= MAX_MAP_POINTS:
             raise UserError(f"Show between 10 and {MAX_MAP_POINTS} digits on the map.")
         x, y = self.digits()
-        with runtime.model_work():
-            return self.model("z2").encode(x[:n]), y[:n]
+        return self.model("z2").encode(x[:n]), y[:n]
 
     def latent_map(self, n: int, point: tuple[float, float] | None) -> tuple[np.ndarray, plots.MapFrame]:
         """The scatter of Program 10-3 (cached per n and weights) with ``point`` marked."""
@@ -144,8 +130,7 @@ class AutoencoderService:
 
     def decode_point(self, z1: float, z2: float) -> np.ndarray:
         """Decode one point of the 2-D latent plane, enlarged."""
-        with runtime.model_work():
-            image = self.model("z2").decode(np.array([[z1, z2]], np.float32))[0]
+        image = self.model("z2").decode(np.array([[z1, z2]], np.float32))[0]
         return image.repeat(MAP_ZOOM, axis=0).repeat(MAP_ZOOM, axis=1)
 
     # --- denoising -----------------------------------------------------------------------------
@@ -155,9 +140,8 @@ class AutoencoderService:
             raise UserError("Choose at least one test digit.")
         clean = np.stack([self.digit(i) for i in indices])
         noisy = ae.add_noise(clean, float(noise_factor), int(seed))
-        with runtime.model_work():
-            conv = self.model("denoise").denoise(noisy)
-            dense = self.model("denoise_dense").denoise(noisy)
+        conv = self.model("denoise").denoise(noisy)
+        dense = self.model("denoise_dense").denoise(noisy)
         target = clean.astype(np.float32) / 255
         shown_noisy = imaging.to_uint8(np.clip(noisy, 0, 1))
         errors = {name: float(np.mean((rows.astype(np.float32) / 255 - target) ** 2))
@@ -173,12 +157,13 @@ class AutoencoderService:
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
                 "epochs": bundle.metadata.get("training", {}).get("epochs_completed")}
 
-    def retrain(self, variant: str, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
-        """Train ``variant`` into the user cache (then active) and return its status."""
-        train_autoencoder(variant, epochs, source=registry.USER, on_progress=on_progress, cancel=cancel,
-                          on_epoch=on_epoch, keep_on_stop=keep_on_stop)
-        return self.status(variant)
+    def training_job(self, variant: str, epochs: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache."""
+        if variant not in VARIANTS:
+            raise UserError(f"Unknown autoencoder {variant!r}.")
+        return JobSpec(("autoencoder", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
+                       f"autoencoder {variant} · {int(epochs)} epochs",
+                       estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)
 
     def use_shipped(self, variant: str) -> dict:
         """Return ``variant`` to the shipped weights."""

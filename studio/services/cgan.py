@@ -8,11 +8,17 @@ import math
 import numpy as np
 
 from studio import imaging, registry, runtime
+from studio.bundles.cache import BundleCache
+from studio.bundles.cgan import (
+    NOISE_SCALE,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+    load_generator,
+)
 from studio.models import cgan
-from studio.recipes.cgan import NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator, train_cgan
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100
@@ -86,10 +92,9 @@ class CGANService:
     def _build(bundle: registry.Bundle) -> cgan.CGANInference:
         runtime.import_tensorflow()
         config = cgan.CGANConfig(**bundle.config)
-        with runtime.model_work():
-            inference = cgan.CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
-            inference.table(TABLE_COLS, 0)  # trace now, not on a student's first table
-            return inference
+        inference = cgan.CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
+        inference.table(TABLE_COLS, 0)  # trace now, not on a student's first table
+        return inference
 
     # --- a row of one digit (the lecture's last cell: number = 3, ten samples) ---------------------
     def samples(self, variant: str, digit, n, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +109,7 @@ class CGANService:
         if not 1 <= n <= MAX_SAMPLES:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
         model = self.model(variant)
-        with runtime.model_work():
-            images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed, scale)
+        images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed, scale)
         return imaging.grid(images[:n], cols=10, scale=SCALE), images
 
     # --- the digit x noise table -------------------------------------------------------------------
@@ -113,8 +117,7 @@ class CGANService:
         """Row k = digit k, column j = noise vector j of ``seed``: (picture, images (100, 28, 28))."""
         seed, scale = check_seed(seed), check_scale(noise_scale)
         model = self.model(variant)
-        with runtime.model_work():
-            images = model.table(TABLE_COLS, seed, scale)
+        images = model.table(TABLE_COLS, seed, scale)
         return imaging.grid(images, cols=TABLE_COLS, scale=SCALE), images
 
     # --- label morph --------------------------------------------------------------------------------
@@ -127,8 +130,7 @@ class CGANService:
         t_now, seed, scale = check_blend(blend), check_seed(seed), check_scale(noise_scale)
         model = self.model(variant)
         t = np.linspace(0.0, 1.0, MORPH_STEPS)
-        with runtime.model_work():
-            frames = model.morph(a, b, np.append(t, t_now), seed, scale)  # the slider's own frame in the same batch
+        frames = model.morph(a, b, np.append(t, t_now), seed, scale)  # the slider's own frame in the same batch
         strip = imaging.labelled_grid(frames[:-1], [f"t={x:.1f}" for x in t], cols=MORPH_STEPS)
         current = frames[-1].repeat(6, axis=0).repeat(6, axis=1)
         return strip, current, frames[:-1], t
@@ -142,14 +144,13 @@ class CGANService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def retrain(self, variant: str, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None, quality=None) -> dict:
-        """Train ``variant`` into the user cache (then active) and return its status."""
+    def training_job(self, variant: str, epochs: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown cGAN model {variant!r}.")
-        train_cgan(variant, epochs, source=registry.USER, on_progress=on_progress, cancel=cancel,
-                   on_epoch=on_epoch, keep_on_stop=keep_on_stop, quality=quality)
-        return self.status(variant)
+        return JobSpec(("cgan", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
+                       f"cGAN {variant} · {int(epochs)} epochs",
+                       estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)
 
     def use_shipped(self, variant: str) -> dict:
         """Return ``variant`` to the shipped weights."""

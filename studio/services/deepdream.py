@@ -11,8 +11,8 @@ import numpy as np
 from PIL import Image
 
 from studio import backbones, data, imaging, registry, runtime
+from studio.bundles.backbones import NAME as MOBILENET_BUNDLE
 from studio.models.deepdream import Dreamer, DreamSettings
-from studio.recipes.backbones import NAME as MOBILENET_BUNDLE
 from studio.services import UserError, quoted
 from studio.training import CancelToken
 
@@ -59,8 +59,7 @@ class DeepDreamService:
         with self._lock:
             if name not in self._models:
                 runtime.import_tensorflow()
-                with runtime.model_work():
-                    self._models[name] = self._build(name)
+                self._models[name] = self._build(name)
             return self._models[name]
 
     @staticmethod

@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import imaging, metrics, registry, runtime
-from studio.recipes.gan import VARIANTS, bundle_name, train_gan, training_images
-from studio.recipes.samples import NAME as SAMPLES
+from studio import imaging, metrics, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.gan import (
+    ROUND,
+    VARIANTS,
+    bundle_name,
+    load_inference,
+    training_images,
+)
+from studio.bundles.samples import NAME as SAMPLES
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
@@ -87,20 +93,7 @@ class GANService:
 
     def model(self, variant: str):
         """The traced generator of ``variant``'s active weights."""
-        return self._models.get(bundle_name(check_variant(variant)), self._build)
-
-    @staticmethod
-    def _build(bundle: registry.Bundle):
-        runtime.import_tensorflow()
-        from studio.models.gan import GANConfig, GeneratorInference, build_generator
-
-        config = GANConfig(**bundle.config)
-        with runtime.model_work():
-            generator = build_generator(config)
-            generator.load_weights(bundle.path("generator.weights.h5"))
-            inference = GeneratorInference(generator, config)
-            inference.generate(1, 0)  # trace now, not on a student's first click
-            return inference
+        return self._models.get(bundle_name(check_variant(variant)), load_inference)
 
     @staticmethod
     def dataset_of(variant: str) -> tuple[str, int | None]:
@@ -114,8 +107,7 @@ class GANService:
         images of that seed (the shown ones first), for the judge."""
         n = check_count(n, 1, MAX_SAMPLES, "samples")
         seed = check_seed(seed)
-        with runtime.model_work():
-            images = self.model(variant).generate(max(n, EVAL_SAMPLES), seed)
+        images = self.model(variant).generate(max(n, EVAL_SAMPLES), seed)
         return imaging.grid(images[:n], cols=10, scale=2), images
 
     def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +119,7 @@ class GANService:
         a = latent_codes(model.config, 1, check_seed(seed_a))[0]
         b = latent_codes(model.config, 1, check_seed(seed_b))[0]
         codes, alphas = slerp_codes(a, b, steps)
-        with runtime.model_work():
-            frames = model.decode(codes)
+        frames = model.decode(codes)
         return imaging.labelled_grid(frames, [f"{t:.2f}" for t in alphas], cols=min(steps, 12)), frames
 
     # --- Program 10-5(b): the nearest training image ------------------------------------------------
@@ -147,8 +138,7 @@ class GANService:
         """
         n = check_count(n, 1, 50, "samples")
         check_variant(variant)
-        with runtime.model_work():
-            fakes = self.model(variant).generate(n, check_seed(seed))
+        fakes = self.model(variant).generate(n, check_seed(seed))
         train, index = self._index(variant)
         picked, distances = index.nearest(fakes)
         rows = []
@@ -175,8 +165,7 @@ class GANService:
         half = GAME_SIZE // 2
         real = self._real_images(variant)
         real = real[rng.choice(len(real), half, replace=False)]
-        with runtime.model_work():
-            fake = self.model(variant).generate(half, int(rng.integers(2**31)))
+        fake = self.model(variant).generate(half, int(rng.integers(2**31)))
         order = rng.permutation(GAME_SIZE)
         images = np.concatenate([real, fake])[order]
         is_fake = tuple(bool(k >= half) for k in order)
@@ -209,14 +198,12 @@ class GANService:
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
                 "history": bundle.metadata.get("training", {}).get("history", {})}
 
-    def retrain(self, variant: str, rounds: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
-        """Train ``rounds`` x 100 steps into the user cache (then active)."""
-        from studio.recipes.gan import ROUND
-
-        train_gan(check_variant(variant), steps=int(rounds) * ROUND, source=registry.USER, on_progress=on_progress,
-                  cancel=cancel, on_epoch=on_epoch, keep_on_stop=keep_on_stop)
-        return self.status(variant)
+    def training_job(self, variant: str, rounds: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache."""
+        steps = int(rounds) * ROUND
+        return JobSpec(("gan", "--variant", check_variant(variant), "--steps", str(steps), "--to", registry.USER),
+                       f"GAN {variant} · {steps:,} steps",
+                       estimate_from_shipped(bundle_name(variant), "steps", steps), keep_on_stop)
 
     def use_shipped(self, variant: str) -> dict:
         """Return ``variant`` to its shipped weights."""

@@ -8,13 +8,13 @@ import threading
 import numpy as np
 from PIL import Image
 
-from studio import imaging, registry, runtime
+from studio import imaging, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.pix2pix import bundle_name, load_inference
+from studio.bundles.samples import NAME as SAMPLES
 from studio.models import pix2pix as p2p
-from studio.recipes.pix2pix import bundle_name, load_half, train_pix2pix
-from studio.recipes.samples import NAME as SAMPLES
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 ZOOM = 6  # 32 px -> 192 px on screen, nearest neighbour (keeps the pixels honest)
 MIN_SIDE = 12  # an upload smaller than this has no outline worth translating
@@ -132,25 +132,7 @@ class Pix2PixService:
         """The compiled inference wrapper of ``variant`` ("unet", "encdec", "l1")."""
         if variant not in p2p.VARIANTS:
             raise UserError(f"Unknown Pix2Pix model {variant!r}.")
-        return self._models.get(bundle_name(variant), self._build)
-
-    @staticmethod
-    def _build(bundle: registry.Bundle) -> p2p.Pix2PixInference:
-        runtime.import_tensorflow()
-        config = p2p.Pix2PixConfig.from_json(bundle.config)
-        with runtime.model_work():
-            generator = p2p.build_generator(config)
-            load_half(generator, bundle.path("generator.npz"))
-            discriminator = None
-            if "discriminator.npz" in bundle.metadata.get("files", {}):
-                discriminator = p2p.build_discriminator(config)
-                load_half(discriminator, bundle.path("discriminator.npz"))
-            inference = p2p.Pix2PixInference(generator, discriminator)
-            blank = np.full((1, p2p.SIZE, p2p.SIZE), 255, np.uint8)
-            shoe = inference.translate(blank)  # trace now, not on a student's first sketch
-            if discriminator is not None:
-                inference.patch_scores(blank, shoe)
-            return inference
+        return self._models.get(bundle_name(variant), load_inference)
 
     def metadata(self, variant: str) -> dict:
         """The active bundle's metadata."""
@@ -184,8 +166,7 @@ class Pix2PixService:
         if edges.shape != (p2p.SIZE, p2p.SIZE):
             raise UserError(f"Edge maps are {p2p.SIZE}x{p2p.SIZE}; got {edges.shape}.")
         models = {v: self.model(v) for v in variants}
-        with runtime.model_work():
-            return {v: m.translate(edges)[0] for v, m in models.items()}
+        return {v: m.translate(edges)[0] for v, m in models.items()}
 
     def comparison(self, edges: np.ndarray, truth: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
         """Input | U-Net | encoder-decoder | L1-only (| ground truth) as one labelled picture,
@@ -207,8 +188,7 @@ class Pix2PixService:
         model = self.model("unet")
         if model.discriminator is None:
             raise UserError("These U-Net weights have no discriminator to show.")
-        with runtime.model_work():
-            probs = model.patch_scores(edges, shoe)[0]
+        probs = model.patch_scores(edges, shoe)[0]
         return patch_overlay(shoe, probs), probs
 
     # --- training ----------------------------------------------------------------------------------
@@ -218,14 +198,13 @@ class Pix2PixService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def retrain(self, variant: str, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
-        """Train ``variant`` into the user cache (then active)."""
+    def training_job(self, variant: str, epochs: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache."""
         if variant not in p2p.VARIANTS:
             raise UserError(f"Unknown Pix2Pix model {variant!r}.")
-        train_pix2pix(variant, epochs, source=registry.USER, on_progress=on_progress, cancel=cancel,
-                      on_epoch=on_epoch, keep_on_stop=keep_on_stop, quality=self.quality)
-        return self.status(variant)
+        return JobSpec(("pix2pix", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
+                       f"Pix2Pix {variant} · {int(epochs)} epochs",
+                       estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)
 
     def use_shipped(self, variant: str) -> dict:
         """Return ``variant`` to the shipped weights."""

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import data, imaging, plots, registry
+from studio.bundles.cache import BundleCache
 from studio.models import pixel
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.recipes.pixel import train_pixel  # the recipe shared with the command line
-from studio.training import CancelToken, ProgressFn, no_progress
+from studio.training_jobs import JobSpec
 
 NAME = "pixel"
 FID_SAMPLES = 1000  # the judge's Fréchet distance is taken over this many samples, not the few shown
@@ -75,11 +74,12 @@ class PixelService:
                 "command": bundle.metadata.get("command", "?"), "limit_per_class": limits,
                 "user_weights_exist": registry.exists(NAME, registry.USER)}
 
-    def retrain(self, limit_per_class: int | None, on_progress: ProgressFn = no_progress,
-                cancel: CancelToken | None = None) -> dict:
-        """Refit from the data sets into the user cache and make the result active."""
-        train_pixel(self.datasets(), limit_per_class, registry.USER, on_progress, cancel)
-        return self.status()
+    def training_job(self, limit_per_class: int | None) -> JobSpec:
+        """The training job of the tab's Train button: refit every class into the user cache."""
+        argv = ("pixel", "--datasets", *self.datasets(), "--to", registry.USER)
+        if limit_per_class is not None:
+            argv += ("--limit-per-class", str(int(limit_per_class)))
+        return JobSpec(argv, "pixel histograms", 10.0)
 
     def use_shipped(self) -> dict:
         """Go back to the shipped histograms (the user's own stay on disk)."""

@@ -81,11 +81,10 @@ class StyleService:
         with self._lock:
             if name not in self._models:
                 runtime.import_tensorflow()
-                with runtime.model_work():
-                    try:
-                        self._models[name] = backbones.build_vgg16_offline() if name == VGG16 else backbones.build_vgg19()
-                    except FileNotFoundError as exc:
-                        raise UserError(str(exc)) from exc
+                try:
+                    self._models[name] = backbones.build_vgg16_offline() if name == VGG16 else backbones.build_vgg19()
+                except FileNotFoundError as exc:
+                    raise UserError(str(exc)) from exc
             return self._models[name]
 
     def download_vgg19(self) -> str:

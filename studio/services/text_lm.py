@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import plots, registry, runtime
+from studio import plots, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.text_lm import NAME, OWN_NAME, load_generator
 from studio.models import text_lm
-from studio.recipes.text_lm import NAME, load_generator
 from studio.services import UserError
-from studio.services.cache import BundleCache
+from studio.training_jobs import JobSpec
 
 BOOK_TEMPERATURES = (0.2, 0.5, 0.7, 1.0, 1.5)  # code 12-9
 GREEDY = "greedy"
@@ -104,11 +105,10 @@ class TextService:
 
     @staticmethod
     def _build(bundle: registry.Bundle) -> text_lm.TextGenerator:
-        with runtime.model_work():
-            generator = load_generator(bundle)
-            generator.generate([text_lm.UNK], 2, [1.0], 0)  # trace now, not on a student's first click
-            generator.next_logits([text_lm.UNK])
-            return generator
+        generator = load_generator(bundle)
+        generator.generate([text_lm.UNK], 2, [1.0], 0)  # trace now, not on a student's first click
+        generator.next_logits([text_lm.UNK])
+        return generator
 
     def status(self) -> dict:
         """Which weights are in use and what they measured."""
@@ -155,8 +155,7 @@ class TextService:
             raise UserError("Choose at least one temperature.")
         k, p = check_sampling(top_k, top_p)
         generator = self.generator()
-        with runtime.model_work():
-            new = generator.generate(checked.ids, length, temps, check_seed(seed), k, p)
+        new = generator.generate(checked.ids, length, temps, check_seed(seed), k, p)
         tokenizer = generator.tokenizer
         shown_prompt = tokenizer.decode(checked.ids)
         return checked, [Generation(t, shown_prompt, tokenizer.decode(row), text_lm.repeated_ngram_share(row.tolist()),
@@ -172,8 +171,7 @@ class TextService:
         if not 2 <= top <= MAX_BARS:
             raise UserError(f"Show between 2 and {MAX_BARS} words.")
         generator = self.generator()
-        with runtime.model_work():
-            probs = generator.next_distribution(checked.ids)
+        probs = generator.next_distribution(checked.ids)
         reweighted = text_lm.reweight_distribution(probs, t) if t > 0 else np.eye(len(probs))[int(np.argmax(probs))]
         order = np.argsort(-probs, kind="stable")[:top]
         words = [generator.tokenizer.token(i) or "(pad)" for i in order]
@@ -192,42 +190,27 @@ class TextService:
         t = parse_temperature(temperature)
         k, p = check_sampling(top_k, top_p)
         generator = self.generator()
-        with runtime.model_work():
-            token = int(generator.generate(checked.ids, 1, [t], (check_seed(seed) + int(step)) % (MAX_SEED + 1), k, p)[0, 0])
+        token = int(generator.generate(checked.ids, 1, [t], (check_seed(seed) + int(step)) % (MAX_SEED + 1), k, p)[0, 0])
         return f"{prompt.strip()}{generator.tokenizer.joiner}{generator.tokenizer.token(token)}"
 
 
 # --- a student's own text (beyond the book) ----------------------------------------------------------
-MAX_UPLOAD_BYTES = 3_000_000
 
 
 def read_text_upload(path) -> str:
     """The text of an uploaded .txt file (UTF-8, or the Korean CP949 / EUC-KR of older Windows files)."""
-    from pathlib import Path
+    from studio import data
 
-    if not path:
-        raise UserError("Upload a .txt file first.")
-    file = Path(path)
-    if file.suffix.lower() != ".txt":
-        raise UserError("Upload a plain-text .txt file.")
-    size = file.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        raise UserError(f"The file has {size / 1e6:.1f} MB; use at most {MAX_UPLOAD_BYTES / 1e6:.0f} MB of text.")
-    raw = file.read_bytes()
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError("The file is neither UTF-8 nor CP949 text; save it as UTF-8 and upload it again.")
+    try:
+        return data.read_text_file(path)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 class OwnTextService(TextService):
     """A character-level model trained from the tab on an uploaded text (kept in the user cache)."""
 
     def __init__(self) -> None:
-        from studio.recipes.text_lm import OWN_NAME
-
         super().__init__(OWN_NAME)
 
     def trained(self) -> bool:
@@ -244,14 +227,8 @@ class OwnTextService(TextService):
         rows = self.generate(prompt, length, [temperature], seed)[1]
         return rows[0].prompt + rows[0].text
 
-    def train(self, path, epochs: int, keep_on_stop: bool, on_progress, on_epoch, cancel) -> dict:
-        """Train on the uploaded file into the user cache; Stop keeps the previous model."""
-        from studio.recipes.text_lm import train_own_text
-
-        text = read_text_upload(path)
-        try:
-            train_own_text(text, int(epochs), keep_on_stop=keep_on_stop, on_progress=on_progress, cancel=cancel,
-                           on_epoch=on_epoch)
-        except ValueError as exc:
-            raise UserError(str(exc)) from exc
-        return self.status()
+    def training_job(self, path, epochs: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: a character model of the uploaded file."""
+        read_text_upload(path)  # refuse a wrong file now, before the job waits in line
+        return JobSpec(("text-own", "--file", str(path), "--epochs", str(int(epochs)), "--to", registry.USER),
+                       f"your text · {int(epochs)} epochs", None, keep_on_stop)

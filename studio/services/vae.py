@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio import data, imaging, plots, registry, runtime
+from studio import data, imaging, plots, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.vae import NAME, load_inference
 from studio.models import vae
 from studio.models.autoencoder import interpolation_codes
-from studio.recipes.vae import NAME, train_vae
 from studio.services import UserError
-from studio.services.cache import BundleCache
-from studio.training import CancelToken, EpochFn, ProgressFn, no_progress
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
 STEPS = 12  # frames of a walk
@@ -31,17 +31,7 @@ class VAEService:
 
     def model(self) -> vae.VAEInference:
         """The compiled inference wrapper of the active VAE weights."""
-        return self._models.get(NAME, self._build)
-
-    @staticmethod
-    def _build(bundle: registry.Bundle) -> vae.VAEInference:
-        runtime.import_tensorflow()
-        with runtime.model_work():
-            model = vae.make_vae(vae.VAEConfig(**bundle.config))
-            model.load_weights(bundle.path("model.weights.h5"))
-            inference = vae.VAEInference(model)
-            inference.decode(np.zeros((1, inference.latent_dim)))  # trace now, not on a student's first grid
-            return inference
+        return self._models.get(NAME, load_inference)
 
     def metadata(self) -> dict:
         """The active bundle's metadata."""
@@ -64,16 +54,14 @@ class VAEService:
         """The n x n digits decoded over the window, in one batched call (uint8 picture)."""
         grid_x, grid_y = self.grid_window(n, low, high, quantiles)
         model = self.model()
-        with runtime.model_work():
-            images = model.decode(vae.grid_points(grid_x, grid_y))
+        images = model.decode(vae.grid_points(grid_x, grid_y))
         return imaging.grid(images, cols=int(n), pad=0)
 
     # --- the latent map ----------------------------------------------------------------------------
     def latent_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """z_mean of the 1,000 shipped test digits, and their labels."""
         x, y = self.autoencoders.digits()
-        with runtime.model_work():
-            return self.model().encode(x)[0], y
+        return self.model().encode(x)[0], y
 
     def latent_map(self, window: tuple[tuple[float, float], tuple[float, float]] | None,
                    point: tuple[float, float] | None) -> tuple[np.ndarray, plots.MapFrame]:
@@ -93,8 +81,7 @@ class VAEService:
 
     def decode_point(self, z1: float, z2: float) -> np.ndarray:
         """One decoded point, enlarged."""
-        with runtime.model_work():
-            image = self.model().decode(np.array([[z1, z2]], np.float32))[0]
+        image = self.model().decode(np.array([[z1, z2]], np.float32))[0]
         return image.repeat(MAP_ZOOM, axis=0).repeat(MAP_ZOOM, axis=1)
 
     # --- walks -------------------------------------------------------------------------------------
@@ -102,19 +89,17 @@ class VAEService:
         """Decoded frames on the line between two test digits' z_mean; (picture, frames)."""
         a, b = self.autoencoders.digit(index_a), self.autoencoders.digit(index_b)
         model = self.model()
-        with runtime.model_work():
-            z = model.encode(np.stack([a, b]))[0]
-            codes, alphas = interpolation_codes(z[0], z[1], STEPS)
-            frames = model.decode(codes)
+        z = model.encode(np.stack([a, b]))[0]
+        codes, alphas = interpolation_codes(z[0], z[1], STEPS)
+        frames = model.decode(codes)
         return imaging.labelled_grid(frames, [f"alpha={t:.2f}" for t in alphas], cols=STEPS), frames
 
     def compare_with_autoencoder(self, index_a: int, index_b: int) -> np.ndarray:
         """The same interpolation decoded by the zdim-2 autoencoder (top) and by the VAE (bottom)."""
         a, b = self.autoencoders.digit(index_a), self.autoencoders.digit(index_b)
         ae_model = self.autoencoders.model("z2")
-        with runtime.model_work():
-            z_ae = ae_model.encode(np.stack([a, b]))
-            ae_frames = ae_model.decode(interpolation_codes(z_ae[0], z_ae[1], STEPS)[0])
+        z_ae = ae_model.encode(np.stack([a, b]))
+        ae_frames = ae_model.decode(interpolation_codes(z_ae[0], z_ae[1], STEPS)[0])
         vae_frames = self.walk(index_a, index_b)[1]
         captions = [f"AE {t:.2f}" for t in np.arange(STEPS) / (STEPS - 1)]
         captions += [f"VAE {t:.2f}" for t in np.arange(STEPS) / (STEPS - 1)]
@@ -132,10 +117,9 @@ class VAEService:
         """Digit ``index`` pushed along the concept vector, z + t * v for t from 0 to ``strength``."""
         direction = self.concept_vector(class_from, class_to)
         model = self.model()
-        with runtime.model_work():
-            z = model.encode(self.autoencoders.digit(index)[None])[0][0]
-            steps = np.linspace(0.0, float(strength), STEPS)
-            frames = model.decode(z[None, :] + steps[:, None] * direction[None, :])
+        z = model.encode(self.autoencoders.digit(index)[None])[0][0]
+        steps = np.linspace(0.0, float(strength), STEPS)
+        frames = model.decode(z[None, :] + steps[:, None] * direction[None, :])
         return imaging.labelled_grid(frames, [f"t={t:.2f}" for t in steps], cols=STEPS), frames
 
     # --- the prior ---------------------------------------------------------------------------------
@@ -149,8 +133,7 @@ class VAEService:
             raise UserError("Ask for between 1 and 100 samples.")
         if seed < 0:
             raise UserError("The seed must be zero or positive.")
-        with runtime.model_work():
-            images = self.model().sample_prior(max(n, PRIOR_FOR_FID), seed)
+        images = self.model().sample_prior(max(n, PRIOR_FOR_FID), seed)
         return imaging.grid(images[:n], cols=10, scale=2), images
 
     # --- training ----------------------------------------------------------------------------------
@@ -160,12 +143,10 @@ class VAEService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def retrain(self, epochs: int, keep_on_stop: bool, on_progress: ProgressFn = no_progress,
-                on_epoch: EpochFn | None = None, cancel: CancelToken | None = None) -> dict:
-        """Train into the user cache (then active)."""
-        train_vae(epochs, source=registry.USER, on_progress=on_progress, cancel=cancel, on_epoch=on_epoch,
-                  keep_on_stop=keep_on_stop)
-        return self.status()
+    def training_job(self, epochs: int, keep_on_stop: bool) -> JobSpec:
+        """The training job of the tab's Train button: ``epochs`` of the book's VAE into the user cache."""
+        return JobSpec(("vae", "--epochs", str(int(epochs)), "--to", registry.USER), f"VAE · {int(epochs)} epochs",
+                       estimate_from_shipped(NAME, "epochs", int(epochs)), keep_on_stop)
 
     def use_shipped(self) -> dict:
         """Return to the shipped weights."""

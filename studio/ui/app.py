@@ -11,17 +11,19 @@ import logging
 import gradio as gr
 
 from studio import __version__, runtime
+from studio.quality import QualityService
 from studio.services.autoencoder import AutoencoderService
 from studio.services.cgan import CGANService
 from studio.services.deepdream import DeepDreamService
 from studio.services.gan import GANService
 from studio.services.pix2pix import Pix2PixService
 from studio.services.pixel import PixelService
-from studio.services.quality import QualityService
 from studio.services.style import StyleService
 from studio.services.text_lm import OwnTextService, TextService
 from studio.services.vae import VAEService
+from studio.training_jobs import TrainingJobs
 from studio.ui import gradio_fixes, i18n
+from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
 from studio.ui.recipe_panel import create_panel as create_recipe_panel
@@ -64,7 +66,6 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
     """
     gradio_fixes.install()
     tr = i18n.Translator(lang)
-    jobs = SessionJobs()
     with gr.Blocks(title="Generative Studio · 생성 모델 스튜디오") as demo:
         with gr.Row(elem_id="studio-header"):
             with gr.Column(scale=4):
@@ -77,18 +78,20 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         if training_note:
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
-        quality = QualityService()  # the judges, shared by every tab that generates images
+        # One kit for every tab; the line of training jobs exists only where training is allowed.
+        ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None,
+                         QualityService())  # the judges, shared by every tab that generates images
         autoencoders = AutoencoderService()
         refreshes = [
-            pixel_tab.create_tab(PixelService(), quality, tr, language, allow_training, jobs),
-            autoencoder_tab.create_tab(autoencoders, quality, tr, language, allow_training, jobs),
-            vae_tab.create_tab(VAEService(autoencoders), autoencoders, quality, tr, language, allow_training, jobs),
-            gan_tab.create_tab(GANService(), quality, tr, language, allow_training, jobs),
-            cgan_tab.create_tab(CGANService(), quality, tr, language, allow_training, jobs),
-            pix2pix_tab.create_tab(Pix2PixService(quality), tr, language, allow_training, jobs),
-            deepdream_tab.create_tab(DeepDreamService(), tr, language, jobs),
-            style_tab.create_tab(StyleService(), tr, language, jobs),
-            text_tab.create_tab(TextService(), OwnTextService(), tr, language, allow_training, jobs),
+            pixel_tab.create_tab(ctx, PixelService()),
+            autoencoder_tab.create_tab(ctx, autoencoders),
+            vae_tab.create_tab(ctx, VAEService(autoencoders), autoencoders),
+            gan_tab.create_tab(ctx, GANService()),
+            cgan_tab.create_tab(ctx, CGANService()),
+            pix2pix_tab.create_tab(ctx, Pix2PixService(ctx.quality)),
+            deepdream_tab.create_tab(ctx, DeepDreamService()),
+            style_tab.create_tab(ctx, StyleService()),
+            text_tab.create_tab(ctx, TextService(), OwnTextService()),
         ]
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")

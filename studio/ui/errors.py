@@ -13,11 +13,12 @@ from studio.data import DataUnavailableError
 from studio.registry import WeightsUnavailableError
 from studio.services import UserError
 from studio.training import TrainingCancelled
+from studio.training_jobs import TrainingFailed
 
 log = logging.getLogger("studio")
 
 # Errors whose message is written for the user: shown as they are.
-_EXPLAINED = (UserError, DataUnavailableError, WeightsUnavailableError, TrainingCancelled)
+_EXPLAINED = (UserError, DataUnavailableError, WeightsUnavailableError, TrainingCancelled, TrainingFailed)
 
 
 def guarded(fn: Callable) -> Callable:

@@ -1,29 +1,91 @@
 """The training panel every trainable tab reuses: epochs, Train / Stop, live preview and loss curve.
 
-A tab supplies ``run(epochs, keep_on_stop, on_progress, on_epoch, cancel)``, which trains, saves
-through the registry and returns a status dict. The panel runs it in a worker thread and streams
-what it reports: a progress line, the latest preview image and the loss curves. Training is queued
-with a concurrency limit of one for the whole studio ("training" concurrency id).
+A tab supplies ``job(epochs, keep_on_stop, *extra) -> JobSpec``: the ``python -m studio.train``
+command its Train button stands for. The panel puts it in the server's line of training jobs
+(``studio.training_jobs``), which runs it in a worker process, so training never holds up anyone's
+inference. While the job waits the panel shows its place in the line and an estimate (Stop leaves
+the line); while it runs it streams the progress line with the time left, the latest preview and
+the loss curves; at the end it says in one sentence how the job ended.
 """
 
 from __future__ import annotations
 
 import queue
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import gradio as gr
 
 from studio import plots
-from studio.training import TrainingCancelled
+from studio.training import CancelToken
+from studio.training_jobs import FINAL_EVENTS, JobSpec, TrainingFailed, TrainingJobs
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 
-TRAINING_QUEUE = "training"  # one training at a time across the studio
 _REFRESH_SECONDS = 0.5  # at most two screen updates a second while training
+TRAINING_STREAMS = "training"  # the concurrency group of every panel's Train event
+WAITING_LIMIT = 16  # Train streams (one running job, the rest waiting in line) served at once
+
+
+def _minutes(seconds: float | None, lang: str) -> str:
+    """'about 6 min' / '약 6분', or '' when nothing is known."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return text("train.about_seconds", lang, n=max(1, round(seconds)))
+    return text("train.about_minutes", lang, n=round(seconds / 60))
+
+
+def _ordinal(place: int, lang: str) -> str:
+    if lang != "en":
+        return str(place)
+    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"{place}{suffix}"
+
+
+def waiting_line(trainer: TrainingJobs, ticket, lang: str) -> str:
+    """'You are 2nd in line, about 6 min' for a waiting job (or 'starting' once it is its turn)."""
+    place = trainer.place(ticket)
+    if not place:
+        return text("train.starting", lang)
+    return text("train.queued", lang, place=_ordinal(place + 1, lang), eta=_minutes(trainer.wait_estimate(ticket), lang))
+
+
+def follow_job(trainer: TrainingJobs, spec: JobSpec, token: CancelToken) -> Iterator[tuple]:
+    """Put ``spec`` in ``trainer``'s line and yield what happens until it ends.
+
+    Yields the job's events (``("progress", f, message)``, ``("epoch", epoch, logs, preview)``),
+    ``("waiting", place, ticket)`` or ``("tick", ticket)`` about every half second while nothing
+    else happens, and its final ``("done", ...)``, ``("stopped", saved)`` or ``("left",)``. A failed
+    or crashed job raises ``TrainingFailed`` with its one-sentence message. Setting ``token`` (the
+    session's Stop button) stops the job or takes it out of the line; so does closing the
+    generator early (the browser went away).
+    """
+    ticket = trainer.submit(spec)
+    ended = False
+    try:
+        while True:
+            if token.cancelled and not ticket.cancel_requested.is_set():
+                trainer.leave(ticket)
+            try:
+                event = ticket.events.get(timeout=_REFRESH_SECONDS)
+            except queue.Empty:
+                place = trainer.place(ticket)
+                yield ("waiting", place, ticket) if ticket.state == "waiting" and place else ("tick", ticket)
+                continue
+            if event[0] in ("failed", "crashed"):
+                ended = True
+                raise TrainingFailed(event[1])
+            if event[0] in FINAL_EVENTS:
+                ended = True
+                yield event
+                return
+            yield event
+    finally:
+        if not ended:
+            trainer.leave(ticket)
 
 
 @dataclass
@@ -35,7 +97,7 @@ class TrainingPanel:
     status: gr.Markdown
 
 
-def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable, status_text: Callable,
+def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_text: Callable,
                           use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
                           intro_key: str, make_extra_inputs: Callable[[], list] | None = None,
                           curves: Callable[[dict], object] = plots.loss_curves,
@@ -43,12 +105,12 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
     """Build the panel inside the current layout.
 
     ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
-    values are passed to ``run`` after its standard
-    arguments, and to ``status_text(lang, *extra)`` (a description of the weights in use) and
-    ``use_shipped(*extra)`` (the switch back to the shipped weights). ``curves(history)`` draws the
-    loss history (default: one curve per logged value, per epoch); ``epochs_key`` labels the slider
-    (a GAN counts rounds of steps rather than epochs).
+    values are passed to ``job`` after its standard arguments, and to ``status_text(lang, *extra)``
+    (a description of the weights in use) and ``use_shipped(*extra)`` (the switch back to the
+    shipped weights). ``curves(history)`` draws the loss history (default: one curve per logged
+    value, per epoch); ``epochs_key`` labels the slider (a GAN counts rounds of steps rather than epochs).
     """
+    tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
         tr.make(gr.Markdown, {"value": intro_key})
         extra_inputs = make_extra_inputs() if make_extra_inputs else []
@@ -68,55 +130,44 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
                             interactive=False, height=220)
     status = gr.Markdown()
 
+    def running_line(lang, ticket, message: str) -> str:
+        left = ticket.remaining_s()
+        elapsed = time.monotonic() - (ticket.started_at or time.monotonic())
+        return (f"**{ticket.fraction:.0%}** · {message} · " +
+                text("train.elapsed", lang, elapsed=f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}")
+                + (f" · {text('train.left', lang, eta=_minutes(left, lang))}" if left is not None and ticket.fraction >= 0.02 else ""))
+
     def train_stream(lang, n_epochs, keep_on_stop, extra: tuple, request: gr.Request):
+        spec = job(int(n_epochs), bool(keep_on_stop), *extra)  # may refuse bad input before anything waits
         token = jobs.start(request.session_hash)
-        events: queue.Queue = queue.Queue()
         history: dict[str, list[float]] = {}
         latest_preview = None
-        line = text("train.starting", lang)
-
-        def on_epoch(epoch, logs, image):
-            events.put(("epoch", logs, image))
-
-        def work():
-            try:
-                events.put(("done", run(int(n_epochs), bool(keep_on_stop),
-                                        lambda f, m: events.put(("progress", f, m)), on_epoch, token, *extra)))
-            except BaseException as exc:  # handed to the generator, which reports it
-                events.put(("error", exc))
-
-        worker = threading.Thread(target=work, name="studio-training", daemon=True)
-        worker.start()
+        message = text("train.starting", lang)
         last_yield = 0.0
         try:
-            while True:
-                kind, *payload = events.get()
+            for kind, *payload in follow_job(trainer, spec, token):
                 if kind == "progress":
-                    fraction, message = payload
-                    line = f"**{fraction:.0%}** · {message}"
+                    message = payload[1]
                 elif kind == "epoch":
-                    logs, image = payload
+                    _, logs, image = payload
                     for name, value in logs.items():
                         history.setdefault(name, []).append(float(value))
                     latest_preview = image if image is not None else latest_preview
-                elif kind == "done":
-                    yield (text("train.done", lang), latest_preview, curves(history),
+                elif kind in ("done", "stopped", "left"):
+                    key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
+                        ("train.stopped_saved" if payload[0] else "train.stopped")
+                    yield (text(key, lang), latest_preview, curves(history) if history else None,
                            status_text(lang, *extra))
                     return
-                else:  # error
-                    exc = payload[0]
-                    if isinstance(exc, TrainingCancelled):
-                        yield (text("train.stopped", lang), latest_preview,
-                               curves(history) if history else None, status_text(lang, *extra))
-                        return
-                    raise exc
                 now = time.monotonic()
                 if kind == "epoch" or now - last_yield >= _REFRESH_SECONDS:
                     last_yield = now
-                    yield (line, latest_preview, curves(history) if history else gr.skip(),
-                           gr.skip())
+                    ticket = payload[-1] if kind in ("waiting", "tick") else None
+                    line = waiting_line(trainer, ticket, lang) if kind == "waiting" else \
+                        running_line(lang, ticket, message) if ticket is not None else gr.skip()
+                    yield (line, latest_preview if latest_preview is not None else gr.skip(),
+                           curves(history) if history else gr.skip(), gr.skip())
         finally:
-            token.cancel()  # the browser went away or an error escaped: stop the worker too
             jobs.finish(request.session_hash, token)
 
     def stop(lang, request: gr.Request):
@@ -139,9 +190,11 @@ def create_training_panel(tr: Translator, lang, jobs: SessionJobs, run: Callable
     if len(extra_inputs) > 1:
         raise ValueError("The training panel takes at most one extra input.")
 
+    # Many may click Train at once: the line of training jobs (not Gradio's queue) makes them wait
+    # their turn, with their place shown; this limit only bounds the waiting streams.
     finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
-                               concurrency_limit=1, concurrency_id=TRAINING_QUEUE)
+                               concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS)
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")
     switched = shipped_btn.click(switch_back, [lang, *extra_inputs], status, api_name=f"{api_prefix}_use_shipped")
     return TrainingPanel(finished, switched, status)

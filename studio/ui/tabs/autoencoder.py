@@ -10,9 +10,9 @@ import numpy as np
 from studio.imaging import to_mnist_digit
 from studio.services import UserError, quoted
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
 
@@ -57,8 +57,9 @@ def sketch_to_digit(sketch) -> np.ndarray | None:
         return None  # an untouched canvas: nothing to add
 
 
-def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is an AutoencoderService, ``quality`` the QualityService."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
         tr.make(gr.Markdown, {"value": "ae.intro"})
         with gr.Tabs():
@@ -126,8 +127,7 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         panel = None
         if allow_training:
             panel = create_training_panel(
-                tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token, variant: service.retrain(
-                    variant, epochs, keep, progress, on_epoch, token),
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="ae", default_epochs=5,
                 max_epochs=30, intro_key="ae.train_intro",
                 make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES,

@@ -9,9 +9,9 @@ import numpy as np
 
 from studio.services import UserError
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
@@ -22,8 +22,9 @@ VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense"
 VARIANTS = [value for _, value in VARIANT_CHOICES]
 
 
-def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a CGANService, ``quality`` the shared QualityService."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
         tr.make(gr.Markdown, {"value": "cgan.intro"})
         with gr.Row():
@@ -80,8 +81,7 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         panel = None
         if allow_training:
             panel = create_training_panel(
-                tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token, chosen: service.retrain(
-                    chosen, epochs, keep, progress, on_epoch, token, quality=quality),
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="cgan", default_epochs=5,
                 max_epochs=50, intro_key="cgan.train_intro",
                 make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES,

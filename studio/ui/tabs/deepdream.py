@@ -8,12 +8,18 @@ import gradio as gr
 import numpy as np
 
 from studio.models.deepdream import DreamSettings
-from studio.services.deepdream import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET, example_image
-from studio.services.deepdream import MOBILENET_BUNDLE
+from studio.services.deepdream import (
+    DEFAULT_LAYERS,
+    INCEPTION,
+    LOW_LAYERS,
+    MOBILENET,
+    MOBILENET_BUNDLE,
+    example_image,
+)
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.tabs.base import TabRefresh
 
 DREAM_QUEUE = "dream"  # one dream at a time: each takes both cores for seconds
@@ -23,8 +29,9 @@ def _spec(layers: dict[str, float]) -> str:
     return ", ".join(f"{name}={weight:g}" for name, weight in layers.items())
 
 
-def create_tab(service, tr: Translator, lang, jobs: SessionJobs, default_side: int = 400) -> TabRefresh:
+def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
     """Build the tab; ``service`` is a DeepDreamService; ``default_side`` the starting working size."""
+    tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
     start_backbone = MOBILENET if MOBILENET in available else (available[0] if available else MOBILENET)
     with tr.make(gr.Tab, {"label": "dream.tab"}, id="deepdream"):

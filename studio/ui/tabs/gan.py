@@ -8,9 +8,9 @@ import gradio as gr
 import numpy as np
 
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
@@ -24,10 +24,11 @@ def _variant_choices(lang: str) -> list[tuple[str, str]]:
     return [(text(key, lang), name) for name, key in VARIANT_KEYS.items()]
 
 
-def create_tab(service, quality, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a GANService, ``quality`` the QualityService (the judge)."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    from studio.bundles.gan import ROUND
     from studio.plots import gan_curves
-    from studio.recipes.gan import ROUND
 
     with tr.make(gr.Tab, {"label": "gan.tab"}, id="gan"):
         tr.make(gr.Markdown, {"value": "gan.intro"})
@@ -88,9 +89,7 @@ def create_tab(service, quality, tr: Translator, lang, allow_training: bool, job
         panel = None
         if allow_training:
             panel = create_training_panel(
-                tr, lang, jobs,
-                run=lambda rounds, keep, progress, on_epoch, token, name: service.retrain(
-                    name, rounds, keep, progress, on_epoch, token),
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="gan", default_epochs=10,
                 max_epochs=100, intro_key="gan.train_intro",
                 make_extra_inputs=lambda: [tr.make(gr.Dropdown, {"label": "gan.train_variant",

@@ -8,9 +8,9 @@ import gradio as gr
 import numpy as np
 
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
 
@@ -34,8 +34,9 @@ def sketch_image(sketch):
     return sketch
 
 
-def create_tab(service, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a Pix2PixService."""
+    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
     with tr.make(gr.Tab, {"label": "p2p.tab"}, id="pix2pix"):
         tr.make(gr.Markdown, {"value": "p2p.intro"})
         with gr.Row():
@@ -70,8 +71,7 @@ def create_tab(service, tr: Translator, lang, allow_training: bool, jobs: Sessio
         if allow_training:
             choices = [(text(f"p2p.name_{v}", tr.lang), v) for v in VARIANTS]
             panel = create_training_panel(
-                tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token, variant: service.retrain(
-                    variant, epochs, keep, progress, on_epoch, token),
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="p2p", default_epochs=10,
                 max_epochs=40, intro_key="p2p.train_intro",
                 make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet")])

@@ -5,11 +5,17 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs.base import TabRefresh
+from studio.ui.training_panel import (
+    TRAINING_STREAMS,
+    WAITING_LIMIT,
+    follow_job,
+    waiting_line,
+)
 
 ALL = "all"
 DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]
@@ -41,12 +47,12 @@ def _status_text(status: dict, lang: str) -> str:
     return text(key, lang, command=status["command"], created=status["created"])
 
 
-def create_tab(service, quality, tr: Translator, lang: gr.components.Component, allow_training: bool,
-               jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab inside the current ``gr.Blocks``.
 
     ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
     """
+    tr, lang, jobs, quality, allow_training = ctx.tr, ctx.lang, ctx.jobs, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "pixel.tab"}, id="pixel"):
         tr.make(gr.Markdown, {"value": "pixel.intro"})
         with gr.Row():
@@ -162,11 +168,15 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
     if allow_training:
         @guarded
         def train(lang, limit, request: gr.Request, progress=gr.Progress()):
+            per_class = None if int(limit) >= MAX_LIMIT else int(limit)
             token = jobs.start(request.session_hash)
-            try:
-                per_class = None if int(limit) >= MAX_LIMIT else int(limit)
-                status_now = service.retrain(per_class, lambda f, m: progress(f, desc=m), token)
-                return _status_text(status_now, lang)
+            try:  # a training job like every tab's (a worker process), followed to its end
+                for kind, *payload in follow_job(ctx.trainer, service.training_job(per_class), token):
+                    if kind == "progress":
+                        progress(payload[0], desc=payload[1])
+                    elif kind == "waiting":
+                        progress(0.0, desc=waiting_line(ctx.trainer, payload[1], lang))
+                return _status_text(service.status(), lang)
             finally:
                 jobs.finish(request.session_hash, token)
 
@@ -179,7 +189,7 @@ def create_tab(service, quality, tr: Translator, lang: gr.components.Component, 
             return _status_text(service.use_shipped(), lang)
 
         train_btn.click(train, [lang, limit], status, api_name="pixel_train",
-                        concurrency_limit=1, concurrency_id="training").then(
+                        concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS).then(
             refresh, refresh_inputs, refresh_outputs, **hidden)
         stop_btn.click(stop, [lang], None, queue=False, **hidden)
         shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(

@@ -11,9 +11,9 @@ from studio.models.style import StyleSettings
 from studio.services.deepdream import example_image
 from studio.services.style import VGG16, VGG19, mondrian, scream
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.tabs.deepdream import DREAM_QUEUE
 
@@ -21,8 +21,9 @@ BOOK = StyleSettings()  # the book's loss weights
 OPTIMIZERS = [("Adam (studio)", "adam"), ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
 
 
-def create_tab(service, tr: Translator, lang, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a StyleService."""
+    tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
     with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
         tr.make(gr.Markdown, {"value": "style.intro"})

@@ -8,9 +8,9 @@ import time
 import gradio as gr
 
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
 
@@ -44,8 +44,9 @@ def generations_text(rows) -> str:
     return "\n".join(blocks)
 
 
-def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service, own) -> TabRefresh:
     """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
+    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
         tr.make(gr.Markdown, {"value": "text.intro"})
         with gr.Tabs():
@@ -90,9 +91,8 @@ def create_tab(service, own, tr: Translator, lang, allow_training: bool, jobs: S
                         return [tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
                                         height=90)]
 
-                    panel = create_training_panel(
-                        tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token, path: own.train(
-                            path, epochs, keep, progress, on_epoch, token),
+                    create_training_panel(
+                        ctx, job=lambda epochs, keep, path: own.training_job(path, epochs, keep),
                         status_text=lambda lg, path: own_status(lg), use_shipped=lambda path: None,
                         api_prefix="text_own", default_epochs=10, max_epochs=60, intro_key="text.own_train_intro",
                         make_extra_inputs=own_file)

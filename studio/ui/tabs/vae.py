@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 
 import gradio as gr
-import numpy as np
 
 from studio.ui import exports
+from studio.ui.context import TabContext
 from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.jobs import SessionJobs
+from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs.base import TabRefresh
 from studio.ui.training_panel import create_training_panel
@@ -18,9 +17,9 @@ from studio.ui.training_panel import create_training_panel
 DIGITS = [str(d) for d in range(10)]
 
 
-def create_tab(service, autoencoders, quality, tr: Translator, lang, allow_training: bool,
-               jobs: SessionJobs) -> TabRefresh:
+def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
     """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
         tr.make(gr.Markdown, {"value": "vae.intro"})
         with gr.Tabs():
@@ -85,8 +84,7 @@ def create_tab(service, autoencoders, quality, tr: Translator, lang, allow_train
         panel = None
         if allow_training:
             panel = create_training_panel(
-                tr, lang, jobs, run=lambda epochs, keep, progress, on_epoch, token: service.retrain(
-                    epochs, keep, progress, on_epoch, token),
+                ctx, job=service.training_job,
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="vae", default_epochs=30,
                 max_epochs=100, intro_key="vae.train_intro")
 

@@ -1,4 +1,5 @@
-"""The judge's verdict on generated samples, shared by every tab that makes images.
+"""The judge's verdict on generated samples: used by the recipes (metrics.json) and by every tab
+that makes images, so it lives below both.
 
 ``QualityService.assess(dataset, images, requested)`` loads the data set's judge (lazily, once),
 classifies the images and compares their features with the shipped test-set statistics.
@@ -10,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, metrics, registry, runtime
-from studio.models.judge import Judge, JudgeConfig, build_judge
-from studio.recipes.judge import bundle_name
-from studio.services.cache import BundleCache
+from studio import data, metrics, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.judge import LoadedJudge, bundle_name, load_judge
 
 MIN_FID_SAMPLES = 50  # below this a 128x128 covariance is too noisy to be worth a number
 
@@ -36,34 +36,14 @@ class QualityReport:
         return int(np.sum(self.judged == label))
 
 
-@dataclass(frozen=True)
-class _LoadedJudge:
-    judge: Judge
-    stats: list[metrics.GaussianStats]  # per class, then all classes
-    metadata: dict
-
-
 class QualityService:
     """Loads the judges on first use (TensorFlow included) and answers ``assess`` calls."""
 
     def __init__(self) -> None:
         self._loaded = BundleCache()
 
-    def _judge(self, dataset: str) -> _LoadedJudge:
-        return self._loaded.get(bundle_name(dataset), self._build)
-
-    @staticmethod
-    def _build(bundle: registry.Bundle) -> _LoadedJudge:
-        config = JudgeConfig(**{**bundle.config, "filters": tuple(bundle.config["filters"])})
-        runtime.import_tensorflow()
-        with runtime.model_work():
-            model = build_judge(config)
-            model.load_weights(bundle.path("model.weights.h5"))
-            judge = Judge(model)
-        with np.load(bundle.path("stats.npz")) as f:
-            stats = [metrics.GaussianStats(m.astype(np.float64), c.astype(np.float64), int(n))
-                     for m, c, n in zip(f["means"], f["covs"], f["counts"])]
-        return _LoadedJudge(judge, stats, bundle.metadata)
+    def _judge(self, dataset: str) -> LoadedJudge:
+        return self._loaded.get(bundle_name(dataset), load_judge)
 
     def available(self, dataset: str) -> bool:
         """Whether a judge bundle exists for ``dataset`` (without loading it)."""
@@ -76,9 +56,7 @@ class QualityService:
     def features(self, dataset: str, images: np.ndarray) -> np.ndarray:
         """The judge's 128 penultimate features of uint8 images (N, 28, 28), for a Fréchet distance
         between two sets of samples (e.g. translated vs real shoes) rather than against the test set."""
-        loaded = self._judge(dataset)
-        with runtime.model_work():
-            return loaded.judge(np.asarray(images))[1]
+        return self._judge(dataset).judge(np.asarray(images))[1]
 
     def assess(self, dataset: str, images: np.ndarray, requested: int | None = None) -> QualityReport:
         """Judge uint8 images (N, 28, 28): classes, agreement with ``requested``, coverage, FID."""
@@ -86,8 +64,7 @@ class QualityService:
         if images.dtype != np.uint8:
             raise ValueError("assess() takes uint8 images; convert with imaging.to_uint8 first.")
         loaded = self._judge(dataset)
-        with runtime.model_work():
-            probs, features = loaded.judge(images)
+        probs, features = loaded.judge(images)
         judged = probs.argmax(axis=1)
         fid = floor = None
         if len(images) >= MIN_FID_SAMPLES:

@@ -1,0 +1,67 @@
+"""The GAN bundles: Programs 10-4 and 10-5(a) and lecture 001's dense GAN, and how to load one.
+
+Training is counted in steps, as Program 10-4 counts them (its ``epochs=5000`` are 5,000 batches of
+64); the tab trains in rounds of ``ROUND`` steps, one preview and one loss point each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from studio import data, registry, runtime
+from studio.models.gan import GANConfig, dense_config
+
+ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
+WEIGHTS_FILE = "generator.weights.h5"
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One shipped generator: its network, its data and the lecture it reproduces."""
+
+    config: GANConfig
+    dataset: str  # "mnist" or "fashion"
+    label: int | None  # train on this class only (Program 10-5(a): 9, ankle boot)
+    steps: int
+    batch_size: int
+    reproduces: str
+
+
+VARIANTS = {
+    "dcgan_mnist": Variant(GANConfig(), "mnist", None, 4000, 64,
+                           "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
+    "dcgan_ankle_boot": Variant(GANConfig(), "fashion", 9, 1000, 64,
+                                "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),
+    "dense_mnist": Variant(dense_config(), "mnist", None, 46900, 128,
+                           "Lecture 001: dense GAN (noise 128, G 256-512-784, D 784-256-1), Adam(2e-4, 0.5), batch 128"),
+}
+
+
+def bundle_name(variant: str) -> str:
+    """The registry name of a variant, e.g. ``gan_dcgan_mnist``."""
+    return f"gan_{variant}"
+
+
+def training_images(variant: Variant, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The variant's uint8 training images and test images (of its class, if it has one)."""
+    (x_train, y_train), (x_test, y_test) = data.load_dataset(variant.dataset)
+    if variant.label is not None:
+        x_train, x_test = x_train[y_train == variant.label], x_test[y_test == variant.label]
+    if limit is not None:
+        x_train = x_train[:limit]
+    return x_train, x_test
+
+
+def load_inference(bundle: registry.Bundle):
+    """The traced generator (``GeneratorInference``) of a saved GAN bundle."""
+    runtime.import_tensorflow()
+    from studio.models.gan import GeneratorInference, build_generator
+
+    config = GANConfig(**bundle.config)
+    generator = build_generator(config)
+    generator.load_weights(bundle.path(WEIGHTS_FILE))
+    inference = GeneratorInference(generator, config)
+    inference.generate(1, 0)  # trace now, not on a student's first click
+    return inference

@@ -1,0 +1,23 @@
+"""The text bundles (Keras book 12.1): the IMDB word model and a student's own character model."""
+
+from __future__ import annotations
+
+import json
+
+from studio import registry, runtime
+from studio.models import text_lm
+
+NAME = "text_lm"
+OWN_NAME = "text_own"
+OWN_CONFIG = text_lm.TextLMConfig(vocab_size=2000, sequence_length=100, embed_dim=128, dense_dim=512,
+                                  num_heads=2, level="char")
+
+
+def load_generator(bundle: registry.Bundle) -> text_lm.TextGenerator:
+    """The compiled generator of a saved bundle (model + its vocabulary)."""
+    runtime.import_tensorflow()
+    config = text_lm.TextLMConfig(**bundle.config)
+    vocabulary = json.loads(bundle.path("vocabulary.json").read_text(encoding="utf-8"))
+    model = text_lm.make_language_model(config)
+    text_lm.load_weights_npz(model, bundle.path("model.weights.npz"))
+    return text_lm.TextGenerator(model, text_lm.make_tokenizer(vocabulary, config.level))

@@ -1,0 +1,108 @@
+"""Training jobs in a worker process: Stop, keep-on-stop, a killed worker, the line of waiting jobs.
+
+Each test runs real recipes (``python -m studio.train``'s) on tiny synthetic data in spawned worker
+processes; the GAN jobs are long on purpose and are stopped or killed once they report progress.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+from conftest import events_until_final
+from studio import paths, registry
+from studio.training_jobs import JobSpec, TrainingJobs
+
+LONG_GAN = ("gan", "--variant", "dcgan_mnist", "--steps", "20000", "--limit", "200", "--to", "user")
+PIXEL = ("pixel", "--datasets", "mnist", "--to", "user")
+
+
+@pytest.fixture
+def jobs(tiny_data_dir):
+    paths.set_data_dir(tiny_data_dir)
+    return TrainingJobs()
+
+
+def _wait_for(ticket, kind: str, timeout: float = 180.0) -> list[tuple]:
+    """Events of ``ticket`` up to the first of ``kind`` (fails on a final event first)."""
+    import queue
+    import time
+
+    seen, deadline = [], time.monotonic() + timeout
+    while True:
+        try:
+            event = ticket.events.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no {kind!r} event within {timeout} s: {seen[-5:]}") from None
+        seen.append(event)
+        if event[0] == kind:
+            return seen
+        assert event[0] not in ("done", "stopped", "failed", "crashed", "left"), seen
+
+
+def test_the_worker_is_another_process_and_writes_what_the_cli_writes(jobs, tmp_path, monkeypatch):
+    from studio import train
+
+    events = events_until_final(jobs.submit(JobSpec(PIXEL, "pixel")))
+    assert events[0] == ("started",) and events[-1][0] == "done"
+    by_job = registry.load("pixel", registry.USER)
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cli_cache"))
+    assert train.main(list(PIXEL)) == 0  # the terminal command, in this process
+    by_cli = registry.load("pixel", registry.USER)
+    assert by_job.metadata["files"] == by_cli.metadata["files"]  # the same bytes, by sha256
+    assert by_job.metadata["command"] == by_cli.metadata["command"]
+
+
+def test_stop_ends_a_job_the_old_weights_stay_and_the_next_job_waits_its_turn(jobs):
+    before = registry.version_key("gan_dcgan_mnist")
+    running = jobs.submit(JobSpec(LONG_GAN, "long GAN", estimate_s=600.0))
+    _wait_for(running, "progress")
+    assert jobs.current_pid not in (None, os.getpid())
+    waiting = jobs.submit(JobSpec(PIXEL, "pixel", estimate_s=5.0))
+    assert (jobs.place(running), jobs.place(waiting)) == (0, 1)
+    assert 0 < jobs.wait_estimate(waiting) <= 600
+    running.cancel()
+    assert events_until_final(running, timeout=60)[-1] == ("stopped", False)
+    assert registry.version_key("gan_dcgan_mnist") == before  # nothing saved: the shipped GAN is active
+    assert not registry.exists("gan_dcgan_mnist", registry.USER)
+    assert events_until_final(waiting)[-1][0] == "done"  # then the waiting job ran
+
+
+def test_a_waiting_job_can_leave_the_line(jobs):
+    running = jobs.submit(JobSpec(LONG_GAN, "long GAN"))
+    waiting = jobs.submit(JobSpec(PIXEL, "pixel"))
+    assert jobs.leave(waiting) is True
+    assert events_until_final(waiting, timeout=5) == [("left",)]
+    assert jobs.place(waiting) is None
+    running.cancel()
+    assert events_until_final(running, timeout=120)[-1][0] in ("stopped", "left")
+
+
+def test_a_killed_worker_is_reported_and_the_next_job_runs(jobs):
+    doomed = jobs.submit(JobSpec(LONG_GAN, "long GAN"))
+    _wait_for(doomed, "progress")
+    os.kill(jobs.current_pid, signal.SIGKILL)
+    final = events_until_final(doomed, timeout=60)[-1]
+    assert final[0] == "crashed" and "killed" in final[1] and "previous weights" in final[1]
+    assert not registry.exists("gan_dcgan_mnist", registry.USER)
+    assert registry.active_source("gan_dcgan_mnist") == registry.SHIPPED
+    assert events_until_final(jobs.submit(JobSpec(PIXEL, "pixel")))[-1][0] == "done"
+
+
+def test_keep_on_stop_saves_what_was_learnt(jobs):
+    # batches of 8: the first round of 100 steps (what keep-on-stop needs) comes sooner
+    ticket = jobs.submit(JobSpec((*LONG_GAN, "--batch-size", "8"), "long GAN", keep_on_stop=True))
+    _wait_for(ticket, "epoch")  # one round of 100 steps, with its preview
+    ticket.cancel()
+    assert events_until_final(ticket, timeout=240)[-1] == ("stopped", True)
+    bundle = registry.load("gan_dcgan_mnist")
+    assert bundle.source == registry.USER and bundle.metadata["training"]["stopped_early"] is True
+    assert json.loads((bundle.directory / "config.json").read_text())  # a complete bundle
+
+
+def test_a_refused_command_line_fails_with_a_message(jobs):
+    final = events_until_final(jobs.submit(JobSpec(("gan", "--variant", "nonsense"), "bad")))[-1]
+    assert final[0] == "failed" and "refused" in final[1]
