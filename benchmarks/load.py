@@ -1,11 +1,21 @@
 """A classroom in miniature: N simulated students against one locally launched studio.
 
     python benchmarks/load.py [--students 10] [--seconds 60] [--heavy 2]
+    python benchmarks/load.py --with-training [--rounds 4] [--data-dir ../shared/data]
 
 Each student (a gradio_client in its own thread) repeats light actions across the tabs (pixel
-samples, autoencoder walks and map, VAE grid and map) with a short think time; ``--heavy`` more
-students run small DeepDreams back to back. Prints requests served, errors (target 0), and the
-p50 / p95 latency of light actions while heavy ones run (target on 2 cores: p95 under 1.5 s).
+samples, autoencoder walks and map, VAE grid and map, cGAN rows, GAN walks, Pix2Pix examples, text
+distributions) with a short think time. ``--heavy`` more students run small DeepDreams back to
+back. Prints requests served, errors (target 0), and the p50 / p95 latency of light actions
+(target on 2 cores: p95 under 1.5 s).
+
+``--with-training`` measures the lecturer who trains live: one DCGAN-MNIST training job of
+``--rounds`` rounds of 100 steps (from the GAN tab, so in the studio's worker process) first alone,
+then again while the students work for its whole duration, in the same run. Training speed is
+read from the tab's stream (one curve point per round), so the judge's final reading is not
+counted. Last line:
+``summary: errors=N light_p50=S light_p95=S train_alone_steps_per_s=X train_loaded_steps_per_s=X
+train_ratio=R peak_rss_gb=G`` (targets: 0 errors, p95 < 1.5 s, ratio >= 0.7, server + worker < 4 GB).
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ROUND = 100  # steps per round of the GAN tab (studio.bundles.gan.ROUND)
 
 LIGHT = [
     ("/pixel_sample", lambda r: ("mnist", str(r.randrange(10)), 0.0, 20, r.randrange(1000))),
@@ -31,6 +42,13 @@ LIGHT = [
     ("/ae_map", lambda r: (1000, round(r.uniform(-3, 3), 2), round(r.uniform(-3, 3), 2))),
     ("/vae_grid", lambda r: ("en", r.choice([10, 20, 30]), -1.0, 1.0, r.random() < 0.5)),
     ("/vae_map", lambda r: (30, -1.0, 1.0, False, round(r.uniform(-2, 2), 2), round(r.uniform(-2, 2), 2))),
+]
+# With --with-training the students also use the tabs of the models being trained and the rest.
+EVERY_TAB = LIGHT + [
+    ("/gan_walk", lambda r: ("dcgan_mnist", r.randrange(1000), r.randrange(1000), 8)),
+    ("/cgan_samples", lambda r: ("conv", 1.0, str(r.randrange(10)), 10, r.randrange(1000))),
+    ("/p2p_example", lambda r: ("en", r.randrange(100))),
+    ("/text_distribution", lambda r: ("en", "This movie was", 0.7, 10)),
 ]
 
 
@@ -40,20 +58,88 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _tree_rss_gb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the training worker), in GB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) * 1024
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1e9
+
+
+class RssWatch:
+    """Samples the server's (and its worker's) memory every half second; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def _run(self, pid: int) -> None:
+        while not self._stop.wait(0.5):
+            self.peak = max(self.peak, _tree_rss_gb(pid))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def train_rate(client, rounds: int) -> tuple[float, float]:
+    """Run a GAN-tab job of ``rounds`` x 100 steps; (steps per second between its first and last
+    curve point, total seconds). Every curve point is a round of ROUND steps."""
+    job = client.submit("en", rounds, False, "dcgan_mnist", api_name="/gan_train")
+    started = time.perf_counter()
+    stamps, last_curve = [], None
+    while not job.done():
+        outputs = job.outputs()
+        if outputs:
+            curve = outputs[-1][2]
+            if curve is not None and curve != last_curve:
+                last_curve = curve
+                stamps.append(time.perf_counter())
+        time.sleep(0.1)
+    job.result()  # raises if the job failed
+    if len(stamps) < 2:
+        raise RuntimeError(f"the training job gave {len(stamps)} curve points; ask for more --rounds")
+    return (len(stamps) - 1) * ROUND / (stamps[-1] - stamps[0]), time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--heavy", type=int, default=2)
+    parser.add_argument("--with-training", action="store_true",
+                        help="students work while a GAN training job runs (instead of DeepDreams)")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of 100 steps of the training job")
+    parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"),
+                        help="MNIST for the training job (default: ../shared/data)")
     args = parser.parse_args()
     from gradio_client import Client, handle_file
     from matplotlib import cbook
 
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "STUDIO_NO_DOWNLOAD": "1"}
-    server = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", "--no-training"],
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "STUDIO_NO_DOWNLOAD": "1",
+           "STUDIO_CACHE_DIR": tempfile.mkdtemp(prefix="studio-load-cache-")}
+    flags = ["--data-dir", args.data_dir] if args.with_training else ["--no-training"]
+    server = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", *flags],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
+    latencies: list[float] = []
+    errors: list[str] = []
+    heavy_done = [0]
+    lock = threading.Lock()
+    rss = None
+    alone = loaded = None
     try:
         while True:
             try:
@@ -61,20 +147,28 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        Client(url, verbose=False).predict("en", 0, 1.0, api_name="/ae_noise_walk")  # load models once
-        latencies: list[float] = []
-        errors: list[str] = []
-        heavy_done = [0]
-        lock = threading.Lock()
+        rss = RssWatch(server.pid)
+        warm = Client(url, verbose=False)
+        actions = EVERY_TAB if args.with_training else LIGHT
+        rng = random.Random(0)
+        for endpoint, make_args in actions:  # every model loaded once, as the page loads do
+            warm.predict(*make_args(rng), api_name=endpoint)
+        if args.with_training:
+            alone, alone_s = train_rate(warm, args.rounds)
+            print(f"training alone: {alone:.2f} steps/s ({args.rounds} rounds in {alone_s:.0f} s with the judge)")
+        stop = threading.Event()
         stop_at = time.monotonic() + args.seconds
+
+        def over() -> bool:
+            return stop.is_set() or (not args.with_training and time.monotonic() >= stop_at)
 
         def student(seed: int) -> None:
             rng = random.Random(seed)
             # Each student its own download folder, as each browser has: two clients saving the same
             # picture into one folder at once would truncate each other's copy (a client-side artefact).
             client = Client(url, verbose=False, download_files=tempfile.mkdtemp(prefix="studio-load-"))
-            while time.monotonic() < stop_at:
-                endpoint, make_args = rng.choice(LIGHT)
+            while not over():
+                endpoint, make_args = rng.choice(actions)
                 start = time.perf_counter()
                 try:
                     client.predict(*make_args(rng), api_name=endpoint)
@@ -88,7 +182,7 @@ def main() -> None:
         def dreamer() -> None:
             client = Client(url, verbose=False, download_files=tempfile.mkdtemp(prefix="studio-load-"))
             picture = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
-            while time.monotonic() < stop_at:
+            while not over():
                 try:
                     job = client.submit("en", picture, "mobilenet_v2", "features_7_out=1", 2, 1.4, 10, 20, 15, 256,
                                         api_name="/dream")
@@ -100,23 +194,39 @@ def main() -> None:
                         errors.append(f"/dream: {type(exc).__name__}: {str(exc)[:80]}")
 
         threads = [threading.Thread(target=student, args=(i,)) for i in range(args.students)]
-        threads += [threading.Thread(target=dreamer) for _ in range(args.heavy)]
+        if not args.with_training:
+            threads += [threading.Thread(target=dreamer) for _ in range(args.heavy)]
         for t in threads:
             t.start()
+        if args.with_training:
+            try:
+                loaded, loaded_s = train_rate(warm, args.rounds)  # the students work the whole time
+                print(f"training with {args.students} students: {loaded:.2f} steps/s ({loaded_s:.0f} s)")
+            finally:
+                stop.set()
         for t in threads:
             t.join()
     finally:
+        peak = rss.stop() if rss else float("nan")
         server.terminate()
         server.wait(timeout=15)
 
     ordered = sorted(latencies)
+    p50 = statistics.median(ordered) if ordered else float("nan")
     p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
-    print(f"{args.students} students + {args.heavy} dreaming for {args.seconds:.0f} s on {os.cpu_count()} cores")
+    what = "a GAN training job" if args.with_training else f"{args.heavy} dreaming"
+    print(f"{args.students} students + {what} on {os.cpu_count()} cores")
     print(f"light requests served {len(latencies)}, dreams finished {heavy_done[0]}, errors {len(errors)}")
-    if ordered:
-        print(f"light latency p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s (target p95 < 1.5 s)")
+    print(f"light latency p50 {p50:.2f} s, p95 {p95:.2f} s (target p95 < 1.5 s)")
+    print(f"peak memory of the server and its training worker: {peak:.2f} GB (target < 4 GB)")
     for line in errors[:5]:
         print("  error:", line)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    summary = f"summary: errors={len(errors)} light_p50={p50:.3f} light_p95={p95:.3f}"
+    if args.with_training:
+        summary += (f" train_alone_steps_per_s={alone:.3f} train_loaded_steps_per_s={loaded:.3f}"
+                    f" train_ratio={loaded / alone:.3f}")
+    print(summary + f" peak_rss_gb={peak:.2f}")
 
 
 if __name__ == "__main__":

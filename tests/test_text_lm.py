@@ -407,6 +407,7 @@ KOREAN = "옛날 옛적에 호랑이가 살았습니다. 호랑이는 떡을 좋
 
 
 def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
+    from studio import train
     from studio.recipes import text_lm as recipe
     from studio.services.text_lm import OwnTextService
     from studio.training import CancelToken
@@ -417,8 +418,13 @@ def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
     file.write_text(KOREAN, encoding="utf-8")
     service = OwnTextService()
     assert not service.trained()
+    spec = service.training_job(str(file), 2, False)  # what the tab's Train button puts in line
+    assert spec.argv == ("text-own", "--file", str(file), "--epochs", "2", "--to", "user")
     reports = []
-    status = service.train(str(file), 2, False, lambda f, m: reports.append(m), None, CancelToken())
+    # The worker runs exactly this (studio.train.run), here in-process to use the tiny network.
+    train.run(train.parse(spec.argv), train.RunContext(on_progress=lambda f, m: reports.append(m),
+                                                       cancel=CancelToken()))
+    status = service.status()
     assert service.trained() and status["level"] == "char"
     assert any("T=0.5" in m and "옛날" in m for m in reports)  # a sample after each epoch
     out = service.sample("호랑이", 10, 0.5, seed=1)
@@ -454,7 +460,8 @@ def test_own_text_uploads_are_checked(tmp_path):
     (tmp_path / "old.txt").write_bytes("한국어 텍스트".encode("cp949"))
     assert read_text_upload(tmp_path / "old.txt") == "한국어 텍스트"
     (tmp_path / "short.txt").write_text("too short", encoding="utf-8")
-    from studio.training import CancelToken
+    from studio import train
 
-    with pytest.raises(UserError, match="at least 2,000"):
-        OwnTextService().train(tmp_path / "short.txt", 1, False, lambda *a: None, None, CancelToken())
+    spec = OwnTextService().training_job(tmp_path / "short.txt", 1, False)
+    with pytest.raises(ValueError, match="at least 2,000"):  # the worker reports it as the job's failure
+        train.run(train.parse(spec.argv), train.RunContext())

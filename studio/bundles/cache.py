@@ -42,3 +42,31 @@ class BundleCache:
                 with self._guard:
                     self._items[name] = cached
             return cached[1]
+
+
+class RecentDraws:
+    """The last few batches of samples a service drew, by (bundle version, parameters).
+
+    A tab draws 1,000 samples to show the first few and then asks the judge about all 1,000; the
+    judge's readout comes as a second request, which finds the same draw here instead of
+    generating it again. A retrain changes the bundle's version, so a stale draw is never reused.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._draws: dict[tuple, object] = {}  # insertion order = age
+
+    def get(self, bundle_name: str, params: tuple, draw: Callable[[], T]) -> T:
+        """The draw of ``params`` from the active weights of ``bundle_name``, made by ``draw()`` once."""
+        key = (bundle_name, registry.version_key(bundle_name), params)
+        with self._lock:
+            if key in self._draws:
+                self._draws[key] = self._draws.pop(key)  # most recent last
+                return self._draws[key]
+        value = draw()  # outside the lock: two different draws may run at once
+        with self._lock:
+            self._draws[key] = value
+            while len(self._draws) > self._size:
+                self._draws.pop(next(iter(self._draws)))
+        return value

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from studio import imaging, registry, runtime
-from studio.bundles.cache import BundleCache
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.cgan import (
     NOISE_SCALE,
     VARIANTS,
@@ -81,6 +81,7 @@ class CGANService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
+        self._draws = RecentDraws()
 
     def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
         """The compiled generator of ``variant`` ("conv" or "dense")."""
@@ -108,8 +109,9 @@ class CGANService:
         n = int(n)
         if not 1 <= n <= MAX_SAMPLES:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
-        model = self.model(variant)
-        images = model.generate(np.full(max(n, JUDGED_SAMPLES), digit), seed, scale)
+        # n <= JUDGED_SAMPLES: one draw serves every n, and the judge's readout right after
+        images = self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: self.model(variant).generate(
+            np.full(JUDGED_SAMPLES, digit), seed, scale))
         return imaging.grid(images[:n], cols=10, scale=SCALE), images
 
     # --- the digit x noise table -------------------------------------------------------------------

