@@ -1,14 +1,19 @@
-"""What every training run shares: progress reports and a way to stop it halfway.
+"""The training engine every recipe shares: progress reports, Stop, the fit loop and its record.
 
-A training function takes ``on_progress(fraction, message)`` and a ``CancelToken``. It reports
-as it goes and calls ``token.raise_if_cancelled()`` between steps; a stopped run raises
-``TrainingCancelled`` before anything is saved, so the previous weights survive untouched.
+A recipe is build -> ``fit(...)`` -> measure -> ``registry.save``. ``fit`` runs ``model.fit`` with
+progress reports (``on_progress(fraction, message)``), a preview and a history entry per epoch,
+and Stop (a ``CancelToken``): a stopped run raises ``TrainingCancelled`` before anything is saved,
+so the previous weights survive untouched, unless ``keep_on_stop`` asks to keep what was learnt.
+It returns a ``Run``; ``training_record(run, ...)`` turns it into the ``training`` block of
+``metadata.json``, the same keys for every recipe.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 # fraction in [0, 1], and a sentence for the progress bar
 ProgressFn = Callable[[float, str], None]
@@ -115,3 +120,67 @@ def inference_weights_writer(model, rebuild: Callable[[], object]) -> Callable:
         twin.save_weights(path)
 
     return write
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a ``fit`` did: the per-epoch history, how far it got and how long it took."""
+
+    history: dict[str, list[float]]
+    planned: int  # epochs asked for (Keras epochs: a GAN's rounds of steps)
+    completed: int  # epochs finished (fewer when stopped with keep-on-stop)
+    seconds: float
+
+    @property
+    def stopped_early(self) -> bool:
+        """Whether Stop ended the run before its last epoch."""
+        return self.completed < self.planned
+
+
+def fit(model, *fit_args, epochs: int, steps_per_epoch: int, on_progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None, keep_on_stop: bool = False,
+        describe: Callable[[int, dict], str] | None = None, on_epoch: EpochFn | None = None,
+        preview: Callable[[], object] | None = None, extra_logs: Callable[[int, dict], dict] | None = None,
+        digits: int = 4, repeating: bool = False, **fit_kwargs) -> Run:
+    """``model.fit(*fit_args, epochs=epochs, **fit_kwargs)`` with the studio's progress, Stop and history.
+
+    ``steps_per_epoch`` gives the progress fraction; ``repeating`` passes it to Keras too (an endless
+    ``tf.data`` stream cut into epochs, as the GANs' rounds of steps); ``extra_logs(epoch, logs)`` adds measured
+    values to an epoch's logs (e.g. the judge's agreement) before they are recorded and shown.
+    Stop raises ``TrainingCancelled`` unless ``keep_on_stop`` and at least one epoch finished.
+    """
+    cancel = cancel or CancelToken()
+    history: dict[str, list[float]] = {}
+    record = history_recorder(history, on_epoch, digits)
+    if extra_logs is not None:
+        recorded = record
+
+        def record(epoch, logs, image):  # noqa: F811 - the recorder, with the extra values first
+            recorded(epoch, {**logs, **extra_logs(epoch, logs)}, image)
+
+    callback = keras_callback(on_progress, cancel, epochs, steps_per_epoch, describe, record, preview)
+    started = time.perf_counter()
+    try:
+        if repeating:
+            fit_kwargs["steps_per_epoch"] = steps_per_epoch
+        model.fit(*fit_args, epochs=epochs, verbose=0, callbacks=[callback], **fit_kwargs)
+    except TrainingCancelled:
+        if not keep_on_stop or not history:
+            raise
+    completed = len(next(iter(history.values()), []))
+    return Run(history, epochs, completed, time.perf_counter() - started)
+
+
+def training_record(run: Run, *, batch_size: int, seed: int, optimizer: str, unit: str = "epochs",
+                    per_unit: int = 1, **details) -> dict:
+    """The ``training`` block of a bundle's metadata.json, the same keys for every recipe.
+
+    ``unit`` names what ``planned`` counts ("epochs", or "steps" for a GAN whose Keras epochs are
+    rounds of ``per_unit`` steps); ``details`` adds recipe-specific entries (loss, tricks, notes).
+    """
+    from studio import runtime  # the device line imports TensorFlow: only recipes pay for it
+
+    return {unit: run.planned * per_unit, f"{unit}_completed": run.completed * per_unit,
+            "stopped_early": run.stopped_early, "batch_size": batch_size, "seed": seed, "optimizer": optimizer,
+            **details, "seconds": round(run.seconds, 1), "device": runtime.device_info().label(),
+            "history": run.history}

@@ -27,3 +27,31 @@ def test_building_the_app_does_not_import_tensorflow():
     loaded = _modules_after_import("from studio.ui import app; app.build_app()")
     assert "gradio" in loaded
     assert "tensorflow" not in loaded
+
+
+def _studio_imports(module_file) -> set[str]:
+    """Every ``studio.*`` module a source file imports (at top level or inside functions)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(module_file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("studio"):
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("studio"))
+    return found
+
+
+def test_layers_only_point_down():
+    """models -> bundles -> recipes and services -> ui: no arrow between recipes and services."""
+    forbidden = {"recipes": ("studio.services", "studio.ui"), "services": ("studio.recipes", "studio.ui"),
+                 "bundles": ("studio.recipes", "studio.services", "studio.ui"),
+                 "models": ("studio.recipes", "studio.services", "studio.ui", "studio.bundles", "studio.registry")}
+    for package, banned in forbidden.items():
+        for module_file in (ROOT / "studio" / package).glob("*.py"):
+            wrong = {m for m in _studio_imports(module_file) if m.startswith(banned)}
+            assert not wrong, f"{module_file.relative_to(ROOT)} imports {sorted(wrong)}"
+    for module_file in (ROOT / "studio").glob("*.py"):  # the shared modules below the layers
+        wrong = {m for m in _studio_imports(module_file) if m.startswith(("studio.services", "studio.ui"))}
+        assert not wrong, f"{module_file.relative_to(ROOT)} imports {sorted(wrong)}"

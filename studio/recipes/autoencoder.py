@@ -7,7 +7,6 @@ the test MSE in the lecture's terms (the final validation loss; the lecture repo
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
@@ -20,16 +19,7 @@ from studio.bundles.autoencoder import (
 )
 from studio.imaging import to_unit_batch
 from studio.models.autoencoder import add_noise, make_autoencoder
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    history_recorder,
-    inference_weights_writer,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics
@@ -55,7 +45,6 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
     train_x, test_x = to_unit_batch(x_train), to_unit_batch(x_test)
     noisy_test = add_noise(x_test, config.noise_factor, DENOISE_SEED)[..., None] if config.noise_factor else test_x
     steps = -(-len(train_x) // batch_size)
-    stopped_at = None
     model = make_autoencoder(config)
     model.compile(optimizer=keras.optimizers.Adam())
 
@@ -65,21 +54,9 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
         rows = [np.clip(shown[..., 0], 0, 1), np.clip(model(shown, training=False).numpy()[..., 0], 0, 1)]
         return imaging.grid(imaging.to_uint8(np.concatenate(rows)), cols=PREVIEW_DIGITS, scale=2)
 
-    history: dict[str, list[float]] = {}
-
-    record = history_recorder(history, on_epoch, digits=6)
-
-    started = time.perf_counter()
-    try:
-        model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                  validation_data=(test_x,),
-                  callbacks=[keras_callback(on_progress, cancel, epochs, steps,
-                                            on_epoch=record, preview=preview)])
-    except TrainingCancelled:
-        if not keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("loss", []))
-    seconds = time.perf_counter() - started
+    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+              keep_on_stop=keep_on_stop, on_epoch=on_epoch, preview=preview, digits=6,
+              batch_size=batch_size, shuffle=True, validation_data=(test_x,))
     reconstructed = model.predict(test_x, batch_size=1000, verbose=0)
     denoised = model.predict(noisy_test, batch_size=1000, verbose=0) if config.noise_factor else None
 
@@ -100,9 +77,7 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
                    + (f" --limit {limit}" if limit else ""),
         "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
                            "train_images": len(x_train), "test_images": len(x_test)}},
-        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
-                     "batch_size": batch_size, "seed": seed, "optimizer": "Adam(1e-3)", "loss": "MSE",
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
+        "training": training_record(run, batch_size=batch_size, seed=seed, optimizer="Adam(1e-3)", loss="MSE"),
         "metrics": measured,
     }
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_autoencoder(config))}

@@ -16,7 +16,6 @@ recorded): the tab never needs the discriminator, and retraining starts from scr
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
@@ -37,14 +36,7 @@ from studio.models.cgan import (
     make_cgan,
     one_hot,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, EpochFn, ProgressFn, fit, no_progress, training_record
 
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics
@@ -140,8 +132,6 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         x_train, y_train = x_train[:limit], y_train[:limit]
     train_x, train_y = unit_images(x_train), one_hot(y_train)
     steps = -(-len(train_x) // batch_size)
-    stopped_at = None
-    history: dict[str, list[float]] = {}
     if quality is None:
         from studio.quality import QualityService
 
@@ -153,28 +143,19 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     def preview() -> np.ndarray:
         return imaging.grid(inference.table(10, PREVIEW_SEED), cols=10, pad=0)
 
-    def record(epoch, logs, image):
-        logs = dict(logs)
-        if judge_ready:  # the judge's agreement on 100 samples per digit: a GAN's losses say little
-            labels = np.repeat(np.arange(10), EPOCH_PER_CLASS)
-            judged = quality.assess("mnist", inference.generate(labels, EVAL_SEED)).judged
-            logs["judge_agreement"] = float(np.mean(judged == labels))
-        for key, value in logs.items():
-            history.setdefault(key, []).append(round(float(value), 4))
-        if on_epoch is not None:
-            on_epoch(epoch, logs, image)
+    def judge_agreement(epoch, logs) -> dict:
+        if not judge_ready:
+            return {}
+        # the judge's agreement on 100 samples per digit, every epoch: a GAN's losses say little
+        labels = np.repeat(np.arange(10), EPOCH_PER_CLASS)
+        judged = quality.assess("mnist", inference.generate(labels, EVAL_SEED)).judged
+        return {"judge_agreement": float(np.mean(judged == labels))}
 
     describe = lambda epoch, logs: (f"cGAN {variant} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
                                     f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
-    started = time.perf_counter()
-    try:
-        model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-    except TrainingCancelled:
-        if not keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("d_loss", []))
-    seconds = time.perf_counter() - started
+    run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              extra_logs=judge_agreement, batch_size=batch_size, shuffle=True)
     write, half = save_generator(model.generator)
     # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
     exact = inference.table(10, PREVIEW_SEED)
@@ -197,10 +178,9 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
                    + (f" --limit {limit}" if limit else ""),
         "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
                            "train_images": len(x_train)}},
-        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
-                     "batch_size": batch_size, "seed": seed,
-                     "optimizer": f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D",
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
+        "training": training_record(
+            run, batch_size=batch_size, seed=seed,
+            optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D"),
         "weights": "generator only, float16 (npz, in get_weights order)",
         "metrics": metrics,
     }

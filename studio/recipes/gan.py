@@ -8,7 +8,6 @@ lecture shows its samples every 100). The judge measures 1,000 samples at the en
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
@@ -22,16 +21,7 @@ from studio.bundles.gan import (
     training_images,
 )
 from studio.models.gan import GANConfig
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    history_recorder,
-    inference_weights_writer,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
@@ -114,8 +104,6 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     # Shuffled epochs one after another; the last partial batch is dropped so every step has a full batch.
     stream = images.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True).repeat()
     stream = stream.batch(batch_size, drop_remainder=True).prefetch(2)
-    history: dict[str, list[float]] = {}
-    stopped_at = None
     model = make_gan(config)
     model.compile()
     inference = GeneratorInference(model.generator, config)
@@ -124,21 +112,13 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     def preview() -> np.ndarray:
         return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
 
-    record = history_recorder(history, on_epoch)
-
     def describe(epoch, logs):
         return (f"{variant_name} · step {min((epoch + 1) * round_steps, steps):,}/{steps:,} · "
                 f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
 
-    started = time.perf_counter()
-    try:
-        model.fit(stream, epochs=rounds, steps_per_epoch=round_steps, verbose=0, shuffle=False,
-                  callbacks=[keras_callback(on_progress, cancel, rounds, round_steps, describe, record, preview)])
-    except TrainingCancelled:
-        if not keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("d_loss", [])) * round_steps
-    seconds = time.perf_counter() - started
+    run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
+              cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              shuffle=False)
     measured = evaluate(variant, inference, x_train) if judge else {}
 
     metadata = {
@@ -151,12 +131,11 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
                                    "loaded_from": data.dataset_source(variant.dataset),
                                    "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
                                    "train_images": len(x_train)}},
-        "training": {"steps": steps, "steps_completed": stopped_at or steps, "stopped_early": stopped_at is not None,
-                     "batch_size": batch_size, "seed": seed, "history_every_steps": round_steps,
-                     "optimizer": f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G",
-                     "tricks": (["LeakyReLU(0.2) in D"] if config.leaky else [])
-                     + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else []),
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
+        "training": training_record(
+            run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
+            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G",
+            tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
+            + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])),
         "metrics": measured,
     }
     files = {WEIGHTS_FILE: inference_weights_writer(model.generator, lambda: build_generator(config))}

@@ -8,7 +8,6 @@ validation), measures it on the test set, and ships with it the test set's featu
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
@@ -21,13 +20,7 @@ from studio.bundles.judge import (
     bundle_name,
 )
 from studio.models.judge import Judge, build_judge
-from studio.training import (
-    CancelToken,
-    ProgressFn,
-    inference_weights_writer,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, ProgressFn, fit, inference_weights_writer, no_progress, training_record
 
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
@@ -58,15 +51,13 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
     schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
     model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    started = time.perf_counter()
     describe = lambda epoch, logs: (f"{dataset} judge · epoch {epoch + 1}/{epochs} · "  # noqa: E731
                                     f"loss {logs.get('loss', float('nan')):.4f} · "
                                     f"accuracy {logs.get('accuracy', float('nan')):.4f}"
                                     + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
-    history = model.fit(x_fit.astype(np.float32), y_fit, batch_size=batch_size, epochs=epochs,
-                        validation_data=(x_val.astype(np.float32), y_val), verbose=0,
-                        callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe)])
-    train_seconds = time.perf_counter() - started
+    run = fit(model, x_fit.astype(np.float32), y_fit, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
+              cancel=cancel, describe=describe, digits=5, batch_size=batch_size,
+              validation_data=(x_val.astype(np.float32), y_val))
     judge = Judge(model)
     probs, test_features = judge(x_test)
     train_features = judge(x_train[:max(FLOOR_SIZES)])[1]
@@ -96,11 +87,9 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
         "data": {dataset: {"description": data.DESCRIPTIONS[dataset], "loaded_from": data.dataset_source(dataset),
                            "fit_images": len(x_fit), "validation_images": held_out,
                            "test_images": len(x_test)}},
-        "training": {"epochs": epochs, "batch_size": batch_size, "seed": seed,
-                     "optimizer": "AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
-                     "augmentation": f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else ""),
-                     "seconds": round(train_seconds, 1), "device": runtime.device_info().label(),
-                     "history": {k: [round(float(v), 5) for v in vals] for k, vals in history.history.items()}},
+        "training": training_record(
+            run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
+            augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else "")),
         "metrics": {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
                     "fid_floor_train_vs_test": floors,
                     f"fid_floor_per_class_{CLASS_FLOOR_SIZE}": class_floors,

@@ -11,22 +11,13 @@ and a sharpness ratio (mean gradient magnitude of the translations over that of 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
 from studio.bundles.pix2pix import DEFAULT_EPOCHS, DESCRIPTIONS, bundle_name, save_half
 from studio.models import pix2pix as p2p
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    history_recorder,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, EpochFn, ProgressFn, fit, no_progress, training_record
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)
@@ -114,8 +105,6 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
     val_x, val_y = p2p.to_signed(pairs.test_edges[val]), p2p.to_signed(pairs.test_shoes[val])
     config = p2p.Pix2PixConfig.variant(variant)
     steps = -(-len(train_x) // batch_size)
-    stopped_at = None
-    history: dict[str, list[float]] = {}
     shown = slice(0, PREVIEW_PAIRS)
     model = p2p.make_pix2pix(config)
     decay_epochs = max(0, min(int(decay_epochs), epochs))
@@ -126,8 +115,6 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         return preview_picture(pairs.test_edges[shown], inference.translate(pairs.test_edges[shown]),
                                pairs.test_shoes[shown])
 
-    record = history_recorder(history, on_epoch)
-
     def describe(epoch, logs):
         line = f"Pix2Pix {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"
         if "gen_gan_loss" in logs:
@@ -136,16 +123,9 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
             line += f" · test L1 {logs['val_gen_l1_loss']:.4f}"
         return line
 
-    started = time.perf_counter()
-    try:
-        model.fit(train_x, train_y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                  validation_data=(val_x, val_y),
-                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-    except TrainingCancelled:
-        if not keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("gen_l1_loss", []))
-    seconds = time.perf_counter() - started
+    run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              batch_size=batch_size, shuffle=True, validation_data=(val_x, val_y))
     on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
     p2p.finish_generator(model, train_x)
     on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test shoes")
@@ -177,16 +157,14 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
                              "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges),
                              "pairs": "numpy edge map (Sobel + non-maximum suppression + relative threshold) -> "
                                       "shoe, 28x28 padded to 32x32"}},
-        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
-                     "batch_size": batch_size, "seed": seed, "lambda_l1": config.lambda_l1 if config.gan else None,
-                     "optimizer": "Adam(2e-4, beta_1=0.5) for G and D, as the paper"
-                                  + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else "")
-                                  + (f"; G shipped as its weights' moving average (momentum {config.ema:g})"
-                                     if config.ema else "")
-                                  + "; BatchNorm statistics re-estimated for the final weights (precise BN)",
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history,
-                     "history_note": "gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
-                                     "val_ = the first 1,000 test pairs"},
+        "training": training_record(
+            run, batch_size=batch_size, seed=seed, lambda_l1=config.lambda_l1 if config.gan else None,
+            optimizer="Adam(2e-4, beta_1=0.5) for G and D, as the paper"
+                      + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else "")
+                      + (f"; G shipped as its weights' moving average (momentum {config.ema:g})" if config.ema else "")
+                      + "; BatchNorm statistics re-estimated for the final weights (precise BN)",
+            history_note="gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
+                         "val_ = the first 1,000 test pairs"),
         "metrics": measures,
     }
     files = {"generator.npz": save_half(model.generator)}

@@ -8,7 +8,6 @@ reports the training loss, about 146.7).
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
@@ -22,16 +21,7 @@ from studio.models.vae import (
     grid_points,
     make_vae,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    history_recorder,
-    inference_weights_writer,
-    keras_callback,
-    no_progress,
-)
+from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
 
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 
@@ -57,8 +47,6 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
     train_x, test_x = to_unit_batch(x_train), to_unit_batch(x_test)
     config = VAEConfig()
     steps = -(-len(train_x) // batch_size)
-    stopped_at = None
-    history: dict[str, list[float]] = {}
     model = make_vae(config, seed=seed)
     rate = (keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
             if cosine else 1e-3)
@@ -69,21 +57,12 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
         images = VAEInference(model).decode(points)
         return imaging.grid(images, cols=PREVIEW_GRID, pad=0)
 
-    record = history_recorder(history, on_epoch)
-
     describe = lambda epoch, logs: (f"VAE · epoch {epoch + 1}/{epochs} · "  # noqa: E731
                                     f"loss {logs.get('total_loss', float('nan')):.2f}"
                                     + (f" · test {logs['val_total_loss']:.2f}" if "val_total_loss" in logs else ""))
-    started = time.perf_counter()
-    try:
-        model.fit(train_x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0,
-                  validation_data=(test_x,),
-                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-    except TrainingCancelled:
-        if not keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("total_loss", []))
-    seconds = time.perf_counter() - started
+    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              batch_size=batch_size, shuffle=True, validation_data=(test_x,))
     keras.utils.set_random_seed(seed + 1)  # a fixed draw of eps for the recorded test loss
     test = model.evaluate(test_x, batch_size=1000, verbose=0, return_dict=True)
 
@@ -99,10 +78,9 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
                    + (" --cosine" if cosine else ""),
         "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
                            "train_images": len(x_train), "test_images": len(x_test)}},
-        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "stopped_early": stopped_at is not None,
-                     "batch_size": batch_size, "seed": seed,
-                     "optimizer": "Adam(CosineDecay(1e-3 -> 1e-5))" if cosine else "Adam(1e-3), as the book",
-                     "seconds": round(seconds, 1), "device": runtime.device_info().label(), "history": history},
+        "training": training_record(
+            run, batch_size=batch_size, seed=seed,
+            optimizer="Adam(CosineDecay(1e-3 -> 1e-5))" if cosine else "Adam(1e-3), as the book"),
         "metrics": metrics,
     }
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_vae(config))}
