@@ -19,7 +19,15 @@ from studio.bundles.autoencoder import (
 )
 from studio.imaging import to_unit_batch
 from studio.models.autoencoder import add_noise, make_autoencoder
-from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics

@@ -21,7 +21,15 @@ from studio.bundles.gan import (
     training_images,
 )
 from studio.models.gan import GANConfig
-from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training

@@ -21,7 +21,15 @@ from studio.models.vae import (
     grid_points,
     make_vae,
 )
-from studio.training import CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer, no_progress, training_record
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 
