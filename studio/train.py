@@ -31,14 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from studio import data, paths, registry
-from studio.training import (
-    EPOCH_MARK,
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    no_progress,
-)
+from studio.training import EPOCH_MARK, CancelToken, EpochFn, ProgressFn, TrainingCancelled, no_progress
 
 
 class ThrottledPrinter:

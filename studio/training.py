@@ -184,3 +184,13 @@ def training_record(run: Run, *, batch_size: int, seed: int, optimizer: str, uni
             "stopped_early": run.stopped_early, "batch_size": batch_size, "seed": seed, "optimizer": optimizer,
             **details, "seconds": round(run.seconds, 1), "device": runtime.device_info().label(),
             "history": run.history}
+
+
+def add_run_arguments(parser, batch_size: int | None = 128, what: str = "images", batch_help: str | None = None) -> None:
+    """The options every training recipe's command line shares: ``--batch-size``, ``--seed``, ``--limit``.
+
+    ``batch_size`` None leaves the default to the recipe, which says it in ``batch_help``.
+    """
+    parser.add_argument("--batch-size", type=int, default=batch_size, help=batch_help or f"default: {batch_size}")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None, help=f"train on the first N {what} only (quick checks)")

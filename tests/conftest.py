@@ -153,8 +153,9 @@ def tiny_bundles(tmp_path_factory):
     return root / "pretrained", folder
 
 
-def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
-    """Every event of a training job's ticket (``studio.training_jobs``) up to its final one."""
+def events_until_kind(ticket, kind: str | None = None, timeout: float = 240.0) -> list[tuple]:
+    """A training job's events (``studio.training_jobs``) up to the first of ``kind``, or up to its
+    final event when ``kind`` is None; fails if the job ends first or nothing comes in ``timeout`` s."""
     import queue
 
     from studio.training_jobs import FINAL_EVENTS
@@ -164,7 +165,14 @@ def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
         try:
             event = ticket.events.get(timeout=max(0.1, deadline - time.monotonic()))
         except queue.Empty:
-            raise AssertionError(f"the job did not end within {timeout} s; events so far: {events[-5:]}") from None
+            raise AssertionError(f"no {kind or 'final'} event within {timeout} s; events so far: {events[-5:]}") \
+                from None
         events.append(event)
-        if event[0] in FINAL_EVENTS:
+        if event[0] == kind or kind is None and event[0] in FINAL_EVENTS:
             return events
+        assert kind is None or event[0] not in FINAL_EVENTS, f"the job ended before a {kind!r} event: {events[-5:]}"
+
+
+def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
+    """Every event of a training job's ticket up to its final one."""
+    return events_until_kind(ticket, None, timeout)

@@ -11,8 +11,8 @@ import os
 import signal
 
 import pytest
+from conftest import events_until_final, events_until_kind
 
-from conftest import events_until_final
 from studio import paths, registry
 from studio.training_jobs import JobSpec, TrainingJobs
 
@@ -24,23 +24,6 @@ PIXEL = ("pixel", "--datasets", "mnist", "--to", "user")
 def jobs(tiny_data_dir):
     paths.set_data_dir(tiny_data_dir)
     return TrainingJobs()
-
-
-def _wait_for(ticket, kind: str, timeout: float = 180.0) -> list[tuple]:
-    """Events of ``ticket`` up to the first of ``kind`` (fails on a final event first)."""
-    import queue
-    import time
-
-    seen, deadline = [], time.monotonic() + timeout
-    while True:
-        try:
-            event = ticket.events.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            raise AssertionError(f"no {kind!r} event within {timeout} s: {seen[-5:]}") from None
-        seen.append(event)
-        if event[0] == kind:
-            return seen
-        assert event[0] not in ("done", "stopped", "failed", "crashed", "left"), seen
 
 
 def test_the_worker_is_another_process_and_writes_what_the_cli_writes(jobs, tmp_path, monkeypatch):
@@ -59,7 +42,7 @@ def test_the_worker_is_another_process_and_writes_what_the_cli_writes(jobs, tmp_
 def test_stop_ends_a_job_the_old_weights_stay_and_the_next_job_waits_its_turn(jobs):
     before = registry.version_key("gan_dcgan_mnist")
     running = jobs.submit(JobSpec(LONG_GAN, "long GAN", estimate_s=600.0))
-    _wait_for(running, "progress")
+    events_until_kind(running, "progress")
     assert jobs.current_pid not in (None, os.getpid())
     waiting = jobs.submit(JobSpec(PIXEL, "pixel", estimate_s=5.0))
     assert (jobs.place(running), jobs.place(waiting)) == (0, 1)
@@ -83,7 +66,7 @@ def test_a_waiting_job_can_leave_the_line(jobs):
 
 def test_a_killed_worker_is_reported_and_the_next_job_runs(jobs):
     doomed = jobs.submit(JobSpec(LONG_GAN, "long GAN"))
-    _wait_for(doomed, "progress")
+    events_until_kind(doomed, "progress")
     os.kill(jobs.current_pid, signal.SIGKILL)
     final = events_until_final(doomed, timeout=60)[-1]
     assert final[0] == "crashed" and "killed" in final[1] and "previous weights" in final[1]
@@ -95,7 +78,7 @@ def test_a_killed_worker_is_reported_and_the_next_job_runs(jobs):
 def test_keep_on_stop_saves_what_was_learnt(jobs):
     # batches of 8: the first round of 100 steps (what keep-on-stop needs) comes sooner
     ticket = jobs.submit(JobSpec((*LONG_GAN, "--batch-size", "8"), "long GAN", keep_on_stop=True))
-    _wait_for(ticket, "epoch")  # one round of 100 steps, with its preview
+    events_until_kind(ticket, "epoch")  # one round of 100 steps, with its preview
     ticket.cancel()
     assert events_until_final(ticket, timeout=240)[-1] == ("stopped", True)
     bundle = registry.load("gan_dcgan_mnist")

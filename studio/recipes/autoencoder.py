@@ -11,23 +11,11 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.bundles.autoencoder import (
-    DEFAULT_EPOCHS,
-    VARIANTS,
-    WEIGHTS_FILE,
-    bundle_name,
-)
+from studio.bundles.autoencoder import DEFAULT_EPOCHS, VARIANTS, WEIGHTS_FILE, bundle_name
 from studio.imaging import to_unit_batch
 from studio.models.autoencoder import add_noise, make_autoencoder
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    fit,
-    inference_weights_writer,
-    no_progress,
-    training_record,
-)
+from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
+                             no_progress, training_record)
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics
@@ -103,9 +91,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
     parser.add_argument("--epochs", type=int, default=None,
                         help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    add_run_arguments(parser, 128, "images")
 
 
 def run(args, ctx) -> list[registry.Bundle]:

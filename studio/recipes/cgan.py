@@ -20,23 +20,10 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.bundles.cgan import (
-    DEFAULT_EPOCHS,
-    NOISE_SCALE,
-    VARIANTS,
-    WEIGHTS_FILE,
-    bundle_name,
-    load_generator,
-    save_generator,
-)
-from studio.models.cgan import (
-    CGANConfig,
-    CGANInference,
-    build_generator,
-    make_cgan,
-    one_hot,
-)
-from studio.training import CancelToken, EpochFn, ProgressFn, fit, no_progress, training_record
+from studio.bundles.cgan import (DEFAULT_EPOCHS, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator,
+                                 save_generator)
+from studio.models.cgan import CGANConfig, CGANInference, build_generator, make_cgan, one_hot
+from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
 
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics
@@ -200,9 +187,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
     parser.add_argument("--epochs", type=int, default=None,
                         help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    add_run_arguments(parser, 128, "images")
     parser.add_argument("--assess-only", action="store_true",
                         help="no training: judge the saved generator again and rewrite its metrics")
 

@@ -12,24 +12,10 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
-from studio.bundles.gan import (
-    ROUND,
-    VARIANTS,
-    WEIGHTS_FILE,
-    Variant,
-    bundle_name,
-    training_images,
-)
+from studio.bundles.gan import ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name, training_images
 from studio.models.gan import GANConfig
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    fit,
-    inference_weights_writer,
-    no_progress,
-    training_record,
-)
+from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
+                             no_progress, training_record)
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
@@ -45,9 +31,7 @@ def to_tanh_range(images: np.ndarray) -> np.ndarray:
 
 def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EVAL_SAMPLES) -> dict:
     """The judge's numbers on ``samples`` generated images (seed EVAL_SEED)."""
-    from studio.quality import (
-        QualityService,  # the judge; imported here to keep the CLI light
-    )
+    from studio.quality import QualityService  # the judge; imported here to keep the CLI light
 
     images = inference.generate(samples, EVAL_SEED)
     report = QualityService().assess(variant.dataset, images, variant.label)
@@ -99,12 +83,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     import keras
     import tensorflow as tf
 
-    from studio.models.gan import (
-        GeneratorInference,
-        build_generator,
-        latent_codes,
-        make_gan,
-    )
+    from studio.models.gan import GeneratorInference, build_generator, latent_codes, make_gan
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)
@@ -162,10 +141,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--steps", type=int, default=None,
                         help="training batches (default: " + ", ".join(f"{v.steps:,} for {k}" for k, v in VARIANTS.items())
                         + f"); previews and loss points every {ROUND}")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="default: " + ", ".join(f"{v.batch_size} for {k}" for k, v in VARIANTS.items()))
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
+                                                                        for k, v in VARIANTS.items()))
 
 
 def run(args, ctx) -> list[registry.Bundle]:

@@ -12,15 +12,10 @@ import dataclasses
 import numpy as np
 
 from studio import data, metrics, registry, runtime
-from studio.bundles.judge import (
-    CONFIGS,
-    DEFAULT_EPOCHS,
-    STATS_FILE,
-    WEIGHTS_FILE,
-    bundle_name,
-)
+from studio.bundles.judge import CONFIGS, DEFAULT_EPOCHS, STATS_FILE, WEIGHTS_FILE, bundle_name
 from studio.models.judge import Judge, build_judge
-from studio.training import CancelToken, ProgressFn, fit, inference_weights_writer, no_progress, training_record
+from studio.training import (CancelToken, ProgressFn, add_run_arguments, fit, inference_weights_writer, no_progress,
+                             training_record)
 
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
@@ -112,9 +107,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dataset", choices=sorted(CONFIGS), required=True)
     parser.add_argument("--epochs", type=int, default=None,
                         help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    add_run_arguments(parser, 128, "images")
 
 
 def run(args, ctx) -> list[registry.Bundle]:

@@ -17,7 +17,7 @@ import numpy as np
 from studio import data, imaging, metrics, registry, runtime
 from studio.bundles.pix2pix import DEFAULT_EPOCHS, DESCRIPTIONS, bundle_name, save_half
 from studio.models import pix2pix as p2p
-from studio.training import CancelToken, EpochFn, ProgressFn, fit, no_progress, training_record
+from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)
@@ -185,9 +185,7 @@ def add_arguments(parser) -> None:
     """This recipe's options of ``python -m studio.train pix2pix``."""
     parser.add_argument("--variant", choices=[*p2p.VARIANTS, "all"], default="all")
     parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}")
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N shoes only (quick checks)")
+    add_run_arguments(parser, 64, "shoes")
     parser.add_argument("--decay-epochs", type=int, default=0,
                         help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
 

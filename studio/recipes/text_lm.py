@@ -26,14 +26,8 @@ import numpy as np
 from studio import data, registry, runtime
 from studio.bundles.text_lm import NAME, OWN_CONFIG, OWN_NAME, load_generator
 from studio.models import text_lm
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    TrainingCancelled,
-    keras_callback,
-    no_progress,
-)
+from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, add_run_arguments, keras_callback,
+                             no_progress)
 
 DEFAULT_EPOCHS = 1
 SEGMENTS = 5  # Keras "epochs" per pass over the data: a point on the training curve each
@@ -351,12 +345,10 @@ OWN_HELP = "a character-level model of the same design on your own .txt file (us
 def add_arguments(parser) -> None:
     """This recipe's options of ``python -m studio.train text``."""
     parser.add_argument("--epochs", type=int, default=None, help=f"passes over the review windows (default: {DEFAULT_EPOCHS})")
-    parser.add_argument("--batch-size", type=int, default=BATCH)
+    add_run_arguments(parser, BATCH, "reviews")
     parser.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
     parser.add_argument("--storage", choices=STORAGES, default="int8",
                         help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N reviews only (quick checks)")
     parser.add_argument("--dropout", type=float, default=0.0,
                         help="dropout on embeddings, residual branches and before the head (not in the book)")
     parser.add_argument("--tie-embeddings", action="store_true",

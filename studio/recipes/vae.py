@@ -14,22 +14,9 @@ import numpy as np
 from studio import data, imaging, registry, runtime
 from studio.bundles.vae import DEFAULT_EPOCHS, NAME, WEIGHTS_FILE
 from studio.imaging import to_unit_batch
-from studio.models.vae import (
-    VAEConfig,
-    VAEInference,
-    grid_coordinates,
-    grid_points,
-    make_vae,
-)
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    fit,
-    inference_weights_writer,
-    no_progress,
-    training_record,
-)
+from studio.models.vae import VAEConfig, VAEInference, grid_coordinates, grid_points, make_vae
+from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
+                             no_progress, training_record)
 
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 
@@ -104,9 +91,7 @@ HELP = "the VAE of the Keras book, section 12.4"
 def add_arguments(parser) -> None:
     """This recipe's options of ``python -m studio.train vae``."""
     parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}, as the book")
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (quick checks)")
+    add_run_arguments(parser, 128, "images")
     parser.add_argument("--cosine", action="store_true",
                         help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 

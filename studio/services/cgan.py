@@ -9,13 +9,7 @@ import numpy as np
 
 from studio import imaging, registry, runtime
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.cgan import (
-    NOISE_SCALE,
-    VARIANTS,
-    WEIGHTS_FILE,
-    bundle_name,
-    load_generator,
-)
+from studio.bundles.cgan import NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
 from studio.models import cgan
 from studio.services import UserError
 from studio.training_jobs import JobSpec, estimate_from_shipped

@@ -10,13 +10,7 @@ import numpy as np
 
 from studio import imaging, metrics, registry
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.gan import (
-    ROUND,
-    VARIANTS,
-    bundle_name,
-    load_inference,
-    training_images,
-)
+from studio.bundles.gan import ROUND, VARIANTS, bundle_name, load_inference, training_images
 from studio.bundles.samples import NAME as SAMPLES
 from studio.services import UserError
 from studio.training_jobs import JobSpec, estimate_from_shipped

@@ -8,14 +8,7 @@ import gradio as gr
 import numpy as np
 
 from studio.models.deepdream import DreamSettings
-from studio.services.deepdream import (
-    DEFAULT_LAYERS,
-    INCEPTION,
-    LOW_LAYERS,
-    MOBILENET,
-    MOBILENET_BUNDLE,
-    example_image,
-)
+from studio.services.deepdream import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET, MOBILENET_BUNDLE, example_image
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
