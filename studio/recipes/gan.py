@@ -99,8 +99,8 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     def preview() -> np.ndarray:
         return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
 
-    def describe(epoch, logs):
-        return (f"{variant_name} · step {min((epoch + 1) * round_steps, steps):,}/{steps:,} · "
+    def describe(epoch, logs):  # logs: the running means of the current round
+        return (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
                 f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
