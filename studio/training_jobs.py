@@ -191,7 +191,8 @@ class TrainingJobs:
         events = self._context.Queue()
         stop = self._context.Event()
         process = self._context.Process(
-            target=worker_main, args=(ticket.spec.argv, _worker_settings(), events, stop, ticket.spec.keep_on_stop),
+            target=worker_main,
+            args=(ticket.spec.argv, _worker_settings(), events, stop, ticket.spec.keep_on_stop, os.getpid()),
             name=f"studio-training-{ticket.number}", daemon=True)
         try:
             process.start()
@@ -265,13 +266,32 @@ def _death_of(exitcode: int | None, stopping: bool) -> tuple:
 
 
 # --- the worker process ---------------------------------------------------------------------------------
-def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool) -> None:
+def _exit_with_the_server(server_pid: int, poll_s: float = 1.0) -> None:
+    """End this worker as soon as the server that started it is gone.
+
+    A server stopped by a signal (Ctrl-C, ``kill``, a test's ``terminate``) does not run
+    multiprocessing's exit handlers, so its daemon worker would train on as an orphan, holding
+    both cores; when the parent dies the worker is re-parented, which this thread notices.
+    ``server_pid`` comes from the server itself: one killed while its worker was still starting is
+    gone already, and the worker's parent is then someone else from the start.
+    """
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(poll_s)
+        os._exit(3)  # nothing to save: a job that loses its server writes nothing
+
+    threading.Thread(target=watch, name="exit-with-the-server", daemon=True).start()
+
+
+def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool, server_pid: int) -> None:
     """The worker process: run ``python -m studio.train ARGV`` and report through ``events``.
 
     Runs in a spawned process, so it imports TensorFlow (through the recipe) itself.
     """
     os.environ.update(settings)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the server log
+    _exit_with_the_server(server_pid)
     started = time.monotonic()
     try:
         from studio import data, registry, train

@@ -89,3 +89,53 @@ def test_keep_on_stop_saves_what_was_learnt(jobs):
 def test_a_refused_command_line_fails_with_a_message(jobs):
     final = events_until_final(jobs.submit(JobSpec(("gan", "--variant", "nonsense"), "bad")))[-1]
     assert final[0] == "failed" and "refused" in final[1]
+
+
+def test_a_worker_ends_with_its_server(tiny_data_dir, tmp_path):
+    """A server stopped by a signal runs no exit handlers; its worker must not train on as an orphan."""
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    script = ("import sys, time\n"
+              "from studio import paths\n"
+              "from studio.training_jobs import JobSpec, TrainingJobs\n"
+              "if __name__ == '__main__':\n"
+              f"    paths.set_data_dir({str(tiny_data_dir)!r})\n"
+              "    jobs = TrainingJobs()\n"
+              f"    ticket = jobs.submit(JobSpec({LONG_GAN!r}, 'long GAN'))\n"
+              "    while ticket.events.get()[0] != 'started':\n"
+              "        pass\n"
+              "    print(jobs.current_pid, flush=True)\n"
+              "    time.sleep(600)\n")
+    server = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "STUDIO_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        worker = int(server.stdout.readline())
+        os.kill(worker, 0)  # the worker runs
+        server.kill()  # SIGKILL: no exit handler of the server runs
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                return  # gone
+            if _is_zombie(worker):
+                return
+            time.sleep(0.2)
+        state = open(f"/proc/{worker}/status").read()
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError(f"the worker outlived its server: {state[:400]}")
+    finally:
+        server.kill()
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
