@@ -56,7 +56,8 @@ def waiting_line(trainer: TrainingJobs, ticket, lang: str) -> str:
 def follow_job(trainer: TrainingJobs, spec: JobSpec, token: CancelToken) -> Iterator[tuple]:
     """Put ``spec`` in ``trainer``'s line and yield what happens until it ends.
 
-    Yields the job's events (``("progress", f, message)``, ``("epoch", epoch, logs, preview)``),
+    Yields ``("submitted", ticket)`` first, then the job's events (``("progress", f, message)``,
+    ``("epoch", epoch, logs, preview)``),
     ``("waiting", place, ticket)`` or ``("tick", ticket)`` about every half second while nothing
     else happens, and its final ``("done", ...)``, ``("stopped", saved)`` or ``("left",)``. A failed
     or crashed job raises ``TrainingFailed`` with its one-sentence message. Setting ``token`` (the
@@ -66,6 +67,7 @@ def follow_job(trainer: TrainingJobs, spec: JobSpec, token: CancelToken) -> Iter
     ticket = trainer.submit(spec)
     ended = False
     try:
+        yield ("submitted", ticket)
         while True:
             if token.cancelled and not ticket.cancel_requested.is_set():
                 trainer.leave(ticket)
@@ -144,15 +146,20 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
         latest_preview = None
         message = text("train.starting", lang)
         last_yield = 0.0
+        ticket = None
         try:
             for kind, *payload in follow_job(trainer, spec, token):
-                if kind == "progress":
+                fresh = False  # a new epoch: a new preview and curve point to draw
+                if kind == "submitted":
+                    ticket = payload[0]
+                elif kind == "progress":
                     message = payload[1]
                 elif kind == "epoch":
                     _, logs, image = payload
                     for name, value in logs.items():
                         history.setdefault(name, []).append(float(value))
                     latest_preview = image if image is not None else latest_preview
+                    fresh = True
                 elif kind in ("done", "stopped", "left"):
                     key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
                         ("train.stopped_saved" if payload[0] else "train.stopped")
@@ -160,13 +167,13 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
                            status_text(lang, *extra))
                     return
                 now = time.monotonic()
-                if kind == "epoch" or now - last_yield >= _REFRESH_SECONDS:
+                if fresh or now - last_yield >= _REFRESH_SECONDS:
                     last_yield = now
-                    ticket = payload[-1] if kind in ("waiting", "tick") else None
-                    line = waiting_line(trainer, ticket, lang) if kind == "waiting" else \
-                        running_line(lang, ticket, message) if ticket is not None else gr.skip()
-                    yield (line, latest_preview if latest_preview is not None else gr.skip(),
-                           curves(history) if history else gr.skip(), gr.skip())
+                    line = waiting_line(trainer, ticket, lang) if ticket.state == "waiting" else \
+                        running_line(lang, ticket, message)
+                    # pictures only when they change: a curve is a Matplotlib drawing, not free
+                    yield (line, latest_preview if fresh and latest_preview is not None else gr.skip(),
+                           curves(history) if fresh else gr.skip(), gr.skip())
         finally:
             jobs.finish(request.session_hash, token)
 

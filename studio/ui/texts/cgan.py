@@ -17,11 +17,13 @@ STRINGS = {
     },
     "cgan.variant": {"ko": "모델", "en": "Model"},
     "cgan.variant_info": {
-        "ko": "conv = 합성곱 cGAN (기본) · dense = 강의 004의 GeneratorCGAN / DiscriminatorCGAN. 기본 제공 dense 가중치는 "
-              "15 에포크만 학습해서 아직 레이블을 쓰지 못합니다 (모든 행이 같음; 강의는 500 에포크 가중치를 불러옵니다).",
-        "en": "conv = convolutional cGAN (default) · dense = lecture 004's GeneratorCGAN / DiscriminatorCGAN. The shipped "
-              "dense weights had 15 epochs and do not use the label yet (every row alike; the lecture loads weights "
-              "trained for 500 epochs).",
+        "ko": "conv = 합성곱 cGAN (기본) · dense = 강의 004의 GeneratorCGAN / DiscriminatorCGAN을 강의 설정 그대로 (Adam 1e-4, 배치 128) "
+              "250 에포크 학습한 것: 판정기가 요청한 숫자로 읽는 비율 97.2% (숫자마다 95% 이상). 레이블을 쓰기 시작하는 데 "
+              "15~30 에포크, 95%에 이르는 데 146 에포크가 걸렸습니다 (강의는 500 에포크 가중치를 불러옵니다).",
+        "en": "conv = convolutional cGAN (default) · dense = lecture 004's GeneratorCGAN / DiscriminatorCGAN trained with "
+              "the lecture's settings (Adam 1e-4, batch 128) for 250 epochs: the judge reads 97.2% of its samples as the "
+              "requested digit (every digit at least 95%). It starts using the label from epoch 15 to 30 and first reached "
+              "95% at epoch 146 (the lecture loads weights trained for 500 epochs).",
     },
     "cgan.scale": {"ko": "노이즈 크기 (z ~ N(0, 크기²))", "en": "Noise scale (z ~ N(0, scale²))"},
     "cgan.scale_info": {
