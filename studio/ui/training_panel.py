@@ -133,11 +133,14 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
     status = gr.Markdown()
 
     def running_line(lang, ticket, message: str) -> str:
-        left = ticket.remaining_s()
+        """'**40%** · the recipe's message · 1:05 elapsed · time left, about 2 min'."""
         elapsed = time.monotonic() - (ticket.started_at or time.monotonic())
-        return (f"**{ticket.fraction:.0%}** · {message} · " +
-                text("train.elapsed", lang, elapsed=f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}")
-                + (f" · {text('train.left', lang, eta=_minutes(left, lang))}" if left is not None and ticket.fraction >= 0.02 else ""))
+        line = (f"**{ticket.fraction:.0%}** · {message} · "
+                + text("train.elapsed", lang, elapsed=f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"))
+        left = ticket.remaining_s()
+        if left is not None and ticket.fraction >= 0.02:  # before that the pace says little
+            line += " · " + text("train.left", lang, eta=_minutes(left, lang))
+        return line
 
     def train_stream(lang, n_epochs, keep_on_stop, extra: tuple, request: gr.Request):
         spec = job(int(n_epochs), bool(keep_on_stop), *extra)  # may refuse bad input before anything waits
