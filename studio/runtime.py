@@ -45,7 +45,22 @@ def import_tensorflow():
     import tensorflow as tf
 
     _enable_memory_growth(tf)
+    _limit_threads(tf)
     return tf
+
+
+# A classroom server may leave cores to its training worker: STUDIO_INFERENCE_THREADS=1 caps the
+# server's TensorFlow thread pools (the worker drops the variable and keeps TensorFlow's defaults).
+THREADS_VARIABLE = "STUDIO_INFERENCE_THREADS"
+
+
+@functools.lru_cache(maxsize=1)
+def _limit_threads(tf) -> None:
+    threads = os.environ.get(THREADS_VARIABLE, "").strip()
+    if threads.isdigit() and int(threads) > 0:
+        with contextlib.suppress(RuntimeError):  # already initialised: too late to change
+            tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+            tf.config.threading.set_inter_op_parallelism_threads(int(threads))
 
 
 @functools.lru_cache(maxsize=1)

@@ -290,6 +290,7 @@ def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool, server_p
     Runs in a spawned process, so it imports TensorFlow (through the recipe) itself.
     """
     os.environ.update(settings)
+    os.environ.pop("STUDIO_INFERENCE_THREADS", None)  # the server's cap, not the trainer's (runtime.THREADS_VARIABLE)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the server log
     _exit_with_the_server(server_pid)
     started = time.monotonic()

@@ -1,5 +1,6 @@
 """Importing the studio must stay cheap: no TensorFlow, and no Gradio outside the UI."""
 
+import os
 import subprocess
 import sys
 
@@ -55,3 +56,16 @@ def test_layers_only_point_down():
     for module_file in (ROOT / "studio").glob("*.py"):  # the shared modules below the layers
         wrong = {m for m in _studio_imports(module_file) if m.startswith(("studio.services", "studio.ui"))}
         assert not wrong, f"{module_file.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+def test_the_server_can_leave_cores_to_its_training_worker():
+    """STUDIO_INFERENCE_THREADS caps the server's TensorFlow thread pools; unset, TensorFlow keeps its defaults."""
+    code = ("from studio import runtime; tf = runtime.import_tensorflow(); "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    env = {**os.environ, "STUDIO_INFERENCE_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]
+    env.pop("STUDIO_INFERENCE_THREADS")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "0"]  # 0 = TensorFlow chooses
