@@ -27,7 +27,7 @@ from studio import data, paths, runtime  # noqa: E402
 from studio.models import cgan  # noqa: E402
 from studio.recipes.cgan import VARIANTS, unit_images  # noqa: E402
 from studio.services.cgan import CGANService  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, summary  # noqa: E402
 
 BATCH = 128
 
@@ -101,6 +101,7 @@ def main() -> None:
     (x_train, y_train), _ = data.load_mnist()
     n = (args.steps + 2) * BATCH
     images, labels = unit_images(x_train[:n]), cgan.one_hot(y_train[:n])
+    measured: dict[str, float] = {}
     print(f"\n1. training steps per second (batch {BATCH}, {args.steps} steps after a warm-up)")
     for variant, (config, _) in VARIANTS.items():
         plain = dataclasses.replace(config, aux_weight=0.0)  # the lecture's losses, on the same networks
@@ -108,6 +109,7 @@ def main() -> None:
         ours = studio_steps_per_second(plain, images, labels, args.steps)
         print(f"   {variant:6s} lecture cgan_step {lecture:7.1f} steps/s   studio fit {ours:7.1f} steps/s   "
               f"ratio studio / lecture {ours / lecture:.2f}")
+        measured[f"{variant}_steps_per_s"], measured[f"{variant}_ratio"] = ours, ours / lecture
         if config.aux_weight:
             shipped = studio_steps_per_second(config, images, labels, args.steps)
             print(f"   {variant:6s} with the auxiliary classifier (as shipped): studio fit {shipped:7.1f} steps/s")
@@ -119,6 +121,8 @@ def main() -> None:
         generator_ms = median_ms(lambda: model.table(10, 0), args.repeats)
         picture_ms = median_ms(lambda: service.table(variant, 0), args.repeats)
         print(f"   {variant:6s} generator {generator_ms:6.1f} ms   tab picture {picture_ms:6.1f} ms   (target < 100 ms)")
+        measured[f"{variant}_table_ms"] = picture_ms
+    summary(**measured)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import backbones, runtime  # noqa: E402
 from studio.models.deepdream import Dreamer, DreamSettings  # noqa: E402
 from studio.services.deepdream import DEFAULT_LAYERS, MOBILENET, DeepDreamService, example_image  # noqa: E402
+from timing import summary  # noqa: E402
 
 
 def book_dream(feature_model, layer_settings, original_img, step=20.0, num_octave=3, octave_scale=1.4,
@@ -100,6 +101,7 @@ def main() -> None:
     print(f"book (retraces per octave)   {book_s:7.2f} s")
     print(f"studio (one trace)           {ours_s:7.2f} s   ratio book/studio {book_s / ours_s:.2f}   "
           f"(target: studio < 30 s)")
+    summary(book_s=book_s, studio_s=ours_s, book_ratio=book_s / ours_s)
 
 
 if __name__ == "__main__":

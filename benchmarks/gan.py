@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, metrics, paths, runtime  # noqa: E402
 from studio.models import gan  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, summary  # noqa: E402
 
 
 def lecture_models(config: gan.GANConfig):
@@ -141,6 +141,8 @@ def main() -> None:
     print(f"   studio: exact pruned search             {ours_nn:8.3f} s   ({lecture_50 / ours_nn:.0f}x; target < 1 s; "
           f"preparing the training set once: {prepare_s:.2f} s)")
     print("   same neighbours as the lecture's loop for the 2 timed samples: yes")
+    summary(samples50_ms=ours_ms, samples50_speedup=lecture_ms / ours_ms, nearest50_s=ours_nn,
+            nearest50_speedup=lecture_50 / ours_nn)
 
 
 if __name__ == "__main__":

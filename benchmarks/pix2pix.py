@@ -29,7 +29,7 @@ from studio.models import pix2pix as p2p  # noqa: E402
 from studio.recipes.pix2pix import evaluate, load_pairs  # noqa: E402
 from studio.services.pix2pix import Pix2PixService  # noqa: E402
 from studio.quality import QualityService  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, summary  # noqa: E402
 
 
 def tutorial_step(generator, discriminator, g_opt, d_opt):
@@ -67,7 +67,7 @@ def time_steps(run_step, steps: int) -> float:
     return (time.perf_counter() - start) * 1e3 / steps
 
 
-def bench_training(x: np.ndarray, y: np.ndarray, steps: int) -> None:
+def bench_training(x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
     import keras
     import tensorflow as tf
 
@@ -97,9 +97,10 @@ def bench_training(x: np.ndarray, y: np.ndarray, steps: int) -> None:
     print(f"   studio: compiled train_step through fit     {timings['studio']:8.1f} ms")
     print(f"   speed-up over the eager loop: {timings['eager'] / timings['studio']:.2f}x; "
           f"over the decorated loop: {timings['tf.function'] / timings['studio']:.2f}x")
+    return timings
 
 
-def bench_latency(service: Pix2PixService, repeats: int) -> None:
+def bench_latency(service: Pix2PixService, repeats: int) -> float:
     from PIL import Image, ImageDraw
 
     canvas = Image.new("RGBA", (320, 320), (0, 0, 0, 0))
@@ -115,10 +116,12 @@ def bench_latency(service: Pix2PixService, repeats: int) -> None:
     edges = service.sketch_to_edges(sketch)
     unet = service.model("unet")
     print("\n2. translation latency (median)")
-    print(f"   sketch -> 3 generators + PatchGAN view       {median_ms(tab_answer, repeats):8.1f} ms  (target < 100 ms)")
+    tab_ms = median_ms(tab_answer, repeats)
+    print(f"   sketch -> 3 generators + PatchGAN view       {tab_ms:8.1f} ms  (target < 100 ms)")
     print(f"   one generator, one 32x32 edge map            {median_ms(lambda: unet.translate(edges), repeats):8.1f} ms")
     batch = np.repeat(edges[None], 256, axis=0)
     print(f"   one generator, 256 edge maps in one call     {median_ms(lambda: unet.translate(batch), 5):8.1f} ms")
+    return tab_ms
 
 
 def bench_quality(service: Pix2PixService) -> None:
@@ -146,10 +149,12 @@ def main() -> None:
     print(runtime.device_info().label())
     pairs = load_pairs(limit=args.batch_size)
     x, y = p2p.to_signed(pairs.train_edges), p2p.to_signed(pairs.train_shoes)
-    bench_training(x, y, args.steps)
+    timings = bench_training(x, y, args.steps)
     service = Pix2PixService()
-    bench_latency(service, args.repeats)
+    tab_ms = bench_latency(service, args.repeats)
     bench_quality(service)
+    summary(train_step_ms=timings["studio"], train_step_speedup_eager=timings["eager"] / timings["studio"],
+            sketch_to_three_ms=tab_ms)
 
 
 if __name__ == "__main__":

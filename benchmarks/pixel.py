@@ -21,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, paths  # noqa: E402
 from studio.models import pixel  # noqa: E402
+from timing import summary  # noqa: E402
 
 
 def lecture_fit(X: np.ndarray) -> np.ndarray:
@@ -84,6 +85,8 @@ def main() -> None:
                             (f"sample {args.samples}, sampler kept (tab)", lecture_sample_s, ours_draw_s)):
         print(f"{what:36s}{lec * 1e3:10.1f}ms{ours * 1e3:10.2f}ms{lec / ours:11.0f}x")
     print("fits identical: yes")
+    summary(fit_ms=ours_fit_s * 1e3, fit_speedup=lecture_fit_s / ours_fit_s, sample_ms=ours_sample_s * 1e3,
+            sample_speedup=lecture_sample_s / ours_sample_s, tab_sample_ms=ours_draw_s * 1e3)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ agreement with their true labels, and the nearest-training distance of real *tes
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, metrics, paths, registry  # noqa: E402
+from timing import summary  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.cgan import CGANService  # noqa: E402
 from studio.services.pixel import PixelService  # noqa: E402
@@ -145,6 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     paths.set_data_dir(args.data_dir)
     quality = QualityService()
+    fids: dict[str, float] = {}
     for dataset in args.datasets:
         if not quality.available(dataset):
             print(f"\n{dataset}: no judge bundle (python -m studio.train judge --dataset {dataset}); skipped")
@@ -159,12 +162,15 @@ def main() -> None:
             if args.only.lower() not in name.lower():
                 continue
             try:
-                print(evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed, x_train))
+                row = evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed, x_train)
+                print(row)
+                fids[f"{dataset}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + "_fid"] = float(row[40:49])
             except LookupError:
                 continue  # this model does not exist for this data set
             except registry.WeightsUnavailableError as exc:
                 print(f"{name:40s}  no weights: {exc}")
     print("\nFID in judge features; not comparable with Inception FID. '!' = mode-collapse warning.")
+    summary(**fids)
 
 
 if __name__ == "__main__":

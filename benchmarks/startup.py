@@ -18,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from timing import summary
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,7 @@ def main() -> None:
     print(f"import gradio (reference)         {gradio_s:6.2f} s")
     print(f"python studio.py -> HTTP 200      {up:6.2f} s   ({up / gradio_s:.2f}x import gradio; target < 10 s)")
     print(f"  -> first pixel sample received  {first:6.2f} s   ({first / gradio_s:.2f}x import gradio)")
+    summary(import_gradio_s=gradio_s, http200_s=up, first_pixel_sample_s=first)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import runtime  # noqa: E402
 from studio.models import text_lm  # noqa: E402
 from studio.services.text_lm import BOOK_TEMPERATURES, TextService  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, summary  # noqa: E402
 
 WORDS = 50
 
@@ -66,6 +66,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"\n2. training: {args.train_steps} steps of 64 x 100 tokens")
     print(f"   {x.size / seconds:,.0f} next-word targets per second ({seconds / args.train_steps * 1e3:.0f} ms a step)")
+    summary(words50_ms=ours_ms, words50_speedup=book_ms / ours_ms, train_step_ms=seconds / args.train_steps * 1e3)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from studio.imaging import to_unit_batch  # noqa: E402
 from studio.models import vae  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, summary  # noqa: E402
 
 
 def main() -> None:
@@ -76,6 +76,8 @@ def main() -> None:
         print(f"   {label:38s}{results[label]:8.1f} s")
     eager_s, ours_s = results.values()
     print(f"   ratio book / studio {eager_s / ours_s:.2f}")
+    summary(grid30_ms=ours_ms, grid30_speedup=book_ms / ours_ms, epoch_book_s=eager_s, epoch_studio_s=ours_s,
+            epoch_ratio=eager_s / ours_s)
 
 
 if __name__ == "__main__":
