@@ -151,12 +151,10 @@ def fit(model, *fit_args, epochs: int, steps_per_epoch: int, on_progress: Progre
     """
     cancel = cancel or CancelToken()
     history: dict[str, list[float]] = {}
-    record = history_recorder(history, on_epoch, digits)
-    if extra_logs is not None:
-        recorded = record
+    recorder = history_recorder(history, on_epoch, digits)
 
-        def record(epoch, logs, image):  # noqa: F811 - the recorder, with the extra values first
-            recorded(epoch, {**logs, **extra_logs(epoch, logs)}, image)
+    def record(epoch, logs, image) -> None:  # the epoch's logs with the measured extras, then recorded
+        recorder(epoch, {**logs, **(extra_logs(epoch, logs) if extra_logs else {})}, image)
 
     callback = keras_callback(on_progress, cancel, epochs, steps_per_epoch, describe, record, preview)
     started = time.perf_counter()
