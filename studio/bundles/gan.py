@@ -15,6 +15,8 @@ from studio.models.gan import GANConfig, dense_config
 
 ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
 WEIGHTS_FILE = "generator.weights.h5"
+# The DCGANs ship G's weights averaged over roughly the last 1 / (1 - EMA) = 1,000 steps.
+EMA = 0.999
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Variant:
 
 
 VARIANTS = {
-    "dcgan_mnist": Variant(GANConfig(), "mnist", None, 4000, 64,
+    "dcgan_mnist": Variant(GANConfig(ema=EMA), "mnist", None, 12000, 64,
                            "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
     "dcgan_ankle_boot": Variant(GANConfig(), "fashion", 9, 1000, 64,
                                 "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),

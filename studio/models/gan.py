@@ -38,6 +38,7 @@ class GANConfig:
     label_noise: float = 0.05
     learning_rate: float = 2e-4
     beta_1: float = 0.5
+    ema: float = 0.0  # >0: G's optimizer keeps the weights' moving average with this momentum (shipped)
 
 
 def dense_config() -> GANConfig:
@@ -132,7 +133,8 @@ def _gan_class():
             super().compile(**kwargs)
             c = self.config
             self.d_optimizer = d_optimizer or keras.optimizers.Adam(c.learning_rate, beta_1=c.beta_1)
-            self.g_optimizer = g_optimizer or keras.optimizers.Adam(c.learning_rate, beta_1=c.beta_1)
+            self.g_optimizer = g_optimizer or keras.optimizers.Adam(
+                c.learning_rate, beta_1=c.beta_1, **({"use_ema": True, "ema_momentum": c.ema} if c.ema else {}))
 
         @property
         def metrics(self):
@@ -200,6 +202,14 @@ def slerp_codes(a: np.ndarray, b: np.ndarray, steps: int) -> tuple[np.ndarray, n
     else:
         codes = (np.sin((1 - alphas) * omega)[:, None] * a + np.sin(alphas * omega)[:, None] * b) / np.sin(omega)
     return codes.astype(np.float32), alphas
+
+
+def averaged_generator(model, inputs: np.ndarray):
+    """The generator to judge and ship: G's weight average (with ``config.ema``) with precise BatchNorm,
+    as a fresh copy; ``model`` (a compiled ``GAN``) trains on untouched. ``inputs``: noise codes."""
+    from studio.models.weight_average import averaged_twin
+
+    return averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(model.config), inputs)
 
 
 class GeneratorInference:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.models.weight_average import recompute_batchnorm
+
 SIZE = 32  # the networks' square size
 PAD = 2  # (32 - 28) / 2: Fashion-MNIST images are padded by this on each side
 SHOE_CLASSES = (5, 7, 9)  # sandal, sneaker, ankle boot
@@ -333,32 +335,6 @@ def compile_pix2pix(model, decay_steps: int = 0, total_steps: int = 0) -> None:
                    else keras.optimizers.Adam(rate(), beta_1=0.5))
     model.compile(g_optimizer=g_optimizer,
                   d_optimizer=keras.optimizers.Adam(rate(), beta_1=0.5) if model.config.gan else None)
-
-
-def recompute_batchnorm(generator, edges: np.ndarray, batches: int = 100, batch_size: int = 256,
-                        seed: int = 0) -> None:
-    """Re-estimate every BatchNorm's moving mean and variance for the generator's final weights.
-
-    During training the moving statistics trail weights that keep changing (and the EMA weights
-    were never run at all), so inference-mode BatchNorm normalises with stale numbers; the paper
-    sidesteps this by using the test batch's statistics, which would make a lone sketch's shoe
-    depend on its batch. Running ``batches`` random training batches in training mode with a fast
-    momentum (0.9) replaces the statistics with those of the final weights ("precise BN"). Only the
-    BatchNorm statistics change. ``edges``: signed (N, 32, 32, 1) training inputs.
-    """
-    from keras import layers
-
-    norms = [layer for layer in generator.layers if isinstance(layer, layers.BatchNormalization)]
-    saved = [layer.momentum for layer in norms]
-    for layer in norms:
-        layer.momentum = 0.9  # 0.9^100: the first batch's weight in the estimate is negligible
-    rng = np.random.default_rng(seed)
-    try:
-        for _ in range(batches):
-            generator(edges[rng.choice(len(edges), min(batch_size, len(edges)), replace=False)], training=True)
-    finally:
-        for layer, momentum in zip(norms, saved):
-            layer.momentum = momentum
 
 
 def finish_generator(model, edges: np.ndarray) -> None:

@@ -58,17 +58,25 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
     return measured
 
 
+def fid_now(variant: Variant, inference, samples: int = EVAL_SAMPLES) -> float:
+    """The judge's FID of ``samples`` generated images (seed EVAL_SEED): one point of the FID curve."""
+    from studio.quality import QualityService
+
+    return float(QualityService().assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label).fid)
+
+
 def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch_size: int | None = None,
               seed: int = 0, limit: int | None = None, source: str = registry.SHIPPED,
               on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
               on_epoch: EpochFn | None = None, keep_on_stop: bool = False, judge: bool = True,
-              config: GANConfig | None = None) -> registry.Bundle:
+              config: GANConfig | None = None, fid_every: int = 0) -> registry.Bundle:
     """Train one GAN variant for ``steps`` batches, judge it and save its generator.
 
     ``on_epoch`` is called every ROUND steps with the round's mean losses and the preview grid;
     ``keep_on_stop`` saves a run stopped halfway (otherwise the previous weights stay). ``judge``
     False skips the judge's metrics (tests without judge weights); ``config`` overrides the
-    variant's network (tests use tiny ones).
+    variant's network (tests use tiny ones). ``fid_every`` > 0 measures the FID of the generator
+    that would be shipped every that many steps (the FID curve of metadata.json).
     """
     if variant_name not in VARIANTS:
         raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
@@ -83,7 +91,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     import keras
     import tensorflow as tf
 
-    from studio.models.gan import GeneratorInference, build_generator, latent_codes, make_gan
+    from studio.models.gan import GeneratorInference, averaged_generator, build_generator, latent_codes, make_gan
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)
@@ -99,21 +107,37 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     def preview() -> np.ndarray:
         return imaging.grid(inference.decode(preview_z), cols=10, scale=2)
 
+    # Precise BatchNorm for the shipped generator runs on noise codes, the generator's inputs.
+    bn_codes = latent_codes(config, 256 * 20, seed + 1)
+    fid_curve: dict[str, list] = {"steps": [], "fid": []}
+
+    def shipped_inference():  # the weight average (with config.ema) with precise BatchNorm
+        return GeneratorInference(averaged_generator(model, bn_codes), config)
+
     def describe(epoch, logs):  # logs: the running means of the current round
-        return (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
+        line = (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
                 f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
+        return line + (f" · FID {fid_curve['fid'][-1]:.1f} at step {fid_curve['steps'][-1]}" if fid_curve["fid"] else "")
+
+    def measure_fid(epoch, logs) -> dict:
+        done = (epoch + 1) * round_steps
+        if judge and fid_every and (done % fid_every < round_steps or epoch + 1 == rounds):
+            fid_curve["steps"].append(done)
+            fid_curve["fid"].append(round(fid_now(variant, shipped_inference()), 2))
+        return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
-              shuffle=False)
-    measured = evaluate(variant, inference, x_train) if judge else {}
+              extra_logs=measure_fid, shuffle=False)
+    shipped = averaged_generator(model, bn_codes) if config.ema else model.generator
+    measured = evaluate(variant, GeneratorInference(shipped, config), x_train) if judge else {}
 
     metadata = {
         "technique": "gan",
         "variant": variant_name,
         "reproduces": variant.reproduces,
         "command": f"python -m studio.train gan --variant {variant_name} --steps {steps} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --limit {limit}" if limit else ""),
+                   f"--seed {seed}" + (f" --limit {limit}" if limit else "") + (f" --fid-every {fid_every}" if fid_every else ""),
         "data": {variant.dataset: {"description": data.DESCRIPTIONS[variant.dataset],
                                    "loaded_from": data.dataset_source(variant.dataset),
                                    "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
@@ -122,10 +146,13 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
             run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
             optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G",
             tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
-            + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])),
+            + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
+            + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
+                f"{len(bn_codes):,} noise codes"] if config.ema else []),
+            **({"fid_curve": fid_curve} if fid_curve["fid"] else {})),
         "metrics": measured,
     }
-    files = {WEIGHTS_FILE: inference_weights_writer(model.generator, lambda: build_generator(config))}
+    files = {WEIGHTS_FILE: inference_weights_writer(shipped, lambda: build_generator(config))}
     bundle = registry.save(bundle_name(variant_name), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if measured else "saved"))
     return bundle
@@ -141,6 +168,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--steps", type=int, default=None,
                         help="training batches (default: " + ", ".join(f"{v.steps:,} for {k}" for k, v in VARIANTS.items())
                         + f"); previews and loss points every {ROUND}")
+    parser.add_argument("--fid-every", type=int, default=0,
+                        help="measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
     add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
                                                                         for k, v in VARIANTS.items()))
 
@@ -149,4 +178,4 @@ def run(args, ctx) -> list[registry.Bundle]:
     """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
     variants = list(VARIANTS) if args.variant == "all" else [args.variant]
     return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
-                      ctx.on_epoch, ctx.keep_on_stop) for v in variants]
+                      ctx.on_epoch, ctx.keep_on_stop, fid_every=args.fid_every) for v in variants]
