@@ -144,14 +144,20 @@ def png_info(recipe: Recipe) -> PngImagePlugin.PngInfo:
     return info
 
 
+# zlib level 3 writes a 30 x 30 digit grid in half the time of the default 6, about 6% larger:
+# every picture a tab shows is written once, so this is server CPU a class shares.
+PNG_COMPRESSION = 3
+
+
 def save_png(image, recipe: Recipe, path: str | Path | None = None) -> str:
     """Write ``image`` (uint8 array or PIL) as a PNG carrying ``recipe``; a fresh temporary file
     named after the technique when ``path`` is None. Returns the path."""
     picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
     if path is None:  # a download: content-named in the studio's export folder (see imaging.export_file)
         return imaging.export_file(f"{_file_stem(recipe)}.png",
-                                   lambda f: picture.save(f, format="PNG", pnginfo=png_info(recipe)))
-    picture.save(path, format="PNG", pnginfo=png_info(recipe))
+                                   lambda f: picture.save(f, format="PNG", pnginfo=png_info(recipe),
+                                                          compress_level=PNG_COMPRESSION))
+    picture.save(path, format="PNG", pnginfo=png_info(recipe), compress_level=PNG_COMPRESSION)
     return str(path)
 
 

@@ -78,3 +78,13 @@ def test_service_grid_map_walks_and_prior(service):
 def test_service_explains_bad_requests(service, call, message):
     with pytest.raises(UserError, match=message):
         call(service)
+
+
+def test_the_tab_reuses_a_recent_grid_with_its_measured_time(service):
+    first, ms = service.remembered_grid(12, -1, 1, False)
+    again, ms_again = service.remembered_grid(12, -1, 1, False)
+    assert again is first and ms_again == ms > 0  # the same answer, with the decode time it measured
+    other, _ = service.remembered_grid(12, -2, 2, False)
+    assert other.shape == first.shape and not np.array_equal(other, first)
+    with pytest.raises(UserError, match="between 2 and"):
+        service.remembered_grid(1, -1, 1, False)

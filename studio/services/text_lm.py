@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import plots, registry
-from studio.bundles.cache import BundleCache
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.text_lm import NAME, OWN_NAME, load_generator
 from studio.models import text_lm
 from studio.services import UserError
@@ -98,6 +98,9 @@ class TextService:
     def __init__(self, name: str = NAME) -> None:
         self.name = name
         self._models = BundleCache()
+        # The bars of recent (prompt, temperature, count): every page load asks for the default
+        # prompt's, and drawing them (Matplotlib) costs far more than the model's forward pass.
+        self._distributions = RecentDraws(size=32)
 
     def generator(self) -> text_lm.TextGenerator:
         """The compiled generator of the active weights."""
@@ -170,6 +173,10 @@ class TextService:
         top = int(top)
         if not 2 <= top <= MAX_BARS:
             raise UserError(f"Show between 2 and {MAX_BARS} words.")
+        return self._distributions.get(self.name, ((tuple(checked.ids), tuple(checked.unknown), checked.truncated), t, top),
+                                      lambda: self._distribution(checked, t, top))
+
+    def _distribution(self, checked, t: float, top: int) -> dict:
         generator = self.generator()
         probs = generator.next_distribution(checked.ids)
         reweighted = text_lm.reweight_distribution(probs, t) if t > 0 else np.eye(len(probs))[int(np.argmax(probs))]
