@@ -138,7 +138,9 @@ def test_the_cgan_recipe_names_the_bundle_of_the_chosen_model(client):
         recipe = provenance.read(picture)
         assert set(recipe.models) == {f"cgan_{variant}"} and recipe.params["chosen"] == variant
         readout = client.predict("en", variant, 0.7, "5", 3, 1, api_name="/cgan_judge")  # the line under the row
-        assert provenance.parse(re.search(r"`(studio-recipe: .*?)`", readout).group(1)) == recipe
+        assert provenance.parse(re.search(r"^(studio-recipe: .*)$", readout, re.M).group(1)) == recipe
+        # results first: the recipe line is folded away under a "recipe" summary, one click away
+        assert readout.index("<details") < readout.index("studio-recipe:") < readout.index("</details>")
 
 
 def test_text_generations_download_with_their_recipe_and_come_back_identically(client):

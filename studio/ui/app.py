@@ -48,6 +48,8 @@ CSS = """
 #studio-header h1 { margin-bottom: 0.1em; }
 #studio-device { opacity: 0.8; font-size: 0.9em; }
 .gradio-container { max-width: 1280px !important; margin: auto; }
+details.studio-recipe > summary { cursor: pointer; font-size: 0.8em; opacity: 0.7; }
+details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break: break-all; }
 """
 
 # Uploads beyond this are refused by Gradio with a message; anything smaller is shrunk before use.
@@ -82,17 +84,20 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None,
                          QualityService())  # the judges, shared by every tab that generates images
         autoencoders = AutoencoderService()
-        refreshes = [
-            pixel_tab.create_tab(ctx, PixelService()),
-            autoencoder_tab.create_tab(ctx, autoencoders),
-            vae_tab.create_tab(ctx, VAEService(autoencoders), autoencoders),
-            gan_tab.create_tab(ctx, GANService()),
-            cgan_tab.create_tab(ctx, CGANService()),
-            pix2pix_tab.create_tab(ctx, Pix2PixService(ctx.quality)),
-            deepdream_tab.create_tab(ctx, DeepDreamService()),
-            style_tab.create_tab(ctx, StyleService()),
-            text_tab.create_tab(ctx, TextService(), OwnTextService()),
-        ]
+        # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
+        # than the last ones hidden behind Gradio's overflow menu (its default).
+        with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques"):
+            refreshes = [
+                pixel_tab.create_tab(ctx, PixelService()),
+                autoencoder_tab.create_tab(ctx, autoencoders),
+                vae_tab.create_tab(ctx, VAEService(autoencoders), autoencoders),
+                gan_tab.create_tab(ctx, GANService()),
+                cgan_tab.create_tab(ctx, CGANService()),
+                pix2pix_tab.create_tab(ctx, Pix2PixService(ctx.quality)),
+                deepdream_tab.create_tab(ctx, DeepDreamService()),
+                style_tab.create_tab(ctx, StyleService()),
+                text_tab.create_tab(ctx, TextService(), OwnTextService()),
+            ]
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 

@@ -111,9 +111,11 @@ def stamp(picture, technique: str, params: dict, models: Sequence[str] = (), upl
 
 
 def line_of(path_or_recipe) -> str:
-    """The recipe line of a stamped PNG (or of a Recipe), as Markdown code for the text under a result."""
+    """The recipe of a stamped PNG (or of a Recipe) for the text under a result: folded away under
+    a small "recipe" summary, so the result and its explanation come first and the line (to copy
+    into the Reproduce panel) is one click away."""
     recipe = path_or_recipe if isinstance(path_or_recipe, Recipe) else provenance.read(path_or_recipe)
-    return f"<small>`{recipe.line()}`</small>"
+    return f"<details class=\"studio-recipe\"><summary>레시피 · recipe</summary>\n\n```\n{recipe.line()}\n```\n\n</details>"
 
 
 def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int = 1) -> str:
