@@ -56,3 +56,28 @@ def test_switch_language_and_sample_in_the_browser(studio_server):
         finally:
             browser.close()
     assert (ARTIFACTS / "pixel_tab.png").stat().st_size > 10_000
+
+
+def test_every_technique_tab_is_in_sight_at_1280_px_and_recipes_are_folded(studio_server):
+    """No technique behind an overflow menu, in either language; no raw recipe line on the page."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(studio_server)
+            tabs = page.locator("#studio-techniques > .tab-wrapper [role=tab]")
+            for language in ("English", "한국어"):
+                page.get_by_label(language).check()
+                sync_api.expect(tabs).to_have_count(9, timeout=30_000)
+                for i in range(9):
+                    box = tabs.nth(i).bounding_box()
+                    assert tabs.nth(i).is_visible() and box and box["x"] + box["width"] <= 1280, \
+                        (language, tabs.nth(i).inner_text(), box)
+            page.get_by_role("tab", name="⑤ 조건부 GAN (cGAN)").click()
+            folded = page.locator("details.studio-recipe:visible").first
+            folded.wait_for(state="attached", timeout=60_000)
+            assert not folded.locator("pre").is_visible()  # one click away, not in the way
+            folded.locator("summary").click()
+            sync_api.expect(folded.locator("pre")).to_contain_text("studio-recipe:")
+        finally:
+            browser.close()
