@@ -1,8 +1,12 @@
 """Matplotlib figures rendered straight to uint8 RGB arrays (heat maps, histograms).
 
 Uses matplotlib's object API with the Agg canvas, never pyplot: pyplot keeps global state and is
-not safe when several users' requests draw at the same time. Axis texts stay in English on purpose:
-a machine without a Korean font would draw Hangul as empty boxes.
+not safe when several users' requests draw at the same time.
+
+Hangul comes from NanumGothic (SIL Open Font Licence), which the pinned PyPI package
+``koreanize-matplotlib`` ships: registered here from its file, without importing that package (its
+import rewrites Matplotlib's global settings), and set as the fallback after DejaVu Sans, so Latin
+text keeps its look and Korean titles and labels draw real glyphs with ``pip install`` alone.
 """
 
 from __future__ import annotations
@@ -16,6 +20,42 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 _DPI = 100
+KOREAN_FONT = "NanumGothic"
+
+
+def _register_korean_font() -> bool:
+    """Make NanumGothic Matplotlib's fallback font for Hangul; False when the package is missing."""
+    import importlib.util
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")  # finds the files, runs nothing
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / f"{KOREAN_FONT}.ttf"
+    if not path.is_file():
+        return False
+    font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]  # per-glyph fallback
+    matplotlib.rcParams["axes.unicode_minus"] = False  # NanumGothic has no U+2212 minus sign
+    return True
+
+
+HANGUL_READY = _register_korean_font()
+
+# The figures' own words (axis labels, notes) in the interface languages; titles come from callers.
+_WORDS = {
+    "epoch": {"ko": "에포크", "en": "epoch"},
+    "training step": {"ko": "학습 스텝", "en": "training step"},
+    "equilibrium": {"ko": "ln 2 = 0.69 (균형점)", "en": "ln 2 = 0.69 (equilibrium)"},
+}
+
+
+def _word(key: str, lang: str) -> str:
+    """``key`` in ``lang`` ("ko" or "en"); English when a language lacks it (or Hangul cannot be drawn)."""
+    words = _WORDS[key]
+    return words.get(lang if HANGUL_READY else "en", words["en"])
 
 
 def _render(fig: Figure) -> np.ndarray:
@@ -69,7 +109,7 @@ def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: f
 
 
 def loss_curves(history: dict[str, list[float]], title: str = "", width: float = 5.0,
-                height: float = 2.8) -> np.ndarray:
+                height: float = 2.8, lang: str = "en") -> np.ndarray:
     """Per-epoch curves (e.g. {"loss": [...], "val_loss": [...]}) on a log scale when they span a decade."""
     fig = Figure(figsize=(width, height), dpi=_DPI)
     ax = fig.add_subplot()
@@ -80,7 +120,7 @@ def loss_curves(history: dict[str, list[float]], title: str = "", width: float =
     finite = [v for vals in history.values() for v in vals if np.isfinite(v) and v > 0]
     if finite and max(finite) / min(finite) > 10:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch", fontsize=9)
+    ax.set_xlabel(_word("epoch", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.values()):
         ax.legend(fontsize=8)
@@ -89,7 +129,7 @@ def loss_curves(history: dict[str, list[float]], title: str = "", width: float =
     return _render(fig)
 
 
-def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "") -> np.ndarray:
+def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "", lang: str = "en") -> np.ndarray:
     """D and G losses of a GAN per point of ``every_steps`` steps, with the equilibrium line ln 2.
 
     At the game's equilibrium D outputs 1/2 for every image, so each cross-entropy equals ln 2;
@@ -102,9 +142,9 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
         if values:
             ax.plot(np.arange(1, len(values) + 1) * every_steps, values, marker="o", markersize=2.5, label=name)
     ax.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
-    ax.annotate("ln 2 = 0.69 (equilibrium)", xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
+    ax.annotate(_word("equilibrium", lang), xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
                 ha="right", va="bottom", fontsize=8, color="#555555")
-    ax.set_xlabel("training step", fontsize=9)
+    ax.set_xlabel(_word("training step", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.get(k) for k in ("d_loss", "g_loss")):
         ax.legend(fontsize=8, loc="upper left")

@@ -102,14 +102,14 @@ class TrainingPanel:
 def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_text: Callable,
                           use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
                           intro_key: str, make_extra_inputs: Callable[[], list] | None = None,
-                          curves: Callable[[dict], object] = plots.loss_curves,
+                          curves: Callable[..., object] = plots.loss_curves,
                           epochs_key: str = "train.epochs") -> TrainingPanel:
     """Build the panel inside the current layout.
 
     ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
     values are passed to ``job`` after its standard arguments, and to ``status_text(lang, *extra)``
     (a description of the weights in use) and ``use_shipped(*extra)`` (the switch back to the
-    shipped weights). ``curves(history)`` draws the loss history (default: one curve per logged
+    shipped weights). ``curves(history, lang=...)`` draws the loss history (default: one curve per logged
     value, per epoch); ``epochs_key`` labels the slider (a GAN counts rounds of steps rather than epochs).
     """
     tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
@@ -166,7 +166,7 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
                 elif kind in ("done", "stopped", "left"):
                     key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
                         ("train.stopped_saved" if payload[0] else "train.stopped")
-                    yield (text(key, lang), latest_preview, curves(history) if history else None,
+                    yield (text(key, lang), latest_preview, curves(history, lang=lang) if history else None,
                            status_text(lang, *extra))
                     return
                 now = time.monotonic()
@@ -176,7 +176,7 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
                         running_line(lang, ticket, message)
                     # pictures only when they change: a curve is a Matplotlib drawing, not free
                     yield (line, latest_preview if fresh and latest_preview is not None else gr.skip(),
-                           curves(history) if fresh else gr.skip(), gr.skip())
+                           curves(history, lang=lang) if fresh else gr.skip(), gr.skip())
         finally:
             jobs.finish(request.session_hash, token)
 

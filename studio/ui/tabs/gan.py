@@ -95,7 +95,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 make_extra_inputs=lambda: [tr.make(gr.Dropdown, {"label": "gan.train_variant",
                                                                  "choices": _variant_choices},
                                                    value="dcgan_mnist")],
-                curves=lambda history: gan_curves(history, ROUND), epochs_key="gan.rounds")
+                curves=lambda history, lang: gan_curves(history, ROUND, lang=lang), epochs_key="gan.rounds")
 
     # --- handlers ---------------------------------------------------------------------------
     @guarded

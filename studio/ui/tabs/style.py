@@ -83,7 +83,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             for update in service.transfer(content_rgb, style_rgb, name, settings, token):
                 frames.append(update.image)
                 yield (update.image, f"**{update.fraction:.0%}** · {update.message}",
-                       plots.loss_curves(update.history), gr.skip())
+                       plots.loss_curves(update.history, lang=lang), gr.skip())
             done = bool(update and update.done)
             final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
                 text("dream.stopped", lang)
