@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -88,8 +91,34 @@ def device_info() -> DeviceInfo:
     return DeviceInfo("CPU", f"CPU, {cpu_threads()} threads", tf.__version__, keras.__version__)
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Start importing TensorFlow in a daemon thread so the first model tab answers quickly."""
-    thread = threading.Thread(target=device_info, name="tensorflow-warm-up", daemon=True)
+_log = logging.getLogger("studio.warm_up")
+_WARM = threading.Event()
+
+
+def warm_up_in_background(tasks: Sequence[Callable[[], object]] = ()) -> threading.Thread:
+    """Import TensorFlow, then run ``tasks`` (each tab's models and traced functions, in tab order)
+    in a daemon thread, so that no student's first click pays for them; ``wait_until_warm`` tells
+    when that is done. A task that fails is logged and skipped: its tab reports the problem itself."""
+
+    def warm() -> None:
+        try:
+            device_info()
+            for task in tasks:
+                started = time.perf_counter()
+                try:
+                    task()
+                except Exception as exc:  # noqa: BLE001 - a missing bundle must not stop the others
+                    _log.warning("warm-up %s failed: %s", getattr(task, "__qualname__", task), exc)
+                else:
+                    _log.info("warm-up %s: %.1f s", getattr(task, "__qualname__", task), time.perf_counter() - started)
+        finally:
+            _WARM.set()
+
+    thread = threading.Thread(target=warm, name="studio-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def wait_until_warm(timeout: float | None = None) -> bool:
+    """Block until the background warm-up finished (or ``timeout`` s passed); whether it finished."""
+    return _WARM.wait(timeout)

@@ -220,7 +220,9 @@ class GeneratorInference:
 
         self.generator = generator
         self.config = config
-        self._forward = tf.function(lambda z: generator(z, training=False), reduce_retracing=True)
+        # One trace for every batch size: reduce_retracing still traced again for new sizes.
+        self._forward = tf.function(lambda z: generator(z, training=False),
+                                    input_signature=[tf.TensorSpec((None, config.latent_dim), tf.float32)])
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         """Images for latent codes ``z`` (n, latent_dim)."""

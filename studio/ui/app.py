@@ -6,7 +6,9 @@ widgets, and the services load models lazily on the first request, so the page i
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable
 
 import gradio as gr
 
@@ -55,6 +57,9 @@ details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break
 # Uploads beyond this are refused by Gradio with a message; anything smaller is shrunk before use.
 MAX_UPLOAD = "20mb"
 
+# The device line waits at most this long for the tabs' warm-up before it shows anyway.
+WARM_UP_WAIT_S = 120
+
 # Light work (sampling, sliders) may run this many requests at once; heavy jobs set their own limit.
 LIGHT_CONCURRENCY = 4
 
@@ -98,10 +103,13 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                 style_tab.create_tab(ctx, StyleService()),
                 text_tab.create_tab(ctx, TextService(), OwnTextService()),
             ]
+        ctx.warm_ups[:0] = [_warm_up_of(refresh) for refresh in refreshes]  # the default results first
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
+            # Shown once every tab is warm (or after a minute): from then on first clicks are fast.
+            runtime.wait_until_warm(timeout=WARM_UP_WAIT_S)
             return i18n.text("app.device", lg, device=runtime.device_info().label())
 
         def switch_language(lg: str) -> list:
@@ -116,14 +124,36 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
 
         for refresh in refreshes:
             run_refresh(demo.load, refresh)
-        demo.load(describe_device, language, device, api_name="device")
+        # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
+        demo.load(describe_device, language, device, api_name="device", concurrency_limit=None)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
-        switched = switched.then(describe_device, language, device, api_visibility="private")
+        switched = switched.then(describe_device, language, device, api_visibility="private", concurrency_limit=None)
         for refresh in refreshes:
             run_refresh(switched.then, refresh)
+    demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
+
+
+def _warm_up_of(refresh) -> Callable[[], None]:
+    """A warm-up that computes a tab's page-load results (and their follow-ups) from the widgets'
+    starting values, as a page load would: the models load and their functions trace before anyone
+    asks."""
+
+    def run(fn, inputs) -> None:
+        result = fn(*[getattr(component, "value", None) for component in inputs])
+        if inspect.isgenerator(result):
+            for _ in result:
+                pass
+
+    def warm() -> None:
+        run(refresh.fn, refresh.inputs)
+        for fn, inputs, _ in refresh.followups:
+            run(fn, inputs)
+
+    warm.__qualname__ = f"page-load results of {getattr(refresh.fn, '__module__', '?')}"
+    return warm
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
@@ -132,6 +162,6 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
                 max_file_size=MAX_UPLOAD, **kwargs)
-    # Only now, with the page already served, pay TensorFlow's import for the model tabs.
-    runtime.warm_up_in_background()
+    # Only now, with the page already served, pay TensorFlow's import and every tab's first click.
+    runtime.warm_up_in_background(getattr(demo, "warm_ups", ()))
     demo.block_thread()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from studio.ui.i18n import Translator
 from studio.ui.jobs import SessionJobs
@@ -15,6 +16,8 @@ class TabContext:
     ``lang`` is the page's language widget (an input of most events); ``jobs`` holds each browser
     session's Stop button for long jobs; ``trainer`` is the server's line of training jobs
     (``studio.training_jobs.TrainingJobs``), None when training is off; ``quality`` the judges.
+    ``warm_ups`` collects, in tab order, what each tab's first click would otherwise pay for
+    (loading its models, tracing its functions); the app runs them once the page is served.
     """
 
     tr: Translator
@@ -22,6 +25,11 @@ class TabContext:
     jobs: SessionJobs
     trainer: object | None
     quality: object
+    warm_ups: list[Callable[[], object]] = field(default_factory=list)
+
+    def warm_up(self, *tasks: Callable[[], object]) -> None:
+        """Register what this tab's main actions need ready before a student's first click."""
+        self.warm_ups.extend(tasks)
 
     @property
     def allow_training(self) -> bool:

@@ -8,7 +8,14 @@ import gradio as gr
 import numpy as np
 
 from studio.models.deepdream import DreamSettings
-from studio.services.deepdream import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET, MOBILENET_BUNDLE, example_image
+from studio.services.deepdream import (
+    DEFAULT_LAYERS,
+    INCEPTION,
+    LOW_LAYERS,
+    MOBILENET,
+    MOBILENET_BUNDLE,
+    example_image,
+)
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -27,6 +34,15 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
     tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
     start_backbone = MOBILENET if MOBILENET in available else (available[0] if available else MOBILENET)
+
+    def warm_up() -> None:  # load the backbone and trace its step (shape-generic) with a 3-step dream
+        rgb = service.prepare(example_image(), 128)
+        layer_map = DEFAULT_LAYERS[start_backbone]
+        for _ in service.dream(rgb, start_backbone, layer_map, DreamSettings(layers=layer_map, octaves=1, steps=3)):
+            pass
+
+    if available:
+        ctx.warm_up(warm_up)
     with tr.make(gr.Tab, {"label": "dream.tab"}, id="deepdream"):
         tr.make(gr.Markdown, {"value": "dream.intro"})
         with gr.Row():

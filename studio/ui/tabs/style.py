@@ -25,6 +25,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a StyleService."""
     tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
+    if available:
+        ctx.warm_up(lambda: service.model(available[0]))  # the VGG weights, read once
     with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
         tr.make(gr.Markdown, {"value": "style.intro"})
         with gr.Row():
