@@ -54,6 +54,7 @@ class ThrottledPrinter:
 RECIPES: dict[str, tuple[str, str, str, str]] = {
     "pixel": ("studio.recipes.pixel", "HELP", "add_arguments", "run"),
     "judge": ("studio.recipes.judge", "HELP", "add_arguments", "run"),
+    "examples": ("studio.recipes.examples", "HELP", "add_arguments", "run"),
     "autoencoder": ("studio.recipes.autoencoder", "HELP", "add_arguments", "run"),
     "vae": ("studio.recipes.vae", "HELP", "add_arguments", "run"),
     "gan": ("studio.recipes.gan", "HELP", "add_arguments", "run"),

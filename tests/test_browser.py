@@ -59,7 +59,9 @@ def test_switch_language_and_sample_in_the_browser(studio_server):
 
 
 def test_every_technique_tab_is_in_sight_at_1280_px_and_recipes_are_folded(studio_server):
-    """No technique behind an overflow menu, in either language; no raw recipe line on the page."""
+    """No technique behind an overflow menu, in either language; DeepDream and style transfer open
+    with their ready examples; no raw recipe line on the page."""
+    ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
@@ -73,6 +75,11 @@ def test_every_technique_tab_is_in_sight_at_1280_px_and_recipes_are_folded(studi
                     box = tabs.nth(i).bounding_box()
                     assert tabs.nth(i).is_visible() and box and box["x"] + box["width"] <= 1280, \
                         (language, tabs.nth(i).inner_text(), box)
+            for tab, output in (("⑦ 딥드림", "#dream-output img"), ("⑧ 신경 스타일 전이", "#style-output img")):
+                page.get_by_role("tab", name=tab).click()  # the ready example is there without a click
+                page.locator(output).wait_for(state="visible", timeout=60_000)
+                assert page.locator(output).evaluate("img => img.naturalWidth") > 200
+            page.screenshot(path=str(ARTIFACTS / "style_tab_ready_example.png"), full_page=True)
             page.get_by_role("tab", name="⑤ 조건부 GAN (cGAN)").click()
             folded = page.locator("details.studio-recipe:visible").first
             folded.wait_for(state="attached", timeout=60_000)

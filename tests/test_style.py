@@ -115,3 +115,13 @@ def test_a_stopped_transfer_ends_at_its_current_image():
         updates.append(update)
         token.cancel()
     assert len(updates) == 1 and updates[0].fraction == 0.1
+
+
+def test_the_ready_examples_ship_with_the_settings_that_made_them():
+    from studio.bundles.examples import load_example
+
+    for kind, side in (("deepdream", 400), ("style", 256)):
+        picture, made, command = load_example(kind)
+        assert picture.dtype == np.uint8 and picture.ndim == 3 and max(picture.shape[:2]) == side == made["side"]
+        assert command == "python -m studio.train examples" and made["seconds"] > 0 and made["steps"] > 0
+    assert load_example("style")[1]["style_weight"] > 0  # the exact loss weights, for the stamped recipe

@@ -159,10 +159,11 @@ class StyleTransfer:
         return preserve_colour(result, self.content_rgb) if self.settings.preserve_colour else result
 
     def run(self, report_every: int = 10) -> Iterator[StyleFrame]:
-        """Optimise for ``settings.steps`` steps; yields a frame every ``report_every`` steps and at the end."""
+        """Optimise for ``settings.steps`` steps; yields a frame after the first step (the screen shows
+        work at once), every ``report_every`` steps and at the end."""
         for step in range(1, self.settings.steps + 1):
             content, style, tv = self._step()
-            if step % report_every == 0 or step == self.settings.steps:
+            if step == 1 or step % report_every == 0 or step == self.settings.steps:
                 losses = {"content": float(content), "style": float(style), "tv": float(tv)}
                 losses["total"] = sum(losses.values())
                 yield StyleFrame(self.current_image(), step, losses, done=step == self.settings.steps)

@@ -10,20 +10,15 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from studio import backbones, data, imaging, registry, runtime
-from studio.bundles.backbones import NAME as MOBILENET_BUNDLE
+from studio import backbones, data, imaging, runtime
+from studio.bundles import backbones as image_backbones
+from studio.bundles.backbones import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET  # noqa: F401 - the tab's names
+from studio.bundles.backbones import NAME as MOBILENET_BUNDLE  # noqa: F401 - the tab records it
+from studio.bundles.backbones import example_photo as example_image  # noqa: F401 - the tab's example
 from studio.models.deepdream import Dreamer, DreamSettings
 from studio.services import UserError, quoted
 from studio.training import CancelToken
 
-MOBILENET = "mobilenet_v2"
-INCEPTION = "inception_v3"
-DEFAULT_LAYERS = {
-    # Middle blocks of MobileNetV2 (28x28 and 14x14 at 224 px): eyes, fur and dog faces, like the book's mixed4-7.
-    MOBILENET: {"features_7_out": 1.0, "features_10_out": 1.5, "features_13_out": 2.0},
-    INCEPTION: {"mixed4": 1.0, "mixed5": 1.5, "mixed6": 2.0, "mixed7": 2.5},  # code 12-11
-}
-LOW_LAYERS = {MOBILENET: {"features_3_out": 1.0, "features_5_out": 1.5}, INCEPTION: {"mixed0": 1.0, "mixed1": 1.5}}
 MAX_SIDE_LIMIT = 1024
 
 
@@ -48,11 +43,7 @@ class DeepDreamService:
     # --- backbones ----------------------------------------------------------------------------------
     def available(self) -> list[str]:
         """The backbones that can run now, offline: MobileNetV2 if shipped, InceptionV3 if cached."""
-        names = [MOBILENET] if registry.exists(MOBILENET_BUNDLE, registry.SHIPPED) or \
-            registry.exists(MOBILENET_BUNDLE, registry.USER) else []
-        if backbones.inception_available():
-            names.append(INCEPTION)
-        return names
+        return image_backbones.dream_backbones()
 
     def model(self, name: str):
         """The feature extractor ``name``, built on first use."""
@@ -64,20 +55,13 @@ class DeepDreamService:
 
     @staticmethod
     def _build(name: str):
-        if name == MOBILENET:
-            bundle = registry.load(MOBILENET_BUNDLE)
-            with np.load(bundle.path("weights.npz")) as f:
-                state = {k: f[k].astype(np.float32) for k in f.files}
-            model = backbones.build_mobilenet_v2(include_top=False)
-            backbones.load_torch_state(model, state)
-            return model
-        if name == INCEPTION:
-            try:
-                return backbones.build_inception_v3()
-            except FileNotFoundError as exc:
-                raise UserError("InceptionV3's ImageNet weights are not on this computer; press "
-                                "'Download InceptionV3' while online, or use MobileNetV2.") from exc
-        raise UserError(f"Unknown backbone {name!r}.")
+        try:
+            return image_backbones.build_dream_backbone(name)
+        except FileNotFoundError as exc:
+            raise UserError("InceptionV3's ImageNet weights are not on this computer; press "
+                            "'Download InceptionV3' while online, or use MobileNetV2.") from exc
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
 
     def download_inception(self) -> str:
         """Fetch InceptionV3's ImageNet weights through Keras (the explicit, online-only action)."""
@@ -149,17 +133,8 @@ class DeepDreamService:
                 self._dreamers[key] = Dreamer(self.model(name), layers)
             return self._dreamers[key]
 
-    @staticmethod
-    def _to_input(name: str, rgb: np.ndarray) -> np.ndarray:
-        if name == MOBILENET:
-            return backbones.preprocess_mobilenet(rgb)
-        return np.asarray(rgb, np.float32) / 127.5 - 1.0  # keras.applications.inception_v3.preprocess_input
-
-    @staticmethod
-    def _to_rgb(name: str, x: np.ndarray) -> np.ndarray:
-        if name == MOBILENET:
-            return backbones.deprocess_mobilenet(x)
-        return np.clip(np.rint((np.asarray(x) + 1.0) * 127.5), 0, 255).astype(np.uint8)  # code 12-14
+    _to_input = staticmethod(image_backbones.dream_input)
+    _to_rgb = staticmethod(image_backbones.dream_rgb)
 
     def dream(self, rgb: np.ndarray, name: str, layers: dict[str, float], settings: DreamSettings,
               cancel: CancelToken | None = None, report_every: int = 5) -> Iterator[DreamUpdate]:
@@ -187,10 +162,3 @@ class DeepDreamService:
         if not frames:
             raise UserError("Nothing to animate yet: run a dream first.")
         return imaging.temp_gif(frames, name)
-
-
-def example_image() -> Image.Image:
-    """Grace Hopper's portrait (US Navy, public domain), installed with matplotlib."""
-    from matplotlib import cbook
-
-    return Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))

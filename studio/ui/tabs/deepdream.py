@@ -7,6 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.bundles.examples import load_example, prepared
 from studio.models.deepdream import DreamSettings
 from studio.services.deepdream import (
     DEFAULT_LAYERS,
@@ -152,4 +153,20 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
     example_btn.click(lambda: example_image(), None, source, api_visibility="private")
     backbone.change(switch_backbone, [lang, backbone], [layers, note], api_visibility="private")
     download_btn.click(download, [lang], [backbone, download_btn, note], api_name="dream_download_inception")
-    return TabRefresh(backbone_note, [lang, backbone], [note])
+    def ready_example(lang):
+        """The shipped example dream (``python -m studio.train examples``), stamped like a user's."""
+        example = load_example("deepdream")
+        if example is None:
+            return gr.skip(), gr.skip()
+        picture, made, command = example
+        params = {k: made[k] for k in ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size",
+                                       "max_loss", "side")} | {"stopped": False}
+        stamped = exports.stamp(picture, "deepdream", params, [MOBILENET_BUNDLE],
+                                uploads={"input": prepared(example_image(), made["side"])})
+        return stamped, text("dream.ready_example", lang, command=command, seconds=made["seconds"]) + \
+            "\n\n" + exports.line_of(stamped)
+
+    def refresh(lang, name):
+        return (backbone_note(lang, name), *ready_example(lang))
+
+    return TabRefresh(refresh, [lang, backbone], [note, output, progress_md])

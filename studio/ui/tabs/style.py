@@ -7,6 +7,7 @@ import time
 import gradio as gr
 
 from studio import plots
+from studio.bundles.examples import load_example, prepared
 from studio.models.style import StyleSettings
 from studio.services.deepdream import example_image
 from studio.services.style import VGG16, VGG19, mondrian, scream
@@ -120,4 +121,22 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     scream_btn.click(lambda: scream(), None, style, api_visibility="private")
     mondrian_btn.click(lambda: mondrian(), None, style, api_visibility="private")
     download_btn.click(download, [lang], [backbone, download_btn, note], api_name="style_download_vgg19")
-    return TabRefresh(backbone_note, [lang], [note])
+    def ready_example(lang):
+        """The shipped example transfer (``python -m studio.train examples``), stamped like a user's."""
+        example = load_example("style")
+        if example is None:
+            return gr.skip(), gr.skip()
+        picture, made, command = example
+        content_rgb = prepared(example_image(), made["side"])
+        style_rgb = service.prepare_pair(example_image(), scream(), made["side"])[1]
+        params = {k: made[k] for k in ("backbone", "content_weight", "style_weight", "tv_weight", "learning_rate",
+                                       "steps", "side", "optimizer", "preserve_colour")} | {"stopped": False}
+        stamped = exports.stamp(picture, "style_transfer", params, [],
+                                uploads={"content": content_rgb, "style": style_rgb})
+        return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"]) + \
+            "\n\n" + exports.line_of(stamped)
+
+    def refresh(lang):
+        return (backbone_note(lang), *ready_example(lang))
+
+    return TabRefresh(refresh, [lang], [note, output, progress_md])

@@ -45,4 +45,11 @@ STRINGS = {
     "dream.done": {"ko": "✅ 완료 ({seconds:.1f}초)", "en": "✅ Done in {seconds:.1f} s"},
     "dream.stopped": {"ko": "⏹ 중지했습니다. 마지막 프레임이 결과입니다.", "en": "⏹ Stopped; the last frame is the result."},
     "dream.downloaded": {"ko": "InceptionV3 가중치를 받았습니다: {path}", "en": "InceptionV3 weights downloaded to {path}"},
+    "dream.ready_example": {
+        "ko": "🖼 **미리 만들어 둔 예시**입니다: 예시 초상화를 기본 설정(MobileNetV2, 옥타브 3 × 30스텝, 400 px)으로 "
+              "`{command}`가 {seconds:.0f}초에 만들었습니다. 사진과 설정을 바꾸고 **꿈꾸기**를 눌러 직접 만들어 보세요.",
+        "en": "🖼 **A ready example**, made from the example portrait with the default settings (MobileNetV2, 3 "
+              "octaves × 30 steps, 400 px) by `{command}` in {seconds:.0f} s. Change the picture or the settings "
+              "and press **Dream** to make your own.",
+    },
 }

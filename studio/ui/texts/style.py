@@ -42,4 +42,11 @@ STRINGS = {
     "style.curve": {"ko": "손실 (내용 / 스타일 / TV)", "en": "Losses (content / style / TV)"},
     "style.gif": {"ko": "진행 과정 GIF", "en": "The progression as a GIF"},
     "style.downloaded": {"ko": "VGG19 가중치를 받았습니다: {path}", "en": "VGG19 weights downloaded to {path}"},
+    "style.ready_example": {
+        "ko": "🖼 **미리 만들어 둔 예시**입니다: 예시 초상화를 〈절규〉의 스타일로 기본 설정(VGG16, 120스텝, 256 px)에서 "
+              "`{command}`가 {seconds:.0f}초에 만들었습니다. 그림을 바꾸고 **스타일 전이**를 눌러 직접 만들어 보세요.",
+        "en": "🖼 **A ready example**: the example portrait in the style of The Scream with the default settings "
+              "(VGG16, 120 steps, 256 px), made by `{command}` in {seconds:.0f} s. Change the pictures and press "
+              "**Transfer** to make your own.",
+    },
 }

@@ -1,0 +1,28 @@
+"""The ready examples: a DeepDream and a style transfer made from the shipped example pictures with
+fixed settings by ``python -m studio.train examples``, so those tabs show a result at load."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from studio import imaging, registry
+
+NAME = "examples"
+FILES = {"deepdream": "deepdream.png", "style": "style.png"}
+
+
+def prepared(picture: Image.Image, side: int) -> np.ndarray:
+    """A picture as the tabs prepare it: bounded to ``side`` px, on white, uint8 RGB."""
+    return np.asarray(imaging.on_white(imaging.read_picture(picture, side)).convert("RGB"))
+
+
+def load_example(kind: str) -> tuple[np.ndarray, dict, str] | None:
+    """(picture, its settings (config.json's, with metadata.json's description), the command that made
+    it) of "deepdream" or "style", or None when no examples bundle is installed."""
+    if not registry.exists(NAME, registry.active_source(NAME)):
+        return None
+    bundle = registry.load(NAME)
+    with Image.open(bundle.path(FILES[kind])) as picture:
+        rgb = np.asarray(picture.convert("RGB"))
+    return rgb, {**bundle.config[kind], **bundle.metadata[kind]}, bundle.metadata["command"]
