@@ -25,7 +25,7 @@ from studio import data, paths, runtime  # noqa: E402
 from studio.imaging import to_unit_batch  # noqa: E402
 from studio.models import autoencoder as ae  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def lecture_model(zdim: int = 32):
@@ -59,7 +59,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--train-images", type=int, default=12000)
     parser.add_argument("--repeats", type=int, default=20)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
     print(runtime.device_info().label())

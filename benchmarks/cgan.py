@@ -27,7 +27,7 @@ from studio import data, paths, runtime  # noqa: E402
 from studio.models import cgan  # noqa: E402
 from studio.recipes.cgan import VARIANTS, unit_images  # noqa: E402
 from studio.services.cgan import CGANService  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 BATCH = 128
 
@@ -93,7 +93,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--repeats", type=int, default=20)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
     print(runtime.device_info().label())

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import backbones, runtime  # noqa: E402
 from studio.models.deepdream import Dreamer, DreamSettings  # noqa: E402
 from studio.services.deepdream import DEFAULT_LAYERS, MOBILENET, DeepDreamService, example_image  # noqa: E402
-from timing import summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary  # noqa: E402
 
 
 def book_dream(feature_model, layer_settings, original_img, step=20.0, num_octave=3, octave_scale=1.4,
@@ -79,7 +79,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=400)
     parser.add_argument("--runs", type=int, default=2)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     runtime.import_tensorflow()
     print(runtime.device_info().label())
     service = DeepDreamService()

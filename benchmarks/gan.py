@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, metrics, paths, runtime  # noqa: E402
 from studio.models import gan  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def lecture_models(config: gan.GANConfig):
@@ -50,7 +50,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--steps", type=int, default=20, help="timed steps per measurement")
     parser.add_argument("--repeats", type=int, default=10)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
     import tensorflow as tf

@@ -29,7 +29,7 @@ from studio.models import pix2pix as p2p  # noqa: E402
 from studio.recipes.pix2pix import evaluate, load_pairs  # noqa: E402
 from studio.services.pix2pix import Pix2PixService  # noqa: E402
 from studio.quality import QualityService  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def tutorial_step(generator, discriminator, g_opt, d_opt):
@@ -143,7 +143,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=30)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
     print(runtime.device_info().label())

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, paths  # noqa: E402
 from studio.models import pixel  # noqa: E402
-from timing import summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary  # noqa: E402
 
 
 def lecture_fit(X: np.ndarray) -> np.ndarray:
@@ -59,7 +59,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=15)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     (x_train, y_train), _ = data.load_mnist()
     zeros = x_train[np.isin(y_train, [0])]

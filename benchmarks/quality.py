@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, metrics, paths, registry  # noqa: E402
-from timing import summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.cgan import CGANService  # noqa: E402
 from studio.services.pixel import PixelService  # noqa: E402
@@ -132,7 +132,8 @@ def evaluate(quality: QualityService, dataset: str, name: str, generate: Generat
     report = quality.assess(dataset, images, single)
     agreement = "—" if labels is None else f"{metrics.label_agreement(report.judged, labels):.1%}"
     nn = metrics.nearest_train_distance(images[:nn_n] if nn_images is None else nn_images, train)[1].mean()
-    flag = "!" if report.coverage.collapsed else " "
+    # One class is the point of a single-class generator: no mode-collapse warning there.
+    flag = "!" if report.coverage.collapsed and single is None else " "
     return f"{name:40s}{report.fid:9.2f}{agreement:>11s}{report.coverage.entropy_ratio:9.3f}{flag}{nn:10.4f}{rate}"
 
 
@@ -144,7 +145,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion"])
     parser.add_argument("--only", default="", help="measure only the rows whose name contains this text (and the floor)")
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     quality = QualityService()
     fids: dict[str, float] = {}

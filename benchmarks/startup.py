@@ -95,6 +95,7 @@ def time_studio() -> tuple[float, float, dict[str, float]]:
     from matplotlib import cbook
 
     port = _free_port()
+    # a fresh cache folder: the server uses the shipped weights, whatever this user retrained
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "STUDIO_NO_DOWNLOAD": "1",
            "STUDIO_CACHE_DIR": tempfile.mkdtemp(prefix="studio-startup-")}
     start = time.perf_counter()
@@ -126,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     gradio_s = statistics.median(time_import_gradio() for _ in range(args.runs))
     results = [time_studio() for _ in range(args.runs)]
     up = statistics.median(r[0] for r in results)

@@ -22,7 +22,7 @@ from studio import runtime  # noqa: E402
 from studio.models import style  # noqa: E402
 from studio.services.deepdream import example_image  # noqa: E402
 from studio.services.style import VGG16, StyleService, scream  # noqa: E402
-from timing import summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary  # noqa: E402
 
 
 def book_run(vgg, content_rgb, style_rgb, steps: int) -> tuple[float, float]:
@@ -89,7 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=256)
     parser.add_argument("--book-steps", type=int, default=100)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     runtime.import_tensorflow()
     print(runtime.device_info().label())
     service = StyleService()

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import runtime  # noqa: E402
 from studio.models import text_lm  # noqa: E402
 from studio.services.text_lm import BOOK_TEMPERATURES, TextService  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 WORDS = 50
 
@@ -34,7 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--train-steps", type=int, default=20)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     runtime.import_tensorflow()
     import keras
 

@@ -25,7 +25,7 @@ from studio.imaging import to_unit_batch  # noqa: E402
 from studio.models import vae  # noqa: E402
 from studio.services.autoencoder import AutoencoderService  # noqa: E402
 from studio.services.vae import VAEService  # noqa: E402
-from timing import median_ms, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def main() -> None:
@@ -33,7 +33,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--train-images", type=int, default=12000)
     parser.add_argument("--repeats", type=int, default=10)
+    add_weights_option(parser)
     args = parser.parse_args()
+    choose_weights(args.active)
     paths.set_data_dir(args.data_dir)
     runtime.import_tensorflow()
     import keras

@@ -137,7 +137,22 @@ def load(name: str, source: str | None = None) -> Bundle:
                 f"The {where} for '{name}' are corrupt: {filename} does not match the sha256 "
                 f"recorded in metadata.json. {restore} with {_how_to_train(name, metadata)}; "
                 f"the other tabs keep working.")
+    _LOADED[name] = (source, hashlib.sha256(json.dumps(metadata.get("files", {}), sort_keys=True).encode()).hexdigest())
     return Bundle(name, source, directory, config, metadata)
+
+
+# name -> (source, sha256 over its files' digests) of every bundle this process loaded: what a
+# benchmark measured, printed beside its numbers.
+_LOADED: dict[str, tuple[str, str]] = {}
+
+# STUDIO_WEIGHTS=shipped makes every bundle's active weights the shipped ones, whatever a user
+# retrained: the benchmarks set it (unless --active) so their figures describe pretrained/.
+WEIGHTS_ENV = "STUDIO_WEIGHTS"
+
+
+def loaded_bundles() -> dict[str, tuple[str, str]]:
+    """Every bundle loaded so far in this process: name -> (source, sha256 over its files' digests)."""
+    return dict(_LOADED)
 
 
 def _how_to_train(name: str, metadata: Mapping | None = None) -> str:
@@ -222,7 +237,10 @@ def _provenance() -> dict:
 
 
 def active_source(name: str) -> str:
-    """USER when the user trained ``name`` and did not switch back, else SHIPPED."""
+    """USER when the user trained ``name`` and did not switch back, else SHIPPED (always SHIPPED
+    when ``STUDIO_WEIGHTS=shipped``)."""
+    if os.environ.get(WEIGHTS_ENV, "").strip().lower() == SHIPPED:
+        return SHIPPED
     choice = _read_active().get(name, SHIPPED)
     return USER if choice == USER and exists(name, USER) else SHIPPED
 

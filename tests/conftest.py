@@ -176,3 +176,22 @@ def events_until_kind(ticket, kind: str | None = None, timeout: float = 240.0) -
 def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
     """Every event of a training job's ticket up to its final one."""
     return events_until_kind(ticket, None, timeout)
+
+
+# --- markers: `python -m pytest -m "not server and not browser"` is the fast loop -----------------------
+# (registered in pyproject.toml; the README's test command still runs everything)
+SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind them
+SERVER_MODULES = {"test_e2e_training", "test_integrity", "test_sharing"}  # start their own studio
+SLOW_MODULES = {"test_training_jobs", "test_cli"}  # training worker processes and CLI runs
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they start: a studio server, a browser, or training processes."""
+    for item in items:
+        module = item.module.__name__ if item.module else ""
+        if module == "test_browser":
+            item.add_marker(pytest.mark.browser)
+        if module in SERVER_MODULES or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -188,3 +188,13 @@ def test_missing_weights_are_explained(monkeypatch, tmp_path):
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "empty"))
     with pytest.raises(WeightsUnavailableError, match="gan_dcgan_mnist"):
         GANService().samples("dcgan_mnist", 5, 0)
+
+
+def test_the_generator_is_traced_once_for_every_sample_count():
+    from studio.models.gan import GANConfig, GeneratorInference, build_generator
+
+    config = GANConfig(architecture="dense", latent_dim=8)
+    inference = GeneratorInference(build_generator(config), config)
+    for n in (1, 3, 7, 50, 2):
+        assert inference.generate(n, seed=n).shape == (n, 28, 28)
+    assert inference._forward.experimental_get_tracing_count() == 1

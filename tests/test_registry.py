@@ -110,3 +110,14 @@ def test_resaving_with_new_metrics_keeps_every_file_byte_for_byte(shipped_dir):
     assert again.metadata["metrics_command"] == "python -m studio.train demo --assess-only"
     assert again.metadata["trained"] == bundle.metadata["created"]
     assert again.config == bundle.config
+
+
+def test_studio_weights_shipped_pins_the_shipped_bundle_over_a_retrain(shipped_dir, monkeypatch):
+    """What the benchmarks do unless --active: measure pretrained/, not a user's retrain."""
+    _save(value=1.0)
+    _save(value=7.0, source=registry.USER)
+    assert registry.active_source("demo") == registry.USER
+    monkeypatch.setenv(registry.WEIGHTS_ENV, "shipped")
+    assert registry.active_source("demo") == registry.SHIPPED
+    assert registry.load("demo").metadata["metrics"] == {"loss": 1.0}
+    assert registry.loaded_bundles()["demo"][0] == registry.SHIPPED
