@@ -136,6 +136,10 @@ def test_style_transfer_streams_to_a_result(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="both"):
         client.predict("en", content, None, "vgg16", 100, 0.1, 10, 128, "adam", False, api_name="/style_transfer")
 
+    # beside it, the one-pass network on the same pair, with its recipe folded under the picture
+    picture, note = client.predict("en", content, style_image, 0.5, 256, api_name="/style_feed_forward")
+    assert max(_open(picture).size) == 256 and "one forward pass" in note and "studio-recipe:" in note
+
 
 def test_one_students_stop_leaves_another_students_dream_alone(studio_server):
     """Two browser sessions: A stops its dream; B's dream, queued behind it, still runs to the end."""

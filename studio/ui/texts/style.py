@@ -42,6 +42,22 @@ STRINGS = {
     "style.curve": {"ko": "손실 (내용 / 스타일 / TV)", "en": "Losses (content / style / TV)"},
     "style.gif": {"ko": "진행 과정 GIF", "en": "The progression as a GIF"},
     "style.downloaded": {"ko": "VGG19 가중치를 받았습니다: {path}", "en": "VGG19 weights downloaded to {path}"},
+    "style.ff_intro": {
+        "ko": "⚡ **한 번에 그리기 (Ghiasi 외, 2017)**: 위의 Gatys 방식은 그림마다 픽셀을 수백 번 최적화합니다. "
+              "이 방식은 수많은 그림으로 **미리 학습한 네트워크**가 스타일 그림을 100개의 숫자(스타일 벡터)로 요약하고 "
+              "사진에 한 번의 순전파로 입혀, 1초 안에 끝납니다. 대신 네트워크가 배운 범위의 스타일만 표현하고 "
+              "384 px에서 계산해 키웁니다. 강도는 사진 자신의 스타일 벡터와 그림의 벡터 사이를 보간합니다.",
+        "en": "⚡ **One pass (Ghiasi et al. 2017)**: Gatys (above) optimises the pixels of each picture hundreds of "
+              "times. Here a network **trained beforehand** on many paintings sums the style picture up as 100 "
+              "numbers (a style vector) and applies it to the photo in one forward pass, in under a second; in "
+              "exchange it renders only what it learnt, computed at 384 px and scaled up. The strength interpolates "
+              "between the photo's own style vector and the painting's.",
+    },
+    "style.ff_strength": {"ko": "스타일 강도 (0 = 사진, 1 = 그림)", "en": "Style strength (0 = photo, 1 = painting)"},
+    "style.ff_run": {"ko": "한 번에 그리기", "en": "Stylise in one pass"},
+    "style.ff_output": {"ko": "한 번에 그린 결과 (학습된 네트워크)", "en": "One pass (a trained network)"},
+    "style.ff_done": {"ko": "⚡ 한 번의 순전파로 {seconds:.2f}초에 그렸습니다.",
+                      "en": "⚡ Drawn in one forward pass in {seconds:.2f} s."},
     "style.ready_example": {
         "ko": "🖼 **미리 만들어 둔 예시**입니다: 예시 초상화를 〈절규〉의 스타일로 기본 설정(VGG16, 120스텝, 256 px)에서 "
               "`{command}`가 {seconds:.0f}초에 만들었습니다. 그림을 바꾸고 **스타일 전이**를 눌러 직접 만들어 보세요.",
