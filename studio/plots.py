@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -49,6 +50,9 @@ _WORDS = {
     "epoch": {"ko": "에포크", "en": "epoch"},
     "training step": {"ko": "학습 스텝", "en": "training step"},
     "equilibrium": {"ko": "ln 2 = 0.69 (균형점)", "en": "ln 2 = 0.69 (equilibrium)"},
+    "losses": {"ko": "손실", "en": "losses"},
+    "fid": {"ko": "판정자 FID (낮을수록 좋음)", "en": "judge's FID (lower is better)"},
+    "floor": {"ko": "실제 데이터 하한", "en": "real-data floor"},
 }
 
 
@@ -149,6 +153,39 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
     if any(history.get(k) for k in ("d_loss", "g_loss")):
         ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _render(fig)
+
+
+def gan_record(history: dict[str, list[float]], every_steps: int, fid_steps: list[int], fids: list[float],
+               floor: float | None = None, lang: str = "en") -> np.ndarray:
+    """A GAN bundle's training record: D and G losses per ``every_steps`` (left) and, when measured,
+    the judge's FID of the generator to be shipped at ``fid_steps`` with the real-data floor (right)."""
+    fig = Figure(figsize=(9.0, 2.8), dpi=_DPI)
+    left, right = fig.subplots(1, 2)
+    for name in ("d_loss", "g_loss"):
+        values = history.get(name) or []
+        if values:
+            left.plot(np.arange(1, len(values) + 1) * every_steps, values, linewidth=1, label=name)
+    left.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
+    left.set_title(_word("losses", lang), fontsize=10)
+    left.set_xlabel(_word("training step", lang), fontsize=9)
+    left.legend(fontsize=8, loc="upper right")
+    if fids:
+        right.plot(fid_steps, fids, marker="o", markersize=4, color="#d0583a")
+        for x, y in zip(fid_steps, fids):
+            right.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
+        if floor:
+            right.axhline(floor, color="#3a7d44", linestyle=":", linewidth=1.2)
+            right.annotate(f"{_word('floor', lang)} {floor:.2f}", xy=(0.99, floor), xycoords=("axes fraction", "data"),
+                           ha="right", va="bottom", fontsize=8, color="#3a7d44")
+        right.set_yscale("log")
+        right.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        right.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.set_title(_word("fid", lang), fontsize=10)
+    right.set_xlabel(_word("training step", lang), fontsize=9)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
     fig.tight_layout()
     return _render(fig)
 

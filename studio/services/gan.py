@@ -192,7 +192,9 @@ class GANService:
         bundle = registry.load(bundle_name(check_variant(variant)))
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
-                "history": bundle.metadata.get("training", {}).get("history", {})}
+                "history": bundle.metadata.get("training", {}).get("history", {}),
+                "every_steps": bundle.metadata.get("training", {}).get("history_every_steps", ROUND),
+                "fid_curve": bundle.metadata.get("training", {}).get("fid_curve", {"steps": [], "fid": []})}
 
     def training_job(self, variant: str, rounds: int, keep_on_stop: bool) -> JobSpec:
         """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache."""

@@ -28,7 +28,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     """Build the tab; ``service`` is a GANService, ``quality`` the QualityService (the judge)."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     from studio.bundles.gan import ROUND
-    from studio.plots import gan_curves
+    from studio.plots import gan_curves, gan_record
 
     with tr.make(gr.Tab, {"label": "gan.tab"}, id="gan"):
         tr.make(gr.Markdown, {"value": "gan.intro"})
@@ -37,6 +37,9 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                               value="dcgan_mnist", scale=2)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1)
         status = gr.Markdown()
+        with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
+            record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
+                             show_label=False)
         with gr.Tabs():
             with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
                 with gr.Row():
@@ -159,12 +162,21 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                   fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
         return verdict.picture, None, score, md
 
+    def record_picture(lang, name):
+        """How the weights in use were trained: losses and, when measured, the FID per step."""
+        s = service.status(name)
+        curve = s["fid_curve"]
+        return gan_record(s["history"], s["every_steps"], curve["steps"], curve["fid"],
+                          s["metrics"].get("fid_real_floor"), lang=lang)
+
     @guarded
     def refresh(lang, name, n, s, a, b, steps):
-        return (status_text(lang, name), sample(name, n, s), *walk_between(name, a, b, steps))
+        return (status_text(lang, name), record_picture(lang, name), sample(name, n, s),
+                *walk_between(name, a, b, steps))
 
     hidden = {"api_visibility": "private"}
-    variant.change(show_status, [lang, variant], status, **hidden)
+    variant.change(show_status, [lang, variant], status, **hidden).then(
+        guarded(record_picture), [lang, variant], record, **hidden)
     sample_inputs = [variant, count, seed]
     for trigger, kwargs in ((sample_btn.click, {"api_name": "gan_samples"}), (variant.change, hidden),
                             (count.release, hidden), (seed.submit, hidden)):
@@ -180,7 +192,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                     **hidden)
 
     refresh_inputs = [lang, variant, count, seed, seed_a, seed_b, frames]
-    refresh_outputs = [status, grid, walk, gif]
+    refresh_outputs = [status, record, grid, walk, gif]
     followups = [(judge, [lang, *sample_inputs], [judge_md])]
     if panel is not None:
         for event in (panel.finished, panel.switched):

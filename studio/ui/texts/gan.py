@@ -99,4 +99,5 @@ STRINGS = {
     },
     "gan.train_variant": {"ko": "학습할 생성망", "en": "Generator to train"},
     "gan.rounds": {"ko": "라운드 수 (× 100단계)", "en": "Rounds (× 100 steps)"},
+    "gan.record": {"ko": "이 가중치의 학습 기록 (손실, 스텝별 FID)", "en": "How these weights were trained (losses, FID per step)"},
 }
