@@ -65,6 +65,21 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
     return measured
 
 
+def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.Bundle:
+    """Measure a saved GAN bundle again with today's judge and metrics, and rewrite its metrics
+    (weights and training record kept): ``python -m studio.train gan --variant V --assess-only``."""
+    if variant_name not in VARIANTS:
+        raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
+    variant = VARIANTS[variant_name]
+    runtime.import_tensorflow()
+    from studio.bundles.gan import load_inference
+
+    bundle = registry.load(bundle_name(variant_name), source)
+    x_train, _ = training_images(variant)
+    return registry.resave_with_metrics(bundle, evaluate(variant, load_inference(bundle), x_train),
+                                        f"python -m studio.train gan --variant {variant_name} --assess-only", source)
+
+
 def fid_now(variant: Variant, inference, samples: int = EVAL_SAMPLES) -> float:
     """The judge's FID of ``samples`` generated images (seed EVAL_SEED): one point of the FID curve."""
     from studio.quality import QualityService
@@ -175,6 +190,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--steps", type=int, default=None,
                         help="training batches (default: " + ", ".join(f"{v.steps:,} for {k}" for k, v in VARIANTS.items())
                         + f"); previews and loss points every {ROUND}")
+    parser.add_argument("--assess-only", action="store_true",
+                        help="measure the saved bundle again with today's metrics instead of training")
     parser.add_argument("--fid-every", type=int, default=0,
                         help="measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
     add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
@@ -184,5 +201,7 @@ def add_arguments(parser) -> None:
 def run(args, ctx) -> list[registry.Bundle]:
     """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
     variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    if args.assess_only:
+        return [assess_saved(v, ctx.source) for v in variants]
     return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
                       ctx.on_epoch, ctx.keep_on_stop, fid_every=args.fid_every) for v in variants]
