@@ -8,6 +8,10 @@
 2. One training epoch on the same images: the lecture's functional model with
    ``compile('Adam', 'mse')`` and ``fit(x, x)`` (Program 10-2(a) lines 39-46) against the studio's
    ``Autoencoder`` with its own ``train_step``; prints both and the ratio.
+
+Measures the shipped weights unless ``--active``; after its figures it prints the weights it
+measured and the load average, then its last line:
+``summary: noise_walk_ms=MS noise_walk_speedup=X epoch_lecture_s=S epoch_studio_s=S epoch_ratio=R``
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ near 0 means copies of training images), and samples per second.
 The "real" row is the floor: FID of real training images against the test set, the judge's
 agreement with their true labels, and the nearest-training distance of real *test* images
 (training images themselves would be at distance 0). Each technique adds its rows in ``ROWS``.
+
+Measures the shipped weights unless ``--active``; after its figures it prints the weights it
+measured and the load average, then its last line:
+``summary: DATASET_MODEL_fid=F ... (one key per table row)``
 """
 
 from __future__ import annotations

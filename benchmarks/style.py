@@ -8,6 +8,10 @@ Content grace_hopper.jpg, style The Scream, at --side px, on the offline VGG16. 
 2. the studio's optimiser on the *same* loss (the book's weights): the time it needs to reach the
    book's final loss, and the ratio (target: at least 5x less time);
 3. the studio's default preset (style x100, smoothness x0.1, 120 steps): absolute seconds (target < 60 s).
+
+Measures the shipped weights unless ``--active``; after its figures it prints the weights it
+measured and the load average, then its last line:
+``summary: book_s=S book_loss_ratio=R preset_s=S``
 """
 
 from __future__ import annotations

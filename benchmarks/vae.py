@@ -7,6 +7,10 @@
    shipped weights; prints both times and the ratio.
 2. One training epoch of the same model: the book's ``compile(optimizer=Adam(), run_eagerly=True)``
    (code 12-28) against the studio's compiled ``train_step``; prints both and the ratio.
+
+Measures the shipped weights unless ``--active``; after its figures it prints the weights it
+measured and the load average, then its last line:
+``summary: grid30_ms=MS grid30_speedup=X epoch_book_s=S epoch_studio_s=S epoch_ratio=R``
 """
 
 from __future__ import annotations
