@@ -35,7 +35,8 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
     from studio.quality import QualityService  # the judge; imported here to keep the CLI light
 
     images = inference.generate(samples, EVAL_SEED)
-    report = QualityService().assess(variant.dataset, images, variant.label)
+    judge = QualityService()  # one judge for every draw below (it loads its network once)
+    report = judge.assess(variant.dataset, images, variant.label)
     nn = metrics.nearest_train_distance(images[:NN_SAMPLES], x_train)[1]
     measured = {
         "judge_dataset": variant.dataset,
@@ -53,7 +54,7 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
         measured["class_shares"] = [round(float(s), 4) for s in report.coverage.shares]
         measured["coverage_entropy_ratio"] = round(float(report.coverage.entropy_ratio), 4)
         # A coverage claim must hold beyond one draw: the shares of COVERAGE_SEEDS draws, stated for the worst.
-        shares = [report.coverage.shares] + [QualityService().assess(variant.dataset, inference.generate(samples, s)).coverage.shares
+        shares = [report.coverage.shares] + [judge.assess(variant.dataset, inference.generate(samples, s)).coverage.shares
                                              for s in COVERAGE_SEEDS[1:]]
         lowest, highest = float(np.min(shares)), float(np.max(shares))
         measured["class_share_range_over_seeds"] = {"seeds": list(COVERAGE_SEEDS), "lowest": round(lowest, 4),
@@ -80,11 +81,10 @@ def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.
                                         f"python -m studio.train gan --variant {variant_name} --assess-only", source)
 
 
-def fid_now(variant: Variant, inference, samples: int = EVAL_SAMPLES) -> float:
-    """The judge's FID of ``samples`` generated images (seed EVAL_SEED): one point of the FID curve."""
-    from studio.quality import QualityService
-
-    return float(QualityService().assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label).fid)
+def fid_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES) -> float:
+    """The judge's FID (``judge``: a QualityService) of ``samples`` generated images (seed EVAL_SEED):
+    one point of the FID curve."""
+    return float(judge.assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label).fid)
 
 
 def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch_size: int | None = None,
@@ -132,6 +132,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     # Precise BatchNorm for the shipped generator runs on noise codes, the generator's inputs.
     bn_codes = latent_codes(config, 256 * 20, seed + 1)
     fid_curve: dict[str, list] = {"steps": [], "fid": []}
+    curve_judge = None  # loaded at the first FID point, then reused
 
     def shipped_inference():  # the weight average (with config.ema) with precise BatchNorm
         return GeneratorInference(averaged_generator(model, bn_codes), config)
@@ -142,10 +143,15 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         return line + (f" · FID {fid_curve['fid'][-1]:.1f} at step {fid_curve['steps'][-1]}" if fid_curve["fid"] else "")
 
     def measure_fid(epoch, logs) -> dict:
+        nonlocal curve_judge
         done = (epoch + 1) * round_steps
         if judge and fid_every and (done % fid_every < round_steps or epoch + 1 == rounds):
             fid_curve["steps"].append(done)
-            fid_curve["fid"].append(round(fid_now(variant, shipped_inference()), 2))
+            if curve_judge is None:
+                from studio.quality import QualityService
+
+                curve_judge = QualityService()
+            fid_curve["fid"].append(round(fid_now(variant, shipped_inference(), curve_judge), 2))
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
