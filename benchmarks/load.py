@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,16 +61,20 @@ class HttpStudent:
     ``gradio_client`` costs about 0.1 s of CPU per call on this 2-core machine, as much as the
     server's own work, and the students' browsers do not run on the lecturer's laptop; plain
     ``urllib`` calls of Gradio's HTTP API cost about 2 ms. Like a page, it downloads every picture
-    an answer points to.
+    an answer points to. Like a page, it keeps one session for all its calls: Gradio holds the
+    pending messages of its last 2,000 sessions only (``queueing.pending_messages_per_session`` is
+    an ``LRUCache(2000)``), so a new session per call would, after 2,000 calls, evict the session of
+    a long training stream and end it with a 404.
     """
 
     def __init__(self, url: str) -> None:
         self.url = url.rstrip("/")
+        self.session_hash = uuid.uuid4().hex[:11]  # one per page, as the browser's
 
     def predict(self, *inputs, api_name: str):
         """POST ``inputs`` to ``api_name``, wait for the answer on the event stream, fetch its files."""
         name = api_name.strip("/")
-        request = urllib.request.Request(f"{self.url}/gradio_api/call/{name}", data=json.dumps({"data": inputs}).encode(),
+        request = urllib.request.Request(f"{self.url}/gradio_api/call/{name}", data=json.dumps({"data": inputs, "session_hash": self.session_hash}).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=300) as response:
             event_id = json.load(response)["event_id"]
@@ -170,8 +175,10 @@ def main() -> None:
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "STUDIO_NO_DOWNLOAD": "1",
            "STUDIO_CACHE_DIR": tempfile.mkdtemp(prefix="studio-load-cache-")}
     flags = ["--data-dir", args.data_dir] if args.with_training else ["--no-training"]
+    server_log = tempfile.NamedTemporaryFile(prefix="studio-load-server-", suffix=".log", delete=False)
+    print(f"server log: {server_log.name}")
     server = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", *flags],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     latencies: list[float] = []
     errors: list[str] = []

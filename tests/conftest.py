@@ -71,6 +71,7 @@ def shared_data_dir() -> Path:
 
 # The subprocess of each running studio_server, by URL (tests read its memory use from /proc).
 SERVER_PROCESSES: dict[str, subprocess.Popen] = {}
+SERVER_LOGS: dict[str, Path] = {}  # and its log (stdout and stderr together)
 
 
 def free_port() -> int:
@@ -110,9 +111,11 @@ def running_studio(folder: Path, extra_env: dict | None = None, args: tuple = ()
                 raise RuntimeError(f"studio.py did not answer within 90 s; see {log.name}")
             time.sleep(0.25)
         SERVER_PROCESSES[url] = process
+        SERVER_LOGS[url] = folder / "studio.log"
         yield url
     finally:
         SERVER_PROCESSES.pop(url, None)
+        SERVER_LOGS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=15)

@@ -1,5 +1,7 @@
 """End to end: a real `python studio.py` process, driven over HTTP with gradio_client."""
 
+import re
+
 import pytest
 from PIL import Image
 
@@ -60,6 +62,15 @@ def test_bad_input_comes_back_as_a_clear_error_and_the_server_lives_on(client, a
 
 def test_header_reports_the_device(client):
     assert client.predict("en", api_name="/device").startswith("Device: ")
+
+
+def test_the_warm_up_computes_every_tabs_starting_results_without_an_error(client, studio_server):
+    from conftest import SERVER_LOGS
+
+    client.predict("en", api_name="/device")  # answers once the warm-up finished
+    log = SERVER_LOGS[studio_server].read_text()
+    assert not re.search(r"warm-up .* failed:", log), log[-2000:]
+    assert "Unexpected error" not in log, log[-2000:]
 
 
 def test_training_without_data_explains_how_to_get_it(client):

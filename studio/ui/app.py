@@ -142,7 +142,7 @@ def _warm_up_of(refresh) -> Callable[[], None]:
     asks."""
 
     def run(fn, inputs) -> None:
-        result = fn(*[getattr(component, "value", None) for component in inputs])
+        result = fn(*[_value_as_a_page_load_sends(component) for component in inputs])
         if inspect.isgenerator(result):
             for _ in result:
                 pass
@@ -154,6 +154,19 @@ def _warm_up_of(refresh) -> Callable[[], None]:
 
     warm.__qualname__ = f"page-load results of {getattr(refresh.fn, '__module__', '?')}"
     return warm
+
+
+def _value_as_a_page_load_sends(component):
+    """A widget's starting value as its event handlers receive it: preprocessed, so that a picture
+    arrives as an array (``component.value`` holds the file description the page is sent)."""
+    value = getattr(component, "value", None)
+    preprocess = getattr(component, "preprocess", None)
+    if value is None or preprocess is None:
+        return value
+    model = getattr(component, "data_model", None)
+    if isinstance(value, dict) and hasattr(model, "model_validate"):
+        value = model.model_validate(value)
+    return preprocess(value)
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
