@@ -42,10 +42,11 @@ Generator = Callable[[str, int, int], tuple[np.ndarray, np.ndarray | None]]
 
 
 def real_images(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """n random training images with their true labels."""
+    """The first n training images with their true labels: the images of the judge's recorded floor
+    (``fid_floor_train_vs_test``), so that the table's floor row and metadata.json agree. ``seed``
+    is not used: another subset of real images gives another floor (at 1,000, 4.5 to 5.7 on MNIST)."""
     (x_train, y_train), _ = data.load_dataset(dataset)
-    pick = np.random.default_rng(seed).choice(len(x_train), n, replace=False)
-    return x_train[pick], y_train[pick]
+    return x_train[:n], y_train[:n]
 
 
 def pixel_per_class(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

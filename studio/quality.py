@@ -79,9 +79,11 @@ class QualityService:
     def _floor(recorded: dict, requested: int | None, n: int) -> float | None:
         # The recorded floor at the sample size closest to n (FID shrinks as n grows).
         if requested is not None:
-            per_class = next((v for k, v in recorded.items() if k.startswith("fid_floor_per_class")), None)
-            return None if per_class is None else float(per_class[requested])
-        floors = recorded.get("fid_floor_train_vs_test", {})
+            floors = recorded.get("fid_floor_per_class") or {
+                k.rsplit("_", 1)[1]: v for k, v in recorded.items() if k.startswith("fid_floor_per_class_")}  # older judges: one size
+            floors = {size: per_class[requested] for size, per_class in floors.items()}
+        else:
+            floors = recorded.get("fid_floor_train_vs_test", {})
         if not floors:
             return None
         size = min(floors, key=lambda s: abs(np.log(int(s) / n)))

@@ -31,6 +31,28 @@ def test_recipe_writes_a_complete_bundle(tiny_judge):
     assert reports[-1][0] == 1.0 and any(m.startswith("✔") for _, m in reports)
 
 
+def test_floors_only_rewrites_the_floors_and_keeps_the_weights(tiny_judge):
+    from studio.recipes.judge import CLASS_FLOOR_SIZES, remeasure_floors
+
+    bundle, _ = tiny_judge
+    again = remeasure_floors("mnist")
+    assert again.metadata["files"]["model.weights.h5"] == bundle.metadata["files"]["model.weights.h5"]
+    assert set(again.metadata["metrics"]["fid_floor_per_class"]) == {str(n) for n in CLASS_FLOOR_SIZES}
+    assert again.metadata["metrics"]["test_accuracy"] == bundle.metadata["metrics"]["test_accuracy"]
+    assert again.metadata["metrics_command"].endswith("--floors-only")
+
+
+def test_a_floor_is_the_one_recorded_at_the_closest_sample_size():
+    recorded = {"fid_floor_train_vs_test": {"100": 30.0, "1000": 4.5, "10000": 1.1},
+                "fid_floor_per_class": {"100": [9.0] * 10, "500": [3.0] * 10, "1000": [2.0] * 10}}
+    assert QualityService._floor(recorded, None, 1000) == 4.5
+    assert QualityService._floor(recorded, None, 3000) == 4.5 and QualityService._floor(recorded, None, 4000) == 1.1
+    assert QualityService._floor(recorded, 9, 1000) == 2.0 and QualityService._floor(recorded, 9, 400) == 3.0
+    older = {"fid_floor_per_class_500": [3.0] * 9 + [2.9]}  # judges saved before floors at several sizes
+    assert QualityService._floor(older, 9, 1000) == 2.9
+    assert QualityService._floor({}, 9, 1000) is None
+
+
 def test_quality_service_assesses_with_the_tiny_judge(tiny_judge, tiny_data_dir):
     with np.load(tiny_data_dir / "mnist.npz") as f:
         images = f["x_train"]

@@ -20,7 +20,10 @@ from studio.training import (CancelToken, ProgressFn, add_run_arguments, fit, in
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
 FLOOR_SIZES = (100, 1000, 10000)
-CLASS_FLOOR_SIZE = 500  # per class: that many training images of the class against the class's test images
+# Per class: that many training images of the class against the class's test images, at the sizes the
+# recipes and tabs judge (a 500-image floor beside a 1,000-sample FID would flatter the generator).
+CLASS_FLOOR_SIZES = (100, 500, 1000)
+FLOOR_FEATURE_IMAGES = 30000  # the first training images whose features give every floor
 
 
 def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
@@ -55,7 +58,6 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
               validation_data=(x_val.astype(np.float32), y_val))
     judge = Judge(model)
     probs, test_features = judge(x_test)
-    train_features = judge(x_train[:max(FLOOR_SIZES)])[1]
 
     predicted = probs.argmax(axis=1)
     accuracy = float(np.mean(predicted == y_test))
@@ -64,12 +66,6 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
 
     stats = [metrics.GaussianStats.of(test_features[y_test == k]) for k in range(config.num_classes)]
     stats.append(metrics.GaussianStats.of(test_features))
-    floors = {str(n): round(metrics.frechet_distance(metrics.GaussianStats.of(train_features[:n]), stats[-1]), 3)
-              for n in FLOOR_SIZES if n <= len(train_features)}
-    floor_labels = y_train[:len(train_features)]
-    class_floors = [round(metrics.frechet_distance(
-        metrics.GaussianStats.of(train_features[floor_labels == k][:CLASS_FLOOR_SIZE]), stats[k]), 3)
-        for k in range(config.num_classes)]
     arrays = {"means": np.stack([s.mean for s in stats]).astype(np.float32),
               "covs": np.stack([s.cov for s in stats]).astype(np.float32),
               "counts": np.array([s.count for s in stats], np.int64)}
@@ -86,16 +82,45 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
             run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
             augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else "")),
         "metrics": {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
-                    "fid_floor_train_vs_test": floors,
-                    f"fid_floor_per_class_{CLASS_FLOOR_SIZE}": class_floors,
-                    "fid_floor_note": "Fréchet distance (judge features) of N real training images to the test set: "
-                                      "the best a generator can hope for at that sample size"},
+                    **real_floors(judge, x_train, y_train, stats)},
     }
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
              STATS_FILE: lambda path: np.savez(path, **arrays)}
     bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
+
+
+def real_floors(judge, x_train: np.ndarray, y_train: np.ndarray, stats: list) -> dict:
+    """The FID floors of the judge's metrics: the first N real training images (of a class, for
+    the per-class floors) against the test set's statistics ``stats`` (per class, then all)."""
+    x, y = x_train[:FLOOR_FEATURE_IMAGES], y_train[:FLOOR_FEATURE_IMAGES]
+    features = judge(x)[1]
+
+    def floor(chosen: np.ndarray, reference) -> float:
+        return round(metrics.frechet_distance(metrics.GaussianStats.of(chosen), reference), 3)
+
+    return {
+        "fid_floor_train_vs_test": {str(n): floor(features[:n], stats[-1]) for n in FLOOR_SIZES if n <= len(x)},
+        "fid_floor_per_class": {str(n): [floor(features[y == k][:n], stats[k]) for k in range(len(stats) - 1)]
+                                for n in CLASS_FLOOR_SIZES},
+        "fid_floor_note": "Fréchet distance (judge features) of the first N real training images (of the class, "
+                          "per class) to the test set (of the class): the best a generator can hope for at that "
+                          "sample size",
+    }
+
+
+def remeasure_floors(dataset: str, source: str = registry.SHIPPED) -> registry.Bundle:
+    """Recompute a saved judge's FID floors (weights untouched): ``python -m studio.train judge
+    --dataset D --floors-only``."""
+    from studio.bundles.judge import load_judge
+
+    bundle = registry.load(bundle_name(dataset), source)
+    loaded = load_judge(bundle)
+    (x_train, y_train), _ = data.load_dataset(dataset)
+    kept = {k: v for k, v in bundle.metadata["metrics"].items() if not k.startswith("fid_floor")}
+    return registry.resave_with_metrics(bundle, {**kept, **real_floors(loaded.judge, x_train, y_train, loaded.stats)},
+                                        f"python -m studio.train judge --dataset {dataset} --floors-only", source)
 
 
 # --- python -m studio.train judge -----------------------------------------------------------------------
@@ -108,9 +133,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--epochs", type=int, default=None,
                         help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
     add_run_arguments(parser, 128, "images")
+    parser.add_argument("--floors-only", action="store_true",
+                        help="no training: recompute the saved judge's FID floors and rewrite its metrics")
 
 
 def run(args, ctx) -> list[registry.Bundle]:
     """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    if args.floors_only:
+        return [remeasure_floors(args.dataset, ctx.source)]
     return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, ctx.source,
                         ctx.on_progress, ctx.cancel)]
