@@ -99,9 +99,9 @@ def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, st
 
         def on_epoch_end(self, epoch, logs=None):
             logs = dict(logs or {})
-            on_progress((epoch + 1) * steps_per_epoch / total, EPOCH_MARK + describe(epoch, logs))
-            if on_epoch is not None:
+            if on_epoch is not None:  # first, so that the epoch's line can quote what it measured
                 on_epoch(epoch, logs, preview() if preview is not None else None)
+            on_progress((epoch + 1) * steps_per_epoch / total, EPOCH_MARK + describe(epoch, logs))
 
     return _Progress()
 
@@ -154,7 +154,8 @@ def fit(model, *fit_args, epochs: int, steps_per_epoch: int, on_progress: Progre
     recorder = history_recorder(history, on_epoch, digits)
 
     def record(epoch, logs, image) -> None:  # the epoch's logs with the measured extras, then recorded
-        recorder(epoch, {**logs, **(extra_logs(epoch, logs) if extra_logs else {})}, image)
+        logs.update(extra_logs(epoch, logs) if extra_logs else {})  # the epoch's line shows them too
+        recorder(epoch, logs, image)
 
     callback = keras_callback(on_progress, cancel, epochs, steps_per_epoch, describe, record, preview)
     started = time.perf_counter()

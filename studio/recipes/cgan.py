@@ -139,7 +139,9 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         return {"judge_agreement": float(np.mean(judged == labels))}
 
     describe = lambda epoch, logs: (f"cGAN {variant} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                    f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
+                                    f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}"
+                                    + (f" · judge agreement {logs['judge_agreement']:.1%}" if "judge_agreement" in logs
+                                       else ""))
     run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
               keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
               extra_logs=judge_agreement, batch_size=batch_size, shuffle=True)
