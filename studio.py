@@ -28,11 +28,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "(default: $STUDIO_DATA_DIR; otherwise Keras's cache or download)")
     parser.add_argument("--lang", choices=["ko", "en"], default="ko",
                         help="interface language at start (default ko; switchable in the page)")
+    parser.add_argument("--inference-threads", type=int, default=None, metavar="N",
+                        help="cap the server's TensorFlow threads at N, leaving the other cores to a training "
+                             "job (for training live in front of a class on a small machine: 1 on 2 cores); "
+                             "default: TensorFlow's, all cores")
     training = parser.add_mutually_exclusive_group()
     training.add_argument("--no-training", action="store_true", help="hide every training control")
     training.add_argument("--allow-training", action="store_true",
                           help="show training controls even with --share")
     args = parser.parse_args(argv)
+    if args.inference_threads is not None and args.inference_threads < 1:
+        parser.error("--inference-threads needs a whole number of at least 1")
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth needs the form USER:PASS")
     return args
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    if args.inference_threads:  # read when TensorFlow is first imported (studio.runtime.THREADS_VARIABLE)
+        os.environ["STUDIO_INFERENCE_THREADS"] = str(args.inference_threads)
     if args.share and not args.auth:
         print("warning: --share without --auth makes the studio public to anyone with the link; "
               "consider --auth USER:PASS", file=sys.stderr)

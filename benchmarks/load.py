@@ -12,7 +12,9 @@ back. Prints requests served, errors (target 0), and the p50 / p95 latency of li
 
 ``--with-training`` measures the lecturer who trains live: one DCGAN-MNIST training job of
 ``--rounds`` rounds of 100 steps (from the GAN tab, so in the studio's worker process) first alone,
-then again while the students work for its whole duration, in the same run. Training speed is
+then again while the students work for its whole duration, in the same run, with the server's
+``--inference-threads 1`` (the README's setting for that; ``--inference-threads 2`` shows the
+default's). Training speed is
 read from the tab's stream (one curve point per round), so the judge's final reading is not
 counted. Last line:
 ``summary: errors=N light_p50=S light_p95=S train_alone_steps_per_s=X train_loaded_steps_per_s=X
@@ -164,6 +166,9 @@ def main() -> None:
     parser.add_argument("--with-training", action="store_true",
                         help="students work while a GAN training job runs (instead of DeepDreams)")
     parser.add_argument("--rounds", type=int, default=4, help="rounds of 100 steps of the training job")
+    parser.add_argument("--inference-threads", type=int, default=None,
+                        help="the server's --inference-threads (default: 1 with --with-training, as the README "
+                             "advises for training live on 2 cores; otherwise TensorFlow's)")
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"),
                         help="MNIST for the training job (default: ../shared/data)")
     args = parser.parse_args()
@@ -175,6 +180,10 @@ def main() -> None:
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "STUDIO_NO_DOWNLOAD": "1",
            "STUDIO_CACHE_DIR": tempfile.mkdtemp(prefix="studio-load-cache-")}
     flags = ["--data-dir", args.data_dir] if args.with_training else ["--no-training"]
+    threads = args.inference_threads or (1 if args.with_training else None)
+    if threads:
+        flags += ["--inference-threads", str(threads)]
+    print(f"server: python studio.py {' '.join(flags)}")
     server_log = tempfile.NamedTemporaryFile(prefix="studio-load-server-", suffix=".log", delete=False)
     print(f"server log: {server_log.name}")
     server = subprocess.Popen([sys.executable, "studio.py", "--port", str(port), "--lang", "en", *flags],

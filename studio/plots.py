@@ -53,11 +53,16 @@ _WORDS = {
     "losses": {"ko": "손실", "en": "losses"},
     "fid": {"ko": "판정자 FID (낮을수록 좋음)", "en": "judge's FID (lower is better)"},
     "floor": {"ko": "실제 데이터 하한", "en": "real-data floor"},
+    "model softmax": {"ko": "모델의 softmax", "en": "model softmax"},
+    "reweighted": {"ko": "재가중", "en": "reweighted"},
+    "greedy": {"ko": "탐욕적 선택", "en": "greedy"},
+    "entropy": {"ko": "엔트로피", "en": "entropy"},
+    "bits": {"ko": "비트", "en": "bits"},
 }
 
 
-def _word(key: str, lang: str) -> str:
-    """``key`` in ``lang`` ("ko" or "en"); English when a language lacks it (or Hangul cannot be drawn)."""
+def word(key: str, lang: str) -> str:
+    """A figure's word ``key`` (a key of ``_WORDS``) in ``lang`` ("ko" or "en"); English when a language lacks it (or Hangul cannot be drawn)."""
     words = _WORDS[key]
     return words.get(lang if HANGUL_READY else "en", words["en"])
 
@@ -124,7 +129,7 @@ def loss_curves(history: dict[str, list[float]], title: str = "", width: float =
     finite = [v for vals in history.values() for v in vals if np.isfinite(v) and v > 0]
     if finite and max(finite) / min(finite) > 10:
         ax.set_yscale("log")
-    ax.set_xlabel(_word("epoch", lang), fontsize=9)
+    ax.set_xlabel(word("epoch", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.values()):
         ax.legend(fontsize=8)
@@ -146,9 +151,9 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
         if values:
             ax.plot(np.arange(1, len(values) + 1) * every_steps, values, marker="o", markersize=2.5, label=name)
     ax.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
-    ax.annotate(_word("equilibrium", lang), xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
+    ax.annotate(word("equilibrium", lang), xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
                 ha="right", va="bottom", fontsize=8, color="#555555")
-    ax.set_xlabel(_word("training step", lang), fontsize=9)
+    ax.set_xlabel(word("training step", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.get(k) for k in ("d_loss", "g_loss")):
         ax.legend(fontsize=8, loc="upper left")
@@ -168,8 +173,8 @@ def gan_record(history: dict[str, list[float]], every_steps: int, fid_steps: lis
         if values:
             left.plot(np.arange(1, len(values) + 1) * every_steps, values, linewidth=1, label=name)
     left.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
-    left.set_title(_word("losses", lang), fontsize=10)
-    left.set_xlabel(_word("training step", lang), fontsize=9)
+    left.set_title(word("losses", lang), fontsize=10)
+    left.set_xlabel(word("training step", lang), fontsize=9)
     left.legend(fontsize=8, loc="upper right")
     if fids:
         right.plot(fid_steps, fids, marker="o", markersize=4, color="#d0583a")
@@ -177,13 +182,13 @@ def gan_record(history: dict[str, list[float]], every_steps: int, fid_steps: lis
             right.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
         if floor:
             right.axhline(floor, color="#3a7d44", linestyle=":", linewidth=1.2)
-            right.annotate(f"{_word('floor', lang)} {floor:.2f}", xy=(0.99, floor), xycoords=("axes fraction", "data"),
+            right.annotate(f"{word('floor', lang)} {floor:.2f}", xy=(0.99, floor), xycoords=("axes fraction", "data"),
                            ha="right", va="bottom", fontsize=8, color="#3a7d44")
         right.set_yscale("log")
         right.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
         right.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    right.set_title(_word("fid", lang), fontsize=10)
-    right.set_xlabel(_word("training step", lang), fontsize=9)
+    right.set_title(word("fid", lang), fontsize=10)
+    right.set_xlabel(word("training step", lang), fontsize=9)
     for ax in (left, right):
         ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -21,7 +21,7 @@ def test_help_lists_every_flag():
     out = subprocess.run([sys.executable, "studio.py", "--help"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     for flag in ("--host", "--port", "--share", "--auth", "--data-dir", "--lang", "--no-training",
-                 "--allow-training"):
+                 "--allow-training", "--inference-threads"):
         assert flag in out
 
 
@@ -43,6 +43,10 @@ def test_defaults_and_validation(monkeypatch):
         studio_cli_module.parse_args(["--lang", "fr"])
     with pytest.raises(SystemExit):
         studio_cli_module.parse_args(["--no-training", "--allow-training"])
+    assert studio_cli_module.parse_args([]).inference_threads is None
+    assert studio_cli_module.parse_args(["--inference-threads", "1"]).inference_threads == 1
+    with pytest.raises(SystemExit):
+        studio_cli_module.parse_args(["--inference-threads", "0"])
 
 
 def test_train_pixel_writes_a_bundle(tiny_data_dir, tmp_path, monkeypatch, capsys):

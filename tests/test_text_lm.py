@@ -392,6 +392,16 @@ def test_bad_temperatures_give_clear_messages(service, temperature):
         service.distribution("This movie", temperature, 10)
 
 
+def test_the_distribution_bars_are_titled_in_the_interface_language(service):
+    from studio import plots
+
+    english = service.distribution("This movie", 0.7, 10, "en")
+    korean = service.distribution("This movie", 0.7, 10, "ko")
+    assert np.array_equal(english["after"], korean["after"])  # the same numbers, other words
+    assert (english["picture"].shape != korean["picture"].shape
+            or not np.array_equal(english["picture"], korean["picture"])) == plots.HANGUL_READY
+
+
 def test_distribution_viewer_and_one_word_at_a_time(service):
     cold = service.distribution("This movie", 0.2, 10)
     hot = service.distribution("This movie", 1.5, 10)

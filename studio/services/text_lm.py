@@ -165,28 +165,34 @@ class TextService:
                                     len(set(row.tolist()))) for t, row in zip(temps, new)]
 
     # --- the distribution viewer (code 12-1) -------------------------------------------------------
-    def distribution(self, prompt: str, temperature, top: int) -> dict:
+    def distribution(self, prompt: str, temperature, top: int, lang: str = "en") -> dict:
         """The next-word distribution after ``prompt``: top words, their probabilities before and after
-        reweighting at ``temperature``, both entropies (bits, over the whole vocabulary), and bars."""
+        reweighting at ``temperature``, both entropies (bits, over the whole vocabulary), and bars
+        titled in ``lang``."""
         checked = self.prompt(prompt)
         t = parse_temperature(temperature)
         top = int(top)
         if not 2 <= top <= MAX_BARS:
             raise UserError(f"Show between 2 and {MAX_BARS} words.")
-        return self._distributions.get(self.name, ((tuple(checked.ids), tuple(checked.unknown), checked.truncated), t, top),
-                                      lambda: self._distribution(checked, t, top))
+        key = ((tuple(checked.ids), tuple(checked.unknown), checked.truncated), t, top, lang)
+        return self._distributions.get(self.name, key, lambda: self._distribution(checked, t, top, lang))
 
-    def _distribution(self, checked, t: float, top: int) -> dict:
+    def _distribution(self, checked, t: float, top: int, lang: str) -> dict:
         generator = self.generator()
         probs = generator.next_distribution(checked.ids)
         reweighted = text_lm.reweight_distribution(probs, t) if t > 0 else np.eye(len(probs))[int(np.argmax(probs))]
         order = np.argsort(-probs, kind="stable")[:top]
         words = [generator.tokenizer.token(i) or "(pad)" for i in order]
-        label = f"T = {t:g}" if t > 0 else "greedy"
+        label = f"T = {t:g}" if t > 0 else plots.word("greedy", lang)
         h_before, h_after = text_lm.entropy_bits(probs), text_lm.entropy_bits(reweighted)
+
+        def entropy(bits: float) -> str:
+            return f"{plots.word('entropy', lang)} {bits:.2f} {plots.word('bits', lang)}"
+
         picture = plots.next_word_bars(
             [repr(w) if generator.tokenizer.level == "char" else w for w in words], probs[order], reweighted[order],
-            (f"model softmax · entropy {h_before:.2f} bits", f"reweighted, {label} · entropy {h_after:.2f} bits"))
+            (f"{plots.word('model softmax', lang)} · {entropy(h_before)}",
+             f"{plots.word('reweighted', lang)}, {label} · {entropy(h_after)}"))
         return {"words": words, "before": probs[order], "after": reweighted[order], "entropy_before": h_before,
                 "entropy_after": h_after, "picture": picture, "top_share_after": float(reweighted[order].sum()),
                 "top_share_before": float(probs[order].sum()), "prompt": checked}

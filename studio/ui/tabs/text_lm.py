@@ -129,7 +129,7 @@ def create_tab(ctx: TabContext, service, own) -> TabRefresh:
 
     @guarded
     def distribution(lang, prefix_text, t, k):
-        result = service.distribution(prefix_text, t, k)
+        result = service.distribution(prefix_text, t, k, lang)
         summary = text("text.dist_summary", lang, before=result["entropy_before"], after=result["entropy_after"],
                        t=f"{float(t):g}", k=int(k), share_before=result["top_share_before"],
                        share_after=result["top_share_after"])
