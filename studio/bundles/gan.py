@@ -34,7 +34,7 @@ class Variant:
 VARIANTS = {
     "dcgan_mnist": Variant(GANConfig(ema=EMA), "mnist", None, 12000, 64,
                            "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
-    "dcgan_ankle_boot": Variant(GANConfig(ema=EMA), "fashion", 9, 6000, 64,
+    "dcgan_ankle_boot": Variant(GANConfig(ema=EMA), "fashion", 9, 4000, 64,
                                 "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),
     "dense_mnist": Variant(dense_config(), "mnist", None, 46900, 128,
                            "Lecture 001: dense GAN (noise 128, G 256-512-784, D 784-256-1), Adam(2e-4, 0.5), batch 128"),
