@@ -139,7 +139,7 @@ def test_style_transfer_streams_to_a_result(client):
 
     content = handle_file(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
     style_image = handle_file(str(ROOT / "studio" / "assets" / "scream.jpg"))
-    job = client.submit("en", content, style_image, "vgg16", 100, 0.1, 10, 128, "adam", False,
+    job = client.submit("en", content, style_image, "vgg16", 100, 0.1, 10, 128, "lbfgs", False,
                         api_name="/style_transfer")
     list(job)
     image, message, curve, gif = job.outputs()[-1]

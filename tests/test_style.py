@@ -81,6 +81,35 @@ def test_a_short_run_lowers_the_loss(random_vgg):
         style.StyleTransfer(random_vgg, content, style_rgb, style.StyleSettings(optimizer="rmsprop"))
 
 
+def test_lbfgs_lowers_the_loss_faster_than_adam_per_evaluation(random_vgg):
+    rng = np.random.default_rng(2)
+    content = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    style_rgb = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    weights = {"style_weight": 1e-4, "tv_weight": 1e-7, "steps": 12}
+    lbfgs = list(style.StyleTransfer(random_vgg, content, style_rgb,
+                                     style.StyleSettings(optimizer="lbfgs", **weights)).run(report_every=6))
+    adam = list(style.StyleTransfer(random_vgg, content, style_rgb, style.StyleSettings(**weights)).run(report_every=6))
+    assert [f.step for f in lbfgs] == [1, 6, 12] and lbfgs[-1].done
+    assert lbfgs[-1].losses["total"] < lbfgs[0].losses["total"]
+    assert lbfgs[-1].losses["total"] < adam[-1].losses["total"]
+
+
+def test_coarse_to_fine_starts_at_half_size_and_ends_at_full_size(random_vgg):
+    rng = np.random.default_rng(3)
+    content = rng.integers(0, 256, (64, 96, 3)).astype(np.uint8)
+    style_rgb = rng.integers(0, 256, (64, 96, 3)).astype(np.uint8)
+    settings = style.StyleSettings(optimizer="lbfgs", steps=10, coarse_fraction=0.6, style_weight=1e-4)
+    frames = list(style.stylise(random_vgg, content, style_rgb, settings, report_every=3))
+    coarse = [f for f in frames if f.half_size]
+    fine = [f for f in frames if not f.half_size]
+    assert coarse and fine and all(f.image.shape == (32, 48, 3) for f in coarse)
+    assert all(f.image.shape == (64, 96, 3) for f in fine) and fine[-1].done and fine[-1].step == 10
+    steps = [f.step for f in frames]
+    assert steps == sorted(steps) and coarse[-1].step == 6 and not any(f.done for f in coarse)
+    again = list(style.stylise(random_vgg, content, style_rgb, settings, report_every=3))
+    assert np.array_equal(again[-1].image, frames[-1].image)  # deterministic
+
+
 def test_colour_preservation_keeps_the_contents_hue():
     content = np.zeros((8, 8, 3), np.uint8)
     content[...] = (200, 30, 30)  # red

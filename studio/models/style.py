@@ -6,9 +6,13 @@ and total-variation loss with exponent 1.25; weights 2.5e-8 / 1e-6 / 1e-6.
 
 Faster than the book: the content and style targets are computed once (the book pushes the
 content, style and combination images through VGG together at every step), only the
-combination image runs through the network and only up to the deepest layer needed, and Adam on
-the pixels replaces SGD with ExponentialDecay(100, 100, 0.96) (still selectable as "book").
-The run is a generator reporting the image and the three loss terms as it goes; it is deterministic.
+combination image runs through the network and only up to the deepest layer needed, and the
+pixels are optimised by L-BFGS, as Gatys et al. did (SciPy's L-BFGS-B, restarted every few
+evaluations as the Keras examples of style transfer do), or by Adam; the book's SGD with
+ExponentialDecay(100, 100, 0.96) stays selectable as "book". ``stylise`` can first optimise at half
+the size and then refine at full size (coarse to fine), which settles the large shapes at a quarter
+of the cost per step. The run is a generator reporting the image and the three loss terms as it
+goes; it is deterministic.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ class StyleSettings:
     content_weight: float = 2.5e-8
     style_weight: float = 1e-6
     tv_weight: float = 1e-6
-    steps: int = 200
-    optimizer: str = "adam"  # "adam" (studio) or "book": SGD(ExponentialDecay(100, 100, 0.96))
+    steps: int = 200  # optimiser steps (for L-BFGS: evaluations of the loss and its gradient)
+    optimizer: str = "adam"  # "lbfgs" (Gatys et al.), "adam" or "book": SGD(ExponentialDecay(100, 100, 0.96))
     learning_rate: float = 5.0  # Adam's step on Caffe-scale pixels (0-255 minus the mean)
     preserve_colour: bool = False  # keep the content's colours, transfer only the luminance
+    coarse_fraction: float = 0.0  # this share of the steps at half the size first (``stylise``)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class StyleFrame:
     step: int
     losses: dict  # "content", "style", "tv", "total"
     done: bool = False
+    half_size: bool = False  # a coarse step (the losses are the half-size picture's)
+
+
+OPTIMIZERS = ("lbfgs", "adam", "book")
+# The studio's default: the book's loss with style x100 and smoothness x0.1, L-BFGS, 70% of the steps
+# at half the size; about 30 s at 512 px on a 2-core CPU (benchmarks/style.py).
+DEFAULT = StyleSettings(style_weight=1e-4, tv_weight=1e-7, steps=50, optimizer="lbfgs", coarse_fraction=0.7)
+DEFAULT_SIDE = 512
+LBFGS_MEMORY = 20  # L-BFGS-B's stored corrections (maxcor)
 
 
 def preprocess(rgb: np.ndarray) -> np.ndarray:
@@ -102,10 +116,14 @@ def preserve_colour(result: np.ndarray, content: np.ndarray) -> np.ndarray:
 class StyleTransfer:
     """One content/style pair on one VGG backbone, ready to optimise from the content image."""
 
-    def __init__(self, vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings) -> None:
+    def __init__(self, vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings,
+                 start: np.ndarray | None = None) -> None:
+        """``start``: the picture to optimise from, in VGG's input space (1, H, W, 3) (default: the content)."""
         import keras
         import tensorflow as tf
 
+        if settings.optimizer not in OPTIMIZERS:
+            raise ValueError(f"The optimiser is one of {', '.join(OPTIMIZERS)}.")
         self.settings = settings
         self.content_rgb = np.asarray(content_rgb, np.uint8)
         height, width = self.content_rgb.shape[:2]
@@ -117,7 +135,7 @@ class StyleTransfer:
         self._content_target = extract(tf.constant(base))[0]
         style_features = extract(tf.constant(preprocess(style_rgb)))[1:]
         style_grams = [gram_matrix(f[0]) for f in style_features]
-        self.image = tf.Variable(base)
+        self.image = tf.Variable(base if start is None else np.asarray(start, np.float32).reshape(base.shape))
         weights = settings
 
         def losses(image):
@@ -131,21 +149,24 @@ class StyleTransfer:
         if settings.optimizer == "book":  # code 12-23
             schedule = keras.optimizers.schedules.ExponentialDecay(100.0, decay_steps=100, decay_rate=0.96)
             self._optimizer = keras.optimizers.SGD(schedule)
-        elif settings.optimizer == "adam":
+        else:  # Adam; L-BFGS keeps its own state (SciPy), in run()
             self._optimizer = keras.optimizers.Adam(settings.learning_rate)
-        else:
-            raise ValueError("The optimiser is 'adam' or 'book'.")
 
         @tf.function
-        def step():
+        def value_and_gradient():
             with tf.GradientTape() as tape:
                 content, style, tv = losses(self.image)
                 total = content + style + tv
-            grads = tape.gradient(total, self.image)
+            return content, style, tv, tape.gradient(total, self.image)
+
+        @tf.function
+        def step():
+            content, style, tv, grads = value_and_gradient()
             self._optimizer.apply_gradients([(grads, self.image)])
             return content, style, tv
 
         self._step = step
+        self.value_and_gradient = value_and_gradient
         self._losses = tf.function(lambda: losses(self.image))
 
     def current_losses(self) -> dict:
@@ -158,12 +179,69 @@ class StyleTransfer:
         result = deprocess(self.image.numpy())
         return preserve_colour(result, self.content_rgb) if self.settings.preserve_colour else result
 
-    def run(self, report_every: int = 10) -> Iterator[StyleFrame]:
-        """Optimise for ``settings.steps`` steps; yields a frame after the first step (the screen shows
-        work at once), every ``report_every`` steps and at the end."""
-        for step in range(1, self.settings.steps + 1):
+    def run(self, report_every: int = 10, steps: int | None = None) -> Iterator[StyleFrame]:
+        """Optimise for ``steps`` (default ``settings.steps``) steps; yields a frame after the first
+        step (the screen shows work at once), every ``report_every`` steps and at the end."""
+        steps = self.settings.steps if steps is None else int(steps)
+        if self.settings.optimizer == "lbfgs":
+            yield from self._run_lbfgs(report_every, steps)
+            return
+        for step in range(1, steps + 1):
             content, style, tv = self._step()
-            if step == 1 or step % report_every == 0 or step == self.settings.steps:
-                losses = {"content": float(content), "style": float(style), "tv": float(tv)}
-                losses["total"] = sum(losses.values())
-                yield StyleFrame(self.current_image(), step, losses, done=step == self.settings.steps)
+            if step == 1 or step % report_every == 0 or step == steps:
+                yield self._frame(step, (content, style, tv), step == steps)
+
+    def _frame(self, step: int, terms, done: bool) -> StyleFrame:
+        losses = {"content": float(terms[0]), "style": float(terms[1]), "tv": float(terms[2])}
+        losses["total"] = sum(losses.values())
+        return StyleFrame(self.current_image(), step, losses, done=done)
+
+    def _run_lbfgs(self, report_every: int, steps: int) -> Iterator[StyleFrame]:
+        """L-BFGS-B on the pixels, one call of SciPy's ``fmin_l_bfgs_b`` per frame (its memory restarts
+        there, as in the Keras examples of Gatys's method); a step is one evaluation of loss and gradient."""
+        from scipy.optimize import fmin_l_bfgs_b
+
+        shape = tuple(self.image.shape)
+        last = {}
+
+        def loss_and_gradient(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            self.image.assign(flat.reshape(shape).astype(np.float32))
+            content, style, tv, grads = self.value_and_gradient()
+            last["terms"] = (content, style, tv)
+            return float(content + style + tv), grads.numpy().ravel().astype(np.float64)
+
+        x, done = self.image.numpy().ravel().astype(np.float64), 0
+        while done < steps:
+            budget = 1 if done == 0 else min(report_every - done % report_every, steps - done)
+            x, _, info = fmin_l_bfgs_b(loss_and_gradient, x, maxfun=budget, m=LBFGS_MEMORY)
+            done += max(1, min(int(info["funcalls"]), budget))
+            self.image.assign(x.reshape(shape).astype(np.float32))  # the best point, not the last tried
+            yield self._frame(done, self._losses(), done >= steps)
+
+
+def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings,
+            report_every: int = 10) -> Iterator[StyleFrame]:
+    """The whole transfer: with ``settings.coarse_fraction`` > 0, that share of the steps at half the
+    size first, then the rest at full size from the enlarged result; frames numbered throughout."""
+    from PIL import Image
+
+    coarse = int(round(settings.steps * settings.coarse_fraction))
+    height, width = np.asarray(content_rgb).shape[:2]
+    start = None
+    if 0 < coarse < settings.steps and min(height, width) >= 64:
+        small = (max(1, width // 2), max(1, height // 2))
+
+        def half(rgb):
+            return np.asarray(Image.fromarray(np.asarray(rgb, np.uint8)).resize(small, Image.Resampling.LANCZOS))
+
+        first = StyleTransfer(vgg, half(content_rgb), half(style_rgb), settings)
+        for frame in first.run(report_every, coarse):
+            yield StyleFrame(frame.image, frame.step, frame.losses, done=False, half_size=True)
+        import tensorflow as tf
+
+        start = tf.image.resize(first.image, (height, width), method="bicubic").numpy()
+    else:
+        coarse = 0
+    rest = StyleTransfer(vgg, content_rgb, style_rgb, settings, start=start)
+    for frame in rest.run(report_every, settings.steps - coarse):
+        yield StyleFrame(frame.image, frame.step + coarse, frame.losses, frame.done)

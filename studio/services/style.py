@@ -12,7 +12,7 @@ from PIL import Image
 from studio import backbones, data, imaging, runtime
 from studio.bundles import backbones as image_backbones
 from studio.bundles.backbones import VGG16, VGG19, scream  # noqa: F401 - the tab's names and example
-from studio.models.style import StyleSettings, StyleTransfer
+from studio.models.style import StyleSettings, stylise
 from studio.services import UserError
 from studio.services.deepdream import DeepDreamService
 from studio.training import CancelToken
@@ -140,13 +140,13 @@ class StyleService:
         if not 1 <= settings.steps <= 2000:
             raise UserError("Use between 1 and 2,000 steps.")
         cancel = cancel or CancelToken()
-        job = StyleTransfer(self.model(name), content_rgb, style_rgb, settings)
         history: dict[str, list[float]] = {"content": [], "style": [], "tv": []}
-        for frame in job.run(report_every):
+        for frame in stylise(self.model(name), content_rgb, style_rgb, settings, report_every):
             for key in history:
                 history[key].append(frame.losses[key])
-            message = (f"step {frame.step}/{settings.steps} · content {frame.losses['content']:.1f} · "
-                       f"style {frame.losses['style']:.1f} · TV {frame.losses['tv']:.1f}")
+            message = (f"step {frame.step}/{settings.steps}" + (" (half size)" if frame.half_size else "")
+                       + f" · content {frame.losses['content']:.1f} · style {frame.losses['style']:.1f}"
+                       f" · TV {frame.losses['tv']:.1f}")
             yield StyleUpdate(frame.image, frame.step / settings.steps, message, history, frame.done)
             if cancel.cancelled:
                 return

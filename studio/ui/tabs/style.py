@@ -8,7 +8,7 @@ import gradio as gr
 
 from studio import plots
 from studio.bundles.examples import load_example, prepared
-from studio.models.style import StyleSettings
+from studio.models.style import DEFAULT, DEFAULT_SIDE, StyleSettings
 from studio.services.deepdream import example_image
 from studio.services.style import VGG16, VGG19, mondrian, scream
 from studio.ui import exports
@@ -19,7 +19,12 @@ from studio.ui.tabs.base import TabRefresh
 from studio.ui.tabs.deepdream import DREAM_QUEUE
 
 BOOK = StyleSettings()  # the book's loss weights
-OPTIMIZERS = [("Adam (studio)", "adam"), ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
+OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),
+              ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
+# The studio's method (L-BFGS) spends a share of its steps at half the size (coarse to fine): the large
+# shapes settle at a quarter of the cost per step, the last steps sharpen at full size.
+COARSE_FRACTION = DEFAULT.coarse_fraction
+DEFAULT_STEPS = DEFAULT.steps
 
 
 def create_tab(ctx: TabContext, service) -> TabRefresh:
@@ -48,13 +53,17 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                                            visible=VGG19 not in available)
                 note = gr.Markdown()
                 strength = tr.make(gr.Slider, {"label": "style.strength", "info": "style.strength_info"},
-                                   minimum=1, maximum=1000, step=1, value=100)
+                                   minimum=1, maximum=1000, step=1,
+                                   value=round(DEFAULT.style_weight / BOOK.style_weight))
                 smoothness = tr.make(gr.Slider, {"label": "style.smoothness"}, minimum=0.0, maximum=2.0, step=0.05,
-                                     value=0.1)
+                                     value=round(DEFAULT.tv_weight / BOOK.tv_weight, 2))
                 with gr.Row():
-                    steps = tr.make(gr.Slider, {"label": "style.steps"}, minimum=10, maximum=1000, step=10, value=120)
-                    side = tr.make(gr.Slider, {"label": "style.side"}, minimum=128, maximum=512, step=32, value=256)
-                optimizer = tr.make(gr.Radio, {"label": "style.optimizer"}, choices=OPTIMIZERS, value="adam")
+                    steps = tr.make(gr.Slider, {"label": "style.steps"}, minimum=10, maximum=1000, step=10,
+                                    value=DEFAULT_STEPS)
+                    side = tr.make(gr.Slider, {"label": "style.side"}, minimum=128, maximum=512, step=32,
+                                   value=DEFAULT_SIDE)
+                optimizer = tr.make(gr.Radio, {"label": "style.optimizer"}, choices=OPTIMIZERS,
+                                     value=DEFAULT.optimizer)
                 preserve = tr.make(gr.Checkbox, {"label": "style.preserve"}, value=False)
                 with gr.Row():
                     run_btn = tr.make(gr.Button, {"value": "style.run"}, variant="primary")
@@ -85,7 +94,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
         settings = StyleSettings(style_weight=BOOK.style_weight * float(strength_x),
                                  tv_weight=BOOK.tv_weight * float(smooth_x), steps=int(n_steps), optimizer=opt,
-                                 preserve_colour=bool(keep_colour))
+                                 preserve_colour=bool(keep_colour),
+                                 coarse_fraction=COARSE_FRACTION if opt == "lbfgs" else 0.0)
         token = jobs.start(request.session_hash)
         frames, started = [], time.perf_counter()
         try:
@@ -103,6 +113,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                       "style_weight": settings.style_weight, "tv_weight": settings.tv_weight,
                       "learning_rate": settings.learning_rate,
                       "steps": settings.steps, "side": int(resolution), "optimizer": opt,
+                      "coarse_fraction": settings.coarse_fraction,
                       "preserve_colour": bool(keep_colour), "stopped": not done}
             picture = exports.stamp(frames[-1], "style_transfer", params,
                                     uploads={"content": content_rgb, "style": style_rgb})

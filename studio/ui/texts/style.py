@@ -6,13 +6,17 @@ STRINGS = {
         "ko": "### 신경 스타일 전이 (케라스 창시자에게 배우는 딥러닝 12.3절, Gatys 외)\n"
               "내용 영상에서 시작해 픽셀을 직접 최적화합니다. **내용 손실**(block5_conv2 특성을 원본과 같게), "
               "**스타일 손실**(block1~5_conv1 특성의 그람 행렬을 스타일 영상과 같게), **총 변위 손실**(매끄럽게)의 가중합을 줄입니다. "
-              "책은 모든 단계에서 세 영상을 함께 VGG에 넣고 SGD로 4,000번 갱신하지만, 여기서는 목표 특성을 한 번만 계산하고 Adam으로 픽셀을 갱신해 CPU에서도 1분 안에 결과를 냅니다.",
+              "책은 모든 단계에서 세 영상을 함께 VGG에 넣고 SGD로 4,000번 갱신하지만, 여기서는 목표 특성을 한 번만 계산하고 "
+              "Gatys 외처럼 **L-BFGS**로 픽셀을 갱신하며, 스텝의 70%는 **절반 크기**에서 먼저 큰 형태를 잡고 나머지를 원래 크기에서 "
+              "다듬어(coarse to fine) CPU에서도 512 px 결과를 30초 안팎에 냅니다. Adam과 책의 SGD도 고를 수 있습니다.",
         "en": "### Neural style transfer (Deep Learning with Python, section 12.3; Gatys et al.)\n"
               "Starting from the content picture, optimise its pixels to lower a weighted sum of a **content loss** "
               "(block5_conv2 features like the original's), a **style loss** (Gram matrices of block1-5_conv1 like the "
               "style picture's) and a **total-variation loss** (smoothness). The book pushes all three pictures through "
-              "VGG at every step and runs 4,000 SGD steps; here the targets are computed once and Adam updates the pixels, "
-              "so a result forms within a minute on a CPU.",
+              "VGG at every step and runs 4,000 SGD steps; here the targets are computed once and **L-BFGS** updates the "
+              "pixels, as Gatys et al. did, spending 70% of its steps at **half the size** to settle the large shapes before "
+              "sharpening at full size (coarse to fine): a 512 px result in about 30 s on a CPU. Adam and the book's SGD "
+              "stay selectable.",
     },
     "style.content": {"ko": "내용 영상", "en": "Content picture"},
     "style.style": {"ko": "스타일 영상", "en": "Style picture"},
@@ -33,12 +37,13 @@ STRINGS = {
     "style.download": {"ko": "VGG19 가중치 내려받기 (인터넷 필요)", "en": "Download VGG19 weights (needs the internet)"},
     "style.strength": {"ko": "스타일 세기 (책의 스타일 가중치 × 배수)", "en": "Style strength (× the book's style weight)"},
     "style.strength_info": {
-        "ko": "책의 가중치(×1)로는 Adam이 주로 영상을 매끄럽게만 만듭니다. ×100 정도가 1분 안에 화풍이 잘 보이는 값입니다.",
-        "en": "With the book's weights (×1) Adam mostly smooths the picture; about ×100 shows the style within a minute.",
+        "ko": "책의 가중치(×1)로는 짧은 실행이 주로 영상을 매끄럽게만 만듭니다. ×100 정도가 수십 초 안에 화풍이 잘 보이는 값입니다.",
+        "en": "With the book's weights (×1) a short run mostly smooths the picture; about ×100 shows the style within "
+              "seconds.",
     },
     "style.smoothness": {"ko": "매끄러움 (책의 TV 가중치 × 배수)", "en": "Smoothness (× the book's TV weight)"},
     "style.steps": {"ko": "최적화 스텝", "en": "Optimisation steps"},
-    "style.side": {"ko": "해상도 (긴 변, CPU 권장 256)", "en": "Resolution (long side; 256 suits a CPU)"},
+    "style.side": {"ko": "해상도 (긴 변, 픽셀)", "en": "Resolution (long side, px)"},
     "style.optimizer": {"ko": "최적화 방법", "en": "Optimiser"},
     "style.preserve": {"ko": "내용 영상의 색 유지 (밝기만 전이)", "en": "Keep the content's colours (transfer luminance only)"},
     "style.run": {"ko": "스타일 전이", "en": "Transfer the style"},
