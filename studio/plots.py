@@ -58,6 +58,10 @@ _WORDS = {
     "greedy": {"ko": "탐욕적 선택", "en": "greedy"},
     "entropy": {"ko": "엔트로피", "en": "entropy"},
     "bits": {"ko": "비트", "en": "bits"},
+    "pixel at": {"ko": "픽셀 ({r}행, {c}열)", "en": "pixel (row {r}, column {c})"},
+    "most likely": {"ko": "가장 가능성 높은 값: {level} (p = {p:.2f})", "en": "most likely: {level} (p = {p:.2f})"},
+    "grey level": {"ko": "회색 단계 (0 = 검정, 255 = 흰색)", "en": "grey level (0 = black, 255 = white)"},
+    "probability": {"ko": "확률", "en": "probability"},
 }
 
 
@@ -96,8 +100,10 @@ def _square(x: float, y: float) -> Rectangle:
     return Rectangle((x - 0.5, y - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2)
 
 
-def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: float = 2.6) -> np.ndarray:
-    """A bar chart of a 256-bin grey-level distribution, with a black-to-white strip under the axis."""
+def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: float = 2.6,
+                    lang: str = "en") -> np.ndarray:
+    """A bar chart of a 256-bin grey-level distribution, with a black-to-white strip under the axis;
+    its axis words in ``lang``."""
     fig = Figure(figsize=(width, height), dpi=_DPI)
     ax = fig.add_subplot()
     levels = np.arange(len(probs))
@@ -107,10 +113,10 @@ def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: f
     ax.set_xlim(-2, len(probs) + 1)
     ax.set_ylim(-0.06, max(0.05, float(probs.max())) * 1.08)
     top = int(np.argmax(probs))
-    ax.annotate(f"most likely: {top} (p = {probs[top]:.2f})", xy=(0.98, 0.9), xycoords="axes fraction",
-                ha="right", fontsize=8)
-    ax.set_xlabel("grey level (0 = black, 255 = white)", fontsize=9)
-    ax.set_ylabel("probability", fontsize=9)
+    ax.annotate(word("most likely", lang).format(level=top, p=probs[top]), xy=(0.98, 0.9),
+                xycoords="axes fraction", ha="right", fontsize=8)
+    ax.set_xlabel(word("grey level", lang), fontsize=9)
+    ax.set_ylabel(word("probability", lang), fontsize=9)
     ax.set_title(title, fontsize=10)
     ax.set_facecolor("#f2f5fb")
     fig.tight_layout()

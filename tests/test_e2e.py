@@ -44,7 +44,7 @@ def test_refresh_reports_the_likelihood_in_the_chosen_language(client):
 
 
 def test_pictures_endpoint_returns_three_images(client):
-    paths = client.predict("mnist", "all", 0.5, 3, 27, api_name="/pixel_pictures")
+    paths = client.predict("mnist", "all", 0.5, 3, 27, "en", api_name="/pixel_pictures")
     assert len(paths) == 3 and all(_open(p).size[0] > 100 for p in paths)
 
 

@@ -102,7 +102,7 @@ PICTURE_AT = {"/pixel_pictures": 1, "/p2p_example": 1}
     ("/ae_reconstruct", ("en", "3-7", None), "ae.reconstruct"),
     ("/ae_map", (100, 0.5, -0.25), "ae.map"),
     ("/vae_map", (10, -1.0, 1.0, False, 0.3, 0.2), "vae.map"),
-    ("/pixel_pictures", ("mnist", "all", 0.5, 3, 27), "pixel.entropy"),
+    ("/pixel_pictures", ("mnist", "all", 0.5, 3, 27, "en"), "pixel.entropy"),
     ("/cgan_samples", ("conv", 0.7, "3", 10, 0), "cgan.samples"),
     ("/cgan_table", ("en", "dense", 0.5, 4), "cgan.table"),
     ("/cgan_morph", ("en", "conv", 1.0, "1", "7", 0.3, 2), "cgan.morph"),

@@ -65,6 +65,15 @@ def test_pictures_have_sane_shapes_and_extreme_pixels_are_clamped(service):
     assert service.click_to_pixel(23, 200) == (25, 2)
 
 
+def test_the_pixel_figures_speak_the_interface_language(service):
+    from studio import plots
+
+    for draw in (service.entropy_picture, service.histogram_picture):
+        english, korean = draw("mnist", 3, 0.5, 14, 8, "en"), draw("mnist", 3, 0.5, 14, 8, "ko")
+        differ = english.shape != korean.shape or not np.array_equal(english, korean)
+        assert differ == plots.HANGUL_READY
+
+
 def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir):
     from studio.training_jobs import TrainingJobs
 

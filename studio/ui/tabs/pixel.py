@@ -92,19 +92,19 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
 
     # --- handlers ---------------------------------------------------------------------------
     @guarded
-    def pictures(dataset, label, smoothing, row, col):
+    def pictures(dataset, label, smoothing, row, col, lang="en"):
         return (service.mean_picture(dataset, _label(label), row, col),
-                entropy_picture(dataset, label, smoothing, row, col),
-                histogram_picture(dataset, label, smoothing, row, col))
+                entropy_picture(dataset, label, smoothing, row, col, lang),
+                histogram_picture(dataset, label, smoothing, row, col, lang))
 
-    # The downloadable pictures carry their recipe (studio.ui.exports).
+    # The downloadable pictures carry their recipe (studio.ui.exports); ``lang`` only words the axes.
     @exports.reproducible("pixel.entropy", models=["pixel"])
-    def entropy_picture(dataset, label, smoothing, row, col):
-        return service.entropy_picture(dataset, _label(label), smoothing, row, col)
+    def entropy_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.entropy_picture(dataset, _label(label), smoothing, row, col, lang)
 
     @exports.reproducible("pixel.histogram", models=["pixel"])
-    def histogram_picture(dataset, label, smoothing, row, col):
-        return service.histogram_picture(dataset, _label(label), smoothing, row, col)
+    def histogram_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.histogram_picture(dataset, _label(label), smoothing, row, col, lang)
 
     @exports.reproducible("pixel.sample", models=["pixel"])
     def sample_picture(dataset, label, smoothing, n, seed):
@@ -118,7 +118,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     def refresh(lang, dataset, label, smoothing, row, col, n, seed):
         lbl = _label(label)
         return (gr.update(choices=_class_choices(service, dataset, lang)),
-                *pictures(dataset, label, smoothing, row, col),
+                *pictures(dataset, label, smoothing, row, col, lang),
                 _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang),
                 draw_samples(dataset, label, smoothing, n, seed),
                 _status_text(service.status(), lang))
@@ -132,9 +132,9 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
             return text("judge.unavailable", lang, reason=str(exc))
 
-    def select_pixel(dataset, label, smoothing, evt: gr.SelectData):
+    def select_pixel(dataset, label, smoothing, lang, evt: gr.SelectData):
         r, c = service.click_to_pixel(*evt.index)
-        return (r, c, *pictures(dataset, label, smoothing, r, c))
+        return (r, c, *pictures(dataset, label, smoothing, r, c, lang))
 
     model_inputs = [dataset, label, smoothing]
     refresh_inputs = [lang, *model_inputs, row, col, count, seed]
@@ -146,10 +146,10 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     dataset.input(refresh, refresh_inputs, refresh_outputs, api_name="pixel_refresh", show_progress="minimal")
     label.input(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
     smoothing.release(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
-    row.release(pictures, [*model_inputs, row, col], picture_outputs, api_name="pixel_pictures",
+    row.release(pictures, [*model_inputs, row, col, lang], picture_outputs, api_name="pixel_pictures",
                 show_progress="hidden")
-    col.release(pictures, [*model_inputs, row, col], picture_outputs, show_progress="hidden", **hidden)
-    mean.select(select_pixel, model_inputs, [row, col, *picture_outputs], show_progress="hidden", **hidden)
+    col.release(pictures, [*model_inputs, row, col, lang], picture_outputs, show_progress="hidden", **hidden)
+    mean.select(select_pixel, [*model_inputs, lang], [row, col, *picture_outputs], show_progress="hidden", **hidden)
     judge_inputs = [lang, *model_inputs, count, seed]
     sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample").then(
         judge, judge_inputs, readout, show_progress="minimal", **hidden)
