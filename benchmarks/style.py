@@ -8,7 +8,7 @@ Content grace_hopper.jpg, style The Scream, at --side px (long side), on the off
 2. the studio's method (L-BFGS, the default preset's first steps at half size) on the *same* loss (the
    book's weights): the time it needs to reach the book's final loss, checked every 5 steps at full
    size, and ``book512_ratio`` = the book's time / that time (target >= 10);
-3. the studio's default preset (style x100, smoothness x0.1, L-BFGS, 70% of 50 steps at half size)
+3. the studio's default preset (style x100, smoothness x0.1, L-BFGS, 70% of 40 steps at half size)
    to its finished picture: ``gatys512_s`` (target < 30 s);
 4. the feed-forward network (Ghiasi et al. 2017) on the same pair: ``feedforward512_s`` (target < 1 s;
    its first call, which loads the network, is not counted).

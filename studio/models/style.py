@@ -56,7 +56,7 @@ class StyleFrame:
 OPTIMIZERS = ("lbfgs", "adam", "book")
 # The studio's default: the book's loss with style x100 and smoothness x0.1, L-BFGS, 70% of the steps
 # at half the size; about 30 s at 512 px on a 2-core CPU (benchmarks/style.py).
-DEFAULT = StyleSettings(style_weight=1e-4, tv_weight=1e-7, steps=50, optimizer="lbfgs", coarse_fraction=0.7)
+DEFAULT = StyleSettings(style_weight=1e-4, tv_weight=1e-7, steps=40, optimizer="lbfgs", coarse_fraction=0.7)
 DEFAULT_SIDE = 512
 LBFGS_MEMORY = 20  # L-BFGS-B's stored corrections (maxcor)
 
@@ -198,25 +198,36 @@ class StyleTransfer:
 
     def _run_lbfgs(self, report_every: int, steps: int) -> Iterator[StyleFrame]:
         """L-BFGS-B on the pixels, one call of SciPy's ``fmin_l_bfgs_b`` per frame (its memory restarts
-        there, as in the Keras examples of Gatys's method); a step is one evaluation of loss and gradient."""
+        there, as in the Keras examples of Gatys's method). A step is one evaluation of the loss and its
+        gradient, counted as done (a line search may take a few more than a frame asked for); a
+        restart's first point was the last one evaluated, so it is answered from memory."""
         from scipy.optimize import fmin_l_bfgs_b
 
         shape = tuple(self.image.shape)
-        last = {}
+        last: dict = {"x": None, "answer": None, "terms": None}
+        evaluations = 0
 
         def loss_and_gradient(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            nonlocal evaluations
+            if last["x"] is not None and np.array_equal(flat, last["x"]):
+                return last["answer"]
             self.image.assign(flat.reshape(shape).astype(np.float32))
             content, style, tv, grads = self.value_and_gradient()
-            last["terms"] = (content, style, tv)
-            return float(content + style + tv), grads.numpy().ravel().astype(np.float64)
+            evaluations += 1
+            last.update(x=flat.copy(), terms=(content, style, tv),
+                        answer=(float(content + style + tv), grads.numpy().ravel().astype(np.float64)))
+            return last["answer"]
 
-        x, done = self.image.numpy().ravel().astype(np.float64), 0
-        while done < steps:
-            budget = 1 if done == 0 else min(report_every - done % report_every, steps - done)
-            x, _, info = fmin_l_bfgs_b(loss_and_gradient, x, maxfun=budget, m=LBFGS_MEMORY)
-            done += max(1, min(int(info["funcalls"]), budget))
-            self.image.assign(x.reshape(shape).astype(np.float32))  # the best point, not the last tried
-            yield self._frame(done, self._losses(), done >= steps)
+        x = self.image.numpy().ravel().astype(np.float64)
+        loss_and_gradient(x)  # the starting point: a frame at once, and L-BFGS's first point remembered
+        yield self._frame(evaluations, last["terms"], evaluations >= steps)
+        while evaluations < steps:
+            wanted = min(report_every - evaluations % report_every, steps - evaluations)
+            # maxfun counts the remembered first point of a restart too
+            x, _, _ = fmin_l_bfgs_b(loss_and_gradient, x, maxfun=wanted + 1, m=LBFGS_MEMORY)
+            self.image.assign(x.reshape(shape).astype(np.float32))  # the point it settled on
+            terms = last["terms"] if np.array_equal(x, last["x"]) else self._losses()
+            yield self._frame(evaluations, terms, evaluations >= steps)
 
 
 def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings,
@@ -237,11 +248,12 @@ def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: Style
         first = StyleTransfer(vgg, half(content_rgb), half(style_rgb), settings)
         for frame in first.run(report_every, coarse):
             yield StyleFrame(frame.image, frame.step, frame.losses, done=False, half_size=True)
+        coarse = frame.step  # L-BFGS may have taken a step or two more than asked
         import tensorflow as tf
 
         start = tf.image.resize(first.image, (height, width), method="bicubic").numpy()
     else:
         coarse = 0
     rest = StyleTransfer(vgg, content_rgb, style_rgb, settings, start=start)
-    for frame in rest.run(report_every, settings.steps - coarse):
+    for frame in rest.run(report_every, max(1, settings.steps - coarse)):
         yield StyleFrame(frame.image, frame.step + coarse, frame.losses, frame.done)
