@@ -112,6 +112,28 @@ def test_coarse_to_fine_starts_at_half_size_and_ends_at_full_size(random_vgg):
     assert np.array_equal(again[-1].image, frames[-1].image)  # deterministic
 
 
+def test_the_studios_loss_is_the_books_loss(random_vgg):
+    """Codes 12-18 to 12-22 as the book computes them (all three pictures through VGG together)."""
+    import keras
+    import tensorflow as tf
+
+    rng = np.random.default_rng(4)
+    content, style_rgb, combination = (rng.integers(0, 256, (40, 56, 3)).astype(np.uint8) for _ in range(3))
+    settings = style.StyleSettings()
+    start = style.preprocess(combination)
+    studio_total = style.StyleTransfer(random_vgg, content, style_rgb, settings, start=start).current_losses()["total"]
+
+    extractor = keras.Model(random_vgg.inputs, {layer.name: layer.output for layer in random_vgg.layers})
+    features = extractor(tf.concat([style.preprocess(content), style.preprocess(style_rgb), start], axis=0))
+    book = settings.content_weight * style.content_loss(features[style.CONTENT_LAYER][0],
+                                                         features[style.CONTENT_LAYER][2])
+    for name in style.STYLE_LAYERS:
+        book += settings.style_weight / len(style.STYLE_LAYERS) * style.style_loss(
+            style.gram_matrix(features[name][1]), features[name][2], 40, 56)
+    book += settings.tv_weight * style.total_variation_loss(tf.constant(start))
+    np.testing.assert_allclose(studio_total, float(book), rtol=1e-4)
+
+
 def test_colour_preservation_keeps_the_contents_hue():
     content = np.zeros((8, 8, 3), np.uint8)
     content[...] = (200, 30, 30)  # red
@@ -174,3 +196,9 @@ def test_feed_forward_stylizes_any_pair_in_one_pass_and_strength_interpolates():
     assert np.abs(small - prepared).mean() < np.abs(full - prepared).mean()
     with pytest.raises(UserError, match="between 0 and 1"):
         service.feed_forward(photo, scream(), 1.5, 256)
+    odd = service.feed_forward(Image.new("L", (201, 77), 90), Image.new("RGBA", (33, 300), (9, 200, 30, 128)), 1.0, 200)
+    assert odd.dtype == np.uint8 and odd.ndim == 3 and max(odd.shape[:2]) == 200
+    with pytest.raises(UserError, match="both"):  # the same sentences as the Gatys path's
+        service.feed_forward(None, scream(), 1.0, 256)
+    with pytest.raises(UserError, match="between 64 and"):
+        service.feed_forward(photo, scream(), 1.0, 4000)
