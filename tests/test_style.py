@@ -176,7 +176,7 @@ def test_a_stopped_transfer_ends_at_its_current_image():
 def test_the_ready_examples_ship_with_the_settings_that_made_them():
     from studio.bundles.examples import load_example
 
-    for kind, side in (("deepdream", 400), ("style", 256)):
+    for kind, side in (("deepdream", 400), ("style", style.DEFAULT_SIDE)):
         picture, made, command = load_example(kind)
         assert picture.dtype == np.uint8 and picture.ndim == 3 and max(picture.shape[:2]) == side == made["side"]
         assert command == "python -m studio.train examples" and made["seconds"] > 0 and made["steps"] > 0

@@ -18,18 +18,18 @@ from studio import registry, runtime
 from studio.bundles import backbones as image_backbones
 from studio.bundles.examples import FILES, NAME, prepared
 from studio.models.deepdream import Dreamer, DreamSettings
-from studio.models.style import StyleSettings, StyleTransfer
+from studio.models.style import DEFAULT, DEFAULT_SIDE, StyleSettings, stylise
 from studio.training import ProgressFn, no_progress
 
 DREAM_BACKBONE = image_backbones.MOBILENET
 DREAM_SIDE = 400
 DREAM = DreamSettings(layers=image_backbones.DEFAULT_LAYERS[DREAM_BACKBONE])  # the book's octaves and steps
 STYLE_BACKBONE = image_backbones.VGG16
-STYLE_SIDE = 256
-STYLE_STRENGTH, STYLE_SMOOTHNESS = 100.0, 0.1  # the tab's sliders: multiples of the book's weights
+STYLE_SIDE = DEFAULT_SIDE  # the tab's default: its first Run makes the same picture
+STYLE = DEFAULT
 BOOK = StyleSettings()
-STYLE = StyleSettings(style_weight=BOOK.style_weight * STYLE_STRENGTH, tv_weight=BOOK.tv_weight * STYLE_SMOOTHNESS,
-                      steps=120)
+# the tab's sliders: multiples of the book's weights
+STYLE_STRENGTH, STYLE_SMOOTHNESS = STYLE.style_weight / BOOK.style_weight, STYLE.tv_weight / BOOK.tv_weight
 
 
 def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress) -> registry.Bundle:
@@ -50,9 +50,8 @@ def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_p
     # as the tab: the style picture scaled to the content's size
     style = np.asarray(Image.fromarray(prepared(image_backbones.scream(), 512)).resize((width, height),
                                                                                       Image.Resampling.LANCZOS))
-    job = StyleTransfer(image_backbones.build_style_backbone(STYLE_BACKBONE), content, style, STYLE)
     last = None
-    for last in job.run(report_every=10):
+    for last in stylise(image_backbones.build_style_backbone(STYLE_BACKBONE), content, style, STYLE):
         on_progress(0.2 + 0.8 * last.step / STYLE.steps, f"style transfer step {last.step}/{STYLE.steps}")
     style_s = time.perf_counter() - started
 
@@ -66,8 +65,9 @@ def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_p
                       "device": runtime.device_info().label()},
         "style": {"content": "Grace Hopper (matplotlib's sample data, public domain)",
                   "style": "Edvard Munch, The Scream (public domain; studio/assets/scream.jpg)",
-                  "backbone": STYLE_BACKBONE, "side": STYLE_SIDE, "strength": STYLE_STRENGTH,
-                  "smoothness": STYLE_SMOOTHNESS, "steps": STYLE.steps, "optimizer": STYLE.optimizer,
+                  "backbone": STYLE_BACKBONE, "side": STYLE_SIDE, "strength": round(STYLE_STRENGTH, 4),
+                  "smoothness": round(STYLE_SMOOTHNESS, 4), "steps": STYLE.steps, "optimizer": STYLE.optimizer,
+                  "coarse_fraction": STYLE.coarse_fraction,
                   "losses": {k: round(v, 1) for k, v in last.losses.items()}, "seconds": round(style_s, 1),
                   "device": runtime.device_info().label()},
     }

@@ -149,7 +149,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         content_rgb = prepared(example_image(), made["side"])
         style_rgb = service.prepare_pair(example_image(), scream(), made["side"])[1]
         params = {k: made[k] for k in ("backbone", "content_weight", "style_weight", "tv_weight", "learning_rate",
-                                       "steps", "side", "optimizer", "preserve_colour")} | {"stopped": False}
+                                       "steps", "side", "optimizer", "preserve_colour", "coarse_fraction")} \
+            | {"stopped": False}
         stamped = exports.stamp(picture, "style_transfer", params, [],
                                 uploads={"content": content_rgb, "style": style_rgb})
         return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"]) + \
