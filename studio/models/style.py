@@ -55,7 +55,7 @@ class StyleFrame:
 
 OPTIMIZERS = ("lbfgs", "adam", "book")
 # The studio's default: the book's loss with style x100 and smoothness x0.1, L-BFGS, 70% of the steps
-# at half the size; about 30 s at 512 px on a 2-core CPU (benchmarks/style.py).
+# at half the size; about 25 s at 512 px on a 2-core CPU (benchmarks/style.py).
 DEFAULT = StyleSettings(style_weight=1e-4, tv_weight=1e-7, steps=40, optimizer="lbfgs", coarse_fraction=0.7)
 DEFAULT_SIDE = 512
 LBFGS_MEMORY = 20  # L-BFGS-B's stored corrections (maxcor)

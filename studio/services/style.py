@@ -147,7 +147,8 @@ class StyleService:
             message = (f"step {frame.step}/{settings.steps}" + (" (half size)" if frame.half_size else "")
                        + f" · content {frame.losses['content']:.1f} · style {frame.losses['style']:.1f}"
                        f" · TV {frame.losses['tv']:.1f}")
-            yield StyleUpdate(frame.image, frame.step / settings.steps, message, history, frame.done)
+            # L-BFGS may end a step or two past the planned count (its last line search)
+            yield StyleUpdate(frame.image, min(1.0, frame.step / settings.steps), message, history, frame.done)
             if cancel.cancelled:
                 return
 

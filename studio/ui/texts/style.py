@@ -8,14 +8,14 @@ STRINGS = {
               "**스타일 손실**(block1~5_conv1 특성의 그람 행렬을 스타일 영상과 같게), **총 변위 손실**(매끄럽게)의 가중합을 줄입니다. "
               "책은 모든 단계에서 세 영상을 함께 VGG에 넣고 SGD로 4,000번 갱신하지만, 여기서는 목표 특성을 한 번만 계산하고 "
               "Gatys 외처럼 **L-BFGS**로 픽셀을 갱신하며, 스텝의 70%는 **절반 크기**에서 먼저 큰 형태를 잡고 나머지를 원래 크기에서 "
-              "다듬어(coarse to fine) CPU에서도 512 px 결과를 30초 안팎에 냅니다. Adam과 책의 SGD도 고를 수 있습니다.",
+              "다듬어(coarse to fine) CPU에서도 512 px 결과를 25초 안팎에 냅니다. Adam과 책의 SGD도 고를 수 있습니다.",
         "en": "### Neural style transfer (Deep Learning with Python, section 12.3; Gatys et al.)\n"
               "Starting from the content picture, optimise its pixels to lower a weighted sum of a **content loss** "
               "(block5_conv2 features like the original's), a **style loss** (Gram matrices of block1-5_conv1 like the "
               "style picture's) and a **total-variation loss** (smoothness). The book pushes all three pictures through "
               "VGG at every step and runs 4,000 SGD steps; here the targets are computed once and **L-BFGS** updates the "
               "pixels, as Gatys et al. did, spending 70% of its steps at **half the size** to settle the large shapes before "
-              "sharpening at full size (coarse to fine): a 512 px result in about 30 s on a CPU. Adam and the book's SGD "
+              "sharpening at full size (coarse to fine): a 512 px result in about 25 s on a 2-core CPU. Adam and the book's SGD "
               "stay selectable.",
     },
     "style.content": {"ko": "내용 영상", "en": "Content picture"},
