@@ -79,8 +79,9 @@ class QualityService:
     def _floor(recorded: dict, requested: int | None, n: int) -> float | None:
         # The recorded floor at the sample size closest to n (FID shrinks as n grows).
         if requested is not None:
+            # by sample size; older judges recorded one size, as "fid_floor_per_class_500"
             floors = recorded.get("fid_floor_per_class") or {
-                k.rsplit("_", 1)[1]: v for k, v in recorded.items() if k.startswith("fid_floor_per_class_")}  # older judges: one size
+                k.rsplit("_", 1)[1]: v for k, v in recorded.items() if k.startswith("fid_floor_per_class_")}
             floors = {size: per_class[requested] for size, per_class in floors.items()}
         else:
             floors = recorded.get("fid_floor_train_vs_test", {})
