@@ -126,9 +126,12 @@ ROWS: list[tuple[str, Generator]] = [
 ]
 
 
+NAME_WIDTH = max(len(name) for name, _ in ROWS) + 2
+
+
 def evaluate(quality: QualityService, dataset: str, name: str, generate: Generator, n: int, nn_n: int,
-             seed: int, train: np.ndarray, nn_images: np.ndarray | None = None) -> str:
-    """One table row; ``nn_images`` replaces the samples for the nearest-training distance."""
+             seed: int, train: np.ndarray, nn_images: np.ndarray | None = None) -> tuple[str, float]:
+    """(one table row, its FID); ``nn_images`` replaces the samples for the nearest-training distance."""
     start = time.perf_counter()
     images, labels = generate(dataset, n, seed)
     rate = f"{len(images) / (time.perf_counter() - start):12,.0f}" if nn_images is None else f"{'—':>12s}"
@@ -139,7 +142,8 @@ def evaluate(quality: QualityService, dataset: str, name: str, generate: Generat
     nn = metrics.nearest_train_distance(images[:nn_n] if nn_images is None else nn_images, train)[1].mean()
     # One class is the point of a single-class generator: no mode-collapse warning there.
     flag = "!" if report.coverage.collapsed and single is None else " "
-    return f"{name:40s}{report.fid:9.2f}{agreement:>11s}{report.coverage.entropy_ratio:9.3f}{flag}{nn:10.4f}{rate}"
+    row = f"{name:{NAME_WIDTH}s}{report.fid:9.2f}{agreement:>11s}{report.coverage.entropy_ratio:9.3f}{flag}{nn:10.4f}{rate}"
+    return row, float(report.fid)
 
 
 def main() -> None:
@@ -163,20 +167,21 @@ def main() -> None:
         (x_train, _), (x_test, _) = data.load_dataset(dataset)
         print(f"\n{dataset}: judge test accuracy {quality.test_accuracy(dataset):.2%}; "
               f"{args.samples} samples per row, NN distance over {args.nn_samples}")
-        print(f"{'model':40s}{'FID':>9s}{'agreement':>11s}{'coverage':>10s}{'NN dist':>10s}{'samples/s':>12s}")
+        print(f"{'model':{NAME_WIDTH}s}{'FID':>9s}{'agreement':>11s}{'coverage':>10s}{'NN dist':>10s}{'samples/s':>12s}")
         print(evaluate(quality, dataset, "real training images (floor)", real_images, args.samples,
-                       args.nn_samples, args.seed, x_train, nn_images=x_test[:args.nn_samples]))
+                       args.nn_samples, args.seed, x_train, nn_images=x_test[:args.nn_samples])[0])
         for name, generate in ROWS:
             if args.only.lower() not in name.lower():
                 continue
             try:
-                row = evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed, x_train)
+                row, fid = evaluate(quality, dataset, name, generate, args.samples, args.nn_samples, args.seed,
+                                    x_train)
                 print(row)
-                fids[f"{dataset}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + "_fid"] = float(row[40:49])
+                fids[f"{dataset}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + "_fid"] = fid
             except LookupError:
                 continue  # this model does not exist for this data set
             except registry.WeightsUnavailableError as exc:
-                print(f"{name:40s}  no weights: {exc}")
+                print(f"{name:{NAME_WIDTH}s}  no weights: {exc}")
     print("\nFID in judge features; not comparable with Inception FID. '!' = mode-collapse warning.")
     summary(**fids)
 
