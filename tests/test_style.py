@@ -134,6 +134,16 @@ def test_the_studios_loss_is_the_books_loss(random_vgg):
     np.testing.assert_allclose(studio_total, float(book), rtol=1e-4)
 
 
+def test_transfers_of_any_size_share_one_trace(random_vgg):
+    """A student's click must not pay for a trace: after two sizes the shapes are general."""
+    rng = np.random.default_rng(5)
+    value_and_gradient = style._traced(random_vgg)[1]
+    for side in (40, 56, 72, 88):
+        picture = rng.integers(0, 256, (side, side + 8, 3)).astype(np.uint8)
+        list(style.StyleTransfer(random_vgg, picture, picture, style.StyleSettings(steps=1)).run())
+    assert value_and_gradient.experimental_get_tracing_count() <= 2
+
+
 def test_colour_preservation_keeps_the_contents_hue():
     content = np.zeros((8, 8, 3), np.uint8)
     content[...] = (200, 30, 30)  # red

@@ -113,6 +113,43 @@ def preserve_colour(result: np.ndarray, content: np.ndarray) -> np.ndarray:
     return np.asarray(Image.fromarray(np.concatenate([y, cbcr], axis=-1), "YCbCr").convert("RGB"))
 
 
+# One set of traced functions per VGG, shared by every transfer: a new picture, pair or size reuses
+# them (``reduce_retracing`` generalises the shapes), so a student's click does not pay for a trace.
+_TRACED: dict[int, tuple] = {}
+
+
+def _traced(vgg) -> tuple:
+    """(extract, value_and_gradient, loss_terms) of ``vgg``, made once (keyed by the model object)."""
+    if id(vgg) in _TRACED:
+        return _TRACED[id(vgg)][1]
+    import keras
+    import tensorflow as tf
+
+    extractor = keras.Model(vgg.inputs, [vgg.get_layer(n).output for n in (CONTENT_LAYER, *STYLE_LAYERS)])
+
+    def losses(image, content_target, style_grams, weights, size):
+        # weights: (content, style, TV) as one tensor and size: (height, width), so that new settings
+        # or sizes do not retrace
+        outputs = extractor(image, training=False)
+        content = weights[0] * content_loss(content_target, outputs[0])
+        style = tf.add_n([style_loss(g, f[0], size[0], size[1]) for g, f in zip(style_grams, outputs[1:])])
+        style = weights[1] / len(STYLE_LAYERS) * style
+        return content, style, weights[2] * total_variation_loss(image)
+
+    @tf.function(reduce_retracing=True)
+    def value_and_gradient(image, content_target, style_grams, weights, size):
+        with tf.GradientTape() as tape:
+            tape.watch(image)  # a tensor: variables as arguments of a shared trace keep the first one's shape
+            content, style, tv = losses(image, content_target, style_grams, weights, size)
+            total = content + style + tv
+        return content, style, tv, tape.gradient(total, image)
+
+    extract = tf.function(lambda x: extractor(x, training=False), reduce_retracing=True)
+    functions = (extract, value_and_gradient, tf.function(losses, reduce_retracing=True))
+    _TRACED[id(vgg)] = (vgg, functions)  # the model is kept, so its id is not reused
+    return functions
+
+
 class StyleTransfer:
     """One content/style pair on one VGG backbone, ready to optimise from the content image."""
 
@@ -127,47 +164,31 @@ class StyleTransfer:
         self.settings = settings
         self.content_rgb = np.asarray(content_rgb, np.uint8)
         height, width = self.content_rgb.shape[:2]
-        names = [CONTENT_LAYER, *STYLE_LAYERS]
-        self._extract = keras.Model(vgg.inputs, [vgg.get_layer(n).output for n in names])
-        extract = tf.function(lambda x: self._extract(x, training=False))
+        extract, self._value_and_gradient, self._loss_terms = _traced(vgg)
         base = preprocess(self.content_rgb)
         # The targets, once: the content features and the style image's Gram matrices.
-        self._content_target = extract(tf.constant(base))[0]
-        style_features = extract(tf.constant(preprocess(style_rgb)))[1:]
-        style_grams = [gram_matrix(f[0]) for f in style_features]
+        self._targets = (extract(tf.constant(base))[0],
+                         [gram_matrix(f[0]) for f in extract(tf.constant(preprocess(style_rgb)))[1:]],
+                         tf.constant([settings.content_weight, settings.style_weight, settings.tv_weight], tf.float32),
+                         tf.constant([height, width], tf.float32))
         self.image = tf.Variable(base if start is None else np.asarray(start, np.float32).reshape(base.shape))
-        weights = settings
-
-        def losses(image):
-            outputs = self._extract(image, training=False)
-            content = weights.content_weight * content_loss(self._content_target, outputs[0])
-            style = tf.add_n([style_loss(g, f[0], height, width) for g, f in zip(style_grams, outputs[1:])])
-            style = weights.style_weight / len(STYLE_LAYERS) * style
-            tv = weights.tv_weight * total_variation_loss(image)
-            return content, style, tv
-
         if settings.optimizer == "book":  # code 12-23
             schedule = keras.optimizers.schedules.ExponentialDecay(100.0, decay_steps=100, decay_rate=0.96)
             self._optimizer = keras.optimizers.SGD(schedule)
         else:  # Adam; L-BFGS keeps its own state (SciPy), in run()
             self._optimizer = keras.optimizers.Adam(settings.learning_rate)
 
-        @tf.function
-        def value_and_gradient():
-            with tf.GradientTape() as tape:
-                content, style, tv = losses(self.image)
-                total = content + style + tv
-            return content, style, tv, tape.gradient(total, self.image)
+    def value_and_gradient(self):
+        """(content, style, TV) loss terms of the current image and the gradient of their sum."""
+        return self._value_and_gradient(self.image.read_value(), *self._targets)
 
-        @tf.function
-        def step():
-            content, style, tv, grads = value_and_gradient()
-            self._optimizer.apply_gradients([(grads, self.image)])
-            return content, style, tv
+    def _losses(self):
+        return self._loss_terms(self.image.read_value(), *self._targets)
 
-        self._step = step
-        self.value_and_gradient = value_and_gradient
-        self._losses = tf.function(lambda: losses(self.image))
+    def _step(self):
+        content, style, tv, grads = self.value_and_gradient()
+        self._optimizer.apply_gradients([(grads, self.image)])
+        return content, style, tv
 
     def current_losses(self) -> dict:
         """The three weighted loss terms of the current image, and their total."""

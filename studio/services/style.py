@@ -12,7 +12,7 @@ from PIL import Image
 from studio import backbones, data, imaging, runtime
 from studio.bundles import backbones as image_backbones
 from studio.bundles.backbones import VGG16, VGG19, scream  # noqa: F401 - the tab's names and example
-from studio.models.style import StyleSettings, stylise
+from studio.models.style import StyleSettings, StyleTransfer, stylise
 from studio.services import UserError
 from studio.services.deepdream import DeepDreamService
 from studio.training import CancelToken
@@ -72,6 +72,16 @@ class StyleService:
                 except FileNotFoundError as exc:
                     raise UserError(str(exc)) from exc
             return self._models[name]
+
+    def warm_up(self, name: str) -> None:
+        """Load ``name`` and trace its shared loss functions for any picture size (two small sizes:
+        the second trace generalises the shapes), so that nobody's first transfer pays for it."""
+        vgg = self.model(name)
+        for side in (64, 80):
+            blank = np.zeros((side, side, 3), np.uint8)
+            transfer = StyleTransfer(vgg, blank, blank, StyleSettings(steps=1))
+            list(transfer.run())
+            transfer.current_losses()
 
     def download_vgg19(self) -> str:
         """Fetch VGG19's ImageNet weights through Keras (explicit and online only)."""

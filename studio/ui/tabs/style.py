@@ -32,7 +32,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
     if available:
-        ctx.warm_up(lambda: service.model(available[0]))  # the VGG weights, read once
+        ctx.warm_up(lambda: service.warm_up(available[0]))  # the VGG weights read, its losses traced
     with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
         tr.make(gr.Markdown, {"value": "style.intro"})
         with gr.Row():
