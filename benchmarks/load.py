@@ -76,7 +76,8 @@ class HttpStudent:
     def predict(self, *inputs, api_name: str):
         """POST ``inputs`` to ``api_name``, wait for the answer on the event stream, fetch its files."""
         name = api_name.strip("/")
-        request = urllib.request.Request(f"{self.url}/gradio_api/call/{name}", data=json.dumps({"data": inputs, "session_hash": self.session_hash}).encode(),
+        body = json.dumps({"data": inputs, "session_hash": self.session_hash}).encode()
+        request = urllib.request.Request(f"{self.url}/gradio_api/call/{name}", data=body,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=300) as response:
             event_id = json.load(response)["event_id"]
