@@ -153,7 +153,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             | {"stopped": False}
         stamped = exports.stamp(picture, "style_transfer", params, [],
                                 uploads={"content": content_rgb, "style": style_rgb})
-        return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"]) + \
+        return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"],
+                              steps=made["steps"], side=made["side"], coarse=made["coarse_fraction"]) + \
             "\n\n" + exports.line_of(stamped)
 
     @guarded

@@ -68,10 +68,10 @@ STRINGS = {
     "style.ff_done": {"ko": "⚡ 한 번의 순전파로 {seconds:.2f}초에 그렸습니다.",
                       "en": "⚡ Drawn in one forward pass in {seconds:.2f} s."},
     "style.ready_example": {
-        "ko": "🖼 **미리 만들어 둔 예시**입니다: 예시 초상화를 〈절규〉의 스타일로 기본 설정(VGG16, 120스텝, 256 px)에서 "
+        "ko": "🖼 **미리 만들어 둔 예시**입니다: 예시 초상화를 〈절규〉의 스타일로 기본 설정(VGG16, L-BFGS {steps}스텝 중 {coarse:.0%}는 절반 크기, {side} px)에서 "
               "`{command}`가 {seconds:.0f}초에 만들었습니다. 그림을 바꾸고 **스타일 전이**를 눌러 직접 만들어 보세요.",
         "en": "🖼 **A ready example**: the example portrait in the style of The Scream with the default settings "
-              "(VGG16, 120 steps, 256 px), made by `{command}` in {seconds:.0f} s. Change the pictures and press "
+              "(VGG16, L-BFGS, {steps} steps with {coarse:.0%} at half size, {side} px), made by `{command}` in {seconds:.0f} s. Change the pictures and press "
               "**Transfer** to make your own.",
     },
 }
