@@ -11,8 +11,8 @@ clear error sentence; never the studio's "Something went wrong" (an unexpected e
 Gradio's "Could not preprocess" dump. The server must stay up; its peak memory is reported in
 test-artifacts/fuzz_report.json.
 
-Endpoints whose baseline takes over HEAVY_SECONDS (style transfer) get the bad uploads but only
-a few good ones, so the whole run stays near a minute on two cores.
+Endpoints whose baseline takes over HEAVY_SECONDS, and the optimisations in ALWAYS_HEAVY, get the
+bad uploads but only a few good ones, so the whole run stays near a minute on two cores.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ gradio_client = pytest.importorskip("gradio_client")
 httpx = pytest.importorskip("httpx")
 
 HEAVY_SECONDS = 0.5
+# Optimisations whose cost grows with their sliders (steps x size): heavy however quick their baseline
+# (L-BFGS makes style transfer's 10-step baseline at 128 px faster than HEAVY_SECONDS).
+ALWAYS_HEAVY = ("style_transfer", "dream")
 # Heavy endpoints get every broken upload (refused before any model runs) and only these others.
 HEAVY_UPLOADS = ("one_pixel", "huge_10000px", "png_16_bit", "animated_gif")
 HEAVY_NAMES = ("nan", "huge", "empty", "long_100k", "unicode")  # of corpus.NUMBERS and corpus.STRINGS
@@ -274,7 +277,7 @@ def test_every_endpoint_answers_the_fuzz_corpus_clearly(studio_server, uploads, 
             t0 = time.perf_counter()
             ok, outcome = call(url, Case(endpoint, "baseline", endpoint.baseline), tmp_path)
             timings[endpoint.name] = time.perf_counter() - t0
-        endpoint.heavy = timings[endpoint.name] > HEAVY_SECONDS
+        endpoint.heavy = timings[endpoint.name] > HEAVY_SECONDS or endpoint.name in ALWAYS_HEAVY
         if (line := problem(Case(endpoint, "baseline", []), ok, outcome)):
             failures.append(line)
         elif not ok and not any(part in endpoint.name for part in MAY_REFUSE_BASELINE):
