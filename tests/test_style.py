@@ -1,5 +1,7 @@
 """Style transfer: loss terms by hand, the HED-to-VGG16 mapping, a short run, the service."""
 
+import itertools
+
 import numpy as np
 import pytest
 from matplotlib import cbook
@@ -94,6 +96,14 @@ def test_lbfgs_lowers_the_loss_faster_than_adam_per_evaluation(random_vgg):
     assert steps[0] == 1 and steps == sorted(steps) and 12 <= steps[-1] <= 16 and lbfgs[-1].done
     assert lbfgs[-1].losses["total"] < lbfgs[0].losses["total"]
     assert lbfgs[-1].losses["total"] < adam[-1].losses["total"]
+
+
+def test_lbfgs_stops_when_there_is_nothing_left_to_improve(random_vgg):
+    """A zero loss has a zero gradient: L-BFGS-B returns at once, and the run must end, not spin."""
+    blank = np.zeros((32, 32, 3), np.uint8)
+    settings = style.StyleSettings(content_weight=0.0, style_weight=0.0, tv_weight=0.0, optimizer="lbfgs", steps=50)
+    frames = list(itertools.islice(style.StyleTransfer(random_vgg, blank, blank, settings).run(report_every=5), 20))
+    assert frames[-1].done and len(frames) <= 3
 
 
 def test_coarse_to_fine_starts_at_half_size_and_ends_at_full_size(random_vgg):

@@ -244,11 +244,16 @@ class StyleTransfer:
         yield self._frame(evaluations, last["terms"], evaluations >= steps)
         while evaluations < steps:
             wanted = min(report_every - evaluations % report_every, steps - evaluations)
+            before = evaluations
             # maxfun counts the remembered first point of a restart too
             x, _, _ = fmin_l_bfgs_b(loss_and_gradient, x, maxfun=wanted + 1, m=LBFGS_MEMORY)
+            # No new evaluation: L-BFGS-B found nothing left to improve (e.g. a zero gradient); stop there.
+            converged = evaluations == before
             self.image.assign(x.reshape(shape).astype(np.float32))  # the point it settled on
             terms = last["terms"] if np.array_equal(x, last["x"]) else self._losses()
-            yield self._frame(evaluations, terms, evaluations >= steps)
+            yield self._frame(evaluations, terms, evaluations >= steps or converged)
+            if converged:
+                return
 
 
 def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings,
