@@ -21,10 +21,8 @@ from studio.ui.tabs.deepdream import DREAM_QUEUE
 BOOK = StyleSettings()  # the book's loss weights
 OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),
               ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
-# The studio's method (L-BFGS) spends a share of its steps at half the size (coarse to fine): the large
-# shapes settle at a quarter of the cost per step, the last steps sharpen at full size.
-COARSE_FRACTION = DEFAULT.coarse_fraction
-DEFAULT_STEPS = DEFAULT.steps
+# The studio's method (L-BFGS, models.style.DEFAULT) spends a share of its steps at half the size (coarse
+# to fine): the large shapes settle at a quarter of the cost per step, the last steps sharpen at full size.
 
 
 def create_tab(ctx: TabContext, service) -> TabRefresh:
@@ -59,7 +57,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                                      value=round(DEFAULT.tv_weight / BOOK.tv_weight, 2))
                 with gr.Row():
                     steps = tr.make(gr.Slider, {"label": "style.steps"}, minimum=10, maximum=1000, step=10,
-                                    value=DEFAULT_STEPS)
+                                    value=DEFAULT.steps)
                     side = tr.make(gr.Slider, {"label": "style.side"}, minimum=128, maximum=512, step=32,
                                    value=DEFAULT_SIDE)
                 optimizer = tr.make(gr.Radio, {"label": "style.optimizer"}, choices=OPTIMIZERS,
@@ -95,7 +93,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         settings = StyleSettings(style_weight=BOOK.style_weight * float(strength_x),
                                  tv_weight=BOOK.tv_weight * float(smooth_x), steps=int(n_steps), optimizer=opt,
                                  preserve_colour=bool(keep_colour),
-                                 coarse_fraction=COARSE_FRACTION if opt == "lbfgs" else 0.0)
+                                 coarse_fraction=DEFAULT.coarse_fraction if opt == "lbfgs" else 0.0)
         token = jobs.start(request.session_hash)
         frames, started = [], time.perf_counter()
         try:
