@@ -61,6 +61,26 @@ def test_a_few_steps_teach_the_discriminator():
     assert last < first
 
 
+def test_the_learning_rates_fall_linearly_to_zero_after_the_decay_start():
+    assert gan.learning_rate_factor(0.3, 0.5) == 1.0 and gan.learning_rate_factor(0.5, 0.5) == 1.0
+    assert gan.learning_rate_factor(0.75, 0.5) == pytest.approx(0.5)
+    assert gan.learning_rate_factor(1.0, 0.5) == 0.0
+    assert gan.learning_rate_factor(0.99, 1.0) == 1.0  # 1: a constant rate, as the lecture
+
+
+def test_a_zero_learning_rate_factor_stops_both_networks():
+    real = np.random.default_rng(2).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+    model = gan.make_gan(gan.dense_config())
+    model.compile()
+    model.train_on_batch(real)  # builds the optimizers' variables
+    model.set_learning_rate_factor(0.0)
+    d_before, g_before = _weights(model.discriminator), _weights(model.generator)
+    model.train_on_batch(real)
+    assert not _changed(d_before, model.discriminator) and not _changed(g_before, model.generator)
+    model.set_learning_rate_factor(1.0)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(model.config.learning_rate)
+
+
 def test_generation_is_seeded_and_uint8():
     config = gan.dense_config()
     inference = gan.GeneratorInference(gan.build_generator(config), config)

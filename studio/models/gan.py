@@ -39,6 +39,15 @@ class GANConfig:
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     ema: float = 0.0  # >0: G's optimizer keeps the weights' moving average with this momentum (shipped)
+    lr_decay_start: float = 1.0  # share of the run after which both learning rates fall linearly to 0 (1: never)
+
+
+def learning_rate_factor(done: float, decay_start: float) -> float:
+    """The learning rates' multiplier once ``done`` (0..1) of the run is over: 1 until ``decay_start``,
+    then a straight line to 0 at the end (the linear decay of SNGAN and BigGAN's training scripts)."""
+    if decay_start >= 1.0 or done <= decay_start:
+        return 1.0
+    return max(0.0, (1.0 - done) / (1.0 - decay_start))
 
 
 def dense_config() -> GANConfig:
@@ -139,6 +148,11 @@ def _gan_class():
         @property
         def metrics(self):
             return list(self._trackers.values())
+
+        def set_learning_rate_factor(self, factor: float) -> None:
+            """Both optimizers' learning rates become ``factor`` times the configured one."""
+            for optimizer in (self.d_optimizer, self.g_optimizer):
+                optimizer.learning_rate = self.config.learning_rate * factor
 
         def call(self, z, training=False):
             return self.generator(z, training=training)

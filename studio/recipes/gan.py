@@ -13,7 +13,7 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
 from studio.bundles.gan import ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name, training_images
-from studio.models.gan import GANConfig
+from studio.models.gan import GANConfig, learning_rate_factor
 from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
                              no_progress, training_record)
 
@@ -142,7 +142,11 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
                 f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
         return line + (f" · FID {fid_curve['fid'][-1]:.1f} at step {fid_curve['steps'][-1]}" if fid_curve["fid"] else "")
 
-    def measure_fid(epoch, logs) -> dict:
+    def after_round(epoch, logs) -> dict:  # the next round's learning rates, then the FID point if one is due
+        model.set_learning_rate_factor(learning_rate_factor((epoch + 1) / rounds, config.lr_decay_start))
+        return measure_fid(epoch)
+
+    def measure_fid(epoch) -> dict:
         nonlocal curve_judge
         done = (epoch + 1) * round_steps
         if judge and fid_every and (done % fid_every < round_steps or epoch + 1 == rounds):
@@ -156,7 +160,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
-              extra_logs=measure_fid, shuffle=False)
+              extra_logs=after_round, shuffle=False)
     shipped = averaged_generator(model, bn_codes) if config.ema else model.generator
     measured = evaluate(variant, GeneratorInference(shipped, config), x_train) if judge else {}
 
@@ -172,7 +176,9 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
                                    "train_images": len(x_train)}},
         "training": training_record(
             run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
-            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G",
+            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
+                      + (f", falling linearly to 0 over the last {1 - config.lr_decay_start:.0%} of the steps"
+                         if config.lr_decay_start < 1 else ""),
             tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
             + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
             + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
