@@ -163,6 +163,14 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
     ax.grid(alpha=0.3)
     if any(history.get(k) for k in ("d_loss", "g_loss")):
         ax.legend(fontsize=8, loc="upper left")
+    fids = history.get("fid") or []
+    if fids:  # the judge read every round (the classroom preset): its FID on a second axis, log scale
+        right = ax.twinx()
+        right.plot(np.arange(1, len(fids) + 1) * every_steps, fids, color="#d0583a", marker="s", markersize=3)
+        right.set_yscale("log")
+        right.set_ylabel(word("fid", lang), fontsize=9, color="#d0583a")
+        right.annotate(f"{fids[-1]:.0f}", (len(fids) * every_steps, fids[-1]), textcoords="offset points",
+                       xytext=(-4, 5), ha="right", fontsize=8, color="#d0583a")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return _render(fig)

@@ -149,6 +149,44 @@ def test_recipe_writes_float16_generator_and_history(tiny_cgan):
         assert bundle.metadata["command"].startswith("python -m studio.train cgan --variant ")
 
 
+def test_the_classroom_preset_trains_in_rounds_and_says_so(tmp_path, monkeypatch):
+    from studio import data, paths
+    from studio.bundles.cgan import CLASSROOM
+    from studio.recipes.cgan import train_cgan
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=64, test=20))
+    data._load_cached.cache_clear()
+    messages = []
+    try:
+        bundle = train_cgan("conv", epochs=2, preset="classroom", on_progress=lambda f, m: messages.append(m))
+    finally:
+        paths.set_data_dir(None)
+    training = bundle.metadata["training"]
+    assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
+    assert training["epochs_completed"] == 2 and len(training["history"]["d_loss"]) == 2
+    assert "round 2/2" in " ".join(messages)
+    assert bundle.metadata["command"].endswith("--preset classroom")
+    assert f"Adam({CLASSROOM.learning_rate:g}" in training["optimizer"]
+    with pytest.raises(ValueError, match="conv cGAN"):
+        train_cgan("dense", epochs=1, preset="classroom")
+
+
+def test_the_train_button_puts_the_preset_or_the_lectures_settings_in_line():
+    from studio.services.cgan import CGANService
+
+    service = CGANService()
+    quick = service.training_job("conv", 5, False, "classroom")
+    assert quick.argv[:5] == ("cgan", "--variant", "conv", "--preset", "classroom") and "--epochs" not in quick.argv
+    lecture = service.training_job("conv", 5, True)
+    assert "--preset" not in lecture.argv and lecture.argv[3:5] == ("--epochs", "5") and lecture.keep_on_stop
+    with pytest.raises(UserError, match="classroom preset trains the conv"):
+        service.training_job("dense", 5, False, "classroom")
+    with pytest.raises(UserError, match="Unknown training settings"):
+        service.training_job("conv", 5, False, "fast")
+
+
 @pytest.fixture
 def service(tiny_cgan, monkeypatch):
     from studio.services.cgan import CGANService

@@ -61,5 +61,5 @@ def test_bad_input_is_explained_and_the_server_lives_on(client, api_name, args, 
 
 def test_training_without_data_explains_how_to_get_it(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
-        client.predict("en", 1, False, "dense", api_name="/cgan_train")
+        client.predict("en", 1, False, "dense", "lecture", api_name="/cgan_train")
     assert "shipped" in client.predict("en", "dense", api_name="/cgan_use_shipped")

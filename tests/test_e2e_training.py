@@ -33,7 +33,7 @@ def test_other_tabs_answer_while_one_client_trains(tmp_path):
     with running_studio(tmp_path, args=("--data-dir", str(data))) as url:
         trainer, student, latecomer = (Client(url, verbose=False) for _ in range(3))
         student.predict("en", 10, -1.0, 1.0, False, api_name="/vae_grid")  # the VAE loaded once, as on a page load
-        job = trainer.submit("en", 100, False, "dcgan_mnist", api_name="/gan_train")  # 10,000 steps: long
+        job = trainer.submit("en", 100, False, "dcgan_mnist", "lecture", api_name="/gan_train")  # 10,000 steps: long
         _wait_for_output(job, lambda line: "elapsed" in line and "%" in line, timeout=180)
 
         started = time.perf_counter()

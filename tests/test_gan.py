@@ -147,6 +147,40 @@ def test_the_recipe_records_its_run(gan_bundles):
     assert (bundle.directory / "generator.weights.h5").is_file()
 
 
+def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch):
+    from studio import data
+    from studio.bundles.gan import CLASSROOM
+    from studio.recipes.gan import train_gan
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    paths.set_data_dir(write_tiny_data(tmp_path / "data", test=20))
+    data._load_cached.cache_clear()
+    try:
+        # A tiny run of the preset: its own batch and optimiser, no weight average, its tag in the record.
+        bundle = train_gan("dcgan_ankle_boot", steps=2, judge=False, preset="classroom")
+        with pytest.raises(ValueError, match="trains a DCGAN"):
+            train_gan("dense_mnist", steps=2, judge=False, preset="classroom")
+    finally:
+        paths.set_data_dir(None)
+    training = bundle.metadata["training"]
+    assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
+    assert f"Adam({CLASSROOM.learning_rate}" in training["optimizer"]
+    assert not any("weight average" in trick for trick in training["tricks"])
+    assert bundle.metadata["command"].endswith("--preset classroom")
+
+
+def test_the_train_button_offers_the_classroom_preset_for_dcgans_only():
+    from studio.bundles.gan import CLASSROOM, ROUND
+    from studio.services.gan import GANService
+
+    quick = GANService().training_job("dcgan_mnist", 3, False, "classroom")
+    assert "--preset" in quick.argv and f"{CLASSROOM.rounds * ROUND:,} steps" in quick.title
+    assert GANService().training_job("dcgan_mnist", 3, False).argv[3:5] == ("--steps", str(3 * ROUND))
+    with pytest.raises(UserError, match="trains a DCGAN"):
+        GANService().training_job("dense_mnist", 3, False, "classroom")
+
+
 def test_the_recipe_refuses_unknown_variants():
     from studio.recipes.gan import train_gan
 

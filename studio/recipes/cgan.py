@@ -20,8 +20,8 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.bundles.cgan import (DEFAULT_EPOCHS, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator,
-                                 save_generator)
+from studio.bundles.cgan import (CLASSROOM, DEFAULT_EPOCHS, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name,
+                                 load_generator, save_generator)
 from studio.models.cgan import CGANConfig, CGANInference, build_generator, make_cgan, one_hot
 from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
 
@@ -99,17 +99,25 @@ def reassess_cgan(variant: str, source: str = registry.SHIPPED, quality=None) ->
 def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
                limit: int | None = None, source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
                cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-               keep_on_stop: bool = False, quality=None) -> registry.Bundle:
+               keep_on_stop: bool = False, quality=None, preset: str = "lecture") -> registry.Bundle:
     """Train one cGAN variant, judge it, save its generator; ``keep_on_stop`` saves a stopped run too.
 
     ``quality`` is a ``QualityService`` (one is made when None); without a judge bundle the metrics
-    record only that.
+    record only that. ``preset`` "classroom" (conv only) trains with ``CLASSROOM``'s batch and learning
+    rate in rounds of its ``round_steps`` batches (``epochs`` then counts rounds; default its ``rounds``).
     """
     if variant not in VARIANTS:
         raise ValueError(f"Unknown cGAN variant {variant!r}; choose one of {sorted(VARIANTS)}.")
+    classroom = preset == "classroom"
+    if classroom and variant != "conv":
+        raise ValueError("The classroom preset trains the conv cGAN; train the dense one with the lecture's settings.")
     cancel = cancel or CancelToken()
     config, description = VARIANTS[variant]
-    epochs = epochs or DEFAULT_EPOCHS[variant]
+    if classroom:
+        config = dataclasses.replace(config, learning_rate=CLASSROOM.learning_rate)
+        batch_size = CLASSROOM.batch_size
+    epochs = epochs or (CLASSROOM.rounds if classroom else DEFAULT_EPOCHS[variant])
+    unit = "round" if classroom else "epoch"
     runtime.import_tensorflow()
     import keras
 
@@ -118,7 +126,7 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     if limit is not None:
         x_train, y_train = x_train[:limit], y_train[:limit]
     train_x, train_y = unit_images(x_train), one_hot(y_train)
-    steps = -(-len(train_x) // batch_size)
+    steps = CLASSROOM.round_steps if classroom else -(-len(train_x) // batch_size)
     if quality is None:
         from studio.quality import QualityService
 
@@ -138,13 +146,21 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         judged = quality.assess("mnist", inference.generate(labels, EVAL_SEED)).judged
         return {"judge_agreement": float(np.mean(judged == labels))}
 
-    describe = lambda epoch, logs: (f"cGAN {variant} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+    describe = lambda epoch, logs: (f"cGAN {variant} · {unit} {epoch + 1}/{epochs} · "  # noqa: E731
                                     f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}"
                                     + (f" · judge agreement {logs['judge_agreement']:.1%}" if "judge_agreement" in logs
                                        else ""))
-    run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+    if classroom:  # rounds of a shuffled endless stream, so the judge reads the generator every round
+        import tensorflow as tf
+
+        stream = tf.data.Dataset.from_tensor_slices((train_x, train_y)).shuffle(len(train_x), seed=seed).repeat()
+        data_args = (stream.batch(batch_size, drop_remainder=True).prefetch(2),)
+        data_kwargs = {"repeating": True, "shuffle": False}  # shuffled above; Keras warns otherwise
+    else:
+        data_args, data_kwargs = (train_x, train_y), {"batch_size": batch_size, "shuffle": True}
+    run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
               keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
-              extra_logs=judge_agreement, batch_size=batch_size, shuffle=True)
+              extra_logs=judge_agreement, **data_kwargs)
     write, half = save_generator(model.generator)
     # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
     exact = inference.table(10, PREVIEW_SEED)
@@ -164,12 +180,14 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         "variant": variant,
         "reproduces": description,
         "command": f"python -m studio.train cgan --variant {variant} --epochs {epochs} --seed {seed}"
-                   + (f" --limit {limit}" if limit else ""),
+                   + (f" --limit {limit}" if limit else "") + (" --preset classroom" if classroom else ""),
         "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
                            "train_images": len(x_train)}},
         "training": training_record(
             run, batch_size=batch_size, seed=seed,
-            optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D"),
+            optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D",
+            **({"unit_note": f"classroom preset: epochs are rounds of {steps} batches", "preset": "classroom"}
+               if classroom else {})),
         "weights": "generator only, float16 (npz, in get_weights order)",
         "metrics": metrics,
     }
@@ -188,7 +206,11 @@ def add_arguments(parser) -> None:
     """This recipe's options of ``python -m studio.train cgan``."""
     parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
+                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items())
+                        + f"; with --preset classroom, rounds of {CLASSROOM.round_steps} batches (default {CLASSROOM.rounds})")
+    parser.add_argument("--preset", choices=("lecture", "classroom"), default="lecture",
+                        help=f"classroom: the conv cGAN in about 2 minutes (batch {CLASSROOM.batch_size}, "
+                             f"Adam({CLASSROOM.learning_rate:g}), the judge every round)")
     add_run_arguments(parser, 128, "images")
     parser.add_argument("--assess-only", action="store_true",
                         help="no training: judge the saved generator again and rewrite its metrics")
@@ -200,4 +222,4 @@ def run(args, ctx) -> list[registry.Bundle]:
     if args.assess_only:
         return [reassess_cgan(v, ctx.source) for v in variants]
     return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                       ctx.cancel, ctx.on_epoch, ctx.keep_on_stop) for v in variants]
+                       ctx.cancel, ctx.on_epoch, ctx.keep_on_stop, preset=args.preset) for v in variants]

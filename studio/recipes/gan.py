@@ -12,7 +12,8 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
-from studio.bundles.gan import ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name, training_images
+from studio.bundles.gan import (CLASSROOM, ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name, classroom_config,
+                               training_images)
 from studio.models.gan import GANConfig, learning_rate_factor
 from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
                              no_progress, training_record)
@@ -81,28 +82,35 @@ def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.
                                         f"python -m studio.train gan --variant {variant_name} --assess-only", source)
 
 
-def fid_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES) -> float:
-    """The judge's FID (``judge``: a QualityService) of ``samples`` generated images (seed EVAL_SEED):
+def judge_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES):
+    """The judge's report (``judge``: a QualityService) on ``samples`` generated images (seed EVAL_SEED):
     one point of the FID curve."""
-    return float(judge.assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label).fid)
+    return judge.assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label)
 
 
 def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch_size: int | None = None,
               seed: int = 0, limit: int | None = None, source: str = registry.SHIPPED,
               on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
               on_epoch: EpochFn | None = None, keep_on_stop: bool = False, judge: bool = True,
-              config: GANConfig | None = None, fid_every: int = 0) -> registry.Bundle:
+              config: GANConfig | None = None, fid_every: int = 0, preset: str = "lecture") -> registry.Bundle:
     """Train one GAN variant for ``steps`` batches, judge it and save its generator.
 
     ``on_epoch`` is called every ROUND steps with the round's mean losses and the preview grid;
     ``keep_on_stop`` saves a run stopped halfway (otherwise the previous weights stay). ``judge``
     False skips the judge's metrics (tests without judge weights); ``config`` overrides the
     variant's network (tests use tiny ones). ``fid_every`` > 0 measures the FID of the generator
-    that would be shipped every that many steps (the FID curve of metadata.json).
+    that would be shipped every that many steps (the FID curve of metadata.json). ``preset``
+    "classroom" (DCGANs) trains with ``CLASSROOM``'s batch, learning rate, length and FID readings
+    instead of the variant's (``steps`` and ``batch_size`` still override it).
     """
     if variant_name not in VARIANTS:
         raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
     variant = VARIANTS[variant_name]
+    classroom = preset == "classroom"
+    if classroom:
+        config = config or classroom_config(variant_name)
+        steps, batch_size = steps or CLASSROOM.rounds * ROUND, batch_size or CLASSROOM.batch_size
+        fid_every = fid_every or CLASSROOM.fid_every
     config = config or variant.config
     steps = int(steps or variant.steps)
     batch_size = int(batch_size or variant.batch_size)
@@ -134,8 +142,8 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     fid_curve: dict[str, list] = {"steps": [], "fid": []}
     curve_judge = None  # loaded at the first FID point, then reused
 
-    def shipped_inference():  # the weight average (with config.ema) with precise BatchNorm
-        return GeneratorInference(averaged_generator(model, bn_codes), config)
+    def shipped_inference():  # the weight average with precise BatchNorm (with config.ema), else G as it is
+        return GeneratorInference(averaged_generator(model, bn_codes) if config.ema else model.generator, config)
 
     def describe(epoch, logs):  # logs: the running means of the current round
         line = (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
@@ -155,7 +163,11 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
                 from studio.quality import QualityService
 
                 curve_judge = QualityService()
-            fid_curve["fid"].append(round(fid_now(variant, shipped_inference(), curve_judge), 2))
+            report = judge_now(variant, shipped_inference(), curve_judge)
+            fid_curve["fid"].append(round(float(report.fid), 2))
+            if fid_every <= round_steps:  # a reading every round joins the round's logs: the streamed curve
+                return {"fid": float(report.fid)} | (
+                    {} if variant.label is not None else {"smallest_class_share": float(min(report.coverage.shares))})
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
@@ -169,7 +181,8 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         "variant": variant_name,
         "reproduces": variant.reproduces,
         "command": f"python -m studio.train gan --variant {variant_name} --steps {steps} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --limit {limit}" if limit else "") + (f" --fid-every {fid_every}" if fid_every else ""),
+                   f"--seed {seed}" + (f" --limit {limit}" if limit else "") + (f" --fid-every {fid_every}" if fid_every else "")
+                   + (" --preset classroom" if classroom else ""),
         "data": {variant.dataset: {"description": data.DESCRIPTIONS[variant.dataset],
                                    "loaded_from": data.dataset_source(variant.dataset),
                                    "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
@@ -183,7 +196,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
             + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
             + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
                 f"{len(bn_codes):,} noise codes"] if config.ema else []),
-            **({"fid_curve": fid_curve} if fid_curve["fid"] else {})),
+            **({"fid_curve": fid_curve} if fid_curve["fid"] else {}), **({"preset": "classroom"} if classroom else {})),
         "metrics": measured,
     }
     files = {WEIGHTS_FILE: inference_weights_writer(shipped, lambda: build_generator(config))}
@@ -206,6 +219,10 @@ def add_arguments(parser) -> None:
                         help="measure the saved bundle again with today's metrics instead of training")
     parser.add_argument("--fid-every", type=int, default=0,
                         help="measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
+    parser.add_argument("--preset", choices=("lecture", "classroom"), default="lecture",
+                        help=f"classroom: a DCGAN in about 3 minutes ({CLASSROOM.rounds * ROUND} steps of batch "
+                             f"{CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}), the judge's FID every "
+                             f"{CLASSROOM.fid_every} steps)")
     add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
                                                                         for k, v in VARIANTS.items()))
 
@@ -216,4 +233,4 @@ def run(args, ctx) -> list[registry.Bundle]:
     if args.assess_only:
         return [assess_saved(v, ctx.source) for v in variants]
     return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
-                      ctx.on_epoch, ctx.keep_on_stop, fid_every=args.fid_every) for v in variants]
+                      ctx.on_epoch, ctx.keep_on_stop, fid_every=args.fid_every, preset=args.preset) for v in variants]

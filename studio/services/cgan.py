@@ -9,7 +9,7 @@ import numpy as np
 
 from studio import imaging, registry, runtime
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.cgan import NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
+from studio.bundles.cgan import CLASSROOM, NOISE_SCALE, PRESETS, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
 from studio.models import cgan
 from studio.services import UserError
 from studio.training_jobs import JobSpec, estimate_from_shipped
@@ -140,10 +140,23 @@ class CGANService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def training_job(self, variant: str, epochs: int, keep_on_stop: bool) -> JobSpec:
-        """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache."""
+    def training_job(self, variant: str, epochs: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+        """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache, or
+        with ``preset`` "classroom" the conv cGAN's quick preset (its own length; ``epochs`` unused)."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown cGAN model {variant!r}.")
+        if preset not in PRESETS:
+            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+        if preset == "classroom":
+            if variant != "conv":
+                raise UserError("The classroom preset trains the conv cGAN; choose conv, or the lecture's settings "
+                                "for the dense one.")
+            p = CLASSROOM
+            per_epoch = estimate_from_shipped(bundle_name(variant), "epochs", 1)  # 60,000 images
+            images = p.rounds * p.round_steps * p.batch_size
+            return JobSpec(("cgan", "--variant", variant, "--preset", "classroom", "--to", registry.USER),
+                           f"cGAN {variant} · classroom preset · {p.rounds} rounds",
+                           None if per_epoch is None else per_epoch * images / 60_000, keep_on_stop)
         return JobSpec(("cgan", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
                        f"cGAN {variant} · {int(epochs)} epochs",
                        estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)

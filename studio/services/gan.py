@@ -10,7 +10,7 @@ import numpy as np
 
 from studio import imaging, metrics, registry
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.gan import ROUND, VARIANTS, bundle_name, load_inference, training_images
+from studio.bundles.gan import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
 from studio.bundles.samples import NAME as SAMPLES
 from studio.services import UserError
 from studio.training_jobs import JobSpec, estimate_from_shipped
@@ -196,8 +196,21 @@ class GANService:
                 "every_steps": bundle.metadata.get("training", {}).get("history_every_steps", ROUND),
                 "fid_curve": bundle.metadata.get("training", {}).get("fid_curve", {"steps": [], "fid": []})}
 
-    def training_job(self, variant: str, rounds: int, keep_on_stop: bool) -> JobSpec:
-        """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache."""
+    def training_job(self, variant: str, rounds: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+        """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache, or
+        with ``preset`` "classroom" a DCGAN's quick preset (its own length; ``rounds`` unused)."""
+        if preset not in PRESETS:
+            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+        if preset == "classroom":
+            if VARIANTS[check_variant(variant)].config.architecture != "dcgan":
+                raise UserError("The classroom preset trains a DCGAN; choose one, or the lecture's settings for the "
+                                "dense GAN.")
+            steps = CLASSROOM.rounds * ROUND
+            per_step = estimate_from_shipped(bundle_name(variant), "steps", 1)
+            batch = VARIANTS[variant].batch_size
+            return JobSpec(("gan", "--variant", variant, "--preset", "classroom", "--to", registry.USER),
+                           f"GAN {variant} · classroom preset · {steps:,} steps",
+                           None if per_step is None else per_step * steps * CLASSROOM.batch_size / batch, keep_on_stop)
         steps = int(rounds) * ROUND
         return JobSpec(("gan", "--variant", check_variant(variant), "--steps", str(steps), "--to", registry.USER),
                        f"GAN {variant} · {steps:,} steps",

@@ -50,6 +50,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- the training panel ---
     "train.epochs": {"ko": "에포크 수", "en": "Epochs"},
     "train.keep_on_stop": {"ko": "중지해도 그때까지 학습한 가중치를 사용", "en": "On Stop, keep what was learned so far"},
+    "train.settings": {"ko": "학습 설정", "en": "Training settings"},
+    "train.lecture_settings": {"ko": "강의 설정 (길이를 직접 고름)", "en": "The lecture's settings (choose the length)"},
     "train.preview": {"ko": "미리 보기 (에포크마다)", "en": "Preview (every epoch)"},
     "train.curve": {"ko": "손실 곡선", "en": "Loss curves"},
     "train.starting": {"ko": "학습 프로세스를 시작하는 중… (TensorFlow를 불러옵니다; 다른 탭은 그대로 쓸 수 있습니다)",

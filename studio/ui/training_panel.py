@@ -103,7 +103,7 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
                           use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
                           intro_key: str, make_extra_inputs: Callable[[], list] | None = None,
                           curves: Callable[..., object] = plots.loss_curves,
-                          epochs_key: str = "train.epochs") -> TrainingPanel:
+                          epochs_key: str = "train.epochs", classroom_key: str | None = None) -> TrainingPanel:
     """Build the panel inside the current layout.
 
     ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
@@ -111,15 +111,26 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
     (a description of the weights in use) and ``use_shipped(*extra)`` (the switch back to the
     shipped weights). ``curves(history, lang=...)`` draws the loss history (default: one curve per logged
     value, per epoch); ``epochs_key`` labels the slider (a GAN counts rounds of steps rather than epochs).
+    ``classroom_key`` (the text naming a tab's quick preset) adds a choice between that preset, the
+    default, and the lecture's settings: ``job`` then gets ``preset="classroom"|"lecture"``, and the
+    length slider shows only for the lecture's settings (the preset has its own length).
     """
     tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
         tr.make(gr.Markdown, {"value": intro_key})
         extra_inputs = make_extra_inputs() if make_extra_inputs else []
+        preset_inputs = []
+        if classroom_key:
+            preset_inputs = [tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
+                (text(classroom_key, lang), "classroom"), (text("train.lecture_settings", lang), "lecture")]},
+                value="classroom")]
         with gr.Row():
             epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
-                             value=default_epochs)
+                             value=default_epochs, visible=not classroom_key)
             keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
+        if classroom_key:
+            preset_inputs[0].change(lambda preset: gr.update(visible=preset != "classroom"), preset_inputs, epochs,
+                                    queue=False, api_visibility="private")
         with gr.Row():
             train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
             stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
@@ -142,8 +153,10 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
             line += " · " + text("train.left", lang, eta=_minutes(left, lang))
         return line
 
-    def train_stream(lang, n_epochs, keep_on_stop, extra: tuple, request: gr.Request):
-        spec = job(int(n_epochs), bool(keep_on_stop), *extra)  # may refuse bad input before anything waits
+    def train_stream(lang, n_epochs, keep_on_stop, values: tuple, request: gr.Request):
+        extra = values[:len(extra_inputs)]  # the tab's own inputs; then the preset choice, if offered
+        preset = {"preset": values[len(extra_inputs)]} if preset_inputs else {}
+        spec = job(int(n_epochs), bool(keep_on_stop), *extra, **preset)  # may refuse bad input before anything waits
         token = jobs.start(request.session_hash)
         history: dict[str, list[float]] = {}
         latest_preview = None
@@ -190,19 +203,23 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
         return status_text(lang, *extra)
 
     # Gradio finds the gr.Request parameter by its position, which *args would hide: one signature
-    # per arity (the panels of this studio have no or one extra input).
-    if extra_inputs:
-        def train(lang, n_epochs, keep_on_stop, extra, request: gr.Request):
-            yield from train_stream(lang, n_epochs, keep_on_stop, (extra,), request)
+    # per arity (a tab's one extra input at most, and the preset choice).
+    if len(extra_inputs) > 1:
+        raise ValueError("The training panel takes at most one extra input.")
+    arity = len(extra_inputs) + len(preset_inputs)
+    if arity == 2:
+        def train(lang, n_epochs, keep_on_stop, first, second, request: gr.Request):
+            yield from train_stream(lang, n_epochs, keep_on_stop, (first, second), request)
+    elif arity == 1:
+        def train(lang, n_epochs, keep_on_stop, first, request: gr.Request):
+            yield from train_stream(lang, n_epochs, keep_on_stop, (first,), request)
     else:
         def train(lang, n_epochs, keep_on_stop, request: gr.Request):
             yield from train_stream(lang, n_epochs, keep_on_stop, (), request)
-    if len(extra_inputs) > 1:
-        raise ValueError("The training panel takes at most one extra input.")
 
     # Many may click Train at once: the line of training jobs (not Gradio's queue) makes them wait
     # their turn, with their place shown; this limit only bounds the waiting streams.
-    finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs],
+    finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs, *preset_inputs],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
                                concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS)
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")

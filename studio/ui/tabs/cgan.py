@@ -81,9 +81,9 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         panel = None
         if allow_training:
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
+                ctx, job=lambda epochs, keep, variant, preset: service.training_job(variant, epochs, keep, preset),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="cgan", default_epochs=5,
-                max_epochs=50, intro_key="cgan.train_intro",
+                max_epochs=50, intro_key="cgan.train_intro", classroom_key="cgan.classroom",
                 make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES,
                                                    value="conv")])
 

@@ -92,9 +92,9 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         panel = None
         if allow_training:
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
+                ctx, job=lambda epochs, keep, variant, preset: service.training_job(variant, epochs, keep, preset),
                 status_text=status_text, use_shipped=service.use_shipped, api_prefix="gan", default_epochs=10,
-                max_epochs=100, intro_key="gan.train_intro",
+                max_epochs=100, intro_key="gan.train_intro", classroom_key="gan.classroom",
                 make_extra_inputs=lambda: [tr.make(gr.Dropdown, {"label": "gan.train_variant",
                                                                  "choices": _variant_choices},
                                                    value="dcgan_mnist")],

@@ -75,6 +75,10 @@ STRINGS = {
               "for dense, 60 s for conv). Needs the data set (`--data-dir`). The preview is the 10×10 table at a fixed "
               "noise; the curves are the D and G losses and the judge's label agreement.",
     },
+    "cgan.classroom": {
+        "ko": "수업용 빠른 설정: conv, 배치 64, Adam(5e-4), 150단계마다 판정기 읽기 · 이 CPU에서 약 2분",
+        "en": "Classroom preset: conv, batch 64, Adam(5e-4), the judge every 150 steps · about 2 min on this CPU",
+    },
     "cgan.status": {
         "ko": "{variant}: {source} 가중치 (`{command}`, {created}) · 노이즈 크기 {scale}에서 레이블 일치율 {agreement} (숫자마다 1,000개), FID {fid}",
         "en": "{variant}: {source} weights (`{command}`, {created}) · at noise scale {scale}: label agreement {agreement} (1,000 per digit), FID {fid}",

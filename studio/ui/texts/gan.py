@@ -97,6 +97,11 @@ STRINGS = {
               "outputs 1/2 for every image, so both losses equal ln 2. A D loss falling to 0 means D is winning; a G "
               "loss shooting up means G has stopped learning. On this CPU the DCGAN takes over 30 s per 100 steps.",
     },
+    "gan.classroom": {
+        "ko": "수업용 빠른 설정: DCGAN, 배치 32, Adam(5e-4), 600단계, 100단계마다 판정기 FID · 이 CPU에서 약 3분",
+        "en": "Classroom preset: DCGAN, batch 32, Adam(5e-4), 600 steps, the judge's FID every 100 steps · about 3 min "
+              "on this CPU",
+    },
     "gan.train_variant": {"ko": "학습할 생성망", "en": "Generator to train"},
     "gan.rounds": {"ko": "라운드 수 (× 100단계)", "en": "Rounds (× 100 steps)"},
     "gan.record": {"ko": "이 가중치의 학습 기록 (손실, 스텝별 FID)", "en": "How these weights were trained (losses, FID per step)"},

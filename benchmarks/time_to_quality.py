@@ -1,0 +1,168 @@
+"""Time to quality: the GAN tabs' classroom presets against the lecture's settings, from random weights.
+
+    python benchmarks/time_to_quality.py [--data-dir ../shared/data] [--only dcgan|cgan] [--cap 600]
+
+For each family it trains the classroom preset from scratch, as the tab's Train button does (into a
+temporary folder: neither pretrained/ nor your own weights are touched), reading the judge after every
+round, until the preset meets its threshold or ``--cap`` seconds pass; then the lecture's settings,
+from scratch, for the same wall time, read the same way. Times count from the call, so loading the
+data, building the networks and the judge's readings are in them, as they are for a class.
+
+Thresholds (the issue's): DCGAN-MNIST: the judge's FID <= 60 on 1,000 samples and every digit at least
+5% of them; conv cGAN: label agreement >= 90% (100 samples per digit). "The lecture's settings" are
+Program 10-4's (batch 64, Adam(2e-4, 0.5), no weight average, FID every 100 steps) and the conv cGAN's
+own (batch 128, Adam(2e-4, 0.5), read once per 469-step epoch, as its Train button reads it).
+
+Prints every reading with its time, then its last line:
+``summary: dcgan_preset_s=S dcgan_lecture_fid_at_same_time=F cgan_preset_s=S cgan_lecture_agreement_at_same_time=A``
+(``*_preset_s`` is ``none`` when the preset did not meet its threshold within the cap; a lecture value
+is ``none`` when the lecture's settings had not finished one reading by then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from studio import paths, registry, runtime  # noqa: E402
+from studio.training import CancelToken, TrainingCancelled  # noqa: E402
+from timing import summary  # noqa: E402
+
+DCGAN_FID = 60.0
+DCGAN_SMALLEST_SHARE = 0.05
+CGAN_AGREEMENT = 0.90
+LONG = 1000  # rounds or epochs asked for: every run here ends by its clock, not by its length
+
+
+class Stopwatch:
+    """Reads a run's rounds against the clock: records (seconds, reading), and stops the run once
+    ``met(logs)`` holds (when ``stop_when_met``) or, even inside a round, once ``limit_s`` has passed."""
+
+    def __init__(self, met: Callable[[dict], bool], limit_s: float, stop_when_met: bool) -> None:
+        self.met, self.limit_s, self.stop_when_met = met, limit_s, stop_when_met
+        self.token = CancelToken()
+        self.readings: list[tuple[float, dict]] = []
+        self.met_at: float | None = None
+        self.start = time.perf_counter()
+        self._timer = threading.Timer(limit_s, self.token.cancel)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def on_epoch(self, epoch: int, logs: dict, image) -> None:
+        """The recipes' per-round hook (``on_epoch``)."""
+        elapsed = time.perf_counter() - self.start
+        self.readings.append((elapsed, dict(logs)))
+        if self.met_at is None and self.met(logs):
+            self.met_at = elapsed
+            if self.stop_when_met:
+                self.token.cancel()
+        if elapsed >= self.limit_s:
+            self.token.cancel()
+
+    def reading_at(self, seconds: float) -> dict | None:
+        """The latest reading taken at or before ``seconds``."""
+        earlier = [logs for t, logs in self.readings if t <= seconds]
+        return earlier[-1] if earlier else None
+
+
+def timed(label: str, train: Callable[[Stopwatch], object], watch: Stopwatch, show: Callable[[dict], str]) -> Stopwatch:
+    """Run ``train(watch)`` until its stopwatch stops it, printing every reading."""
+    print(f"\n{label}")
+    try:
+        train(watch)
+    except TrainingCancelled:
+        pass  # the stopwatch's stop: nothing is saved, as a stopped Train button
+    finally:
+        watch._timer.cancel()
+    for seconds, logs in watch.readings:
+        print(f"  {seconds:6.1f} s  {show(logs)}")
+    return watch
+
+
+def dcgan(cap: float) -> tuple[float | None, float | None]:
+    from studio.bundles.gan import ROUND, VARIANTS
+    from studio.recipes.gan import train_gan
+
+    def met(logs):
+        return logs.get("fid", 1e9) <= DCGAN_FID and logs.get("smallest_class_share", 0.0) >= DCGAN_SMALLEST_SHARE
+
+    def show(logs):
+        return f"FID {logs['fid']:7.1f}   smallest digit share {logs['smallest_class_share']:.1%}"
+
+    preset = timed("DCGAN-MNIST, classroom preset", lambda w: train_gan(
+        "dcgan_mnist", steps=LONG * ROUND, preset="classroom", source=registry.USER, cancel=w.token,
+        on_epoch=w.on_epoch), Stopwatch(met, cap, stop_when_met=True), show)
+    lecture_config = dataclasses.replace(VARIANTS["dcgan_mnist"].config, ema=0.0, lr_decay_start=1.0)
+    same_time = preset.met_at or cap
+    lecture = timed(f"DCGAN-MNIST, Program 10-4's settings for {same_time:.0f} s", lambda w: train_gan(
+        "dcgan_mnist", steps=LONG * ROUND, source=registry.USER, cancel=w.token, on_epoch=w.on_epoch,
+        config=lecture_config, fid_every=ROUND), Stopwatch(met, same_time, stop_when_met=False), show)
+    reading = lecture.reading_at(same_time)
+    return preset.met_at, None if reading is None else reading["fid"]
+
+
+def cgan(cap: float) -> tuple[float | None, float | None]:
+    from studio.quality import QualityService
+    from studio.recipes.cgan import train_cgan
+
+    judge = QualityService()  # one judge for both runs, loaded before either clock starts
+    judge.assess("mnist", np.zeros((10, 28, 28), np.uint8))
+
+    def met(logs):
+        return logs.get("judge_agreement", 0.0) >= CGAN_AGREEMENT
+
+    def show(logs):
+        return f"label agreement {logs['judge_agreement']:.1%}"
+
+    preset = timed("conv cGAN, classroom preset", lambda w: train_cgan(
+        "conv", epochs=LONG, preset="classroom", source=registry.USER, cancel=w.token, on_epoch=w.on_epoch,
+        quality=judge), Stopwatch(met, cap, stop_when_met=True), show)
+    same_time = preset.met_at or cap
+    lecture = timed(f"conv cGAN, its lecture settings for {same_time:.0f} s", lambda w: train_cgan(
+        "conv", epochs=LONG, source=registry.USER, cancel=w.token, on_epoch=w.on_epoch, quality=judge),
+        Stopwatch(met, same_time, stop_when_met=False), show)
+    reading = lecture.reading_at(same_time)
+    return preset.met_at, None if reading is None else reading["judge_agreement"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--only", choices=("dcgan", "cgan"), default=None)
+    parser.add_argument("--cap", type=float, default=600.0, help="seconds a preset may take to meet its threshold")
+    args = parser.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    os.environ["STUDIO_WEIGHTS"] = "shipped"  # the judge: the shipped one, whatever a user retrained
+    os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="time-to-quality-")  # runs stopped: nothing saved
+    paths.set_data_dir(args.data_dir)
+    runtime.import_tensorflow()
+    print(runtime.device_info().label())
+    print(f"thresholds: DCGAN FID <= {DCGAN_FID:g} with every digit >= {DCGAN_SMALLEST_SHARE:.0%}; "
+          f"cGAN label agreement >= {CGAN_AGREEMENT:.0%}; cap {args.cap:.0f} s")
+
+    def fmt(value, digits):
+        return "none" if value is None else round(float(value), digits)
+
+    values = {}
+    if args.only in (None, "dcgan"):
+        preset_s, lecture_fid = dcgan(args.cap)
+        values |= {"dcgan_preset_s": fmt(preset_s, 1), "dcgan_lecture_fid_at_same_time": fmt(lecture_fid, 1)}
+    if args.only in (None, "cgan"):
+        preset_s, lecture_agreement = cgan(args.cap)
+        values |= {"cgan_preset_s": fmt(preset_s, 1), "cgan_lecture_agreement_at_same_time": fmt(lecture_agreement, 3)}
+    print()
+    summary(**values)
+
+
+if __name__ == "__main__":
+    main()
