@@ -37,6 +37,7 @@ BENCHMARKS = [
     ("style.py", []),
     ("text.py", []),
     ("quality.py", []),
+    ("time_to_quality.py", ["--cap", "180"]),
     ("load.py", ["--seconds", "45"]),
     ("load.py", ["--with-training", "--rounds", "4"]),
 ]
