@@ -89,3 +89,59 @@ def test_every_technique_tab_is_in_sight_at_1280_px_and_recipes_are_folded(studi
         assert not folded.locator("pre").is_visible()  # one click away, not in the way
         folded.locator("summary").click()
         sync_api.expect(folded.locator("pre")).to_contain_text("studio-recipe:")
+
+
+# Marks the page while any Gradio event runs: an output's status tracker (a ``.wrap`` that is "full" or
+# "minimal" and not "hide") shows, or an output is "generating" (a stream). ``window.__studioBusySeen``
+# turns true once the page has been busy, even for a moment: a class's old value counts, since a quick
+# answer shows and hides its tracker between two looks.
+_BUSY = ".wrap.full:not(.hide), .wrap.minimal:not(.hide), .wrap.pending:not(.hide), .generating"
+_WATCH_BUSY = """() => {
+    const active = v => (/\\bwrap\\b/.test(v) && /\\b(full|minimal|pending)\\b/.test(v) && !/\\bhide\\b/.test(v))
+                        || /\\bgenerating\\b/.test(v);
+    const busy = () => document.querySelector('%s') !== null;
+    window.__studioBusySeen = busy();
+    if (window.__studioBusyWatch) window.__studioBusyWatch.disconnect();
+    window.__studioBusyWatch = new MutationObserver(records => {
+        if (busy() || records.some(r => active(r.oldValue || '') || active(String(r.target.className || ''))))
+            window.__studioBusySeen = true;
+    });
+    window.__studioBusyWatch.observe(document.body, {attributes: true, attributeFilter: ['class'],
+                                                     attributeOldValue: true, subtree: true});
+}""" % _BUSY
+_IDLE_AFTER_BUSY = f"() => window.__studioBusySeen && document.querySelector('{_BUSY}') === null"
+_IDLE = f"() => document.querySelector('{_BUSY}') === null"
+# The sub-tab (by position) holding a tab's main action when it is not the first: the VAE's walk.
+MAIN_ACTION_SUBTAB = {2: 2}
+
+
+def test_every_tabs_main_action_answers_in_both_languages_without_an_error(studio_server):
+    """Each technique tab, in English and in Korean: press its main action, wait for the answer, save a
+    screenshot. No Gradio error toast and no browser console error on the way."""
+    problems: list[str] = []
+    with studio_page(studio_server, 1280, 900) as page:
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        tabs = page.locator("#studio-techniques > .tab-wrapper [role=tab]")
+        for language, lang in (("English", "en"), ("한국어", "ko")):
+            page.get_by_label(language).check()
+            page.wait_for_function(_IDLE, timeout=120_000)  # the switch re-words every tab
+            for i in range(tabs.count()):
+                tabs.nth(i).click()
+                if i in MAIN_ACTION_SUBTAB:
+                    page.locator("#studio-techniques [role=tabpanel]:visible [role=tab]").nth(
+                        MAIN_ACTION_SUBTAB[i]).click()
+                action = page.locator(".studio-main-action:visible")
+                sync_api.expect(action).to_have_count(1, timeout=30_000)
+                name = f"{lang}, tab {i + 1} ({tabs.nth(i).inner_text()}), {action.inner_text()!r}"
+                page.wait_for_function(_IDLE, timeout=120_000)  # the tab's page-load results first
+                page.evaluate(_WATCH_BUSY)
+                action.click()
+                page.wait_for_function(_IDLE_AFTER_BUSY, timeout=180_000)
+                errors = page.locator(".toast-body.error")
+                if errors.count():
+                    problems.append(f"{name}: error toast {errors.first.inner_text()!r}")
+                page.screenshot(path=str(ARTIFACTS / f"tab{i + 1}_{lang}.png"), full_page=True)
+        assert tabs.count() >= 9
+    assert not problems, "\n".join(problems)
+    assert all((ARTIFACTS / f"tab{i + 1}_{lang}.png").stat().st_size > 20_000 for i in range(9) for lang in ("en", "ko"))

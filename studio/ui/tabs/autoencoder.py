@@ -13,7 +13,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 VARIANT_CHOICES = [("zdim 32 (10-2(a))", "z32"), ("zdim 2 (10-3)", "z2"), ("denoise, conv", "denoise"),
@@ -67,7 +67,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 with gr.Row():
                     with gr.Column(scale=2):
                         indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
-                        recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary")
+                        recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary",
+                                            elem_classes=MAIN_ACTION)
                     sketch = tr.make(gr.Sketchpad, {"label": "ae.sketch"}, type="numpy", image_mode="RGBA",
                                      sources=["upload"], canvas_size=(280, 280), height=300, scale=1, layers=False,
                                      brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))

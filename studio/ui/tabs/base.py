@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# The CSS class of each tab's main button (one per tab: what a first-time visitor presses), so the
+# browser test can press every tab's main action in any language.
+MAIN_ACTION = ["studio-main-action"]
+
+
 @dataclass
 class TabRefresh:
     """What the app runs when the page loads and after a language switch.

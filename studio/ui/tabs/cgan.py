@@ -13,7 +13,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
@@ -39,7 +39,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 with gr.Row():
                     n = tr.make(gr.Slider, {"label": "cgan.n"}, minimum=1, maximum=100, step=1, value=10)
                     seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary")
+                    sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary",
+                                         elem_classes=MAIN_ACTION)
                 samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png",
                                   interactive=False)
                 samples_md = gr.Markdown()

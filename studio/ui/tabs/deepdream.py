@@ -21,7 +21,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 
 DREAM_QUEUE = "dream"  # one dream at a time: each takes both cores for seconds
 
@@ -71,7 +71,7 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
                     max_side = tr.make(gr.Slider, {"label": "dream.max_side"}, minimum=128, maximum=1024, step=32,
                                        value=default_side)
                 with gr.Row():
-                    run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary")
+                    run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary", elem_classes=MAIN_ACTION)
                     stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                     compare_btn = tr.make(gr.Button, {"value": "dream.compare"})
         progress_md = gr.Markdown()

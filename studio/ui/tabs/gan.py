@@ -12,7 +12,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
@@ -44,7 +44,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
                 with gr.Row():
                     count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
-                    sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary")
+                    sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
+                                         elem_classes=MAIN_ACTION)
                 grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
                                elem_id="gan-grid")
                 judge_md = gr.Markdown()

@@ -11,7 +11,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 VARIANTS = ("unet", "encdec", "l1")
@@ -48,12 +48,14 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 translate_btn = tr.make(gr.Button, {"value": "p2p.translate_btn"}, variant="primary")
                 with gr.Row():
                     example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
-                    example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"})
+                    example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
             with gr.Column(scale=1):
                 seen = tr.make(gr.Image, {"label": "p2p.input"}, type="numpy", format="png", interactive=False,
                                height=200, buttons=[])
+                # A short label (a long one covers the picture's top); the legend goes in a caption below.
                 patch = tr.make(gr.Image, {"label": "p2p.patch"}, type="numpy", format="png", interactive=False,
                                 height=200, buttons=[])
+                tr.make(gr.Markdown, {"value": "p2p.patch_caption"})
         tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
         compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
         result_md = gr.Markdown()

@@ -9,7 +9,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TRAINING_STREAMS, WAITING_LIMIT, follow_job, waiting_line
 
 ALL = "all"
@@ -74,7 +74,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
                            elem_id="pixel-seed")
             sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
-                                 elem_id="pixel-sample-button")
+                                 elem_id="pixel-sample-button", elem_classes=MAIN_ACTION)
         samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
                           elem_id="pixel-samples")
         readout = gr.Markdown(elem_id="pixel-judge")

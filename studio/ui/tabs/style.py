@@ -15,7 +15,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.tabs.deepdream import DREAM_QUEUE
 
 BOOK = StyleSettings()  # the book's loss weights
@@ -71,7 +71,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             with gr.Column(scale=0, min_width=280):
                 ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0, step=0.05,
                                       value=1.0)
-                ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary")
+                ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary", elem_classes=MAIN_ACTION)
         progress_md = gr.Markdown()
         with gr.Row():
             output = tr.make(gr.Image, {"label": "style.output"}, type="numpy", format="png", interactive=False,

@@ -11,7 +11,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
@@ -62,7 +62,8 @@ def create_tab(ctx: TabContext, service, own) -> TabRefresh:
                         top_k = tr.make(gr.Slider, {"label": "text.top_k"}, minimum=0, maximum=200, step=1, value=0)
                         top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05,
                                         value=1.0)
-                generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
+                generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary",
+                                       elem_classes=MAIN_ACTION)
                 cards = gr.HTML()
                 cards_md = gr.Markdown()
                 cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)

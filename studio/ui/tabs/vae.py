@@ -9,7 +9,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tabs.base import TabRefresh
+from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
@@ -44,7 +44,8 @@ def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
                 with gr.Row():
                     index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
                     index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
-                    walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary")
+                    walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary",
+                                       elem_classes=MAIN_ACTION)
                 walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
                 gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
                 compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png",

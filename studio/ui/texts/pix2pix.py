@@ -27,8 +27,10 @@ STRINGS = {
     "p2p.example_btn": {"ko": "테스트 예제 변환 (정답과 비교)", "en": "Translate the test example (with ground truth)"},
     "p2p.input": {"ko": "모델이 보는 입력 (32×32)", "en": "What the model sees (32×32)"},
     "p2p.compare": {"ko": "#### 같은 입력, 세 생성자", "en": "#### The same input, three generators"},
-    "p2p.patch": {"ko": "PatchGAN 판정 (U-Net 출력 위, 빨강 = 가장 가짜 같은 패치)",
-                  "en": "PatchGAN verdict over the U-Net output (red = most fake-looking patches)"},
+    "p2p.patch": {"ko": "PatchGAN 판정", "en": "PatchGAN verdict"},
+    "p2p.patch_caption": {"ko": "U-Net 출력 위의 PatchGAN 판정: 빨강 = 가장 가짜 같은 패치, 초록 = 가장 진짜 같은 패치",
+                          "en": "PatchGAN's verdict over the U-Net output: red = most fake-looking patches, "
+                                "green = most real-looking"},
     "p2p.notes": {
         "ko": "- **U-Net + GAN**: 인코더의 각 층이 같은 크기의 디코더 층으로 바로 이어져(skip connection) 윤곽선의 위치와 세부가 그대로 전달되고, GAN 손실이 흐림을 없앱니다.\n"
               "- **인코더-디코더 + GAN**: skip 없이 1×1 병목(bottleneck)만 거치므로 윤곽의 정확한 위치를 잃어 모양이 어긋나고 세부가 뭉개집니다.\n"
