@@ -52,6 +52,9 @@ CSS = """
 .gradio-container { max-width: 1280px !important; margin: auto; }
 details.studio-recipe > summary { cursor: pointer; font-size: 0.8em; opacity: 0.7; }
 details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break: break-all; }
+/* A picture's label sits above it instead of floating over its top-left corner, where it covered the
+   first digits and the captions drawn into the picture (a long label covered a third of a row). */
+.block.auto-margin > label[data-testid="block-label"].float { position: static; margin: var(--block-label-margin); width: fit-content; }
 """
 
 # Uploads beyond this are refused by Gradio with a message; anything smaller is shrunk before use.
