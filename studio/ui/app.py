@@ -120,8 +120,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
 
         # On page load: the tabs show their shipped results; the device line fills in once
         # TensorFlow is imported (warm_up_in_background started that already).
-        def run_refresh(trigger, refresh):
-            event = trigger(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+        def run_refresh(trigger, refresh, fn=None):
+            event = trigger(fn or refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
             for fn, inputs, outputs in refresh.followups:
                 event = event.then(fn, inputs, outputs, api_visibility="private", show_progress="minimal")
 
@@ -131,8 +131,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched = switched.then(describe_device, language, device, api_visibility="private", concurrency_limit=None)
-        for refresh in refreshes:
-            run_refresh(switched.then, refresh)
+        for refresh in refreshes:  # re-word: pictures without words stay as they are
+            run_refresh(switched.then, refresh, refresh.reword)
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)

@@ -175,6 +175,10 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         return (status_text(lang, name), record_picture(lang, name), sample(name, n, s),
                 *walk_between(name, a, b, steps))
 
+    @guarded
+    def reword(lang, name, n, s, a, b, steps):
+        return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
+
     hidden = {"api_visibility": "private"}
     variant.change(show_status, [lang, variant], status, **hidden).then(
         guarded(record_picture), [lang, variant], record, **hidden)
@@ -199,7 +203,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
                 judge, [lang, *sample_inputs], judge_md, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword)
 
 
 def _score_line(lang: str, score: dict) -> str:

@@ -123,6 +123,15 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                 draw_samples(dataset, label, smoothing, n, seed),
                 _status_text(service.status(), lang))
 
+    @guarded
+    def reword(lang, dataset, label, smoothing, row, col, n, seed):
+        lbl = _label(label)
+        return (gr.update(choices=_class_choices(service, dataset, lang)), gr.skip(),
+                entropy_picture(dataset, label, smoothing, row, col, lang),
+                histogram_picture(dataset, label, smoothing, row, col, lang),
+                _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang), gr.skip(),
+                _status_text(service.status(), lang))
+
     def judge(lang, dataset, label, smoothing, n, seed):
         # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
         try:
@@ -191,4 +200,4 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             refresh, refresh_inputs, refresh_outputs, **hidden)
 
     return TabRefresh(refresh, refresh_inputs, refresh_outputs,
-                      followups=[(judge, judge_inputs, [readout])])
+                      followups=[(judge, judge_inputs, [readout])], reword=reword)

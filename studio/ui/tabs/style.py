@@ -175,4 +175,8 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
             one = gr.skip()
         return (backbone_note(lang), *ready_example(lang), one)
 
-    return TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output])
+    def reword(lang, content_img, style_img, amount, resolution):  # the one-pass picture has no words
+        return backbone_note(lang), *ready_example(lang), gr.skip()
+
+    return TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output],
+                      reword=reword)

@@ -1,0 +1,76 @@
+"""InfoGAN: the networks' shapes, the shared trunk, one training step, Q learning a categorical code,
+seeded generation and Fig. 10-11's code grid (tiny networks, random data: no training of real models)."""
+
+import numpy as np
+import pytest
+
+from studio.models import infogan
+
+TINY = infogan.InfoGANConfig(noise_dim=8, categories=3, continuous=2, width=8)
+
+
+def test_shapes_and_the_shared_trunk():
+    g, d = infogan.build_generator(TINY), infogan.build_discriminator(TINY)
+    x = infogan.generator_input(TINY, np.zeros((4, 8)), [0, 1, 2, 0], np.zeros(2))
+    assert x.shape == (4, TINY.code_dim) and x[:, 8:11].sum(axis=1).tolist() == [1, 1, 1, 1]
+    images = g(x).numpy()
+    assert images.shape == (4, 28, 28, 1) and images.min() >= -1 and images.max() <= 1
+    logit, category, continuous = d(images)
+    assert logit.shape == (4, 1) and category.shape == (4, 3) and continuous.shape == (4, 2)
+    # D and Q share everything up to the last hidden layer: Q adds two small dense layers only.
+    q_layers = [layer for layer in d.layers if layer.name in ("c1_logits", "c_continuous_mean")]
+    assert len(q_layers) == 2
+
+
+def test_one_step_moves_both_networks_and_logs_the_information_terms():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = infogan.make_infogan(TINY)
+    real = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+    g_before = [w.copy() for w in model.generator.get_weights()]
+    d_before = [w.copy() for w in model.discriminator.get_weights()]
+    logs = model.train_on_batch(real, return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss", "info_loss", "c1_loss", "c_cont_loss", "q_accuracy"}
+    assert all(np.isfinite(v) for v in logs.values()) and 0 <= logs["q_accuracy"] <= 1
+    assert any(not np.array_equal(a, b) for a, b in zip(g_before, model.generator.get_weights()))
+    assert any(not np.array_equal(a, b) for a, b in zip(d_before, model.discriminator.get_weights()))
+
+
+def test_the_information_term_teaches_q_to_read_the_categorical_code():
+    """With the GAN term's learning left to itself, a few dozen steps make the c1 cross-entropy fall
+    well below its chance level ln K: G writes c1 into its images and Q reads it back."""
+    import keras
+
+    keras.utils.set_random_seed(1)
+    config = infogan.InfoGANConfig(noise_dim=4, categories=2, continuous=1, width=8, g_learning_rate=2e-3,
+                                   d_learning_rate=2e-3)
+    model = infogan.make_infogan(config)
+    real = np.where(np.random.default_rng(1).random((32, 28, 28, 1)) < 0.5, -1.0, 1.0).astype(np.float32)
+    first = model.train_on_batch(real, return_dict=True)["c1_loss"]
+    for _ in range(40):
+        logs = model.train_on_batch(real, return_dict=True)
+    assert first > 0.5 * np.log(2)
+    assert logs["c1_loss"] < 0.5 * np.log(2), logs
+
+
+def test_generation_is_seeded_and_the_code_grid_has_figure_10_11s_layout():
+    inference = infogan.InfoGANInference(infogan.build_generator(TINY), TINY)
+    a, cat_a, cont_a = inference.generate(5, 3)
+    b, _, _ = inference.generate(5, 3)
+    c, _, _ = inference.generate(5, 4)
+    assert a.dtype == np.uint8 and a.shape == (5, 28, 28)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert set(cat_a) <= {0, 1, 2} and np.all(np.abs(cont_a) <= 1)
+    grid = inference.code_grid(code=1, values=np.linspace(-2, 2, 5), seed=0)
+    assert grid.shape == (3, 5, 28, 28)
+    # the same row, other continuous value: a different picture (the code reaches the image)
+    assert not np.array_equal(grid[0, 0], grid[0, -1])
+
+
+@pytest.mark.parametrize("bad, message", [(dict(categories=1), "at least 2 categories"),
+                                          (dict(continuous=-1), "continuous codes"),
+                                          (dict(noise_dim=0), "noise")])
+def test_a_config_without_meaningful_codes_is_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        infogan.InfoGANConfig(**bad)
