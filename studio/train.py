@@ -60,6 +60,7 @@ RECIPES: dict[str, tuple[str, str, str, str]] = {
     "gan": ("studio.recipes.gan", "HELP", "add_arguments", "run"),
     "cgan": ("studio.recipes.cgan", "HELP", "add_arguments", "run"),
     "pix2pix": ("studio.recipes.pix2pix", "HELP", "add_arguments", "run"),
+    "infogan": ("studio.recipes.infogan", "HELP", "add_arguments", "run"),
     "text": ("studio.recipes.text_lm", "HELP", "add_arguments", "run"),
     "text-own": ("studio.recipes.text_lm", "OWN_HELP", "add_own_arguments", "run_own"),
     "backbones": ("studio.recipes.backbones", "HELP", "add_arguments", "run"),

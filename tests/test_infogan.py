@@ -74,3 +74,76 @@ def test_generation_is_seeded_and_the_code_grid_has_figure_10_11s_layout():
 def test_a_config_without_meaningful_codes_is_refused(bad, message):
     with pytest.raises(ValueError, match=message):
         infogan.InfoGANConfig(**bad)
+
+
+def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monkeypatch):
+    from conftest import write_tiny_data
+    from studio import data, paths, registry
+    from studio.bundles.infogan import load_inference
+    from studio.recipes.infogan import train_infogan
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=64, test=20))
+    data._load_cached.cache_clear()
+    epochs = []
+    try:
+        bundle = train_infogan(epochs=2, batch_size=32, judge=False, on_epoch=lambda e, logs, image: epochs.append(
+            (logs, image)), config=infogan.InfoGANConfig(noise_dim=8, width=8))
+    finally:
+        paths.set_data_dir(None)
+    assert len(epochs) == 2 and epochs[-1][1].ndim == 2  # a preview (one noise, every c1 value) per epoch
+    assert {"d_loss", "info_loss", "q_accuracy"} <= set(epochs[-1][0])
+    metadata = bundle.metadata
+    assert metadata["data"]["mnist"]["labels_used"] is False
+    assert metadata["command"].startswith("python -m studio.train infogan --epochs 2")
+    m = metadata["metrics"]
+    assert 0 <= m["slant_monotonic"] <= 1 and 0 <= m["thickness_monotonic"] <= 1
+    assert {m["slant_code"], m["thickness_code"]} == {"c2", "c3"}
+    inference = load_inference(registry.load("infogan", registry.SHIPPED))
+    assert inference.generate(3, 0)[0].shape == (3, 28, 28)
+
+
+@pytest.fixture
+def tiny_service(tmp_path, monkeypatch):
+    """An InfoGANService over an untrained tiny generator saved as a bundle."""
+    import dataclasses
+
+    from studio import registry
+    from studio.bundles.infogan import NAME, WEIGHTS_FILE
+    from studio.services.infogan import InfoGANService
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    assert not InfoGANService.available()
+    generator = infogan.build_generator(TINY)
+    registry.save(NAME, dataclasses.asdict(TINY), {WEIGHTS_FILE: generator.save_weights},
+                  {"command": "test", "metrics": {"category_agreement": 0.5}})
+    assert InfoGANService.available()
+    return InfoGANService()
+
+
+def test_the_service_answers_codes_live_and_draws_the_figures_grid(tiny_service):
+    from studio.services.infogan import GRID_STEPS, LIVE_ZOOM
+
+    picture = tiny_service.live(2, 0.5, -1.5, 7)
+    assert picture.shape[:2] == (28 * LIVE_ZOOM, 28 * LIVE_ZOOM)
+    assert np.array_equal(picture, tiny_service.live(2, 0.5, -1.5, 7))
+    grid, frames = tiny_service.code_grid("c3", 0)
+    assert frames.shape == (GRID_STEPS, TINY.categories, 28, 28) and grid.ndim == 2
+    assert tiny_service.matched_digits()["metrics"]["category_agreement"] == 0.5
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda s: s.live(3, 0, 0, 0), "c1 must be one of 0 to 2"),
+    (lambda s: s.live(1.5, 0, 0, 0), "c1 must be one of"),
+    (lambda s: s.live(0, 2.5, 0, 0), "c2 must be a number between -2 and 2"),
+    (lambda s: s.live(0, 0, float("nan"), 0), "c3 must be a number"),
+    (lambda s: s.live(0, 0, 0, -1), "seed must be a whole number"),
+    (lambda s: s.code_grid("c4", 0), "continuous codes: c2, c3"),
+])
+def test_the_service_refuses_bad_codes_with_a_sentence(tiny_service, call, message):
+    from studio.services import UserError
+
+    with pytest.raises(UserError, match=message):
+        call(tiny_service)
