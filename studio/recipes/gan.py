@@ -143,7 +143,8 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     curve_judge = None  # loaded at the first FID point, then reused
 
     def shipped_inference():  # the weight average with precise BatchNorm (with config.ema), else G as it is
-        return GeneratorInference(averaged_generator(model, bn_codes) if config.ema else model.generator, config)
+        # Without a weight average the round's own traced generator serves: no new trace per reading.
+        return GeneratorInference(averaged_generator(model, bn_codes), config) if config.ema else inference
 
     def describe(epoch, logs):  # logs: the running means of the current round
         line = (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
