@@ -3,8 +3,11 @@ seeded generation and Fig. 10-11's code grid (tiny networks, random data: no tra
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from studio.models import infogan
+
+gradio_client = pytest.importorskip("gradio_client")
 
 TINY = infogan.InfoGANConfig(noise_dim=8, categories=3, continuous=2, width=8)
 
@@ -130,7 +133,8 @@ def test_the_service_answers_codes_live_and_draws_the_figures_grid(tiny_service)
     assert picture.shape[:2] == (28 * LIVE_ZOOM, 28 * LIVE_ZOOM)
     assert np.array_equal(picture, tiny_service.live(2, 0.5, -1.5, 7))
     grid, frames = tiny_service.code_grid("c3", 0)
-    assert frames.shape == (GRID_STEPS, TINY.categories, 28, 28) and grid.ndim == 2
+    # a GIF frame per code value: every c1 value's sample side by side
+    assert frames.shape[0] == GRID_STEPS and frames.shape[2] > 2 * frames.shape[1] and grid.ndim == 2
     assert tiny_service.matched_digits()["metrics"]["category_agreement"] == 0.5
 
 
@@ -147,3 +151,97 @@ def test_the_service_refuses_bad_codes_with_a_sentence(tiny_service, call, messa
 
     with pytest.raises(UserError, match=message):
         call(tiny_service)
+
+
+@pytest.fixture
+def infogan_page(tiny_service):
+    """The GAN tab (shipped GAN weights) with its InfoGAN part over the tiny bundle, served over HTTP."""
+    import gradio as gr
+
+    from conftest import free_port
+    from studio.services.gan import GANService
+    from studio.training_jobs import TrainingJobs
+    from studio.ui.context import TabContext
+    from studio.ui.i18n import Translator
+    from studio.ui.jobs import SessionJobs
+    from studio.ui.tabs import gan as gan_tab
+
+    with gr.Blocks() as demo:
+        lang = gr.State("en")
+        ctx = TabContext(Translator("en"), lang, SessionJobs(), TrainingJobs(), None)
+        refreshes = gan_tab.create_tab(ctx, GANService(), tiny_service)
+    demo.queue()
+    port = free_port()
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/", refreshes
+    demo.close()
+
+
+def test_the_gan_tab_has_an_infogan_part_only_with_infogan_weights(tmp_path, monkeypatch):
+    import gradio as gr
+
+    from studio.services.gan import GANService
+    from studio.services.infogan import InfoGANService
+    from studio.ui.context import TabContext
+    from studio.ui.i18n import Translator
+    from studio.ui.jobs import SessionJobs
+    from studio.ui.tabs import gan as gan_tab
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))  # no InfoGAN anywhere
+    with gr.Blocks():
+        ctx = TabContext(Translator("en"), gr.State("en"), SessionJobs(), None, None)
+        refreshes = gan_tab.create_tab(ctx, GANService(), InfoGANService())
+    assert len(refreshes) == 1  # the GAN tab's own: no placeholder part without a model
+
+
+def test_the_infogan_part_answers_over_http_and_refuses_bad_codes(infogan_page):
+    from studio import provenance
+
+    url, refreshes = infogan_page
+    assert len(refreshes) == 2
+    client = gradio_client.Client(url, verbose=False)
+    path = client.predict(1, 0.5, -2, 3, api_name="/infogan_live")
+    recipe = provenance.read(path)
+    assert recipe.technique == "infogan.live" and recipe.params["c2"] == 0.5
+    grid_path, gif_path = client.predict("c3", 3, api_name="/infogan_grid")
+    with Image.open(grid_path) as grid, Image.open(gif_path) as gif:
+        assert grid.size[0] > grid.size[1]  # nine columns of the code, three rows of c1 (tiny config)
+        assert gif.n_frames == 2 * 9 - 2  # -2 -> 2 and back without repeating the ends
+    with pytest.raises(gradio_client.exceptions.AppError, match="not in the list of choices"):
+        client.predict(5, 0, 0, 0, api_name="/infogan_live")
+    with pytest.raises(gradio_client.exceptions.AppError, match="greater than maximum value 2"):
+        client.predict(1, 7, 0, 0, api_name="/infogan_live")
+    with pytest.raises(gradio_client.exceptions.AppError, match="not in the list of choices"):
+        client.predict(1, False, "fast", api_name="/infogan_train")
+
+
+def test_the_infogan_parts_page_load_shows_its_measurements_and_labels_c1_with_matched_digits(infogan_page):
+    from studio.ui.tabs.infogan import c1_choices, describe
+
+    _, refreshes = infogan_page
+    part = refreshes[1]
+    status, choices, live, grid, gif = part.fn("en", 0, 0.0, 0.0, 0, "c2")
+    assert "50.0%" in status and "trained without labels" in status
+    assert live is not None and grid is not None and gif.endswith(".gif")
+    assert c1_choices([2, 0, 1], [1, 2, 0]) == [("c1 = 2 → 0", 2), ("c1 = 0 → 1", 0), ("c1 = 1 → 2", 1)]
+    table = describe("ko", {"source": "shipped", "command": "c", "created": "t",
+                            "metrics": {"category_agreement": 0.93, "c1_matched_digits": [7, 1]}})
+    assert "93.0%" in table and "| 7 | 1 |" in table
+
+
+def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, monkeypatch):
+    from studio.bundles.infogan import CLASSROOM
+    from studio.services import UserError
+
+    quick = tiny_service.training_job(99, False, "classroom")  # the preset has its own length
+    assert quick.argv == ("infogan", "--epochs", str(CLASSROOM.epochs), "--limit", str(CLASSROOM.limit),
+                          "--batch-size", str(CLASSROOM.batch_size), "--to", "user")
+    full = tiny_service.training_job(3, True, "lecture")
+    assert full.argv[:3] == ("infogan", "--epochs", "3") and full.keep_on_stop
+    with pytest.raises(UserError, match="Epochs must be a whole number from 1 to 50"):
+        tiny_service.training_job(0, False, "lecture")
+    with pytest.raises(UserError, match="Unknown training settings"):
+        tiny_service.training_job(3, False, "fast")
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "no_shipped_infogan"))
+    with pytest.raises(UserError, match="no shipped InfoGAN weights"):
+        tiny_service.use_shipped()

@@ -7,12 +7,17 @@ import numpy as np
 
 from studio import imaging, registry
 from studio.bundles.cache import BundleCache
-from studio.bundles.infogan import CODE_RANGE, NAME, load_inference
+from studio.bundles.infogan import BATCH_SIZE, CLASSROOM, CODE_RANGE, NAME, PRESETS, load_inference
 from studio.services import UserError
 from studio.services.gan import check_seed  # one rule for seeds in the GAN tab and its InfoGAN part
+from studio.training_jobs import JobSpec, estimate_from_shipped
 
 LIVE_ZOOM = 8  # one 28x28 sample drawn at 224 px
 GRID_STEPS = 9  # columns of a code grid, from -2 to 2
+GRID_ZOOM = 2
+MAX_EPOCHS = 50
+
+
 def _code_value(value, name: str) -> float:
     low, high = CODE_RANGE
     try:
@@ -60,20 +65,67 @@ class InfoGANService:
         image = model.decode(noise, self._category(category), continuous)[0]
         return imaging.grid(image[None], cols=1, pad=0, scale=LIVE_ZOOM)
 
+    @staticmethod
+    def digit_order() -> list[int]:
+        """The c1 values sorted by the digit the judge matched them to (as Fig. 10-11's rows read 0 to 9);
+        in their own order when no matching was recorded. Reads the bundle's files only (no TensorFlow)."""
+        bundle = registry.load(NAME)
+        k = int(bundle.config.get("categories", 10))
+        matched = bundle.metadata.get("metrics", {}).get("c1_matched_digits")
+        if not matched or len(matched) != k:
+            return list(range(k))
+        return sorted(range(k), key=lambda value: (matched[value] < 0, matched[value], value))
+
     def code_grid(self, code: str, seed) -> tuple[np.ndarray, np.ndarray]:
-        """Fig. 10-11's grid for ``code`` ("c2" or "c3"): rows c1 = 0..9, columns the code from -2 to 2,
-        one noise vector (``seed``). Returns (picture, frames (GRID_STEPS, rows, 28, 28) for a GIF)."""
+        """Fig. 10-11's grid for ``code`` ("c2" or "c3"): rows are the c1 values (in the order of their
+        matched digits), columns the code from -2 to 2, one noise vector (``seed``).
+
+        Returns (the grid picture, GIF frames (GRID_STEPS, H, W): at each code value, every c1 value's
+        sample side by side, so the animation shows all digits leaning or thickening together)."""
         model = self.model()
         names = [f"c{i + 2}" for i in range(model.config.continuous)]
         if code not in names:
             raise UserError(f"Choose one of the continuous codes: {', '.join(names)}.")
         values = np.linspace(*CODE_RANGE, GRID_STEPS)
-        images = model.code_grid(names.index(code), values, check_seed(seed))  # (rows, steps, 28, 28)
-        picture = imaging.grid(images.reshape(-1, 28, 28), cols=GRID_STEPS, scale=2)
-        return picture, images.transpose(1, 0, 2, 3)
+        images = model.code_grid(names.index(code), values, check_seed(seed))[self.digit_order()]  # (rows, steps, 28, 28)
+        picture = imaging.grid(images.reshape(-1, 28, 28), cols=GRID_STEPS, scale=GRID_ZOOM)
+        frames = np.stack([imaging.grid(images[:, step], cols=len(images)) for step in range(GRID_STEPS)])
+        return picture, frames
 
     def matched_digits(self) -> dict:
-        """The recorded naming of c1 values as digits and what the codes were measured to mean."""
+        """The weights in use, the recorded naming of c1 values as digits and what the codes were
+        measured to mean."""
         bundle = registry.load(NAME)
+        training = bundle.metadata.get("training", {})
         return {"source": bundle.source, "command": bundle.metadata.get("command", "?"),
-                "metrics": bundle.metadata.get("metrics", {})}
+                "created": bundle.metadata.get("created", "?"), "metrics": bundle.metadata.get("metrics", {}),
+                "history": training.get("history", {})}
+
+    # --- training ----------------------------------------------------------------------------------
+    @staticmethod
+    def training_job(epochs: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+        """The Train button's job: ``epochs`` passes over MNIST with the paper's settings, or with
+        ``preset`` "classroom" the quick preset (its own length; ``epochs`` unused)."""
+        if preset not in PRESETS:
+            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+        if preset == "classroom":
+            # the shipped run's seconds per epoch, scaled to the preset's share of the digits
+            estimate = estimate_from_shipped(NAME, "epochs", CLASSROOM.epochs)
+            return JobSpec(("infogan", *CLASSROOM.argv(), "--to", registry.USER),
+                           f"InfoGAN · classroom preset · {CLASSROOM.epochs} passes over {CLASSROOM.limit:,} digits",
+                           None if estimate is None else estimate * CLASSROOM.limit / 60000, keep_on_stop)
+        try:
+            epochs = int(epochs)
+        except (TypeError, ValueError):
+            epochs = 0
+        if not 1 <= epochs <= MAX_EPOCHS:
+            raise UserError(f"Epochs must be a whole number from 1 to {MAX_EPOCHS}.")
+        return JobSpec(("infogan", "--epochs", str(epochs), "--batch-size", str(BATCH_SIZE), "--to", registry.USER),
+                       f"InfoGAN · {epochs} epochs", estimate_from_shipped(NAME, "epochs", epochs), keep_on_stop)
+
+    @staticmethod
+    def use_shipped() -> None:
+        """Return to the shipped InfoGAN weights."""
+        if not registry.exists(NAME, registry.SHIPPED):
+            raise UserError("This studio has no shipped InfoGAN weights: the ones you trained stay in use.")
+        registry.set_active(NAME, registry.SHIPPED)

@@ -18,6 +18,7 @@ from studio.services.autoencoder import AutoencoderService
 from studio.services.cgan import CGANService
 from studio.services.deepdream import DeepDreamService
 from studio.services.gan import GANService
+from studio.services.infogan import InfoGANService
 from studio.services.pix2pix import Pix2PixService
 from studio.services.pixel import PixelService
 from studio.services.style import StyleService
@@ -99,7 +100,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                 pixel_tab.create_tab(ctx, PixelService()),
                 autoencoder_tab.create_tab(ctx, autoencoders),
                 vae_tab.create_tab(ctx, VAEService(autoencoders), autoencoders),
-                gan_tab.create_tab(ctx, GANService()),
+                *gan_tab.create_tab(ctx, GANService(), InfoGANService()),  # its own and its InfoGAN part's
                 cgan_tab.create_tab(ctx, CGANService()),
                 pix2pix_tab.create_tab(ctx, Pix2PixService(ctx.quality)),
                 deepdream_tab.create_tab(ctx, DeepDreamService()),

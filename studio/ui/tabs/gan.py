@@ -12,6 +12,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
+from studio.ui.tabs import infogan as infogan_part
 from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
@@ -24,8 +25,9 @@ def _variant_choices(lang: str) -> list[tuple[str, str]]:
     return [(text(key, lang), name) for name, key in VARIANT_KEYS.items()]
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
-    """Build the tab; ``service`` is a GANService, ``quality`` the QualityService (the judge)."""
+def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
+    """Build the tab; ``service`` is a GANService, ``infogan`` an InfoGANService whose part (a sub-tab)
+    appears only when InfoGAN weights exist. Returns the tab's refresh, then its InfoGAN part's."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     from studio.bundles.gan import ROUND
     from studio.plots import gan_curves, gan_record
@@ -77,6 +79,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
                                 choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
                 check_btn = tr.make(gr.Button, {"value": "gan.check"})
                 verdict_md = gr.Markdown()
+            parts = [infogan_part.create_part(ctx, infogan)] if infogan is not None and infogan.available() else []
 
         def status_text(lang, name):
             s = service.status(name)
@@ -203,7 +206,7 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
                 judge, [lang, *sample_inputs], judge_md, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword), *parts]
 
 
 def _score_line(lang: str, score: dict) -> str:
