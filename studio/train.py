@@ -14,6 +14,8 @@ Train buttons do.
     python -m studio.train backbones
     python -m studio.train samples --data-dir ../shared/data
     python -m studio.train pix2pix --variant all --data-dir ../shared/data
+    python -m studio.train infogan --data-dir ../shared/data
+    python -m studio.train diffusion --data-dir ../shared/data
     python -m studio.train text-own --file my_text.txt
 
 Each recipe module declares its own options (``add_arguments``) and how to run them (``run``); this
@@ -61,6 +63,7 @@ RECIPES: dict[str, tuple[str, str, str, str]] = {
     "cgan": ("studio.recipes.cgan", "HELP", "add_arguments", "run"),
     "pix2pix": ("studio.recipes.pix2pix", "HELP", "add_arguments", "run"),
     "infogan": ("studio.recipes.infogan", "HELP", "add_arguments", "run"),
+    "diffusion": ("studio.recipes.diffusion", "HELP", "add_arguments", "run"),
     "text": ("studio.recipes.text_lm", "HELP", "add_arguments", "run"),
     "text-own": ("studio.recipes.text_lm", "OWN_HELP", "add_own_arguments", "run_own"),
     "backbones": ("studio.recipes.backbones", "HELP", "add_arguments", "run"),

@@ -17,6 +17,7 @@ from studio.quality import QualityService
 from studio.services.autoencoder import AutoencoderService
 from studio.services.cgan import CGANService
 from studio.services.deepdream import DeepDreamService
+from studio.services.diffusion import DiffusionService
 from studio.services.gan import GANService
 from studio.services.infogan import InfoGANService
 from studio.services.pix2pix import Pix2PixService
@@ -33,6 +34,7 @@ from studio.ui.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import cgan as cgan_tab
 from studio.ui.tabs import deepdream as deepdream_tab
+from studio.ui.tabs import diffusion as diffusion_tab
 from studio.ui.tabs import gan as gan_tab
 from studio.ui.tabs import pix2pix as pix2pix_tab
 from studio.ui.tabs import pixel as pixel_tab
@@ -106,6 +108,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                 deepdream_tab.create_tab(ctx, DeepDreamService()),
                 style_tab.create_tab(ctx, StyleService()),
                 text_tab.create_tab(ctx, TextService(), OwnTextService()),
+                *diffusion_tab.create_tab(ctx, DiffusionService()),  # only once it has weights
             ]
         ctx.warm_ups[:0] = [_warm_up_of(refresh) for refresh in refreshes]  # the default results first
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe

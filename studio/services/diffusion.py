@@ -1,0 +1,169 @@
+"""The diffusion tab's work: DDIM grids, one sample's whole trajectory for the timestep scrubber, the
+forward process on a test digit, and retraining."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from studio import imaging, registry
+from studio.bundles.cache import BundleCache
+from studio.bundles.diffusion import (BATCH_SIZE, CLASSROOM, MAX_GUIDANCE, MAX_STEPS, NAME, PRESETS,
+                                      load_inference)
+from studio.bundles.samples import FILE as SAMPLES_FILE
+from studio.bundles.samples import NAME as SAMPLES
+from studio.services import UserError
+from studio.services.gan import check_count, check_seed  # one rule for counts and seeds in every generator tab
+from studio.training_jobs import JobSpec, estimate_from_shipped
+
+MAX_SAMPLES = 100
+LABELS = ("each", "none", *(str(d) for d in range(10)))  # one of each digit per row / no label / one digit
+FORWARD_FRAMES = 11  # t = 0, 0.1, ..., 1
+TRAJECTORY_ZOOM = 6
+MAX_EPOCHS = 100
+
+
+def check_steps(steps) -> int:
+    """A number of DDIM steps from 1 to MAX_STEPS, else a clear message."""
+    return check_count(steps, 1, MAX_STEPS, "DDIM steps")
+
+
+def check_guidance(guidance) -> float:
+    """A classifier-free guidance weight from 0 to MAX_GUIDANCE, else a clear message."""
+    try:
+        w = float(guidance)
+    except (TypeError, ValueError):
+        w = float("nan")
+    if not 0 <= w <= MAX_GUIDANCE:  # NaN fails this too
+        raise UserError(f"The guidance weight must be a number from 0 to {MAX_GUIDANCE:g}.")
+    return w
+
+
+def check_label(label) -> str:
+    """One of LABELS: "each" (a row of 0 to 9), "none" (no label) or a digit "0".."9"."""
+    label = str(label).strip()
+    if label not in LABELS:
+        raise UserError("Choose which digits to draw: each digit in turn, no label, or one digit 0 to 9.")
+    return label
+
+
+def labels_of(label: str, n: int) -> np.ndarray | int | None:
+    """The sampler's labels for ``n`` samples of the choice ``label``."""
+    if label == "each":
+        return (np.arange(n) % 10).astype(np.int32)
+    return None if label == "none" else int(label)
+
+
+class DiffusionService:
+    """Loads the diffusion sampler lazily (cached until its weights change)."""
+
+    def __init__(self) -> None:
+        self._models = BundleCache()
+        self._lock = threading.Lock()
+        self._digits: np.ndarray | None = None
+
+    @staticmethod
+    def available() -> bool:
+        """Whether diffusion weights exist (shipped or trained): the tab shows only then."""
+        return registry.exists(NAME, registry.active_source(NAME))
+
+    def model(self):
+        """The traced DDIM sampler of the active weights."""
+        return self._models.get(NAME, load_inference)
+
+    def _labels(self, label, n: int):
+        label = check_label(label)
+        if label != "none" and not self.model().config.conditional:
+            raise UserError("These weights were trained without labels: choose 'no label'.")
+        return labels_of(label, n)
+
+    def samples(self, n, steps, seed, label="each", guidance=2.0) -> tuple[np.ndarray, np.ndarray]:
+        """A grid of ``n`` samples (10 per row) in ``steps`` DDIM steps, and the samples (n, 28, 28)."""
+        n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
+        images = self.model().generate(n, seed, steps, self._labels(label, n), check_guidance(guidance))
+        return imaging.grid(images, cols=10, scale=2), images
+
+    def trajectory(self, steps, seed, label="3", guidance=2.0):
+        """One sample's whole DDIM run (a ``Trajectory`` with every step recorded) for the scrubber.
+        ``label`` "each" means, for one sample, the digit ``seed`` mod 10."""
+        steps, seed = check_steps(steps), check_seed(seed)
+        label = str(seed % 10) if check_label(label) == "each" else label
+        labels = self._labels(label, 1)
+        return self.model().run(1, steps, seed, labels, check_guidance(guidance), record=True)
+
+    @staticmethod
+    def trajectory_frame(trajectory, step) -> np.ndarray:
+        """Step ``step`` (0 = pure noise, S = the digit) of a trajectory: x_t beside the network's guess of
+        the clean digit at that moment, captioned, enlarged for the projector."""
+        from studio.models.diffusion import signal_level
+
+        if trajectory is None:
+            raise UserError("Run the sampler first: press 'Sample one trajectory'.")
+        last = len(trajectory.times) - 1
+        step = check_count(step, 0, last, "step")
+        t = float(trajectory.times[step])
+        guess = trajectory.guesses[min(step, last - 1)]  # at the end, the final guess is the digit itself
+        signal = float(signal_level(t))
+        return imaging.labelled_grid(np.stack([trajectory.noisy[step][0], guess[0]]),
+                                     [f"x_t  t={t:.2f}  signal {signal:.0%}", "guess of x_0"], cols=2,
+                                     scale=TRAJECTORY_ZOOM)
+
+    @staticmethod
+    def trajectory_strip(trajectory, every: int = 1) -> np.ndarray:
+        """Every ``every``-th x_t of a trajectory over every guess: the whole run in one picture."""
+        noisy = trajectory.noisy[1::every, 0]
+        guesses = trajectory.guesses[::every, 0]
+        return imaging.grid(np.concatenate([noisy, guesses]), cols=len(noisy), scale=2)
+
+    def _test_digits(self) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            if self._digits is None:
+                with np.load(registry.load(SAMPLES).path(SAMPLES_FILE)) as f:
+                    self._digits = (f["mnist_x"], f["mnist_y"])
+            return self._digits
+
+    def forward(self, index, seed) -> tuple[np.ndarray, np.ndarray]:
+        """The forward process on test digit ``index``: one noise draw (``seed``) at t = 0, 0.1, ..., 1.
+        Returns (a captioned strip, the frames (FORWARD_FRAMES, 28, 28) for a GIF)."""
+        from studio.models.diffusion import noise_digits, signal_level, to_uint8
+
+        x, _ = self._test_digits()
+        index = check_count(index, 0, len(x) - 1, "test-digit index")
+        times = np.linspace(0.0, 1.0, FORWARD_FRAMES)
+        frames = to_uint8(noise_digits((x[index:index + 1].astype(np.float32) / 127.5 - 1.0)[..., None], times,
+                                       check_seed(seed)))[:, 0]
+        captions = [f"t={t:.1f} {float(signal_level(t)):.0%}" for t in times]
+        return imaging.labelled_grid(frames, captions, cols=FORWARD_FRAMES, scale=3), frames
+
+    def status(self) -> dict:
+        """Which weights are in use and what they measured."""
+        bundle = registry.load(NAME)
+        training = bundle.metadata.get("training", {})
+        return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
+                "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
+                "history": training.get("history", {}), "conditional": int(bundle.config.get("classes", 0)) > 0}
+
+    # --- training ----------------------------------------------------------------------------------
+    @staticmethod
+    def training_job(epochs, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+        """The Train button's job: ``epochs`` passes over MNIST, or with ``preset`` "classroom" the quick
+        preset (its own length; ``epochs`` unused)."""
+        if preset not in PRESETS:
+            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+        if preset == "classroom":
+            estimate = estimate_from_shipped(NAME, "epochs", CLASSROOM.epochs)
+            return JobSpec(("diffusion", *CLASSROOM.argv(), "--to", registry.USER),
+                           f"diffusion · classroom preset · {CLASSROOM.epochs} passes over {CLASSROOM.limit:,} digits",
+                           None if estimate is None else estimate * CLASSROOM.limit / 60000, keep_on_stop)
+        epochs = check_count(epochs, 1, MAX_EPOCHS, "epochs")
+        return JobSpec(("diffusion", "--epochs", str(epochs), "--batch-size", str(BATCH_SIZE), "--to", registry.USER),
+                       f"diffusion · {epochs} epochs", estimate_from_shipped(NAME, "epochs", epochs), keep_on_stop)
+
+    @staticmethod
+    def use_shipped() -> None:
+        """Return to the shipped diffusion weights."""
+        if not registry.exists(NAME, registry.SHIPPED):
+            raise UserError("This studio has no shipped diffusion weights: the ones you trained stay in use.")
+        registry.set_active(NAME, registry.SHIPPED)
+
