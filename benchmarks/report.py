@@ -36,6 +36,7 @@ BENCHMARKS = [
     ("deepdream.py", []),
     ("style.py", []),
     ("text.py", []),
+    ("diffusion.py", []),
     ("quality.py", []),
     ("time_to_quality.py", ["--cap", "180"]),
     ("load.py", ["--seconds", "45"]),
