@@ -112,6 +112,35 @@ def cgan_per_class(variant: str, noise_scale: float) -> Generator:
     return generate
 
 
+def infogan_random_codes(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
+    """InfoGAN (lecture 000, Fig. 10-11) with random codes, as trained: c1 uniform over its values, c2, c3
+    uniform in [-1, 1]. No requested labels: nobody told it which c1 value is which digit."""
+    from studio.services.infogan import InfoGANService
+
+    if dataset != "mnist":
+        raise LookupError("trained on MNIST only")
+    return InfoGANService().model().generate(n, seed)[0], None
+
+
+def diffusion_samples(guided: bool) -> Generator:
+    """The diffusion model, DDIM with the tab's default steps: n/10 samples of every digit with the tab's
+    guidance weight (``guided``), or n samples without a label."""
+
+    def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+        from studio.bundles.diffusion import GUIDANCE, SAMPLE_STEPS
+        from studio.services.diffusion import DiffusionService
+
+        if dataset != "mnist":
+            raise LookupError("trained on MNIST only")
+        sampler = DiffusionService().model()
+        if not guided:
+            return sampler.generate(n, seed, SAMPLE_STEPS), None
+        labels = np.repeat(np.arange(10), n // 10).astype(np.int32)
+        return sampler.generate(len(labels), seed, SAMPLE_STEPS, labels, GUIDANCE), labels
+
+    return generate
+
+
 ROWS: list[tuple[str, Generator]] = [
     ("pixel model, per class (Program 10-1)", pixel_per_class),
     ("pixel model, all classes in one", pixel_all_classes),
@@ -123,6 +152,9 @@ ROWS: list[tuple[str, Generator]] = [
     ("cGAN dense (lecture 004), z scale 1", cgan_per_class("dense", 1.0)),
     ("cGAN conv (AC-cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
     ("cGAN conv (AC-cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
+    ("InfoGAN, random codes (Fig. 10-11)", infogan_random_codes),
+    ("diffusion, DDIM 20 steps, w = 2 per digit", diffusion_samples(guided=True)),
+    ("diffusion, DDIM 20 steps, no label", diffusion_samples(guided=False)),
 ]
 
 

@@ -113,7 +113,7 @@ def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: in
         "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
                            "train_images": len(x_train), "labels_used": config.conditional}},
         "training": training_record(
-            run, batch_size=batch_size, seed=seed, optimizer=f"Adam({config.learning_rate:g})",
+            run, batch_size=batch_size, seed=seed, optimizer=f"Adam({config.learning_rate:g}, global_clipnorm=1)",
             loss="mean squared error of the predicted noise (DDPM), t ~ U(0, 1), cosine schedule",
             weight_average=f"EMA {config.ema:g}" + (" with warm-up min(ema, (1 + n) / (10 + n))"
                                                       if config.ema_warmup else ""),

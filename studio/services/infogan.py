@@ -9,7 +9,7 @@ from studio import imaging, registry
 from studio.bundles.cache import BundleCache
 from studio.bundles.infogan import BATCH_SIZE, CLASSROOM, CODE_RANGE, NAME, PRESETS, load_inference
 from studio.services import UserError
-from studio.services.gan import check_seed  # one rule for seeds in the GAN tab and its InfoGAN part
+from studio.services.gan import check_count, check_seed  # one rule for the GAN tab and its InfoGAN part
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 LIVE_ZOOM = 8  # one 28x28 sample drawn at 224 px
@@ -114,12 +114,7 @@ class InfoGANService:
             return JobSpec(("infogan", *CLASSROOM.argv(), "--to", registry.USER),
                            f"InfoGAN · classroom preset · {CLASSROOM.epochs} passes over {CLASSROOM.limit:,} digits",
                            None if estimate is None else estimate * CLASSROOM.limit / 60000, keep_on_stop)
-        try:
-            epochs = int(epochs)
-        except (TypeError, ValueError):
-            epochs = 0
-        if not 1 <= epochs <= MAX_EPOCHS:
-            raise UserError(f"Epochs must be a whole number from 1 to {MAX_EPOCHS}.")
+        epochs = check_count(epochs, 1, MAX_EPOCHS, "epochs")
         return JobSpec(("infogan", "--epochs", str(epochs), "--batch-size", str(BATCH_SIZE), "--to", registry.USER),
                        f"InfoGAN · {epochs} epochs", estimate_from_shipped(NAME, "epochs", epochs), keep_on_stop)
 
