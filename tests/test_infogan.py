@@ -103,6 +103,7 @@ def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monk
     m = metadata["metrics"]
     assert 0 <= m["slant_monotonic"] <= 1 and 0 <= m["thickness_monotonic"] <= 1
     assert {m["slant_code"], m["thickness_code"]} == {"c2", "c3"}
+    assert 0 <= m["storage_max_pixel_change"] <= 8  # compact storage changes nothing a student sees
     inference = load_inference(registry.load("infogan", registry.SHIPPED))
     assert inference.generate(3, 0)[0].shape == (3, 28, 28)
 
@@ -113,14 +114,14 @@ def tiny_service(tmp_path, monkeypatch):
     import dataclasses
 
     from studio import registry
-    from studio.bundles.infogan import NAME, WEIGHTS_FILE
+    from studio.bundles.infogan import NAME, WEIGHTS_FILE, save_compact
     from studio.services.infogan import InfoGANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     assert not InfoGANService.available()
     generator = infogan.build_generator(TINY)
-    registry.save(NAME, dataclasses.asdict(TINY), {WEIGHTS_FILE: generator.save_weights},
+    registry.save(NAME, dataclasses.asdict(TINY), {WEIGHTS_FILE: save_compact(generator)},
                   {"command": "test", "metrics": {"category_agreement": 0.5}})
     assert InfoGANService.available()
     return InfoGANService()
@@ -245,3 +246,16 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "no_shipped_infogan"))
     with pytest.raises(UserError, match="no shipped InfoGAN weights"):
         tiny_service.use_shipped()
+
+
+def test_compact_storage_keeps_small_arrays_in_float16_and_large_ones_in_int8():
+    from studio.bundles.infogan import INT8_FROM, compact_arrays, expand_arrays
+
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((3, 4)).astype(np.float32), rng.standard_normal((INT8_FROM // 100, 100)).astype(np.float32)]
+    stored = compact_arrays(weights)
+    assert stored["w000"].dtype == np.float16 and stored["q001"].dtype == np.int8 and stored["s001"].shape == (1, 100)
+    back = expand_arrays(stored)
+    assert [w.shape for w in back] == [w.shape for w in weights]
+    # int8: error at most half a step of each output unit's scale, plus the float16 rounding of that scale
+    assert np.all(np.abs(back[1] - weights[1]) <= np.abs(weights[1]).max(axis=0) / 127 * 0.6)

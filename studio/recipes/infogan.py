@@ -21,10 +21,10 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
 from studio.bundles.infogan import (BATCH_SIZE, CODE_RANGE, CONFIG, EPOCHS, NAME, REPRODUCES, WEIGHTS_FILE,
-                                    load_inference)
+                                    compact_arrays, expand_arrays, load_inference, save_compact)
 from studio.models.infogan import InfoGANConfig
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
-                             no_progress, training_record)
+from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress,
+                             training_record)
 
 EVAL_SEED = 0
 EVAL_PER_CODE = 100  # samples per c1 value for the category agreement and the FID (1,000 in all)
@@ -89,6 +89,18 @@ def code_meanings(inference, judge=None, seed: int = EVAL_SEED) -> dict:
     return measured
 
 
+def storage_change(inference, build_generator, samples: int = 200, seed: int = 7) -> int:
+    """The largest change, in grey levels (0-255), that the compact storage makes to ``samples`` fixed
+    samples of ``inference``'s generator."""
+    from studio.models.infogan import InfoGANInference, sample_codes
+
+    codes = sample_codes(inference.config, samples, seed)
+    stored = build_generator(inference.config)
+    stored.set_weights(expand_arrays(compact_arrays(inference.generator.get_weights())))
+    before = inference.decode(*codes).astype(int)
+    return int(np.abs(InfoGANInference(stored, inference.config).decode(*codes).astype(int) - before).max())
+
+
 def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = 0, limit: int | None = None,
                   source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
                   cancel: CancelToken | None = None, on_epoch: EpochFn | None = None, keep_on_stop: bool = False,
@@ -148,7 +160,8 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
                  f"of c2, c3)"),
         "metrics": measured,
     }
-    files = {WEIGHTS_FILE: inference_weights_writer(model.generator, lambda: build_generator(config))}
+    measured["storage_max_pixel_change"] = storage_change(inference, build_generator)
+    files = {WEIGHTS_FILE: save_compact(model.generator)}
     bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
     if "category_agreement" in measured:
         on_progress(1.0, f"InfoGAN: c1 agrees with the judge on {measured['category_agreement']:.1%} of samples, "
