@@ -8,7 +8,7 @@ import threading
 import numpy as np
 
 from studio import imaging, registry
-from studio.bundles.cache import BundleCache
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.diffusion import (BATCH_SIZE, CLASSROOM, MAX_GUIDANCE, MAX_STEPS, NAME, PRESETS,
                                       load_inference)
 from studio.bundles.samples import FILE as SAMPLES_FILE
@@ -60,6 +60,7 @@ class DiffusionService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
+        self._draws = RecentDraws()  # the grid, then the judge's readout of it; every page load's default grid
         self._lock = threading.Lock()
         self._digits: np.ndarray | None = None
 
@@ -81,7 +82,9 @@ class DiffusionService:
     def samples(self, n, steps, seed, label="each", guidance=2.0) -> tuple[np.ndarray, np.ndarray]:
         """A grid of ``n`` samples (10 per row) in ``steps`` DDIM steps, and the samples (n, 28, 28)."""
         n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
-        images = self.model().generate(n, seed, steps, self._labels(label, n), check_guidance(guidance))
+        labels, guidance = self._labels(label, n), check_guidance(guidance)
+        images = self._draws.get(NAME, (n, steps, seed, str(label), guidance),
+                                 lambda: self.model().generate(n, seed, steps, labels, guidance))
         return imaging.grid(images, cols=10, scale=2), images
 
     def trajectory(self, steps, seed, label="3", guidance=2.0):
