@@ -34,7 +34,8 @@ def status_line(lang: str, status: dict) -> str:
     source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
     return text("diffusion.status", lang, source=source, command=status["command"], created=status["created"],
                 fid=_value(m.get("fid"), ".2f"), floor=_value(m.get("fid_real_floor"), ".2f"),
-                agreement=_value(m.get("label_agreement"), ".1%"),
+                agreement=_value(m.get("label_agreement"), ".1%"), guidance=_value(m.get("guidance"), "g"),
+                fid_u=_value(m.get("fid_unconditional"), ".1f"),
                 smallest=_value(m.get("smallest_unconditional_share"), ".1%"))
 
 

@@ -54,10 +54,12 @@ STRINGS = {
     "diffusion.forward_btn": {"ko": "잡음 더하기", "en": "Add noise"},
     "diffusion.forward": {"ko": "t = 0에서 1까지", "en": "From t = 0 to 1"},
     "diffusion.status": {
-        "ko": "사용 중인 가중치: **{source}** (`{command}`, {created}) · 판정기 FID {fid} (실제 영상 {floor}) · "
-              "레이블 일치율 {agreement} · 레이블 없이 그린 숫자 중 가장 적은 숫자의 비율 {smallest}",
-        "en": "Weights in use: **{source}** (`{command}`, {created}) · judge FID {fid} (real images {floor}) · label "
-              "agreement {agreement} · without a label, the rarest digit's share {smallest}",
+        "ko": "사용 중인 가중치: **{source}** (`{command}`, {created}) · 숫자마다 100개, w = {guidance}: 판정기 FID {fid} "
+              "(실제 영상 {floor}), 레이블 일치율 {agreement} · 레이블 없이: FID {fid_u}, 가장 적은 숫자의 비율 {smallest} "
+              "(이 학습 길이에서는 레이블 없는 샘플이 아직 흐트러진 획이 많습니다)",
+        "en": "Weights in use: **{source}** (`{command}`, {created}) · 100 per digit at w = {guidance}: judge FID {fid} "
+              "(real images {floor}), label agreement {agreement} · without a label: FID {fid_u}, the rarest digit's "
+              "share {smallest} (at this training length, samples without a label are still often scribbles)",
     },
     "diffusion.train_intro": {
         "ko": "`python -m studio.train diffusion`과 같은 학습을 별도 프로세스에서 실행합니다. 에포크마다 같은 잡음에서 "
