@@ -7,11 +7,10 @@ layer (1,024 -> 7x7x128), which as float32 alone would be 26 MB of the studio's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from studio import registry, runtime
+from studio.bundles.presets import SlicePreset
 from studio.models.infogan import InfoGANConfig
 
 NAME = "infogan"
@@ -23,23 +22,9 @@ BATCH_SIZE = 64
 CODE_RANGE = (-2.0, 2.0)  # Fig. 10-11 moves c2, c3 from -2 to 2: twice the range they were trained on
 
 
-@dataclass(frozen=True)
-class ClassroomPreset:
-    """The Train button's quick settings: a few passes over a slice of MNIST at a small batch, so a class
-    sees the columns of c1 turn into different digits within minutes (not the paper's quality: that takes
-    the full run). Made of the recipe's own options, so the job's command says exactly what it ran."""
-
-    epochs: int = 6  # each pass is one preview frame
-    limit: int = 3200  # the first 3,200 training digits: 100 steps a pass at batch 32
-    batch_size: int = 32
-
-    def argv(self) -> tuple[str, ...]:
-        """The options of ``python -m studio.train infogan`` that make this preset."""
-        return ("--epochs", str(self.epochs), "--limit", str(self.limit), "--batch-size", str(self.batch_size))
-
-
-CLASSROOM = ClassroomPreset()
-PRESETS = ("classroom", "lecture")  # the Train button's choices; "lecture": the paper's settings above
+# The Train button's quick settings: the first 3,200 training digits (100 steps a pass at batch 32), six
+# passes, a preview after each: blurred, but the columns of c1 split into different shapes.
+CLASSROOM = SlicePreset(epochs=6, limit=3200, batch_size=32)
 REPRODUCES = ("Lecture 000, section 10.5.1, Fig. 10-11: InfoGAN (Chen et al. 2016) on MNIST with a 10-way "
               "categorical code c1 and two continuous codes c2, c3; trained without labels")
 

@@ -9,13 +9,13 @@ import numpy as np
 
 from studio import imaging, registry
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.diffusion import (BATCH_SIZE, CLASSROOM, MAX_GUIDANCE, MAX_STEPS, NAME, PRESETS,
-                                      load_inference)
+from studio.bundles.diffusion import BATCH_SIZE, CLASSROOM, MAX_GUIDANCE, MAX_STEPS, NAME, load_inference
 from studio.bundles.samples import FILE as SAMPLES_FILE
 from studio.bundles.samples import NAME as SAMPLES
 from studio.services import UserError
 from studio.services.gan import check_count, check_seed  # one rule for counts and seeds in every generator tab
-from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.services.epoch_jobs import epoch_job
+from studio.training_jobs import JobSpec
 
 MAX_SAMPLES = 100
 LABELS = ("each", "none", *(str(d) for d in range(10)))  # one of each digit per row / no label / one digit
@@ -152,16 +152,7 @@ class DiffusionService:
     def training_job(epochs, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
         """The Train button's job: ``epochs`` passes over MNIST, or with ``preset`` "classroom" the quick
         preset (its own length; ``epochs`` unused)."""
-        if preset not in PRESETS:
-            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-        if preset == "classroom":
-            estimate = estimate_from_shipped(NAME, "epochs", CLASSROOM.epochs)
-            return JobSpec(("diffusion", *CLASSROOM.argv(), "--to", registry.USER),
-                           f"diffusion · classroom preset · {CLASSROOM.epochs} passes over {CLASSROOM.limit:,} digits",
-                           None if estimate is None else estimate * CLASSROOM.limit / 60000, keep_on_stop)
-        epochs = check_count(epochs, 1, MAX_EPOCHS, "epochs")
-        return JobSpec(("diffusion", "--epochs", str(epochs), "--batch-size", str(BATCH_SIZE), "--to", registry.USER),
-                       f"diffusion · {epochs} epochs", estimate_from_shipped(NAME, "epochs", epochs), keep_on_stop)
+        return epoch_job(NAME, "diffusion", epochs, keep_on_stop, preset, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
 
     @staticmethod
     def use_shipped() -> None:

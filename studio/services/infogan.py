@@ -7,10 +7,11 @@ import numpy as np
 
 from studio import imaging, registry
 from studio.bundles.cache import BundleCache
-from studio.bundles.infogan import BATCH_SIZE, CLASSROOM, CODE_RANGE, NAME, PRESETS, load_inference
+from studio.bundles.infogan import BATCH_SIZE, CLASSROOM, CODE_RANGE, NAME, load_inference
 from studio.services import UserError
-from studio.services.gan import check_count, check_seed  # one rule for the GAN tab and its InfoGAN part
-from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.services.epoch_jobs import epoch_job
+from studio.services.gan import check_seed  # one rule for seeds in the GAN tab and its InfoGAN part
+from studio.training_jobs import JobSpec
 
 LIVE_ZOOM = 8  # one 28x28 sample drawn at 224 px
 GRID_STEPS = 9  # columns of a code grid, from -2 to 2
@@ -103,20 +104,10 @@ class InfoGANService:
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod
-    def training_job(epochs: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+    def training_job(epochs, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
         """The Train button's job: ``epochs`` passes over MNIST with the paper's settings, or with
         ``preset`` "classroom" the quick preset (its own length; ``epochs`` unused)."""
-        if preset not in PRESETS:
-            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-        if preset == "classroom":
-            # the shipped run's seconds per epoch, scaled to the preset's share of the digits
-            estimate = estimate_from_shipped(NAME, "epochs", CLASSROOM.epochs)
-            return JobSpec(("infogan", *CLASSROOM.argv(), "--to", registry.USER),
-                           f"InfoGAN · classroom preset · {CLASSROOM.epochs} passes over {CLASSROOM.limit:,} digits",
-                           None if estimate is None else estimate * CLASSROOM.limit / 60000, keep_on_stop)
-        epochs = check_count(epochs, 1, MAX_EPOCHS, "epochs")
-        return JobSpec(("infogan", "--epochs", str(epochs), "--batch-size", str(BATCH_SIZE), "--to", registry.USER),
-                       f"InfoGAN · {epochs} epochs", estimate_from_shipped(NAME, "epochs", epochs), keep_on_stop)
+        return epoch_job(NAME, "InfoGAN", epochs, keep_on_stop, preset, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
 
     @staticmethod
     def use_shipped() -> None:
