@@ -68,9 +68,12 @@ STRINGS = {
               "preview shows ten digits (0 to 9) made from the same noise.",
     },
     "diffusion.classroom": {
-        "ko": "수업용 빠른 설정: 학습 숫자 앞 6,400개를 배치 64로 4번 (400단계, 미리보기 4장) · 시간은 아직 측정 전. "
-              "획의 윤곽이 잡음에서 나타나는 모습을 볼 수 있습니다.",
-        "en": "Classroom preset: 4 passes over the first 6,400 training digits at batch 64 (400 steps, 4 previews) · time "
-              "not yet measured. Watch the outline of strokes appear from the noise.",
+        "ko": "수업용 빠른 설정: 학습 숫자 앞 6,400개를 배치 64로 4번 (400단계, 미리보기 4장) · 이 2코어 CPU에서 학습 약 "
+              "1.5분, 판정기 읽기까지 약 2.7분 (측정). 미리보기에서 잡음이 덩어리와 첫 획으로 바뀌는 것을 볼 수 있지만, "
+              "아직 숫자는 아닙니다 (FID 약 2,100; 배포된 20 에포크 모델은 14.2).",
+        "en": "Classroom preset: 4 passes over the first 6,400 training digits at batch 64 (400 steps, 4 previews) · "
+              "measured on this 2-core CPU: about 1.5 min of training, 2.7 min with the judge's readings. The previews "
+              "show noise turning into blobs and first strokes, not yet digits (FID about 2,100; the shipped 20-epoch "
+              "model: 14.2).",
     },
 }
