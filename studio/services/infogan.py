@@ -66,16 +66,9 @@ class InfoGANService:
         image = model.decode(noise, self._category(category), continuous)[0]
         return imaging.grid(image[None], cols=1, pad=0, scale=LIVE_ZOOM)
 
-    @staticmethod
-    def digit_order() -> list[int]:
-        """The c1 values sorted by the digit the judge matched them to (as Fig. 10-11's rows read 0 to 9);
-        in their own order when no matching was recorded. Reads the bundle's files only (no TensorFlow)."""
-        bundle = registry.load(NAME)
-        k = int(bundle.config.get("categories", 10))
-        matched = bundle.metadata.get("metrics", {}).get("c1_matched_digits")
-        if not matched or len(matched) != k:
-            return list(range(k))
-        return sorted(range(k), key=lambda value: (matched[value] < 0, matched[value], value))
+    def digit_order(self) -> list[int]:
+        """The c1 values sorted by the digit the judge matched them to (as Fig. 10-11's rows read 0 to 9)."""
+        return self.matched_digits()["order"]
 
     def code_grid(self, code: str, seed) -> tuple[np.ndarray, np.ndarray]:
         """Fig. 10-11's grid for ``code`` ("c2" or "c3"): rows are the c1 values (in the order of their
@@ -94,13 +87,18 @@ class InfoGANService:
         return picture, frames
 
     def matched_digits(self) -> dict:
-        """The weights in use, the recorded naming of c1 values as digits and what the codes were
-        measured to mean."""
+        """The weights in use, the recorded naming of c1 values as digits, what the codes were measured to
+        mean, and ``order``: the c1 values sorted by their matched digit (their own order when no matching
+        was recorded). One verified read of the bundle (no TensorFlow) serves all of it."""
         bundle = registry.load(NAME)
-        training = bundle.metadata.get("training", {})
+        metrics = bundle.metadata.get("metrics", {})
+        k = int(bundle.config.get("categories", 10))
+        matched = metrics.get("c1_matched_digits")
+        order = list(range(k)) if not matched or len(matched) != k else \
+            sorted(range(k), key=lambda value: (matched[value] < 0, matched[value], value))
         return {"source": bundle.source, "command": bundle.metadata.get("command", "?"),
-                "created": bundle.metadata.get("created", "?"), "metrics": bundle.metadata.get("metrics", {}),
-                "history": training.get("history", {})}
+                "created": bundle.metadata.get("created", "?"), "metrics": metrics,
+                "history": bundle.metadata.get("training", {}).get("history", {}), "order": order}
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod

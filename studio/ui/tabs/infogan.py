@@ -58,15 +58,15 @@ def create_part(ctx: TabContext, service) -> TabRefresh:
 
     low, high = CODE_RANGE
 
-    def choices():
-        return c1_choices(service.digit_order(), service.matched_digits()["metrics"].get("c1_matched_digits"))
+    def choices(info):
+        return c1_choices(info["order"], info["metrics"].get("c1_matched_digits"))
 
     with tr.make(gr.Tab, {"label": "infogan.tab"}):
         tr.make(gr.Markdown, {"value": "infogan.intro"})
         status = gr.Markdown()
         with gr.Row():
             with gr.Column(scale=2):
-                first = choices()
+                first = choices(service.matched_digits())
                 c1 = tr.make(gr.Dropdown, {"label": "infogan.c1"}, choices=first, value=first[0][1])
                 c2 = tr.make(gr.Slider, {"label": "infogan.c2"}, minimum=low, maximum=high, step=CODE_STEP, value=0)
                 c3 = tr.make(gr.Slider, {"label": "infogan.c3"}, minimum=low, maximum=high, step=CODE_STEP, value=0)
@@ -108,7 +108,8 @@ def create_part(ctx: TabContext, service) -> TabRefresh:
 
     @guarded
     def refresh(lang, c1_value, c2_value, c3_value, seed_value, code_value):
-        return (describe(lang, service.matched_digits()), gr.update(choices=choices()),
+        info = service.matched_digits()  # one read of the bundle for the words and the choices
+        return (describe(lang, info), gr.update(choices=choices(info)),
                 answer(c1_value, c2_value, c3_value, seed_value), *draw_grid(code_value, seed_value))
 
     @guarded
