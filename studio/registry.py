@@ -193,19 +193,22 @@ def save(name: str, config: Mapping, files: Mapping[str, FileWriter], metadata: 
     return load(name, source)
 
 
-def resave_with_metrics(bundle: Bundle, metrics: Mapping, metrics_command: str, source: str = SHIPPED) -> Bundle:
+def resave_with_metrics(bundle: Bundle, metrics: Mapping, metrics_command: str, source: str = SHIPPED,
+                        restored: Mapping[str, FileWriter] | None = None, dropped: tuple[str, ...] = ()) -> Bundle:
     """Save ``bundle`` again with new ``metrics``: every weight file byte for byte, the training
     record kept, ``trained`` set to when it was trained and ``metrics_command`` to what measured it.
 
     For the ``--assess-only`` commands, which re-measure shipped weights without retraining them.
+    A storage change writes ``restored`` (file name -> writer) in place of the old files ``dropped``;
+    the ``metrics`` must then be measured on what the new files store.
     """
     payloads = {filename: bundle.path(filename).read_bytes() for filename in bundle.metadata.get("files", {})
-                if filename != "config.json"}
+                if filename != "config.json" and filename not in dropped}
     metadata = {k: v for k, v in bundle.metadata.items() if k not in ("files", "versions", "created")}
     metadata.update(metrics=dict(metrics), trained=bundle.metadata.get("trained", bundle.metadata.get("created")),
                     metrics_command=metrics_command)
     files = {filename: (lambda path, data=payload: path.write_bytes(data)) for filename, payload in payloads.items()}
-    return save(bundle.name, bundle.config, files, metadata, source=source)
+    return save(bundle.name, bundle.config, {**files, **(restored or {})}, metadata, source=source)
 
 
 def _swap_in(staging: Path, final: Path) -> None:

@@ -144,7 +144,23 @@ def test_the_recipe_records_its_run(gan_bundles):
     assert len(training["history"]["d_loss"]) == 1  # one point per round of at most 100 steps
     assert bundle.metadata["command"].startswith("python -m studio.train gan --variant dense_mnist --steps 3")
     assert reports[-1][0] == 1.0
-    assert (bundle.directory / "generator.weights.h5").is_file()
+    assert (bundle.directory / "generator.weights.npz").is_file()
+    assert 0 <= bundle.metadata["metrics"]["storage_max_pixel_change"] <= 8  # float16: nothing a student sees
+
+
+def test_a_generator_saved_in_the_older_float32_format_still_loads(gan_bundles, tmp_path, monkeypatch):
+    import dataclasses
+
+    from studio import registry
+    from studio.bundles.gan import LEGACY_WEIGHTS_FILE, load_inference
+
+    config = gan.dense_config()
+    generator = gan.build_generator(config)
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path))
+    old = registry.save("gan_dense_mnist", dataclasses.asdict(config),
+                        {LEGACY_WEIGHTS_FILE: lambda path: generator.save_weights(path)}, {"command": "test"})
+    expected = gan.GeneratorInference(generator, config).generate(4, 3)
+    np.testing.assert_array_equal(load_inference(old).generate(4, 3), expected)
 
 
 def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch):

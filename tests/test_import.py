@@ -7,7 +7,7 @@ import sys
 from conftest import ROOT
 
 LIGHT_MODULES = ["studio", "studio.paths", "studio.data", "studio.imaging", "studio.runtime",
-                 "studio.registry", "studio.training", "studio.train", "studio.plots",
+                 "studio.registry", "studio.training", "studio.train", "studio.plots", "studio.weight_files",
                  "studio.models.pixel", "studio.services.pixel"]
 
 

@@ -113,15 +113,15 @@ def tiny_service(tmp_path, monkeypatch):
     """An InfoGANService over an untrained tiny generator saved as a bundle."""
     import dataclasses
 
-    from studio import registry
-    from studio.bundles.infogan import NAME, WEIGHTS_FILE, save_compact
+    from studio import registry, weight_files
+    from studio.bundles.infogan import INT8_FROM, NAME, WEIGHTS_FILE
     from studio.services.infogan import InfoGANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     assert not InfoGANService.available()
     generator = infogan.build_generator(TINY)
-    registry.save(NAME, dataclasses.asdict(TINY), {WEIGHTS_FILE: save_compact(generator)},
+    registry.save(NAME, dataclasses.asdict(TINY), {WEIGHTS_FILE: weight_files.weights_writer(generator, INT8_FROM)},
                   {"command": "test", "metrics": {"category_agreement": 0.5}})
     assert InfoGANService.available()
     return InfoGANService()
@@ -246,16 +246,3 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "no_shipped_infogan"))
     with pytest.raises(UserError, match="no shipped InfoGAN weights"):
         tiny_service.use_shipped()
-
-
-def test_compact_storage_keeps_small_arrays_in_float16_and_large_ones_in_int8():
-    from studio.bundles.infogan import INT8_FROM, compact_arrays, expand_arrays
-
-    rng = np.random.default_rng(0)
-    weights = [rng.standard_normal((3, 4)).astype(np.float32), rng.standard_normal((INT8_FROM // 100, 100)).astype(np.float32)]
-    stored = compact_arrays(weights)
-    assert stored["w000"].dtype == np.float16 and stored["q001"].dtype == np.int8 and stored["s001"].shape == (1, 100)
-    back = expand_arrays(stored)
-    assert [w.shape for w in back] == [w.shape for w in weights]
-    # int8: error at most half a step of each output unit's scale, plus the float16 rounding of that scale
-    assert np.all(np.abs(back[1] - weights[1]) <= np.abs(weights[1]).max(axis=0) / 127 * 0.6)

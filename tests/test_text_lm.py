@@ -9,6 +9,8 @@ import json
 import numpy as np
 import pytest
 
+from studio import weight_files
+from studio.bundles.text_lm import STORAGES
 from studio.models import text_lm
 from studio.models.text_lm import TextLMConfig, reweight_distribution
 
@@ -169,9 +171,9 @@ def test_tied_output_layer_shares_the_embedding_matrix(tmp_path):
     after = tied.get_layer("positional_embedding").token_embeddings.embeddings.numpy()
     assert not np.allclose(after, matrix)  # the head's gradient reaches the shared matrix
 
-    text_lm.save_weights_npz(tied, tmp_path / "w.npz", storage="float16")
+    weight_files.save_weights(tied, tmp_path / "w.npz")
     reloaded = text_lm.make_language_model(tied_config)
-    text_lm.load_weights_npz(reloaded, tmp_path / "w.npz")
+    weight_files.load_weights(reloaded, tmp_path / "w.npz")
     np.testing.assert_allclose(reloaded(prompt).numpy(), tied(prompt).numpy(), atol=0.05)
 
 
@@ -235,9 +237,9 @@ def test_char_tokenizer_handles_korean():
 def test_int8_storage_is_close_and_half_the_size():
     rng = np.random.default_rng(5)
     weights = [rng.normal(size=(4000, 256)).astype(np.float32) * 0.05, rng.normal(size=(16,)).astype(np.float32)]
-    back = text_lm.rounded_weights(weights, "int8")
+    back = weight_files.rounded_weights(weights, STORAGES["int8"])
     assert np.abs(back[0] - weights[0]).max() < 0.002 and back[1].dtype == np.float32
-    stored = text_lm.encode_weights(weights, "int8")
+    stored = weight_files.encode_weights(weights, STORAGES["int8"])
     assert stored["q000"].dtype == np.int8 and stored["w001"].dtype == np.float16
 
 

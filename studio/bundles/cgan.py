@@ -1,6 +1,6 @@
 """The conditional GAN bundles of lecture 004 (dense) and the cDCGAN (conv): presets and file format.
 
-Only the generator is shipped, as float16 weights in an npz (in ``get_weights`` order): the tab never
+Only the generator is shipped, as float16 weights (``weight_files``): the tab never
 needs the discriminator, and retraining starts from scratch.
 """
 
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
-from studio import registry
+from studio import weight_files
 from studio.models.cgan import CGANConfig, build_generator
 
 VARIANTS = {
@@ -49,24 +47,8 @@ def bundle_name(variant: str) -> str:
     return f"cgan_{variant}"
 
 
-def save_generator(generator) -> tuple[registry.FileWriter, list[np.ndarray]]:
-    """A registry writer storing the generator's weights as float16, and what that changes.
-
-    float16 halves the file; the change is measured on 100 fixed samples in grey levels (0-255).
-    """
-    weights = generator.get_weights()
-    half = [w.astype(np.float16) for w in weights]
-
-    def write(path) -> None:
-        with open(path, "wb") as f:
-            np.savez(f, **{f"w{i:03d}": w for i, w in enumerate(half)})
-
-    return write, half
-
-
 def load_generator(config: CGANConfig, path) -> object:
     """The generator of ``config`` with the float16 weights of ``path`` (as float32)."""
     generator = build_generator(config)
-    with np.load(path) as f:
-        generator.set_weights([f[k].astype(np.float32) for k in sorted(f.files)])
+    weight_files.load_weights(generator, path)
     return generator

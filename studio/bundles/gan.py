@@ -10,11 +10,14 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, registry, runtime
+from studio import data, registry, runtime, weight_files
 from studio.models.gan import GANConfig, dense_config
 
 ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
-WEIGHTS_FILE = "generator.weights.h5"
+WEIGHTS_FILE = "generator.weights.npz"  # float16 (``weight_files``): half the size, nothing visible changes
+# Generators trained before 2026-12-03 (a student's own among them) were saved as float32 in Keras's
+# format; they still load, and ``--assess-only`` re-stores a shipped one as WEIGHTS_FILE.
+LEGACY_WEIGHTS_FILE = "generator.weights.h5"
 # The DCGANs ship G's weights averaged over roughly the last 1 / (1 - EMA) = 1,000 steps.
 EMA = 0.999
 # Program 10-4's DCGAN reached FID 14.4 in 12,000 steps at a constant rate, improving ever more slowly;
@@ -93,7 +96,10 @@ def load_inference(bundle: registry.Bundle):
 
     config = GANConfig(**bundle.config)
     generator = build_generator(config)
-    generator.load_weights(bundle.path(WEIGHTS_FILE))
+    if bundle.path(WEIGHTS_FILE).is_file():
+        weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
+    else:
+        generator.load_weights(bundle.path(LEGACY_WEIGHTS_FILE))
     inference = GeneratorInference(generator, config)
     inference.generate(1, 0)  # trace now, not on a student's first click
     return inference

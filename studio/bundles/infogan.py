@@ -1,21 +1,20 @@
 """The InfoGAN bundle (lecture 000, section 10.5.1, Fig. 10-11): its settings and how to load it.
 
 Only the generator is shipped: the tab never needs the discriminator or Q. Its weights are stored
-compactly (``save_compact``): the paper's generator is 6.6 M parameters, 6.4 M of them in one dense
-layer (1,024 -> 7x7x128), which as float32 alone would be 26 MB of the studio's ~60 MB budget.
+compactly (``weight_files`` with ``int8_from=INT8_FROM``): the paper's generator is 6.6 M parameters,
+6.4 M of them in one dense layer (1,024 -> 7x7x128), which as float32 alone would be 26 MB of the
+studio's ~60 MB budget.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from studio import registry, runtime
+from studio import registry, runtime, weight_files
 from studio.bundles.presets import SlicePreset
 from studio.models.infogan import InfoGANConfig
 
 NAME = "infogan"
 WEIGHTS_FILE = "generator.npz"
-INT8_FROM = 1_000_000  # weight arrays this large are stored as int8 with a float16 scale per output unit
+INT8_FROM = 1_000_000  # matrices this large are stored as int8 with a float16 scale per output unit
 CONFIG = InfoGANConfig()  # the paper's MNIST settings
 EPOCHS = 8  # full passes over the 60,000 MNIST training digits
 BATCH_SIZE = 64
@@ -30,44 +29,6 @@ REPRODUCES = ("Lecture 000, section 10.5.1, Fig. 10-11: InfoGAN (Chen et al. 201
               "categorical code c1 and two continuous codes c2, c3; trained without labels")
 
 
-def compact_arrays(weights: list[np.ndarray]) -> dict[str, np.ndarray]:
-    """Weights as stored: float16, and arrays of INT8_FROM values or more as int8 with a float16 scale
-    per output unit (symmetric: w ~ q * scale, |q| <= 127). The recipe records what this changes in
-    the pictures (``storage_max_pixel_change``, grey levels 0-255)."""
-    stored = {}
-    for i, w in enumerate(weights):
-        if w.size >= INT8_FROM:
-            scale = np.maximum(np.abs(w).max(axis=tuple(range(w.ndim - 1)), keepdims=True), 1e-12) / 127.0
-            stored[f"q{i:03d}"] = np.round(w / scale).astype(np.int8)
-            stored[f"s{i:03d}"] = scale.astype(np.float16)
-        else:
-            stored[f"w{i:03d}"] = w.astype(np.float16)
-    return stored
-
-
-def expand_arrays(stored) -> list[np.ndarray]:
-    """float32 weights back from ``compact_arrays``'s arrays, in order."""
-    count = len({name[1:] for name in stored})
-    return [stored[f"w{i:03d}"].astype(np.float32) if f"w{i:03d}" in stored else
-            stored[f"q{i:03d}"].astype(np.float32) * stored[f"s{i:03d}"].astype(np.float32) for i in range(count)]
-
-
-def save_compact(generator) -> registry.FileWriter:
-    """A registry writer storing ``generator``'s weights with ``compact_arrays`` in an .npz."""
-
-    def write(path) -> None:
-        with open(path, "wb") as f:
-            np.savez(f, **compact_arrays(generator.get_weights()))
-
-    return write
-
-
-def load_compact(generator, path) -> None:
-    """Load weights written by ``save_compact`` into a generator of the same architecture."""
-    with np.load(path) as f:
-        generator.set_weights(expand_arrays({name: f[name] for name in f.files}))
-
-
 def load_inference(bundle: registry.Bundle):
     """The traced generator (``InfoGANInference``) of a saved InfoGAN bundle."""
     runtime.import_tensorflow()
@@ -75,7 +36,7 @@ def load_inference(bundle: registry.Bundle):
 
     config = InfoGANConfig(**bundle.config)
     generator = build_generator(config)
-    load_compact(generator, bundle.path(WEIGHTS_FILE))
+    weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
     inference = InfoGANInference(generator, config)
     inference.generate(1, 0)  # trace now, not on a student's first move of a slider
     return inference

@@ -355,52 +355,6 @@ def make_language_model(config: TextLMConfig):
     return model
 
 
-def rounded_weights(weights: list[np.ndarray], storage: str) -> list[np.ndarray]:
-    """The float32 weights a bundle stored as ``storage`` gives back (see ``encode_weights``)."""
-    return decode_weights(encode_weights(weights, storage))
-
-
-def encode_weights(weights: list[np.ndarray], storage: str = "float16") -> dict[str, np.ndarray]:
-    """Arrays to store: every weight as float16; with ``storage="int8"`` the two vocabulary-sized
-    matrices (token embedding, head kernel: 95% of the bytes) as int8 with one float16 scale per
-    word, which halves the file again."""
-    arrays = {}
-    for i, w in enumerate(weights):
-        w = np.asarray(w, np.float32)
-        if storage == "int8" and w.ndim == 2 and w.size >= 1_000_000:
-            axis = 1 if w.shape[0] > w.shape[1] else 0  # reduce over the embedding axis: a scale per word
-            scale = np.maximum(np.abs(w).max(axis=axis, keepdims=True), 1e-8) / 127.0
-            arrays[f"q{i:03d}"] = np.round(w / scale).astype(np.int8)
-            arrays[f"s{i:03d}"] = scale.astype(np.float16)
-        else:
-            arrays[f"w{i:03d}"] = w.astype(np.float16)
-    return arrays
-
-
-def decode_weights(arrays) -> list[np.ndarray]:
-    """float32 weights from ``encode_weights``'s arrays, in order."""
-    count = len([k for k in arrays if k[0] in "wq"])
-    out = []
-    for i in range(count):
-        if f"w{i:03d}" in arrays:
-            out.append(np.asarray(arrays[f"w{i:03d}"], np.float32))
-        else:
-            out.append(arrays[f"q{i:03d}"].astype(np.float32) * arrays[f"s{i:03d}"].astype(np.float32))
-    return out
-
-
-def save_weights_npz(model, path, storage: str = "float16") -> None:
-    """All weights in ``model.get_weights()`` order, as ``encode_weights`` stores them."""
-    with open(path, "wb") as f:
-        np.savez(f, **encode_weights(model.get_weights(), storage))
-
-
-def load_weights_npz(model, path) -> None:
-    """Weights written by ``save_weights_npz``, back in float32."""
-    with np.load(path, allow_pickle=False) as f:
-        model.set_weights(decode_weights({k: f[k] for k in f.files}))
-
-
 def perplexity(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> tuple[float, int]:
     """exp(mean cross-entropy per non-padding target) over (x, y) windows; also the token count."""
     import tensorflow as tf

@@ -19,9 +19,9 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, imaging, registry, runtime
+from studio import data, imaging, registry, runtime, weight_files
 from studio.bundles.cgan import (CLASSROOM, DEFAULT_EPOCHS, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name,
-                                 load_generator, save_generator)
+                                 load_generator)
 from studio.models.cgan import CGANConfig, CGANInference, build_generator, make_cgan, one_hot
 from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
 
@@ -161,11 +161,10 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
               keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
               extra_logs=judge_agreement, **data_kwargs)
-    write, half = save_generator(model.generator)
-    # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
+        # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
     exact = inference.table(10, PREVIEW_SEED)
     rounded_gen = build_generator(config)
-    rounded_gen.set_weights([w.astype(np.float32) for w in half])
+    rounded_gen.set_weights(weight_files.rounded_weights(model.generator.get_weights()))
     rounded = CGANInference(rounded_gen, config)
     change = int(np.abs(exact.astype(np.int16) - rounded.table(10, PREVIEW_SEED)).max())
 
@@ -191,7 +190,7 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         "weights": "generator only, float16 (npz, in get_weights order)",
         "metrics": metrics,
     }
-    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), {WEIGHTS_FILE: write}, metadata,
+    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), {WEIGHTS_FILE: weight_files.weights_writer(model.generator)}, metadata,
                            source=source)
     if "label_agreement" in metrics:
         on_progress(1.0, f"cGAN {variant}: label agreement {metrics['label_agreement']:.2%}, FID {metrics['fid']}")

@@ -11,12 +11,12 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, imaging, metrics, registry, runtime
-from studio.bundles.gan import (CLASSROOM, ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name, classroom_config,
-                               training_images)
+from studio import data, imaging, metrics, registry, runtime, weight_files
+from studio.bundles.gan import (CLASSROOM, LEGACY_WEIGHTS_FILE, ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name,
+                               classroom_config, training_images)
 from studio.models.gan import GANConfig, learning_rate_factor
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
-                             no_progress, training_record)
+from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress,
+                             training_record)
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
@@ -67,19 +67,47 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
     return measured
 
 
+def stored_generator(generator, config: GANConfig):
+    """A twin of ``generator`` holding its weights as the bundle stores them (float16): what the recipe
+    measures is exactly what it ships."""
+    from studio.models.gan import build_generator
+
+    twin = build_generator(config)
+    twin.set_weights(weight_files.rounded_weights(generator.get_weights()))
+    return twin
+
+
+def storage_change(exact, stored, samples: int = 200, seed: int = 7) -> int:
+    """The largest change, in grey levels (0-255), that storing ``exact``'s weights as ``stored`` (both
+    ``GeneratorInference``) makes to ``samples`` fixed samples."""
+    return int(np.abs(exact.generate(samples, seed).astype(int) - stored.generate(samples, seed)).max())
+
+
 def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.Bundle:
     """Measure a saved GAN bundle again with today's judge and metrics, and rewrite its metrics
-    (weights and training record kept): ``python -m studio.train gan --variant V --assess-only``."""
+    (weights and training record kept): ``python -m studio.train gan --variant V --assess-only``.
+
+    A generator saved in the older float32 format is re-stored as float16 (``WEIGHTS_FILE``) and
+    measured as stored, with what the change does to the pictures (``storage_max_pixel_change``)."""
     if variant_name not in VARIANTS:
         raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
     variant = VARIANTS[variant_name]
     runtime.import_tensorflow()
     from studio.bundles.gan import load_inference
 
+    from studio.models.gan import GeneratorInference
+
     bundle = registry.load(bundle_name(variant_name), source)
     x_train, _ = training_images(variant)
-    return registry.resave_with_metrics(bundle, evaluate(variant, load_inference(bundle), x_train),
-                                        f"python -m studio.train gan --variant {variant_name} --assess-only", source)
+    inference, restored, measured = load_inference(bundle), {}, {}
+    if not bundle.path(WEIGHTS_FILE).is_file():
+        stored = GeneratorInference(stored_generator(inference.generator, inference.config), inference.config)
+        measured["storage_max_pixel_change"] = storage_change(inference, stored)
+        inference, restored = stored, {WEIGHTS_FILE: weight_files.weights_writer(stored.generator)}
+    measured = evaluate(variant, inference, x_train) | measured
+    return registry.resave_with_metrics(bundle, measured,
+                                        f"python -m studio.train gan --variant {variant_name} --assess-only", source,
+                                        restored, dropped=(LEGACY_WEIGHTS_FILE,) if restored else ())
 
 
 def judge_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES):
@@ -121,7 +149,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     import keras
     import tensorflow as tf
 
-    from studio.models.gan import GeneratorInference, averaged_generator, build_generator, latent_codes, make_gan
+    from studio.models.gan import GeneratorInference, averaged_generator, latent_codes, make_gan
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)
@@ -174,8 +202,10 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
               extra_logs=after_round, shuffle=False)
-    shipped = averaged_generator(model, bn_codes) if config.ema else model.generator
-    measured = evaluate(variant, GeneratorInference(shipped, config), x_train) if judge else {}
+    exact = GeneratorInference(averaged_generator(model, bn_codes), config) if config.ema else inference
+    shipped = GeneratorInference(stored_generator(exact.generator, config), config)
+    measured = evaluate(variant, shipped, x_train) if judge else {}
+    measured["storage_max_pixel_change"] = storage_change(exact, shipped)
 
     metadata = {
         "technique": "gan",
@@ -200,9 +230,9 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
             **({"fid_curve": fid_curve} if fid_curve["fid"] else {}), **({"preset": "classroom"} if classroom else {})),
         "metrics": measured,
     }
-    files = {WEIGHTS_FILE: inference_weights_writer(shipped, lambda: build_generator(config))}
+    files = {WEIGHTS_FILE: weight_files.weights_writer(shipped.generator)}
     bundle = registry.save(bundle_name(variant_name), dataclasses.asdict(config), files, metadata, source=source)
-    on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if measured else "saved"))
+    on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
 
 

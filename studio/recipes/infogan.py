@@ -19,9 +19,9 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, imaging, metrics, registry, runtime
-from studio.bundles.infogan import (BATCH_SIZE, CODE_RANGE, CONFIG, EPOCHS, NAME, REPRODUCES, WEIGHTS_FILE,
-                                    compact_arrays, expand_arrays, load_inference, save_compact)
+from studio import data, imaging, metrics, registry, runtime, weight_files
+from studio.bundles.infogan import (BATCH_SIZE, CODE_RANGE, CONFIG, EPOCHS, INT8_FROM, NAME, REPRODUCES,
+                                    WEIGHTS_FILE, load_inference)
 from studio.models.infogan import InfoGANConfig
 from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress,
                              training_record)
@@ -96,7 +96,7 @@ def storage_change(inference, build_generator, samples: int = 200, seed: int = 7
 
     codes = sample_codes(inference.config, samples, seed)
     stored = build_generator(inference.config)
-    stored.set_weights(expand_arrays(compact_arrays(inference.generator.get_weights())))
+    stored.set_weights(weight_files.rounded_weights(inference.generator.get_weights(), INT8_FROM))
     before = inference.decode(*codes).astype(int)
     return int(np.abs(InfoGANInference(stored, inference.config).decode(*codes).astype(int) - before).max())
 
@@ -161,7 +161,7 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
         "metrics": measured,
     }
     measured["storage_max_pixel_change"] = storage_change(inference, build_generator)
-    files = {WEIGHTS_FILE: save_compact(model.generator)}
+    files = {WEIGHTS_FILE: weight_files.weights_writer(model.generator, INT8_FROM)}
     bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
     if "category_agreement" in measured:
         on_progress(1.0, f"InfoGAN: c1 agrees with the judge on {measured['category_agreement']:.1%} of samples, "

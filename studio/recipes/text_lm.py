@@ -23,8 +23,8 @@ import time
 
 import numpy as np
 
-from studio import data, registry, runtime
-from studio.bundles.text_lm import NAME, OWN_CONFIG, OWN_NAME, load_generator
+from studio import data, registry, runtime, weight_files
+from studio.bundles.text_lm import NAME, OWN_CONFIG, OWN_NAME, STORAGES, load_generator
 from studio.models import text_lm
 from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, add_run_arguments, keras_callback,
                              no_progress)
@@ -36,7 +36,6 @@ VALIDATION = 0.1
 SLIDING_STRIDE = 50  # the sliding evaluation: every scored word sees at least 50 earlier words
 CURVE_REVIEWS = 250  # validation reviews scored after every segment (all of them at the end)
 PREVIEW_PROMPT = "This movie"
-STORAGES = ("float16", "int8")
 
 
 def vectorize(train_texts: list[str], texts_to_encode: list[list[str]], vocab_size: int):
@@ -61,15 +60,6 @@ def windows_of(id_lists: list[list[int]], length: int) -> tuple[np.ndarray, np.n
     """All training windows of many texts, stacked: (x, y), each (N, length)."""
     parts = [text_lm.windows(ids, length) for ids in id_lists if len(ids) > 1]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def quantized_writer(model, storage: str):
-    """A registry file writer for ``model``'s weights as float16 (or int8 for the two vocabulary matrices)."""
-
-    def write(path) -> None:
-        text_lm.save_weights_npz(model, path, storage=storage)
-
-    return write
 
 
 def sliding_perplexity(model, id_lists: list[list[int]], length: int) -> tuple[float, int]:
@@ -100,7 +90,7 @@ def storage_perplexities(model, x, y) -> dict[str, float]:
     original = model.get_weights()
     result = {"float32": round(text_lm.perplexity(model, x, y)[0], 3)}
     for storage in STORAGES:
-        model.set_weights(text_lm.rounded_weights(original, storage))
+        model.set_weights(weight_files.rounded_weights(original, STORAGES[storage]))
         result[storage] = round(text_lm.perplexity(model, x, y)[0], 3)
     model.set_weights(original)
     return result
@@ -137,7 +127,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
     model (tests). Nothing is saved when the run is stopped.
     """
     if storage not in STORAGES:
-        raise ValueError(f"Storage must be one of {STORAGES}.")
+        raise ValueError(f"Storage must be one of {tuple(STORAGES)}.")
     cancel = cancel or CancelToken()
     epochs = epochs or DEFAULT_EPOCHS
     config = config or text_lm.TextLMConfig(dropout=dropout, tied_embeddings=tied_embeddings)
@@ -194,7 +184,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
     # Storage's effect on the curve's subset; the shipped (rounded) weights on every held-out review.
     perplexities = storage_perplexities(model, cx, cy)
     trained = model.get_weights()
-    model.set_weights(text_lm.rounded_weights(trained, storage))
+    model.set_weights(weight_files.rounded_weights(trained, STORAGES[storage]))
     ppl, val_tokens = text_lm.perplexity(model, vx, vy)
     sliding, _ = sliding_perplexity(model, val_ids, config.sequence_length)
     model.set_weights(trained)
@@ -224,7 +214,7 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
                      "history": history, "samples_after_each_segment": samples},
         "metrics": metrics,
     }
-    files = {"model.weights.npz": quantized_writer(model, storage),
+    files = {"model.weights.npz": weight_files.weights_writer(model, STORAGES[storage]),
              "vocabulary.json": lambda path: path.write_text(json.dumps(vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
     bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
@@ -331,7 +321,7 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
         "metrics": {"val_perplexity": history["val_perplexity"][-1] if history else None,
                     "note": "perplexity per character on the last 10% of the text"},
     }
-    files = {"model.weights.npz": quantized_writer(model, "float16"),
+    files = {"model.weights.npz": weight_files.weights_writer(model, STORAGES["float16"]),
              "vocabulary.json": lambda path: path.write_text(json.dumps(tokenizer.vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
     return registry.save(OWN_NAME, dataclasses.asdict(config), files, metadata, source=source)
