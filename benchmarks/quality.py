@@ -153,7 +153,7 @@ ROWS: list[tuple[str, Generator]] = [
     ("cGAN conv (AC-cDCGAN), z scale 1", cgan_per_class("conv", 1.0)),
     ("cGAN conv (AC-cDCGAN), z scale 0.7", cgan_per_class("conv", 0.7)),
     ("InfoGAN, random codes (Fig. 10-11)", infogan_random_codes),
-    ("diffusion, DDIM 20 steps, w = 2 per digit", diffusion_samples(guided=True)),
+    ("diffusion, DDIM 20 steps, w = 1.75 per digit", diffusion_samples(guided=True)),
     ("diffusion, DDIM 20 steps, no label", diffusion_samples(guided=False)),
 ]
 

@@ -147,6 +147,16 @@ def test_the_service_samples_steps_through_a_run_and_noises_a_test_digit(tiny_se
     assert frames.shape == (FORWARD_FRAMES, 28, 28) and picture.ndim == 3
 
 
+def test_a_streamed_grid_shows_the_guesses_then_keeps_the_same_draw_as_samples(tiny_service):
+    previews = list(tiny_service.sample_previews(20, 4, 9, "each", 1.5, every_s=0.0))
+    assert [step for _, step in previews] == [1, 2, 3]  # every step but the last: the finished grid follows
+    assert previews[0][0].shape == tiny_service.samples(20, 4, 9, "each", 1.5)[0].shape
+    assert list(tiny_service.sample_previews(20, 4, 9, "each", 1.5, every_s=0.0)) == []  # kept: nothing to redo
+    streamed = tiny_service.samples(20, 4, 9, "each", 1.5)[1]
+    tiny_service._draws = type(tiny_service._draws)()  # forget the draw: draw it in one go
+    assert np.array_equal(tiny_service.samples(20, 4, 9, "each", 1.5)[1], streamed)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda s: s.samples(0, 20, 0), "between 1 and 100 samples"),
     (lambda s: s.samples(4, 51, 0), "between 1 and 50 DDIM steps"),

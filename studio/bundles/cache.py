@@ -59,14 +59,25 @@ class RecentDraws:
 
     def get(self, bundle_name: str, params: tuple, draw: Callable[[], T]) -> T:
         """The draw of ``params`` from the active weights of ``bundle_name``, made by ``draw()`` once."""
+        value = self.find(bundle_name, params)
+        if value is None:
+            value = draw()  # outside the lock: two different draws may run at once
+            self.put(bundle_name, params, value)
+        return value
+
+    def find(self, bundle_name: str, params: tuple):
+        """The kept draw of ``params`` from the active weights of ``bundle_name``, or None."""
         key = (bundle_name, registry.version_key(bundle_name), params)
         with self._lock:
-            if key in self._draws:
-                self._draws[key] = self._draws.pop(key)  # most recent last
-                return self._draws[key]
-        value = draw()  # outside the lock: two different draws may run at once
+            if key not in self._draws:
+                return None
+            self._draws[key] = self._draws.pop(key)  # most recent last
+            return self._draws[key]
+
+    def put(self, bundle_name: str, params: tuple, value) -> None:
+        """Keep ``value`` as the draw of ``params`` (a draw made step by step, outside ``get``)."""
+        key = (bundle_name, registry.version_key(bundle_name), params)
         with self._lock:
             self._draws[key] = value
             while len(self._draws) > self._size:
                 self._draws.pop(next(iter(self._draws)))
-        return value

@@ -231,6 +231,11 @@ def noise_digits(x0: np.ndarray, times: np.ndarray, seed: int) -> np.ndarray:
     return np.sqrt(a) * x0[None] + np.sqrt(1.0 - a) * eps[None]
 
 
+def start_noise(n: int, seed: int) -> np.ndarray:
+    """x_1 of a DDIM run: n images of standard normal noise, float32 (n, 28, 28, 1); seeded."""
+    return np.random.default_rng(seed).standard_normal((n, 28, 28, 1)).astype(np.float32)
+
+
 def to_uint8(images) -> np.ndarray:
     """[-1, 1] images (..., 28, 28, 1) -> uint8 (..., 28, 28)."""
     return np.clip(np.rint((np.asarray(images)[..., 0] + 1.0) * 127.5), 0, 255).astype(np.uint8)
@@ -294,22 +299,30 @@ class DiffusionSampler:
         (the timestep scrubber); otherwise only the start and the end.
         """
         times = ddim_times(steps)
+        x = start_noise(n, seed)
+        noisy, guesses = [to_uint8(x)], []
+        for x, x0 in self.iterate(n, steps, seed, labels, guidance):
+            if record:
+                noisy.append(to_uint8(x))
+                guesses.append(to_uint8(x0))
+        if not record:
+            noisy.append(to_uint8(x))
+            guesses.append(to_uint8(x0))
+            times = times[[0, -1]]
+        return Trajectory(times, np.stack(noisy), np.stack(guesses))
+
+    def iterate(self, n: int, steps: int, seed: int, labels=None, guidance: float = 1.0):
+        """The DDIM run of ``run``, one step at a time: yields (x_t after the step, the network's guess of
+        the clean digits), float32 (n, 28, 28, 1) in [-1, 1], ``steps`` times; the last x_t is the sample."""
+        times = ddim_times(steps)
         if labels is None or np.ndim(labels) == 0:
             labels = self.labels_for(n, labels)
         labels = np.asarray(labels, np.int32)
-        x = np.random.default_rng(seed).standard_normal((n, 28, 28, 1)).astype(np.float32)
-        noisy, guesses = [to_uint8(x)], []
+        x = start_noise(n, seed)
         for t, t_next in zip(times[:-1], times[1:]):
             x, x0 = self._step(x, np.float32(t), np.float32(t_next), labels, np.float32(guidance))
             x = x.numpy()
-            if record:
-                noisy.append(to_uint8(x))
-                guesses.append(to_uint8(x0.numpy()))
-        if not record:
-            noisy.append(to_uint8(x))
-            guesses.append(to_uint8(x0.numpy()))
-            times = times[[0, -1]]
-        return Trajectory(times, np.stack(noisy), np.stack(guesses))
+            yield x, x0.numpy()
 
     def generate(self, n: int, seed: int, steps: int = 20, labels=None, guidance: float = 1.0) -> np.ndarray:
         """n uint8 digits (n, 28, 28); seeded."""

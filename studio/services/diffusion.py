@@ -4,12 +4,13 @@ forward process on a test digit, and retraining."""
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
 from studio import imaging, registry
 from studio.bundles.cache import BundleCache, RecentDraws
-from studio.bundles.diffusion import BATCH_SIZE, CLASSROOM, MAX_GUIDANCE, MAX_STEPS, NAME, load_inference
+from studio.bundles.diffusion import BATCH_SIZE, CLASSROOM, GUIDANCE, MAX_GUIDANCE, MAX_STEPS, NAME, load_inference
 from studio.bundles.samples import FILE as SAMPLES_FILE
 from studio.bundles.samples import NAME as SAMPLES
 from studio.services import UserError
@@ -22,6 +23,7 @@ LABELS = ("each", "none", *(str(d) for d in range(10)))  # one of each digit per
 FORWARD_FRAMES = 11  # t = 0, 0.1, ..., 1
 TRAJECTORY_ZOOM = 6
 MAX_EPOCHS = 100
+PREVIEW_EVERY_S = 0.5  # a streamed grid's previews: often enough to watch, rarely enough to keep up
 
 
 def check_steps(steps) -> int:
@@ -79,7 +81,7 @@ class DiffusionService:
             raise UserError("These weights were trained without labels: choose 'no label'.")
         return labels_of(label, n)
 
-    def samples(self, n, steps, seed, label="each", guidance=2.0) -> tuple[np.ndarray, np.ndarray]:
+    def samples(self, n, steps, seed, label="each", guidance=GUIDANCE) -> tuple[np.ndarray, np.ndarray]:
         """A grid of ``n`` samples (10 per row) in ``steps`` DDIM steps, and the samples (n, 28, 28)."""
         n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
         labels, guidance = self._labels(label, n), check_guidance(guidance)
@@ -87,7 +89,25 @@ class DiffusionService:
                                  lambda: self.model().generate(n, seed, steps, labels, guidance))
         return imaging.grid(images, cols=10, scale=2), images
 
-    def trajectory(self, steps, seed, label="3", guidance=2.0):
+    def sample_previews(self, n, steps, seed, label="each", guidance=GUIDANCE, every_s: float = PREVIEW_EVERY_S):
+        """Draw what ``samples`` draws, step by step, yielding (the grid of the network's current guesses of
+        the clean digits, the step) at most every ``every_s`` seconds: a large grid sharpens on screen
+        instead of behind a spinner. The finished draw is kept, so ``samples`` then returns it at once."""
+        from studio.models.diffusion import to_uint8
+
+        n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
+        labels, guidance = self._labels(label, n), check_guidance(guidance)
+        params = (n, steps, seed, str(label), guidance)
+        if self._draws.find(NAME, params) is not None:
+            return
+        shown = time.monotonic()
+        for step, (x, guess) in enumerate(self.model().iterate(n, steps, seed, labels, guidance), 1):
+            if step < steps and time.monotonic() - shown >= every_s:
+                yield imaging.grid(to_uint8(guess), cols=10, scale=2), step
+                shown = time.monotonic()
+        self._draws.put(NAME, params, to_uint8(x))
+
+    def trajectory(self, steps, seed, label="3", guidance=GUIDANCE):
         """One sample's whole DDIM run (a ``Trajectory`` with every step recorded) for the scrubber.
         ``label`` "each" means, for one sample, the digit ``seed`` mod 10."""
         steps, seed = check_steps(steps), check_seed(seed)

@@ -15,7 +15,6 @@ from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 DEFAULT_STEPS = 20
-DEFAULT_GUIDANCE = 2.0
 
 
 def label_choices(lang: str) -> list[tuple[str, str]]:
@@ -44,7 +43,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     if not service.available():
         return []
     tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    from studio.bundles.diffusion import MAX_GUIDANCE, MAX_STEPS
+    from studio.bundles.diffusion import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
 
     with tr.make(gr.Tab, {"label": "diffusion.tab"}, id="diffusion"):
         tr.make(gr.Markdown, {"value": "diffusion.intro"})
@@ -53,7 +52,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             steps = tr.make(gr.Slider, {"label": "diffusion.steps"}, minimum=1, maximum=MAX_STEPS, step=1,
                             value=DEFAULT_STEPS)
             guidance = tr.make(gr.Slider, {"label": "diffusion.guidance"}, minimum=0, maximum=MAX_GUIDANCE, step=0.25,
-                               value=DEFAULT_GUIDANCE)
+                               value=GUIDANCE)
             label = tr.make(gr.Dropdown, {"label": "diffusion.label", "choices": label_choices}, value="each")
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
         with gr.Tabs():
@@ -107,6 +106,14 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def sample(n, steps_, seed_, label_, guidance_):
         return samples_picture(n, steps_, seed_, label_, guidance_)
 
+    @guarded
+    def sample_streamed(n, steps_, seed_, label_, guidance_):
+        # the network's guesses while it runs (a 100-digit, 50-step grid takes tens of seconds on a CPU),
+        # then the finished grid with its export
+        for preview, _ in service.sample_previews(n, steps_, seed_, label_, guidance_):
+            yield preview
+        yield samples_picture(n, steps_, seed_, label_, guidance_)
+
     def judge(lang, n, steps_, seed_, label_, guidance_):
         try:
             _, images = service.samples(n, steps_, seed_, label_, guidance_)
@@ -156,7 +163,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
     hidden = {"api_visibility": "private"}
     sample_inputs = [count, steps, seed, label, guidance]
-    sample_btn.click(sample, sample_inputs, grid, api_name="diffusion_samples").then(
+    sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
         judge, [lang, *sample_inputs], judge_md, show_progress="minimal", **hidden)
     scrub_btn.click(run_trajectory, [steps, seed, label, guidance], [run_state, step, frame, strip, scrub_gif],
                     api_name="diffusion_trajectory")

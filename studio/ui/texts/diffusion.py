@@ -70,10 +70,10 @@ STRINGS = {
     "diffusion.classroom": {
         "ko": "수업용 빠른 설정: 학습 숫자 앞 6,400개를 배치 64로 4번 (400단계, 미리보기 4장) · 이 2코어 CPU에서 학습 약 "
               "1.5분, 판정기 읽기까지 약 2.7분 (측정). 미리보기에서 잡음이 덩어리와 첫 획으로 바뀌는 것을 볼 수 있지만, "
-              "아직 숫자는 아닙니다 (FID 약 2,100; 배포된 20 에포크 모델은 14.2).",
+              "아직 숫자는 아닙니다 (FID 약 2,100; 배포된 20 에포크 모델은 10.7).",
         "en": "Classroom preset: 4 passes over the first 6,400 training digits at batch 64 (400 steps, 4 previews) · "
               "measured on this 2-core CPU: about 1.5 min of training, 2.7 min with the judge's readings. The previews "
               "show noise turning into blobs and first strokes, not yet digits (FID about 2,100; the shipped 20-epoch "
-              "model: 14.2).",
+              "model: 10.7).",
     },
 }
