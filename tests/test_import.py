@@ -69,3 +69,13 @@ def test_the_server_can_leave_cores_to_its_training_worker():
     env.pop("STUDIO_INFERENCE_THREADS")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "0"]  # 0 = TensorFlow chooses
+
+
+def test_the_benchmarks_name_the_cpu_and_its_widest_instructions():
+    from studio import runtime
+
+    intel = "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Platinum 8480+\nflags\t\t: fpu avx2 avx512f amx_tile\n"
+    assert runtime.cpu_model(intel) == "Intel(R) Xeon(R) Platinum 8480+, AMX"
+    assert runtime.cpu_model("model name\t: AMD EPYC\nflags\t: sse avx avx2\n") == "AMD EPYC, AVX2"
+    assert runtime.cpu_model("model name\t: Some ARM core\n") == "Some ARM core"
+    assert runtime.cpu_model("") == ""

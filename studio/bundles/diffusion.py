@@ -42,6 +42,6 @@ def load_inference(bundle: registry.Bundle):
     config = DiffusionConfig(**bundle.config)
     network = build_unet(config)
     network.load_weights(bundle.path(WEIGHTS_FILE))
-    sampler = DiffusionSampler(network, config)
+    sampler = DiffusionSampler(network, config, jit_compile=True)
     sampler.generate(1, 0, steps=1)  # trace now, not on a student's first click
     return sampler

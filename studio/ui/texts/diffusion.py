@@ -26,7 +26,8 @@ STRINGS = {
     "diffusion.grid_tab": {"ko": "샘플 격자", "en": "Sample a grid"},
     "diffusion.count": {"ko": "샘플 수", "en": "Samples"},
     "diffusion.sample_btn": {"ko": "샘플 만들기", "en": "Sample"},
-    "diffusion.grid": {"ko": "DDIM 샘플 (한 줄에 10개)", "en": "DDIM samples (10 a row)"},
+    "diffusion.grid": {"ko": "DDIM 샘플 (한 줄에 10개; 도는 동안에는 망이 지금 추측한 깨끗한 숫자)",
+                       "en": "DDIM samples (10 a row; while running, the network's current guess of the clean digits)"},
     "diffusion.judge_each": {
         "ko": "판정기(MNIST 분류기)가 보기에 {n}개 중 {hits}개({share:.0%})가 요청한 숫자입니다.",
         "en": "The judge (an MNIST classifier) reads {hits} of {n} ({share:.0%}) as the digit asked for.",
