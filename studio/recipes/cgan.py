@@ -161,7 +161,7 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
               keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
               extra_logs=judge_agreement, **data_kwargs)
-        # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
+    # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
     exact = inference.table(10, PREVIEW_SEED)
     rounded_gen = build_generator(config)
     rounded_gen.set_weights(weight_files.rounded_weights(model.generator.get_weights()))
@@ -190,8 +190,8 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         "weights": "generator only, float16 (npz, in get_weights order)",
         "metrics": metrics,
     }
-    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), {WEIGHTS_FILE: weight_files.weights_writer(model.generator)}, metadata,
-                           source=source)
+    files = {WEIGHTS_FILE: weight_files.weights_writer(rounded_gen)}
+    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), files, metadata, source=source)
     if "label_agreement" in metrics:
         on_progress(1.0, f"cGAN {variant}: label agreement {metrics['label_agreement']:.2%}, FID {metrics['fid']}")
     return bundle
