@@ -30,3 +30,9 @@ def test_every_listed_benchmark_exists_and_ends_with_a_summary_line():
     folder = Path(report.__file__).parent
     for name, _ in report.BENCHMARKS:
         assert "summary(" in (folder / name).read_text() or "summary:" in (folder / name).read_text(), name
+
+
+def test_a_block_says_when_and_where_it_ran_and_keeps_it_through_later_runs():
+    block = f"{report.stamp('2026-12-03', 'CPU (AMD EPYC, AVX2), 2 threads')}\n1. step 2.5 steps/s\nsummary: ratio=1.090"
+    section = report.render({"gan.py --steps 10": block}, "2026-12-04", "GPU: H200", "0.1 0.1 0.1", "0.2 0.2 0.2")
+    assert report.blocks_of(section)["gan.py --steps 10"].startswith("(run on 2026-12-03, CPU (AMD EPYC, AVX2)")
