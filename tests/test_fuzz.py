@@ -36,9 +36,11 @@ gradio_client = pytest.importorskip("gradio_client")
 httpx = pytest.importorskip("httpx")
 
 HEAVY_SECONDS = 0.5
-# Optimisations whose cost grows with their sliders (steps x size): heavy however quick their baseline
-# (L-BFGS makes style transfer's 10-step baseline at 128 px faster than HEAVY_SECONDS).
-ALWAYS_HEAVY = ("style_transfer", "dream")
+# Endpoints whose cost grows with their sliders (steps x size, words x candidates): heavy however quick
+# their baseline at the sliders' minimum (L-BFGS makes style transfer's 10-step baseline at 128 px faster
+# than HEAVY_SECONDS). The last four took 19-38 s of full corpus each on a 2-core AVX2 CPU; as heavy
+# endpoints they still get NaN, huge, empty and odd values in every input.
+ALWAYS_HEAVY = ("style_transfer", "dream", "dream_compare", "style_feed_forward", "text_generate", "text_next_word")
 # Heavy endpoints get every broken upload (refused before any model runs) and only these others.
 HEAVY_UPLOADS = ("one_pixel", "huge_10000px", "png_16_bit", "animated_gif")
 HEAVY_NAMES = ("nan", "huge", "empty", "long_100k", "unicode")  # of corpus.NUMBERS and corpus.STRINGS
