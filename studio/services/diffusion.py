@@ -81,12 +81,17 @@ class DiffusionService:
             raise UserError("These weights were trained without labels: choose 'no label'.")
         return labels_of(label, n)
 
-    def samples(self, n, steps, seed, label="each", guidance=GUIDANCE) -> tuple[np.ndarray, np.ndarray]:
-        """A grid of ``n`` samples (10 per row) in ``steps`` DDIM steps, and the samples (n, 28, 28)."""
+    def _grid_request(self, n, steps, seed, label, guidance) -> tuple[tuple, tuple]:
+        """A grid request checked (clear messages for bad values): the sampler's arguments (n, steps, seed,
+        labels, guidance) and the key of its draw among the kept ones."""
         n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
         labels, guidance = self._labels(label, n), check_guidance(guidance)
-        images = self._draws.get(NAME, (n, steps, seed, str(label), guidance),
-                                 lambda: self.model().generate(n, seed, steps, labels, guidance))
+        return (n, steps, seed, labels, guidance), (n, steps, seed, str(label), guidance)
+
+    def samples(self, n, steps, seed, label="each", guidance=GUIDANCE) -> tuple[np.ndarray, np.ndarray]:
+        """A grid of ``n`` samples (10 per row) in ``steps`` DDIM steps, and the samples (n, 28, 28)."""
+        (n, steps, seed, labels, guidance), params = self._grid_request(n, steps, seed, label, guidance)
+        images = self._draws.get(NAME, params, lambda: self.model().generate(n, seed, steps, labels, guidance))
         return imaging.grid(images, cols=10, scale=2), images
 
     def sample_previews(self, n, steps, seed, label="each", guidance=GUIDANCE, every_s: float = PREVIEW_EVERY_S):
@@ -95,9 +100,7 @@ class DiffusionService:
         instead of behind a spinner. The finished draw is kept, so ``samples`` then returns it at once."""
         from studio.models.diffusion import to_uint8
 
-        n, steps, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_steps(steps), check_seed(seed)
-        labels, guidance = self._labels(label, n), check_guidance(guidance)
-        params = (n, steps, seed, str(label), guidance)
+        (n, steps, seed, labels, guidance), params = self._grid_request(n, steps, seed, label, guidance)
         if self._draws.find(NAME, params) is not None:
             return
         shown = time.monotonic()
