@@ -185,6 +185,11 @@ EXPORT_LIFETIME_S = 30 * 60
 _last_prune = [0.0]
 
 
+def export_folder() -> Path:
+    """The folder of the studio's downloads (named by content, pruned by age)."""
+    return Path(tempfile.gettempdir()) / "generative-studio-exports"
+
+
 def export_file(filename: str, write) -> str:
     """Write a download (``write(binary_file)``) into the studio's export folder; returns its path.
 
@@ -194,7 +199,7 @@ def export_file(filename: str, write) -> str:
     buffer = io.BytesIO()
     write(buffer)
     data = buffer.getvalue()
-    folder = Path(tempfile.gettempdir()) / "generative-studio-exports"
+    folder = export_folder()
     folder.mkdir(exist_ok=True)
     stem, suffix = Path(filename).stem, Path(filename).suffix
     final = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"

@@ -107,6 +107,14 @@ def version_key(name: str) -> tuple[str, int]:
     return source, stamp
 
 
+def weights_version() -> tuple:
+    """One key for every set of weights in use: changes when any bundle is retrained, saved or
+    switched back to the shipped weights (for results that depend on several bundles at once)."""
+    names = {path.parent.name for source in (SHIPPED, USER) if root(source).is_dir()
+             for path in root(source).glob("*/metadata.json")}
+    return tuple((name, *version_key(name)) for name in sorted(names))
+
+
 def load(name: str, source: str | None = None) -> Bundle:
     """Load and verify bundle ``name`` from ``source``, or from the active source when None."""
     source = source or active_source(name)

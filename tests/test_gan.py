@@ -206,8 +206,12 @@ def test_the_recipe_refuses_unknown_variants():
 
 def test_samples_and_walk(service):
     picture, images = service.samples("dense_mnist", 50, 7)
-    assert picture.ndim == 2 and images.shape == (1000, 28, 28)
-    assert np.array_equal(images, service.samples("dense_mnist", 3, 7)[1])  # same seed, same draw
+    assert picture.ndim == 2 and images.shape == (50, 28, 28)
+    judged = service.judged_draw("dense_mnist", 7)
+    assert judged.shape == (1000, 28, 28)
+    # the shown samples are the first of the judge's draw, and a smaller grid the first of those
+    assert np.array_equal(images, judged[:50])
+    assert np.array_equal(service.samples("dense_mnist", 3, 7)[1], images[:3])
     walk, frames = service.walk("dcgan_ankle_boot", 1, 2, 5)
     assert frames.shape == (5, 28, 28) and walk.ndim == 3
 

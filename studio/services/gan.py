@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import imaging, metrics, registry
+from studio.batching import Coalescer
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.gan import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
 from studio.bundles.samples import NAME as SAMPLES
@@ -82,6 +83,7 @@ class GANService:
     def __init__(self) -> None:
         self._models = BundleCache()
         self._draws = RecentDraws()
+        self._burst = Coalescer()  # students sampling at the same moment share one call of the generator
         self._lock = threading.Lock()
         self._indexes: dict[str, metrics.TrainIndex] = {}
         self._train: dict[str, np.ndarray] = {}
@@ -98,13 +100,30 @@ class GANService:
 
     # --- samples and walks -------------------------------------------------------------------------
     def samples(self, variant: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-        """A grid of ``n`` samples (10 per row, as the lecture's 5 x 10) and the first EVAL_SAMPLES
-        images of that seed (the shown ones first), for the judge."""
+        """A grid of the first ``n`` samples of ``seed`` (10 per row, as the lecture's 5 x 10) and those
+        samples. Requests that arrive together are drawn in one batch (each sample is the same
+        bytes in any batch: the generator treats the images of a batch independently)."""
         n = check_count(n, 1, MAX_SAMPLES, "samples")
         seed = check_seed(seed)
-        # n <= EVAL_SAMPLES: one draw per seed serves every n, and the judge's readout right after
-        images = self._draws.get(bundle_name(variant), (seed,), lambda: self.model(variant).generate(EVAL_SAMPLES, seed))
-        return imaging.grid(images[:n], cols=10, scale=2), images
+        check_variant(variant)
+        images = self._burst(variant, (n, seed), lambda requests: self._draw_many(variant, requests))
+        return imaging.grid(images, cols=10, scale=2), images
+
+    def judged_draw(self, variant: str, seed: int) -> np.ndarray:
+        """The EVAL_SAMPLES samples of ``seed`` that the judge reads (the shown ones first), drawn once."""
+        seed = check_seed(seed)
+        return self._draws.get(bundle_name(check_variant(variant)), (seed,),
+                               lambda: self.model(variant).generate(EVAL_SAMPLES, seed))
+
+    def _draw_many(self, variant: str, requests: list[tuple[int, int]]) -> list[np.ndarray]:
+        """The first n samples of each (n, seed), in one call of the generator."""
+        from studio.models.gan import latent_codes
+
+        model = self.model(variant)
+        codes = np.concatenate([latent_codes(model.config, n, seed) for n, seed in requests])
+        images = model.decode(codes)
+        ends = np.cumsum([n for n, _ in requests])
+        return np.split(images, ends[:-1])
 
     def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """Frames along the great circle between the first latent vector of two seeds."""

@@ -6,11 +6,10 @@ widgets, and the services load models lazily on the first request, so the page i
 
 from __future__ import annotations
 
-import inspect
 import logging
-from collections.abc import Callable
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from studio import __version__, runtime
 from studio.quality import QualityService
@@ -30,7 +29,9 @@ from studio.ui import gradio_fixes, i18n
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
+from studio.ui.page_load import PageResults
 from studio.ui.recipe_panel import create_panel as create_recipe_panel
+from studio.ui.response_cache import ResponseCache
 from studio.ui.tabs import autoencoder as autoencoder_tab
 from studio.ui.tabs import cgan as cgan_tab
 from studio.ui.tabs import deepdream as deepdream_tab
@@ -110,7 +111,6 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                 text_tab.create_tab(ctx, TextService(), OwnTextService()),
                 *diffusion_tab.create_tab(ctx, DiffusionService()),  # only once it has weights
             ]
-        ctx.warm_ups[:0] = [_warm_up_of(refresh) for refresh in refreshes]  # the default results first
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
@@ -122,66 +122,36 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         def switch_language(lg: str) -> list:
             return tr.updates(lg)
 
-        # On page load: the tabs show their shipped results; the device line fills in once
-        # TensorFlow is imported (warm_up_in_background started that already).
-        def run_refresh(trigger, refresh, fn=None):
-            event = trigger(fn or refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
-            for fn, inputs, outputs in refresh.followups:
-                event = event.then(fn, inputs, outputs, api_visibility="private", show_progress="minimal")
-
-        for refresh in refreshes:
-            run_refresh(demo.load, refresh)
+        # One event fills every tab on page load, and one re-words them after a switch; their
+        # results are shared by every page (studio.ui.page_load), so a class costs one computation.
+        page = PageResults(refreshes, language)
+        # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
+        # and each animated placeholder is drawn at 60 frames a second until its result lands.
+        demo.load(page.load, page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
-        demo.load(describe_device, language, device, api_name="device", concurrency_limit=None)
+        demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
+                  show_progress="hidden")
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
-        switched = switched.then(describe_device, language, device, api_visibility="private", concurrency_limit=None)
-        for refresh in refreshes:  # re-word: pictures without words stay as they are
-            run_refresh(switched.then, refresh, refresh.reword)
+        switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
+            describe_device, language, device, api_visibility="private", concurrency_limit=None)
+        # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
+        # (a switch, and the switch back, find their words ready).
+        ctx.warm_ups.insert(0, lambda: page.warm([tr.lang]))
+        ctx.warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
 
 
-def _warm_up_of(refresh) -> Callable[[], None]:
-    """A warm-up that computes a tab's page-load results (and their follow-ups) from the widgets'
-    starting values, as a page load would: the models load and their functions trace before anyone
-    asks."""
-
-    def run(fn, inputs) -> None:
-        result = fn(*[_value_as_a_page_load_sends(component) for component in inputs])
-        if inspect.isgenerator(result):
-            for _ in result:
-                pass
-
-    def warm() -> None:
-        run(refresh.fn, refresh.inputs)
-        for fn, inputs, _ in refresh.followups:
-            run(fn, inputs)
-
-    warm.__qualname__ = f"page-load results of {getattr(refresh.fn, '__module__', '?')}"
-    return warm
-
-
-def _value_as_a_page_load_sends(component):
-    """A widget's starting value as its event handlers receive it: preprocessed, so that a picture
-    arrives as an array (``component.value`` holds the file description the page is sent)."""
-    value = getattr(component, "value", None)
-    preprocess = getattr(component, "preprocess", None)
-    if value is None or preprocess is None:
-        return value
-    model = getattr(component, "data_model", None)
-    if isinstance(value, dict) and hasattr(model, "model_validate"):
-        value = model.model_validate(value)
-    return preprocess(value)
-
-
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            auth: tuple[str, str] | None = None, **kwargs) -> None:
     """Serve ``demo`` with the studio's theme; blocks until the server stops."""
+    # The page and the frontend's files are the same for every student: built and compressed once.
+    app_kwargs = {"middleware": [Middleware(ResponseCache)]}
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
-                max_file_size=MAX_UPLOAD, **kwargs)
+                max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs, **kwargs)
     # Only now, with the page already served, pay TensorFlow's import and every tab's first click.
     runtime.warm_up_in_background(getattr(demo, "warm_ups", ()))
     demo.block_thread()

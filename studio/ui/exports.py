@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from studio import imaging, provenance, registry
+from studio import imaging, provenance, registry, results
 from studio.provenance import Recipe, RecipeError
 from studio.services import UserError
 
@@ -85,13 +85,20 @@ def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[
             params = {name: _plain(value) for name, value in bound.arguments.items()}
             return Recipe(technique, params, describe_models(models(**params) if callable(models) else models))
 
-        @functools.wraps(fn)
-        def stamped(*args, **kwargs):
-            made = recipe(*args, **kwargs)
+        def draw(made: Recipe):
             result = fn(**made.params)
             if isinstance(result, tuple):  # (picture, extras...): extras (frames, errors) pass through
                 return (save(result[0], made), *result[1:])
             return save(result, made)
+
+        @functools.wraps(fn)
+        def stamped(*args, **kwargs):
+            made = recipe(*args, **kwargs)
+            # A recipe is a pure function of its arguments and weights: every page, click and link
+            # that asks for the same one is served the same file, made once.
+            versions = tuple((name, registry.version_key(name)) for name in sorted(made.models))
+            key = ("reproducible", technique, results.fingerprint(made.params), versions)
+            return results.SHARED.get(key, lambda: draw(made))
 
         _TECHNIQUES[technique] = (stamped, models)
         stamped.technique = technique

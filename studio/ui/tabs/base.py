@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 # browser test can press every tab's main action in any language.
 MAIN_ACTION = ["studio-main-action"]
 
+# Event settings for a sampler's button: many clicks may wait at once, since the service draws the
+# requests that arrive together in one batch (studio.batching); more waiting means larger batches.
+SAMPLER = {"concurrency_limit": 16, "concurrency_id": "samplers"}
+# The judge's readouts (a thousand samples each) take turns on one line of their own, so that a burst
+# of them never holds up the pictures that a class is waiting for. The readout keeps its last words
+# until the new ones come, without an animation: a waiting line of readouts would otherwise keep
+# every student's browser drawing spinners at 60 frames a second.
+JUDGE = {"concurrency_limit": 1, "concurrency_id": "judge", "show_progress": "hidden"}
+
 
 @dataclass
 class TabRefresh:

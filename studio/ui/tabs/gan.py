@@ -13,7 +13,9 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs import infogan as infogan_part
-from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
+from studio import batching
+from studio.results import shared
+from studio.ui.tabs.base import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
@@ -37,7 +39,8 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
         with gr.Row():
             variant = tr.make(gr.Dropdown, {"label": "gan.variant", "choices": _variant_choices},
                               value="dcgan_mnist", scale=2)
-            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1,
+                           elem_id="gan-seed")
         status = gr.Markdown()
         with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
             record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
@@ -47,7 +50,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                 with gr.Row():
                     count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
                     sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
-                                         elem_classes=MAIN_ACTION)
+                                         elem_classes=MAIN_ACTION, elem_id="gan-sample")
                 grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
                                elem_id="gan-grid")
                 judge_md = gr.Markdown()
@@ -129,9 +132,11 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     def sample(name, n, s):
         return samples_picture(name, n, s)
 
+    @shared("gan.judge")
     def judge(lang, name, n, s):
+        batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
         try:
-            _, images = service.samples(name, n, s)
+            images = service.judged_draw(name, s)
             dataset, label = service.dataset_of(name)
             report = quality.assess(dataset, images, label)
             return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang) + "\n\n" + \
@@ -188,8 +193,8 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     sample_inputs = [variant, count, seed]
     for trigger, kwargs in ((sample_btn.click, {"api_name": "gan_samples"}), (variant.change, hidden),
                             (count.release, hidden), (seed.submit, hidden)):
-        trigger(sample, sample_inputs, grid, **kwargs).then(judge, [lang, *sample_inputs], judge_md,
-                                                            show_progress="minimal", **hidden)
+        trigger(sample, sample_inputs, grid, **SAMPLER, **kwargs).then(
+            judge, [lang, *sample_inputs], judge_md, **JUDGE, **hidden)
     walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
     nn_btn.click(nearest, [lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
     # The game's answer stays on the server in gr.State: the API hides these two events, so the

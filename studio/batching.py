@@ -1,0 +1,129 @@
+"""A burst of requests on one sampler, served by one batched call.
+
+When ten students press Generate in the same second, each with its own seed, a generator can
+serve them all in one call of its network (one batch of latent codes) for little more than the
+cost of one. ``Coalescer`` does this for any function that can serve a list of requests at once:
+the first request of a group runs at once, alone; requests that arrive while it runs wait, and the
+next call serves all of them together.
+
+Each request gets exactly its own result, and an error reaches every request of the batch that
+raised it, so a caller checks its request first (a bad seed must not fail the others' batch).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(eq=False)
+class _Request:
+    item: object
+    woken: threading.Event = field(default_factory=threading.Event)
+    done: bool = False
+    lead: bool = False  # woken to run the next batch rather than with its result
+    value: object = None
+    error: BaseException | None = None
+
+
+# Requests waiting on or running in any sampler right now (every Coalescer counts here), and when the
+# last one finished, so that slower work a student is not watching for (a judge's readout) can let
+# the pictures go first.
+_active = 0
+_last_active = 0.0
+_active_lock = threading.Condition()
+QUIET_S = 1.0  # a class's clicks arrive over a second or two: readouts wait this long after the last
+
+
+def wait_until_samplers_idle(quiet: float = QUIET_S, timeout: float = 10.0) -> bool:
+    """Block until no sampler request has waited or run for ``quiet`` seconds (at most ``timeout``
+    seconds in all); whether they were idle."""
+    deadline = time.monotonic() + timeout
+    with _active_lock:
+        while True:
+            calm_for = time.monotonic() - _last_active
+            if _active == 0 and calm_for >= quiet:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _active_lock.wait(min(left, quiet - calm_for if _active == 0 else left))
+
+
+def _count(delta: int) -> None:
+    global _active, _last_active
+    with _active_lock:
+        _active += delta
+        _last_active = time.monotonic()
+        if _active == 0:
+            _active_lock.notify_all()
+
+
+class Coalescer:
+    """Serves the requests of a group that arrive while another batch of it runs, in one call."""
+
+    def __init__(self, max_batch: int = 32) -> None:
+        self.max_batch = max_batch
+        self._lock = threading.Lock()
+        self._waiting: dict[Hashable, list[_Request]] = {}
+        self._running: set[Hashable] = set()
+        self.batches: deque[int] = deque(maxlen=100)  # sizes of the last batches run, for tests
+
+    def __call__(self, group: Hashable, item, run_many: Callable[[Sequence], Sequence]):
+        """``run_many([item, ...])[k]`` for this ``item``, batched with others of ``group``."""
+        request = _Request(item)
+        _count(+1)
+        try:
+            return self._serve(group, request, run_many)
+        finally:
+            _count(-1)
+
+    def _serve(self, group: Hashable, request: _Request, run_many: Callable[[Sequence], Sequence]):
+        with self._lock:
+            self._waiting.setdefault(group, []).append(request)
+            request.lead = group not in self._running
+            if request.lead:
+                self._running.add(group)
+        while True:
+            if request.lead:
+                request.lead = False
+                self._run_batch(group, run_many)
+            else:
+                request.woken.wait()
+                request.woken.clear()
+            if request.done:
+                if request.error is not None:
+                    raise request.error
+                return request.value
+
+    def _run_batch(self, group: Hashable, run_many: Callable[[Sequence], Sequence]) -> None:
+        with self._lock:
+            waiting = self._waiting.get(group, [])
+            batch, self._waiting[group] = waiting[:self.max_batch], waiting[self.max_batch:]
+            self.batches.append(len(batch))
+        try:
+            values = list(run_many([request.item for request in batch]))
+            if len(values) != len(batch):
+                raise RuntimeError(f"A batch of {len(batch)} requests got {len(values)} results.")
+            for request, value in zip(batch, values):
+                request.value = value
+        except BaseException as exc:  # every request of the batch hears of it
+            for request in batch:
+                request.error = exc
+        with self._lock:
+            for request in batch:
+                request.done = True
+            # Whoever waits longest runs the next batch, so no thread serves others after its own.
+            rest = self._waiting.get(group, [])
+            if rest:
+                rest[0].lead = True
+            else:
+                self._running.discard(group)
+                self._waiting.pop(group, None)
+        for request in batch:
+            request.woken.set()
+        if rest:
+            rest[0].woken.set()

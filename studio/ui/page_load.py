@@ -1,0 +1,124 @@
+"""Every tab's page-load results in one event, computed once for the whole class.
+
+A page load used to fire each tab's refresh and its follow-ups as separate events (18 of them), and
+each computed its pictures, readouts, figures and GIFs again, although every page asks for the same
+ones: the starting values are the same, the seeds are fixed, the weights are the same. Here:
+
+* one event fills every tab (``load``), and one re-words them after a language switch (``reword``);
+* each tab's part of it is a shared result (``studio.results.SHARED``), keyed by the tab's step, its
+  inputs (language included) and ``registry.weights_version()``; the first page, or the warm-up before
+  it, computes it, and every later page gets the same values (the same files: Gradio does not encode
+  a picture again);
+* a tab whose refresh fails shows nothing new and does not hold up the others.
+
+Only results that are functions of their inputs go through here: a refresh must not read or write
+per-session state (``gr.State``), and ``PageResults`` refuses one that does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import gradio as gr
+
+from studio import registry
+from studio.results import SHARED, SharedResults, fingerprint
+
+log = logging.getLogger("studio")
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One function of the page load: a tab's refresh, its re-wording, or a follow-up."""
+
+    name: str
+    fn: Callable
+    reword: Callable
+    inputs: tuple
+    outputs: tuple
+
+
+class PageResults:
+    """The page-load and language-switch results of ``refreshes`` (``studio.ui.tabs.base.TabRefresh``).
+
+    ``inputs`` and ``outputs`` are the union of the steps' widgets, for one Gradio event each.
+    ``language`` is the page's language widget (an input of most steps), which ``warm`` varies.
+    """
+
+    def __init__(self, refreshes: Sequence, language, results: SharedResults = SHARED) -> None:
+        self.language = language
+        self.results = results
+        steps = []
+        for index, refresh in enumerate(refreshes):
+            name = f"{index}:{getattr(refresh.fn, '__module__', '?')}"
+            steps.append(_Step(name, refresh.fn, refresh.reword or refresh.fn, tuple(refresh.inputs),
+                               tuple(refresh.outputs)))
+            for k, (fn, inputs, outputs) in enumerate(refresh.followups):
+                steps.append(_Step(f"{name}/{k}", fn, fn, tuple(inputs), tuple(outputs)))
+        for step in steps:
+            if any(isinstance(c, gr.State) for c in (*step.inputs, *step.outputs)):
+                raise ValueError(f"The page load of {step.name} uses per-session state; it cannot be shared.")
+        self.steps = steps
+        self.inputs = _unique(c for step in steps for c in step.inputs)
+        self.outputs = _unique(c for step in steps for c in step.outputs)
+        self._input_index = {id(c): k for k, c in enumerate(self.inputs)}
+
+    def load(self, *values) -> list:
+        """Every tab's starting results for the values a page sends (its widgets' starting values)."""
+        return self._run(values, reword=False)
+
+    def reword(self, *values) -> list:
+        """Every tab's results in the page's new language: the words anew, the pictures as they are."""
+        return self._run(values, reword=True)
+
+    def warm(self, languages: Sequence[str], reword: bool = False) -> None:
+        """Compute the page (or its re-wording) in each language from the widgets' starting values,
+        so that the first student finds it ready (and a language switch too)."""
+        for lang in languages:
+            self._run(self.starting_values(lang), reword=reword)
+
+    def starting_values(self, lang: str) -> list:
+        """What a fresh page in ``lang`` sends: each input's starting value, preprocessed."""
+        return [lang if component is self.language else _value_as_a_page_load_sends(component)
+                for component in self.inputs]
+
+    def _run(self, values: Sequence, reword: bool) -> list:
+        version = registry.weights_version()
+        answers: dict[int, object] = {}
+        for step in self.steps:
+            args = [values[self._input_index[id(c)]] for c in step.inputs]
+            fn = step.reword if reword else step.fn
+            key = ("page", step.name, reword, fingerprint(args), version)
+            try:
+                result = self.results.get(key, lambda fn=fn, args=args: fn(*args))
+            except Exception as exc:  # noqa: BLE001 - one tab's failure must not blank the page
+                log.warning("Page load of %s failed: %s", step.name, exc)
+                continue
+            result = (result,) if len(step.outputs) == 1 else tuple(result)
+            for component, value in zip(step.outputs, result):
+                answers[id(component)] = value
+        return [answers.get(id(c), gr.skip()) for c in self.outputs]
+
+
+def _unique(components) -> list:
+    seen, unique = set(), []
+    for component in components:
+        if id(component) not in seen:
+            seen.add(id(component))
+            unique.append(component)
+    return unique
+
+
+def _value_as_a_page_load_sends(component):
+    """A widget's starting value as its event handlers receive it: preprocessed, so that a picture
+    arrives as an array (``component.value`` holds the file description the page is sent)."""
+    value = getattr(component, "value", None)
+    preprocess = getattr(component, "preprocess", None)
+    if value is None or preprocess is None:
+        return value
+    model = getattr(component, "data_model", None)
+    if isinstance(value, dict) and hasattr(model, "model_validate"):
+        value = model.model_validate(value)
+    return preprocess(value)

@@ -1,0 +1,116 @@
+"""The page and Gradio's frontend files, compressed once and served from memory to a whole class.
+
+Every student's browser starts empty, so each one downloads the page (about 1 MB of HTML: Gradio
+writes the whole app's configuration into it) and about 90 JavaScript and CSS files. Gradio builds
+the page again for each request (a deep copy of the configuration, its root URL written into every
+file reference) and compresses every file again with Brotli. Both are the same for every student:
+the configuration is fixed once the app is built, and the frontend files are named by their content.
+
+``ResponseCache`` is an ASGI middleware that keeps the first successful answer to such a ``GET``,
+compressed once, and sends the same bytes to every later request with the same key. The key holds
+everything the answer may depend on: path and query, the host the browser used (the page names its
+own address), the cookies and authorisation (a login changes the page), and whether the browser
+takes Brotli. Answers that set a cookie, fail, or are partial (``Range``) are passed through as
+they are, and nothing else (events, uploads, result files) is touched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import brotli
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Paths whose answers are fixed for the life of the server: the page itself and the frontend's files.
+_FIXED_PREFIXES = ("/assets/", "/static/")
+_FIXED_PATHS = ("/", "/theme.css", "/favicon.ico")
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+BROTLI_QUALITY = 9  # paid once per file, not once per student
+
+
+class ResponseCache:
+    """Keeps the fixed answers of the studio's web server (see the module's docstring)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = 64 << 20) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, tuple[Message, bytes]] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or not _is_fixed(scope):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "range" in headers:
+            await self.app(scope, receive, send)
+            return
+        takes_brotli = "br" in headers.get("accept-encoding", "")
+        key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), headers.get("host"),
+               headers.get("cookie"), headers.get("authorization"), takes_brotli)
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+        if kept is not None:
+            start, body = kept
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+
+        await self.app(scope, receive, capture)
+        answer = _whole_answer(messages, takes_brotli)
+        if answer is None:  # not a plain, complete, cookie-free success: pass it on as it was
+            for message in messages:
+                await send(message)
+            return
+        self._keep(key, answer)
+        start, body = answer
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+    def _keep(self, key: tuple, answer: tuple[Message, bytes]) -> None:
+        size = len(answer[1])
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = answer
+                self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, body) = self._entries.popitem(last=False)
+                self._bytes -= len(body)
+
+
+def _is_fixed(scope: Scope) -> bool:
+    path = scope["path"]
+    return path in _FIXED_PATHS or path.startswith(_FIXED_PREFIXES)
+
+
+def _whole_answer(messages: list[Message], takes_brotli: bool) -> tuple[Message, bytes] | None:
+    """(start message, body) of a complete 200 answer without cookies, compressed once; else None."""
+    if not messages or messages[0]["type"] != "http.response.start" or messages[0]["status"] != 200:
+        return None
+    if any(message["type"] != "http.response.body" for message in messages[1:]):
+        return None
+    start = messages[0]
+    headers = MutableHeaders(raw=list(start["headers"]))
+    if "set-cookie" in headers:
+        return None
+    body = b"".join(message.get("body", b"") for message in messages[1:])
+    if (takes_brotli and "content-encoding" not in headers
+            and headers.get("content-type", "").startswith(_COMPRESSIBLE) and len(body) > 400):
+        body = brotli.compress(body, quality=BROTLI_QUALITY)
+        headers["content-encoding"] = "br"
+        headers.add_vary_header("Accept-Encoding")
+    headers["content-length"] = str(len(body))
+    return {"type": "http.response.start", "status": 200, "headers": headers.raw}, body
