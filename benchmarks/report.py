@@ -42,6 +42,7 @@ BENCHMARKS = [
     ("time_to_quality.py", ["--cap", "180"]),
     ("load.py", ["--seconds", "45"]),
     ("load.py", ["--with-training", "--rounds", "4"]),
+    ("classroom.py", ["--students", "10"]),
 ]
 BLOCK = re.compile(r"^\$ python benchmarks/(?P<command>[^\n]+)\n(?P<body>.*?)(?=^\$ python benchmarks/|\Z)", re.M | re.S)
 

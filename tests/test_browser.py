@@ -2,10 +2,14 @@
 
 import contextlib
 import shutil
+import sys
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from classroom import COUNT_EVENTS, SETTLED  # noqa: E402  (the page's own count of its events)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -153,3 +157,38 @@ def test_every_tabs_main_action_answers_in_both_languages_without_an_error(studi
     assert not problems, "\n".join(problems)
     assert all((ARTIFACTS / f"tab{i + 1}_{lang}.png").stat().st_size > 20_000 for i in range(technique_tabs())
                for lang in ("en", "ko"))
+
+
+def _settled_text(page) -> str:
+    """The page's words once every event it started has finished (counted in the page itself)."""
+    handle = page.wait_for_function(SETTLED, arg=1000, polling=250, timeout=120_000)
+    assert handle.json_value()["joined"] > 0
+    return page.locator("#studio-techniques").inner_text()
+
+
+def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
+    """Switching ko and back to en re-words every tab from the shared results; the words are those
+    of a page opened in English."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            pages = []
+            for _ in range(2):
+                context = browser.new_context(viewport={"width": 1300, "height": 1500})
+                context.add_init_script(COUNT_EVENTS)
+                page = context.new_page()
+                page.goto(studio_server)
+                pages.append(page)
+            fresh = _settled_text(pages[0])
+            switching = pages[1]
+            _settled_text(switching)
+            switching.get_by_label("한국어").check()
+            sync_api.expect(switching.locator("#pixel-sample-button")).to_have_text("샘플 생성", timeout=60_000)
+            korean = _settled_text(switching)
+            switching.get_by_label("English").check()
+            sync_api.expect(switching.locator("#pixel-sample-button")).not_to_have_text("샘플 생성", timeout=60_000)
+            back = _settled_text(switching)
+        finally:
+            browser.close()
+    assert "Pixel" in fresh and "픽셀" in korean
+    assert back == fresh

@@ -197,7 +197,9 @@ def service(tiny_cgan, monkeypatch):
 
 def test_service_pictures(service):
     picture, images = service.samples("dense", 4, 10, 0)
-    assert picture.shape == (2 + 56 + 2, 10 * 58 + 2) and images.shape == (1000, 28, 28)
+    assert picture.shape == (2 + 56 + 2, 10 * 58 + 2) and images.shape == (10, 28, 28)
+    judged = service.judged_draw("dense", 4, 0)
+    assert judged.shape == (1000, 28, 28) and np.array_equal(judged[:10], images)  # the shown ones first
     picture, images = service.table("conv", 3)
     assert images.shape == (100, 28, 28) and picture.shape == (10 * 58 + 2, 10 * 58 + 2)
     strip, current, frames, t = service.morph("conv", "3", "8", 0.0, 1)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from studio import imaging, registry, runtime
+from studio.batching import Coalescer
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.cgan import CLASSROOM, NOISE_SCALE, PRESETS, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
 from studio.models import cgan
@@ -76,6 +77,7 @@ class CGANService:
     def __init__(self) -> None:
         self._models = BundleCache()
         self._draws = RecentDraws()
+        self._burst = Coalescer()  # students sampling at the same moment share one call of the generator
 
     def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
         """The compiled generator of ``variant`` ("conv" or "dense")."""
@@ -93,20 +95,34 @@ class CGANService:
 
     # --- a row of one digit (the lecture's last cell: number = 3, ten samples) ---------------------
     def samples(self, variant: str, digit, n, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` samples of ``digit`` as a picture, and the first JUDGED_SAMPLES of the same seed.
+        """``n`` samples of ``digit`` as a picture, and those samples.
 
         Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (1, as in training) and 0.7.
 
-        The shown samples are the first ``n`` of the larger draw, so the judge reports on them too.
+        The shown samples are the first ``n`` of the judge's larger draw (``judged_draw``), so the judge
+        reports on them too.
         """
         digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
         n = int(n)
         if not 1 <= n <= MAX_SAMPLES:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
-        # n <= JUDGED_SAMPLES: one draw serves every n, and the judge's readout right after
-        images = self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: self.model(variant).generate(
+        # Students asking at the same moment are drawn in one call of the generator (the same bytes as alone).
+        images = self._burst(variant, (digit, n, seed, scale), lambda requests: self._draw_many(variant, requests))
+        return imaging.grid(images, cols=10, scale=SCALE), images
+
+    def judged_draw(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
+        """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` that the judge reads (the shown ones first)."""
+        digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
+        return self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: self.model(variant).generate(
             np.full(JUDGED_SAMPLES, digit), seed, scale))
-        return imaging.grid(images[:n], cols=10, scale=SCALE), images
+
+    def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]]) -> list[np.ndarray]:
+        """The first n samples of each (digit, n, seed, noise scale), in one call of the generator."""
+        model = self.model(variant)
+        dim, classes = model.config.noise_dim, model.config.num_classes
+        noise = np.concatenate([cgan.noise_vectors(n, seed, dim) * np.float32(scale) for _, n, seed, scale in requests])
+        labels = cgan.one_hot(np.concatenate([np.full(n, digit) for digit, n, _, _ in requests]), classes)
+        return np.split(model.decode(noise, labels), np.cumsum([n for _, n, _, _ in requests])[:-1])
 
     # --- the digit x noise table -------------------------------------------------------------------
     def table(self, variant: str, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:

@@ -22,8 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import gradio as gr
+import numpy as np
+from PIL import Image
 
-from studio import registry
+from studio import imaging, registry
 from studio.results import SHARED, SharedResults, fingerprint
 
 log = logging.getLogger("studio")
@@ -92,7 +94,8 @@ class PageResults:
             fn = step.reword if reword else step.fn
             key = ("page", step.name, reword, fingerprint(args), version)
             try:
-                result = self.results.get(key, lambda fn=fn, args=args: fn(*args))
+                result = self.results.get(key, lambda fn=fn, args=args, step=step: _pictures_as_files(
+                    fn(*args), step.outputs))
             except Exception as exc:  # noqa: BLE001 - one tab's failure must not blank the page
                 log.warning("Page load of %s failed: %s", step.name, exc)
                 continue
@@ -100,6 +103,20 @@ class PageResults:
             for component, value in zip(step.outputs, result):
                 answers[id(component)] = value
         return [answers.get(id(c), gr.skip()) for c in self.outputs]
+
+
+def _pictures_as_files(result, outputs: Sequence):
+    """The step's result with each picture for a ``gr.Image`` written once as a PNG file: Gradio
+    would otherwise encode the same array again for every page that is served it."""
+    values = (result,) if len(outputs) == 1 else tuple(result)
+    converted = [_png_file(value) if isinstance(component, gr.Image) and isinstance(value, np.ndarray)
+                 and value.dtype == np.uint8 else value for component, value in zip(outputs, values)]
+    return converted[0] if len(outputs) == 1 else tuple(converted)
+
+
+def _png_file(picture: np.ndarray) -> str:
+    image = Image.fromarray(np.asarray(picture))
+    return imaging.export_file("page.png", lambda f: image.save(f, format="PNG", compress_level=6))
 
 
 def _unique(components) -> list:

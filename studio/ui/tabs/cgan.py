@@ -7,13 +7,15 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio import batching
+from studio.results import shared
 from studio.services import UserError
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tabs.base import MAIN_ACTION, TabRefresh
+from studio.ui.tabs.base import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
@@ -112,9 +114,11 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     def draw_samples(chosen, z, d, count, s):
         return samples_picture(chosen, z, d, count, s)
 
+    @shared("cgan.judge_samples")
     def judge_samples(lang, chosen, z, d, count, s):
+        batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
         try:
-            _, images = service.samples(chosen, d, count, s, z)
+            images = service.judged_draw(chosen, d, s, z)
             report = quality.assess("mnist", images, requested=int(d))
             return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
                 "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
@@ -166,11 +170,11 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     morph_inputs = [lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
 
-    sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples").then(
-        judge_samples, judge_inputs, samples_md, api_name="cgan_judge", show_progress="minimal")
+    sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
+        judge_samples, judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
     for control in (digit.input, n.release, seed.submit):
-        control(draw_samples, sample_inputs, samples, **hidden).then(
-            judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden)
+        control(draw_samples, sample_inputs, samples, **SAMPLER, **hidden).then(
+            judge_samples, judge_inputs, samples_md, **JUDGE, **hidden)
     table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
         judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
     table_seed.submit(draw_table, table_inputs, [table, table_md], **hidden).then(

@@ -1,0 +1,322 @@
+"""Results computed once and shared (studio.results), the page load built on them
+(studio.ui.page_load) and the batching of a burst of samples (studio.batching)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from studio import batching, imaging, registry, results
+from studio.results import SharedResults
+
+
+def test_identical_concurrent_requests_compute_once():
+    cache, calls = SharedResults(), []
+    gate = threading.Barrier(8)
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)  # long enough for every thread to ask while it runs
+        return np.arange(4)
+
+    answers = []
+
+    def ask():
+        gate.wait()
+        answers.append(cache.get(("grid", 7), slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and cache.computed == 1 and cache.served == 7
+    assert all(np.array_equal(answer, np.arange(4)) for answer in answers)
+
+
+def test_an_error_reaches_every_waiter_and_nothing_is_kept():
+    cache = SharedResults()
+
+    def broken():
+        time.sleep(0.1)
+        raise ValueError("no weights")
+
+    errors = []
+
+    def ask():
+        try:
+            cache.get("k", broken)
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == ["no weights"] * 3 and len(cache) == 0
+    assert cache.get("k", lambda: "now it works") == "now it works"
+
+
+def test_the_cache_stays_within_its_bounds_under_many_distinct_requests(tmp_path, monkeypatch):
+    monkeypatch.setattr(imaging, "export_folder", lambda: tmp_path)
+    cache = SharedResults(max_entries=20, max_bytes=50_000, max_disk_bytes=30_000)
+    for k in range(300):
+        cache.get(("array", k), lambda: np.zeros(1_000, np.uint8))  # 1 kB each
+        if k % 3 == 0:  # some results are files on disk (3 kB each)
+            path = tmp_path / f"result-{k}.png"
+            path.write_bytes(b"x" * 3_000)
+            cache.get(("file", k), lambda path=path: str(path))
+        assert len(cache) <= 20 and cache.memory <= 50_000 and cache.disk <= 30_000
+    assert cache.get(("array", 299), lambda: pytest.fail("the newest result was dropped")) is not None
+    calls = []
+    cache.get(("array", 0), lambda: calls.append(1) or np.zeros(1))  # the oldest went first
+    assert calls == [1]
+
+
+def test_a_result_whose_file_was_pruned_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(imaging, "export_folder", lambda: tmp_path)
+    cache, made = SharedResults(), []
+
+    def draw():
+        path = tmp_path / f"grid-{len(made)}.png"
+        path.write_bytes(b"png")
+        made.append(path)
+        return str(path), "caption"
+
+    first = cache.get("grid", draw)
+    assert cache.get("grid", draw) == first and len(made) == 1
+    made[0].unlink()  # the export folder prunes old files
+    again = cache.get("grid", draw)
+    assert len(made) == 2 and os.path.exists(again[0])
+
+
+def test_served_update_dicts_are_copies():
+    """Gradio pops keys out of the update dicts it is handed; the kept result must not change."""
+    cache = SharedResults()
+    served = cache.get("u", lambda: ({"__type__": "update", "value": "x"}, [1, 2]))
+    served[0].pop("value")
+    served[1].append(3)
+    assert cache.get("u", lambda: None) == ({"__type__": "update", "value": "x"}, [1, 2])
+
+
+def test_a_retrain_or_the_switch_back_changes_what_is_served(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "shipped"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("STUDIO_WEIGHTS", raising=False)
+
+    def save(source: str, value: int) -> None:
+        folder = registry.root(source) / "toy"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "config.json").write_text("{}")
+        (folder / "metadata.json").write_text(json.dumps({"value": value, "files": {}}))
+
+    save(registry.SHIPPED, 1)
+    calls = []
+
+    @results.shared("test.toy", results=SharedResults())
+    def readout(lang):
+        calls.append(lang)
+        return json.loads((registry.root(registry.active_source("toy")) / "toy" / "metadata.json").read_text())["value"]
+
+    assert readout("en") == 1 and readout("en") == 1 and calls == ["en"]
+    save(registry.USER, 2)  # a training run saved new weights and made them the active ones
+    registry.set_active("toy", registry.USER)
+    assert readout("en") == 2 and len(calls) == 2
+    registry.set_active("toy", registry.SHIPPED)  # "Return to the shipped weights"
+    assert readout("en") == 1
+
+
+def _toy_page():
+    import gradio as gr
+
+    from studio.ui.page_load import PageResults
+    from studio.ui.tabs.base import TabRefresh
+
+    calls = []
+    with gr.Blocks():
+        lang = gr.Radio(["ko", "en"], value="ko")
+        seed = gr.Number(value=3)
+        words, picture, readout = gr.Markdown(), gr.Markdown(), gr.Markdown()
+
+        def refresh(lg, s):
+            calls.append(("refresh", lg, s))
+            return f"{lg}: words", f"picture {s}"
+
+        def reword(lg, s):
+            calls.append(("reword", lg, s))
+            return f"{lg}: words", gr.skip()
+
+        def judge(lg, s):
+            calls.append(("judge", lg, s))
+            return f"{lg}: judged {s}"
+
+        page = PageResults([TabRefresh(refresh, [lang, seed], [words, picture],
+                                       followups=[(judge, [lang, seed], [readout])], reword=reword)], lang,
+                           results=SharedResults())
+    return page, calls, (words, picture, readout)
+
+
+def test_two_sessions_get_the_same_starting_results_from_one_computation():
+    page, calls, outputs = _toy_page()
+    first = page.load(*page.starting_values("ko"))
+    second = page.load(*page.starting_values("ko"))
+    assert first == second == ["ko: words", "picture 3", "ko: judged 3"]
+    assert calls == [("refresh", "ko", 3), ("judge", "ko", 3)]
+    assert page.outputs == list(outputs)
+
+
+def test_warming_fills_the_page_and_a_switch_finds_its_words_ready():
+    page, calls, _ = _toy_page()
+    page.warm(["ko"])
+    page.warm(["en"], reword=True)
+    calls.clear()
+    page.load(*page.starting_values("ko"))
+    switched = page.reword(*page.starting_values("en"))
+    assert calls == []  # nothing computed: both were ready
+    fresh = page.load(*page.starting_values("en"))
+    # the switch gives the words a fresh page in that language has, and leaves the picture as it is
+    assert switched[0] == fresh[0] and switched[2] == fresh[2]
+    assert switched[1] == {"__type__": "update"}
+
+
+def test_a_page_loads_pictures_are_encoded_once():
+    import gradio as gr
+    from PIL import Image
+
+    from studio.ui.page_load import PageResults
+    from studio.ui.tabs.base import TabRefresh
+
+    with gr.Blocks():
+        picture = gr.Image(type="numpy")
+        page = PageResults([TabRefresh(lambda: np.full((4, 6), 200, np.uint8), [], [picture])], None,
+                           results=SharedResults())
+    first, again = page.load()[0], page.load()[0]
+    assert first == again and first.endswith(".png")  # a file made once, handed to every page
+    assert np.array_equal(np.asarray(Image.open(first)), np.full((4, 6), 200, np.uint8))
+
+
+def test_a_page_load_refuses_per_session_state():
+    import gradio as gr
+
+    from studio.ui.page_load import PageResults
+    from studio.ui.tabs.base import TabRefresh
+
+    with gr.Blocks():
+        round_ = gr.State(None)
+        picture = gr.Markdown()
+        with pytest.raises(ValueError, match="per-session state"):
+            PageResults([TabRefresh(lambda r: "x", [round_], [picture])], None)
+
+
+def test_one_failing_tab_does_not_blank_the_page():
+    import gradio as gr
+
+    from studio.ui.page_load import PageResults
+    from studio.ui.tabs.base import TabRefresh
+
+    with gr.Blocks():
+        a, b = gr.Markdown(), gr.Markdown()
+
+        def broken():
+            raise gr.Error("no weights for this tab")
+
+        page = PageResults([TabRefresh(broken, [], [a]), TabRefresh(lambda: "fine", [], [b])], None,
+                           results=SharedResults())
+    values = page.load()
+    assert values[1] == "fine" and values[0] == {"__type__": "update"}
+
+
+def test_a_burst_is_served_in_batches_with_each_request_its_own_result():
+    coalescer = batching.Coalescer()
+    gate = threading.Barrier(6)
+    seen = []
+
+    def square_all(items):
+        seen.append(list(items))
+        time.sleep(0.2)  # the others arrive meanwhile
+        return [x * x for x in items]
+
+    answers = {}
+
+    def ask(x):
+        gate.wait()
+        answers[x] = coalescer("squares", x, square_all)
+
+    threads = [threading.Thread(target=ask, args=(x,)) for x in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == {x: x * x for x in range(6)}
+    assert len(seen) < 6 and sorted(x for batch in seen for x in batch) == list(range(6))
+    assert batching.wait_until_samplers_idle(quiet=0.0, timeout=1.0)
+
+
+def test_an_error_in_a_batch_reaches_its_requests_and_the_next_batch_runs():
+    coalescer = batching.Coalescer()
+    with pytest.raises(ZeroDivisionError):
+        coalescer("g", 0, lambda items: [1 / x for x in items])
+    assert coalescer("g", 4, lambda items: [1 / x for x in items]) == 0.25
+
+
+def test_readouts_wait_while_samplers_are_busy():
+    coalescer = batching.Coalescer()
+    started = threading.Event()
+
+    def slow(items):
+        started.set()
+        time.sleep(0.4)
+        return items
+
+    thread = threading.Thread(target=coalescer, args=("g", 1, slow))
+    thread.start()
+    started.wait()
+    t0 = time.monotonic()
+    assert batching.wait_until_samplers_idle(quiet=0.2, timeout=5.0)
+    assert time.monotonic() - t0 >= 0.3  # the batch's end, then the quiet time
+    thread.join()
+    assert not batching.wait_until_samplers_idle(quiet=10.0, timeout=0.1)  # too soon after the last
+
+
+def test_gan_samples_are_the_same_bytes_alone_and_in_a_burst():
+    from studio.services.gan import GANService
+
+    service = GANService()
+    alone = {seed: service.samples("dense_mnist", 20, seed)[1] for seed in (1, 2, 3)}
+    together = {}
+
+    def ask(seed):
+        together[seed] = service.samples("dense_mnist", 20, seed)[1]
+
+    threads = [threading.Thread(target=ask, args=(seed,)) for seed in (1, 2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(np.array_equal(alone[s], together[s]) for s in alone)
+    assert np.array_equal(service.judged_draw("dense_mnist", 2)[:20], alone[2])
+
+
+def test_cgan_samples_are_the_same_bytes_alone_and_in_a_burst():
+    from studio.services.cgan import CGANService
+
+    service = CGANService()
+    alone = {seed: service.samples("conv", 3, 20, seed, 0.7)[1] for seed in (1, 2, 3)}
+    together = {}
+
+    def ask(seed):
+        together[seed] = service.samples("conv", 3, 20, seed, 0.7)[1]
+
+    threads = [threading.Thread(target=ask, args=(seed,)) for seed in (1, 2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(np.array_equal(alone[s], together[s]) for s in alone)
+    assert np.array_equal(service.judged_draw("conv", 3, 2, 0.7)[:20], alone[2])
