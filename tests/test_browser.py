@@ -190,5 +190,5 @@ def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
             back = _settled_text(switching)
         finally:
             browser.close()
-    assert "Pixel" in fresh and "픽셀" in korean
+    assert "Pixel probability model" in fresh and "화소 확률 모델" in korean
     assert back == fresh

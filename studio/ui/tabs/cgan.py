@@ -114,14 +114,17 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     def draw_samples(chosen, z, d, count, s):
         return samples_picture(chosen, z, d, count, s)
 
-    @shared("cgan.judge_samples")
+    @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
+    def samples_readout(lang, chosen, z, d, count, s):
+        images = service.judged_draw(chosen, d, s, z)
+        report = quality.assess("mnist", images, requested=int(d))
+        return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
+            "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
+
     def judge_samples(lang, chosen, z, d, count, s):
         batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
         try:
-            images = service.judged_draw(chosen, d, s, z)
-            report = quality.assess("mnist", images, requested=int(d))
-            return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
-                "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
+            return samples_readout(lang, chosen, z, d, count, s)
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 

@@ -7,14 +7,14 @@ import secrets
 import gradio as gr
 import numpy as np
 
+from studio import batching
+from studio.results import shared
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tabs import infogan as infogan_part
-from studio import batching
-from studio.results import shared
 from studio.ui.tabs.base import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import create_training_panel
 
@@ -132,15 +132,18 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     def sample(name, n, s):
         return samples_picture(name, n, s)
 
-    @shared("gan.judge")
+    @shared("gan.judge")  # a readout is shared by everyone asking for it; a failure is not kept
+    def readout(lang, name, n, s):
+        images = service.judged_draw(name, s)
+        dataset, label = service.dataset_of(name)
+        report = quality.assess(dataset, images, label)
+        return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang) + "\n\n" + \
+            exports.line_of(samples_picture.recipe(name, n, s))
+
     def judge(lang, name, n, s):
         batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
         try:
-            images = service.judged_draw(name, s)
-            dataset, label = service.dataset_of(name)
-            report = quality.assess(dataset, images, label)
-            return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang) + "\n\n" + \
-                exports.line_of(samples_picture.recipe(name, n, s))
+            return readout(lang, name, n, s)
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
