@@ -38,6 +38,17 @@ _active_lock = threading.Condition()
 QUIET_S = 1.0  # a class's clicks arrive over a second or two: readouts wait this long after the last
 
 
+def in_chunks_after_samplers(run: Callable[[slice], object], total: int, chunk: int) -> list:
+    """``run(part)`` for consecutive slices of ``range(total)``, each started only when no sampler
+    request waits or runs: a long background draw (a judge's 1,000 samples) gives way to a class's
+    pictures between its chunks instead of holding the cores for seconds."""
+    parts = []
+    for start in range(0, total, chunk):
+        wait_until_samplers_idle(quiet=0.0)
+        parts.append(run(slice(start, min(start + chunk, total))))
+    return parts
+
+
 def wait_until_samplers_idle(quiet: float = QUIET_S, timeout: float = 10.0) -> bool:
     """Block until no sampler request has waited or run for ``quiet`` seconds (at most ``timeout``
     seconds in all); whether they were idle."""

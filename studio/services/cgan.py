@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from studio import imaging, registry, runtime
+from studio import batching
 from studio.batching import Coalescer
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.cgan import CLASSROOM, NOISE_SCALE, PRESETS, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
@@ -18,6 +19,7 @@ from studio.training_jobs import JobSpec, estimate_from_shipped
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100
 JUDGED_SAMPLES = 1000  # the judge's agreement under a row of samples uses this many of the same seed
+JUDGE_CHUNK = 100  # the judge's draw is made in chunks, giving way to students' clicks between them
 TABLE_COLS = 10
 MORPH_STEPS = 11  # t = 0, 0.1, ... 1
 SCALE = 2  # 28 px digits shown at 56 px
@@ -113,16 +115,20 @@ class CGANService:
     def judged_draw(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
         """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` that the judge reads (the shown ones first)."""
         digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
-        return self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: self.model(variant).generate(
-            np.full(JUDGED_SAMPLES, digit), seed, scale))
+        return self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: np.concatenate(
+            batching.in_chunks_after_samplers(lambda part: self._draw_many(variant, [(digit, JUDGED_SAMPLES, seed, scale)],
+                                                                           part)[0], JUDGED_SAMPLES, JUDGE_CHUNK)))
 
-    def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]]) -> list[np.ndarray]:
-        """The first n samples of each (digit, n, seed, noise scale), in one call of the generator."""
+    def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]],
+                   part: slice = slice(None)) -> list[np.ndarray]:
+        """The first n samples of each (digit, n, seed, noise scale) (or their ``part``), in one call of
+        the generator."""
         model = self.model(variant)
         dim, classes = model.config.noise_dim, model.config.num_classes
-        noise = np.concatenate([cgan.noise_vectors(n, seed, dim) * np.float32(scale) for _, n, seed, scale in requests])
-        labels = cgan.one_hot(np.concatenate([np.full(n, digit) for digit, n, _, _ in requests]), classes)
-        return np.split(model.decode(noise, labels), np.cumsum([n for _, n, _, _ in requests])[:-1])
+        noise = [cgan.noise_vectors(n, seed, dim)[part] * np.float32(scale) for _, n, seed, scale in requests]
+        counts = [len(z) for z in noise]
+        labels = cgan.one_hot(np.concatenate([np.full(k, digit) for (digit, *_), k in zip(requests, counts)]), classes)
+        return np.split(model.decode(np.concatenate(noise), labels), np.cumsum(counts)[:-1])
 
     # --- the digit x noise table -------------------------------------------------------------------
     def table(self, variant: str, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:

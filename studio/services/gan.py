@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import imaging, metrics, registry
+from studio import batching
 from studio.batching import Coalescer
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.gan import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
@@ -20,6 +21,7 @@ MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
 GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
 EVAL_SAMPLES = 1000  # the judge's FID and coverage use this many samples of the same seed
+JUDGE_CHUNK = 100  # the judge's draw is made in chunks, giving way to students' clicks between them
 NN_ZOOM = 2
 
 
@@ -111,9 +113,17 @@ class GANService:
 
     def judged_draw(self, variant: str, seed: int) -> np.ndarray:
         """The EVAL_SAMPLES samples of ``seed`` that the judge reads (the shown ones first), drawn once."""
+        from studio.models.gan import latent_codes
+
         seed = check_seed(seed)
-        return self._draws.get(bundle_name(check_variant(variant)), (seed,),
-                               lambda: self.model(variant).generate(EVAL_SAMPLES, seed))
+
+        def draw() -> np.ndarray:  # the same bytes as one call: each sample is decoded independently
+            model = self.model(variant)
+            codes = latent_codes(model.config, EVAL_SAMPLES, seed)
+            return np.concatenate(batching.in_chunks_after_samplers(lambda part: model.decode(codes[part]),
+                                                                    EVAL_SAMPLES, JUDGE_CHUNK))
+
+        return self._draws.get(bundle_name(check_variant(variant)), (seed,), draw)
 
     def _draw_many(self, variant: str, requests: list[tuple[int, int]]) -> list[np.ndarray]:
         """The first n samples of each (n, seed), in one call of the generator."""
