@@ -38,7 +38,7 @@ _active_lock = threading.Condition()
 QUIET_S = 1.0  # a class's clicks arrive over a second or two: readouts wait this long after the last
 
 
-def in_chunks_after_samplers(run: Callable[[slice], object], total: int, chunk: int) -> list:
+def in_chunks_after_samplers(run: Callable[[slice], object], total: int, chunk: int = 100) -> list:
     """``run(part)`` for consecutive slices of ``range(total)``, each started only when no sampler
     request waits or runs: a long background draw (a judge's 1,000 samples) gives way to a class's
     pictures between its chunks instead of holding the cores for seconds."""

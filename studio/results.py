@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-import logging
 import os
 import threading
 from collections import OrderedDict
@@ -34,10 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from studio import imaging, registry
-
-log = logging.getLogger("studio")
 
 
 def fingerprint(value) -> object:
@@ -45,7 +43,7 @@ def fingerprint(value) -> object:
     if isinstance(value, np.ndarray):
         digest = hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()[:32]
         return ("ndarray", value.shape, str(value.dtype), digest)
-    if hasattr(value, "tobytes") and hasattr(value, "mode") and hasattr(value, "size"):  # a PIL image
+    if isinstance(value, Image.Image):
         return ("image", value.mode, value.size, hashlib.sha256(value.tobytes()).hexdigest()[:32])
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(k), fingerprint(v)) for k, v in value.items())))

@@ -7,9 +7,7 @@ import math
 
 import numpy as np
 
-from studio import imaging, registry, runtime
-from studio import batching
-from studio.batching import Coalescer
+from studio import batching, imaging, registry, runtime
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.cgan import CLASSROOM, NOISE_SCALE, PRESETS, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
 from studio.models import cgan
@@ -19,7 +17,6 @@ from studio.training_jobs import JobSpec, estimate_from_shipped
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100
 JUDGED_SAMPLES = 1000  # the judge's agreement under a row of samples uses this many of the same seed
-JUDGE_CHUNK = 100  # the judge's draw is made in chunks, giving way to students' clicks between them
 TABLE_COLS = 10
 MORPH_STEPS = 11  # t = 0, 0.1, ... 1
 SCALE = 2  # 28 px digits shown at 56 px
@@ -79,7 +76,7 @@ class CGANService:
     def __init__(self) -> None:
         self._models = BundleCache()
         self._draws = RecentDraws()
-        self._burst = Coalescer()  # students sampling at the same moment share one call of the generator
+        self._burst = batching.Coalescer()  # students sampling at the same moment share one call of the generator
 
     def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
         """The compiled generator of ``variant`` ("conv" or "dense")."""
@@ -115,20 +112,23 @@ class CGANService:
     def judged_draw(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
         """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` that the judge reads (the shown ones first)."""
         digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
-        return self._draws.get(bundle_name(variant), (digit, seed, scale), lambda: np.concatenate(
-            batching.in_chunks_after_samplers(lambda part: self._draw_many(variant, [(digit, JUDGED_SAMPLES, seed, scale)],
-                                                                           part)[0], JUDGED_SAMPLES, JUDGE_CHUNK)))
 
-    def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]],
-                   part: slice = slice(None)) -> list[np.ndarray]:
-        """The first n samples of each (digit, n, seed, noise scale) (or their ``part``), in one call of
-        the generator."""
+        def draw() -> np.ndarray:  # the same bytes as one call: each sample is decoded independently
+            model = self.model(variant)
+            noise = cgan.noise_vectors(JUDGED_SAMPLES, seed, model.config.noise_dim) * np.float32(scale)
+            labels = cgan.one_hot(np.full(JUDGED_SAMPLES, digit), model.config.num_classes)
+            return np.concatenate(batching.in_chunks_after_samplers(
+                lambda part: model.decode(noise[part], labels[part]), JUDGED_SAMPLES))
+
+        return self._draws.get(bundle_name(variant), (digit, seed, scale), draw)
+
+    def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]]) -> list[np.ndarray]:
+        """The first n samples of each (digit, n, seed, noise scale), in one call of the generator."""
         model = self.model(variant)
         dim, classes = model.config.noise_dim, model.config.num_classes
-        noise = [cgan.noise_vectors(n, seed, dim)[part] * np.float32(scale) for _, n, seed, scale in requests]
-        counts = [len(z) for z in noise]
-        labels = cgan.one_hot(np.concatenate([np.full(k, digit) for (digit, *_), k in zip(requests, counts)]), classes)
-        return np.split(model.decode(np.concatenate(noise), labels), np.cumsum(counts)[:-1])
+        noise = np.concatenate([cgan.noise_vectors(n, seed, dim) * np.float32(scale) for _, n, seed, scale in requests])
+        labels = cgan.one_hot(np.concatenate([np.full(n, digit) for digit, n, _, _ in requests]), classes)
+        return np.split(model.decode(noise, labels), np.cumsum([n for _, n, _, _ in requests])[:-1])
 
     # --- the digit x noise table -------------------------------------------------------------------
     def table(self, variant: str, seed, noise_scale=NOISE_SCALE) -> tuple[np.ndarray, np.ndarray]:

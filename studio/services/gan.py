@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import imaging, metrics, registry
-from studio import batching
-from studio.batching import Coalescer
+from studio import batching, imaging, metrics, registry
 from studio.bundles.cache import BundleCache, RecentDraws
 from studio.bundles.gan import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
 from studio.bundles.samples import NAME as SAMPLES
@@ -21,7 +19,6 @@ MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
 GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
 EVAL_SAMPLES = 1000  # the judge's FID and coverage use this many samples of the same seed
-JUDGE_CHUNK = 100  # the judge's draw is made in chunks, giving way to students' clicks between them
 NN_ZOOM = 2
 
 
@@ -85,7 +82,7 @@ class GANService:
     def __init__(self) -> None:
         self._models = BundleCache()
         self._draws = RecentDraws()
-        self._burst = Coalescer()  # students sampling at the same moment share one call of the generator
+        self._burst = batching.Coalescer()  # students sampling at the same moment share one call of the generator
         self._lock = threading.Lock()
         self._indexes: dict[str, metrics.TrainIndex] = {}
         self._train: dict[str, np.ndarray] = {}
@@ -121,7 +118,7 @@ class GANService:
             model = self.model(variant)
             codes = latent_codes(model.config, EVAL_SAMPLES, seed)
             return np.concatenate(batching.in_chunks_after_samplers(lambda part: model.decode(codes[part]),
-                                                                    EVAL_SAMPLES, JUDGE_CHUNK))
+                                                                    EVAL_SAMPLES))
 
         return self._draws.get(bundle_name(check_variant(variant)), (seed,), draw)
 
