@@ -92,6 +92,24 @@ SETTLED = """
 }
 """
 
+# Presses Generate and resolves, without polling, once the grid shows a new, fully loaded picture:
+# [time of the click, time the picture was shown] in the page's clock.
+CLICK_AND_WAIT = """
+(before) => new Promise(resolve => {
+  const clicked = performance.now();
+  const shown = () => {
+    const img = document.querySelector('#gan-grid img');
+    if (!img || img.src === before) return false;
+    if (img.complete && img.naturalWidth > 0) { resolve([clicked, performance.now()]); return true; }
+    img.addEventListener('load', () => resolve([clicked, performance.now()]), {once: true});
+    return true;
+  };
+  const watch = new MutationObserver(() => { if (shown()) watch.disconnect(); });
+  watch.observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+  document.querySelector('#gan-sample').click();
+})
+"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -204,8 +222,10 @@ async def wait_warm(page) -> None:
         timeout=300_000)
 
 
-async def click_generate(page, seed: int, start: asyncio.Event) -> float:
-    """Press the GAN tab's Generate with ``seed``; seconds until the new grid picture has loaded."""
+async def click_generate(page, seed: int, start: asyncio.Event, ready: asyncio.Queue | None = None) -> float:
+    """Press the GAN tab's Generate with ``seed`` once ``start`` is set; seconds until the new grid
+    picture has loaded (and until the server's answer reached the page). Puts the page in ``ready``
+    once its tab is drawn and its seed typed."""
     await page.locator("#studio-techniques button[role=tab]").filter(has_text="GAN").first.click()
     grid = page.locator("#gan-grid img")
     await grid.wait_for(state="visible", timeout=120_000)  # the tab is drawn with its first samples
@@ -219,14 +239,11 @@ async def click_generate(page, seed: int, start: asyncio.Event) -> float:
     else:
         raise RuntimeError(f"the seed box would not keep {seed}")
     before = await grid.get_attribute("src")
+    if ready is not None:
+        ready.put_nowait(page)
     await start.wait()
-    clicked = await page.evaluate("performance.now()")
-    await page.locator("#gan-sample").click()
-    handle = await page.wait_for_function(
-        "(before) => { const i = document.querySelector('#gan-grid img');"
-        " return i && i.src !== before && i.complete && i.naturalWidth > 0 && performance.now(); }",
-        arg=before, timeout=120_000, polling=100)
-    shown = await handle.json_value()
+    # The click and the wait happen inside the page, as a student's click does: no polling from here.
+    clicked, shown = await page.evaluate(CLICK_AND_WAIT, before)
     answered = await page.evaluate("(t) => window.__studio.completions.find(c => c > t) || null", clicked)
     return (shown - clicked) / 1000, ((answered or shown) - clicked) / 1000
 
@@ -285,17 +302,23 @@ async def main_async(args) -> None:
                 await student.locator(f"#studio-language input[value={args.lang}]").check()
                 await settle(student)
 
-                start = asyncio.Event()
-                clicks = [asyncio.create_task(click_generate(r[1], 100 + k, start)) for k, r in enumerate(results)]
-                await asyncio.sleep(3.0)
+                start, ready = asyncio.Event(), asyncio.Queue()
+                clicks = [asyncio.create_task(click_generate(r[1], 100 + k, start, ready))
+                          for k, r in enumerate(results)]
+                for _ in results:  # every student on the GAN tab with a seed typed, then a quiet moment
+                    await settle(await ready.get())
                 profiler = await start_profiler(args.profile, "clicks", process.pid)
+                cpu0, browsers0 = process_tree_cpu_s(process.pid), browsers_cpu_s()
                 start.set()
                 click_times = await asyncio.gather(*clicks)
+                click_cpu = process_tree_cpu_s(process.pid) - cpu0
+                click_browsers = browsers_cpu_s() - browsers0
                 click_s = sorted(shown for shown, _ in click_times)
                 stop_profiler(profiler)
                 print(f"{args.students} Generate clicks at once (GAN tab, seeds 100-{99 + args.students}): "
                       f"{', '.join(f'{s:.2f}' for s in click_s)} s (the server's answer reached the page after "
-                      f"{', '.join(f'{a:.2f}' for _, a in sorted(click_times))} s)")
+                      f"{', '.join(f'{a:.2f}' for _, a in sorted(click_times))} s); server CPU {click_cpu:.1f} s, "
+                      f"the browsers' CPU {click_browsers:.1f} s")
                 await browser.close()
         finally:
             process.terminate()

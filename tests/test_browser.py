@@ -192,3 +192,38 @@ def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
             browser.close()
     assert "Pixel probability model" in fresh and "화소 확률 모델" in korean
     assert back == fresh
+
+
+# Counts the page's animation frames: those of Gradio's status tracker (asked for by its module, or
+# by the page's own early script on its behalf) and the rest (Svelte's transitions, which end).
+COUNT_FRAMES = """
+(() => {
+  const frames = window.__frames = {tracker: 0, other: 0};
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => {
+    const caller = (new Error().stack || '').split('\\n')[2] || '';
+    frames[caller.includes('/assets/') && !caller.includes('/statustracker') ? 'other' : 'tracker'] += 1;
+    return request(callback);
+  };
+})();
+"""
+
+
+def test_an_idle_page_does_not_draw_sixty_frames_a_second(studio_server):
+    """Gradio 6.31's status tracker keeps an elapsed-time loop running on every open page; the studio
+    spaces it to 5 frames a second (gradio_fixes.EarlyScript), so ten idle pages leave the cores alone."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(COUNT_EVENTS)
+            context.add_init_script(COUNT_FRAMES)
+            page = context.new_page()
+            page.goto(studio_server)
+            page.wait_for_function(SETTLED, arg=1500, polling=250, timeout=120_000)
+            page.evaluate("() => { window.__frames.tracker = 0; window.__frames.other = 0; }")
+            page.wait_for_timeout(3000)
+            frames = page.evaluate("window.__frames")
+        finally:
+            browser.close()
+    assert frames["tracker"] <= 3 * 8, frames  # 60 a second for each stuck loop without the fix

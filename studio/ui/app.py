@@ -148,7 +148,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
            auth: tuple[str, str] | None = None, **kwargs) -> None:
     """Serve ``demo`` with the studio's theme; blocks until the server stops."""
     # The page and the frontend's files are the same for every student: built and compressed once.
-    app_kwargs = {"middleware": [Middleware(ResponseCache)]}
+    app_kwargs = {"middleware": [Middleware(ResponseCache), Middleware(gradio_fixes.EarlyScript)]}
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
                 max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs, **kwargs)

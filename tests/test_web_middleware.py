@@ -1,0 +1,95 @@
+"""The studio's two ASGI middlewares, on a small Starlette app: the page and frontend files kept and
+compressed once (``ResponseCache``), and the early script put at the top of every HTML page
+(``EarlyScript``)."""
+
+import brotli
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from studio.ui.gradio_fixes import EARLY_SCRIPT, EarlyScript
+from studio.ui.response_cache import ResponseCache
+
+PAGE = "<!doctype html><html><head><title>studio</title></head><body>" + "x" * 2000 + "</body></html>"
+
+
+def make_app(*middleware):
+    calls = {"page": 0, "config": 0}
+
+    def page(request):
+        calls["page"] += 1
+        return HTMLResponse(PAGE)
+
+    def config(request):
+        calls["config"] += 1
+        return JSONResponse({"calls": calls["config"]})
+
+    def login(request):
+        response = HTMLResponse(PAGE)
+        response.set_cookie("session", str(calls["page"]))
+        return response
+
+    app = Starlette(routes=[Route("/", page), Route("/config", config), Route("/assets/login.html", login),
+                            Route("/assets/missing.js", lambda request: Response("no", status_code=404))],
+                    middleware=[Middleware(m) for m in middleware])
+    return TestClient(app), calls
+
+
+def test_the_early_script_is_the_first_thing_in_the_head_and_the_length_is_right():
+    client, _ = make_app(EarlyScript)
+    answer = client.get("/")
+    assert answer.status_code == 200
+    assert answer.text.startswith("<!doctype html><html><head>" + EARLY_SCRIPT + "<title>")
+    assert int(answer.headers["content-length"]) == len(answer.content)
+    assert answer.text.count("<script>") == 1
+
+
+def test_the_early_script_leaves_other_answers_alone():
+    client, _ = make_app(EarlyScript)
+    assert client.get("/config").json() == {"calls": 1}
+    assert client.post("/").status_code == 405
+
+
+def test_the_page_is_built_once_and_every_student_gets_the_same_bytes():
+    client, calls = make_app(ResponseCache, EarlyScript)
+    first = client.get("/", headers={"accept-encoding": "br"})
+    second = client.get("/", headers={"accept-encoding": "br"})
+    assert calls["page"] == 1
+    assert first.content == second.content
+    assert first.headers["content-encoding"] == "br" and "accept-encoding" in first.headers["vary"].lower()
+    assert EARLY_SCRIPT in first.text  # httpx decodes Brotli; the kept page has the script
+
+
+def test_a_browser_without_brotli_gets_the_plain_page():
+    client, calls = make_app(ResponseCache, EarlyScript)
+    client.get("/", headers={"accept-encoding": "br"})
+    plain = client.get("/", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.text.startswith("<!doctype html><html><head>" + EARLY_SCRIPT)
+    assert calls["page"] == 2  # a separate entry
+
+
+@pytest.mark.parametrize("path", ["/assets/login.html", "/assets/missing.js"])
+def test_answers_with_cookies_or_errors_are_not_kept(path):
+    client, _ = make_app(ResponseCache)
+    first, second = client.get(path), client.get(path)
+    assert first.status_code == second.status_code
+    if path.endswith("login.html"):
+        assert "session" in first.headers["set-cookie"]
+        assert "session" in second.headers["set-cookie"]  # built again, not replayed
+
+
+def test_only_fixed_paths_are_kept():
+    client, calls = make_app(ResponseCache)
+    assert client.get("/config").json() == {"calls": 1}
+    assert client.get("/config").json() == {"calls": 2}
+
+
+def test_the_compressed_body_is_brotli():
+    client, _ = make_app(ResponseCache)
+    streamed = client.send(client.build_request("GET", "/", headers={"accept-encoding": "br"}), stream=True)
+    body = b"".join(streamed.iter_raw())  # the bytes as sent, before httpx decodes them
+    assert brotli.decompress(body).startswith(b"<!doctype html>")
