@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, paths, runtime  # noqa: E402
 from studio.imaging import to_unit_batch  # noqa: E402
-from studio.models import autoencoder as ae  # noqa: E402
-from studio.services.autoencoder import AutoencoderService  # noqa: E402
+from studio.techniques.autoencoder import model as ae  # noqa: E402
+from studio.techniques.autoencoder.service import AutoencoderService  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 

@@ -28,9 +28,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, paths, runtime  # noqa: E402
-from studio.models import cgan  # noqa: E402
-from studio.recipes.cgan import VARIANTS, unit_images  # noqa: E402
-from studio.services.cgan import CGANService  # noqa: E402
+from studio.techniques.cgan import model as cgan  # noqa: E402
+from studio.techniques.cgan.recipe import VARIANTS, unit_images  # noqa: E402
+from studio.techniques.cgan.service import CGANService  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 BATCH = 128

@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from studio import backbones, runtime  # noqa: E402
-from studio.models.deepdream import Dreamer, DreamSettings  # noqa: E402
-from studio.services.deepdream import DEFAULT_LAYERS, MOBILENET, DeepDreamService, example_image  # noqa: E402
+from studio import runtime  # noqa: E402
+from studio.backbones import networks as backbones  # noqa: E402
+from studio.techniques.deepdream.model import Dreamer, DreamSettings  # noqa: E402
+from studio.techniques.deepdream.service import DEFAULT_LAYERS, MOBILENET, DeepDreamService, example_image  # noqa: E402
 from timing import add_weights_option, choose_weights, summary  # noqa: E402
 
 

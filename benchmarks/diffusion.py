@@ -44,8 +44,8 @@ def main() -> None:
     runtime.import_tensorflow()
     import keras
 
-    from studio.bundles.diffusion import CONFIG, GUIDANCE, NAME, SAMPLE_STEPS, load_inference
-    from studio.models.diffusion import DiffusionConfig, DiffusionSampler, build_unet, make_diffusion
+    from studio.techniques.diffusion.presets import CONFIG, GUIDANCE, NAME, SAMPLE_STEPS, load_inference
+    from studio.techniques.diffusion.model import DiffusionConfig, DiffusionSampler, build_unet, make_diffusion
 
     print(runtime.device_info().label())
     shipped = registry.exists(NAME, registry.active_source(NAME))
@@ -92,7 +92,7 @@ def main() -> None:
     fid = floor = "none"
     if shipped:
         from studio.quality import QualityService
-        from studio.recipes.diffusion import measure
+        from studio.techniques.diffusion.recipe import measure
 
         measured = measure(sampler, QualityService())
         fid, floor = measured.get("fid"), measured.get("fid_real_floor")

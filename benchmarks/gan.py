@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, metrics, paths, runtime  # noqa: E402
-from studio.models import gan  # noqa: E402
+from studio.techniques.gan import model as gan  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
@@ -110,7 +110,7 @@ def main() -> None:
     print(f"   does the lecture's D learn under Keras 3? {'yes' if d_learns else 'no: its freeze (line 56) also stops its own train_on_batch, so the lecture loop skips D updates and is timed doing less work'}")
 
     # --- 2. sampling ---------------------------------------------------------------------------
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
 
     service = GANService()
     inference = service.model("dcgan_mnist")

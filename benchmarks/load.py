@@ -39,7 +39,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUND = 100  # steps per round of the GAN tab (studio.bundles.gan.ROUND)
+ROUND = 100  # steps per round of the GAN tab (studio.techniques.gan.presets.ROUND)
 
 LIGHT = [
     ("/pixel_sample", lambda r: ("mnist", str(r.randrange(10)), 0.0, 20, r.randrange(1000))),

@@ -29,9 +29,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import paths, runtime  # noqa: E402
-from studio.models import pix2pix as p2p  # noqa: E402
-from studio.recipes.pix2pix import evaluate, load_pairs  # noqa: E402
-from studio.services.pix2pix import Pix2PixService  # noqa: E402
+from studio.techniques.pix2pix import model as p2p  # noqa: E402
+from studio.techniques.pix2pix.recipe import evaluate, load_pairs  # noqa: E402
+from studio.techniques.pix2pix.service import Pix2PixService  # noqa: E402
 from studio.quality import QualityService  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 

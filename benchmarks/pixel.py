@@ -3,8 +3,8 @@
     python benchmarks/pixel.py [--data-dir ../shared/data] [--samples 20] [--repeats 5]
 
 Fits the 28x28x256 histogram of the 5,923 MNIST training zeros with the lecture's triple loop and
-with ``studio.models.pixel.fit_counts``, then draws 20 images with the lecture's per-pixel
-``np.random.choice`` and with ``studio.models.pixel.sample``; prints both times and the ratios
+with ``studio.techniques.pixel.model.fit_counts``, then draws 20 images with the lecture's per-pixel
+``np.random.choice`` and with ``studio.techniques.pixel.model.sample``; prints both times and the ratios
 (target: 100x or more for each). The two fits must agree exactly.
 
 Measures the shipped weights unless ``--active``; after its figures it prints the weights it
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, paths  # noqa: E402
-from studio.models import pixel  # noqa: E402
+from studio.techniques.pixel import model as pixel  # noqa: E402
 from timing import add_weights_option, choose_weights, summary  # noqa: E402
 
 

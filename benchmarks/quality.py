@@ -31,11 +31,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio import data, metrics, paths, registry  # noqa: E402
 from timing import add_weights_option, choose_weights, summary  # noqa: E402
-from studio.services.autoencoder import AutoencoderService  # noqa: E402
-from studio.services.cgan import CGANService  # noqa: E402
-from studio.services.pixel import PixelService  # noqa: E402
+from studio.techniques.autoencoder.service import AutoencoderService  # noqa: E402
+from studio.techniques.cgan.service import CGANService  # noqa: E402
+from studio.techniques.pixel.service import PixelService  # noqa: E402
 from studio.quality import QualityService  # noqa: E402
-from studio.services.vae import VAEService  # noqa: E402
+from studio.techniques.vae.service import VAEService  # noqa: E402
 
 # A generator: (dataset, n, seed) -> (uint8 images (n, 28, 28), requested labels (n,) or None)
 Generator = Callable[[str, int, int], tuple[np.ndarray, np.ndarray | None]]
@@ -86,7 +86,7 @@ def vae_prior(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
 
 def gan_generator(variant: str) -> Generator:
     """A shipped GAN generator (Programs 10-4, 10-5(a), lecture 001) as a table row."""
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
 
     def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
         service = GANService()
@@ -115,7 +115,7 @@ def cgan_per_class(variant: str, noise_scale: float) -> Generator:
 def infogan_random_codes(dataset: str, n: int, seed: int) -> tuple[np.ndarray, None]:
     """InfoGAN (lecture 000, Fig. 10-11) with random codes, as trained: c1 uniform over its values, c2, c3
     uniform in [-1, 1]. No requested labels: nobody told it which c1 value is which digit."""
-    from studio.services.infogan import InfoGANService
+    from studio.techniques.infogan.service import InfoGANService
 
     if dataset != "mnist":
         raise LookupError("trained on MNIST only")
@@ -127,8 +127,8 @@ def diffusion_samples(guided: bool) -> Generator:
     guidance weight (``guided``), or n samples without a label."""
 
     def generate(dataset: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-        from studio.bundles.diffusion import GUIDANCE, SAMPLE_STEPS
-        from studio.services.diffusion import DiffusionService
+        from studio.techniques.diffusion.presets import GUIDANCE, SAMPLE_STEPS
+        from studio.techniques.diffusion.service import DiffusionService
 
         if dataset != "mnist":
             raise LookupError("trained on MNIST only")

@@ -27,8 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import runtime  # noqa: E402
-from studio.models import text_lm  # noqa: E402
-from studio.services.text_lm import BOOK_TEMPERATURES, TextService  # noqa: E402
+from studio.techniques.text_lm import model as text_lm  # noqa: E402
+from studio.techniques.text_lm.service import BOOK_TEMPERATURES, TextService  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 WORDS = 50

@@ -90,8 +90,8 @@ def timed(label: str, train: Callable[[Stopwatch], object], watch: Stopwatch, sh
 
 
 def dcgan(cap: float) -> tuple[float | None, float | None]:
-    from studio.bundles.gan import ROUND, VARIANTS
-    from studio.recipes.gan import train_gan
+    from studio.techniques.gan.presets import ROUND, VARIANTS
+    from studio.techniques.gan.recipe import train_gan
 
     def met(logs):
         return logs.get("fid", 1e9) <= DCGAN_FID and logs.get("smallest_class_share", 0.0) >= DCGAN_SMALLEST_SHARE
@@ -113,7 +113,7 @@ def dcgan(cap: float) -> tuple[float | None, float | None]:
 
 def cgan(cap: float) -> tuple[float | None, float | None]:
     from studio.quality import QualityService
-    from studio.recipes.cgan import train_cgan
+    from studio.techniques.cgan.recipe import train_cgan
 
     judge = QualityService()  # one judge for both runs, loaded before either clock starts
     judge.assess("mnist", np.zeros((10, 28, 28), np.uint8))

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from studio import data, paths, runtime  # noqa: E402
 from studio.imaging import to_unit_batch  # noqa: E402
-from studio.models import vae  # noqa: E402
-from studio.services.autoencoder import AutoencoderService  # noqa: E402
-from studio.services.vae import VAEService  # noqa: E402
+from studio.techniques.vae import model as vae  # noqa: E402
+from studio.techniques.autoencoder.service import AutoencoderService  # noqa: E402
+from studio.techniques.vae.service import VAEService  # noqa: E402
 from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 

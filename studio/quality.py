@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import data, metrics, registry
-from studio.bundles.cache import BundleCache
-from studio.bundles.judge import LoadedJudge, bundle_name, load_judge
+from studio.bundle_cache import BundleCache
+from studio.judge.presets import LoadedJudge, bundle_name, load_judge
 
 MIN_FID_SAMPLES = 50  # below this a 128x128 covariance is too noisy to be worth a number
 

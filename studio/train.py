@@ -18,21 +18,22 @@ Train buttons do.
     python -m studio.train diffusion --data-dir ../shared/data
     python -m studio.train text-own --file my_text.txt
 
-Each recipe module declares its own options (``add_arguments``) and how to run them (``run``); this
-module is only the table of recipes and the terminal around them. The studio's training jobs run
+Each recipe module declares its own options (``add_arguments``) and how to run them (``run``); the
+techniques declare their recipes (``studio.techniques``), and this module is only the terminal
+around them. The studio's training jobs run
 the very same ``run(argv, context)`` in a worker process (``studio.training_jobs``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio import data, paths, registry
+from studio import data, paths, registry, techniques
+from studio.technique import Recipe
 from studio.training import EPOCH_MARK, CancelToken, EpochFn, ProgressFn, TrainingCancelled, no_progress
 
 
@@ -51,24 +52,22 @@ class ThrottledPrinter:
             print(f"[{fraction:6.1%}] {message}", flush=True)
 
 
-# NAME -> (module, its add_arguments, its run): the recipes, in the order of the lectures. Each recipe
-# module is imported only when the parser is built (none of them imports TensorFlow at import time).
-RECIPES: dict[str, tuple[str, str, str, str]] = {
-    "pixel": ("studio.recipes.pixel", "HELP", "add_arguments", "run"),
-    "judge": ("studio.recipes.judge", "HELP", "add_arguments", "run"),
-    "examples": ("studio.recipes.examples", "HELP", "add_arguments", "run"),
-    "autoencoder": ("studio.recipes.autoencoder", "HELP", "add_arguments", "run"),
-    "vae": ("studio.recipes.vae", "HELP", "add_arguments", "run"),
-    "gan": ("studio.recipes.gan", "HELP", "add_arguments", "run"),
-    "cgan": ("studio.recipes.cgan", "HELP", "add_arguments", "run"),
-    "pix2pix": ("studio.recipes.pix2pix", "HELP", "add_arguments", "run"),
-    "infogan": ("studio.recipes.infogan", "HELP", "add_arguments", "run"),
-    "diffusion": ("studio.recipes.diffusion", "HELP", "add_arguments", "run"),
-    "text": ("studio.recipes.text_lm", "HELP", "add_arguments", "run"),
-    "text-own": ("studio.recipes.text_lm", "OWN_HELP", "add_own_arguments", "run_own"),
-    "backbones": ("studio.recipes.backbones", "HELP", "add_arguments", "run"),
-    "samples": ("studio.recipes.samples", "HELP", "add_arguments", "run"),
-}
+# The core's own recipes (the judges, the backbones, the test images), then every technique's, in
+# lecture order. A recipe's module is imported only when the parser is built (none of them imports
+# TensorFlow at import time).
+CORE_RECIPES = (Recipe("judge", "studio.judge.recipe"), Recipe("backbones", "studio.backbones.recipe"),
+                Recipe("samples", "studio.samples.recipe"))
+
+
+def recipes() -> dict[str, Recipe]:
+    """NAME -> Recipe for every command of ``python -m studio.train``."""
+    found = {recipe.name: recipe for recipe in CORE_RECIPES}
+    for technique in techniques.load():
+        for recipe in technique.recipes:
+            if recipe.name in found:
+                raise ValueError(f"Two recipes are called {recipe.name!r}")
+            found[recipe.name] = recipe
+    return found
 
 
 @dataclass(frozen=True)
@@ -94,9 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--to", choices=[registry.SHIPPED, registry.USER], default=registry.SHIPPED,
                         help="write to pretrained/ (shipped, default) or to your user cache (user)")
     sub = parser.add_subparsers(dest="name", required=True, metavar="NAME")
-    for name, (module_name, help_name, add_name, _) in RECIPES.items():
-        module = importlib.import_module(module_name)
-        getattr(module, add_name)(sub.add_parser(name, parents=[common], help=getattr(module, help_name)))
+    for name, recipe in recipes().items():
+        help_text, add_arguments, _ = recipe.load()
+        add_arguments(sub.add_parser(name, parents=[common], help=help_text))
     return parser
 
 
@@ -114,9 +113,9 @@ def run(args: argparse.Namespace, ctx: RunContext) -> list[registry.Bundle]:
     """
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
-    module_name, _, _, run_name = RECIPES[args.name]
+    _, _, run_recipe = recipes()[args.name].load()
     ctx = RunContext(args.to, ctx.on_progress, ctx.on_epoch, ctx.cancel, ctx.keep_on_stop)
-    return getattr(importlib.import_module(module_name), run_name)(args, ctx)
+    return run_recipe(args, ctx)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -136,9 +136,9 @@ def tiny_bundles(tmp_path_factory):
     """Samples, the four autoencoders and the VAE, trained one epoch on synthetic data, in a temporary
     pretrained/ folder: (pretrained folder, data folder)."""
     from studio import data, paths
-    from studio.recipes.autoencoder import VARIANTS, train_autoencoder
-    from studio.recipes.samples import save_samples
-    from studio.recipes.vae import train_vae
+    from studio.techniques.autoencoder.recipe import VARIANTS, train_autoencoder
+    from studio.samples.recipe import save_samples
+    from studio.techniques.vae.recipe import train_vae
 
     root = tmp_path_factory.mktemp("ae")
     folder = write_tiny_data(root / "data", test=60)
@@ -181,20 +181,16 @@ def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
     return events_until_kind(ticket, None, timeout)
 
 
-# --- markers: `python -m pytest -m "not server and not browser"` is the fast loop -----------------------
-# (registered in pyproject.toml; the README's test command still runs everything)
+# --- markers: `python -m pytest -m "not server and not browser and not slow"` is the fast loop ---------
+# (registered in pyproject.toml; the README's test command still runs everything). Each test module
+# or test carries its own markers; this check only keeps them honest.
 SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind them
-SERVER_MODULES = {"test_e2e_training", "test_integrity", "test_sharing"}  # start their own studio
-SLOW_MODULES = {"test_training_jobs", "test_cli"}  # training worker processes and CLI runs
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark tests by what they start: a studio server, a browser, or training processes."""
-    for item in items:
-        module = item.module.__name__ if item.module else ""
-        if module == "test_browser":
-            item.add_marker(pytest.mark.browser)
-        if module in SERVER_MODULES or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.server)
-        if module in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
+    """A test that starts a studio server (through its fixtures) must say so with ``server``."""
+    unmarked = [item.nodeid for item in items
+                if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("server") is None]
+    if unmarked:
+        raise pytest.UsageError(f"Mark these tests @pytest.mark.server (they start a studio): {unmarked}")

@@ -6,7 +6,7 @@ import pytest
 from conftest import synthetic_split
 from studio import paths, registry
 from studio.imaging import to_unit_batch
-from studio.models import autoencoder as ae
+from studio.techniques.autoencoder import model as ae
 from studio.training import CancelToken, TrainingCancelled
 
 
@@ -72,7 +72,7 @@ def test_add_noise_is_seeded():
 
 @pytest.fixture
 def service(tiny_bundles, monkeypatch):
-    from studio.services.autoencoder import AutoencoderService
+    from studio.techniques.autoencoder.service import AutoencoderService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_bundles[0]))
     return AutoencoderService()
@@ -87,7 +87,7 @@ def test_recipe_records_metrics_and_history(tiny_bundles, monkeypatch):
 
 
 def test_stopped_training_keeps_old_weights_unless_asked(tiny_bundles, monkeypatch):
-    from studio.recipes.autoencoder import train_autoencoder
+    from studio.techniques.autoencoder.recipe import train_autoencoder
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_bundles[0]))
     paths.set_data_dir(tiny_bundles[1])
@@ -142,7 +142,7 @@ def test_service_denoise_reports_three_errors(service):
 
 
 def test_service_explains_bad_requests(service):
-    from studio.services import UserError
+    from studio.checks import UserError
 
     with pytest.raises(UserError, match="out of range"):
         service.reconstruct([5000])

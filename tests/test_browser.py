@@ -14,8 +14,9 @@ from classroom import COUNT_EVENTS, SETTLED  # noqa: E402  (the page's own count
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
-                                reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.browser, pytest.mark.server,
+              pytest.mark.skipif(shutil.which("chromium") is None,
+                                 reason="Debian's chromium is not installed (apt-get install chromium)")]
 
 # As root in a container Chromium needs --no-sandbox; the rest keep it off the closed network.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -72,7 +73,7 @@ def test_switch_language_and_sample_in_the_browser(studio_server):
 
 def technique_tabs() -> int:
     """The lectures' nine tabs, and the diffusion tab once its weights are shipped."""
-    from studio.services.diffusion import DiffusionService
+    from studio.techniques.diffusion.service import DiffusionService
 
     return 9 + DiffusionService.available()
 

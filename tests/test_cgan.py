@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, write_tiny_data
-from studio.models import cgan
-from studio.services import UserError
+from studio.techniques.cgan import model as cgan
+from studio.checks import UserError
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +115,8 @@ def test_generation_is_seeded_and_the_table_and_morph_agree_with_it():
 
 
 def test_the_tab_default_noise_scale_is_the_recipes():
-    from studio.recipes.cgan import NOISE_SCALE
-    from studio.ui.tabs import cgan as tab
+    from studio.techniques.cgan.recipe import NOISE_SCALE
+    from studio.techniques.cgan import tab as tab
 
     assert tab.NOISE_SCALE == NOISE_SCALE
 
@@ -125,7 +125,7 @@ def test_the_tab_default_noise_scale_is_the_recipes():
 def tiny_cgan(tmp_path_factory):
     """Both cGAN variants trained one epoch on 64 synthetic digits, in a temporary pretrained/ folder."""
     from studio import data, paths
-    from studio.recipes.cgan import VARIANTS, train_cgan
+    from studio.techniques.cgan.recipe import VARIANTS, train_cgan
 
     root = tmp_path_factory.mktemp("cgan")
     folder = write_tiny_data(root / "data", train=64, test=20)
@@ -151,8 +151,8 @@ def test_recipe_writes_float16_generator_and_history(tiny_cgan):
 
 def test_the_classroom_preset_trains_in_rounds_and_says_so(tmp_path, monkeypatch):
     from studio import data, paths
-    from studio.bundles.cgan import CLASSROOM
-    from studio.recipes.cgan import train_cgan
+    from studio.techniques.cgan.presets import CLASSROOM
+    from studio.techniques.cgan.recipe import train_cgan
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -174,7 +174,7 @@ def test_the_classroom_preset_trains_in_rounds_and_says_so(tmp_path, monkeypatch
 
 
 def test_the_train_button_puts_the_preset_or_the_lectures_settings_in_line():
-    from studio.services.cgan import CGANService
+    from studio.techniques.cgan.service import CGANService
 
     service = CGANService()
     quick = service.training_job("conv", 5, False, "classroom")
@@ -189,7 +189,7 @@ def test_the_train_button_puts_the_preset_or_the_lectures_settings_in_line():
 
 @pytest.fixture
 def service(tiny_cgan, monkeypatch):
-    from studio.services.cgan import CGANService
+    from studio.techniques.cgan.service import CGANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_cgan[0]))
     return CGANService()
@@ -214,7 +214,7 @@ def test_service_pictures(service):
     (lambda s: s.samples("conv", 2.5, 10, 0), "one of 0 to 9"),
     (lambda s: s.samples("conv", "seven", 10, 0), "one of 0 to 9"),
     (lambda s: s.samples("conv", 3, 0, 0), "between 1 and 100"),
-    (lambda s: s.samples("conv", 3, 10, -1), "seed must be between"),
+    (lambda s: s.samples("conv", 3, 10, -1), "seed must be a whole number, zero or more"),
     (lambda s: s.table("conv", float("nan")), "whole number"),
     (lambda s: s.morph("conv", 3, 8, 1.5, 0), "blend must be between"),
     (lambda s: s.morph("conv", 3, 8, -0.1, 0), "blend must be between"),
@@ -232,12 +232,12 @@ def test_service_explains_bad_requests(service, call, message):
 @pytest.fixture(scope="module")
 def shipped():
     """The shipped default generator and the MNIST judge; skips when they are not in pretrained/."""
-    from studio.services.cgan import DEFAULT_VARIANT
+    from studio.techniques.cgan.service import DEFAULT_VARIANT
     from studio.quality import QualityService
 
     if not (ROOT / "pretrained" / f"cgan_{DEFAULT_VARIANT}").is_dir():
         pytest.skip("no shipped cGAN weights")
-    from studio.services.cgan import CGANService
+    from studio.techniques.cgan.service import CGANService
 
     return CGANService().model(DEFAULT_VARIANT), QualityService()
 
@@ -255,7 +255,7 @@ def test_shipped_generator_draws_the_requested_digit(shipped):
 def test_lecture_004s_dense_generator_obeys_its_label():
     """The shipped dense cGAN (the lecture's networks and settings, 250 epochs) draws the digit it is asked for."""
     from studio.quality import QualityService
-    from studio.services.cgan import CGANService
+    from studio.techniques.cgan.service import CGANService
 
     if not (ROOT / "pretrained" / "cgan_dense").is_dir():
         pytest.skip("no shipped dense cGAN weights")

@@ -11,6 +11,8 @@ import studio as studio_package
 from conftest import ROOT
 from studio import train
 
+pytestmark = pytest.mark.slow
+
 # studio.py shares its name with the package, so load the script under another name.
 _spec = importlib.util.spec_from_file_location("studio_cli_module", ROOT / "studio.py")
 studio_cli_module = importlib.util.module_from_spec(_spec)

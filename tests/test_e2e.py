@@ -5,6 +5,8 @@ import re
 import pytest
 from PIL import Image
 
+pytestmark = pytest.mark.server
+
 gradio_client = pytest.importorskip("gradio_client")
 
 

@@ -6,7 +6,7 @@ from PIL import Image
 from conftest import ROOT
 
 gradio_client = pytest.importorskip("gradio_client")
-pytestmark = pytest.mark.skipif(not (ROOT / "pretrained" / "cgan_conv").is_dir(), reason="no shipped cGAN weights")
+pytestmark = [pytest.mark.server, pytest.mark.skipif(not (ROOT / "pretrained" / "cgan_conv").is_dir(), reason="no shipped cGAN weights")]
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 import pytest
 from PIL import Image
 
+pytestmark = pytest.mark.server
+
 gradio_client = pytest.importorskip("gradio_client")
 
 

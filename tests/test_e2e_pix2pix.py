@@ -6,6 +6,8 @@ from PIL import Image, ImageDraw
 gradio_client = pytest.importorskip("gradio_client")
 from test_e2e import _open, client  # noqa: E402, F401 - the same client fixture and picture reader
 
+pytestmark = pytest.mark.server
+
 
 def _sketch(tmp_path, draw: bool = True, mode: str = "RGBA"):
     """A sketchpad value as the browser sends it: background, layers, composite (all the same drawing)."""

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.server
+
 gradio_client = pytest.importorskip("gradio_client")
 
 

@@ -12,6 +12,8 @@ gradio_client = pytest.importorskip("gradio_client")
 
 from conftest import running_studio, write_tiny_data  # noqa: E402
 
+pytestmark = pytest.mark.server
+
 
 def _wait_for_output(job, predicate, timeout: float) -> str:
     deadline = time.monotonic() + timeout

@@ -95,6 +95,7 @@ def _bytes(path) -> bytes:
 PICTURE_AT = {"/pixel_pictures": 1, "/p2p_example": 1}
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 @pytest.mark.parametrize("api_name, args, technique", [
     ("/pixel_sample", ("fashion", "3", 0.1, 12, 5), "pixel.sample"),
     ("/vae_grid", ("en", 6, -1.5, 1.5, False), "vae.grid"),
@@ -127,6 +128,7 @@ def test_a_pasted_recipe_gives_the_same_bytes_over_http(client, api_name, args, 
     assert _bytes(dropped) == _bytes(picture)
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_gifs_carry_the_recipe_of_their_picture(client):
     picture, note, gif = client.predict("en", 4, 6, api_name="/ae_interpolate")
     assert provenance.read(gif) == provenance.read(picture)
@@ -134,6 +136,7 @@ def test_gifs_carry_the_recipe_of_their_picture(client):
     assert provenance.read(gif) == provenance.read(strip) and "studio-recipe:" in verdict
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_the_cgan_recipe_names_the_bundle_of_the_chosen_model(client):
     import re
 
@@ -147,6 +150,7 @@ def test_the_cgan_recipe_names_the_bundle_of_the_chosen_model(client):
         assert readout.index("<details") < readout.index("studio-recipe:") < readout.index("</details>")
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_text_generations_download_with_their_recipe_and_come_back_identically(client):
     cards, note, file = client.predict("en", "This movie", 12, ["greedy", "1.0"], 5, 40, 0.9, api_name="/text_generate")
     recipe = provenance.read(file)
@@ -167,6 +171,7 @@ def _edited(recipe: Recipe, **params) -> str:
     return Recipe(recipe.technique, {**recipe.params, **params}, recipe.models).line()
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_edited_recipes_of_the_new_tabs_are_explained(client):
     samples = provenance.read(client.predict("conv", 0.7, "3", 2, 0, api_name="/cgan_samples"))
     _, _, text_file = client.predict("en", "This movie", 3, ["1.0"], 0, 0, 1.0, api_name="/text_generate")
@@ -174,7 +179,7 @@ def test_edited_recipes_of_the_new_tabs_are_explained(client):
     example = provenance.read(client.predict("en", 1, api_name="/p2p_example")[1])
     for line, message in [
         (_edited(samples, chosen="gan"), "Unknown cGAN model 'gan'"),
-        (_edited(samples, seed=-1), "seed must be between"),
+        (_edited(samples, seed=-1), "seed must be a whole number, zero or more"),
         (_edited(samples, digit="12"), "digit must be one of 0 to 9"),
         (Recipe("cgan.table", {"chosen": "conv"}).line(), "parameters do not fit 'cgan.table'"),
         (_edited(words, temperatures=[]), "at least one temperature"),
@@ -186,6 +191,7 @@ def test_edited_recipes_of_the_new_tabs_are_explained(client):
             client.predict("en", line, None, api_name="/reproduce")
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_a_translated_sketch_records_its_upload_and_is_not_rerun(client, tmp_path):
     from PIL import ImageDraw
 
@@ -203,6 +209,7 @@ def test_a_translated_sketch_records_its_upload_and_is_not_rerun(client, tmp_pat
         client.predict("en", recipe.line(), None, api_name="/reproduce")
 
 
+@pytest.mark.server  # a real studio process behind its fixture
 def test_a_dream_records_its_input_by_sha256(client):
     from gradio_client import handle_file
     from matplotlib import cbook

@@ -32,6 +32,8 @@ from PIL import Image
 import fuzz_corpus as corpus
 from conftest import ARTIFACTS, SERVER_PROCESSES
 
+pytestmark = pytest.mark.server
+
 gradio_client = pytest.importorskip("gradio_client")
 httpx = pytest.importorskip("httpx")
 

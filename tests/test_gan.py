@@ -6,8 +6,8 @@ import pytest
 
 from conftest import write_tiny_data
 from studio import paths, plots
-from studio.models import gan
-from studio.services import UserError
+from studio.techniques.gan import model as gan
+from studio.checks import UserError
 
 
 def _weights(model):
@@ -109,8 +109,8 @@ def test_gan_curves_draw_a_picture():
 def gan_bundles(tmp_path_factory):
     """The dense GAN and the ankle-boot DCGAN trained a few steps on synthetic data, plus the samples."""
     from studio import data
-    from studio.recipes.gan import train_gan
-    from studio.recipes.samples import save_samples
+    from studio.techniques.gan.recipe import train_gan
+    from studio.samples.recipe import save_samples
 
     root = tmp_path_factory.mktemp("gan")
     folder = write_tiny_data(root / "data", test=60)
@@ -130,7 +130,7 @@ def gan_bundles(tmp_path_factory):
 
 @pytest.fixture
 def service(gan_bundles, monkeypatch):
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(gan_bundles[0]))
     paths.set_data_dir(gan_bundles[1])
@@ -152,7 +152,7 @@ def test_a_generator_saved_in_the_older_float32_format_still_loads(gan_bundles, 
     import dataclasses
 
     from studio import registry
-    from studio.bundles.gan import LEGACY_WEIGHTS_FILE, load_inference
+    from studio.techniques.gan.presets import LEGACY_WEIGHTS_FILE, load_inference
 
     config = gan.dense_config()
     generator = gan.build_generator(config)
@@ -165,8 +165,8 @@ def test_a_generator_saved_in_the_older_float32_format_still_loads(gan_bundles, 
 
 def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch):
     from studio import data
-    from studio.bundles.gan import CLASSROOM
-    from studio.recipes.gan import train_gan
+    from studio.techniques.gan.presets import CLASSROOM
+    from studio.techniques.gan.recipe import train_gan
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -187,8 +187,8 @@ def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch
 
 
 def test_the_train_button_offers_the_classroom_preset_for_dcgans_only():
-    from studio.bundles.gan import CLASSROOM, ROUND
-    from studio.services.gan import GANService
+    from studio.techniques.gan.presets import CLASSROOM, ROUND
+    from studio.techniques.gan.service import GANService
 
     quick = GANService().training_job("dcgan_mnist", 3, False, "classroom")
     assert "--preset" in quick.argv and f"{CLASSROOM.rounds * ROUND:,} steps" in quick.title
@@ -198,7 +198,7 @@ def test_the_train_button_offers_the_classroom_preset_for_dcgans_only():
 
 
 def test_the_recipe_refuses_unknown_variants():
-    from studio.recipes.gan import train_gan
+    from studio.techniques.gan.recipe import train_gan
 
     with pytest.raises(ValueError, match="Unknown GAN variant"):
         train_gan("stylegan")
@@ -257,7 +257,7 @@ def test_bad_inputs_get_clear_messages(service, call, message):
 
 def test_missing_weights_are_explained(monkeypatch, tmp_path):
     from studio.registry import WeightsUnavailableError
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "empty"))
     with pytest.raises(WeightsUnavailableError, match="gan_dcgan_mnist"):
@@ -265,7 +265,7 @@ def test_missing_weights_are_explained(monkeypatch, tmp_path):
 
 
 def test_the_generator_is_traced_once_for_every_sample_count():
-    from studio.models.gan import GANConfig, GeneratorInference, build_generator
+    from studio.techniques.gan.model import GANConfig, GeneratorInference, build_generator
 
     config = GANConfig(architecture="dense", latent_dim=8)
     inference = GeneratorInference(build_generator(config), config)

@@ -8,7 +8,7 @@ from conftest import ROOT
 
 LIGHT_MODULES = ["studio", "studio.paths", "studio.data", "studio.imaging", "studio.runtime",
                  "studio.registry", "studio.training", "studio.train", "studio.plots", "studio.weight_files",
-                 "studio.models.pixel", "studio.services.pixel"]
+                 "studio.techniques.pixel.model", "studio.techniques.pixel.service"]
 
 
 def _modules_after_import(statement: str) -> set[str]:
@@ -44,18 +44,48 @@ def _studio_imports(module_file) -> set[str]:
     return found
 
 
+# Inside a technique's folder the parts point down: model -> presets -> recipe and service -> tab.
+FORBIDDEN_IN_TECHNIQUE = {
+    "model": ("recipe", "service", "tab", "presets"),
+    "presets": ("recipe", "service", "tab"),
+    "recipe": ("service", "tab"),
+    "service": ("recipe", "tab"),
+}
+# A technique imports another only where the lesson needs it (each such import says why in the code).
+ALLOWED_CROSSINGS = {
+    ("vae", "autoencoder"),  # the VAE's tab compares it with the autoencoders
+    ("gan", "infogan"),  # InfoGAN is a sub-tab of the GAN tab
+    ("examples", "deepdream"), ("examples", "style"),  # the ready examples are made by those two
+}
+
+
+def _technique_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["studio", "techniques"] else None
+
+
 def test_layers_only_point_down():
-    """models -> bundles -> recipes and services -> ui: no arrow between recipes and services."""
-    forbidden = {"recipes": ("studio.services", "studio.ui"), "services": ("studio.recipes", "studio.ui"),
-                 "bundles": ("studio.recipes", "studio.services", "studio.ui"),
-                 "models": ("studio.recipes", "studio.services", "studio.ui", "studio.bundles", "studio.registry")}
-    for package, banned in forbidden.items():
-        for module_file in (ROOT / "studio" / package).glob("*.py"):
-            wrong = {m for m in _studio_imports(module_file) if m.startswith(banned)}
-            assert not wrong, f"{module_file.relative_to(ROOT)} imports {sorted(wrong)}"
-    for module_file in (ROOT / "studio").glob("*.py"):  # the shared modules below the layers
-        wrong = {m for m in _studio_imports(module_file) if m.startswith(("studio.services", "studio.ui"))}
-        assert not wrong, f"{module_file.relative_to(ROOT)} imports {sorted(wrong)}"
+    """The core never imports a technique; a technique's parts point down; techniques meet only
+    where the lesson needs it."""
+    techniques = ROOT / "studio" / "techniques"
+    for module_file in (ROOT / "studio").rglob("*.py"):
+        if techniques in module_file.parents:
+            continue
+        wrong = {m for m in _studio_imports(module_file) if m.startswith("studio.techniques.")}
+        assert not wrong, f"{module_file.relative_to(ROOT)} (core) imports {sorted(wrong)}"
+    for module_file in techniques.glob("*/*.py"):
+        own, part = module_file.parent.name, module_file.stem
+        for imported in _studio_imports(module_file):
+            other = _technique_of(imported)
+            if other is None:
+                continue
+            if other != own:
+                assert (own, other) in ALLOWED_CROSSINGS, f"{module_file.relative_to(ROOT)} imports {imported}"
+            elif part in FORBIDDEN_IN_TECHNIQUE:
+                leaf = imported.split(".")[3] if len(imported.split(".")) > 3 else ""
+                assert leaf not in FORBIDDEN_IN_TECHNIQUE[part], f"{module_file.relative_to(ROOT)} imports {imported}"
+            if part in ("model", "presets", "recipe", "service"):
+                assert not imported.startswith("studio.ui"), f"{module_file.relative_to(ROOT)} imports {imported}"
 
 
 def test_the_server_can_leave_cores_to_its_training_worker():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.models import infogan
+from studio.techniques.infogan import model as infogan
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -82,8 +82,8 @@ def test_a_config_without_meaningful_codes_is_refused(bad, message):
 def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monkeypatch):
     from conftest import write_tiny_data
     from studio import data, paths, registry
-    from studio.bundles.infogan import load_inference
-    from studio.recipes.infogan import train_infogan
+    from studio.techniques.infogan.presets import load_inference
+    from studio.techniques.infogan.recipe import train_infogan
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -114,8 +114,8 @@ def tiny_service(tmp_path, monkeypatch):
     import dataclasses
 
     from studio import registry, weight_files
-    from studio.bundles.infogan import INT8_FROM, NAME, WEIGHTS_FILE
-    from studio.services.infogan import InfoGANService
+    from studio.techniques.infogan.presets import INT8_FROM, NAME, WEIGHTS_FILE
+    from studio.techniques.infogan.service import InfoGANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
@@ -128,7 +128,7 @@ def tiny_service(tmp_path, monkeypatch):
 
 
 def test_the_service_answers_codes_live_and_draws_the_figures_grid(tiny_service):
-    from studio.services.infogan import GRID_STEPS, LIVE_ZOOM
+    from studio.techniques.infogan.service import GRID_STEPS, LIVE_ZOOM
 
     picture = tiny_service.live(2, 0.5, -1.5, 7)
     assert picture.shape[:2] == (28 * LIVE_ZOOM, 28 * LIVE_ZOOM)
@@ -148,7 +148,7 @@ def test_the_service_answers_codes_live_and_draws_the_figures_grid(tiny_service)
     (lambda s: s.code_grid("c4", 0), "continuous codes: c2, c3"),
 ])
 def test_the_service_refuses_bad_codes_with_a_sentence(tiny_service, call, message):
-    from studio.services import UserError
+    from studio.checks import UserError
 
     with pytest.raises(UserError, match=message):
         call(tiny_service)
@@ -160,12 +160,12 @@ def infogan_page(tiny_service):
     import gradio as gr
 
     from conftest import free_port
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
     from studio.training_jobs import TrainingJobs
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.ui.tabs import gan as gan_tab
+    from studio.techniques.gan import tab as gan_tab
 
     with gr.Blocks() as demo:
         lang = gr.State("en")
@@ -181,12 +181,12 @@ def infogan_page(tiny_service):
 def test_the_gan_tab_has_an_infogan_part_only_with_infogan_weights(tmp_path, monkeypatch):
     import gradio as gr
 
-    from studio.services.gan import GANService
-    from studio.services.infogan import InfoGANService
+    from studio.techniques.gan.service import GANService
+    from studio.techniques.infogan.service import InfoGANService
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.ui.tabs import gan as gan_tab
+    from studio.techniques.gan import tab as gan_tab
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))  # no InfoGAN anywhere
     with gr.Blocks():
@@ -217,7 +217,7 @@ def test_the_infogan_part_answers_over_http_and_refuses_bad_codes(infogan_page):
 
 
 def test_the_infogan_parts_page_load_shows_its_measurements_and_labels_c1_with_matched_digits(infogan_page):
-    from studio.ui.tabs.infogan import c1_choices, describe
+    from studio.techniques.infogan.tab import c1_choices, describe
 
     _, refreshes = infogan_page
     part = refreshes[1]
@@ -231,8 +231,8 @@ def test_the_infogan_parts_page_load_shows_its_measurements_and_labels_c1_with_m
 
 
 def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, monkeypatch):
-    from studio.bundles.infogan import CLASSROOM
-    from studio.services import UserError
+    from studio.techniques.infogan.presets import CLASSROOM
+    from studio.checks import UserError
 
     quick = tiny_service.training_job(99, False, "classroom")  # the preset has its own length
     assert quick.argv == ("infogan", "--epochs", str(CLASSROOM.epochs), "--limit", str(CLASSROOM.limit),

@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT, running_studio, write_tiny_data
 from studio import registry
 
+pytestmark = pytest.mark.server
+
 gradio_client = pytest.importorskip("gradio_client")
 
 
@@ -102,7 +104,7 @@ def test_a_training_killed_during_its_save_leaves_the_previous_weights(tmp_path,
 
     bundle = registry.load("pixel", registry.SHIPPED)  # verifies every sha256
     assert registry.sha256_of(bundle.path("histograms.npz")) == before
-    from studio.services.pixel import PixelService
+    from studio.techniques.pixel.service import PixelService
 
     assert PixelService().samples("mnist", 3, 0.0, 4, 0).shape[0] > 28
 

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 from studio import paths, registry
-from studio.recipes.judge import train_judge
+from studio.judge.recipe import train_judge
 from studio.quality import QualityService
 
 
@@ -32,7 +32,7 @@ def test_recipe_writes_a_complete_bundle(tiny_judge):
 
 
 def test_floors_only_rewrites_the_floors_and_keeps_the_weights(tiny_judge):
-    from studio.recipes.judge import CLASS_FLOOR_SIZES, remeasure_floors
+    from studio.judge.recipe import CLASS_FLOOR_SIZES, remeasure_floors
 
     bundle, _ = tiny_judge
     again = remeasure_floors("mnist")

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from studio.models import pix2pix as p2p
-from studio.services import UserError
-from studio.services.pix2pix import patch_overlay, sketch_to_edges, thin
+from studio.techniques.pix2pix import model as p2p
+from studio.checks import UserError
+from studio.techniques.pix2pix.service import patch_overlay, sketch_to_edges, thin
 
 TINY = dict(filters=(8, 8, 8, 8, 8), disc_filters=(8, 8, 8))
 
@@ -215,8 +215,8 @@ def tiny_pix2pix(tmp_path_factory):
     """Samples and the three Pix2Pix bundles, one epoch on synthetic data, in a temporary pretrained/."""
     from conftest import write_tiny_data
     from studio import data, paths
-    from studio.recipes.pix2pix import train_pix2pix
-    from studio.recipes.samples import save_samples
+    from studio.techniques.pix2pix.recipe import train_pix2pix
+    from studio.samples.recipe import save_samples
 
     root = tmp_path_factory.mktemp("p2p")
     folder = write_tiny_data(root / "data", train=120, test=60)
@@ -249,7 +249,7 @@ def test_recipe_records_metrics_and_stores_float16(tiny_pix2pix):
 def test_service_translates_examples_and_sketches(tiny_pix2pix, monkeypatch):
     import time
 
-    from studio.services.pix2pix import Pix2PixService
+    from studio.techniques.pix2pix.service import Pix2PixService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_pix2pix[0]))
     service = Pix2PixService()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from studio.models import pixel
+from studio.techniques.pixel import model as pixel
 
 
 def lecture_fit(X):

@@ -5,8 +5,8 @@ import pytest
 
 from conftest import events_until_final
 from studio import paths, registry
-from studio.services import UserError
-from studio.services.pixel import PixelService
+from studio.checks import UserError
+from studio.techniques.pixel.service import PixelService
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_samples_grid_is_deterministic_by_seed(service):
 def test_samples_look_like_the_class_on_average(service):
     # Mean brightness of many "1" samples in the centre column is high, at the border it is zero.
     probs = service.probabilities("mnist", 1, 0.0)
-    from studio.models import pixel
+    from studio.techniques.pixel import model as pixel
     draws = pixel.sample(probs, 500, 0)
     assert draws[:, 8:20, 14].mean() > 100 and draws[:, :, 0].max() == 0
 

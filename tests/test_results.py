@@ -136,7 +136,7 @@ def _toy_page():
     import gradio as gr
 
     from studio.ui.page_load import PageResults
-    from studio.ui.tabs.base import TabRefresh
+    from studio.ui.tab_kit import TabRefresh
 
     calls = []
     with gr.Blocks():
@@ -190,7 +190,7 @@ def test_a_page_loads_pictures_are_encoded_once():
     from PIL import Image
 
     from studio.ui.page_load import PageResults
-    from studio.ui.tabs.base import TabRefresh
+    from studio.ui.tab_kit import TabRefresh
 
     with gr.Blocks():
         picture = gr.Image(type="numpy")
@@ -205,7 +205,7 @@ def test_a_page_load_refuses_per_session_state():
     import gradio as gr
 
     from studio.ui.page_load import PageResults
-    from studio.ui.tabs.base import TabRefresh
+    from studio.ui.tab_kit import TabRefresh
 
     with gr.Blocks():
         round_ = gr.State(None)
@@ -218,7 +218,7 @@ def test_one_failing_tab_does_not_blank_the_page():
     import gradio as gr
 
     from studio.ui.page_load import PageResults
-    from studio.ui.tabs.base import TabRefresh
+    from studio.ui.tab_kit import TabRefresh
 
     with gr.Blocks():
         a, b = gr.Markdown(), gr.Markdown()
@@ -285,7 +285,7 @@ def test_readouts_wait_while_samplers_are_busy():
 
 
 def _gan():
-    from studio.services.gan import GANService
+    from studio.techniques.gan.service import GANService
 
     service = GANService()
     whole = lambda seed: service.model("dense_mnist").generate(1000, seed)  # noqa: E731 - one call, no chunks
@@ -294,7 +294,7 @@ def _gan():
 
 
 def _cgan():
-    from studio.services.cgan import CGANService
+    from studio.techniques.cgan.service import CGANService
 
     service = CGANService()
     whole = lambda seed: service.model("conv").generate(np.full(1000, 3), seed, 0.7)  # noqa: E731

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.server
+
 httpx = pytest.importorskip("httpx")
 
 SECRETS = ["/etc/passwd", "/proc/self/environ", str(Path.home() / ".bashrc")]

@@ -7,10 +7,10 @@ import pytest
 from matplotlib import cbook
 from PIL import Image
 
-from studio import backbones
-from studio.models import style
-from studio.services import UserError
-from studio.services.style import StyleService, mondrian, scream
+from studio.backbones import networks as backbones
+from studio.techniques.style import model as style
+from studio.checks import UserError
+from studio.techniques.style.service import StyleService, mondrian, scream
 from studio.training import CancelToken
 
 
@@ -194,7 +194,7 @@ def test_a_stopped_transfer_ends_at_its_current_image():
 
 
 def test_the_ready_examples_ship_with_the_settings_that_made_them():
-    from studio.bundles.examples import load_example
+    from studio.examples import load_example
 
     for kind, side in (("deepdream", 400), ("style", style.DEFAULT_SIDE)):
         picture, made, command = load_example(kind)

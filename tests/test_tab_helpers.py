@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from studio.services import UserError
-from studio.ui.tabs.autoencoder import parse_indices, sketch_to_digit
+from studio.checks import UserError
+from studio.techniques.autoencoder.tab import parse_indices, sketch_to_digit
 
 
 def test_parse_indices_accepts_lists_and_ranges():

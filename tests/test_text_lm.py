@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from studio import weight_files
-from studio.bundles.text_lm import STORAGES
-from studio.models import text_lm
-from studio.models.text_lm import TextLMConfig, reweight_distribution
+from studio.techniques.text_lm.presets import STORAGES
+from studio.techniques.text_lm import model as text_lm
+from studio.techniques.text_lm.model import TextLMConfig, reweight_distribution
 
 TINY = TextLMConfig(vocab_size=40, sequence_length=8, embed_dim=16, dense_dim=32, num_heads=2)
 WORDS = ["", "[UNK]"] + [f"w{i}" for i in range(38)]
@@ -300,7 +300,7 @@ def test_imdb_loader_explains_what_to_do_offline():
 def tiny_bundle(tmp_path_factory):
     """A text_lm bundle trained for one pass of 60 synthetic reviews, in a temporary pretrained/."""
     from studio import data, paths
-    from studio.recipes import text_lm as recipe
+    from studio.techniques.text_lm import recipe as recipe
 
     root = tmp_path_factory.mktemp("text")
     with pytest.MonkeyPatch.context() as mp:
@@ -330,7 +330,7 @@ def test_recipe_saves_weights_vocabulary_and_both_perplexities(tiny_bundle):
 
 def test_reassessment_reproduces_the_recorded_perplexity(tiny_bundle, monkeypatch):
     from studio import data, paths
-    from studio.recipes import text_lm as recipe
+    from studio.techniques.text_lm import recipe as recipe
 
     root, bundle = tiny_bundle
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(root))
@@ -351,7 +351,7 @@ def test_reassessment_reproduces_the_recorded_perplexity(tiny_bundle, monkeypatc
 
 @pytest.fixture
 def service(tiny_bundle, monkeypatch):
-    from studio.services.text_lm import TextService
+    from studio.techniques.text_lm.service import TextService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_bundle[0]))
     return TextService()
@@ -373,7 +373,7 @@ def test_service_generates_side_by_side_deterministically(service):
     ("movie " * 500, "keep it under"),
 ])
 def test_bad_prompts_give_clear_messages(service, prompt, message):
-    from studio.services import UserError
+    from studio.checks import UserError
 
     with pytest.raises(UserError, match=message):
         service.generate(prompt, 5, [1.0], 0)
@@ -386,7 +386,7 @@ def test_long_prompts_keep_the_last_window_and_unknown_words_are_reported(servic
 
 @pytest.mark.parametrize("temperature", [0, -1, "0", float("nan"), "hot", 50])
 def test_bad_temperatures_give_clear_messages(service, temperature):
-    from studio.services import UserError
+    from studio.checks import UserError
 
     with pytest.raises(UserError, match="temperature|Temperature"):
         service.generate("This movie", 5, [temperature], 0)
@@ -420,8 +420,8 @@ KOREAN = "옛날 옛적에 호랑이가 살았습니다. 호랑이는 떡을 좋
 
 def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
     from studio import train
-    from studio.recipes import text_lm as recipe
-    from studio.services.text_lm import OwnTextService
+    from studio.techniques.text_lm import recipe as recipe
+    from studio.techniques.text_lm.service import OwnTextService
     from studio.training import CancelToken
 
     tiny = TextLMConfig(vocab_size=200, sequence_length=16, embed_dim=16, dense_dim=32, level="char")
@@ -445,7 +445,7 @@ def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
 
 
 def test_own_text_stop_keeps_the_previous_model(tmp_path):
-    from studio.recipes.text_lm import train_own_text
+    from studio.techniques.text_lm.recipe import train_own_text
     from studio.training import CancelToken, TrainingCancelled
 
     token = CancelToken()
@@ -459,8 +459,8 @@ def test_own_text_stop_keeps_the_previous_model(tmp_path):
 
 
 def test_own_text_uploads_are_checked(tmp_path):
-    from studio.services import UserError
-    from studio.services.text_lm import OwnTextService, read_text_upload
+    from studio.checks import UserError
+    from studio.techniques.text_lm.service import OwnTextService, read_text_upload
 
     with pytest.raises(UserError, match="Train a model on your text first"):
         OwnTextService().sample("abc", 5, 1.0, 0)

@@ -16,6 +16,8 @@ from conftest import events_until_final, events_until_kind
 from studio import paths, registry
 from studio.training_jobs import JobSpec, TrainingJobs
 
+pytestmark = pytest.mark.slow
+
 LONG_GAN = ("gan", "--variant", "dcgan_mnist", "--steps", "20000", "--limit", "200", "--to", "user")
 PIXEL = ("pixel", "--datasets", "mnist", "--to", "user")
 

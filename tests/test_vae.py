@@ -5,8 +5,8 @@ import pytest
 
 from conftest import synthetic_split
 from studio.imaging import to_unit_batch
-from studio.models import vae
-from studio.services import UserError
+from studio.techniques.vae import model as vae
+from studio.checks import UserError
 
 
 def test_loss_terms_have_their_textbook_values():
@@ -46,8 +46,8 @@ def test_training_steps_lower_the_loss_and_sampling_is_seeded():
 
 @pytest.fixture
 def service(tiny_bundles, monkeypatch):
-    from studio.services.autoencoder import AutoencoderService
-    from studio.services.vae import VAEService
+    from studio.techniques.autoencoder.service import AutoencoderService
+    from studio.techniques.vae.service import VAEService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tiny_bundles[0]))
     return VAEService(AutoencoderService())

@@ -1,7 +1,8 @@
 """The studio's single ``gr.Blocks``: header, language switch, and one tab per working technique.
 
-This is the only module that knows both Gradio and the services; each tab module builds its own
-widgets, and the services load models lazily on the first request, so the page is up in seconds.
+The tabs come from ``studio.techniques`` in lecture order; this module names none of them. Each
+technique's tab builds its own widgets, and the services load models lazily on the first request,
+so the page is up in seconds.
 """
 
 from __future__ import annotations
@@ -11,19 +12,8 @@ import logging
 import gradio as gr
 from starlette.middleware import Middleware
 
-from studio import __version__, runtime
+from studio import __version__, runtime, techniques
 from studio.quality import QualityService
-from studio.services.autoencoder import AutoencoderService
-from studio.services.cgan import CGANService
-from studio.services.deepdream import DeepDreamService
-from studio.services.diffusion import DiffusionService
-from studio.services.gan import GANService
-from studio.services.infogan import InfoGANService
-from studio.services.pix2pix import Pix2PixService
-from studio.services.pixel import PixelService
-from studio.services.style import StyleService
-from studio.services.text_lm import OwnTextService, TextService
-from studio.services.vae import VAEService
 from studio.training_jobs import TrainingJobs
 from studio.ui import gradio_fixes, i18n
 from studio.ui.context import TabContext
@@ -32,16 +22,6 @@ from studio.ui.jobs import SessionJobs
 from studio.ui.page_load import PageResults
 from studio.ui.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.response_cache import ResponseCache
-from studio.ui.tabs import autoencoder as autoencoder_tab
-from studio.ui.tabs import cgan as cgan_tab
-from studio.ui.tabs import deepdream as deepdream_tab
-from studio.ui.tabs import diffusion as diffusion_tab
-from studio.ui.tabs import gan as gan_tab
-from studio.ui.tabs import pix2pix as pix2pix_tab
-from studio.ui.tabs import pixel as pixel_tab
-from studio.ui.tabs import style as style_tab
-from studio.ui.tabs import text_lm as text_tab
-from studio.ui.tabs import vae as vae_tab
 
 log = logging.getLogger("studio")
 
@@ -95,22 +75,10 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # One kit for every tab; the line of training jobs exists only where training is allowed.
         ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None,
                          QualityService())  # the judges, shared by every tab that generates images
-        autoencoders = AutoencoderService()
         # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
         # than the last ones hidden behind Gradio's overflow menu (its default).
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques"):
-            refreshes = [
-                pixel_tab.create_tab(ctx, PixelService()),
-                autoencoder_tab.create_tab(ctx, autoencoders),
-                vae_tab.create_tab(ctx, VAEService(autoencoders), autoencoders),
-                *gan_tab.create_tab(ctx, GANService(), InfoGANService()),  # its own and its InfoGAN part's
-                cgan_tab.create_tab(ctx, CGANService()),
-                pix2pix_tab.create_tab(ctx, Pix2PixService(ctx.quality)),
-                deepdream_tab.create_tab(ctx, DeepDreamService()),
-                style_tab.create_tab(ctx, StyleService()),
-                text_tab.create_tab(ctx, TextService(), OwnTextService()),
-                *diffusion_tab.create_tab(ctx, DiffusionService()),  # only once it has weights
-            ]
+            refreshes = [refresh for technique in techniques.load() for refresh in technique.build_tab(ctx)]
         create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 

@@ -26,6 +26,14 @@ class TabContext:
     trainer: object | None
     quality: object
     warm_ups: list[Callable[[], object]] = field(default_factory=list)
+    services: dict[type, object] = field(default_factory=dict)
+
+    def service(self, kind: type):
+        """The app's one ``kind()`` (a service class), made on first use: two tabs that show the same
+        models (the autoencoder and the VAE tab) share one service and its loaded bundles."""
+        if kind not in self.services:
+            self.services[kind] = kind()
+        return self.services[kind]
 
     def warm_up(self, *tasks: Callable[[], object]) -> None:
         """Register what this tab's main actions need ready before a student's first click."""

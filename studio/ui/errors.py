@@ -11,7 +11,7 @@ import gradio as gr
 
 from studio.data import DataUnavailableError
 from studio.registry import WeightsUnavailableError
-from studio.services import UserError
+from studio.checks import UserError
 from studio.training import TrainingCancelled
 from studio.training_jobs import TrainingFailed
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from studio import imaging, provenance, registry, results
 from studio.provenance import Recipe, RecipeError
-from studio.services import UserError
+from studio.checks import UserError
 
 # technique -> (drawing function, models): filled as the tabs are built.
 _TECHNIQUES: dict[str, tuple[Callable, object]] = {}

@@ -24,7 +24,7 @@ from gradio.data_classes import FileData
 from PIL import Image
 
 from studio import imaging
-from studio.services import quoted
+from studio.checks import quoted
 
 
 def guard_inputs(demo: gr.Blocks) -> None:

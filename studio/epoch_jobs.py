@@ -1,0 +1,28 @@
+"""The Train button's job for a recipe trained in epochs with a ``SlicePreset`` (InfoGAN, diffusion)."""
+
+from __future__ import annotations
+
+from studio import registry
+from studio.presets import PRESETS, SlicePreset
+from studio.checks import UserError
+from studio.checks import check_count
+from studio.training_jobs import JobSpec, estimate_from_shipped
+
+TRAIN_IMAGES = 60000  # MNIST's training digits: a preset's share of an epoch scales the estimate
+
+
+def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, preset: str, classroom: SlicePreset,
+              batch_size: int, max_epochs: int) -> JobSpec:
+    """``python -m studio.train RECIPE`` for ``epochs`` passes at ``batch_size`` into the user cache, or with
+    ``preset`` "classroom" the quick ``classroom`` settings (their own length; ``epochs`` unused). The
+    estimate comes from the shipped bundle's recorded seconds per epoch (``recipe`` names the bundle)."""
+    if preset not in PRESETS:
+        raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+    if preset == "classroom":
+        estimate = estimate_from_shipped(recipe, "epochs", classroom.epochs)
+        return JobSpec((recipe, *classroom.argv(), "--to", registry.USER),
+                       f"{title} · classroom preset · {classroom.epochs} passes over {classroom.limit:,} digits",
+                       None if estimate is None else estimate * classroom.limit / TRAIN_IMAGES, keep_on_stop)
+    epochs = check_count(epochs, 1, max_epochs, "epochs")
+    return JobSpec((recipe, "--epochs", str(epochs), "--batch-size", str(batch_size), "--to", registry.USER),
+                   f"{title} · {epochs} epochs", estimate_from_shipped(recipe, "epochs", epochs), keep_on_stop)

@@ -1,0 +1,145 @@
+"""Recipe for the quality judges: ``python -m studio.train judge --dataset mnist|fashion``.
+
+Trains the CNN of ``studio.judge.model`` on the training set (the last 5,000 images held out for
+validation), measures it on the test set, and ships with it the test set's feature statistics
+(mean and covariance, per class and overall), so the Fréchet distance needs no data set at run time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from studio import data, metrics, registry, runtime
+from studio.judge.presets import CONFIGS, DEFAULT_EPOCHS, STATS_FILE, WEIGHTS_FILE, bundle_name
+from studio.judge.model import Judge, build_judge
+from studio.training import (CancelToken, ProgressFn, add_run_arguments, fit, inference_weights_writer, no_progress,
+                             training_record)
+
+VALIDATION = 5000
+# FID floors are reported at these sample counts: real training images against the test set.
+FLOOR_SIZES = (100, 1000, 10000)
+# Per class: that many training images of the class against the class's test images, at the sizes the
+# recipes and tabs judge (a 500-image floor beside a 1,000-sample FID would flatter the generator).
+CLASS_FLOOR_SIZES = (100, 500, 1000)
+FLOOR_FEATURE_IMAGES = 30000  # the first training images whose features give every floor
+
+
+def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
+                limit: int | None = None, source: str = registry.SHIPPED,
+                on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> registry.Bundle:
+    """Train, evaluate and save the judge of ``dataset``; ``limit`` trains on the first N images (tests)."""
+    cancel = cancel or CancelToken()
+    epochs = epochs or DEFAULT_EPOCHS[dataset]
+    runtime.import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    (x_train, y_train), (x_test, y_test) = data.load_dataset(dataset)
+    if limit is not None:
+        x_train, y_train = x_train[:limit], y_train[:limit]
+    held_out = min(VALIDATION, len(x_train) // 10)
+    x_fit, y_fit = x_train[:-held_out], y_train[:-held_out]
+    x_val, y_val = x_train[-held_out:], y_train[-held_out:]
+
+    config = CONFIGS[dataset]
+    steps = -(-len(x_fit) // batch_size)
+    model = build_judge(config)
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps, alpha=0.01)
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    describe = lambda epoch, logs: (f"{dataset} judge · epoch {epoch + 1}/{epochs} · "  # noqa: E731
+                                    f"loss {logs.get('loss', float('nan')):.4f} · "
+                                    f"accuracy {logs.get('accuracy', float('nan')):.4f}"
+                                    + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
+    run = fit(model, x_fit.astype(np.float32), y_fit, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
+              cancel=cancel, describe=describe, digits=5, batch_size=batch_size,
+              validation_data=(x_val.astype(np.float32), y_val))
+    judge = Judge(model)
+    probs, test_features = judge(x_test)
+
+    predicted = probs.argmax(axis=1)
+    accuracy = float(np.mean(predicted == y_test))
+    per_class = [float(np.mean(predicted[y_test == k] == k)) for k in range(config.num_classes)]
+    on_progress(0.99, f"test accuracy {accuracy:.4f}; saving")
+
+    stats = [metrics.GaussianStats.of(test_features[y_test == k]) for k in range(config.num_classes)]
+    stats.append(metrics.GaussianStats.of(test_features))
+    arrays = {"means": np.stack([s.mean for s in stats]).astype(np.float32),
+              "covs": np.stack([s.cov for s in stats]).astype(np.float32),
+              "counts": np.array([s.count for s in stats], np.int64)}
+    metadata = {
+        "technique": "judge",
+        "purpose": "quality judge for generated samples: class (label agreement, coverage) and penultimate-layer "
+                   "features (Fréchet distance in judge features; not comparable to Inception FID)",
+        "command": f"python -m studio.train judge --dataset {dataset} --epochs {epochs} --seed {seed}"
+                   + (f" --limit {limit}" if limit else ""),
+        "data": {dataset: {"description": data.DESCRIPTIONS[dataset], "loaded_from": data.dataset_source(dataset),
+                           "fit_images": len(x_fit), "validation_images": held_out,
+                           "test_images": len(x_test)}},
+        "training": training_record(
+            run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
+            augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else "")),
+        "metrics": {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
+                    **real_floors(judge, x_train, y_train, stats)},
+    }
+    files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
+             STATS_FILE: lambda path: np.savez(path, **arrays)}
+    bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
+    on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
+    return bundle
+
+
+def real_floors(judge, x_train: np.ndarray, y_train: np.ndarray, stats: list) -> dict:
+    """The FID floors of the judge's metrics: the first N real training images (of a class, for
+    the per-class floors) against the test set's statistics ``stats`` (per class, then all)."""
+    x, y = x_train[:FLOOR_FEATURE_IMAGES], y_train[:FLOOR_FEATURE_IMAGES]
+    features = judge(x)[1]
+
+    def floor(chosen: np.ndarray, reference) -> float:
+        return round(metrics.frechet_distance(metrics.GaussianStats.of(chosen), reference), 3)
+
+    return {
+        "fid_floor_train_vs_test": {str(n): floor(features[:n], stats[-1]) for n in FLOOR_SIZES if n <= len(x)},
+        "fid_floor_per_class": {str(n): [floor(features[y == k][:n], stats[k]) for k in range(len(stats) - 1)]
+                                for n in CLASS_FLOOR_SIZES},
+        "fid_floor_note": "Fréchet distance (judge features) of the first N real training images (of the class, "
+                          "per class) to the test set (of the class): the best a generator can hope for at that "
+                          "sample size",
+    }
+
+
+def remeasure_floors(dataset: str, source: str = registry.SHIPPED) -> registry.Bundle:
+    """Recompute a saved judge's FID floors (weights untouched): ``python -m studio.train judge
+    --dataset D --floors-only``."""
+    from studio.judge.presets import load_judge
+
+    bundle = registry.load(bundle_name(dataset), source)
+    loaded = load_judge(bundle)
+    (x_train, y_train), _ = data.load_dataset(dataset)
+    kept = {k: v for k, v in bundle.metadata["metrics"].items() if not k.startswith("fid_floor")}
+    return registry.resave_with_metrics(bundle, {**kept, **real_floors(loaded.judge, x_train, y_train, loaded.stats)},
+                                        f"python -m studio.train judge --dataset {dataset} --floors-only", source)
+
+
+# --- python -m studio.train judge -----------------------------------------------------------------------
+HELP = "quality judge CNN of one data set"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train judge``."""
+    parser.add_argument("--dataset", choices=sorted(CONFIGS), required=True)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
+    add_run_arguments(parser, 128, "images")
+    parser.add_argument("--floors-only", action="store_true",
+                        help="no training: recompute the saved judge's FID floors and rewrite its metrics")
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    if args.floors_only:
+        return [remeasure_floors(args.dataset, ctx.source)]
+    return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, ctx.source,
+                        ctx.on_progress, ctx.cancel)]

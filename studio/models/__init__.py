@@ -1,1 +1,0 @@
-"""One module per technique: numpy in, numpy out; no Gradio, no file I/O."""

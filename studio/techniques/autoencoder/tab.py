@@ -1,0 +1,259 @@
+"""The autoencoder tab (Programs 10-2(a), 10-2(b), 10-3; lecture 003): widgets and events only."""
+
+from __future__ import annotations
+
+import re
+
+import gradio as gr
+import numpy as np
+
+from studio.imaging import to_mnist_digit
+from studio.checks import UserError, quoted
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+VARIANT_CHOICES = [("zdim 32 (10-2(a))", "z32"), ("zdim 2 (10-3)", "z2"), ("denoise, conv", "denoise"),
+                   ("denoise, dense (003)", "denoise_dense")]
+MAX_INDEX = 999
+
+
+def parse_indices(spec: str, limit: int = MAX_INDEX) -> list[int]:
+    """"0-3, 7" -> [0, 1, 2, 3, 7]; a clear error for anything else."""
+    spec = (spec or "").strip()
+    if not spec:
+        return []
+    if len(spec) > 200:  # 20 digits at most: anything longer is a paste gone wrong
+        raise UserError(f"That list of digits is too long ({len(spec):,} characters); write e.g. 0-9, 15.")
+    indices: list[int] = []
+    for part in re.split(r"[,\s]+", spec):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise UserError(f"{quoted(part)} is not an index or a range like 0-9.")
+        start, end = int(match[1]), int(match[2] or match[1])
+        if end < start or end > limit:
+            raise UserError(f"{quoted(part)} is outside the shipped test digits 0-{limit}.")
+        indices.extend(range(start, end + 1))
+    if len(indices) > 20:
+        raise UserError("Show at most 20 digits at once.")
+    return indices
+
+
+def sketch_to_digit(sketch) -> np.ndarray | None:
+    """The sketchpad's value (a dict with a 'composite' image, or None) -> an MNIST digit, or None if blank."""
+    if sketch is None:
+        return None
+    image = sketch.get("composite") if isinstance(sketch, dict) else sketch
+    if image is None:
+        return None
+    try:
+        return to_mnist_digit(np.asarray(image))
+    except ValueError:
+        return None  # an untouched canvas: nothing to add
+
+
+def create_tab(ctx: TabContext, service) -> TabRefresh:
+    """Build the tab; ``service`` is an AutoencoderService, ``quality`` the QualityService."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
+        tr.make(gr.Markdown, {"value": "ae.intro"})
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "ae.recon_tab"}):
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
+                        recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary",
+                                            elem_classes=MAIN_ACTION)
+                    sketch = tr.make(gr.Sketchpad, {"label": "ae.sketch"}, type="numpy", image_mode="RGBA",
+                                     sources=["upload"], canvas_size=(280, 280), height=300, scale=1, layers=False,
+                                     brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))
+                recon = tr.make(gr.Image, {"label": "ae.recon_out"}, type="numpy", format="png", interactive=False)
+                recon_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "ae.walk_tab"}):
+                tr.make(gr.Markdown, {"value": "ae.walk_intro"})
+                with gr.Row():
+                    walk_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0,
+                                         maximum=MAX_INDEX)
+                    scale = tr.make(gr.Slider, {"label": "ae.scale"}, minimum=0.0, maximum=3.0, step=0.05, value=1.0)
+                    walk_btn = tr.make(gr.Button, {"value": "ae.walk_btn"}, variant="primary")
+                walk = tr.make(gr.Image, {"label": "ae.walk_out"}, type="numpy", format="png", interactive=False)
+                walk_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "ae.interp_tab"}):
+                tr.make(gr.Markdown, {"value": "ae.interp_intro"})
+                with gr.Row():
+                    index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0,
+                                      maximum=MAX_INDEX)
+                    index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0,
+                                      maximum=MAX_INDEX)
+                    interp_btn = tr.make(gr.Button, {"value": "ae.interp_btn"}, variant="primary")
+                interp = tr.make(gr.Image, {"label": "ae.interp_out"}, type="numpy", format="png", interactive=False)
+                with gr.Row():
+                    interp_md = gr.Markdown()
+                    gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+            with tr.make(gr.Tab, {"label": "ae.map_tab"}):
+                tr.make(gr.Markdown, {"value": "ae.map_intro"})
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        latent_map = tr.make(gr.Image, {"label": "ae.map"}, type="numpy", format="png",
+                                             interactive=False, elem_id="ae-latent-map")
+                    with gr.Column(scale=2):
+                        map_n = tr.make(gr.Slider, {"label": "ae.map_n"}, minimum=10, maximum=1000, step=10, value=1000)
+                        z1 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z1")
+                        z2 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z2")
+                        decoded = tr.make(gr.Image, {"label": "ae.decoded"}, type="numpy", format="png",
+                                          interactive=False, height=200)
+            with tr.make(gr.Tab, {"label": "ae.denoise_tab"}):
+                tr.make(gr.Markdown, {"value": "ae.denoise_intro"})
+                with gr.Row():
+                    noise = tr.make(gr.Slider, {"label": "ae.noise"}, minimum=0.0, maximum=1.5, step=0.05, value=0.55)
+                    noise_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    denoise_idx = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
+                    denoise_btn = tr.make(gr.Button, {"value": "ae.denoise"}, variant="primary")
+                denoised = tr.make(gr.Image, {"label": "ae.denoise_out"}, type="numpy", format="png",
+                                   interactive=False)
+                denoise_md = gr.Markdown()
+
+        def status_text(lang, variant):
+            status = service.status(variant)
+            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            mse = status["metrics"].get("denoise_mse", status["metrics"].get("test_mse", float("nan")))
+            return text("ae.status", lang, variant=variant, source=source, command=status["command"],
+                        created=status["created"], mse=f"{mse:.5f}")
+
+        panel = None
+        if allow_training:
+            panel = create_training_panel(
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
+                status_text=status_text, use_shipped=service.use_shipped, api_prefix="ae", default_epochs=5,
+                max_epochs=30, intro_key="ae.train_intro",
+                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES,
+                                                   value="z32")])
+
+    # --- handlers ---------------------------------------------------------------------------
+    @guarded
+    def reconstruct(lang, spec, sketch):
+        drawn = sketch_to_digit(sketch)
+        if drawn is None:
+            picture, errors = reconstruct_picture(spec)
+        else:  # a drawing is recorded by its sha256; it cannot be re-run from the recipe alone
+            array, errors = service.reconstruct(parse_indices(spec), drawn)
+            picture = exports.stamp(array, "ae.reconstruct_drawing", {"indices": spec},
+                                    ["samples", "autoencoder_z32"], uploads={"drawing": drawn})
+        test = service.metadata("z32")["metrics"]["test_mse"]
+        values = " · ".join(f"{e:.4f}" for e in errors)
+        return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test) + \
+            "\n\n" + exports.line_of(picture)
+
+    def walk_judgement(lang, index, frames, noises) -> str:
+        try:
+            label = service.label(index)
+            judged = quality.assess("mnist", frames, label).judged
+        except Exception as exc:  # noqa: BLE001 - the readout is optional; the pictures are not
+            return text("judge.unavailable", lang, reason=str(exc))
+        near = np.abs(noises) <= 0.3 + 1e-9
+        hits = judged == label
+        return text("ae.walk_judge", lang, hits=int(hits.sum()), name=str(label), near=int(hits[near].sum()),
+                    near_n=int(near.sum()), far=int(hits[~near].sum()), far_n=int((~near).sum()))
+
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    digits_and = ["samples", "autoencoder_z32"]
+
+    @exports.reproducible("ae.noise_walk", models=digits_and)
+    def noise_walk_picture(index, scale):
+        return service.noise_walk(index, scale)
+
+    @exports.reproducible("ae.interpolate", models=digits_and)
+    def interpolation_picture(a, b):
+        return service.interpolation(a, b)
+
+    @exports.reproducible("ae.denoise", models=["samples", "autoencoder_denoise", "autoencoder_denoise_dense"])
+    def denoise_picture(indices, noise_factor, seed):
+        return service.denoise(parse_indices(indices), noise_factor, seed)
+
+    @guarded
+    def noise_walk(lang, index, scale):
+        picture, frames = noise_walk_picture(index, scale)
+        noises = (np.arange(20) - 10) / 10 * float(scale)
+        return picture, walk_judgement(lang, index, frames, noises) + "\n\n" + exports.line_of(picture)
+
+    @guarded
+    def interpolation(lang, a, b):
+        picture, frames = interpolation_picture(a, b)
+        try:
+            judged = quality.assess("mnist", frames).judged
+            note = text("ae.interp_judge", lang, classes=" ".join(str(int(k)) for k in judged))
+        except Exception as exc:  # noqa: BLE001
+            note = text("judge.unavailable", lang, reason=str(exc))
+        gif = exports.gif(frames, f"interpolation_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
+        return picture, note + "\n\n" + exports.line_of(picture), gif
+
+    @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
+    def reconstruct_picture(indices):
+        return service.reconstruct(parse_indices(indices))
+
+    @exports.reproducible("ae.map", models=["samples", "autoencoder_z2"])
+    def map_picture(n, z1, z2):
+        return service.latent_map(n, (z1, z2))[0]
+
+    @exports.reproducible("ae.decode", models=["autoencoder_z2"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
+
+    @guarded
+    def show_map(n, z1v, z2v):
+        return map_picture(n, z1v, z2v), point_picture(z1v, z2v)
+
+    @guarded
+    def click_map(n, evt: gr.SelectData):
+        _, frame = service.latent_map(n, None)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, zx, zy), zx, zy, point_picture(zx, zy)
+
+    @guarded
+    def denoise(lang, factor, seed, spec):
+        picture, errors = denoise_picture(spec, factor, seed)
+        best = text("ae.conv" if errors["conv"] <= errors["dense"] else "ae.dense", lang)
+        return picture, text("ae.denoise_mse", lang, best=best, **errors) + "\n\n" + exports.line_of(picture)
+
+    @guarded
+    def refresh(lang, spec, sketch, index, scale_v, a, b, n, z1v, z2v, factor, seed, dspec):
+        return (*reconstruct(lang, spec, sketch), *noise_walk(lang, index, scale_v), *interpolation(lang, a, b),
+                *show_map(n, z1v, z2v), *denoise(lang, factor, seed, dspec))
+
+    hidden = {"api_visibility": "private"}
+    recon_btn.click(reconstruct, [lang, indices, sketch], [recon, recon_md], api_name="ae_reconstruct")
+    indices.submit(reconstruct, [lang, indices, sketch], [recon, recon_md], **hidden)
+    walk_btn.click(noise_walk, [lang, walk_index, scale], [walk, walk_md], api_name="ae_noise_walk")
+    for trigger in (scale.release, walk_index.submit, walk_index.blur):
+        trigger(noise_walk, [lang, walk_index, scale], [walk, walk_md], show_progress="minimal", **hidden)
+    interp_btn.click(interpolation, [lang, index_a, index_b], [interp, interp_md, gif], api_name="ae_interpolate")
+    for control in (index_a, index_b):
+        for trigger in (control.submit, control.blur):
+            trigger(interpolation, [lang, index_a, index_b], [interp, interp_md, gif], **hidden)
+    for control in (z1, z2):
+        control.release(show_map, [map_n, z1, z2], [latent_map, decoded], **hidden, show_progress="hidden")
+    map_n.release(show_map, [map_n, z1, z2], [latent_map, decoded], api_name="ae_map", show_progress="minimal")
+    latent_map.select(click_map, [map_n], [latent_map, z1, z2, decoded], **hidden, show_progress="hidden")
+    denoise_btn.click(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], api_name="ae_denoise")
+    noise.release(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], **hidden)
+
+    refresh_inputs = [lang, indices, sketch, walk_index, scale, index_a, index_b, map_n, z1, z2, noise, noise_seed,
+                      denoise_idx]
+    refresh_outputs = [recon, recon_md, walk, walk_md, interp, interp_md, gif, latent_map, decoded, denoised,
+                       denoise_md]
+    if panel is not None:
+        panel.finished.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+        panel.switched.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.autoencoder.service import AutoencoderService
+
+    return [create_tab(ctx, ctx.service(AutoencoderService))]  # shared with the VAE tab

@@ -1,0 +1,210 @@
+"""The cGAN tab (lecture 004): widgets and events only."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+
+from studio import batching
+from studio.results import shared
+from studio.checks import UserError
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.quality_text import judge_readout
+from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+DIGITS = [str(d) for d in range(10)]
+NOISE_SCALE = 1.0  # the default of studio.techniques.cgan.recipe.NOISE_SCALE (tabs import no recipes; a test checks they match)
+VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
+VARIANTS = [value for _, value in VARIANT_CHOICES]
+
+
+def create_tab(ctx: TabContext, service) -> TabRefresh:
+    """Build the tab; ``service`` is a CGANService, ``quality`` the shared QualityService."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
+        tr.make(gr.Markdown, {"value": "cgan.intro"})
+        with gr.Row():
+            variant = tr.make(gr.Radio, {"label": "cgan.variant", "info": "cgan.variant_info"},
+                              choices=VARIANT_CHOICES, value="conv")
+            scale = tr.make(gr.Slider, {"label": "cgan.scale", "info": "cgan.scale_info"}, minimum=0.0, maximum=2.0,
+                            step=0.05, value=NOISE_SCALE)
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "cgan.digit_tab"}):
+                with gr.Row():
+                    digit = tr.make(gr.Radio, {"label": "cgan.digit"}, choices=DIGITS, value="3")
+                with gr.Row():
+                    n = tr.make(gr.Slider, {"label": "cgan.n"}, minimum=1, maximum=100, step=1, value=10)
+                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary",
+                                         elem_classes=MAIN_ACTION)
+                samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png",
+                                  interactive=False)
+                samples_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "cgan.table_tab"}):
+                tr.make(gr.Markdown, {"value": "cgan.table_intro"})
+                with gr.Row():
+                    table_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    table_btn = tr.make(gr.Button, {"value": "cgan.table_btn"}, variant="primary")
+                table = tr.make(gr.Image, {"label": "cgan.table_out"}, type="numpy", format="png",
+                                interactive=False, height=600)
+                table_md = gr.Markdown()
+                table_judge_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "cgan.morph_tab"}):
+                tr.make(gr.Markdown, {"value": "cgan.morph_intro"})
+                with gr.Row():
+                    digit_a = tr.make(gr.Dropdown, {"label": "cgan.digit_a"}, choices=DIGITS, value="3")
+                    digit_b = tr.make(gr.Dropdown, {"label": "cgan.digit_b"}, choices=DIGITS, value="8")
+                    morph_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                blend = tr.make(gr.Slider, {"label": "cgan.blend"}, minimum=0.0, maximum=1.0, step=0.05, value=0.5)
+                with gr.Row():
+                    with gr.Column(scale=4):
+                        strip = tr.make(gr.Image, {"label": "cgan.morph_out"}, type="numpy", format="png",
+                                        interactive=False)
+                    with gr.Column(scale=1, min_width=180):
+                        current = tr.make(gr.Image, {"label": "cgan.morph_now"}, type="numpy", format="png",
+                                          interactive=False, height=180)
+                gif = tr.make(gr.File, {"label": "cgan.gif"}, interactive=False, height=80)
+                morph_md = gr.Markdown()
+
+        def status_text(lang, chosen):
+            status = service.status(chosen)
+            m = status["metrics"]
+            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            agreement = m.get("label_agreement")
+            return text("cgan.status", lang, variant=chosen, source=source, command=status["command"],
+                        created=status["created"], agreement="?" if agreement is None else f"{agreement:.2%}",
+                        fid=m.get("fid", "?"), scale=m.get("noise_scale", 1.0))
+
+        panel = None
+        if allow_training:
+            panel = create_training_panel(
+                ctx, job=lambda epochs, keep, variant, preset: service.training_job(variant, epochs, keep, preset),
+                status_text=status_text, use_shipped=service.use_shipped, api_prefix="cgan", default_epochs=5,
+                max_epochs=50, intro_key="cgan.train_intro", classroom_key="cgan.classroom",
+                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES,
+                                                   value="conv")])
+
+    # --- handlers ---------------------------------------------------------------------------
+    # The pictures a student may download carry their recipe (studio.ui.exports): a pasted recipe
+    # line re-runs the same variant, noise scale, digits and seed, byte for byte.
+    def bundles_of(chosen, **_):
+        if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
+            raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
+        return [f"cgan_{chosen}"]  # studio.techniques.cgan.recipe.bundle_name (tabs import no recipes)
+
+    @exports.reproducible("cgan.samples", models=bundles_of)
+    def samples_picture(chosen, noise_scale, digit, n, seed):
+        return service.samples(chosen, digit, n, seed, noise_scale)[0]
+
+    @exports.reproducible("cgan.table", models=bundles_of)
+    def table_picture(chosen, noise_scale, seed):
+        return service.table(chosen, seed, noise_scale)[0]
+
+    @exports.reproducible("cgan.morph", models=bundles_of)
+    def morph_picture(chosen, noise_scale, digit_a, digit_b, blend, seed):
+        return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)
+
+    @guarded
+    def draw_samples(chosen, z, d, count, s):
+        return samples_picture(chosen, z, d, count, s)
+
+    @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
+    def samples_readout(lang, chosen, z, d, count, s):
+        images = service.judged_draw(chosen, d, s, z)
+        report = quality.assess("mnist", images, requested=int(d))
+        return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
+            "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
+
+    def judge_samples(lang, chosen, z, d, count, s):
+        batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
+        try:
+            return samples_readout(lang, chosen, z, d, count, s)
+        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    @guarded
+    def draw_table(lang, chosen, z, s):
+        start = time.perf_counter()
+        picture = table_picture(chosen, z, s)
+        return picture, text("cgan.table_time", lang, ms=(time.perf_counter() - start) * 1e3) + "\n\n" + \
+            exports.line_of(picture)
+
+    def judge_table(lang, chosen, z, s):
+        try:
+            _, images = service.table(chosen, s, z)
+            judged = quality.assess("mnist", images).judged.reshape(10, -1)
+            rows = " · ".join(f"{k}: {int((judged[k] == k).sum())}/{judged.shape[1]}" for k in range(10))
+            return text("cgan.table_judge", lang, hits=int((judged == np.arange(10)[:, None]).sum()), rows=rows)
+        except Exception as exc:  # noqa: BLE001
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    @guarded
+    def draw_morph(lang, chosen, z, a, b, t, s):
+        strip_picture, now, frames, ts = morph_picture(chosen, z, a, b, t, s)
+        try:
+            judged = quality.assess("mnist", frames).judged
+            verdict = text("cgan.morph_judge", lang, classes=" → ".join(str(int(k)) for k in judged))
+        except Exception as exc:  # noqa: BLE001
+            verdict = text("judge.unavailable", lang, reason=str(exc))
+        # there and back, the ends not repeated; the GIF carries the strip's recipe
+        loop = np.concatenate([frames, frames[-2:0:-1]])
+        gif_path = exports.gif(loop, f"cgan_morph_{int(a)}_{int(b)}", strip_picture, duration_ms=150, scale=4)
+        return strip_picture, now, gif_path, verdict + "\n\n" + exports.line_of(strip_picture)
+
+    @guarded
+    def draw_current(chosen, z, a, b, t, s):
+        return service.morph(chosen, a, b, t, s, z)[1]
+
+    @guarded
+    def refresh(lang, chosen, z, d, count, s, ts, a, b, t, ms):
+        return (draw_samples(chosen, z, d, count, s), *draw_table(lang, chosen, z, ts),
+                *draw_morph(lang, chosen, z, a, b, t, ms))
+
+    hidden = {"api_visibility": "private"}
+    sample_inputs = [variant, scale, digit, n, seed]
+    judge_inputs = [lang, variant, scale, digit, n, seed]
+    table_inputs = [lang, variant, scale, table_seed]
+    morph_inputs = [lang, variant, scale, digit_a, digit_b, blend, morph_seed]
+    morph_outputs = [strip, current, gif, morph_md]
+
+    sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
+        judge_samples, judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
+    for control in (digit.input, n.release, seed.submit):
+        control(draw_samples, sample_inputs, samples, **SAMPLER, **hidden).then(
+            judge_samples, judge_inputs, samples_md, **JUDGE, **hidden)
+    table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
+        judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
+    table_seed.submit(draw_table, table_inputs, [table, table_md], **hidden).then(
+        judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
+    for control in (digit_a.input, digit_b.input, morph_seed.submit):
+        control(draw_morph, morph_inputs, morph_outputs, **hidden)
+    blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
+    blend.change(draw_current, [variant, scale, digit_a, digit_b, blend, morph_seed], current, show_progress="hidden",
+                 **hidden)
+
+    refresh_inputs = [lang, variant, scale, digit, n, seed, table_seed, digit_a, digit_b, blend, morph_seed]
+    refresh_outputs = [samples, table, table_md, *morph_outputs]
+    followups = [(judge_samples, judge_inputs, [samples_md]), (judge_table, table_inputs, [table_judge_md])]
+    for control in (variant.input, scale.release):
+        control(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+            judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden).then(
+            judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+                judge_samples, judge_inputs, samples_md, **hidden).then(
+                judge_table, table_inputs, table_judge_md, **hidden)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.cgan.service import CGANService
+
+    return [create_tab(ctx, CGANService())]

@@ -1,0 +1,178 @@
+"""The DeepDream tab (Keras book 12.2): widgets and events only."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+
+from studio.examples import load_example, prepared
+from studio.techniques.deepdream.model import DreamSettings
+from studio.techniques.deepdream.service import (
+    DEFAULT_LAYERS,
+    INCEPTION,
+    LOW_LAYERS,
+    MOBILENET,
+    MOBILENET_BUNDLE,
+    example_image,
+)
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
+
+
+
+def _spec(layers: dict[str, float]) -> str:
+    return ", ".join(f"{name}={weight:g}" for name, weight in layers.items())
+
+
+def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
+    """Build the tab; ``service`` is a DeepDreamService; ``default_side`` the starting working size."""
+    tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
+    available = service.available()
+    start_backbone = MOBILENET if MOBILENET in available else (available[0] if available else MOBILENET)
+
+    def warm_up() -> None:  # load the backbone and trace its step (shape-generic) with a 3-step dream
+        rgb = service.prepare(example_image(), 128)
+        layer_map = DEFAULT_LAYERS[start_backbone]
+        for _ in service.dream(rgb, start_backbone, layer_map, DreamSettings(layers=layer_map, octaves=1, steps=3)):
+            pass
+
+    if available:
+        ctx.warm_up(warm_up)
+    with tr.make(gr.Tab, {"label": "dream.tab"}, id="deepdream"):
+        tr.make(gr.Markdown, {"value": "dream.intro"})
+        with gr.Row():
+            with gr.Column(scale=2):
+                source = tr.make(gr.Image, {"label": "dream.input"}, type="pil", sources=["upload", "clipboard"],
+                                 value=example_image(), height=320, image_mode=None)
+                example_btn = tr.make(gr.Button, {"value": "dream.example"}, size="sm")
+            with gr.Column(scale=3):
+                with gr.Row():
+                    backbone = tr.make(gr.Radio, {"label": "dream.backbone"}, choices=available or [MOBILENET],
+                                       value=start_backbone)
+                    download_btn = tr.make(gr.Button, {"value": "dream.download"}, size="sm",
+                                           visible=INCEPTION not in available)
+                note = gr.Markdown()
+                layers = tr.make(gr.Textbox, {"label": "dream.layers", "info": "dream.layers_info"},
+                                 value=_spec(DEFAULT_LAYERS[start_backbone]), max_lines=2)
+                with gr.Row():
+                    octaves = tr.make(gr.Slider, {"label": "dream.octaves"}, minimum=1, maximum=5, step=1, value=3)
+                    scale = tr.make(gr.Slider, {"label": "dream.scale"}, minimum=1.1, maximum=2.0, step=0.05, value=1.4)
+                    steps = tr.make(gr.Slider, {"label": "dream.steps"}, minimum=1, maximum=100, step=1, value=30)
+                with gr.Row():
+                    step_size = tr.make(gr.Slider, {"label": "dream.step_size"}, minimum=1, maximum=100, step=1,
+                                        value=20)
+                    max_loss = tr.make(gr.Slider, {"label": "dream.max_loss"}, minimum=0, maximum=50, step=1, value=15)
+                    max_side = tr.make(gr.Slider, {"label": "dream.max_side"}, minimum=128, maximum=1024, step=32,
+                                       value=default_side)
+                with gr.Row():
+                    run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary", elem_classes=MAIN_ACTION)
+                    stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+                    compare_btn = tr.make(gr.Button, {"value": "dream.compare"})
+        progress_md = gr.Markdown()
+        with gr.Row():
+            output = tr.make(gr.Image, {"label": "dream.output"}, type="numpy", format="png", interactive=False,
+                             height=480, elem_id="dream-output")
+            gif = tr.make(gr.File, {"label": "dream.gif"}, interactive=False, height=80)
+        compare = tr.make(gr.Image, {"label": "dream.compare_out"}, type="numpy", format="png", interactive=False)
+
+    def backbone_note(lang, name):
+        return text("dream.backbone_note_both" if INCEPTION in service.available() else
+                    "dream.backbone_note_mobilenet", lang)
+
+    def settings_of(layer_map, n_octaves, octave_scale, n_steps, size, loss_cap):
+        return DreamSettings(layers=layer_map, octaves=int(n_octaves), octave_scale=float(octave_scale),
+                             steps=int(n_steps), step_size=float(size), max_loss=float(loss_cap) or None)
+
+    def dream_stream(lang, picture, name, spec, n_octaves, octave_scale, n_steps, size, loss_cap, side,
+                     request: gr.Request):
+        rgb = service.prepare(picture, side)
+        layer_map = service.parse_layers(spec, service.layer_names(name))
+        settings = settings_of(layer_map, n_octaves, octave_scale, n_steps, size, loss_cap)
+        token = jobs.start(request.session_hash)
+        frames, started = [], time.perf_counter()
+        try:
+            yield rgb, text("train.starting", lang), None
+            for update in service.dream(rgb, name, layer_map, settings, token):
+                frames.append(update.image)
+                yield update.image, f"**{update.fraction:.0%}** · {update.message}", gr.skip()
+            done = not token.cancelled
+            final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
+                text("dream.stopped", lang)
+            # The download carries its recipe; the input picture is recorded by its sha256.
+            params = {"backbone": name, "layers": layer_map, "octaves": settings.octaves,
+                      "octave_scale": settings.octave_scale, "steps": settings.steps,
+                      "step_size": settings.step_size, "max_loss": settings.max_loss, "side": int(side),
+                      "stopped": not done}
+            picture = exports.stamp(frames[-1], "deepdream", params, [MOBILENET_BUNDLE] if name == MOBILENET else [],
+                                    uploads={"input": rgb})
+            yield picture, final + "\n\n" + exports.line_of(picture), exports.gif(frames, "dream", picture)
+        finally:
+            jobs.finish(request.session_hash, token)
+
+    @guarded
+    def compare_layers(picture, name, spec, n_octaves, octave_scale, n_steps, size, loss_cap, side):
+        rgb = service.prepare(picture, side)
+        results = []
+        for layer_map in (LOW_LAYERS[name], service.parse_layers(spec, service.layer_names(name))):
+            settings = settings_of(layer_map, n_octaves, octave_scale, n_steps, size, loss_cap)
+            *_, last = service.dream(rgb, name, layer_map, settings)
+            results.append(last.image)
+        gap = np.full((results[0].shape[0], 8, 3), 255, np.uint8)
+        params = {"backbone": name, "low_layers": LOW_LAYERS[name], "layers": spec, "octaves": int(n_octaves),
+                  "octave_scale": float(octave_scale), "steps": int(n_steps), "step_size": float(size),
+                  "max_loss": float(loss_cap), "side": int(side)}
+        return exports.stamp(np.concatenate([results[0], gap, results[1]], axis=1), "deepdream.compare", params,
+                             [MOBILENET_BUNDLE] if name == MOBILENET else [], uploads={"input": rgb})
+
+    def stop(request: gr.Request):
+        jobs.cancel(request.session_hash)
+
+    @guarded
+    def switch_backbone(lang, name):
+        return _spec(DEFAULT_LAYERS[name]), backbone_note(lang, name)
+
+    @guarded
+    def download(lang):
+        path = service.download_inception()
+        gr.Info(text("dream.downloaded", lang, path=path))
+        choices = service.available()
+        return gr.update(choices=choices, value=INCEPTION), gr.update(visible=False), backbone_note(lang, INCEPTION)
+
+    inputs = [source, backbone, layers, octaves, scale, steps, step_size, max_loss, max_side]
+    run_btn.click(guarded(dream_stream), [lang, *inputs], [output, progress_md, gif], api_name="dream",
+                  concurrency_limit=1, concurrency_id=PHOTO_QUEUE)
+    stop_btn.click(stop, None, None, queue=False, api_name="dream_stop", api_visibility="undocumented")
+    compare_btn.click(compare_layers, inputs, compare, api_name="dream_compare", concurrency_limit=1,
+                      concurrency_id=PHOTO_QUEUE)
+    example_btn.click(lambda: example_image(), None, source, api_visibility="private")
+    backbone.change(switch_backbone, [lang, backbone], [layers, note], api_visibility="private")
+    download_btn.click(download, [lang], [backbone, download_btn, note], api_name="dream_download_inception")
+    def ready_example(lang):
+        """The shipped example dream (``python -m studio.train examples``), stamped like a user's."""
+        example = load_example("deepdream")
+        if example is None:
+            return gr.skip(), gr.skip()
+        picture, made, command = example
+        params = {k: made[k] for k in ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size",
+                                       "max_loss", "side")} | {"stopped": False}
+        stamped = exports.stamp(picture, "deepdream", params, [MOBILENET_BUNDLE],
+                                uploads={"input": prepared(example_image(), made["side"])})
+        return stamped, text("dream.ready_example", lang, command=command, seconds=made["seconds"]) + \
+            "\n\n" + exports.line_of(stamped)
+
+    def refresh(lang, name):
+        return (backbone_note(lang, name), *ready_example(lang))
+
+    return TabRefresh(refresh, [lang, backbone], [note, output, progress_md])
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.deepdream.service import DeepDreamService
+
+    return [create_tab(ctx, DeepDreamService())]

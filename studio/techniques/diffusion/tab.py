@@ -1,0 +1,187 @@
+"""The diffusion tab (beyond the lectures: DDPM training, DDIM sampling, classifier-free guidance):
+widgets and events only. Built only when diffusion weights exist."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.quality_text import judge_readout
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+DEFAULT_STEPS = 20
+
+
+def label_choices(lang: str) -> list[tuple[str, str]]:
+    """Which digits to draw: each in turn, none (the model chooses), or one digit."""
+    return [(text("diffusion.label_each", lang), "each"), (text("diffusion.label_none", lang), "none"),
+            *((text("diffusion.label_digit", lang, digit=d), str(d)) for d in range(10))]
+
+
+def _value(value, fmt: str) -> str:
+    return format(value, fmt) if isinstance(value, (int, float)) else "?"
+
+
+def status_line(lang: str, status: dict) -> str:
+    """Which weights are in use and what the judge measured of them."""
+    m = status["metrics"]
+    source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+    return text("diffusion.status", lang, source=source, command=status["command"], created=status["created"],
+                fid=_value(m.get("fid"), ".2f"), floor=_value(m.get("fid_real_floor"), ".2f"),
+                agreement=_value(m.get("label_agreement"), ".1%"), guidance=_value(m.get("guidance"), "g"),
+                fid_u=_value(m.get("fid_unconditional"), ".1f"),
+                smallest=_value(m.get("smallest_unconditional_share"), ".1%"))
+
+
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+    """Build the tab when ``service`` (a DiffusionService) has weights; else nothing (no placeholder)."""
+    if not service.available():
+        return []
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    from studio.techniques.diffusion.presets import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
+
+    with tr.make(gr.Tab, {"label": "diffusion.tab"}, id="diffusion"):
+        tr.make(gr.Markdown, {"value": "diffusion.intro"})
+        status = gr.Markdown()
+        with gr.Row():
+            steps = tr.make(gr.Slider, {"label": "diffusion.steps"}, minimum=1, maximum=MAX_STEPS, step=1,
+                            value=DEFAULT_STEPS)
+            guidance = tr.make(gr.Slider, {"label": "diffusion.guidance"}, minimum=0, maximum=MAX_GUIDANCE, step=0.25,
+                               value=GUIDANCE)
+            label = tr.make(gr.Dropdown, {"label": "diffusion.label", "choices": label_choices}, value="each")
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "diffusion.grid_tab"}):
+                with gr.Row():
+                    count = tr.make(gr.Slider, {"label": "diffusion.count"}, minimum=1, maximum=100, step=1, value=30)
+                    sample_btn = tr.make(gr.Button, {"value": "diffusion.sample_btn"}, variant="primary",
+                                         elem_classes=MAIN_ACTION)
+                grid = tr.make(gr.Image, {"label": "diffusion.grid"}, type="numpy", format="png", interactive=False)
+                judge_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
+                tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
+                run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
+                scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary")
+                step = tr.make(gr.Slider, {"label": "diffusion.scrub_step"}, minimum=0, maximum=DEFAULT_STEPS, step=1,
+                               value=0)
+                frame = tr.make(gr.Image, {"label": "diffusion.scrub_frame"}, type="numpy", format="png",
+                                interactive=False)
+                strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
+                                interactive=False)
+                scrub_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+            with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}):
+                tr.make(gr.Markdown, {"value": "diffusion.forward_intro"})
+                with gr.Row():
+                    index = tr.make(gr.Number, {"label": "diffusion.index"}, value=0, precision=0, minimum=0,
+                                    maximum=999)
+                    forward_btn = tr.make(gr.Button, {"value": "diffusion.forward_btn"}, variant="primary")
+                forward_picture = tr.make(gr.Image, {"label": "diffusion.forward"}, type="numpy", format="png",
+                                          interactive=False)
+                forward_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+        panel = None
+        if ctx.allow_training:
+            panel = create_training_panel(
+                ctx, job=lambda epochs, keep, preset: service.training_job(epochs, keep, preset),
+                status_text=lambda lang: status_line(lang, service.status()), use_shipped=service.use_shipped,
+                api_prefix="diffusion", default_epochs=5, max_epochs=100, intro_key="diffusion.train_intro",
+                classroom_key="diffusion.classroom")
+
+    # --- handlers ---------------------------------------------------------------------------
+    models = ("diffusion",)
+
+    @exports.reproducible("diffusion.samples", models=models)
+    def samples_picture(n, steps, seed, label, guidance):
+        return service.samples(n, steps, seed, label, guidance)[0]
+
+    @exports.reproducible("diffusion.forward", models=("samples",))
+    def forward_strip(index, seed):
+        return service.forward(index, seed)
+
+    @guarded
+    def sample(n, steps_, seed_, label_, guidance_):
+        return samples_picture(n, steps_, seed_, label_, guidance_)
+
+    @guarded
+    def sample_streamed(n, steps_, seed_, label_, guidance_):
+        # the network's guesses while it runs (a 100-digit, 50-step grid takes tens of seconds on a CPU),
+        # then the finished grid with its export
+        for preview, _ in service.sample_previews(n, steps_, seed_, label_, guidance_):
+            yield preview
+        yield samples_picture(n, steps_, seed_, label_, guidance_)
+
+    def judge(lang, n, steps_, seed_, label_, guidance_):
+        try:
+            _, images = service.samples(n, steps_, seed_, label_, guidance_)
+            if label_ == "each":
+                asked = np.arange(len(images)) % 10
+                hits = int((quality.assess("mnist", images).judged == asked).sum())
+                md = text("diffusion.judge_each", lang, n=len(images), hits=hits, share=hits / len(images))
+            else:
+                report = quality.assess("mnist", images, None if label_ == "none" else int(label_))
+                md = judge_readout(report, report.judged, quality.test_accuracy("mnist"), lang)
+            return md + "\n\n" + exports.line_of(samples_picture.recipe(n, steps_, seed_, label_, guidance_))
+        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    @exports.reproducible("diffusion.trajectory", models=models)
+    def trajectory_picture(steps, seed, label, guidance):
+        trajectory = service.trajectory(steps, seed, label, guidance)
+        every = max(1, (len(trajectory.times) - 1) // 25)  # at most ~25 columns in the strip
+        return service.trajectory_strip(trajectory, every), trajectory
+
+    @guarded
+    def run_trajectory(steps_, seed_, label_, guidance_):
+        strip_path, trajectory = trajectory_picture(steps_, seed_, label_, guidance_)
+        last = len(trajectory.times) - 1
+        frames = [service.trajectory_frame(trajectory, k) for k in range(last + 1)]
+        # the GIF rests on the finished digit before it starts again
+        gif_path = exports.gif(frames + [frames[-1]] * 5, f"diffusion_{int(seed_)}_{last}", strip_path, duration_ms=150)
+        return trajectory, gr.update(maximum=last, value=last), frames[-1], strip_path, gif_path
+
+    @guarded
+    def scrub(trajectory, k):
+        return service.trajectory_frame(trajectory, k)
+
+    @guarded
+    def forward(index_, seed_):
+        picture, frames = forward_strip(index_, seed_)
+        return picture, exports.gif(frames, f"diffusion_forward_{int(index_)}", picture, duration_ms=200, scale=4)
+
+    @guarded
+    def refresh(lang, n, steps_, seed_, label_, guidance_, index_):
+        return (status_line(lang, service.status()), sample(n, steps_, seed_, label_, guidance_),
+                *forward(index_, seed_))
+
+    @guarded
+    def reword(lang, n, steps_, seed_, label_, guidance_, index_):
+        return status_line(lang, service.status()), gr.skip(), gr.skip(), gr.skip()
+
+    hidden = {"api_visibility": "private"}
+    sample_inputs = [count, steps, seed, label, guidance]
+    sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
+        judge, [lang, *sample_inputs], judge_md, show_progress="minimal", **hidden)
+    scrub_btn.click(run_trajectory, [steps, seed, label, guidance], [run_state, step, frame, strip, scrub_gif],
+                    api_name="diffusion_trajectory")
+    # The scrubber redraws from this session's recorded run: numpy only, no network call.
+    step.change(scrub, [run_state, step], frame, show_progress="hidden", trigger_mode="always_last", **hidden)
+    forward_btn.click(forward, [index, seed], [forward_picture, forward_gif], api_name="diffusion_forward")
+
+    refresh_inputs = [lang, count, steps, seed, label, guidance, index]
+    refresh_outputs = [status, grid, forward_picture, forward_gif]
+    followups = [(judge, [lang, *sample_inputs], [judge_md])]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword)]
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.diffusion.service import DiffusionService
+
+    return create_tab(ctx, DiffusionService())  # no tab until its weights exist

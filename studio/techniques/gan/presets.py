@@ -1,0 +1,105 @@
+"""The GAN bundles: Programs 10-4 and 10-5(a) and lecture 001's dense GAN, and how to load one.
+
+Training is counted in steps, as Program 10-4 counts them (its ``epochs=5000`` are 5,000 batches of
+64); the tab trains in rounds of ``ROUND`` steps, one preview and one loss point each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from studio import data, registry, runtime, weight_files
+from studio.techniques.gan.model import GANConfig, dense_config
+
+ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
+WEIGHTS_FILE = "generator.weights.npz"  # float16 (``weight_files``): half the size, nothing visible changes
+# Generators trained before 2026-12-03 (a student's own among them) were saved as float32 in Keras's
+# format; they still load, and ``--assess-only`` re-stores a shipped one as WEIGHTS_FILE.
+LEGACY_WEIGHTS_FILE = "generator.weights.h5"
+# The DCGANs ship G's weights averaged over roughly the last 1 / (1 - EMA) = 1,000 steps.
+EMA = 0.999
+# Program 10-4's DCGAN reached FID 14.4 in 12,000 steps at a constant rate, improving ever more slowly;
+# its learning rates now fall linearly to zero over the second half of the run.
+LR_DECAY_START = 0.5
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One shipped generator: its network, its data and the lecture it reproduces."""
+
+    config: GANConfig
+    dataset: str  # "mnist" or "fashion"
+    label: int | None  # train on this class only (Program 10-5(a): 9, ankle boot)
+    steps: int
+    batch_size: int
+    reproduces: str
+
+
+VARIANTS = {
+    "dcgan_mnist": Variant(GANConfig(ema=EMA, lr_decay_start=LR_DECAY_START), "mnist", None, 12000, 64,
+                           "Lecture 000, Program 10-4: DCGAN on MNIST (zdim 100, UpSampling + Conv 5x5 generator)"),
+    "dcgan_ankle_boot": Variant(GANConfig(ema=EMA), "fashion", 9, 4000, 64,
+                                "Lecture 000, Program 10-5(a): the same DCGAN on Fashion-MNIST class 9, ankle boot"),
+    "dense_mnist": Variant(dense_config(), "mnist", None, 46900, 128,
+                           "Lecture 001: dense GAN (noise 128, G 256-512-784, D 784-256-1), Adam(2e-4, 0.5), batch 128"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassroomPreset:
+    """The Train button's quick settings: a class watches a DCGAN learn within minutes, not hours.
+
+    Smaller batches and a higher learning rate take more (if noisier) steps a second; no weight
+    average, because an average started at step 0 still remembers the random weights after a few
+    hundred steps; and the judge's FID of every round's generator, so the class sees a number fall.
+    """
+
+    batch_size: int = 32
+    learning_rate: float = 5e-4
+    rounds: int = 6  # of ROUND steps: about three minutes on a 2-core CPU
+    fid_every: int = ROUND
+
+
+CLASSROOM = ClassroomPreset()
+PRESETS = ("classroom", "lecture")  # the Train button's choices; "lecture": the variant's own settings
+
+
+def classroom_config(variant: str) -> GANConfig:
+    """The network of ``variant`` (a DCGAN) with the classroom preset's optimiser settings."""
+    if VARIANTS[variant].config.architecture != "dcgan":
+        raise ValueError(f"The classroom preset trains a DCGAN; {variant!r} is not one.")
+    return dataclasses.replace(VARIANTS[variant].config, learning_rate=CLASSROOM.learning_rate, ema=0.0,
+                               lr_decay_start=1.0)
+
+
+def bundle_name(variant: str) -> str:
+    """The registry name of a variant, e.g. ``gan_dcgan_mnist``."""
+    return f"gan_{variant}"
+
+
+def training_images(variant: Variant, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The variant's uint8 training images and test images (of its class, if it has one)."""
+    (x_train, y_train), (x_test, y_test) = data.load_dataset(variant.dataset)
+    if variant.label is not None:
+        x_train, x_test = x_train[y_train == variant.label], x_test[y_test == variant.label]
+    if limit is not None:
+        x_train = x_train[:limit]
+    return x_train, x_test
+
+
+def load_inference(bundle: registry.Bundle):
+    """The traced generator (``GeneratorInference``) of a saved GAN bundle."""
+    runtime.import_tensorflow()
+    from studio.techniques.gan.model import GeneratorInference, build_generator
+
+    config = GANConfig(**bundle.config)
+    generator = build_generator(config)
+    if bundle.path(WEIGHTS_FILE).is_file():
+        weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
+    else:
+        generator.load_weights(bundle.path(LEGACY_WEIGHTS_FILE))
+    inference = GeneratorInference(generator, config)
+    inference.generate(1, 0)  # trace now, not on a student's first click
+    return inference

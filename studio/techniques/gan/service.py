@@ -1,0 +1,238 @@
+"""The GAN tab's work: samples, latent walks, nearest training images (Program 10-5(b)), the
+"which is real?" game (Fig. 10-9), the judge's readout and retraining."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio import batching, imaging, metrics, registry
+from studio.bundle_cache import BundleCache, RecentDraws
+from studio.techniques.gan.presets import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
+from studio.samples.presets import NAME as SAMPLES
+from studio.checks import UserError, check_count, check_seed
+from studio.training_jobs import JobSpec, estimate_from_shipped
+
+MAX_SAMPLES = 100
+MAX_STEPS = 24  # frames of a latent walk
+GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
+EVAL_SAMPLES = 1000  # the judge's FID and coverage use this many samples of the same seed
+NN_ZOOM = 2
+
+
+def check_variant(variant: str) -> str:
+    """``variant`` if it names a shipped GAN, else a clear message."""
+    if variant not in VARIANTS:
+        raise UserError(f"Unknown generator {variant!r}; choose one of: {', '.join(VARIANTS)}.")
+    return variant
+
+
+@dataclass(frozen=True, eq=False)
+class GameRound:
+    """One round of "which is real?": the picture shown and which of its images are generated."""
+
+    picture: np.ndarray
+    is_fake: tuple[bool, ...]
+    variant: str
+
+
+@dataclass(frozen=True, eq=False)
+class GameVerdict:
+    """The student's answer checked: a picture with the truth under each image, and the counts."""
+
+    picture: np.ndarray
+    correct: int
+    total: int
+    fakes_found: int
+    fakes: int
+
+
+class GANService:
+    """Loads each generator lazily (cached until its weights change)."""
+
+    def __init__(self) -> None:
+        self._models = BundleCache()
+        self._draws = RecentDraws()
+        self._burst = batching.Coalescer()  # students sampling at the same moment share one call of the generator
+        self._lock = threading.Lock()
+        self._indexes: dict[str, metrics.TrainIndex] = {}
+        self._train: dict[str, np.ndarray] = {}
+
+    def model(self, variant: str):
+        """The traced generator of ``variant``'s active weights."""
+        return self._models.get(bundle_name(check_variant(variant)), load_inference)
+
+    @staticmethod
+    def dataset_of(variant: str) -> tuple[str, int | None]:
+        """(judge data set, class) of a variant, e.g. ("fashion", 9) for the ankle boots."""
+        v = VARIANTS[check_variant(variant)]
+        return v.dataset, v.label
+
+    # --- samples and walks -------------------------------------------------------------------------
+    def samples(self, variant: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """A grid of the first ``n`` samples of ``seed`` (10 per row, as the lecture's 5 x 10) and those
+        samples. Requests that arrive together are drawn in one batch (each sample is the same
+        bytes in any batch: the generator treats the images of a batch independently)."""
+        n = check_count(n, 1, MAX_SAMPLES, "samples")
+        seed = check_seed(seed)
+        check_variant(variant)
+        images = self._burst(variant, (n, seed), lambda requests: self._draw_many(variant, requests))
+        return imaging.grid(images, cols=10, scale=2), images
+
+    def judged_draw(self, variant: str, seed: int) -> np.ndarray:
+        """The EVAL_SAMPLES samples of ``seed`` that the judge reads (the shown ones first), drawn once."""
+        from studio.techniques.gan.model import latent_codes
+
+        seed = check_seed(seed)
+
+        def draw() -> np.ndarray:  # the same bytes as one call: each sample is decoded independently
+            model = self.model(variant)
+            codes = latent_codes(model.config, EVAL_SAMPLES, seed)
+            return np.concatenate(batching.in_chunks_after_samplers(lambda part: model.decode(codes[part]),
+                                                                    EVAL_SAMPLES))
+
+        return self._draws.get(bundle_name(check_variant(variant)), (seed,), draw)
+
+    def _draw_many(self, variant: str, requests: list[tuple[int, int]]) -> list[np.ndarray]:
+        """The first n samples of each (n, seed), in one call of the generator."""
+        from studio.techniques.gan.model import latent_codes
+
+        model = self.model(variant)
+        codes = np.concatenate([latent_codes(model.config, n, seed) for n, seed in requests])
+        images = model.decode(codes)
+        ends = np.cumsum([n for n, _ in requests])
+        return np.split(images, ends[:-1])
+
+    def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frames along the great circle between the first latent vector of two seeds."""
+        from studio.techniques.gan.model import latent_codes, slerp_codes
+
+        steps = check_count(steps, 2, MAX_STEPS, "frames")
+        model = self.model(variant)
+        a = latent_codes(model.config, 1, check_seed(seed_a))[0]
+        b = latent_codes(model.config, 1, check_seed(seed_b))[0]
+        codes, alphas = slerp_codes(a, b, steps)
+        frames = model.decode(codes)
+        return imaging.labelled_grid(frames, [f"{t:.2f}" for t in alphas], cols=min(steps, 12)), frames
+
+    # --- Program 10-5(b): the nearest training image ------------------------------------------------
+    def _index(self, variant: str) -> tuple[np.ndarray, metrics.TrainIndex]:
+        with self._lock:
+            if variant not in self._indexes:
+                x_train, _ = training_images(VARIANTS[variant])
+                self._train[variant], self._indexes[variant] = x_train, metrics.TrainIndex(x_train)
+            return self._train[variant], self._indexes[variant]
+
+    def nearest(self, variant: str, n: int, seed: int) -> np.ndarray:
+        """Each of the first ``n`` samples of ``seed`` above its closest training image, with the distance.
+
+        Needs the training set (the data folder, Keras's cache or a download); the studio says so
+        clearly when it is not there.
+        """
+        n = check_count(n, 1, 50, "samples")
+        check_variant(variant)
+        fakes = self.model(variant).generate(n, check_seed(seed))
+        train, index = self._index(variant)
+        picked, distances = index.nearest(fakes)
+        rows = []
+        for start in range(0, n, 10):  # a row of samples, then the row of their neighbours
+            part = slice(start, min(start + 10, n))
+            rows.append((fakes[part], ["GAN"] * len(fakes[part])))
+            rows.append((train[picked[part]], [f"d={d:.3f}" for d in distances[part]]))
+        images = np.concatenate([r[0] for r in rows])
+        captions = [c for r in rows for c in r[1]]
+        return imaging.labelled_grid(images, captions, cols=min(10, n), scale=NN_ZOOM)
+
+    # --- Fig. 10-9: which is real? ----------------------------------------------------------------
+    def _real_images(self, variant: str) -> np.ndarray:
+        dataset, label = self.dataset_of(variant)
+        bundle = registry.load(SAMPLES)
+        with np.load(bundle.path("test_images.npz")) as f:
+            x, y = f[f"{dataset}_x"], f[f"{dataset}_y"]
+        return x if label is None else x[y == label]
+
+    def game_round(self, variant: str, seed: int) -> GameRound:
+        """GAME_SIZE images, half shipped real test images and half generated, in a seeded order."""
+        check_variant(variant)
+        rng = np.random.default_rng(check_seed(seed))
+        half = GAME_SIZE // 2
+        real = self._real_images(variant)
+        real = real[rng.choice(len(real), half, replace=False)]
+        fake = self.model(variant).generate(half, int(rng.integers(2**31)))
+        order = rng.permutation(GAME_SIZE)
+        images = np.concatenate([real, fake])[order]
+        is_fake = tuple(bool(k >= half) for k in order)
+        picture = imaging.labelled_grid(images, [str(k + 1) for k in range(GAME_SIZE)], cols=GAME_SIZE, scale=4)
+        return GameRound(picture, is_fake, variant)
+
+    @staticmethod
+    def check_answer(round_: GameRound | None, picked_fakes: list) -> GameVerdict:
+        """Score the student's picks (image numbers 1..GAME_SIZE they call fake) against the truth."""
+        if round_ is None:
+            raise UserError("Start a round first: press 'New round'.")
+        try:
+            chosen = {int(p) for p in picked_fakes or []}
+        except (TypeError, ValueError):
+            raise UserError("Pick images by their numbers.") from None
+        if not chosen <= set(range(1, len(round_.is_fake) + 1)):
+            raise UserError(f"Images are numbered 1 to {len(round_.is_fake)}.")
+        said_fake = [k + 1 in chosen for k in range(len(round_.is_fake))]
+        correct = sum(s == f for s, f in zip(said_fake, round_.is_fake))
+        captions = [("GAN" if f else "real") + (" ok" if s == f else " x") for s, f in zip(said_fake, round_.is_fake)]
+        picture = _truth_picture(round_.picture, captions)
+        return GameVerdict(picture, correct, len(round_.is_fake), sum(s and f for s, f in zip(said_fake, round_.is_fake)),
+                           sum(round_.is_fake))
+
+    # --- training ----------------------------------------------------------------------------------
+    def status(self, variant: str) -> dict:
+        """Which weights ``variant`` uses and what they measured."""
+        bundle = registry.load(bundle_name(check_variant(variant)))
+        return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
+                "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {}),
+                "history": bundle.metadata.get("training", {}).get("history", {}),
+                "every_steps": bundle.metadata.get("training", {}).get("history_every_steps", ROUND),
+                "fid_curve": bundle.metadata.get("training", {}).get("fid_curve", {"steps": [], "fid": []})}
+
+    def training_job(self, variant: str, rounds: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+        """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache, or
+        with ``preset`` "classroom" a DCGAN's quick preset (its own length; ``rounds`` unused)."""
+        if preset not in PRESETS:
+            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+        if preset == "classroom":
+            if VARIANTS[check_variant(variant)].config.architecture != "dcgan":
+                raise UserError("The classroom preset trains a DCGAN; choose one, or the lecture's settings for the "
+                                "dense GAN.")
+            steps = CLASSROOM.rounds * ROUND
+            per_step = estimate_from_shipped(bundle_name(variant), "steps", 1)
+            batch = VARIANTS[variant].batch_size
+            return JobSpec(("gan", "--variant", variant, "--preset", "classroom", "--to", registry.USER),
+                           f"GAN {variant} · classroom preset · {steps:,} steps",
+                           None if per_step is None else per_step * steps * CLASSROOM.batch_size / batch, keep_on_stop)
+        steps = int(rounds) * ROUND
+        return JobSpec(("gan", "--variant", check_variant(variant), "--steps", str(steps), "--to", registry.USER),
+                       f"GAN {variant} · {steps:,} steps",
+                       estimate_from_shipped(bundle_name(variant), "steps", steps), keep_on_stop)
+
+    def use_shipped(self, variant: str) -> dict:
+        """Return ``variant`` to its shipped weights."""
+        registry.set_active(bundle_name(check_variant(variant)), registry.SHIPPED)
+        return self.status(variant)
+
+
+def _truth_picture(picture: np.ndarray, captions: list[str]) -> np.ndarray:
+    """The round's picture with a caption strip under it saying, per image, what it really was."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    h, w = picture.shape[:2]
+    strip = 16
+    canvas = Image.new("RGB", (w, h + strip), "white")
+    canvas.paste(Image.fromarray(picture).convert("RGB"), (0, 0))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default()
+    cell = w / len(captions)
+    for k, caption in enumerate(captions):
+        colour = (20, 130, 60) if caption.endswith("ok") else (190, 30, 30)
+        draw.text((cell * (k + 0.5), h + strip / 2), caption, fill=colour, font=font, anchor="mm")
+    return np.asarray(canvas)

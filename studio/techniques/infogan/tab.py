@@ -1,0 +1,133 @@
+"""The GAN tab's InfoGAN part (lecture 000, section 10.5.1, Fig. 10-11): widgets and events only.
+
+Built only when InfoGAN weights exist (``InfoGANService.available()``): a part without a model
+would be a placeholder.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+CODE_STEP = 0.05  # slider resolution of c2, c3
+
+
+def _percent(value) -> str:
+    return f"{value:.1%}" if isinstance(value, (int, float)) else "?"
+
+
+def c1_choices(order: list[int], matched: list[int] | None) -> list[tuple[str, int]]:
+    """The c1 dropdown: 'c1 = 3 → 7' (the judge's matched digit), in the order of the matched digits."""
+    def label(value: int) -> str:
+        if matched and 0 <= value < len(matched) and matched[value] >= 0:
+            return f"c1 = {value} → {matched[value]}"
+        return f"c1 = {value}"
+    return [(label(value), value) for value in order]
+
+
+def describe(lang: str, info: dict) -> str:
+    """Which weights are in use, what their codes were measured to mean, and the matched-digit table."""
+    m = info["metrics"]
+    source = text("ae.user" if info["source"] == "user" else "ae.shipped", lang)
+    lines = [text("infogan.status", lang, source=source, command=info["command"], created=info["created"])]
+    if "category_agreement" not in m and "slant_monotonic" not in m:
+        return "\n\n".join([*lines, text("infogan.not_measured", lang)])
+    lines.append(text("infogan.measured", lang, agreement=_percent(m.get("category_agreement")),
+                      slant_code=m.get("slant_code", "?"), slant=_percent(m.get("slant_monotonic")),
+                      thickness_code=m.get("thickness_code", "?"), thickness=_percent(m.get("thickness_monotonic")),
+                      fid=m.get("fid", "?"), floor=m.get("fid_real_floor", "?")))
+    matched = m.get("c1_matched_digits")
+    if matched:
+        header = f"| {text('infogan.table_c1', lang)} | " + " | ".join(str(v) for v in range(len(matched))) + " |"
+        rule = "|---|" + "---|" * len(matched)
+        row = f"| {text('infogan.table_digit', lang)} | " + " | ".join(str(d) for d in matched) + " |"
+        lines.append("\n".join([header, rule, row]))
+    return "\n\n".join(lines)
+
+
+def create_part(ctx: TabContext, service) -> TabRefresh:
+    """Build the InfoGAN sub-tab inside the current ``gr.Tabs``; ``service`` is an InfoGANService."""
+    tr, lang = ctx.tr, ctx.lang
+    from studio.techniques.infogan.presets import CODE_RANGE
+
+    low, high = CODE_RANGE
+
+    def choices(info):
+        return c1_choices(info["order"], info["metrics"].get("c1_matched_digits"))
+
+    with tr.make(gr.Tab, {"label": "infogan.tab"}):
+        tr.make(gr.Markdown, {"value": "infogan.intro"})
+        status = gr.Markdown()
+        with gr.Row():
+            with gr.Column(scale=2):
+                first = choices(service.matched_digits())
+                c1 = tr.make(gr.Dropdown, {"label": "infogan.c1"}, choices=first, value=first[0][1])
+                c2 = tr.make(gr.Slider, {"label": "infogan.c2"}, minimum=low, maximum=high, step=CODE_STEP, value=0)
+                c3 = tr.make(gr.Slider, {"label": "infogan.c3"}, minimum=low, maximum=high, step=CODE_STEP, value=0)
+                seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            live = tr.make(gr.Image, {"label": "infogan.live"}, type="numpy", format="png", interactive=False,
+                           scale=1, elem_id="infogan-live")
+        with gr.Row():
+            code = tr.make(gr.Radio, {"label": "infogan.grid_code"}, choices=["c2", "c3"], value="c2")
+            grid_btn = tr.make(gr.Button, {"value": "infogan.grid_btn"}, variant="primary")
+        grid = tr.make(gr.Image, {"label": "infogan.grid"}, type="numpy", format="png", interactive=False)
+        gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+        panel = None
+        if ctx.allow_training:
+            panel = create_training_panel(
+                ctx, job=lambda epochs, keep, preset: service.training_job(epochs, keep, preset),
+                status_text=lambda lang: describe(lang, service.matched_digits()), use_shipped=service.use_shipped,
+                api_prefix="infogan", default_epochs=8, max_epochs=50, intro_key="infogan.train_intro",
+                classroom_key="infogan.classroom")
+
+    # --- handlers ---------------------------------------------------------------------------
+    @exports.reproducible("infogan.live", models=("infogan",))
+    def live_picture(c1, c2, c3, seed):
+        return service.live(c1, c2, c3, seed)
+
+    @exports.reproducible("infogan.grid", models=("infogan",))
+    def grid_picture(code, seed):
+        return service.code_grid(code, seed)
+
+    @guarded
+    def answer(c1, c2, c3, seed):
+        return live_picture(c1, c2, c3, seed)
+
+    @guarded
+    def draw_grid(code, seed):
+        picture, frames = grid_picture(code, seed)
+        # -2 -> 2 and back, without repeating the ends
+        loop = [*frames, *frames[-2:0:-1]]
+        return picture, exports.gif(loop, f"infogan_{code}_{int(seed)}", picture, duration_ms=150, scale=3)
+
+    @guarded
+    def refresh(lang, c1_value, c2_value, c3_value, seed_value, code_value):
+        info = service.matched_digits()  # one read of the bundle for the words and the choices
+        return (describe(lang, info), gr.update(choices=choices(info)),
+                answer(c1_value, c2_value, c3_value, seed_value), *draw_grid(code_value, seed_value))
+
+    @guarded
+    def reword(lang, c1_value, c2_value, c3_value, seed_value, code_value):
+        return describe(lang, service.matched_digits()), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+    hidden = {"api_visibility": "private"}
+    live_inputs = [c1, c2, c3, seed]
+    c1.change(answer, live_inputs, live, api_name="infogan_live", show_progress="hidden",
+              trigger_mode="always_last")
+    for trigger in (c2.change, c3.change, seed.submit):  # each move answers at once (< 100 ms a sample)
+        trigger(answer, live_inputs, live, show_progress="hidden", trigger_mode="always_last", **hidden)
+    grid_btn.click(draw_grid, [code, seed], [grid, gif], api_name="infogan_grid")
+    code.change(draw_grid, [code, seed], [grid, gif], **hidden)
+
+    refresh_inputs = [lang, c1, c2, c3, seed, code]
+    refresh_outputs = [status, c1, live, grid, gif]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)

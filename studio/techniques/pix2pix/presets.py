@@ -1,0 +1,56 @@
+"""The Pix2Pix bundles (edges -> shoes, lecture 004): presets, the float16 file format and loading."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio import registry, runtime
+from studio.techniques.pix2pix import model as p2p
+
+DEFAULT_EPOCHS = 10
+DESCRIPTIONS = {
+    "unet": "U-Net generator (skip connections), PatchGAN, loss GAN + 100 * L1 (the paper's choice)",
+    "encdec": "encoder-decoder generator (the same network without skips), PatchGAN, loss GAN + 100 * L1",
+    "l1": "U-Net generator trained on L1 alone (no discriminator)",
+}
+
+
+def bundle_name(variant: str) -> str:
+    """The registry name of a variant's bundle, e.g. ``pix2pix_unet``."""
+    if variant not in p2p.VARIANTS:
+        raise ValueError(f"Unknown Pix2Pix variant {variant!r}; choose one of {p2p.VARIANTS}.")
+    return f"pix2pix_{variant}"
+
+
+def save_half(model) -> registry.FileWriter:
+    """A registry writer storing ``model``'s weights as float16 arrays in an .npz (half the size of
+    float32; the recipe records how much the translations change)."""
+
+    def write(path) -> None:
+        np.savez(path, *[w.astype(np.float16) for w in model.get_weights()])
+
+    return write
+
+
+def load_half(model, path) -> None:
+    """Load weights written by ``save_half`` into a model of the same architecture."""
+    with np.load(path) as f:
+        model.set_weights([f[f"arr_{i}"].astype(np.float32) for i in range(len(f.files))])
+
+
+def load_inference(bundle: registry.Bundle) -> p2p.Pix2PixInference:
+    """The traced generator (and, where shipped, the PatchGAN) of a saved Pix2Pix bundle."""
+    runtime.import_tensorflow()
+    config = p2p.Pix2PixConfig.from_json(bundle.config)
+    generator = p2p.build_generator(config)
+    load_half(generator, bundle.path("generator.npz"))
+    discriminator = None
+    if "discriminator.npz" in bundle.metadata.get("files", {}):
+        discriminator = p2p.build_discriminator(config)
+        load_half(discriminator, bundle.path("discriminator.npz"))
+    inference = p2p.Pix2PixInference(generator, discriminator)
+    blank = np.full((1, p2p.SIZE, p2p.SIZE), 255, np.uint8)
+    shoe = inference.translate(blank)  # trace now, not on a student's first sketch
+    if discriminator is not None:
+        inference.patch_scores(blank, shoe)
+    return inference

@@ -1,0 +1,148 @@
+"""The Pix2Pix tab (lecture 004): widgets and events only."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+VARIANTS = ("unet", "encdec", "l1")
+# The bundles a translation uses: the three generators (pix2pix_<variant>, studio.techniques.pix2pix.recipe.bundle_name),
+# and for test examples the shipped test images they come from.
+GENERATORS = [f"pix2pix_{v}" for v in VARIANTS]
+CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 32 x 32
+
+
+def blank_paper() -> dict:
+    """The sketchpad's starting value: white paper (the model reads black lines on white)."""
+    return {"background": np.full((CANVAS, CANVAS, 3), 255, np.uint8), "layers": [], "composite": None}
+
+
+def sketch_image(sketch):
+    """The sketchpad's value (a dict with 'composite' / 'background', or an array, or None) -> an image or None."""
+    if isinstance(sketch, dict):
+        image = sketch.get("composite")
+        return image if image is not None else sketch.get("background")
+    return sketch
+
+
+def create_tab(ctx: TabContext, service) -> TabRefresh:
+    """Build the tab; ``service`` is a Pix2PixService."""
+    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "p2p.tab"}, id="pix2pix"):
+        tr.make(gr.Markdown, {"value": "p2p.intro"})
+        with gr.Row():
+            with gr.Column(scale=2):
+                sketch = tr.make(gr.Sketchpad, {"label": "p2p.sketch"}, value=blank_paper(), type="numpy",
+                                 image_mode="RGBA", sources=["upload"], canvas_size=(CANVAS, CANVAS), height=340,
+                                 layers=False, brush=gr.Brush(colors=["#000000"], default_size=6, color_mode="fixed"))
+                tr.make(gr.Markdown, {"value": "p2p.sketch_tip"})
+                translate_btn = tr.make(gr.Button, {"value": "p2p.translate_btn"}, variant="primary")
+                with gr.Row():
+                    example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
+                    example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
+            with gr.Column(scale=1):
+                seen = tr.make(gr.Image, {"label": "p2p.input"}, type="numpy", format="png", interactive=False,
+                               height=200, buttons=[])
+                # A short label (a long one covers the picture's top); the legend goes in a caption below.
+                patch = tr.make(gr.Image, {"label": "p2p.patch"}, type="numpy", format="png", interactive=False,
+                                height=200, buttons=[])
+                tr.make(gr.Markdown, {"value": "p2p.patch_caption"})
+        tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
+        compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
+        result_md = gr.Markdown()
+        tr.make(gr.Markdown, {"value": "p2p.notes"})
+        metrics_md = gr.Markdown()
+
+        def status_text(lang, variant="unet"):
+            status = service.status(variant)
+            m = status["metrics"]
+            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            return text("p2p.status", lang, source=source, command=status["command"], created=status["created"],
+                        l1=m.get("test_l1", "?"), fid=m.get("fid_fashion", "?"), sharp=m.get("sharpness_ratio", "?"))
+
+        panel = None
+        if allow_training:
+            choices = [(text(f"p2p.name_{v}", tr.lang), v) for v in VARIANTS]
+            panel = create_training_panel(
+                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
+                status_text=status_text, use_shipped=service.use_shipped, api_prefix="p2p", default_epochs=10,
+                max_epochs=40, intro_key="p2p.train_intro",
+                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet")])
+
+    # --- handlers ---------------------------------------------------------------------------
+    def show(lang, edges, comparison, started, truth=None):
+        """The outputs for a translated edge map: ``comparison`` is (picture or its stamped path, info)."""
+        picture, info = comparison
+        overlay, probs = service.patch_view(edges, info["shoes"]["unet"])
+        ms = (time.perf_counter() - started) * 1e3
+        s = info["sharpness"]
+        line = text("p2p.result", lang, ms=ms, real=float(probs.mean()), low=float(probs.min()), high=float(probs.max()),
+                    s_unet=s["unet"], s_encdec=s["encdec"], s_l1=s["l1"])
+        if info["l1"]:
+            line += text("p2p.truth_l1", lang, **info["l1"])
+        return service.zoom(edges), picture, overlay, line + "\n\n" + exports.line_of(picture)
+
+    # A test example is picked by its index: its comparison is reproducible from the recipe. A sketch
+    # or an upload is recorded by its sha256 only (exports.stamp), as DeepDream and style transfer do.
+    @exports.reproducible("p2p.example", models=["samples", *GENERATORS])
+    def example_picture(index):
+        edges, truth = service.example(index)
+        return service.comparison(edges, truth)
+
+    @guarded
+    def translate_sketch(lang, value):
+        started = time.perf_counter()
+        drawing = sketch_image(value)
+        edges = service.sketch_to_edges(drawing)
+        picture, info = service.comparison(edges)
+        stamped = exports.stamp(picture, "p2p.sketch", {}, GENERATORS, uploads={"sketch": drawing})
+        return show(lang, edges, (stamped, info), started)
+
+    @guarded
+    def translate_example(lang, index):
+        started = time.perf_counter()
+        edges, truth = service.example(index)
+        return show(lang, edges, example_picture(index), started, truth)
+
+    def metrics_table(lang):
+        try:
+            rows, floor, n = [], "?", "?"
+            for v in VARIANTS:
+                meta = service.metadata(v)
+                m = meta["metrics"]
+                floor, n = m.get("fid_fashion_floor", floor), meta["data"]["fashion"]["test_pairs"]
+                rows.append(f"| {text(f'p2p.name_{v}', lang)} | {m.get('test_l1', '?')} | {m.get('fid_fashion', '?')} "
+                            f"| {m.get('sharpness_ratio', '?')} |")
+            return text("p2p.metrics", lang, n=n, rows="\n".join(rows), floor=floor)
+        except Exception as exc:  # noqa: BLE001 - the table is optional; the translations are not
+            return str(exc)
+
+    @guarded
+    def refresh(lang, index):
+        return (*translate_example(lang, index), metrics_table(lang))
+
+    outputs = [seen, compare, patch, result_md]
+    translate_btn.click(translate_sketch, [lang, sketch], outputs, api_name="p2p_translate")
+    example_btn.click(translate_example, [lang, example], outputs, api_name="p2p_example")
+    example.submit(translate_example, [lang, example], outputs, api_visibility="private")
+    refresh_inputs, refresh_outputs = [lang, example], [*outputs, metrics_md]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.pix2pix.service import Pix2PixService
+
+    return [create_tab(ctx, Pix2PixService(ctx.quality))]

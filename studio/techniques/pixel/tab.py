@@ -1,0 +1,210 @@
+"""The probabilistic pixel model tab (lecture 000, Program 10-1): widgets and events only."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.quality_text import judge_readout
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import TRAINING_STREAMS, WAITING_LIMIT, follow_job, waiting_line
+
+ALL = "all"
+DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]
+DEFAULT_PIXEL = (14, 8)  # on the left stroke of an average "0": a pixel with a wide histogram
+MAX_LIMIT = 7000  # larger than the biggest class (6,742 MNIST ones): the slider's top means "all"
+
+
+def _label(value: str) -> int | None:
+    return None if value in (None, "", ALL) else int(value)
+
+
+def _class_choices(service, dataset: str, lang: str) -> list[tuple[str, str]]:
+    names = service.class_names(dataset)
+    shown = [f"{k} · {name}" if name != str(k) else name for k, name in enumerate(names)]
+    return [(text("pixel.all_classes", lang), ALL)] + [(s, str(k)) for k, s in enumerate(shown)]
+
+
+def _likelihood_text(summary, lang: str) -> str:
+    report = summary.report
+    if report.finite:
+        return text("pixel.likelihood", lang, bpp=report.bits_per_pixel, images=report.images,
+                     train=summary.train_images, alpha=summary.smoothing)
+    return text("pixel.likelihood_inf", lang, images=report.images, impossible=report.impossible_pixels,
+                train=summary.train_images)
+
+
+def _status_text(status: dict, lang: str) -> str:
+    key = "common.weights_user" if status["source"] == "user" else "common.weights_shipped"
+    return text(key, lang, command=status["command"], created=status["created"])
+
+
+def create_tab(ctx: TabContext, service) -> TabRefresh:
+    """Build the tab inside the current ``gr.Blocks``.
+
+    ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
+    """
+    tr, lang, jobs, quality, allow_training = ctx.tr, ctx.lang, ctx.jobs, ctx.quality, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "pixel.tab"}, id="pixel"):
+        tr.make(gr.Markdown, {"value": "pixel.intro"})
+        with gr.Row():
+            dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
+            label = tr.make(gr.Dropdown, {"label": "pixel.class"},
+                            choices=_class_choices(service, "mnist", tr.lang), value="0")
+            smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
+                                minimum=0.0, maximum=2.0, step=0.01, value=0.0)
+        with gr.Row(equal_height=True):
+            mean = tr.make(gr.Image, {"label": "pixel.mean"}, type="numpy", format="png", interactive=False,
+                           buttons=[], height=260)
+            entropy = tr.make(gr.Image, {"label": "pixel.entropy"}, type="numpy", format="png", interactive=False, height=260)
+            with gr.Column():
+                histogram = tr.make(gr.Image, {"label": "pixel.histogram"}, type="numpy", format="png", interactive=False,
+                                    height=190)
+                with gr.Row():
+                    row = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27, step=1, value=DEFAULT_PIXEL[0])
+                    col = tr.make(gr.Slider, {"label": "pixel.col"}, minimum=0, maximum=27, step=1,
+                                  value=DEFAULT_PIXEL[1])
+        likelihood = gr.Markdown(elem_id="pixel-likelihood")
+        tr.make(gr.Markdown, {"value": "pixel.samples_header"})
+        with gr.Row():
+            count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
+                           elem_id="pixel-seed")
+            sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
+                                 elem_id="pixel-sample-button", elem_classes=MAIN_ACTION)
+        samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
+                          elem_id="pixel-samples")
+        readout = gr.Markdown(elem_id="pixel-judge")
+        tr.make(gr.Markdown, {"value": "pixel.conclusion"})
+
+        with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=allow_training):
+            tr.make(gr.Markdown, {"value": "pixel.train_intro"})
+            limit = tr.make(gr.Slider, {"label": "pixel.limit"}, minimum=1, maximum=MAX_LIMIT, step=1,
+                            value=MAX_LIMIT)
+            with gr.Row():
+                train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
+                stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+                shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
+        status = gr.Markdown()
+
+    # --- handlers ---------------------------------------------------------------------------
+    @guarded
+    def pictures(dataset, label, smoothing, row, col, lang="en"):
+        return (service.mean_picture(dataset, _label(label), row, col),
+                entropy_picture(dataset, label, smoothing, row, col, lang),
+                histogram_picture(dataset, label, smoothing, row, col, lang))
+
+    # The downloadable pictures carry their recipe (studio.ui.exports); ``lang`` only words the axes.
+    @exports.reproducible("pixel.entropy", models=["pixel"])
+    def entropy_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.entropy_picture(dataset, _label(label), smoothing, row, col, lang)
+
+    @exports.reproducible("pixel.histogram", models=["pixel"])
+    def histogram_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.histogram_picture(dataset, _label(label), smoothing, row, col, lang)
+
+    @exports.reproducible("pixel.sample", models=["pixel"])
+    def sample_picture(dataset, label, smoothing, n, seed):
+        return service.samples(dataset, _label(label), smoothing, n, seed)
+
+    @guarded
+    def draw_samples(dataset, label, smoothing, n, seed):
+        return sample_picture(dataset, label, smoothing, n, seed)
+
+    @guarded
+    def refresh(lang, dataset, label, smoothing, row, col, n, seed):
+        lbl = _label(label)
+        return (gr.update(choices=_class_choices(service, dataset, lang)),
+                *pictures(dataset, label, smoothing, row, col, lang),
+                _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang),
+                draw_samples(dataset, label, smoothing, n, seed),
+                _status_text(service.status(), lang))
+
+    @guarded
+    def reword(lang, dataset, label, smoothing, row, col, n, seed):
+        lbl = _label(label)
+        return (gr.update(choices=_class_choices(service, dataset, lang)), gr.skip(),
+                entropy_picture(dataset, label, smoothing, row, col, lang),
+                histogram_picture(dataset, label, smoothing, row, col, lang),
+                _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang), gr.skip(),
+                _status_text(service.status(), lang))
+
+    def judge(lang, dataset, label, smoothing, n, seed):
+        # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
+        try:
+            shown, report = service.assess(quality, dataset, _label(label), smoothing, n, seed)
+            recipe = exports.line_of(sample_picture.recipe(dataset, label, smoothing, n, seed))
+            return judge_readout(report, shown, quality.test_accuracy(dataset), lang) + "\n\n" + recipe
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    def select_pixel(dataset, label, smoothing, lang, evt: gr.SelectData):
+        r, c = service.click_to_pixel(*evt.index)
+        return (r, c, *pictures(dataset, label, smoothing, r, c, lang))
+
+    model_inputs = [dataset, label, smoothing]
+    refresh_inputs = [lang, *model_inputs, row, col, count, seed]
+    refresh_outputs = [label, mean, entropy, histogram, likelihood, samples, status]
+    picture_outputs = [mean, entropy, histogram]
+    hidden = {"api_visibility": "private"}  # secondary triggers of an endpoint named once below
+
+    # Named endpoints (also the API that gradio_client and the end-to-end test call).
+    dataset.input(refresh, refresh_inputs, refresh_outputs, api_name="pixel_refresh", show_progress="minimal")
+    label.input(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
+    smoothing.release(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
+    row.release(pictures, [*model_inputs, row, col, lang], picture_outputs, api_name="pixel_pictures",
+                show_progress="hidden")
+    col.release(pictures, [*model_inputs, row, col, lang], picture_outputs, show_progress="hidden", **hidden)
+    mean.select(select_pixel, [*model_inputs, lang], [row, col, *picture_outputs], show_progress="hidden", **hidden)
+    judge_inputs = [lang, *model_inputs, count, seed]
+    sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample").then(
+        judge, judge_inputs, readout, show_progress="minimal", **hidden)
+    for trigger in (seed.submit, count.release):
+        trigger(draw_samples, [*model_inputs, count, seed], samples, **hidden).then(
+            judge, judge_inputs, readout, show_progress="minimal", **hidden)
+    smoothing.release(judge, judge_inputs, readout, show_progress="minimal", api_name="pixel_judge")
+    for control in (dataset, label):
+        control.input(judge, judge_inputs, readout, show_progress="minimal", **hidden)
+
+    if allow_training:
+        @guarded
+        def train(lang, limit, request: gr.Request, progress=gr.Progress()):
+            per_class = None if int(limit) >= MAX_LIMIT else int(limit)
+            token = jobs.start(request.session_hash)
+            try:  # a training job like every tab's (a worker process), followed to its end
+                for kind, *payload in follow_job(ctx.trainer, service.training_job(per_class), token):
+                    if kind == "progress":
+                        progress(payload[0], desc=payload[1])
+                    elif kind == "waiting":
+                        progress(0.0, desc=waiting_line(ctx.trainer, payload[1], lang))
+                return _status_text(service.status(), lang)
+            finally:
+                jobs.finish(request.session_hash, token)
+
+        def stop(lang, request: gr.Request):
+            if jobs.cancel(request.session_hash):
+                gr.Info(text("common.stopped", lang))
+
+        @guarded
+        def use_shipped(lang):
+            return _status_text(service.use_shipped(), lang)
+
+        train_btn.click(train, [lang, limit], status, api_name="pixel_train",
+                        concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS).then(
+            refresh, refresh_inputs, refresh_outputs, **hidden)
+        stop_btn.click(stop, [lang], None, queue=False, **hidden)
+        shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(
+            refresh, refresh_inputs, refresh_outputs, **hidden)
+
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs,
+                      followups=[(judge, judge_inputs, [readout])], reword=reword)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.pixel.service import PixelService
+
+    return [create_tab(ctx, PixelService())]

