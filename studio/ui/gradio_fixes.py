@@ -33,6 +33,7 @@ EARLY_SCRIPT = f"""<script>
 (() => {{
   const frame = window.requestAnimationFrame.bind(window);
   let waiting = [];  // the trackers' callbacks, all served by one frame every TRACKER_FRAME_MS
+  // named: the browser test counts the frames of this callback
   const serve = (time) => {{ const now = waiting; waiting = []; now.forEach((callback) => callback(time)); }};
   window.requestAnimationFrame = (callback) => {{
     if (!(new Error().stack || '').includes('/statustracker')) return frame(callback);
