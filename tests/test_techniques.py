@@ -1,7 +1,10 @@
 """The list of techniques: what the app and ``python -m studio.train`` iterate over, and how a new
 technique joins them (one folder, one line)."""
 
+import hashlib
+import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +93,24 @@ def test_a_new_technique_gets_its_tab_after_the_others(tiny_technique):
     technique_tabs = [c for c in config["components"]
                       if c["type"] == "tabitem" and c["props"].get("id") in {"pixel", "tiny"}]
     assert [c["props"]["id"] for c in technique_tabs] == ["pixel", "tiny"]  # the list's order
+
+
+# Three results made by the studio before the one-folder-per-technique redesign (commit ad63f03): their
+# recipe lines and the sha256 of their bytes. The redesign kept the behaviour: the same bytes again.
+BEFORE_THE_REDESIGN = json.loads((Path(__file__).parent / "data" / "recipes_before_the_redesign.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def studio_built():
+    from studio.ui import app
+
+    return app.build_app(lang="en")  # registers every tab's reproducible functions
+
+
+@pytest.mark.parametrize("made", BEFORE_THE_REDESIGN, ids=[m["technique"] for m in BEFORE_THE_REDESIGN])
+def test_a_recipe_exported_before_the_redesign_gives_the_same_bytes(made, studio_built):
+    from studio.ui import exports
+
+    path, recipe, same_weights = exports.reproduce(text=made["line"])
+    assert recipe.technique == made["technique"] and same_weights
+    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == made["sha256"]

@@ -16,16 +16,16 @@ def panel_url(tmp_path_factory):
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.ui.training_panel import create_training_panel
+    from studio.ui.training_panel import TrainingHooks, create_training_panel
 
     root = tmp_path_factory.mktemp("panel")
     data_dir = write_tiny_data(root / "data")
 
-    def job(epochs, keep, variant):
+    def job(request):
         # "good": the pixel recipe on tiny data (numpy only: fast); "broken": a data folder without data
-        folder = data_dir if variant == "good" else root / "empty"
+        folder = data_dir if request.choice == "good" else root / "empty"
         return JobSpec(("pixel", "--datasets", "mnist", "--to", "user", "--data-dir", str(folder)),
-                       f"pixel · {variant}", 5.0, keep)
+                       f"pixel · {request.choice}", 5.0, request.keep_on_stop)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STUDIO_CACHE_DIR", str(root / "cache"))
@@ -35,10 +35,9 @@ def panel_url(tmp_path_factory):
             tr = Translator("en")
             lang = gr.State("en")
             ctx = TabContext(tr, lang, SessionJobs(), TrainingJobs(), None)
-            create_training_panel(ctx, job, status_text=lambda lg, v: f"status of {v}",
-                                  use_shipped=lambda v: None, api_prefix="fake", default_epochs=3, max_epochs=10,
-                                  intro_key="ae.train_intro",
-                                  make_extra_inputs=lambda: [gr.Radio(["good", "broken"], value="good")])
+            hooks = TrainingHooks(job=job, status=lambda lg, v: f"status of {v}", use_shipped=lambda v: None)
+            create_training_panel(ctx, hooks, api_prefix="fake", intro_key="ae.train_intro", default_epochs=3,
+                                  max_epochs=10, make_choice=lambda: gr.Radio(["good", "broken"], value="good"))
         demo.queue()
         port = free_port()
         demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from studio.ui.errors import guarded
 
 
 # The CSS class of each tab's main button (one per tab: what a first-time visitor presses), so the
@@ -38,3 +41,22 @@ class TabRefresh:
     outputs: list
     followups: list = field(default_factory=list)
     reword: object = None
+
+
+def combined(*parts: tuple[Callable, list, list]) -> TabRefresh:
+    """One refresh made of several of a tab's handlers, each given as ``(fn, inputs, outputs)``
+    exactly as it is wired to its own event: the refresh's inputs and outputs are theirs, in order,
+    so no long argument list has to line up with a list of components by hand."""
+    inputs = [component for _, part_inputs, _ in parts for component in part_inputs]
+    outputs = [component for _, _, part_outputs in parts for component in part_outputs]
+
+    @guarded
+    def refresh(*values):
+        results, start = [], 0
+        for fn, part_inputs, part_outputs in parts:
+            value = fn(*values[start:start + len(part_inputs)])
+            start += len(part_inputs)
+            results.extend(value if len(part_outputs) > 1 else [value])
+        return tuple(results)
+
+    return TabRefresh(refresh, inputs, outputs)

@@ -1,7 +1,7 @@
 """The training panel every trainable tab reuses: epochs, Train / Stop, live preview and loss curve.
 
-A tab supplies ``job(epochs, keep_on_stop, *extra) -> JobSpec``: the ``python -m studio.train``
-command its Train button stands for. The panel puts it in the server's line of training jobs
+A tab supplies ``TrainingHooks``; their ``job(TrainRequest) -> JobSpec`` is the ``python -m
+studio.train`` command its Train button stands for. The panel puts it in the server's line of training jobs
 (``studio.training_jobs``), which runs it in a worker process, so training never holds up anyone's
 inference. While the job waits the panel shows its place in the line and an estimate (Stop leaves
 the line); while it runs it streams the progress line with the time left, the latest preview and
@@ -99,38 +99,64 @@ class TrainingPanel:
     status: gr.Markdown
 
 
-def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_text: Callable,
-                          use_shipped: Callable, api_prefix: str, default_epochs: int, max_epochs: int,
-                          intro_key: str, make_extra_inputs: Callable[[], list] | None = None,
-                          curves: Callable[..., object] = plots.loss_curves,
-                          epochs_key: str = "train.epochs", classroom_key: str | None = None) -> TrainingPanel:
+@dataclass(frozen=True)
+class TrainRequest:
+    """A Train click, as the panel hands it to the technique: the length, whether a stopped run keeps
+    what it learnt, the tab's own choice (which variant, which file; None without one) and the
+    settings ("classroom" or "lecture"; "lecture" where the tab offers no preset)."""
+
+    epochs: int
+    keep_on_stop: bool
+    choice: object = None
+    preset: str = "lecture"
+
+
+@dataclass(frozen=True)
+class TrainingHooks:
+    """What a tab's training panel asks of its technique, by name.
+
+    ``job(request)`` turns a ``TrainRequest`` into the ``JobSpec`` of its Train button (and refuses
+    bad input with a ``UserError`` before anything waits); ``status(lang, choice)`` describes the
+    weights in use; ``use_shipped(choice)`` switches back to the shipped weights.
+    """
+
+    job: Callable[[TrainRequest], JobSpec]
+    status: Callable[[str, object], str]
+    use_shipped: Callable[[object], object]
+
+
+def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: str, intro_key: str,
+                          default_epochs: int, max_epochs: int, make_choice: Callable[[], object] | None = None,
+                          classroom_key: str | None = None, epochs_key: str = "train.epochs",
+                          curves: Callable[..., object] = plots.loss_curves) -> TrainingPanel:
     """Build the panel inside the current layout.
 
-    ``make_extra_inputs()`` builds widgets inside the panel (e.g. which variant to train); their
-    values are passed to ``job`` after its standard arguments, and to ``status_text(lang, *extra)``
-    (a description of the weights in use) and ``use_shipped(*extra)`` (the switch back to the
-    shipped weights). ``curves(history, lang=...)`` draws the loss history (default: one curve per logged
-    value, per epoch); ``epochs_key`` labels the slider (a GAN counts rounds of steps rather than epochs).
-    ``classroom_key`` (the text naming a tab's quick preset) adds a choice between that preset, the
-    default, and the lecture's settings: ``job`` then gets ``preset="classroom"|"lecture"``, and the
-    length slider shows only for the lecture's settings (the preset has its own length).
+    ``make_choice()`` builds the one widget of the tab's own (e.g. which variant to train) inside the
+    panel; its value is the request's ``choice``. ``classroom_key`` (the text naming a tab's quick
+    preset) adds a choice between that preset, the default, and the lecture's settings; the length
+    slider then shows only for the lecture's settings (the preset has its own length).
+    ``curves(history, lang=...)`` draws the loss history; ``epochs_key`` labels the length slider (a
+    GAN counts rounds of steps rather than epochs).
     """
     tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
         tr.make(gr.Markdown, {"value": intro_key})
-        extra_inputs = make_extra_inputs() if make_extra_inputs else []
-        preset_inputs = []
+        # Every panel's Train event has the same inputs: a tab without a choice or a preset holds a
+        # constant in their place, so one handler signature serves every tab.
+        choice = make_choice() if make_choice else gr.State(None)
         if classroom_key:
-            preset_inputs = [tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
+            preset = tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
                 (text(classroom_key, lang), "classroom"), (text("train.lecture_settings", lang), "lecture")]},
-                value="classroom")]
+                value="classroom")
+        else:
+            preset = gr.State("lecture")
         with gr.Row():
             epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
                              value=default_epochs, visible=not classroom_key)
             keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
         if classroom_key:
-            preset_inputs[0].change(lambda preset: gr.update(visible=preset != "classroom"), preset_inputs, epochs,
-                                    queue=False, api_visibility="private")
+            preset.change(lambda chosen: gr.update(visible=chosen != "classroom"), preset, epochs,
+                          queue=False, api_visibility="private")
         with gr.Row():
             train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
             stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
@@ -153,10 +179,9 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
             line += " · " + text("train.left", lang, eta=_minutes(left, lang))
         return line
 
-    def train_stream(lang, n_epochs, keep_on_stop, values: tuple, request: gr.Request):
-        extra = values[:len(extra_inputs)]  # the tab's own inputs; then the preset choice, if offered
-        preset = {"preset": values[len(extra_inputs)]} if preset_inputs else {}
-        spec = job(int(n_epochs), bool(keep_on_stop), *extra, **preset)  # may refuse bad input before anything waits
+    def train(lang, n_epochs, keep_on_stop, chosen, settings, request: gr.Request):
+        # may refuse bad input before anything waits
+        spec = hooks.job(TrainRequest(int(n_epochs), bool(keep_on_stop), chosen, settings))
         token = jobs.start(request.session_hash)
         history: dict[str, list[float]] = {}
         latest_preview = None
@@ -180,7 +205,7 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
                     key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
                         ("train.stopped_saved" if payload[0] else "train.stopped")
                     yield (text(key, lang), latest_preview, curves(history, lang=lang) if history else None,
-                           status_text(lang, *extra))
+                           hooks.status(lang, chosen))
                     return
                 now = time.monotonic()
                 if fresh or now - last_yield >= _REFRESH_SECONDS:
@@ -198,30 +223,15 @@ def create_training_panel(ctx: TabContext, job: Callable[..., JobSpec], status_t
             gr.Info(text("train.stopping", lang))
 
     @guarded
-    def switch_back(lang, *extra):
-        use_shipped(*extra)
-        return status_text(lang, *extra)
-
-    # Gradio finds the gr.Request parameter by its position, which *args would hide: one signature
-    # per arity (a tab's one extra input at most, and the preset choice).
-    if len(extra_inputs) > 1:
-        raise ValueError("The training panel takes at most one extra input.")
-    arity = len(extra_inputs) + len(preset_inputs)
-    if arity == 2:
-        def train(lang, n_epochs, keep_on_stop, first, second, request: gr.Request):
-            yield from train_stream(lang, n_epochs, keep_on_stop, (first, second), request)
-    elif arity == 1:
-        def train(lang, n_epochs, keep_on_stop, first, request: gr.Request):
-            yield from train_stream(lang, n_epochs, keep_on_stop, (first,), request)
-    else:
-        def train(lang, n_epochs, keep_on_stop, request: gr.Request):
-            yield from train_stream(lang, n_epochs, keep_on_stop, (), request)
+    def switch_back(lang, chosen):
+        hooks.use_shipped(chosen)
+        return hooks.status(lang, chosen)
 
     # Many may click Train at once: the line of training jobs (not Gradio's queue) makes them wait
     # their turn, with their place shown; this limit only bounds the waiting streams.
-    finished = train_btn.click(guarded(train), [lang, epochs, keep, *extra_inputs, *preset_inputs],
+    finished = train_btn.click(guarded(train), [lang, epochs, keep, choice, preset],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
                                concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS)
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")
-    switched = shipped_btn.click(switch_back, [lang, *extra_inputs], status, api_name=f"{api_prefix}_use_shipped")
+    switched = shipped_btn.click(switch_back, [lang, choice], status, api_name=f"{api_prefix}_use_shipped")
     return TrainingPanel(finished, switched, status)

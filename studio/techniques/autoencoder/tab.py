@@ -13,8 +13,8 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANT_CHOICES = [("zdim 32 (10-2(a))", "z32"), ("zdim 2 (10-3)", "z2"), ("denoise, conv", "denoise"),
                    ("denoise, dense (003)", "denoise_dense")]
@@ -57,7 +57,7 @@ def sketch_to_digit(sketch) -> np.ndarray | None:
         return None  # an untouched canvas: nothing to add
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab; ``service`` is an AutoencoderService, ``quality`` the QualityService."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
@@ -127,12 +127,11 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
 
         panel = None
         if allow_training:
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
+                                  status=status_text, use_shipped=service.use_shipped)
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
-                status_text=status_text, use_shipped=service.use_shipped, api_prefix="ae", default_epochs=5,
-                max_epochs=30, intro_key="ae.train_intro",
-                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES,
-                                                   value="z32")])
+                ctx, hooks, api_prefix="ae", intro_key="ae.train_intro", default_epochs=5, max_epochs=30,
+                make_choice=lambda: tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES, value="z32"))
 
     # --- handlers ---------------------------------------------------------------------------
     @guarded
@@ -220,11 +219,6 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         best = text("ae.conv" if errors["conv"] <= errors["dense"] else "ae.dense", lang)
         return picture, text("ae.denoise_mse", lang, best=best, **errors) + "\n\n" + exports.line_of(picture)
 
-    @guarded
-    def refresh(lang, spec, sketch, index, scale_v, a, b, n, z1v, z2v, factor, seed, dspec):
-        return (*reconstruct(lang, spec, sketch), *noise_walk(lang, index, scale_v), *interpolation(lang, a, b),
-                *show_map(n, z1v, z2v), *denoise(lang, factor, seed, dspec))
-
     hidden = {"api_visibility": "private"}
     recon_btn.click(reconstruct, [lang, indices, sketch], [recon, recon_md], api_name="ae_reconstruct")
     indices.submit(reconstruct, [lang, indices, sketch], [recon, recon_md], **hidden)
@@ -242,18 +236,19 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     denoise_btn.click(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], api_name="ae_denoise")
     noise.release(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], **hidden)
 
-    refresh_inputs = [lang, indices, sketch, walk_index, scale, index_a, index_b, map_n, z1, z2, noise, noise_seed,
-                      denoise_idx]
-    refresh_outputs = [recon, recon_md, walk, walk_md, interp, interp_md, gif, latent_map, decoded, denoised,
-                       denoise_md]
+    refresh = combined((reconstruct, [lang, indices, sketch], [recon, recon_md]),
+                       (noise_walk, [lang, walk_index, scale], [walk, walk_md]),
+                       (interpolation, [lang, index_a, index_b], [interp, interp_md, gif]),
+                       (show_map, [map_n, z1, z2], [latent_map, decoded]),
+                       (denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md]))
     if panel is not None:
-        panel.finished.then(refresh, refresh_inputs, refresh_outputs, **hidden)
-        panel.switched.then(refresh, refresh_inputs, refresh_outputs, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+        panel.finished.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden)
+        panel.switched.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden)
+    return [refresh]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.autoencoder.service import AutoencoderService
 
-    return [create_tab(ctx, ctx.service(AutoencoderService))]  # shared with the VAE tab
+    return create_tab(ctx, ctx.service(AutoencoderService))  # shared with the VAE tab

@@ -15,8 +15,8 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 NOISE_SCALE = 1.0  # the default of studio.techniques.cgan.recipe.NOISE_SCALE (tabs import no recipes; a test checks they match)
@@ -24,7 +24,7 @@ VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense"
 VARIANTS = [value for _, value in VARIANT_CHOICES]
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab; ``service`` is a CGANService, ``quality`` the shared QualityService."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
@@ -83,12 +83,13 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
 
         panel = None
         if allow_training:
+            hooks = TrainingHooks(
+                job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop, r.preset),
+                status=status_text, use_shipped=service.use_shipped)
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant, preset: service.training_job(variant, epochs, keep, preset),
-                status_text=status_text, use_shipped=service.use_shipped, api_prefix="cgan", default_epochs=5,
-                max_epochs=50, intro_key="cgan.train_intro", classroom_key="cgan.classroom",
-                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES,
-                                                   value="conv")])
+                ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
+                classroom_key="cgan.classroom",
+                make_choice=lambda: tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES, value="conv"))
 
     # --- handlers ---------------------------------------------------------------------------
     # The pictures a student may download carry their recipe (studio.ui.exports): a pasted recipe
@@ -161,11 +162,6 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     def draw_current(chosen, z, a, b, t, s):
         return service.morph(chosen, a, b, t, s, z)[1]
 
-    @guarded
-    def refresh(lang, chosen, z, d, count, s, ts, a, b, t, ms):
-        return (draw_samples(chosen, z, d, count, s), *draw_table(lang, chosen, z, ts),
-                *draw_morph(lang, chosen, z, a, b, t, ms))
-
     hidden = {"api_visibility": "private"}
     sample_inputs = [variant, scale, digit, n, seed]
     judge_inputs = [lang, variant, scale, digit, n, seed]
@@ -188,23 +184,24 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     blend.change(draw_current, [variant, scale, digit_a, digit_b, blend, morph_seed], current, show_progress="hidden",
                  **hidden)
 
-    refresh_inputs = [lang, variant, scale, digit, n, seed, table_seed, digit_a, digit_b, blend, morph_seed]
-    refresh_outputs = [samples, table, table_md, *morph_outputs]
+    refresh = combined((draw_samples, sample_inputs, [samples]), (draw_table, table_inputs, [table, table_md]),
+                       (draw_morph, morph_inputs, morph_outputs))
     followups = [(judge_samples, judge_inputs, [samples_md]), (judge_table, table_inputs, [table_judge_md])]
     for control in (variant.input, scale.release):
-        control(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+        control(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
             judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden).then(
             judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+            event.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
                 judge_samples, judge_inputs, samples_md, **hidden).then(
                 judge_table, table_inputs, table_judge_md, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+    refresh.followups = followups
+    return [refresh]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.cgan.service import CGANService
 
-    return [create_tab(ctx, CGANService())]
+    return create_tab(ctx, CGANService())

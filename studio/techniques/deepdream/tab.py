@@ -29,7 +29,7 @@ def _spec(layers: dict[str, float]) -> str:
     return ", ".join(f"{name}={weight:g}" for name, weight in layers.items())
 
 
-def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
+def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRefresh]:
     """Build the tab; ``service`` is a DeepDreamService; ``default_side`` the starting working size."""
     tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
@@ -168,11 +168,11 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> TabRefresh:
     def refresh(lang, name):
         return (backbone_note(lang, name), *ready_example(lang))
 
-    return TabRefresh(refresh, [lang, backbone], [note, output, progress_md])
+    return [TabRefresh(refresh, [lang, backbone], [note, output, progress_md])]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.deepdream.service import DeepDreamService
 
-    return [create_tab(ctx, DeepDreamService())]
+    return create_tab(ctx, DeepDreamService())

@@ -18,10 +18,11 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
+from studio.recipe_kit import EpochRecipe
 from studio.techniques.diffusion.presets import (BATCH_SIZE, CONFIG, EPOCHS, GUIDANCE, NAME, REPRODUCES, SAMPLE_STEPS,
                                       WEIGHTS_FILE, load_inference)
 from studio.techniques.diffusion.model import DiffusionConfig
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
+from studio.training import (CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer,
                              no_progress, training_record)
 
 EVAL_SEED = 2024
@@ -131,30 +132,8 @@ def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: in
     return bundle
 
 
-def assess_saved(source: str = registry.SHIPPED) -> registry.Bundle:
-    """Measure the saved bundle again (weights and training record kept): ``--assess-only``."""
-    from studio.quality import QualityService
-
-    bundle = registry.load(NAME, source)
-    return registry.resave_with_metrics(bundle, measure(load_inference(bundle), QualityService()),
-                                        "python -m studio.train diffusion --assess-only", source)
-
-
 # --- python -m studio.train diffusion -------------------------------------------------------------------
 HELP = "a denoising diffusion model on MNIST (DDPM training, DDIM sampling, classifier-free guidance)"
-
-
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train diffusion``."""
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--assess-only", action="store_true",
-                        help="measure the saved bundle again with today's metrics instead of training")
-    add_run_arguments(parser, BATCH_SIZE, "images")
-
-
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    if args.assess_only:
-        return [assess_saved(ctx.source)]
-    return [train_diffusion(args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                            ctx.cancel, ctx.on_epoch, ctx.keep_on_stop)]
+COMMAND = EpochRecipe("diffusion", NAME, EPOCHS, BATCH_SIZE, train=train_diffusion,
+                      measure=lambda bundle, quality: measure(load_inference(bundle), quality))
+add_arguments, run, assess_saved = COMMAND.add_arguments, COMMAND.run, COMMAND.assess_saved

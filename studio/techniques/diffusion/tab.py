@@ -12,7 +12,7 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 DEFAULT_STEPS = 20
 
@@ -85,11 +85,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 forward_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),
+                                  status=lambda lang, _: status_line(lang, service.status()),
+                                  use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, preset: service.training_job(epochs, keep, preset),
-                status_text=lambda lang: status_line(lang, service.status()), use_shipped=service.use_shipped,
-                api_prefix="diffusion", default_epochs=5, max_epochs=100, intro_key="diffusion.train_intro",
-                classroom_key="diffusion.classroom")
+                ctx, hooks, api_prefix="diffusion", intro_key="diffusion.train_intro", default_epochs=5,
+                max_epochs=100, classroom_key="diffusion.classroom")
 
     # --- handlers ---------------------------------------------------------------------------
     models = ("diffusion",)

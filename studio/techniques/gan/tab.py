@@ -16,7 +16,7 @@ from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.techniques.infogan import tab as infogan_part
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist"}
@@ -82,7 +82,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                                 choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
                 check_btn = tr.make(gr.Button, {"value": "gan.check"})
                 verdict_md = gr.Markdown()
-            parts = [infogan_part.create_part(ctx, infogan)] if infogan is not None and infogan.available() else []
+            parts = infogan_part.create_part(ctx, infogan) if infogan is not None and infogan.available() else []
 
         def status_text(lang, name):
             s = service.status(name)
@@ -98,14 +98,15 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
 
         panel = None
         if allow_training:
+            hooks = TrainingHooks(
+                job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop, r.preset),
+                status=status_text, use_shipped=service.use_shipped)
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant, preset: service.training_job(variant, epochs, keep, preset),
-                status_text=status_text, use_shipped=service.use_shipped, api_prefix="gan", default_epochs=10,
-                max_epochs=100, intro_key="gan.train_intro", classroom_key="gan.classroom",
-                make_extra_inputs=lambda: [tr.make(gr.Dropdown, {"label": "gan.train_variant",
-                                                                 "choices": _variant_choices},
-                                                   value="dcgan_mnist")],
-                curves=lambda history, lang: gan_curves(history, ROUND, lang=lang), epochs_key="gan.rounds")
+                ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
+                classroom_key="gan.classroom", epochs_key="gan.rounds",
+                make_choice=lambda: tr.make(gr.Dropdown, {"label": "gan.train_variant", "choices": _variant_choices},
+                                            value="dcgan_mnist"),
+                curves=lambda history, lang: gan_curves(history, ROUND, lang=lang))
 
     # --- handlers ---------------------------------------------------------------------------
     @guarded

@@ -20,10 +20,11 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime, weight_files
+from studio.recipe_kit import EpochRecipe
 from studio.techniques.infogan.presets import (BATCH_SIZE, CODE_RANGE, CONFIG, EPOCHS, INT8_FROM, NAME, REPRODUCES,
                                     WEIGHTS_FILE, load_inference)
 from studio.techniques.infogan.model import InfoGANConfig
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress,
+from studio.training import (CancelToken, EpochFn, ProgressFn, fit, no_progress,
                              training_record)
 
 EVAL_SEED = 0
@@ -169,30 +170,8 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
     return bundle
 
 
-def assess_saved(source: str = registry.SHIPPED) -> registry.Bundle:
-    """Measure the saved bundle again (weights and training record kept): ``--assess-only``."""
-    from studio.quality import QualityService
-
-    bundle = registry.load(NAME, source)
-    return registry.resave_with_metrics(bundle, code_meanings(load_inference(bundle), QualityService()),
-                                        "python -m studio.train infogan --assess-only", source)
-
-
 # --- python -m studio.train infogan ---------------------------------------------------------------------
 HELP = "InfoGAN's interpretable codes on MNIST (lecture 000, Fig. 10-11)"
-
-
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train infogan``."""
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--assess-only", action="store_true",
-                        help="measure the saved bundle again with today's metrics instead of training")
-    add_run_arguments(parser, BATCH_SIZE, "images")
-
-
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    if args.assess_only:
-        return [assess_saved(ctx.source)]
-    return [train_infogan(args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                          ctx.cancel, ctx.on_epoch, ctx.keep_on_stop)]
+COMMAND = EpochRecipe("infogan", NAME, EPOCHS, BATCH_SIZE, train=train_infogan,
+                      measure=lambda bundle, quality: code_meanings(load_inference(bundle), quality))
+add_arguments, run, assess_saved = COMMAND.add_arguments, COMMAND.run, COMMAND.assess_saved

@@ -13,7 +13,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.tab_kit import TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 CODE_STEP = 0.05  # slider resolution of c2, c3
 
@@ -51,7 +51,7 @@ def describe(lang: str, info: dict) -> str:
     return "\n\n".join(lines)
 
 
-def create_part(ctx: TabContext, service) -> TabRefresh:
+def create_part(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the InfoGAN sub-tab inside the current ``gr.Tabs``; ``service`` is an InfoGANService."""
     tr, lang = ctx.tr, ctx.lang
     from studio.techniques.infogan.presets import CODE_RANGE
@@ -80,10 +80,11 @@ def create_part(ctx: TabContext, service) -> TabRefresh:
         gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),
+                                  status=lambda lang, _: describe(lang, service.matched_digits()),
+                                  use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, preset: service.training_job(epochs, keep, preset),
-                status_text=lambda lang: describe(lang, service.matched_digits()), use_shipped=service.use_shipped,
-                api_prefix="infogan", default_epochs=8, max_epochs=50, intro_key="infogan.train_intro",
+                ctx, hooks, api_prefix="infogan", intro_key="infogan.train_intro", default_epochs=8, max_epochs=50,
                 classroom_key="infogan.classroom")
 
     # --- handlers ---------------------------------------------------------------------------
@@ -130,4 +131,4 @@ def create_part(ctx: TabContext, service) -> TabRefresh:
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]

@@ -12,7 +12,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANTS = ("unet", "encdec", "l1")
 # The bundles a translation uses: the three generators (pix2pix_<variant>, studio.techniques.pix2pix.recipe.bundle_name),
@@ -34,7 +34,7 @@ def sketch_image(sketch):
     return sketch
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab; ``service`` is a Pix2PixService."""
     tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
     with tr.make(gr.Tab, {"label": "p2p.tab"}, id="pix2pix"):
@@ -72,11 +72,11 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         panel = None
         if allow_training:
             choices = [(text(f"p2p.name_{v}", tr.lang), v) for v in VARIANTS]
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
+                                  status=status_text, use_shipped=service.use_shipped)
             panel = create_training_panel(
-                ctx, job=lambda epochs, keep, variant: service.training_job(variant, epochs, keep),
-                status_text=status_text, use_shipped=service.use_shipped, api_prefix="p2p", default_epochs=10,
-                max_epochs=40, intro_key="p2p.train_intro",
-                make_extra_inputs=lambda: [tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet")])
+                ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=40,
+                make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet"))
 
     # --- handlers ---------------------------------------------------------------------------
     def show(lang, edges, comparison, started, truth=None):
@@ -138,11 +138,11 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs)]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.pix2pix.service import Pix2PixService
 
-    return [create_tab(ctx, Pix2PixService(ctx.quality))]
+    return create_tab(ctx, Pix2PixService(ctx.quality))

@@ -42,7 +42,7 @@ def _status_text(status: dict, lang: str) -> str:
     return text(key, lang, command=status["command"], created=status["created"])
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab inside the current ``gr.Blocks``.
 
     ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
@@ -199,12 +199,12 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
         shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(
             refresh, refresh_inputs, refresh_outputs, **hidden)
 
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs,
-                      followups=[(judge, judge_inputs, [readout])], reword=reword)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs,
+                      followups=[(judge, judge_inputs, [readout])], reword=reword)]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.pixel.service import PixelService
 
-    return [create_tab(ctx, PixelService())]
+    return create_tab(ctx, PixelService())

@@ -24,7 +24,7 @@ OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),
 # to fine): the large shapes settle at a quarter of the cost per step, the last steps sharpen at full size.
 
 
-def create_tab(ctx: TabContext, service) -> TabRefresh:
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab; ``service`` is a StyleService."""
     tr, lang, jobs = ctx.tr, ctx.lang, ctx.jobs
     available = service.available()
@@ -177,12 +177,12 @@ def create_tab(ctx: TabContext, service) -> TabRefresh:
     def reword(lang, content_img, style_img, amount, resolution):  # the one-pass picture has no words
         return backbone_note(lang), *ready_example(lang), gr.skip()
 
-    return TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output],
-                      reword=reword)
+    return [TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output],
+                      reword=reword)]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.style.service import StyleService
 
-    return [create_tab(ctx, StyleService())]
+    return create_tab(ctx, StyleService())

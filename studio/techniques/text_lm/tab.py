@@ -11,8 +11,8 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
 BOOK_CHOICES = ["0.2", "0.5", "0.7", "1.0", "1.5"]
@@ -44,7 +44,7 @@ def generations_text(rows) -> str:
     return "\n".join(blocks)
 
 
-def create_tab(ctx: TabContext, service, own) -> TabRefresh:
+def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
     """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
     tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
@@ -89,14 +89,13 @@ def create_tab(ctx: TabContext, service, own) -> TabRefresh:
                     tr.make(gr.Markdown, {"value": "text.own_intro"})
 
                     def own_file():
-                        return [tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
-                                        height=90)]
+                        return tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
+                                       height=90)
 
-                    create_training_panel(
-                        ctx, job=lambda epochs, keep, path: own.training_job(path, epochs, keep),
-                        status_text=lambda lg, path: own_status(lg), use_shipped=lambda path: None,
-                        api_prefix="text_own", default_epochs=10, max_epochs=60, intro_key="text.own_train_intro",
-                        make_extra_inputs=own_file)
+                    hooks = TrainingHooks(job=lambda r: own.training_job(r.choice, r.epochs, r.keep_on_stop),
+                                          status=lambda lg, _: own_status(lg), use_shipped=lambda _: None)
+                    create_training_panel(ctx, hooks, api_prefix="text_own", intro_key="text.own_train_intro",
+                                          default_epochs=10, max_epochs=60, make_choice=own_file)
                     with gr.Row():
                         own_prompt = tr.make(gr.Textbox, {"label": "text.own_prompt"}, value="", max_lines=2, scale=3)
                         own_length = tr.make(gr.Slider, {"label": "text.own_length"}, minimum=1, maximum=200, step=1,
@@ -160,11 +159,6 @@ def create_tab(ctx: TabContext, service, own) -> TabRefresh:
         m = own.status()["metrics"]
         return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
 
-    @guarded
-    def refresh(lang, prompt_text, n, chosen, seed_value, k, p, prefix_text, t, top_words):
-        return (*generate(lang, prompt_text, n, chosen, seed_value, k, p),
-                *distribution(lang, prefix_text, t, top_words), status_text(lang))
-
     hidden = {"api_visibility": "private"}
     gen_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p]
     gen_outputs = [cards, cards_md, cards_file]
@@ -183,13 +177,13 @@ def create_tab(ctx: TabContext, service, own) -> TabRefresh:
         own_btn.click(guarded(own.sample), [own_prompt, own_length, own_t, own_seed], own_out,
                       api_name="text_own_generate")
 
-    refresh_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p, prefix, temperature, top]
-    refresh_outputs = [*gen_outputs, bars, bars_md, status]
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs)
+    refresh = combined((generate, gen_inputs, gen_outputs), (distribution, dist_inputs, [bars, bars_md]),
+                       (status_text, [lang], [status]))
+    return [refresh]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.text_lm.service import OwnTextService, TextService
 
-    return [create_tab(ctx, TextService(), OwnTextService())]
+    return create_tab(ctx, TextService(), OwnTextService())

@@ -9,13 +9,13 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import create_training_panel
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 
 
-def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
+def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
     """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
@@ -82,10 +82,10 @@ def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
 
         panel = None
         if allow_training:
-            panel = create_training_panel(
-                ctx, job=service.training_job,
-                status_text=status_text, use_shipped=service.use_shipped, api_prefix="vae", default_epochs=30,
-                max_epochs=100, intro_key="vae.train_intro")
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop),
+                                  status=lambda lang, _: status_text(lang), use_shipped=lambda _: service.use_shipped())
+            panel = create_training_panel(ctx, hooks, api_prefix="vae", intro_key="vae.train_intro", default_epochs=30,
+                                          max_epochs=100)
 
     # --- handlers ---------------------------------------------------------------------------
     def window(n, lo, hi, q):
@@ -161,11 +161,6 @@ def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
-    @guarded
-    def refresh(lang, n, lo, hi, q, z1v, z2v, a, b, index, c_from, c_to, t, pn, seed):
-        return (*draw_grid(lang, n, lo, hi, q), *draw_map(n, lo, hi, q, z1v, z2v), *walks(a, b),
-                concept_walk(index, c_from, c_to, t), sample_prior(pn, seed))
-
     hidden = {"api_visibility": "private"}
     grid_inputs = [lang, grid_n, low, high, quantiles]
     map_inputs = [grid_n, low, high, quantiles, z1, z2]
@@ -187,15 +182,17 @@ def create_tab(ctx: TabContext, service, autoencoders) -> TabRefresh:
     prior_btn.click(sample_prior, [prior_n, prior_seed], prior, api_name="vae_prior").then(
         judge_prior, [lang, prior_n, prior_seed], prior_md, api_name="vae_judge", show_progress="minimal")
 
-    refresh_inputs = [lang, grid_n, low, high, quantiles, z1, z2, index_a, index_b, concept_index, class_from,
-                      class_to, strength, prior_n, prior_seed]
-    refresh_outputs = [grid, grid_md, latent_map, decoded, walk, gif, compare, concept, prior]
+    refresh = combined((draw_grid, grid_inputs, [grid, grid_md]), (draw_map, map_inputs, [latent_map, decoded]),
+                       (walks, [index_a, index_b], [walk, gif, compare]),
+                       (concept_walk, [concept_index, class_from, class_to, strength], [concept]),
+                       (sample_prior, [prior_n, prior_seed], [prior]))
     followups = [(judge_prior, [lang, prior_n, prior_seed], [prior_md])]
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
+            event.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
                 judge_prior, [lang, prior_n, prior_seed], prior_md, **hidden)
-    return TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups)
+    refresh.followups = followups
+    return [refresh]
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
@@ -204,4 +201,4 @@ def build(ctx: TabContext) -> list[TabRefresh]:
     from studio.techniques.vae.service import VAEService
 
     autoencoders = ctx.service(AutoencoderService)
-    return [create_tab(ctx, VAEService(autoencoders), autoencoders)]
+    return create_tab(ctx, VAEService(autoencoders), autoencoders)

@@ -1,35 +1,33 @@
-"""The Korean and English texts (``STRINGS`` dicts), merged by ``i18n``: the shared panels' modules
-here, and each technique's ``texts`` module in its folder (``studio/techniques/NAME/texts.py``).
+"""The Korean and English texts, kept as data (TOML) so that a translator edits words, not code.
 
-A technique's texts are found by looking, not by name: the core never names a technique, and a new
-technique's folder brings its texts with it.
+Each file maps a key to its words, ``["gan.tab"]`` then ``ko = "..."`` and ``en = "..."``: the shared
+panels' files here, and each technique's ``texts.toml`` in its folder (``studio/techniques/NAME/``).
+They are found by looking, not by name: the core never names a technique, and a new technique's
+folder brings its words with it.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TECHNIQUES = HERE.parent.parent / "techniques"
+
+
+def files() -> list[Path]:
+    """This folder's TOML files, then every technique folder's ``texts.toml``."""
+    return sorted(HERE.glob("*.toml")) + sorted(TECHNIQUES.glob("*/texts.toml"))
 
 
 def collect() -> dict[str, dict[str, str]]:
-    """Every module's STRINGS merged; a key defined twice is a bug and raises."""
+    """Every file's texts merged; a key defined twice is a bug and raises."""
     merged: dict[str, dict[str, str]] = {}
-    for module_name in sorted(_text_modules()):
-        module = importlib.import_module(module_name)
-        clash = merged.keys() & module.STRINGS.keys()
+    for path in files():
+        with path.open("rb") as f:
+            strings = tomllib.load(f)
+        clash = merged.keys() & strings.keys()
         if clash:
-            raise KeyError(f"Interface texts defined twice: {sorted(clash)}")
-        merged.update(module.STRINGS)
+            raise KeyError(f"Interface texts defined twice ({path.name}): {sorted(clash)}")
+        merged.update(strings)
     return merged
-
-
-def _text_modules() -> list[str]:
-    """This package's modules and every technique folder's ``texts`` module (pure dicts, no imports)."""
-    import studio.techniques as techniques  # the package only: its __init__ names no technique
-
-    names = [f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__)]
-    for info in pkgutil.iter_modules(techniques.__path__):
-        if info.ispkg and importlib.util.find_spec(f"{techniques.__name__}.{info.name}.texts") is not None:
-            names.append(f"{techniques.__name__}.{info.name}.texts")
-    return names
