@@ -40,7 +40,7 @@ def _services():
     return {
         "pixel": lambda: PixelService().samples("mnist", None, 1.0, 4, 7),
         "samples": lambda: digits,
-        "examples": lambda: np.stack([example("deepdream").mean(axis=2), example("style").mean(axis=2)]),
+        "examples": lambda: np.concatenate([example("deepdream").ravel(), example("style").ravel()]),
         "judge_mnist": lambda: judged("mnist"),
         "judge_fashion": lambda: judged("fashion"),
         "backbone_mobilenet_v2": dream_features,
