@@ -3,4 +3,5 @@ their latent space."""
 
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("autoencoder", recipes=(Recipe("autoencoder", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")
+TECHNIQUE = Technique("autoencoder", recipes=(Recipe("autoencoder", f"{__name__}.recipe"),),
+                      tab=f"{__name__}.tab:build")

@@ -2,4 +2,5 @@
 
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("diffusion", recipes=(Recipe("diffusion", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")
+TECHNIQUE = Technique("diffusion", recipes=(Recipe("diffusion", f"{__name__}.recipe"),),
+                      tab=f"{__name__}.tab:build")

@@ -14,7 +14,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.techniques.infogan import tab as infogan_part
+from studio.techniques.infogan import tab as infogan_part  # InfoGAN is a sub-tab of the GAN tab
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 

@@ -2,4 +2,5 @@
 
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("pix2pix", recipes=(Recipe("pix2pix", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")
+TECHNIQUE = Technique("pix2pix", recipes=(Recipe("pix2pix", f"{__name__}.recipe"),),
+                      tab=f"{__name__}.tab:build")

@@ -11,7 +11,7 @@ from studio import data, imaging, plots, registry
 from studio.bundle_cache import BundleCache, RecentDraws
 from studio.techniques.vae.presets import NAME, load_inference
 from studio.techniques.vae import model as vae
-from studio.techniques.autoencoder.model import interpolation_codes
+from studio.techniques.autoencoder.model import interpolation_codes  # the same walk as the autoencoder, to compare
 from studio.checks import UserError
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
