@@ -230,3 +230,55 @@ def test_an_idle_page_does_not_draw_sixty_frames_a_second(studio_server):
             browser.close()
     assert frames["tracker"] == 0, frames  # 60 a second for each stuck loop without the fix
     assert frames["served"] <= 3 * 6, frames  # all of them, 5 times a second
+
+
+# The first link under a result whose recipe has this seed (links carry base64url JSON: {"p": params}).
+FIND_LINK = """
+(seed) => Array.from(document.querySelectorAll('details.studio-recipe a')).map(a => a.href).find(href => {
+  const encoded = new URL(href).searchParams.get('r') || '';
+  const padded = encoded.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - encoded.length % 4) % 4);
+  try { return JSON.parse(atob(padded)).p.seed === seed; } catch (e) { return false; }
+}) || null
+"""
+
+
+def _picture_bytes(page, selector: str) -> bytes:
+    src = page.locator(selector).get_attribute("src")
+    return page.request.get(src).body()
+
+
+def test_a_results_link_opens_the_same_picture_in_a_fresh_browser(studio_server):
+    """The link under a result (relative: the browser completes it with the address it uses) opens a
+    new page whose recipe panel shows the same bytes; a broken link says so and the page still works."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.goto(studio_server.replace("127.0.0.1", "localhost"))
+            page.locator("#studio-techniques button[role=tab]").filter(has_text="GAN").first.click()
+            grid = page.locator("#gan-grid img")
+            grid.wait_for(state="visible", timeout=120_000)
+            before = grid.get_attribute("src")
+            page.locator("#gan-seed input").fill("7")
+            page.locator("#gan-seed input").press("Tab")
+            page.locator("#gan-sample").click()
+            page.wait_for_function("b => { const i = document.querySelector('#gan-grid img');"
+                                   " return i && i.src !== b && i.complete; }", arg=before, timeout=60_000)
+            # The readout under the samples carries the link; made absolute by the browser, it names
+            # the host the page was opened with.
+            href = page.wait_for_function(FIND_LINK, arg=7, timeout=120_000, polling=250).json_value()
+            assert href.startswith("http://localhost:") and "?r=" in href
+            original = _picture_bytes(page, "#gan-grid img")
+
+            fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            fresh.goto(href)
+            fresh.locator("#recipe-result img").wait_for(state="visible", timeout=120_000)
+            assert _picture_bytes(fresh, "#recipe-result img") == original
+            sync_api.expect(fresh.locator("#recipe-note")).to_contain_text("Opened from a link")
+
+            broken = browser.new_context().new_page()
+            broken.goto(href[:-6])
+            sync_api.expect(broken.locator("#recipe-note")).to_contain_text("could not be opened", timeout=120_000)
+            sync_api.expect(broken.locator("#pixel-samples img")).to_be_visible(timeout=60_000)  # opened normally
+        finally:
+            browser.close()

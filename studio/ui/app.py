@@ -79,7 +79,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # than the last ones hidden behind Gradio's overflow menu (its default).
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques"):
             refreshes = [refresh for technique in techniques.load() for refresh in technique.build_tab(ctx)]
-        create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
+        link_opener = create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
@@ -99,6 +99,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
+        # A page opened from a link to a result (?r=...) shows that result in the recipe panel.
+        demo.load(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private")
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from studio import imaging, provenance, registry, results
+from studio import imaging, links, provenance, registry, results
 from studio.provenance import Recipe, RecipeError
 from studio.checks import UserError
 
@@ -119,10 +119,13 @@ def stamp(picture, technique: str, params: dict, models: Sequence[str] = (), upl
 
 def line_of(path_or_recipe) -> str:
     """The recipe of a stamped PNG (or of a Recipe) for the text under a result: folded away under
-    a small "recipe" summary, so the result and its explanation come first and the line (to copy
-    into the Reproduce panel) is one click away."""
+    a small "recipe" summary, so the result and its explanation come first, and the link to the
+    result and the line (to copy into the Reproduce panel) are one click away."""
     recipe = path_or_recipe if isinstance(path_or_recipe, Recipe) else provenance.read(path_or_recipe)
-    return f"<details class=\"studio-recipe\"><summary>레시피 · recipe</summary>\n\n```\n{recipe.line()}\n```\n\n</details>"
+    # The link is relative (?r=...): the browser completes it with the address it is using, so it
+    # works through a share link or a LAN address alike.
+    return (f"<details class=\"studio-recipe\"><summary>레시피 · recipe</summary>\n\n"
+            f"🔗 [링크 · link](?{links.query_of(recipe)})\n\n```\n{recipe.line()}\n```\n\n</details>")
 
 
 def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int = 1) -> str:
@@ -132,27 +135,40 @@ def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int
 
 
 def reproduce(text: str | None = None, file: str | None = None) -> tuple[str, Recipe, bool]:
-    """Run the recipe in ``text`` (its line or JSON) or in the uploaded exported ``file`` again.
+    """Run the recipe in ``text`` (its line, its JSON, or a studio link) or in the uploaded exported
+    ``file`` again.
 
     Returns (stamped PNG path, or .txt for a text result; the recipe; whether the weights in use are the
-    recorded ones).
+    recorded ones). For a link the recipe is that of the result made now (a link records only a
+    digest of the weights).
     """
+    text = (text or "").strip()
     try:
-        recipe = provenance.read(file) if file and not (text or "").strip() else provenance.parse(text)
+        if text and links.is_link(text):
+            linked = links.read_link(text)
+            path = _run(Recipe(linked.technique, linked.params, {}, linked.version))
+            made = provenance.read(path)
+            return path, made, linked.same_weights(made.models)
+        recipe = provenance.read(file) if file and not text else provenance.parse(text)
     except RecipeError as exc:
         raise UserError(str(exc)) from None
+    path = _run(recipe)
+    return path, recipe, recipe.weights_match(provenance.read(path).models)
+
+
+def _run(recipe: Recipe) -> str:
+    """The registered function of ``recipe.technique`` called with its parameters: the result's path."""
     entry = _TECHNIQUES.get(recipe.technique)
     if entry is None:
         known = ", ".join(sorted(_TECHNIQUES)) or "none"
         raise UserError(f"The studio cannot re-run '{recipe.technique}' from a recipe (it needs its uploaded "
                         f"picture, or that tab is not here). Techniques it can re-run: {known}.")
-    function, models = entry
+    function, _ = entry
     try:
         path = function(**recipe.params)
-        path = path[0] if isinstance(path, tuple) else path
     except UserError:
         raise
     except (TypeError, ValueError, OverflowError) as exc:  # parameters of another version, or edited
         raise UserError(f"This recipe's parameters do not fit '{recipe.technique}' of this studio version "
                         f"({exc}).") from None
-    return path, recipe, recipe.weights_match(provenance.read(path).models)
+    return path[0] if isinstance(path, tuple) else path

@@ -1,0 +1,102 @@
+"""Links to results: a recipe in a URL's query, read back with one sentence for a bad link."""
+
+import pytest
+
+from studio import links
+from studio.provenance import Recipe, RecipeError
+
+MODELS = {"gan_dcgan_mnist": {"source": "shipped", "sha256": {"generator.weights.npz": "ab" * 32}}}
+RECIPE = Recipe("gan.samples", {"name": "dcgan_mnist", "n": 20, "seed": 7}, MODELS)
+
+
+def test_a_link_carries_the_recipe_and_a_short_weights_digest():
+    link = links.link_of(RECIPE, "http://127.0.0.1:7860/?old=1#tab")
+    assert link.startswith("http://127.0.0.1:7860/?r=") and "#" not in link and "old" not in link
+    read = links.read_link(link)
+    assert (read.technique, read.params) == (RECIPE.technique, RECIPE.params)
+    assert read.same_weights(MODELS)
+    assert not read.same_weights({"gan_dcgan_mnist": {"sha256": {"generator.weights.npz": "cd" * 32}}})
+    assert len(link) < 200  # the file digests are not in it
+
+
+@pytest.mark.parametrize("page", ["http://localhost:7860/", "https://abc123.gradio.live/", "http://10.0.0.5:7860"])
+def test_a_link_keeps_the_host_the_page_was_opened_with(page):
+    link = links.link_of(RECIPE, page)
+    assert link.startswith(page.rstrip("/") + "/?r=")
+    assert links.read_link(link).params == RECIPE.params
+
+
+def test_the_query_alone_is_read_too():
+    query = links.query_of(RECIPE)
+    assert links.read_link("?" + query).technique == "gan.samples"
+
+
+def test_unicode_parameters_survive():
+    recipe = Recipe("text.generate", {"prompt": "이 영화는 정말", "seed": 3}, {})
+    assert links.read_link(links.link_of(recipe, "http://x/")).params["prompt"] == "이 영화는 정말"
+
+
+@pytest.mark.parametrize("bad, sentence", [
+    ("", "no studio result"),
+    ("http://127.0.0.1:7860/", "no studio result"),
+    ("http://127.0.0.1:7860/?r=eyJ0Ijoi", "cut short or changed"),
+    ("http://127.0.0.1:7860/?r=!!!!", "cut short or changed"),
+    ("http://127.0.0.1:7860/?r=bnVsbA", "cut short or changed"),  # JSON null
+    ("http://x/?r=" + "A" * 9000, "longer than a studio link"),
+])
+def test_a_bad_link_gets_one_sentence(bad, sentence):
+    with pytest.raises(RecipeError, match=sentence):
+        links.read_link(bad)
+
+
+def test_a_truncated_real_link_is_refused():
+    link = links.link_of(RECIPE, "http://127.0.0.1:7860/")
+    for cut in (len(link) - 1, len(link) - 5, len(link) // 2 + 10):
+        with pytest.raises(RecipeError):
+            links.read_link(link[:cut])
+
+
+@pytest.fixture(scope="module")
+def studio_built():
+    from studio.ui import app
+
+    return app.build_app(lang="en")  # registers every tab's reproducible functions
+
+
+def test_a_link_gives_the_bytes_of_the_result_it_was_made_from(studio_built):
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from studio import provenance
+    from studio.ui import exports
+
+    made = json.loads((Path(__file__).parent / "data" / "recipes_before_the_redesign.json").read_text())[1]
+    link = links.link_of(provenance.parse(made["line"]), "http://localhost:7860/")
+    path, recipe, same_weights = exports.reproduce(text=link)
+    assert same_weights and recipe.technique == "gan.samples" and recipe.models
+    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == made["sha256"]
+
+
+@pytest.mark.parametrize("params, sentence", [
+    ({"name": "dcgan_mnist", "n": 20, "seed": -1}, "seed"),
+    ({"name": "dcgan_mnist", "n": 5000, "seed": 1}, "between"),
+    ({"name": "no_such_gan", "n": 5, "seed": 1}, "No shipped weights for 'gan_no_such_gan'"),
+    ({"nam": "dcgan_mnist"}, "do not fit"),
+])
+def test_a_link_with_edited_values_gets_the_clicks_sentence(params, sentence, studio_built):
+    from studio.checks import UserError
+    from studio.registry import WeightsUnavailableError
+    from studio.ui import exports
+
+    link = links.link_of(Recipe("gan.samples", params, {}), "http://localhost:7860/")
+    with pytest.raises((UserError, WeightsUnavailableError), match=sentence):
+        exports.reproduce(text=link)
+
+
+def test_a_link_to_a_technique_this_studio_lacks_is_explained(studio_built):
+    from studio.checks import UserError
+    from studio.ui import exports
+
+    with pytest.raises(UserError, match="cannot re-run 'nope.thing'"):
+        exports.reproduce(text=links.link_of(Recipe("nope.thing", {}, {}), "http://localhost:7860/"))
