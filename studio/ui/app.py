@@ -99,8 +99,10 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
-        # A page opened from a link to a result (?r=...) shows that result in the recipe panel.
-        demo.load(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private")
+        # A page opened from a link to a result (?r=...) shows that result in the recipe panel. Outside
+        # the queue: every page asks, and almost every page answers at once with nothing to do.
+        demo.load(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private", queue=False,
+                  show_progress="hidden")
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)
