@@ -1,11 +1,11 @@
 """The training panel every trainable tab reuses: epochs, Train / Stop, live preview and loss curve.
 
 A tab supplies ``TrainingHooks``; their ``job(TrainRequest) -> JobSpec`` is the ``python -m
-studio.train`` command its Train button stands for. The panel puts it in the server's line of training jobs
-(``studio.training_jobs``), which runs it in a worker process, so training never holds up anyone's
-inference. While the job waits the panel shows its place in the line and an estimate (Stop leaves
-the line); while it runs it streams the progress line with the time left, the latest preview and
-the loss curves; at the end it says in one sentence how the job ended.
+studio.train`` command its Train button stands for. The panel puts it in the server's line of
+training jobs (``studio.training_jobs``), which runs it in a worker process, so training never holds
+up anyone's inference. While the job waits the panel shows its place in the line and an estimate
+(Stop leaves the line); while it runs it streams the progress line with the time left, the latest
+preview and the loss curves; at the end it says in one sentence how the job ended.
 """
 
 from __future__ import annotations
