@@ -12,8 +12,11 @@ raised it, so a caller checks its request first (a bad seed must not fail the ot
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +39,26 @@ _active = 0
 _last_active = 0.0
 _active_lock = threading.Condition()
 QUIET_S = 1.0  # a class's clicks arrive over a second or two: readouts wait this long after the last
+
+
+_READOUT_LINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # event loop -> its asyncio.Lock
+
+
+def in_readout_line(fn: Callable) -> Callable:
+    """``fn`` as an async event handler that runs in a worker thread, one readout at a time across
+    the studio. The judge's readout events run outside Gradio's queue (``ui.tab_kit.JUDGE``: each
+    status message of a queued event costs the student's browser a walk over the whole page, and a
+    click followed by its readout sent eight of them), so their line is kept here; a readout waiting
+    for its turn holds no thread."""
+    import anyio
+
+    @functools.wraps(fn)
+    async def in_line(*args):
+        lock = _READOUT_LINES.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock:
+            return await anyio.to_thread.run_sync(lambda: fn(*args))
+
+    return in_line
 
 
 def in_chunks_after_samplers(run: Callable[[slice], object], total: int, chunk: int = 100) -> list:

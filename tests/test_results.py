@@ -319,3 +319,34 @@ def test_samples_are_the_same_bytes_alone_and_in_a_burst(sampler):
     assert all(np.array_equal(alone[s], together[s]) for s in alone)
     assert np.array_equal(judged_draw(2)[:20], alone[2])  # the shown samples open the judge's draw
     assert np.array_equal(judged_draw(2), whole(2))  # drawn in chunks, the same bytes as in one call
+
+
+def test_readouts_take_turns_without_holding_a_thread_while_they_wait():
+    import asyncio
+    import inspect
+    import threading
+    import time
+
+    from studio import batching
+
+    running, most, lock = [0], [0], threading.Lock()
+
+    def readout(lang, seed):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return f"{lang}-{seed}"
+
+    in_line = batching.in_readout_line(readout)
+    assert list(inspect.signature(in_line).parameters) == ["lang", "seed"]  # Gradio reads the inputs from it
+
+    async def class_of_eight():
+        return await asyncio.gather(*(in_line("en", k) for k in range(8)))
+
+    started = time.perf_counter()
+    assert asyncio.run(class_of_eight()) == [f"en-{k}" for k in range(8)]
+    assert most[0] == 1  # one readout at a time
+    assert time.perf_counter() - started >= 8 * 0.05

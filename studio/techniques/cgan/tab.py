@@ -170,10 +170,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     morph_outputs = [strip, current, gif, morph_md]
 
     sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
-        judge_samples, judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
+        batching.in_readout_line(judge_samples), judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
     for control in (digit.input, n.release, seed.submit):
         control(draw_samples, sample_inputs, samples, **SAMPLER, **hidden).then(
-            judge_samples, judge_inputs, samples_md, **JUDGE, **hidden)
+            batching.in_readout_line(judge_samples), judge_inputs, samples_md, **JUDGE, **hidden)
     table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
         judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
     table_seed.submit(draw_table, table_inputs, [table, table_md], **hidden).then(

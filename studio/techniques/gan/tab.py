@@ -198,7 +198,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     for trigger, kwargs in ((sample_btn.click, {"api_name": "gan_samples"}), (variant.change, hidden),
                             (count.release, hidden), (seed.submit, hidden)):
         trigger(sample, sample_inputs, grid, **SAMPLER, **kwargs).then(
-            judge, [lang, *sample_inputs], judge_md, **JUDGE, **hidden)
+            batching.in_readout_line(judge), [lang, *sample_inputs], judge_md, **JUDGE, **hidden)
     walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
     nn_btn.click(nearest, [lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
     # The game's answer stays on the server in gr.State: the API hides these two events, so the
