@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from studio import imaging
+from studio.presets import PRESETS
 
 # TensorFlow's stateless samplers take int32 seeds; every tab takes the same range.
 MAX_SEED = 2**31 - 1
@@ -37,6 +38,13 @@ def check_seed(seed) -> int:
     if value > MAX_SEED:
         raise UserError(f"The seed must be at most {MAX_SEED:,}.")
     return int(value)
+
+
+def check_preset(preset) -> str:
+    """A Train button's settings, "classroom" or "lecture" (``studio.presets.PRESETS``), for every tab."""
+    if preset not in PRESETS:
+        raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
+    return preset
 
 
 def check_count(n, low: int, high: int, what: str) -> int:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from studio import registry
-from studio.presets import PRESETS, SlicePreset
-from studio.checks import UserError
-from studio.checks import check_count
+from studio.checks import check_count, check_preset
+from studio.presets import SlicePreset
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 TRAIN_IMAGES = 60000  # MNIST's training digits: a preset's share of an epoch scales the estimate
@@ -16,9 +15,7 @@ def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, preset: str, 
     """``python -m studio.train RECIPE`` for ``epochs`` passes at ``batch_size`` into the user cache, or with
     ``preset`` "classroom" the quick ``classroom`` settings (their own length; ``epochs`` unused). The
     estimate comes from the shipped bundle's recorded seconds per epoch (``recipe`` names the bundle)."""
-    if preset not in PRESETS:
-        raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-    if preset == "classroom":
+    if check_preset(preset) == "classroom":
         estimate = estimate_from_shipped(recipe, "epochs", classroom.epochs)
         return JobSpec((recipe, *classroom.argv(), "--to", registry.USER),
                        f"{title} · classroom preset · {classroom.epochs} passes over {classroom.limit:,} digits",

@@ -38,7 +38,6 @@ class ClassroomPreset:
 
 
 CLASSROOM = ClassroomPreset()
-PRESETS = ("classroom", "lecture")  # the Train button's choices; "lecture": the variant's own settings
 NOISE_SCALE = 1.0  # the tab samples z ~ N(0, I), as in training (see assess_generator's two readings)
 
 

@@ -9,9 +9,9 @@ import numpy as np
 
 from studio import batching, imaging, registry, runtime
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.cgan.presets import CLASSROOM, NOISE_SCALE, PRESETS, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
+from studio.techniques.cgan.presets import CLASSROOM, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
 from studio.techniques.cgan import model as cgan
-from studio.checks import UserError, check_seed
+from studio.checks import UserError, check_preset, check_seed
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
@@ -153,9 +153,7 @@ class CGANService:
         with ``preset`` "classroom" the conv cGAN's quick preset (its own length; ``epochs`` unused)."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown cGAN model {variant!r}.")
-        if preset not in PRESETS:
-            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-        if preset == "classroom":
+        if check_preset(preset) == "classroom":
             if variant != "conv":
                 raise UserError("The classroom preset trains the conv cGAN; choose conv, or the lecture's settings "
                                 "for the dense one.")

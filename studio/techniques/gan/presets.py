@@ -63,7 +63,6 @@ class ClassroomPreset:
 
 
 CLASSROOM = ClassroomPreset()
-PRESETS = ("classroom", "lecture")  # the Train button's choices; "lecture": the variant's own settings
 
 
 def classroom_config(variant: str) -> GANConfig:

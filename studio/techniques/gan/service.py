@@ -10,9 +10,9 @@ import numpy as np
 
 from studio import batching, imaging, metrics, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.gan.presets import CLASSROOM, PRESETS, ROUND, VARIANTS, bundle_name, load_inference, training_images
+from studio.techniques.gan.presets import CLASSROOM, ROUND, VARIANTS, bundle_name, load_inference, training_images
 from studio.samples.presets import NAME as SAMPLES
-from studio.checks import UserError, check_count, check_seed
+from studio.checks import UserError, check_count, check_preset, check_seed
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 MAX_SAMPLES = 100
@@ -198,9 +198,7 @@ class GANService:
     def training_job(self, variant: str, rounds: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
         """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache, or
         with ``preset`` "classroom" a DCGAN's quick preset (its own length; ``rounds`` unused)."""
-        if preset not in PRESETS:
-            raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-        if preset == "classroom":
+        if check_preset(preset) == "classroom":
             if VARIANTS[check_variant(variant)].config.architecture != "dcgan":
                 raise UserError("The classroom preset trains a DCGAN; choose one, or the lecture's settings for the "
                                 "dense GAN.")
