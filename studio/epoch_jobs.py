@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studio import registry
-from studio.checks import check_count, check_preset
+from studio.checks import UserError, check_count, check_preset
 from studio.presets import SlicePreset
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
@@ -23,3 +23,10 @@ def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, preset: str, 
     epochs = check_count(epochs, 1, max_epochs, "epochs")
     return JobSpec((recipe, "--epochs", str(epochs), "--batch-size", str(batch_size), "--to", registry.USER),
                    f"{title} · {epochs} epochs", estimate_from_shipped(recipe, "epochs", epochs), keep_on_stop)
+
+
+def use_shipped(bundle: str, title: str) -> None:
+    """Return ``bundle`` to its shipped weights (the tab's button), or say why it cannot."""
+    if not registry.exists(bundle, registry.SHIPPED):
+        raise UserError(f"This studio has no shipped {title} weights: the ones you trained stay in use.")
+    registry.set_active(bundle, registry.SHIPPED)

@@ -34,7 +34,14 @@ from dataclasses import dataclass
 
 from studio import data, paths, registry, techniques
 from studio.technique import Recipe
-from studio.training import EPOCH_MARK, CancelToken, EpochFn, ProgressFn, TrainingCancelled, no_progress
+from studio.training import (
+    EPOCH_MARK,
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    no_progress,
+)
 
 
 class ThrottledPrinter:

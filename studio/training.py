@@ -177,7 +177,9 @@ def training_record(run: Run, *, batch_size: int, seed: int, optimizer: str, uni
     ``unit`` names what ``planned`` counts ("epochs", or "steps" for a GAN whose Keras epochs are
     rounds of ``per_unit`` steps); ``details`` adds recipe-specific entries (loss, tricks, notes).
     """
-    from studio import runtime  # the device line imports TensorFlow: only recipes pay for it
+    from studio import (
+        runtime,  # the device line imports TensorFlow: only recipes pay for it
+    )
 
     return {unit: run.planned * per_unit, f"{unit}_completed": run.completed * per_unit,
             "stopped_early": run.stopped_early, "batch_size": batch_size, "seed": seed, "optimizer": optimizer,

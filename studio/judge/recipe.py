@@ -12,10 +12,23 @@ import dataclasses
 import numpy as np
 
 from studio import data, metrics, registry, runtime
-from studio.judge.presets import CONFIGS, DEFAULT_EPOCHS, STATS_FILE, WEIGHTS_FILE, bundle_name
 from studio.judge.model import Judge, build_judge
-from studio.training import (CancelToken, ProgressFn, add_run_arguments, fit, inference_weights_writer, no_progress,
-                             training_record)
+from studio.judge.presets import (
+    CONFIGS,
+    DEFAULT_EPOCHS,
+    STATS_FILE,
+    WEIGHTS_FILE,
+    bundle_name,
+)
+from studio.training import (
+    CancelToken,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from studio.checks import UserError
 from studio.data import DataUnavailableError
 from studio.registry import WeightsUnavailableError
-from studio.checks import UserError
 from studio.training import TrainingCancelled
 from studio.training_jobs import TrainingFailed
 

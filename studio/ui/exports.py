@@ -36,8 +36,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from studio import imaging, links, provenance, registry, results
-from studio.provenance import Recipe, RecipeError
 from studio.checks import UserError
+from studio.provenance import Recipe, RecipeError
 
 # technique -> (drawing function, models): filled as the tabs are built.
 _TECHNIQUES: dict[str, tuple[Callable, object]] = {}

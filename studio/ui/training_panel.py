@@ -124,6 +124,16 @@ class TrainingHooks:
     status: Callable[[str, object], str]
     use_shipped: Callable[[object], object]
 
+    @classmethod
+    def of_variants(cls, service, status: Callable[[str, object], str], presets: bool = False) -> "TrainingHooks":
+        """The hooks of a service that trains the variant chosen in the panel:
+        ``training_job(variant, epochs, keep_on_stop[, preset])`` and ``use_shipped(variant)``."""
+        def job(r: TrainRequest) -> JobSpec:
+            extra = (r.preset,) if presets else ()
+            return service.training_job(r.choice, r.epochs, r.keep_on_stop, *extra)
+
+        return cls(job=job, status=status, use_shipped=service.use_shipped)
+
 
 def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: str, intro_key: str,
                           default_epochs: int, max_epochs: int, make_choice: Callable[[], object] | None = None,

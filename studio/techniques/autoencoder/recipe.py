@@ -11,11 +11,24 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.techniques.autoencoder.presets import DEFAULT_EPOCHS, VARIANTS, WEIGHTS_FILE, bundle_name
 from studio.imaging import to_unit_batch
 from studio.techniques.autoencoder.model import add_noise, make_autoencoder
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
-                             no_progress, training_record)
+from studio.techniques.autoencoder.presets import (
+    DEFAULT_EPOCHS,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics

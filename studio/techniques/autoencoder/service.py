@@ -8,11 +8,11 @@ import threading
 import numpy as np
 
 from studio import data, imaging, plots, registry
-from studio.techniques.autoencoder.presets import VARIANTS, bundle_name, load_inference
 from studio.bundle_cache import BundleCache
+from studio.checks import UserError
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.autoencoder import model as ae
-from studio.checks import UserError
+from studio.techniques.autoencoder.presets import VARIANTS, bundle_name, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 STEPS = 20  # frames of the noise walk and of the interpolation, as the lecture

@@ -7,8 +7,8 @@ import re
 import gradio as gr
 import numpy as np
 
-from studio.imaging import to_mnist_digit
 from studio.checks import UserError, quoted
+from studio.imaging import to_mnist_digit
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -127,8 +127,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
         panel = None
         if allow_training:
-            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
-                                  status=status_text, use_shipped=service.use_shipped)
+            hooks = TrainingHooks.of_variants(service, status_text)
             panel = create_training_panel(
                 ctx, hooks, api_prefix="ae", intro_key="ae.train_intro", default_epochs=5, max_epochs=30,
                 make_choice=lambda: tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES, value="z32"))

@@ -20,10 +20,31 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime, weight_files
-from studio.techniques.cgan.presets import (CLASSROOM, DEFAULT_EPOCHS, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name,
-                                 load_generator)
-from studio.techniques.cgan.model import CGANConfig, CGANInference, build_generator, make_cgan, one_hot
-from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
+from studio.techniques.cgan.model import (
+    CGANConfig,
+    CGANInference,
+    build_generator,
+    make_cgan,
+    one_hot,
+)
+from studio.techniques.cgan.presets import (
+    CLASSROOM,
+    DEFAULT_EPOCHS,
+    NOISE_SCALE,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+    load_generator,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics

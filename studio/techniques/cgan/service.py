@@ -9,9 +9,16 @@ import numpy as np
 
 from studio import batching, imaging, registry, runtime
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.cgan.presets import CLASSROOM, NOISE_SCALE, VARIANTS, WEIGHTS_FILE, bundle_name, load_generator
-from studio.techniques.cgan import model as cgan
 from studio.checks import UserError, check_preset, check_seed
+from studio.techniques.cgan import model as cgan
+from studio.techniques.cgan.presets import (
+    CLASSROOM,
+    NOISE_SCALE,
+    VARIANTS,
+    WEIGHTS_FILE,
+    bundle_name,
+    load_generator,
+)
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's

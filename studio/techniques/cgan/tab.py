@@ -8,8 +8,8 @@ import gradio as gr
 import numpy as np
 
 from studio import batching
-from studio.results import shared
 from studio.checks import UserError
+from studio.results import shared
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -83,9 +83,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
         panel = None
         if allow_training:
-            hooks = TrainingHooks(
-                job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop, r.preset),
-                status=status_text, use_shipped=service.use_shipped)
+            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
             panel = create_training_panel(
                 ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
                 classroom_key="cgan.classroom",

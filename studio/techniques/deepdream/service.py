@@ -12,11 +12,20 @@ import numpy as np
 from studio import data, imaging, runtime
 from studio.backbones import networks as backbones
 from studio.backbones import presets as image_backbones
-from studio.backbones.presets import DEFAULT_LAYERS, INCEPTION, LOW_LAYERS, MOBILENET  # noqa: F401 - the tab's names
-from studio.backbones.presets import NAME as MOBILENET_BUNDLE  # noqa: F401 - the tab records it
-from studio.backbones.presets import example_photo as example_image  # noqa: F401 - the tab's example
-from studio.techniques.deepdream.model import Dreamer, DreamSettings
+from studio.backbones.presets import (  # noqa: F401 - the tab's names
+    DEFAULT_LAYERS,
+    INCEPTION,
+    LOW_LAYERS,
+    MOBILENET,
+)
+from studio.backbones.presets import (
+    NAME as MOBILENET_BUNDLE,  # noqa: F401 - the tab records it
+)
+from studio.backbones.presets import (
+    example_photo as example_image,  # noqa: F401 - the tab's example
+)
 from studio.checks import PHOTO_SIDE_LIMIT, UserError, prepared_photo, quoted
+from studio.techniques.deepdream.model import Dreamer, DreamSettings
 from studio.training import CancelToken
 
 MAX_SIDE_LIMIT = PHOTO_SIDE_LIMIT

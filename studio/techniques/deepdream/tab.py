@@ -24,7 +24,6 @@ from studio.ui.i18n import text
 from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 
-
 def _spec(layers: dict[str, float]) -> str:
     return ", ".join(f"{name}={weight:g}" for name, weight in layers.items())
 

@@ -19,11 +19,27 @@ import numpy as np
 
 from studio import data, imaging, registry, runtime
 from studio.recipe_kit import EpochRecipe
-from studio.techniques.diffusion.presets import (BATCH_SIZE, CONFIG, EPOCHS, GUIDANCE, NAME, REPRODUCES, SAMPLE_STEPS,
-                                      WEIGHTS_FILE, load_inference)
 from studio.techniques.diffusion.model import DiffusionConfig
-from studio.training import (CancelToken, EpochFn, ProgressFn, fit, inference_weights_writer,
-                             no_progress, training_record)
+from studio.techniques.diffusion.presets import (
+    BATCH_SIZE,
+    CONFIG,
+    EPOCHS,
+    GUIDANCE,
+    NAME,
+    REPRODUCES,
+    SAMPLE_STEPS,
+    WEIGHTS_FILE,
+    load_inference,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 EVAL_SEED = 2024
 SECOND_DRAW_SEED = 7  # a second guided draw: FID of 1,000 samples moves by about 2 from draw to draw
@@ -83,7 +99,11 @@ def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: in
     runtime.import_tensorflow()
     import keras
 
-    from studio.techniques.diffusion.model import DiffusionSampler, build_unet, make_diffusion
+    from studio.techniques.diffusion.model import (
+        DiffusionSampler,
+        build_unet,
+        make_diffusion,
+    )
 
     keras.utils.set_random_seed(seed)
     (x_train, y_train), _ = data.load_mnist()

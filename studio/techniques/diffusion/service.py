@@ -8,14 +8,21 @@ import time
 
 import numpy as np
 
-from studio import imaging, registry
+from studio import epoch_jobs, imaging, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.diffusion.presets import BATCH_SIZE, CLASSROOM, GUIDANCE, MAX_GUIDANCE, MAX_STEPS, NAME, load_inference
+from studio.checks import UserError, check_count, check_seed
+from studio.epoch_jobs import epoch_job
 from studio.samples.presets import FILE as SAMPLES_FILE
 from studio.samples.presets import NAME as SAMPLES
-from studio.checks import UserError
-from studio.checks import check_count, check_seed
-from studio.epoch_jobs import epoch_job
+from studio.techniques.diffusion.presets import (
+    BATCH_SIZE,
+    CLASSROOM,
+    GUIDANCE,
+    MAX_GUIDANCE,
+    MAX_STEPS,
+    NAME,
+    load_inference,
+)
 from studio.training_jobs import JobSpec
 
 MAX_SAMPLES = 100
@@ -152,7 +159,11 @@ class DiffusionService:
     def forward(self, index, seed) -> tuple[np.ndarray, np.ndarray]:
         """The forward process on test digit ``index``: one noise draw (``seed``) at t = 0, 0.1, ..., 1.
         Returns (a captioned strip, the frames (FORWARD_FRAMES, 28, 28) for a GIF)."""
-        from studio.techniques.diffusion.model import noise_digits, signal_level, to_uint8
+        from studio.techniques.diffusion.model import (
+            noise_digits,
+            signal_level,
+            to_uint8,
+        )
 
         x, _ = self._test_digits()
         index = check_count(index, 0, len(x) - 1, "test-digit index")
@@ -180,7 +191,5 @@ class DiffusionService:
     @staticmethod
     def use_shipped() -> None:
         """Return to the shipped diffusion weights."""
-        if not registry.exists(NAME, registry.SHIPPED):
-            raise UserError("This studio has no shipped diffusion weights: the ones you trained stay in use.")
-        registry.set_active(NAME, registry.SHIPPED)
+        epoch_jobs.use_shipped(NAME, "diffusion")
 

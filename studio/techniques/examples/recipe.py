@@ -17,8 +17,16 @@ from PIL import Image
 from studio import registry, runtime
 from studio.backbones import presets as image_backbones
 from studio.examples import FILES, NAME, prepared
-from studio.techniques.deepdream.model import Dreamer, DreamSettings  # the ready examples are a dream ...
-from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings, stylise  # ... and a style transfer
+from studio.techniques.deepdream.model import (  # the ready examples are a dream ...
+    Dreamer,
+    DreamSettings,
+)
+from studio.techniques.style.model import (  # ... and a style transfer
+    DEFAULT,
+    DEFAULT_SIDE,
+    StyleSettings,
+    stylise,
+)
 from studio.training import ProgressFn, no_progress
 
 DREAM_BACKBONE = image_backbones.MOBILENET

@@ -12,11 +12,27 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime, weight_files
-from studio.techniques.gan.presets import (CLASSROOM, LEGACY_WEIGHTS_FILE, ROUND, VARIANTS, WEIGHTS_FILE, Variant, bundle_name,
-                               classroom_config, training_images)
 from studio.techniques.gan.model import GANConfig, learning_rate_factor
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress,
-                             training_record)
+from studio.techniques.gan.presets import (
+    CLASSROOM,
+    LEGACY_WEIGHTS_FILE,
+    ROUND,
+    VARIANTS,
+    WEIGHTS_FILE,
+    Variant,
+    bundle_name,
+    classroom_config,
+    training_images,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
@@ -33,7 +49,9 @@ def to_tanh_range(images: np.ndarray) -> np.ndarray:
 
 def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EVAL_SAMPLES) -> dict:
     """The judge's numbers on ``samples`` generated images (seed EVAL_SEED)."""
-    from studio.quality import QualityService  # the judge; imported here to keep the CLI light
+    from studio.quality import (
+        QualityService,  # the judge; imported here to keep the CLI light
+    )
 
     images = inference.generate(samples, EVAL_SEED)
     judge = QualityService()  # one judge for every draw below (it loads its network once)
@@ -93,9 +111,8 @@ def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.
         raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
     variant = VARIANTS[variant_name]
     runtime.import_tensorflow()
-    from studio.techniques.gan.presets import load_inference
-
     from studio.techniques.gan.model import GeneratorInference
+    from studio.techniques.gan.presets import load_inference
 
     bundle = registry.load(bundle_name(variant_name), source)
     x_train, _ = training_images(variant)
@@ -149,7 +166,12 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     import keras
     import tensorflow as tf
 
-    from studio.techniques.gan.model import GeneratorInference, averaged_generator, latent_codes, make_gan
+    from studio.techniques.gan.model import (
+        GeneratorInference,
+        averaged_generator,
+        latent_codes,
+        make_gan,
+    )
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)

@@ -10,9 +10,16 @@ import numpy as np
 
 from studio import batching, imaging, metrics, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.gan.presets import CLASSROOM, ROUND, VARIANTS, bundle_name, load_inference, training_images
-from studio.samples.presets import NAME as SAMPLES
 from studio.checks import UserError, check_count, check_preset, check_seed
+from studio.samples.presets import NAME as SAMPLES
+from studio.techniques.gan.presets import (
+    CLASSROOM,
+    ROUND,
+    VARIANTS,
+    bundle_name,
+    load_inference,
+    training_images,
+)
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 MAX_SAMPLES = 100

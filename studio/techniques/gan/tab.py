@@ -9,12 +9,14 @@ import numpy as np
 
 from studio import batching
 from studio.results import shared
+from studio.techniques.infogan import (
+    tab as infogan_part,  # InfoGAN is a sub-tab of the GAN tab
+)
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
-from studio.techniques.infogan import tab as infogan_part  # InfoGAN is a sub-tab of the GAN tab
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -31,8 +33,8 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     """Build the tab; ``service`` is a GANService, ``infogan`` an InfoGANService whose part (a sub-tab)
     appears only when InfoGAN weights exist. Returns the tab's refresh, then its InfoGAN part's."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
-    from studio.techniques.gan.presets import ROUND
     from studio.plots import gan_curves, gan_record
+    from studio.techniques.gan.presets import ROUND
 
     with tr.make(gr.Tab, {"label": "gan.tab"}, id="gan"):
         tr.make(gr.Markdown, {"value": "gan.intro"})
@@ -98,9 +100,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
 
         panel = None
         if allow_training:
-            hooks = TrainingHooks(
-                job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop, r.preset),
-                status=status_text, use_shipped=service.use_shipped)
+            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
             panel = create_training_panel(
                 ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
                 classroom_key="gan.classroom", epochs_key="gan.rounds",
@@ -228,6 +228,8 @@ def _score_line(lang: str, score: dict) -> str:
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     from studio.techniques.gan.service import GANService
-    from studio.techniques.infogan.service import InfoGANService  # InfoGAN is a sub-tab of this tab
+    from studio.techniques.infogan.service import (
+        InfoGANService,  # InfoGAN is a sub-tab of this tab
+    )
 
     return create_tab(ctx, GANService(), InfoGANService())  # its own refresh and its InfoGAN part's

@@ -21,11 +21,26 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime, weight_files
 from studio.recipe_kit import EpochRecipe
-from studio.techniques.infogan.presets import (BATCH_SIZE, CODE_RANGE, CONFIG, EPOCHS, INT8_FROM, NAME, REPRODUCES,
-                                    WEIGHTS_FILE, load_inference)
 from studio.techniques.infogan.model import InfoGANConfig
-from studio.training import (CancelToken, EpochFn, ProgressFn, fit, no_progress,
-                             training_record)
+from studio.techniques.infogan.presets import (
+    BATCH_SIZE,
+    CODE_RANGE,
+    CONFIG,
+    EPOCHS,
+    INT8_FROM,
+    NAME,
+    REPRODUCES,
+    WEIGHTS_FILE,
+    load_inference,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    no_progress,
+    training_record,
+)
 
 EVAL_SEED = 0
 EVAL_PER_CODE = 100  # samples per c1 value for the category agreement and the FID (1,000 in all)
@@ -116,7 +131,12 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
     runtime.import_tensorflow()
     import keras
 
-    from studio.techniques.infogan.model import InfoGANInference, build_generator, make_infogan, sample_codes
+    from studio.techniques.infogan.model import (
+        InfoGANInference,
+        build_generator,
+        make_infogan,
+        sample_codes,
+    )
 
     keras.utils.set_random_seed(seed)
     (x_train, _), _ = data.load_mnist()  # the labels stay unused: nobody tells InfoGAN what a digit is

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio import imaging, registry
+from studio import epoch_jobs, imaging, registry
 from studio.bundle_cache import BundleCache
-from studio.techniques.infogan.presets import BATCH_SIZE, CLASSROOM, CODE_RANGE, NAME, load_inference
-from studio.checks import UserError
+from studio.checks import UserError, check_seed
 from studio.epoch_jobs import epoch_job
-from studio.checks import check_seed
+from studio.techniques.infogan.presets import (
+    BATCH_SIZE,
+    CLASSROOM,
+    CODE_RANGE,
+    NAME,
+    load_inference,
+)
 from studio.training_jobs import JobSpec
 
 LIVE_ZOOM = 8  # one 28x28 sample drawn at 224 px
@@ -110,6 +115,4 @@ class InfoGANService:
     @staticmethod
     def use_shipped() -> None:
         """Return to the shipped InfoGAN weights."""
-        if not registry.exists(NAME, registry.SHIPPED):
-            raise UserError("This studio has no shipped InfoGAN weights: the ones you trained stay in use.")
-        registry.set_active(NAME, registry.SHIPPED)
+        epoch_jobs.use_shipped(NAME, "InfoGAN")

@@ -15,9 +15,22 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime
-from studio.techniques.pix2pix.presets import DEFAULT_EPOCHS, DESCRIPTIONS, bundle_name, save_half
 from studio.techniques.pix2pix import model as p2p
-from studio.training import CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, no_progress, training_record
+from studio.techniques.pix2pix.presets import (
+    DEFAULT_EPOCHS,
+    DESCRIPTIONS,
+    bundle_name,
+    save_half,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)

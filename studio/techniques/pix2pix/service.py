@@ -10,10 +10,10 @@ from PIL import Image
 
 from studio import imaging, registry
 from studio.bundle_cache import BundleCache
-from studio.techniques.pix2pix.presets import bundle_name, load_inference
+from studio.checks import UserError
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.pix2pix import model as p2p
-from studio.checks import UserError
+from studio.techniques.pix2pix.presets import bundle_name, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 ZOOM = 6  # 32 px -> 192 px on screen, nearest neighbour (keeps the pixels honest)

@@ -72,8 +72,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         panel = None
         if allow_training:
             choices = [(text(f"p2p.name_{v}", tr.lang), v) for v in VARIANTS]
-            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
-                                  status=status_text, use_shipped=service.use_shipped)
+            hooks = TrainingHooks.of_variants(service, status_text)
             panel = create_training_panel(
                 ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=40,
                 make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet"))

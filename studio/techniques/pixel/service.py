@@ -12,8 +12,8 @@ import numpy as np
 
 from studio import data, imaging, plots, registry
 from studio.bundle_cache import BundleCache
-from studio.techniques.pixel import model as pixel
 from studio.checks import UserError
+from studio.techniques.pixel import model as pixel
 from studio.training_jobs import JobSpec
 
 NAME = "pixel"

@@ -10,7 +10,12 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
-from studio.ui.training_panel import TRAINING_STREAMS, WAITING_LIMIT, follow_job, waiting_line
+from studio.ui.training_panel import (
+    TRAINING_STREAMS,
+    WAITING_LIMIT,
+    follow_job,
+    waiting_line,
+)
 
 ALL = "all"
 DATASET_CHOICES = [("MNIST", "mnist"), ("Fashion-MNIST", "fashion")]

@@ -12,9 +12,13 @@ from PIL import Image
 from studio import data, imaging, runtime
 from studio.backbones import networks as backbones
 from studio.backbones import presets as image_backbones
-from studio.backbones.presets import VGG16, VGG19, scream  # noqa: F401 - the tab's names and example
-from studio.techniques.style.model import StyleSettings, StyleTransfer, stylise
+from studio.backbones.presets import (  # noqa: F401 - the tab's names and example
+    VGG16,
+    VGG19,
+    scream,
+)
 from studio.checks import UserError, prepared_photo
+from studio.techniques.style.model import StyleSettings, StyleTransfer, stylise
 from studio.training import CancelToken
 
 MAX_SIDE = 512

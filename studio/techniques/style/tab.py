@@ -7,9 +7,9 @@ import time
 import gradio as gr
 
 from studio import plots
+from studio.backbones.presets import example_photo as example_image
 from studio.examples import load_example, prepared
 from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
-from studio.backbones.presets import example_photo as example_image
 from studio.techniques.style.service import VGG16, VGG19, mondrian, scream
 from studio.ui import exports
 from studio.ui.context import TabContext

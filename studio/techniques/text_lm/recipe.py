@@ -24,10 +24,23 @@ import time
 import numpy as np
 
 from studio import data, registry, runtime, weight_files
-from studio.techniques.text_lm.presets import NAME, OWN_CONFIG, OWN_NAME, STORAGES, load_generator
 from studio.techniques.text_lm import model as text_lm
-from studio.training import (CancelToken, EpochFn, ProgressFn, TrainingCancelled, add_run_arguments, keras_callback,
-                             no_progress)
+from studio.techniques.text_lm.presets import (
+    NAME,
+    OWN_CONFIG,
+    OWN_NAME,
+    STORAGES,
+    load_generator,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    TrainingCancelled,
+    add_run_arguments,
+    keras_callback,
+    no_progress,
+)
 
 DEFAULT_EPOCHS = 1
 SEGMENTS = 5  # Keras "epochs" per pass over the data: a point on the training curve each

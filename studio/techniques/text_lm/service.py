@@ -13,9 +13,9 @@ import numpy as np
 
 from studio import plots, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.text_lm.presets import NAME, OWN_NAME, load_generator
-from studio.techniques.text_lm import model as text_lm
 from studio.checks import MAX_SEED, UserError, check_seed
+from studio.techniques.text_lm import model as text_lm
+from studio.techniques.text_lm.presets import NAME, OWN_NAME, load_generator
 from studio.training_jobs import JobSpec
 
 BOOK_TEMPERATURES = (0.2, 0.5, 0.7, 1.0, 1.5)  # code 12-9

@@ -12,11 +12,25 @@ import dataclasses
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.techniques.vae.presets import DEFAULT_EPOCHS, NAME, WEIGHTS_FILE
 from studio.imaging import to_unit_batch
-from studio.techniques.vae.model import VAEConfig, VAEInference, grid_coordinates, grid_points, make_vae
-from studio.training import (CancelToken, EpochFn, ProgressFn, add_run_arguments, fit, inference_weights_writer,
-                             no_progress, training_record)
+from studio.techniques.vae.model import (
+    VAEConfig,
+    VAEInference,
+    grid_coordinates,
+    grid_points,
+    make_vae,
+)
+from studio.techniques.vae.presets import DEFAULT_EPOCHS, NAME, WEIGHTS_FILE
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    add_run_arguments,
+    fit,
+    inference_weights_writer,
+    no_progress,
+    training_record,
+)
 
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 

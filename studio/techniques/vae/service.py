@@ -9,10 +9,12 @@ import numpy as np
 
 from studio import data, imaging, plots, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.techniques.vae.presets import NAME, load_inference
-from studio.techniques.vae import model as vae
-from studio.techniques.autoencoder.model import interpolation_codes  # the same walk as the autoencoder, to compare
 from studio.checks import UserError
+from studio.techniques.autoencoder.model import (
+    interpolation_codes,  # the same walk as the autoencoder, to compare
+)
+from studio.techniques.vae import model as vae
+from studio.techniques.vae.presets import NAME, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
 
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture

@@ -197,7 +197,9 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.autoencoder.service import AutoencoderService  # the VAE is compared with them
+    from studio.techniques.autoencoder.service import (
+        AutoencoderService,  # the VAE is compared with them
+    )
     from studio.techniques.vae.service import VAEService
 
     autoencoders = ctx.service(AutoencoderService)

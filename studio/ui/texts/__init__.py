@@ -8,8 +8,9 @@ folder brings its words with it.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 TECHNIQUES = HERE.parent.parent / "techniques"
