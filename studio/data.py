@@ -35,6 +35,8 @@ _DATASETS = {
 DESCRIPTIONS = {
     "mnist": "MNIST (LeCun, Cortes & Burges), Keras's mnist.npz layout: 60,000 train / 10,000 test digits",
     "fashion": "Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, MIT licence): 60,000 train / 10,000 test images",
+    "emoji": "OpenMoji colour emoji (CC BY-SA 4.0) rendered offline at 64x64x3 (studio.openmoji), labelled by "
+             "Unicode group, split by emoji",
 }
 
 # Human-readable class names, used by the tabs' class pickers.
@@ -44,6 +46,8 @@ CLASS_NAMES = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ],
+    "emoji": ["Smileys & Emotion", "People & Body", "Animals & Nature", "Food & Drink", "Travel & Places",
+              "Activities", "Objects"],  # studio.openmoji.CATEGORIES
 }
 
 
@@ -67,12 +71,21 @@ def load_fashion_mnist() -> tuple[Split, Split]:
 
 
 def load_dataset(name: str) -> tuple[Split, Split]:
-    """Load ``"mnist"`` or ``"fashion"`` from the data folder, Keras's cache, or Keras's download."""
+    """Load ``"mnist"`` or ``"fashion"`` from the data folder, Keras's cache, or Keras's download;
+    ``"emoji"`` is rendered from the installed OpenMoji font (``studio.openmoji``)."""
+    if name == "emoji":
+        from studio import openmoji
+
+        return openmoji.load_classes()
     return _locate(name)[0]
 
 
 def dataset_source(name: str) -> str:
     """Where ``load_dataset(name)`` found its data: a file path, "Keras cache" or "Keras download"."""
+    if name == "emoji":
+        from studio import openmoji
+
+        return openmoji.source()
     return _locate(name)[1]
 
 

@@ -237,7 +237,7 @@ def test_recipe_records_metrics_and_stores_float16(tiny_pix2pix):
         m = bundle.metadata["metrics"]
         assert 0 <= m["test_l1"] <= 1 and m["sharpness_real"] > 0 and m["fid_fashion"] is None  # no judge here
         assert m["float16_max_change_levels"] <= 3
-        assert bundle.metadata["command"].startswith("python -m studio.train pix2pix --variant")
+        assert bundle.metadata["command"].startswith("python -m studio.train pix2pix --data fashion --variant")
         with np.load(bundle.path("generator.npz")) as f:
             assert f["arr_0"].dtype == np.float16
     assert "discriminator.npz" in unet.metadata["files"] and "discriminator.npz" not in l1.metadata["files"]

@@ -1,9 +1,10 @@
-"""The quality judge: a small CNN classifier per data set (MNIST, Fashion-MNIST).
+"""The quality judge: a small CNN classifier per data set (MNIST, Fashion-MNIST, colour emoji).
 
 The generative tabs ask it two things about their samples: which class each one looks like
 (label agreement, class coverage) and its 128-number feature vector from the penultimate layer
-(Fréchet distance to the test set, "FID in MNIST features"). Images go in as grey levels 0..255,
-shape (N, 28, 28), uint8 or float; the model rescales them itself.
+(Fréchet distance to the test set, "FID in MNIST features"). Images go in as levels 0..255 of the
+data set's shape ((N, 28, 28) grey, or (N, 64, 64, 3) colour for the emoji), uint8 or float; the
+model rescales them itself.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ class JudgeConfig:
     translate: float = 0.08  # random shifts of up to 8% (about 2 px) while training
     flip: bool = False  # random horizontal flips while training (Fashion-MNIST: shoes point either way)
     num_classes: int = 10
+    image_shape: tuple[int, ...] = (28, 28)  # (H, W) grey or (H, W, 3) colour
+    average_pool: bool = False  # global average pooling instead of Flatten before the feature layer
 
 
 def build_judge(config: JudgeConfig):
-    """The classifier as a Keras functional model: (N, 28, 28) grey levels -> (N, 10) probabilities.
+    """The classifier as a Keras functional model: (N, *image_shape) levels -> (N, classes) probabilities.
 
     Augmentation layers act only in training; BatchNorm after every convolution lets it reach
     99.4% on MNIST in a dozen CPU epochs.
@@ -38,8 +41,9 @@ def build_judge(config: JudgeConfig):
     import keras
     from keras import layers
 
-    inputs = keras.Input((28, 28), name="image")
-    x = layers.Reshape((28, 28, 1))(inputs)
+    shape = tuple(config.image_shape)
+    inputs = keras.Input(shape, name="image")
+    x = layers.Reshape(shape if len(shape) == 3 else (*shape, 1))(inputs)
     x = layers.Rescaling(1.0 / 255.0)(x)
     x = layers.RandomTranslation(config.translate, config.translate, fill_mode="constant")(x)
     if config.flip:
@@ -51,7 +55,7 @@ def build_judge(config: JudgeConfig):
             x = layers.Activation("relu")(x)
         x = layers.MaxPooling2D()(x)
         x = layers.Dropout(config.dropout)(x)
-    x = layers.Flatten()(x)
+    x = layers.GlobalAveragePooling2D()(x) if config.average_pool else layers.Flatten()(x)
     x = layers.Dense(config.feature_units, activation="relu", name=FEATURES_LAYER)(x)
     x = layers.Dropout(config.dense_dropout)(x)
     outputs = layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
@@ -66,24 +70,27 @@ class Judge:
         import tensorflow as tf
 
         self.model = model
+        self.image_shape = tuple(model.input_shape[1:])
         both = keras.Model(model.inputs, [model.output, model.get_layer(FEATURES_LAYER).output])
         # One compiled graph for every batch size (traced once, for a batch dimension of None).
         self._call = tf.function(lambda x: both(x, training=False),
-                                 input_signature=[tf.TensorSpec((None, 28, 28), tf.float32)])
+                                 input_signature=[tf.TensorSpec((None, *self.image_shape), tf.float32)])
         self.batch_size = batch_size
 
     def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities (N, 10), features (N, 128)) for grey-level images (N, 28, 28)."""
+        """(probabilities (N, classes), features (N, 128)) for images (N, *image_shape)."""
         images = np.asarray(images)
-        if images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise ValueError(f"The judge reads (N, 28, 28) images, got {images.shape}.")
+        if images.shape[1:] != self.image_shape:
+            raise ValueError(f"The judge reads (N, {', '.join(map(str, self.image_shape))}) images, "
+                             f"got {images.shape}.")
         probs, feats = [], []
         for start in range(0, len(images), self.batch_size):
             p, f = self._call(images[start:start + self.batch_size].astype(np.float32))
             probs.append(p.numpy())
             feats.append(f.numpy())
         if not probs:
-            return np.zeros((0, 10), np.float32), np.zeros((0, self.model.get_layer(FEATURES_LAYER).units))
+            return (np.zeros((0, self.model.output_shape[-1]), np.float32),
+                    np.zeros((0, self.model.get_layer(FEATURES_LAYER).units)))
         return np.concatenate(probs), np.concatenate(feats).astype(np.float64)
 
     def classify(self, images: np.ndarray) -> np.ndarray:

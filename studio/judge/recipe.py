@@ -66,9 +66,10 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
                                     f"loss {logs.get('loss', float('nan')):.4f} · "
                                     f"accuracy {logs.get('accuracy', float('nan')):.4f}"
                                     + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
+    weights = class_weights(y_fit, config.num_classes)
     run = fit(model, x_fit.astype(np.float32), y_fit, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
               cancel=cancel, describe=describe, digits=5, batch_size=batch_size,
-              validation_data=(x_val.astype(np.float32), y_val))
+              validation_data=(x_val.astype(np.float32), y_val), class_weight=weights)
     judge = Judge(model)
     probs, test_features = judge(x_test)
 
@@ -93,8 +94,10 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
                            "test_images": len(x_test)}},
         "training": training_record(
             run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
+            **({"class_weight": "balanced (each class counts as much as the others)"} if weights else {}),
             augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else "")),
         "metrics": {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
+                    "test_accuracy_balanced": round(float(np.nanmean(per_class)), 5),
                     **real_floors(judge, x_train, y_train, stats)},
     }
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
@@ -102,6 +105,15 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
     bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
+
+
+def class_weights(labels: np.ndarray, num_classes: int) -> dict[int, float] | None:
+    """Balanced class weights when the classes are uneven (the emoji: People & Body is two thirds of
+    them), so the judge learns every class rather than the largest; None for balanced data sets."""
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    if counts.min() * 2 >= counts.max():
+        return None
+    return {k: float(len(labels) / (num_classes * max(c, 1.0))) for k, c in enumerate(counts)}
 
 
 def real_floors(judge, x_train: np.ndarray, y_train: np.ndarray, stats: list) -> dict:

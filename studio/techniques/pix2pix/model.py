@@ -1,6 +1,10 @@
-"""Pix2Pix (lecture 004, "Pix2Pix"; Isola et al. 2017) on edges -> shoes made from Fashion-MNIST.
+"""Pix2Pix (lecture 004, "Pix2Pix"; Isola et al. 2017): outline -> picture, on two data sets.
 
-The lecture's parts, at 32 x 32 so that they train on a 2-core CPU:
+- "emoji" (the default): OpenMoji's colour emoji at 64 x 64 x 3, each paired with its own black line
+  layer (``studio.openmoji``), the lecture's edges2shoes in colour;
+- "fashion": edges -> shoes made from Fashion-MNIST at 32 x 32 in grey, described below.
+
+The lecture's parts, sized so that they train on a 2-core CPU:
 
 - pairs: an edge map (black lines on white paper, like a person's outline drawing) -> the shoe;
   Fashion-MNIST's 28 x 28 sandals, sneakers and ankle boots are padded to 32 x 32 (their black
@@ -26,7 +30,8 @@ import numpy as np
 
 from studio.weight_average import recompute_batchnorm
 
-SIZE = 32  # the networks' square size
+SIZE = 32  # the square size of the Fashion-MNIST shoes
+DATASETS = ("emoji", "fashion")  # the first is the tab's default
 PAD = 2  # (32 - 28) / 2: Fashion-MNIST images are padded by this on each side
 SHOE_CLASSES = (5, 7, 9)  # sandal, sneaker, ankle boot
 LAMBDA_L1 = 100.0  # the paper's weight of the L1 term
@@ -47,13 +52,22 @@ class Pix2PixConfig:
     lambda_l1: float = LAMBDA_L1
     learning_rate: float = 2e-4  # Adam(2e-4, beta_1=0.5) as the paper
     ema: float = 0.0  # >0: ship the exponential moving average of G's weights with this momentum
+    size: int = SIZE  # square side of outlines and pictures
+    channels: int = 1  # of the pictures (the outline always has one)
 
     @classmethod
-    def variant(cls, name: str) -> Pix2PixConfig:
-        """The config of a named variant: "unet", "encdec" or "l1"."""
+    def variant(cls, name: str, dataset: str = "fashion") -> Pix2PixConfig:
+        """The config of a named variant ("unet", "encdec" or "l1") for a data set ("emoji" or "fashion")."""
         if name not in VARIANTS:
             raise ValueError(f"Unknown Pix2Pix variant {name!r}; choose one of {VARIANTS}.")
-        return cls(skips=name != "encdec", gan=name != "l1", ema=EMA)
+        if dataset not in DATASETS:
+            raise ValueError(f"Unknown Pix2Pix data set {dataset!r}; choose one of {DATASETS}.")
+        common = {"skips": name != "encdec", "gan": name != "l1", "ema": EMA}
+        if dataset == "fashion":
+            return cls(**common)
+        # 64 px colour: one more level down to 1 x 1, and a PatchGAN with one more stride (8 x 8 cells of 38 px).
+        return cls(**common, size=64, channels=3, filters=(32, 64, 96, 96, 96, 96),
+                   disc_filters=(32, 64, 128, 128))
 
     @classmethod
     def from_json(cls, values: dict) -> Pix2PixConfig:
@@ -146,19 +160,22 @@ def shoe_subset(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def to_signed(images: np.ndarray) -> np.ndarray:
-    """uint8 (N, H, W) -> float32 (N, H, W, 1) in [-1, 1]: what the networks see."""
-    return (np.asarray(images, np.float32) / 127.5 - 1.0)[..., None]
+    """uint8 (N, H, W) or colour (N, H, W, 3) -> float32 (N, H, W, C) in [-1, 1]: what the networks see."""
+    images = np.asarray(images, np.float32) / 127.5 - 1.0
+    return images if images.ndim == 4 else images[..., None]
 
 
 def from_signed(batch) -> np.ndarray:
-    """A tanh output (N, H, W, 1) -> uint8 (N, H, W)."""
-    array = np.asarray(batch)[..., 0]
+    """A tanh output (N, H, W, C) -> uint8 (N, H, W) for one channel, (N, H, W, 3) for colour."""
+    array = np.asarray(batch)
+    if array.shape[-1] == 1:
+        array = array[..., 0]
     return np.clip(np.rint((array + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
 # --- networks ------------------------------------------------------------------------------------
 def build_generator(config: Pix2PixConfig):
-    """(N, 32, 32, 1) edges in [-1, 1] -> (N, 32, 32, 1) shoe in [-1, 1] (tanh).
+    """(N, S, S, 1) outline in [-1, 1] -> (N, S, S, C) picture in [-1, 1] (tanh); S = ``config.size``.
 
     Encoder: Conv 4x4 stride 2 (+ BatchNorm after the first) + LeakyReLU 0.2 down to 1 x 1.
     Decoder: Conv2DTranspose 4x4 stride 2 + BatchNorm + ReLU back up; with ``skips`` each level
@@ -169,7 +186,7 @@ def build_generator(config: Pix2PixConfig):
     from keras import layers
 
     init = keras.initializers.RandomNormal(0.0, 0.02)
-    edges = keras.Input((SIZE, SIZE, 1), name="edges")
+    edges = keras.Input((config.size, config.size, 1), name="edges")
     x = edges
     skips = []
     for i, width in enumerate(config.filters):
@@ -185,39 +202,44 @@ def build_generator(config: Pix2PixConfig):
         x = layers.ReLU()(layers.BatchNormalization(name=f"up{i}_bn")(x))
         if config.skips:
             x = layers.Concatenate(name=f"skip{i}")([x, skips[-2 - i]])
-    out = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh", kernel_initializer=init,
+    out = layers.Conv2DTranspose(config.channels, 4, strides=2, padding="same", activation="tanh", kernel_initializer=init,
                                  name="shoe")(x)
     return keras.Model(edges, out, name="unet" if config.skips else "encoder_decoder")
 
 
 def build_discriminator(config: Pix2PixConfig):
-    """PatchGAN: [(N, 32, 32, 1) edges, (N, 32, 32, 1) shoe] -> (N, 8, 8, 1) real/fake logits.
+    """PatchGAN: [(N, S, S, 1) edges, (N, S, S, C) picture] -> (N, G, G, 1) real/fake logits.
 
-    Conv 4x4 s2 (16 x 16) -> Conv 4x4 s2 + BN (8 x 8) -> Conv 3x3 s1 + BN -> Conv 1x1 to one logit
-    per cell. Each cell sees an 18 x 18 patch of the pair (``receptive_field``), so the verdict is
-    local: a blurry sole and a sharp heel get different scores.
+    Conv 4x4 stride 2 for every width but the last (the first without BatchNorm), then Conv 3x3
+    stride 1 + BN, then Conv 1x1 to one logit per cell. For the 32-px shoes (widths 32, 64, 128) that
+    is an 8 x 8 grid whose cells each see an 18 x 18 patch of the pair (``receptive_field``), so the
+    verdict is local: a blurry sole and a sharp heel get different scores.
     """
     import keras
     from keras import layers
 
     init = keras.initializers.RandomNormal(0.0, 0.02)
-    edges = keras.Input((SIZE, SIZE, 1), name="edges")
-    shoe = keras.Input((SIZE, SIZE, 1), name="shoe")
+    edges = keras.Input((config.size, config.size, 1), name="edges")
+    shoe = keras.Input((config.size, config.size, config.channels), name="shoe")
     x = layers.Concatenate()([edges, shoe])
-    f1, f2, f3 = config.disc_filters
-    x = layers.LeakyReLU(0.2)(layers.Conv2D(f1, 4, strides=2, padding="same", kernel_initializer=init)(x))
-    x = layers.Conv2D(f2, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init)(x)
-    x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
-    x = layers.Conv2D(f3, 3, strides=1, padding="same", use_bias=False, kernel_initializer=init)(x)
+    *strided, last = config.disc_filters
+    for i, width in enumerate(strided):
+        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=i == 0,
+                          kernel_initializer=init)(x)
+        if i > 0:
+            x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2D(last, 3, strides=1, padding="same", use_bias=False, kernel_initializer=init)(x)
     x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
     logits = layers.Conv2D(1, 1, kernel_initializer=init, name="patch_logits")(x)
     return keras.Model([edges, shoe], logits, name="patchgan")
 
 
-def receptive_field() -> int:
-    """The side of the input patch that one PatchGAN cell sees (kernels 4, 4, 3, 1; strides 2, 2, 1, 1)."""
+def receptive_field(config: Pix2PixConfig | None = None) -> int:
+    """The side of the input patch that one PatchGAN cell sees (kernels 4 with stride 2, then 3 and 1)."""
+    strided = len((config or Pix2PixConfig()).disc_filters) - 1
     field, jump = 1, 1
-    for kernel, stride in ((4, 2), (4, 2), (3, 1), (1, 1)):
+    for kernel, stride in [(4, 2)] * strided + [(3, 1), (1, 1)]:
         field += (kernel - 1) * jump
         jump *= stride
     return field
@@ -295,10 +317,10 @@ def make_pix2pix(config: Pix2PixConfig):
             return {"gen_l1_loss": tracker.result()}
 
     model = Pix2Pix(config)
-    zeros = np.zeros((1, SIZE, SIZE, 1), np.float32)
-    model(zeros)  # create the weights
+    edges = np.zeros((1, config.size, config.size, 1), np.float32)
+    model(edges)  # create the weights
     if model.discriminator is not None:
-        model.discriminator([zeros, zeros])
+        model.discriminator([edges, np.zeros((1, config.size, config.size, config.channels), np.float32)])
     return model
 
 
@@ -354,24 +376,27 @@ class Pix2PixInference:
     def __init__(self, generator, discriminator=None) -> None:
         import tensorflow as tf
 
-        spec = tf.TensorSpec((None, SIZE, SIZE, 1), tf.float32)
+        self.size = int(generator.input_shape[1])
+        self.channels = int(generator.output_shape[-1])
+        spec = tf.TensorSpec((None, self.size, self.size, 1), tf.float32)
+        picture_spec = tf.TensorSpec((None, self.size, self.size, self.channels), tf.float32)
         self.generator = generator
         self.discriminator = discriminator
         self._translate = tf.function(lambda x: generator(x, training=False), input_signature=[spec])
         self._score = None
         if discriminator is not None:
             self._score = tf.function(lambda e, s: tf.sigmoid(discriminator([e, s], training=False)),
-                                      input_signature=[spec, spec])
+                                      input_signature=[spec, picture_spec])
 
     def translate(self, edges: np.ndarray) -> np.ndarray:
-        """uint8 edge maps (N, 32, 32) (lines dark on white) -> uint8 shoes (N, 32, 32), one call."""
+        """uint8 outlines (N, S, S) (lines dark on white) -> uint8 pictures (N, S, S) or (N, S, S, 3), one call."""
         edges = np.asarray(edges)
         if edges.ndim == 2:
             edges = edges[None]
         return from_signed(self._translate(to_signed(edges)).numpy())
 
     def patch_scores(self, edges: np.ndarray, shoes: np.ndarray) -> np.ndarray:
-        """The PatchGAN's probability that each patch is real: (N, 8, 8) in [0, 1]."""
+        """The PatchGAN's probability that each patch is real: (N, G, G) in [0, 1] (G = 8 for both data sets)."""
         if self._score is None:
             raise ValueError("This model has no discriminator.")
         edges, shoes = np.asarray(edges), np.asarray(shoes)
@@ -387,10 +412,14 @@ def mean_l1(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def sharpness(images: np.ndarray) -> float:
-    """Mean Sobel gradient magnitude of uint8 images on the [0, 1] scale: blur lowers it.
+    """Mean Sobel gradient magnitude of uint8 images (N, H, W) or (N, H, W, 3), per channel, on the [0, 1]
+    scale: blur lowers it.
 
     Reported next to the same number for the real shoes (a generator as sharp as the data gives
     a ratio of 1; an L1-only generator averages plausible shoes and lands well below).
     """
-    gx, gy = gradients(np.asarray(images, np.float32) / 255.0)
+    images = np.asarray(images, np.float32) / 255.0
+    if images.ndim == 4:  # colour: every channel as its own picture
+        images = np.moveaxis(images, -1, 1).reshape(-1, *images.shape[1:3])
+    gx, gy = gradients(images)
     return float(np.mean(np.hypot(gx, gy)))

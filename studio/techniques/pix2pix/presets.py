@@ -7,7 +7,7 @@ import numpy as np
 from studio import registry, runtime
 from studio.techniques.pix2pix import model as p2p
 
-DEFAULT_EPOCHS = 10
+DEFAULT_EPOCHS = {"emoji": 30, "fashion": 10}
 DESCRIPTIONS = {
     "unet": "U-Net generator (skip connections), PatchGAN, loss GAN + 100 * L1 (the paper's choice)",
     "encdec": "encoder-decoder generator (the same network without skips), PatchGAN, loss GAN + 100 * L1",
@@ -15,11 +15,13 @@ DESCRIPTIONS = {
 }
 
 
-def bundle_name(variant: str) -> str:
-    """The registry name of a variant's bundle, e.g. ``pix2pix_unet``."""
+def bundle_name(variant: str, dataset: str = "fashion") -> str:
+    """The registry name of a variant's bundle: ``pix2pix_unet`` (the shoes), ``pix2pix_emoji_unet``."""
     if variant not in p2p.VARIANTS:
         raise ValueError(f"Unknown Pix2Pix variant {variant!r}; choose one of {p2p.VARIANTS}.")
-    return f"pix2pix_{variant}"
+    if dataset not in p2p.DATASETS:
+        raise ValueError(f"Unknown Pix2Pix data set {dataset!r}; choose one of {p2p.DATASETS}.")
+    return f"pix2pix_{variant}" if dataset == "fashion" else f"pix2pix_{dataset}_{variant}"
 
 
 def save_half(model) -> registry.FileWriter:
@@ -49,7 +51,7 @@ def load_inference(bundle: registry.Bundle) -> p2p.Pix2PixInference:
         discriminator = p2p.build_discriminator(config)
         load_half(discriminator, bundle.path("discriminator.npz"))
     inference = p2p.Pix2PixInference(generator, discriminator)
-    blank = np.full((1, p2p.SIZE, p2p.SIZE), 255, np.uint8)
+    blank = np.full((1, config.size, config.size), 255, np.uint8)
     shoe = inference.translate(blank)  # trace now, not on a student's first sketch
     if discriminator is not None:
         inference.patch_scores(blank, shoe)

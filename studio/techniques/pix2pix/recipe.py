@@ -1,11 +1,16 @@
-"""Recipe for Pix2Pix on edges -> shoes: ``python -m studio.train pix2pix --variant {unet,encdec,l1,all}``.
+"""Recipe for Pix2Pix: ``python -m studio.train pix2pix --data {emoji,fashion} --variant {unet,encdec,l1,all}``.
 
-Data: Fashion-MNIST's sandals, sneakers and ankle boots (18,000 training, 3,000 test images),
-each paired with its numpy edge map (``pix2pix.edge_maps``), at 32 x 32. Three models, as the
-lecture contrasts them: the U-Net with GAN + 100 * L1 (shipped default), the encoder-decoder with
-the same loss, and the U-Net with L1 alone. Each bundle records the test-set L1, the Fréchet
-distance in the Fashion-MNIST judge's features between the translated and the real test shoes,
-and a sharpness ratio (mean gradient magnitude of the translations over that of the real shoes).
+Data:
+- "emoji": OpenMoji's colour emoji at 64 x 64 x 3, each paired with its own black line layer, split by
+  emoji (``studio.openmoji``: about 2,850 training and 430 test pairs);
+- "fashion": Fashion-MNIST's sandals, sneakers and ankle boots (18,000 training, 3,000 test images),
+  each paired with its numpy edge map (``pix2pix.edge_maps``), at 32 x 32.
+
+Three models, as the lecture contrasts them: the U-Net with GAN + 100 * L1 (shipped default), the
+encoder-decoder with the same loss, and the U-Net with L1 alone. Each bundle records the test-set L1,
+the Fréchet distance in the data set's judge's features between the translated and the real test
+pictures (beside the floor of real training pictures at the same count), and a sharpness ratio (mean
+gradient magnitude of the translations over that of the real pictures).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, imaging, metrics, registry, runtime
+from studio import data, imaging, metrics, openmoji, registry, runtime
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import (
     DEFAULT_EPOCHS,
@@ -34,89 +39,131 @@ from studio.training import (
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)
-@dataclasses.dataclass(frozen=True)
-class ShoePairs:
-    """Edge maps and shoes (uint8, (N, 32, 32)) of both splits, with the Fashion-MNIST labels."""
+METRICS_NOTES = {
+    "fashion": "test_l1: mean |translation - real shoe| on [0, 1] over the 32x32 test pairs; fid_fashion: "
+               "Fréchet distance in the Fashion-MNIST judge's features between the translated and the real test "
+               "shoes (28x28 crops; not comparable with Inception FID), floor = real training shoes vs the same; "
+               "sharpness: mean Sobel gradient magnitude, ratio = translations / real shoes (1 = as sharp as the data)",
+    "emoji": "test_l1: mean |translation - real emoji| on [0, 1] over the 64x64x3 test pairs (emoji never seen in "
+             "training); fid_emoji: Fréchet distance in the colour emoji judge's features between the translated "
+             "and the real test emoji (not comparable with Inception FID), floor = as many real training emoji vs "
+             "the same; sharpness: mean Sobel gradient magnitude per colour channel, ratio = translations / real",
+}
 
+
+def data_provenance(dataset: str) -> dict:
+    """Where a data set's pairs came from, for metadata.json."""
+    if dataset == "emoji":
+        return {"description": openmoji.DESCRIPTION, "loaded_from": openmoji.source(),
+                "pairs": "black line layer of the render -> the colour render, both box-filtered to 64x64"}
+    return {"description": data.DESCRIPTIONS["fashion"], "loaded_from": data.dataset_source("fashion"),
+            "classes": "5 sandal, 7 sneaker, 9 ankle boot",
+            "pairs": "numpy edge map (Sobel + non-maximum suppression + relative threshold) -> shoe, 28x28 padded "
+                     "to 32x32"}
+@dataclasses.dataclass(frozen=True)
+class Pairs:
+    """Outlines (uint8 (N, S, S)) and pictures ((N, S, S) grey or (N, S, S, 3) colour) of both splits."""
+
+    dataset: str
     train_edges: np.ndarray
     train_shoes: np.ndarray
     test_edges: np.ndarray
     test_shoes: np.ndarray
-    test_labels: np.ndarray
+
+    def judged(self, pictures: np.ndarray) -> np.ndarray:
+        """Pictures as this data set's judge reads them (the shoes cropped back to 28 x 28)."""
+        return p2p.crop_to_28(pictures) if self.dataset == "fashion" else np.asarray(pictures)
 
 
-def load_pairs(limit: int | None = None) -> ShoePairs:
-    """The shoe pairs of Fashion-MNIST (``limit``: the first N training shoes, N / 5 test shoes)."""
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    train, _ = p2p.shoe_subset(x_train, y_train)
-    test, labels = p2p.shoe_subset(x_test, y_test)
+def load_pairs(limit: int | None = None, dataset: str = "fashion") -> Pairs:
+    """The pairs of a data set (``limit``: the first N training pairs, N / 5 test pairs)."""
+    if dataset == "emoji":
+        train, test = openmoji.load_split(False), openmoji.load_split(True)
+        pairs = Pairs(dataset, train.outlines, train.pictures, test.outlines, test.pictures)
+    else:
+        (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+        train, _ = p2p.shoe_subset(x_train, y_train)
+        test, _ = p2p.shoe_subset(x_test, y_test)
+        if len(train) == 0 or len(test) == 0:
+            raise ValueError("The data set has no sandals, sneakers or ankle boots (classes 5, 7, 9).")
+        if limit is not None:
+            train, test = train[:limit], test[:max(limit // 5, PREVIEW_PAIRS)]
+        pairs = Pairs(dataset, *p2p.make_pairs(train), *p2p.make_pairs(test))
     if limit is not None:
-        train, test, labels = train[:limit], test[:max(limit // 5, PREVIEW_PAIRS)], labels[:max(limit // 5, PREVIEW_PAIRS)]
-    if len(train) == 0 or len(test) == 0:
-        raise ValueError("The data set has no sandals, sneakers or ankle boots (classes 5, 7, 9).")
-    train_edges, train_shoes = p2p.make_pairs(train)
-    test_edges, test_shoes = p2p.make_pairs(test)
-    return ShoePairs(train_edges, train_shoes, test_edges, test_shoes, labels)
+        tests = max(limit // 5, PREVIEW_PAIRS)
+        pairs = Pairs(dataset, pairs.train_edges[:limit], pairs.train_shoes[:limit],
+                      pairs.test_edges[:tests], pairs.test_shoes[:tests])
+    return pairs
 
 
-def evaluate(translations: np.ndarray, pairs: ShoePairs, quality=None) -> dict:
-    """Test-set measures of translated shoes (uint8, (N, 32, 32)) against the real test shoes.
+def evaluate(translations: np.ndarray, pairs: Pairs, quality=None) -> dict:
+    """Test-set measures of translated pictures against the real test pictures.
 
-    ``quality`` is a QualityService (the Fashion-MNIST judge); without one, or without its
-    bundle, the FID entries are None.
+    ``quality`` is a QualityService (the data set's judge); without one, or without its bundle, the
+    FID entries are None.
     """
     real = pairs.test_shoes
     out = {"test_l1": round(p2p.mean_l1(translations, real), 4),
            "sharpness": round(p2p.sharpness(translations), 4),
            "sharpness_real": round(p2p.sharpness(real), 4)}
     out["sharpness_ratio"] = round(out["sharpness"] / out["sharpness_real"], 3)
-    out["fid_fashion"] = out["fid_fashion_floor"] = None
+    fid_key = f"fid_{pairs.dataset}"
+    out[fid_key] = out[f"{fid_key}_floor"] = None
     if quality is not None and len(real) >= 2:
         try:
-            real_stats = metrics.GaussianStats.of(quality.features("fashion", p2p.crop_to_28(real)))
-            fake = quality.features("fashion", p2p.crop_to_28(translations))
-            out["fid_fashion"] = round(metrics.frechet_distance(metrics.GaussianStats.of(fake), real_stats), 3)
-            out["fid_fashion_floor"] = round(_floor(quality, len(real), real_stats), 3)
+            real_stats = metrics.GaussianStats.of(quality.features(pairs.dataset, pairs.judged(real)))
+            fake = quality.features(pairs.dataset, pairs.judged(translations))
+            out[fid_key] = round(metrics.frechet_distance(metrics.GaussianStats.of(fake), real_stats), 3)
+            out[f"{fid_key}_floor"] = round(_floor(quality, pairs, real_stats), 3)
         except registry.WeightsUnavailableError:
             pass
     return out
 
 
-def _floor(quality, n: int, real_stats: metrics.GaussianStats) -> float:
-    # Real training shoes, as many as the test set, against the real test shoes: the best a
+def _floor(quality, pairs: Pairs, real_stats: metrics.GaussianStats) -> float:
+    # Real training pictures, as many as the test set, against the real test pictures: the best a
     # generator could hope for at this sample size.
-    (x_train, y_train), _ = data.load_fashion_mnist()
-    shoes, _ = p2p.shoe_subset(x_train, y_train)
-    return metrics.frechet_distance(metrics.GaussianStats.of(quality.features("fashion", shoes[:n])), real_stats)
+    n = len(pairs.test_shoes)
+    if pairs.dataset == "fashion":
+        (x_train, y_train), _ = data.load_fashion_mnist()
+        train = p2p.shoe_subset(x_train, y_train)[0][:n]
+    else:
+        train = pairs.judged(pairs.train_shoes[:n])
+    return metrics.frechet_distance(metrics.GaussianStats.of(quality.features(pairs.dataset, train)), real_stats)
 
 
 def preview_picture(edges: np.ndarray, outputs: np.ndarray, truths: np.ndarray, scale: int = 3) -> np.ndarray:
     """Three rows (edges, translations, truths) of the same pairs, as one uint8 picture."""
+    if np.asarray(outputs).ndim == 4:  # colour: the outlines in RGB too
+        edges = np.repeat(np.asarray(edges)[..., None], 3, axis=-1)
     return imaging.grid(np.concatenate([edges, outputs, truths]), cols=len(edges), scale=scale, pad=2)
 
 
 def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: int = 64, seed: int = 0,
                   limit: int | None = None, source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
                   cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-                  keep_on_stop: bool = False, quality=None, decay_epochs: int = 0) -> registry.Bundle:
-    """Train one variant, measure it on the test shoes, save it; ``keep_on_stop`` saves a stopped run.
+                  keep_on_stop: bool = False, quality=None, decay_epochs: int = 0,
+                  dataset: str = "fashion") -> registry.Bundle:
+    """Train one variant, measure it on the test pairs, save it; ``keep_on_stop`` saves a stopped run.
 
     ``quality`` (a QualityService) gives the FID; the command line passes one, tests need not.
     ``decay_epochs``: the last this many epochs decay the learning rate linearly to 0 (the paper's
-    schedule); 0 keeps 2e-4 throughout (how the shipped models were trained).
+    schedule); 0 keeps 2e-4 throughout (how the shipped shoe models were trained).
     """
-    name = bundle_name(variant)
+    name = bundle_name(variant, dataset)
     cancel = cancel or CancelToken()
-    epochs = epochs or DEFAULT_EPOCHS
+    epochs = epochs or DEFAULT_EPOCHS[dataset]
     runtime.import_tensorflow()
     import keras
 
     keras.utils.set_random_seed(seed)
-    pairs = load_pairs(limit)
+    pairs = load_pairs(limit, dataset)
     train_x, train_y = p2p.to_signed(pairs.train_edges), p2p.to_signed(pairs.train_shoes)
+    if dataset == "emoji":  # 2,850 pairs are few: their mirror images double them (an emoji mirrored is still one)
+        train_x, train_y = np.concatenate([train_x, train_x[:, :, ::-1]]), np.concatenate([train_y, train_y[:, :, ::-1]])
     val = slice(0, VALIDATION_PAIRS)
     val_x, val_y = p2p.to_signed(pairs.test_edges[val]), p2p.to_signed(pairs.test_shoes[val])
-    config = p2p.Pix2PixConfig.variant(variant)
+    config = p2p.Pix2PixConfig.variant(variant, dataset)
     steps = -(-len(train_x) // batch_size)
     shown = slice(0, PREVIEW_PAIRS)
     model = p2p.make_pix2pix(config)
@@ -129,7 +176,7 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
                                pairs.test_shoes[shown])
 
     def describe(epoch, logs):
-        line = f"Pix2Pix {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"
+        line = f"Pix2Pix {dataset} {variant} · epoch {epoch + 1}/{epochs} · L1 {logs.get('gen_l1_loss', float('nan')):.4f}"
         if "gen_gan_loss" in logs:
             line += f" · GAN {logs['gen_gan_loss']:.3f} · D {logs['disc_loss']:.3f}"
         if "val_gen_l1_loss" in logs:
@@ -141,7 +188,7 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
               batch_size=batch_size, shuffle=True, validation_data=(val_x, val_y))
     on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
     p2p.finish_generator(model, train_x)
-    on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test shoes")
+    on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test pairs")
     exact = inference.translate(pairs.test_edges)
     # float16 storage: translate again with rounded weights, and record the difference.
     twin = p2p.make_pix2pix(config)
@@ -152,24 +199,19 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
     measures.update({
         "float16_max_change_levels": int(change.max()),
         "float16_mean_change_levels": round(float(change.mean()), 4),
-        "note": "test_l1: mean |translation - real shoe| on [0, 1] over the 32x32 test pairs; fid_fashion: "
-                "Fréchet distance in the Fashion-MNIST judge's features between the translated and the real test "
-                "shoes (28x28 crops; not comparable with Inception FID), floor = real training shoes vs the same; "
-                "sharpness: mean Sobel gradient magnitude, ratio = translations / real shoes (1 = as sharp as the data)",
+        "note": METRICS_NOTES[dataset],
     })
     metadata = {
         "technique": "pix2pix",
         "variant": variant,
         "description": DESCRIPTIONS[variant],
         "reproduces": "lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); Isola et al. 2017",
-        "command": f"python -m studio.train pix2pix --variant {variant} --epochs {epochs} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --limit {limit}" if limit else "")
+        "command": f"python -m studio.train pix2pix --data {dataset} --variant {variant} --epochs {epochs} "
+                   f"--batch-size {batch_size} --seed {seed}" + (f" --limit {limit}" if limit else "")
                    + (f" --decay-epochs {decay_epochs}" if decay_epochs else ""),
-        "data": {"fashion": {"description": data.DESCRIPTIONS["fashion"], "loaded_from": data.dataset_source("fashion"),
-                             "classes": "5 sandal, 7 sneaker, 9 ankle boot",
-                             "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges),
-                             "pairs": "numpy edge map (Sobel + non-maximum suppression + relative threshold) -> "
-                                      "shoe, 28x28 padded to 32x32"}},
+        "augmentation": "each training pair and its mirror image" if dataset == "emoji" else "none",
+        "data": {dataset: {**data_provenance(dataset),
+                           "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges)}},
         "training": training_record(
             run, batch_size=batch_size, seed=seed, lambda_l1=config.lambda_l1 if config.gan else None,
             optimizer="Adam(2e-4, beta_1=0.5) for G and D, as the paper"
@@ -181,23 +223,28 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         "metrics": measures,
     }
     files = {"generator.npz": save_half(model.generator)}
-    if model.discriminator is not None:
+    # The tab lays the PatchGAN's verdict over the U-Net's picture only; the colour encoder-decoder's
+    # discriminator would be 0.6 MB that nothing reads.
+    if model.discriminator is not None and (dataset == "fashion" or variant == "unet"):
         files["discriminator.npz"] = save_half(model.discriminator)
     bundle = registry.save(name, dataclasses.asdict(config), files, metadata, source=source)
-    fid = measures["fid_fashion"]
-    on_progress(1.0, f"Pix2Pix {variant}: test L1 {measures['test_l1']:.4f}"
+    fid = measures[f"fid_{dataset}"]
+    on_progress(1.0, f"Pix2Pix {dataset} {variant}: test L1 {measures['test_l1']:.4f}"
                 + (f" · FID {fid:.2f}" if fid is not None else "") + f" · sharpness x{measures['sharpness_ratio']:.2f}")
     return bundle
 
 
 # --- python -m studio.train pix2pix ---------------------------------------------------------------------
-HELP = "Pix2Pix edges -> shoes (lecture 004): U-Net, encoder-decoder, L1-only"
+HELP = "Pix2Pix outline -> colour emoji or edges -> shoes (lecture 004): U-Net, encoder-decoder, L1-only"
 
 
 def add_arguments(parser) -> None:
     """This recipe's options of ``python -m studio.train pix2pix``."""
+    parser.add_argument("--data", choices=p2p.DATASETS, default="fashion",
+                        help="emoji: OpenMoji colour emoji at 64 px; fashion: Fashion-MNIST shoes at 32 px")
     parser.add_argument("--variant", choices=[*p2p.VARIANTS, "all"], default="all")
-    parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
     add_run_arguments(parser, 64, "shoes")
     parser.add_argument("--decay-epochs", type=int, default=0,
                         help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
@@ -207,8 +254,8 @@ def run(args, ctx) -> list[registry.Bundle]:
     """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
     from studio.quality import QualityService
 
-    quality = QualityService()  # the Fashion-MNIST judge, for the FID
+    quality = QualityService()  # the data set's judge, for the FID
     variants = list(p2p.VARIANTS) if args.variant == "all" else [args.variant]
     return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
                           ctx.cancel, ctx.on_epoch, ctx.keep_on_stop, quality=quality,
-                          decay_epochs=args.decay_epochs) for v in variants]
+                          decay_epochs=args.decay_epochs, dataset=args.data) for v in variants]
