@@ -232,14 +232,15 @@ def test_an_idle_page_does_not_draw_sixty_frames_a_second(studio_server):
     assert frames["served"] <= 3 * 6, frames  # all of them, 5 times a second
 
 
-# The first link under a result whose recipe has this seed (links carry base64url JSON: {"p": params}).
+# The first link under a result whose recipe has this parameter value (links carry base64url JSON: {"p": params}).
 FIND_LINK = """
-(seed) => Array.from(document.querySelectorAll('details.studio-recipe a')).map(a => a.href).find(href => {
+([key, value]) => Array.from(document.querySelectorAll('a[href^="?r="]')).map(a => a.href).find(href => {
   const encoded = new URL(href).searchParams.get('r') || '';
   const padded = encoded.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - encoded.length % 4) % 4);
-  try { return JSON.parse(atob(padded)).p.seed === seed; } catch (e) { return false; }
+  try { return JSON.parse(atob(padded)).p[key] === value; } catch (e) { return false; }
 }) || null
 """
+SELECTED_TAB = "() => document.querySelector('#studio-techniques button[role=tab][aria-selected=true]').innerText"
 
 
 def _picture_bytes(page, selector: str) -> bytes:
@@ -247,38 +248,87 @@ def _picture_bytes(page, selector: str) -> bytes:
     return page.request.get(src).body()
 
 
-def test_a_results_link_opens_the_same_picture_in_a_fresh_browser(studio_server):
-    """The link under a result (relative: the browser completes it with the address it uses) opens a
-    new page whose recipe panel shows the same bytes; a broken link says so and the page still works."""
+def _open_tab(page, name: str) -> None:
+    page.locator("#studio-techniques button[role=tab]").filter(has_text=name).first.click()
+
+
+def _changed(page, selector: str, before, timeout: int = 120_000) -> None:
+    """Wait until the picture at ``selector`` is a new one, loaded."""
+    page.wait_for_function("([s, b]) => { const i = document.querySelector(s); return i && i.src !== b && i.complete; }",
+                           arg=[selector, before], timeout=timeout)
+
+
+def _link(page, key: str, value) -> str:
+    return page.wait_for_function(FIND_LINK, arg=[key, value], timeout=120_000, polling=250).json_value()
+
+
+def _opened(browser, href: str):
+    """A fresh browser context on ``href``, once the page says it was opened from a link."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(href)
+    sync_api.expect(page.locator("#studio-link-note")).to_contain_text("Opened from a link", timeout=120_000)
+    return page
+
+
+def test_a_results_link_opens_the_same_result_on_its_tab_in_a_fresh_browser(studio_server):
+    """Three results (GAN samples with seed 7, the VAE grid at quantiles, text with seed 3 at the book's
+    temperatures, 1.5 among them): their links (relative: the browser completes them with the address it
+    uses) open a new page on the result's tab, with the controls at the link's values and the same bytes.
+    The copy button shows the whole address; a broken link says so and the page still works."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             page.goto(studio_server.replace("127.0.0.1", "localhost"))
-            page.locator("#studio-techniques button[role=tab]").filter(has_text="GAN").first.click()
+            _open_tab(page, "GAN")
             grid = page.locator("#gan-grid img")
             grid.wait_for(state="visible", timeout=120_000)
             before = grid.get_attribute("src")
             page.locator("#gan-seed input").fill("7")
             page.locator("#gan-seed input").press("Tab")
             page.locator("#gan-sample").click()
-            page.wait_for_function("b => { const i = document.querySelector('#gan-grid img');"
-                                   " return i && i.src !== b && i.complete; }", arg=before, timeout=60_000)
+            _changed(page, "#gan-grid img", before, 60_000)
             # The readout under the samples carries the link; made absolute by the browser, it names
             # the host the page was opened with.
-            href = page.wait_for_function(FIND_LINK, arg=7, timeout=120_000, polling=250).json_value()
+            href = _link(page, "seed", 7)
             assert href.startswith("http://localhost:") and "?r=" in href
             original = _picture_bytes(page, "#gan-grid img")
+            copy = page.locator("a[href^='?r='] + button.studio-copy-link:visible").first
+            copy.click()
+            assert page.locator("input.studio-link-address:visible").first.input_value().startswith("http://localhost:")
 
-            fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            fresh.goto(href)
-            fresh.locator("#recipe-result img").wait_for(state="visible", timeout=120_000)
-            assert _picture_bytes(fresh, "#recipe-result img") == original
-            sync_api.expect(fresh.locator("#recipe-note")).to_contain_text("Opened from a link")
+            fresh = _opened(browser, href)
+            assert fresh.evaluate(SELECTED_TAB).strip().endswith("GAN")
+            sync_api.expect(fresh.locator("#gan-seed input")).to_have_value("7")
+            fresh.wait_for_function("() => document.querySelector('#gan-grid img')?.complete", timeout=60_000)
+            assert _picture_bytes(fresh, "#gan-grid img") == original
+
+            _open_tab(page, "VAE")
+            before = page.locator("#vae-grid img").get_attribute("src")
+            page.locator("#vae-quantiles input").check()
+            _changed(page, "#vae-grid img", before)
+            href = _link(page, "quantiles", True)
+            original = _picture_bytes(page, "#vae-grid img")
+            fresh = _opened(browser, href)
+            assert "VAE" in fresh.evaluate(SELECTED_TAB)
+            sync_api.expect(fresh.locator("#vae-quantiles input")).to_be_checked()
+            assert _picture_bytes(fresh, "#vae-grid img") == original
+
+            _open_tab(page, "Text")
+            page.locator("#text-seed input").fill("3")
+            page.locator("#text-seed input").press("Tab")
+            page.locator("#text-generate").click()
+            href = _link(page, "seed", 3)
+            written = page.locator("#text-cards").inner_text()
+            assert "1.5" in written
+            fresh = _opened(browser, href)
+            sync_api.expect(fresh.locator("#text-seed input")).to_have_value("3")
+            assert fresh.locator("#text-cards").inner_text() == written
 
             broken = browser.new_context().new_page()
             broken.goto(href[:-6])
-            sync_api.expect(broken.locator("#recipe-note")).to_contain_text("could not be opened", timeout=120_000)
+            sync_api.expect(broken.locator("#studio-link-note")).to_contain_text("could not be opened",
+                                                                                timeout=120_000)
             sync_api.expect(broken.locator("#pixel-samples img")).to_be_visible(timeout=60_000)  # opened normally
         finally:
             browser.close()

@@ -100,3 +100,31 @@ def test_a_link_to_a_technique_this_studio_lacks_is_explained(studio_built):
 
     with pytest.raises(UserError, match="cannot re-run 'nope.thing'"):
         exports.reproduce(text=links.link_of(Recipe("nope.thing", {}, {}), "http://localhost:7860/"))
+
+
+def test_every_link_target_takes_its_recipes_parameters(studio_built):
+    """A tab's LinkTarget must show a result from exactly the parameters its recipe records; a
+    mismatch would leave a link's page on the first tab (and the result only in the recipe panel)."""
+    import inspect
+
+    from studio.ui import exports
+
+    targets = studio_built.link_targets
+    assert {"gan.samples", "vae.grid", "text.generate"} <= {t.recipe for t in targets}
+    for target in targets:
+        recorded = exports.parameters_of(target.recipe)
+        assert list(inspect.signature(target.show).parameters) == ["lang", *recorded], target.recipe
+        assert set(target.controls) <= set(recorded), target.recipe
+
+
+def test_the_which_is_real_game_has_no_link_and_a_made_up_one_reveals_nothing(studio_built):
+    """The game's round belongs to one session: it is not registered for recipes, so no result of it
+    carries a link, and a hand-made link to it gets the sentence for a result that cannot be re-run."""
+    from studio.checks import UserError
+    from studio.ui import exports
+
+    assert not any(name.startswith("gan.game") for name in exports._TECHNIQUES)
+    link = links.link_of(Recipe("gan.game", {"name": "dcgan_mnist", "seed": 7}, {}), "http://localhost:7860/")
+    with pytest.raises(UserError, match="cannot re-run 'gan.game'") as raised:
+        exports.reproduce(text=link)
+    assert "fake" not in str(raised.value).lower()

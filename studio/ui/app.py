@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from studio import __version__, runtime, techniques
 from studio.quality import QualityService
 from studio.training_jobs import TrainingJobs
-from studio.ui import gradio_fixes, i18n
+from studio.ui import gradio_fixes, i18n, link_button
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
@@ -34,6 +34,10 @@ CSS = """
 #studio-header h1 { margin-bottom: 0.1em; }
 #studio-device { opacity: 0.8; font-size: 0.9em; }
 .gradio-container { max-width: 1280px !important; margin: auto; }
+.studio-link { font-size: 0.85em; }
+button.studio-copy-link { font-size: 0.8em; padding: 0 0.5em; border: 1px solid var(--border-color-primary);
+  border-radius: 4px; cursor: pointer; }
+input.studio-link-address { width: 100%; font-size: 0.75em; margin-top: 0.3em; }
 details.studio-recipe > summary { cursor: pointer; font-size: 0.8em; opacity: 0.7; }
 details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break: break-all; }
 /* A picture's label sits above it instead of floating over its top-left corner, where it covered the
@@ -77,9 +81,11 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                          QualityService())  # the judges, shared by every tab that generates images
         # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
         # than the last ones hidden behind Gradio's overflow menu (its default).
-        with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques"):
+        link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
+        with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques") as technique_tabs:
             refreshes = [refresh for technique in techniques.load() for refresh in technique.build_tab(ctx)]
-        link_opener = create_recipe_panel(tr, language)  # re-runs any tab's exported result from its recipe
+        # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
+        link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
 
         def describe_device(lg: str) -> str:
@@ -95,14 +101,16 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         page = PageResults(refreshes, language)
         # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
         # and each animated placeholder is drawn at 60 frames a second until its result lands.
-        demo.load(page.load, page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
+        loaded = demo.load(page.load, page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
-        # A page opened from a link to a result (?r=...) shows that result in the recipe panel. Outside
-        # the queue: every page asks, and almost every page answers at once with nothing to do.
-        demo.load(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private", queue=False,
-                  show_progress="hidden")
+        # A page opened from a link to a result (?r=...) shows that result on its tab, with the link's
+        # values in the controls. Outside the queue: every page asks, and almost every page answers at
+        # once with nothing to do.
+        # After the page's own results, so that they do not overwrite the link's.
+        loaded.then(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private", queue=False,
+                    show_progress="hidden")
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)
@@ -111,6 +119,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         ctx.warm_ups.insert(0, lambda: page.warm([tr.lang]))
         ctx.warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
+    demo.link_targets = ctx.link_targets  # where each linkable result lives (for the tests)
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
@@ -120,7 +129,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
            auth: tuple[str, str] | None = None, **kwargs) -> None:
     """Serve ``demo`` with the studio's theme; blocks until the server stops."""
     # The page and the frontend's files are the same for every student: built and compressed once.
-    app_kwargs = {"middleware": [Middleware(ResponseCache), Middleware(gradio_fixes.EarlyScript)]}
+    scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
+    app_kwargs = {"middleware": [Middleware(ResponseCache), Middleware(gradio_fixes.EarlyScript, script=scripts)]}
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
                 max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs, **kwargs)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from studio.ui.i18n import Translator
 from studio.ui.jobs import SessionJobs
+from studio.ui.link_targets import LinkTarget
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class TabContext:
     quality: object
     warm_ups: list[Callable[[], object]] = field(default_factory=list)
     services: dict[type, object] = field(default_factory=dict)
+    link_targets: list[LinkTarget] = field(default_factory=list)
 
     def service(self, kind: type):
         """The app's one ``kind()`` (a service class), made on first use: two tabs that show the same
@@ -34,6 +36,10 @@ class TabContext:
         if kind not in self.services:
             self.services[kind] = kind()
         return self.services[kind]
+
+    def link_target(self, target: LinkTarget) -> None:
+        """Register where one of this tab's reproducible results lives, so a link to it opens there."""
+        self.link_targets.append(target)
 
     def warm_up(self, *tasks: Callable[[], object]) -> None:
         """Register what this tab's main actions need ready before a student's first click."""

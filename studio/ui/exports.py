@@ -118,20 +118,29 @@ def stamp(picture, technique: str, params: dict, models: Sequence[str] = (), upl
 
 
 def line_of(path_or_recipe) -> str:
-    """The recipe of a stamped PNG (or of a Recipe) for the text under a result: folded away under
-    a small "recipe" summary, so the result and its explanation come first, and the link to the
-    result and the line (to copy into the Reproduce panel) are one click away."""
+    """The link to a stamped PNG's result (or a Recipe's) and its recipe, for the text under the result.
+
+    The link comes first, on a small line of its own (the page adds a copy button beside it,
+    ``studio.ui.link_button``); the recipe line (to paste into the Reproduce panel) is folded away
+    under a small "recipe" summary, so the result and its explanation come first.
+    """
     recipe = path_or_recipe if isinstance(path_or_recipe, Recipe) else provenance.read(path_or_recipe)
     # The link is relative (?r=...): the browser completes it with the address it is using, so it
     # works through a share link or a LAN address alike.
-    return (f"<details class=\"studio-recipe\"><summary>레시피 · recipe</summary>\n\n"
-            f"🔗 [링크 · link](?{links.query_of(recipe)})\n\n```\n{recipe.line()}\n```\n\n</details>")
+    return (f"<span class=\"studio-link\">🔗 [링크 · link](?{links.query_of(recipe)})</span>\n\n"
+            f"<details class=\"studio-recipe\"><summary>레시피 · recipe</summary>\n\n"
+            f"```\n{recipe.line()}\n```\n\n</details>")
 
 
 def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int = 1) -> str:
     """An animated GIF whose comment carries the recipe of the stamped picture it goes with."""
     comment = provenance.gif_comment(provenance.read(picture_path))
     return imaging.temp_gif(frames, name, duration_ms=duration_ms, scale=scale, comment=comment)
+
+
+def parameters_of(technique: str) -> list[str]:
+    """The parameter names of a registered technique's function (what its recipes and links carry)."""
+    return list(inspect.signature(_TECHNIQUES[technique][0]).parameters)
 
 
 def reproduce(text: str | None = None, file: str | None = None) -> tuple[str, Recipe, bool]:

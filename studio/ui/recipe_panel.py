@@ -8,6 +8,7 @@ later appear without any change to this panel. A picture comes back in the image
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,10 +20,18 @@ from studio.registry import WeightsUnavailableError
 from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
+from studio.ui.link_targets import LinkTarget, components_of
 
 
-def create_panel(tr: Translator, lang) -> "LinkOpener":
-    """Build the panel inside the current Blocks; its endpoint is ``/reproduce``."""
+def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = (), link_note=None) -> "LinkOpener":
+    """Build the panel inside the current Blocks; its endpoint is ``/reproduce``.
+
+    ``tabs`` (the techniques' ``gr.Tabs``) and ``targets`` (where each result lives) let a link open
+    on its result's own tab; a result without a target opens in this panel. ``link_note`` is the
+    hidden ``gr.Markdown`` (at the top of the page) that says a page was opened from a link.
+    """
+    if link_note is None:
+        link_note = gr.Markdown(visible=False, elem_id="studio-link-note")
     with tr.make(gr.Accordion, {"label": "recipe.panel"}, open=False) as panel:
         tr.make(gr.Markdown, {"value": "recipe.intro"})
         with gr.Row():
@@ -51,21 +60,38 @@ def create_panel(tr: Translator, lang) -> "LinkOpener":
     def reproduce(lang, line, file):
         return shown(lang, *exports.reproduce(line, file))
 
+    by_recipe = {target.recipe: target for target in targets}
+
     def open_link(lang, request: gr.Request):
-        # Only a page opened with ?r=... does anything; any other page load leaves the panel as it is.
+        # Only a page opened with ?r=... does anything; any other page load leaves the page as it is.
         query = dict(request.query_params) if request is not None else {}
         if links.QUERY_KEY not in query:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip()
         link = "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]})
-        opened = gr.update(open=True)
         try:
-            picture, note_text, path = shown(lang, *exports.reproduce(link), text("recipe.from_link", lang) + " ")
+            path, recipe, same = exports.reproduce(link)
         except (UserError, WeightsUnavailableError) as exc:  # a bad link: one sentence; the page opens normally
-            return opened, link, None, text("recipe.bad_link", lang, reason=str(exc)), None
-        return opened, link, picture, note_text, path
+            return {link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
+        picture, note_text, download_path = shown(lang, path, recipe, same, text("recipe.from_link", lang) + " ")
+        updates = {recipe_text: link, result: picture, note: note_text, download: download_path,
+                   link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)} "
+                                          f"{text('recipe.same_weights' if same else 'recipe.other_weights', lang)}",
+                                          visible=True)}
+        target = by_recipe.get(recipe.technique)
+        if target is None or tabs is None:
+            return {**updates, panel: gr.Accordion(open=True)}
+        try:  # the result on its own tab, as a click with the link's values would show it
+            updates.update(target.updates(lang, recipe.params))
+        except Exception:  # noqa: BLE001 - the panel already shows the result; the tab keeps its defaults
+            logging.getLogger(__name__).exception("A link to %s could not open on its tab", recipe.technique)
+            return {**updates, panel: gr.Accordion(open=True)}
+        return {**updates, tabs: gr.Tabs(selected=target.tab)}
 
+    outputs = [link_note, panel, recipe_text, result, note, download]
+    if tabs is not None:
+        outputs += [tabs, *components_of(list(targets))]
     run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
-    return LinkOpener(open_link, [lang], [panel, recipe_text, result, note, download])
+    return LinkOpener(open_link, [lang], outputs, link_note)
 
 
 @dataclass(frozen=True)
@@ -75,3 +101,4 @@ class LinkOpener:
     fn: object
     inputs: list
     outputs: list
+    note: object  # the one-line note "Opened from a link" (or why the link could not be opened)

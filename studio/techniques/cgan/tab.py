@@ -14,6 +14,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
@@ -159,6 +160,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def draw_current(chosen, z, a, b, t, s):
         return service.morph(chosen, a, b, t, s, z)[1]
+
+    ctx.link_target(LinkTarget(
+        "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
+        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed)))
 
     hidden = {"api_visibility": "private"}
     sample_inputs = [variant, scale, digit, n, seed]

@@ -10,6 +10,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
@@ -161,6 +162,11 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def reword(lang, n, steps_, seed_, label_, guidance_, index_):
         return status_line(lang, service.status()), gr.skip(), gr.skip(), gr.skip()
+
+    ctx.link_target(LinkTarget(
+        "diffusion.samples", "diffusion", {"n": count, "steps": steps, "seed": seed, "label": label,
+                                           "guidance": guidance},
+        [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance)))
 
     hidden = {"api_visibility": "private"}
     sample_inputs = [count, steps, seed, label, guidance]

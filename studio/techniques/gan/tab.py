@@ -16,6 +16,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
@@ -190,6 +191,10 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     @guarded
     def reword(lang, name, n, s, a, b, steps):
         return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
+
+    # A link to a sample grid opens here, with its variant, count and seed in the controls.
+    ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
+                               lambda lang, name, n, seed: sample(name, n, seed)))
 
     hidden = {"api_visibility": "private"}
     variant.change(show_status, [lang, variant], status, **hidden).then(

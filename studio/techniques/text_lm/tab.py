@@ -11,6 +11,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -54,7 +55,8 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                 with gr.Row():
                     prompt = tr.make(gr.Textbox, {"label": "text.prompt"}, value=DEFAULT_PROMPT, max_lines=3, scale=3)
                     length = tr.make(gr.Slider, {"label": "text.length"}, minimum=1, maximum=200, step=1, value=50)
-                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
+                                   elem_id="text-seed")
                 temperatures = tr.make(gr.CheckboxGroup, {"label": "text.temperatures"}, choices=TEMPERATURE_CHOICES,
                                        value=BOOK_CHOICES)
                 with tr.make(gr.Accordion, {"label": "text.beyond"}, open=False):
@@ -63,8 +65,8 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                         top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05,
                                         value=1.0)
                 generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary",
-                                       elem_classes=MAIN_ACTION)
-                cards = gr.HTML()
+                                       elem_classes=MAIN_ACTION, elem_id="text-generate")
+                cards = gr.HTML(elem_id="text-cards")
                 cards_md = gr.Markdown()
                 cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
                 tr.make(gr.Markdown, {"value": "text.greedy_vs_stochastic"})
@@ -158,6 +160,13 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
             return text("text.own_none", lang)
         m = own.status()["metrics"]
         return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
+
+    ctx.link_target(LinkTarget(
+        "text.generate", "text",
+        {"prompt": prompt, "length": length, "temperatures": temperatures, "seed": seed, "top_k": top_k,
+         "top_p": top_p}, [cards, cards_md, cards_file],
+        lambda lang, prompt, length, temperatures, seed, top_k, top_p: generate(lang, prompt, length, temperatures,
+                                                                                seed, top_k, top_p)))
 
     hidden = {"api_visibility": "private"}
     gen_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p]

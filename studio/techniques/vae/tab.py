@@ -8,6 +8,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
@@ -27,7 +28,7 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
                     low = tr.make(gr.Number, {"label": "vae.low"}, value=-1.0, step=0.1)
                     high = tr.make(gr.Number, {"label": "vae.high"}, value=1.0, step=0.1)
                     quantiles = tr.make(gr.Checkbox, {"label": "vae.quantiles", "info": "vae.quantiles_info"},
-                                        value=False)
+                                        value=False, elem_id="vae-quantiles")
                 grid = tr.make(gr.Image, {"label": "vae.grid"}, type="numpy", format="png", interactive=False,
                                height=560, elem_id="vae-grid")
                 grid_md = gr.Markdown()
@@ -160,6 +161,10 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
                 exports.line_of(prior_picture.recipe(n, seed))
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
+
+    ctx.link_target(LinkTarget("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
+                               [grid, grid_md], lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high,
+                                                                                                quantiles)))
 
     hidden = {"api_visibility": "private"}
     grid_inputs = [lang, grid_n, low, high, quantiles]

@@ -1,0 +1,55 @@
+"""Where a result lives in the page, so that a link to it opens there (issue: a link for every result).
+
+A tab registers a ``LinkTarget`` for each reproducible result it shows (``TabContext.link_target``):
+the recipe's name, the tab (and sub-tab) it is on, the widget of each recipe parameter, and the
+tab's own handler that fills the result's widgets. A page opened from a link then shows that tab,
+sets its controls to the link's values and fills the result, as a click with those values would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """One reproducible result's place in the page.
+
+    ``show(lang, **params)`` returns the values of ``outputs``: the tab's own handler, so the result
+    (and the words beside it) look exactly as after a click. ``sub_tab`` is (the ``gr.Tabs``, the id
+    of the ``gr.Tab`` in it) where the result is not on the first sub-tab.
+    """
+
+    recipe: str  # the name given to ``exports.reproducible``, e.g. "gan.samples"
+    tab: str  # the id of the technique's tab, e.g. "gan"
+    controls: dict  # recipe parameter -> its widget
+    outputs: list
+    show: Callable[..., object]
+    sub_tab: tuple[object, str] | None = None
+
+    def components(self) -> list:
+        """Every widget a link to this result may change."""
+        return [*([self.sub_tab[0]] if self.sub_tab else []), *self.controls.values(), *self.outputs]
+
+    def updates(self, lang: str, params: dict) -> dict:
+        """{widget: value}: the controls at the link's values and the result as the tab shows it."""
+        values = self.show(lang, **params)
+        if len(self.outputs) == 1:
+            values = (values,)
+        updates = {self.controls[name]: value for name, value in params.items() if name in self.controls}
+        updates.update(zip(self.outputs, values))
+        if self.sub_tab:
+            import gradio as gr
+
+            updates[self.sub_tab[0]] = gr.Tabs(selected=self.sub_tab[1])
+        return updates
+
+
+def components_of(targets: list[LinkTarget]) -> list:
+    """The widgets of all targets, each once, in order (the outputs of the page's link event)."""
+    seen: dict[int, object] = {}
+    for target in targets:
+        for component in target.components():
+            seen.setdefault(id(component), component)
+    return list(seen.values())
