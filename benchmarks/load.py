@@ -52,7 +52,7 @@ LIGHT = [
 EVERY_TAB = LIGHT + [
     ("/gan_walk", lambda r: ("dcgan_mnist", r.randrange(1000), r.randrange(1000), 8)),
     ("/cgan_samples", lambda r: ("conv", 1.0, str(r.randrange(10)), 10, r.randrange(1000))),
-    ("/p2p_example", lambda r: ("en", r.randrange(100))),
+    ("/p2p_example", lambda r: ("en", "emoji", r.randrange(100))),
     ("/text_distribution", lambda r: ("en", "This movie was", 0.7, 10)),
 ]
 

@@ -1,20 +1,28 @@
 """Pix2Pix speed and quality: our compiled train step against the TF tutorial's loop, translation
-latency, and the three shipped generators measured on the test shoes.
+latency, and the three shipped generators of both data sets measured on their test pairs.
 
     python benchmarks/pix2pix.py [--data-dir ../shared/data] [--steps 20] [--batch-size 64] [--repeats 30]
+                                 [--seeds 3 --seed-epochs 12]
 
 1. One training step of U-Net + PatchGAN (GAN + 100 * L1), the same networks and batch, three ways:
    the TF Pix2Pix tutorial's GradientTape loop run eagerly (as a student types it, without the
    decorator), the same loop under the tutorial's ``@tf.function``, and the studio's subclassed
    ``keras.Model.train_step`` called through ``fit``. Prints ms per step and the ratios.
-2. Translation latency as the tab answers it: sketch preprocessing + three generators + the PatchGAN
-   heat map (target: under 100 ms), and one generator alone.
-3. The shipped generators on all test shoes: test L1, FID in Fashion-MNIST judge features against the
-   real test shoes (with the real-data floor), sharpness ratio (recomputed, not read from metadata).
+2. Translation latency as the tab answers it, for the shoes (32 px) and the colour emoji (64 px):
+   sketch preprocessing + three generators + the PatchGAN heat map (targets: under 100 ms for the
+   shoes, under 200 ms in colour), and one generator alone.
+3. The shipped generators on all test pairs of both data sets: test L1, FID in the data set's judge's
+   features against the real test pictures (with the real-data floor at the same count), sharpness
+   ratio (recomputed, not read from metadata).
+4. With ``--seeds N``: the colour U-Net + GAN against the encoder-decoder + GAN, each trained from
+   scratch with seeds 1..N for ``--seed-epochs`` epochs (into a temporary folder; about 20 s an epoch
+   here), measured as in 3: mean ± spread, and whether the U-Net wins on every seed.
 
 Measures the shipped weights unless ``--active``; after its figures it prints the weights it
 measured and the load average, then its last line:
-``summary: train_step_ms=MS train_step_speedup_eager=X sketch_to_three_ms=MS``
+``summary: train_step_ms=MS train_step_speedup_eager=X sketch_to_three_ms=MS colour_sketch_ms=MS
+colour_unet_fid=F colour_encdec_fid=F colour_l1_fid=F colour_floor=F colour_unet_sharper_than_l1=0|1
+[seeds=N seed_unet_fid=F seed_encdec_fid=F unet_wins_fid_and_l1_on_all_seeds=0|1]``
 """
 
 from __future__ import annotations
@@ -147,6 +155,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--seeds", type=int, default=0, help="train the colour U-Net and encoder-decoder this often")
+    parser.add_argument("--seed-epochs", type=int, default=12)
     add_weights_option(parser)
     args = parser.parse_args()
     choose_weights(args.active)
@@ -157,10 +167,17 @@ def main() -> None:
     x, y = p2p.to_signed(pairs.train_edges), p2p.to_signed(pairs.train_shoes)
     timings = bench_training(x, y, args.steps)
     service = Pix2PixService()
-    tab_ms = bench_latency(service, args.repeats)
-    bench_quality(service)
+    tab_ms = bench_latency(service, args.repeats, "fashion")
+    colour_ms = bench_latency(service, args.repeats, "emoji")
+    quality = QualityService()
+    bench_quality(service, "fashion", quality)
+    colour = bench_quality(service, "emoji", quality)
+    seeds = bench_seeds(args.seeds, args.seed_epochs, quality) if args.seeds else {}
     summary(train_step_ms=timings["studio"], train_step_speedup_eager=timings["eager"] / timings["studio"],
-            sketch_to_three_ms=tab_ms)
+            sketch_to_three_ms=tab_ms, colour_sketch_ms=colour_ms,
+            colour_unet_fid=colour["unet"]["fid_emoji"], colour_encdec_fid=colour["encdec"]["fid_emoji"],
+            colour_l1_fid=colour["l1"]["fid_emoji"], colour_floor=colour["unet"]["fid_emoji_floor"],
+            colour_unet_sharper_than_l1=int(colour["unet"]["sharpness"] > colour["l1"]["sharpness"]), **seeds)
 
 
 if __name__ == "__main__":

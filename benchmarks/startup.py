@@ -37,7 +37,7 @@ FIRST_CLICKS = [
     ("vae", "vae_grid", ["en", 25, -1.5, 1.5, False], 0),
     ("gan", "gan_walk", ["dcgan_mnist", 5, 6, 8], 0),
     ("cgan", "cgan_samples", ["conv", 1.0, "7", 10, 3], 0),
-    ("pix2pix", "p2p_example", ["en", 5], 0),
+    ("pix2pix", "p2p_example", ["en", "emoji", 5], 0),
     # the first streamed result echoes the prepared input; the second is the first computed frame
     ("deepdream", "dream", ["en", PICTURE, "mobilenet_v2", "features_7_out=1", 3, 1.4, 30, 20, 15, 400], 1),
     ("style", "style_transfer", ["en", PICTURE, PICTURE, "vgg16", 100, 0.1, 200, 256, "adam", False], 1),

@@ -28,29 +28,29 @@ def test_api_lists_the_pix2pix_endpoints(client):
 
 
 def test_a_test_example_is_translated_with_its_ground_truth(client):
-    seen, compare, patch, line = client.predict("en", 3, api_name="/p2p_example")
+    seen, compare, patch, line = client.predict("en", "fashion", 3, api_name="/p2p_example")
     assert _open(seen).size == (192, 192) and _open(patch).size == (192, 192)
     assert _open(compare).size[0] > 5 * 192  # input, three generators, ground truth
     assert "Translated in" in line and "L1 to the ground truth" in line
 
 
 def test_a_drawn_outline_is_translated(client, tmp_path):
-    seen, compare, patch, line = client.predict("en", _sketch(tmp_path), api_name="/p2p_translate")
+    seen, compare, patch, line = client.predict("en", "fashion", _sketch(tmp_path), api_name="/p2p_translate")
     assert _open(compare).size[0] > 4 * 192 and "PatchGAN" in line and "ground truth" not in line
 
 
 @pytest.mark.parametrize("draw, mode, message", [(False, "RGBA", "empty"), (False, "RGB", "empty")])
 def test_a_blank_sketch_is_explained(client, tmp_path, draw, mode, message):
     with pytest.raises(gradio_client.exceptions.AppError, match=message):
-        client.predict("en", _sketch(tmp_path, draw, mode), api_name="/p2p_translate")
+        client.predict("en", "fashion", _sketch(tmp_path, draw, mode), api_name="/p2p_translate")
 
 
 def test_an_example_out_of_range_is_explained(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="out of range"):
-        client.predict("en", 100_000, api_name="/p2p_example")
+        client.predict("en", "fashion", 100_000, api_name="/p2p_example")
 
 
 def test_pix2pix_training_without_data_explains_how_to_get_it(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
-        client.predict("en", 1, False, "l1", api_name="/p2p_train")
-    assert "shipped" in client.predict("en", "unet", api_name="/p2p_use_shipped")
+        client.predict("en", 1, False, "fashion/l1", "lecture", api_name="/p2p_train")
+    assert "shipped" in client.predict("en", "fashion/unet", api_name="/p2p_use_shipped")

@@ -111,7 +111,7 @@ PICTURE_AT = {"/pixel_pictures": 1, "/p2p_example": 1}
     ("/cgan_samples", ("conv", 0.7, "3", 10, 0), "cgan.samples"),
     ("/cgan_table", ("en", "dense", 0.5, 4), "cgan.table"),
     ("/cgan_morph", ("en", "conv", 1.0, "1", "7", 0.3, 2), "cgan.morph"),
-    ("/p2p_example", ("en", 3), "p2p.example"),
+    ("/p2p_example", ("en", "fashion", 3), "p2p.example"),
 ])
 def test_a_pasted_recipe_gives_the_same_bytes_over_http(client, api_name, args, technique):
     result = client.predict(*args, api_name=api_name)
@@ -176,7 +176,7 @@ def test_edited_recipes_of_the_new_tabs_are_explained(client):
     samples = provenance.read(client.predict("conv", 0.7, "3", 2, 0, api_name="/cgan_samples"))
     _, _, text_file = client.predict("en", "This movie", 3, ["1.0"], 0, 0, 1.0, api_name="/text_generate")
     words = provenance.read(text_file)
-    example = provenance.read(client.predict("en", 1, api_name="/p2p_example")[1])
+    example = provenance.read(client.predict("en", "fashion", 1, api_name="/p2p_example")[1])
     for line, message in [
         (_edited(samples, chosen="gan"), "Unknown cGAN model 'gan'"),
         (_edited(samples, seed=-1), "seed must be a whole number, zero or more"),
@@ -200,7 +200,7 @@ def test_a_translated_sketch_records_its_upload_and_is_not_rerun(client, tmp_pat
                                 fill="black", width=6)
     canvas.save(tmp_path / "boot.png")
     sketch = gradio_client.handle_file(str(tmp_path / "boot.png"))
-    _, compare, _, line = client.predict("en", {"background": sketch, "layers": [], "composite": sketch},
+    _, compare, _, line = client.predict("en", "fashion", {"background": sketch, "layers": [], "composite": sketch},
                                          api_name="/p2p_translate")
     recipe = provenance.read(compare)
     assert recipe.technique == "p2p.sketch" and len(recipe.params["sketch_sha256"]) == 64

@@ -267,3 +267,41 @@ def test_service_translates_examples_and_sketches(tiny_pix2pix, monkeypatch):
         service.example(10_000)
     with pytest.raises(UserError):
         service.model("cyclegan")
+
+
+# --- the colour emoji ---------------------------------------------------------------------------------
+def test_the_colour_networks_take_64_px_outlines_and_answer_in_colour_with_an_8x8_verdict():
+    config = p2p.Pix2PixConfig.variant("unet", "emoji")
+    model = p2p.make_pix2pix(config)
+    outline = np.zeros((2, 64, 64, 1), np.float32)
+    assert tuple(model.generator(outline).shape) == (2, 64, 64, 3)
+    assert tuple(model.discriminator([outline, np.zeros((2, 64, 64, 3), np.float32)]).shape) == (2, 8, 8, 1)
+    assert p2p.receptive_field(config) == 38 and p2p.receptive_field() == 18
+    assert p2p.from_signed(p2p.to_signed(np.full((1, 4, 4, 3), 200, np.uint8))).shape == (1, 4, 4, 3)
+
+
+@pytest.mark.parametrize("width", [3, 6, 24])
+def test_a_drawing_becomes_an_outline_with_openmojis_line_width(width):
+    """Whatever the pen, the colour model sees lines as wide as the training outlines' (7 px at 256,
+    box-filtered to 64): about as much ink per unit of line length."""
+    outline = sketch_to_edges(drawing(width=width), "emoji")
+    assert outline.shape == (64, 64) and outline.dtype == np.uint8
+    ink = 1.0 - outline / 255.0
+    skeleton = thin(outline < 128)
+    assert 1.3 < ink.sum() / max(skeleton.sum(), 1) < 2.6  # OpenMoji's lines: ~1.75 px at 64 px
+    assert outline[0].min() == 255 and outline[:, 0].min() == 255  # a margin of paper, as the renders
+
+
+def test_the_panels_choice_names_the_data_set_and_the_classroom_preset_slices_the_data():
+    from studio.techniques.pix2pix.service import CLASSROOM, Pix2PixService
+
+    service = Pix2PixService()
+    assert service.parse_choice("emoji/encdec") == ("emoji", "encdec")
+    assert service.parse_choice("l1") == ("fashion", "l1")  # the shoe models' old choices
+    job = service.training_job("fashion/unet", 3, False, "classroom")
+    assert job.argv[:5] == ("pix2pix", "--data", "fashion", "--variant", "unet")
+    assert ("--limit", str(CLASSROOM.limit)) == job.argv[job.argv.index("--limit"):job.argv.index("--limit") + 2]
+    with pytest.raises(UserError, match="data set 'faces'"):
+        service.training_job("faces/unet", 3, False)
+    with pytest.raises(UserError, match="turbo"):
+        service.training_job("fashion/unet", 3, False, "turbo")

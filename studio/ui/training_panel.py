@@ -149,7 +149,7 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
     GAN counts rounds of steps rather than epochs).
     """
     tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
-    with tr.make(gr.Accordion, {"label": "common.training"}, open=False):
+    with tr.make(gr.Accordion, {"label": "common.training"}, open=False, elem_id=f"{api_prefix}-training"):
         tr.make(gr.Markdown, {"value": intro_key})
         # Every panel's Train event has the same inputs: a tab without a choice or a preset holds a
         # constant in their place, so one handler signature serves every tab.
@@ -168,13 +168,13 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
             preset.change(lambda chosen: gr.update(visible=chosen != "classroom"), preset, epochs,
                           queue=False, api_visibility="private")
         with gr.Row():
-            train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
-            stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
+            train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary", elem_id=f"{api_prefix}-train")
+            stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop", elem_id=f"{api_prefix}-stop")
             shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
         progress_md = gr.Markdown()
         with gr.Row():
             preview = tr.make(gr.Image, {"label": "train.preview"}, type="numpy", format="png",
-                              interactive=False, height=220)
+                              interactive=False, height=220, elem_id=f"{api_prefix}-train-preview")
             curve = tr.make(gr.Image, {"label": "train.curve"}, type="numpy", format="png",
                             interactive=False, height=220)
     status = gr.Markdown()

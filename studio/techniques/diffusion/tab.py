@@ -67,11 +67,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
                 tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
                 run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
-                scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary")
+                scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary",
+                                    elem_id="diffusion-scrub")
                 step = tr.make(gr.Slider, {"label": "diffusion.scrub_step"}, minimum=0, maximum=DEFAULT_STEPS, step=1,
-                               value=0)
+                               value=0, elem_id="diffusion-scrub-step")
                 frame = tr.make(gr.Image, {"label": "diffusion.scrub_frame"}, type="numpy", format="png",
-                                interactive=False)
+                                interactive=False, elem_id="diffusion-scrub-frame")
                 strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
                                 interactive=False)
                 scrub_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)

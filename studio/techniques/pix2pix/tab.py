@@ -7,6 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.techniques.pix2pix.service import ZOOM
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -15,10 +16,19 @@ from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANTS = ("unet", "encdec", "l1")
-# The bundles a translation uses: the three generators (pix2pix_<variant>, studio.techniques.pix2pix.recipe.bundle_name),
-# and for test examples the shipped test images they come from.
-GENERATORS = [f"pix2pix_{v}" for v in VARIANTS]
-CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 32 x 32
+DATASETS = ("emoji", "fashion")  # studio.techniques.pix2pix.model.DATASETS; the first is the default
+CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 64 x 64 (or 32 x 32)
+
+
+def generators(dataset: str) -> list[str]:
+    """The bundles a translation uses: the three generators (studio.techniques.pix2pix.presets.bundle_name)."""
+    return [f"pix2pix_{v}" if dataset == "fashion" else f"pix2pix_{dataset}_{v}" for v in VARIANTS]
+
+
+def example_models(index, dataset: str = "fashion") -> list[str]:
+    """The bundles of a test example's comparison: the generators, and for the shoes the shipped test
+    images they come from (the emoji are rendered from the installed OpenMoji font)."""
+    return generators(dataset) + (["samples"] if dataset == "fashion" else [])
 
 
 def blank_paper() -> dict:
@@ -35,20 +45,22 @@ def sketch_image(sketch):
 
 
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
-    """Build the tab; ``service`` is a Pix2PixService."""
+    """Build the tab; ``service`` is a Pix2PixService. Data sets without weights are not offered."""
     tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
+    offered = [d for d in DATASETS if service.available(d)]
     with tr.make(gr.Tab, {"label": "p2p.tab"}, id="pix2pix"):
         tr.make(gr.Markdown, {"value": "p2p.intro"})
+        dataset = tr.make(gr.Radio, {"label": "p2p.dataset",
+                                     "choices": lambda lg: [(text(f"p2p.data_{d}", lg), d) for d in offered]},
+                          value=offered[0], elem_id="p2p-dataset")
         with gr.Row():
             with gr.Column(scale=2):
                 sketch = tr.make(gr.Sketchpad, {"label": "p2p.sketch"}, value=blank_paper(), type="numpy",
                                  image_mode="RGBA", sources=["upload"], canvas_size=(CANVAS, CANVAS), height=340,
                                  layers=False, brush=gr.Brush(colors=["#000000"], default_size=6, color_mode="fixed"))
                 tr.make(gr.Markdown, {"value": "p2p.sketch_tip"})
-                translate_btn = tr.make(gr.Button, {"value": "p2p.translate_btn"}, variant="primary")
-                with gr.Row():
-                    example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
-                    example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
+                translate_btn = tr.make(gr.Button, {"value": "p2p.translate_btn"}, variant="primary",
+                                        elem_id="p2p-translate")
             with gr.Column(scale=1):
                 seen = tr.make(gr.Image, {"label": "p2p.input"}, type="numpy", format="png", interactive=False,
                                height=200, buttons=[])
@@ -56,84 +68,107 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 patch = tr.make(gr.Image, {"label": "p2p.patch"}, type="numpy", format="png", interactive=False,
                                 height=200, buttons=[])
                 tr.make(gr.Markdown, {"value": "p2p.patch_caption"})
+        gallery = tr.make(gr.Gallery, {"label": "p2p.gallery"}, columns=12, height=220, allow_preview=False,
+                          object_fit="contain", elem_id="p2p-gallery", buttons=[])
+        with gr.Row():
+            example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
+            example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
         tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
-        compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
+        compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="p2p-compare")
         result_md = gr.Markdown()
         tr.make(gr.Markdown, {"value": "p2p.notes"})
         metrics_md = gr.Markdown()
+        tr.make(gr.Markdown, {"value": "p2p.credit"})
 
-        def status_text(lang, variant="unet"):
-            status = service.status(variant)
+        def status_text(lang, choice="emoji/unet"):
+            data, variant = service.parse_choice(choice)
+            status = service.status(choice)
             m = status["metrics"]
             source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
             return text("p2p.status", lang, source=source, command=status["command"], created=status["created"],
-                        l1=m.get("test_l1", "?"), fid=m.get("fid_fashion", "?"), sharp=m.get("sharpness_ratio", "?"))
+                        l1=m.get("test_l1", "?"), fid=m.get(f"fid_{data}", "?"), sharp=m.get("sharpness_ratio", "?"))
 
         panel = None
         if allow_training:
-            choices = [(text(f"p2p.name_{v}", tr.lang), v) for v in VARIANTS]
-            hooks = TrainingHooks.of_variants(service, status_text)
+            def choices(lg):
+                return [(f"{text(f'p2p.name_{v}', lg)} · {text(f'p2p.data_{d}', lg)}", f"{d}/{v}")
+                        for d in offered for v in VARIANTS]
+
+            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
             panel = create_training_panel(
-                ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=40,
-                make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant"}, choices=choices, value="unet"))
+                ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60,
+                classroom_key="p2p.classroom",
+                make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant", "choices": choices},
+                                            value=f"{offered[0]}/unet"))
 
     # --- handlers ---------------------------------------------------------------------------
-    def show(lang, edges, comparison, started, truth=None):
-        """The outputs for a translated edge map: ``comparison`` is (picture or its stamped path, info)."""
+    def show(lang, data, edges, comparison, started, truth=None):
+        """The outputs for a translated outline: ``comparison`` is (picture or its stamped path, info)."""
         picture, info = comparison
-        overlay, probs = service.patch_view(edges, info["shoes"]["unet"])
+        overlay, probs = service.patch_view(edges, info["shoes"]["unet"], data)
         ms = (time.perf_counter() - started) * 1e3
         s = info["sharpness"]
         line = text("p2p.result", lang, ms=ms, real=float(probs.mean()), low=float(probs.min()), high=float(probs.max()),
                     s_unet=s["unet"], s_encdec=s["encdec"], s_l1=s["l1"])
         if info["l1"]:
             line += text("p2p.truth_l1", lang, **info["l1"])
-        return service.zoom(edges), picture, overlay, line + "\n\n" + exports.line_of(picture)
+        return service.zoom(edges, ZOOM[data]), picture, overlay, line + "\n\n" + exports.line_of(picture)
 
     # A test example is picked by its index: its comparison is reproducible from the recipe. A sketch
     # or an upload is recorded by its sha256 only (exports.stamp), as DeepDream and style transfer do.
-    @exports.reproducible("p2p.example", models=["samples", *GENERATORS])
-    def example_picture(index):
-        edges, truth = service.example(index)
-        return service.comparison(edges, truth)
+    @exports.reproducible("p2p.example", models=example_models)
+    def example_picture(index, dataset="fashion"):
+        edges, truth = service.example(index, dataset)
+        return service.comparison(edges, truth, dataset)
 
     @guarded
-    def translate_sketch(lang, value):
+    def translate_sketch(lang, data, value):
         started = time.perf_counter()
         drawing = sketch_image(value)
-        edges = service.sketch_to_edges(drawing)
-        picture, info = service.comparison(edges)
-        stamped = exports.stamp(picture, "p2p.sketch", {}, GENERATORS, uploads={"sketch": drawing})
-        return show(lang, edges, (stamped, info), started)
+        edges = service.sketch_to_edges(drawing, data)
+        picture, info = service.comparison(edges, dataset=data)
+        stamped = exports.stamp(picture, "p2p.sketch", {"dataset": data}, generators(data), uploads={"sketch": drawing})
+        return show(lang, data, edges, (stamped, info), started)
 
     @guarded
-    def translate_example(lang, index):
+    def translate_example(lang, data, index):
         started = time.perf_counter()
-        edges, truth = service.example(index)
-        return show(lang, edges, example_picture(index), started, truth)
+        edges, truth = service.example(index, data)
+        return show(lang, data, edges, example_picture(index, data), started, truth)
 
-    def metrics_table(lang):
+    @guarded
+    def pick(lang, data, selected: gr.SelectData):
+        return selected.index, *translate_example(lang, data, selected.index)
+
+    def metrics_table(lang, data):
         try:
             rows, floor, n = [], "?", "?"
             for v in VARIANTS:
-                meta = service.metadata(v)
+                meta = service.metadata(v, data)
                 m = meta["metrics"]
-                floor, n = m.get("fid_fashion_floor", floor), meta["data"]["fashion"]["test_pairs"]
-                rows.append(f"| {text(f'p2p.name_{v}', lang)} | {m.get('test_l1', '?')} | {m.get('fid_fashion', '?')} "
+                floor, n = m.get(f"fid_{data}_floor", floor), meta["data"][data]["test_pairs"]
+                rows.append(f"| {text(f'p2p.name_{v}', lang)} | {m.get('test_l1', '?')} | {m.get(f'fid_{data}', '?')} "
                             f"| {m.get('sharpness_ratio', '?')} |")
-            return text("p2p.metrics", lang, n=n, rows="\n".join(rows), floor=floor)
+            return text("p2p.metrics", lang, data=text(f"p2p.data_{data}", lang), judge=text(f"p2p.judge_{data}", lang),
+                        n=n, rows="\n".join(rows), floor=floor)
         except Exception as exc:  # noqa: BLE001 - the table is optional; the translations are not
-            return str(exc)
+            return text("p2p.unavailable", lang, reason=str(exc))
 
     @guarded
-    def refresh(lang, index):
-        return (*translate_example(lang, index), metrics_table(lang))
+    def refresh(lang, data, index):
+        return (service.gallery(data), *translate_example(lang, data, index), metrics_table(lang, data))
+
+    @guarded
+    def switch_data(lang, data):
+        return (0, *refresh(lang, data, 0))
 
     outputs = [seen, compare, patch, result_md]
-    translate_btn.click(translate_sketch, [lang, sketch], outputs, api_name="p2p_translate")
-    example_btn.click(translate_example, [lang, example], outputs, api_name="p2p_example")
-    example.submit(translate_example, [lang, example], outputs, api_visibility="private")
-    refresh_inputs, refresh_outputs = [lang, example], [*outputs, metrics_md]
+    translate_btn.click(translate_sketch, [lang, dataset, sketch], outputs, api_name="p2p_translate")
+    example_btn.click(translate_example, [lang, dataset, example], outputs, api_name="p2p_example")
+    example.submit(translate_example, [lang, dataset, example], outputs, api_visibility="private")
+    gallery.select(pick, [lang, dataset], [example, *outputs], api_visibility="private")
+    refresh_inputs, refresh_outputs = [lang, dataset, example], [gallery, *outputs, metrics_md]
+    dataset.change(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
