@@ -36,12 +36,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+
 from studio import paths, runtime  # noqa: E402
+from studio.quality import QualityService  # noqa: E402
 from studio.techniques.pix2pix import model as p2p  # noqa: E402
 from studio.techniques.pix2pix.recipe import evaluate, load_pairs  # noqa: E402
 from studio.techniques.pix2pix.service import Pix2PixService  # noqa: E402
-from studio.quality import QualityService  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def tutorial_step(generator, discriminator, g_opt, d_opt):
@@ -112,41 +113,98 @@ def bench_training(x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]
     return timings
 
 
-def bench_latency(service: Pix2PixService, repeats: int) -> float:
+LABELS = (("unet", "U-Net + GAN"), ("encdec", "encoder-decoder + GAN"), ("l1", "U-Net, L1 only"))
+TARGET_MS = {"fashion": 100, "emoji": 200}
+
+
+def drawn_sketch() -> np.ndarray:
+    """A sneaker outline drawn with a 6-px pen on the tab's 320 x 320 transparent canvas."""
     from PIL import Image, ImageDraw
 
     canvas = Image.new("RGBA", (320, 320), (0, 0, 0, 0))
     ImageDraw.Draw(canvas).line([(30, 200), (40, 150), (120, 140), (180, 100), (220, 110), (250, 160),
                                  (290, 175), (295, 215), (30, 215), (30, 200)], fill="black", width=6)
-    sketch = np.asarray(canvas)
+    return np.asarray(canvas)
+
+
+def bench_latency(service: Pix2PixService, repeats: int, dataset: str) -> float:
+    """Median ms of the tab's answer to a sketch (preprocessing, three generators, the PatchGAN view)."""
+    sketch = drawn_sketch()
 
     def tab_answer():
-        edges = service.sketch_to_edges(sketch)
-        _, info = service.comparison(edges)
-        service.patch_view(edges, info["shoes"]["unet"])
+        edges = service.sketch_to_edges(sketch, dataset)
+        _, info = service.comparison(edges, dataset=dataset)
+        service.patch_view(edges, info["shoes"]["unet"], dataset)
 
-    edges = service.sketch_to_edges(sketch)
-    unet = service.model("unet")
-    print("\n2. translation latency (median)")
+    edges = service.sketch_to_edges(sketch, dataset)
+    unet = service.model("unet", dataset)
+    size = f"{unet.size}x{unet.size}"
+    print(f"\n2. translation latency, {dataset} (median)")
     tab_ms = median_ms(tab_answer, repeats)
-    print(f"   sketch -> 3 generators + PatchGAN view       {tab_ms:8.1f} ms  (target < 100 ms)")
-    print(f"   one generator, one 32x32 edge map            {median_ms(lambda: unet.translate(edges), repeats):8.1f} ms")
+    print(f"   sketch -> 3 generators + PatchGAN view       {tab_ms:8.1f} ms  (target < {TARGET_MS[dataset]} ms)")
+    print(f"   one generator, one {size} outline{' ' * (17 - len(size))}"
+          f"{median_ms(lambda: unet.translate(edges), repeats):8.1f} ms")
     batch = np.repeat(edges[None], 256, axis=0)
-    print(f"   one generator, 256 edge maps in one call     {median_ms(lambda: unet.translate(batch), 5):8.1f} ms")
+    print(f"   one generator, 256 outlines in one call      {median_ms(lambda: unet.translate(batch), 5):8.1f} ms")
     return tab_ms
 
 
-def bench_quality(service: Pix2PixService) -> None:
-    pairs = load_pairs()
-    quality = QualityService()
-    print(f"\n3. the shipped generators on {len(pairs.test_edges)} test shoes")
+def measure(translate, pairs, quality) -> dict:
+    """``evaluate`` of one generator's translations of every test outline."""
+    return evaluate(translate(pairs.test_edges), pairs, quality)
+
+
+def bench_quality(service: Pix2PixService, dataset: str, quality) -> dict[str, dict]:
+    """The shipped generators of ``dataset`` on all its test pairs: {variant: measures}."""
+    pairs = load_pairs(dataset=dataset)
+    fid = f"fid_{dataset}"
+    print(f"\n3. the shipped generators on {len(pairs.test_edges)} test pairs, {dataset}")
     print(f"   {'generator':28s}{'test L1':>9s}{'FID':>9s}{'floor':>8s}{'sharpness':>11s}{'ratio':>7s}")
-    for variant, label in (("unet", "U-Net + GAN"), ("encdec", "encoder-decoder + GAN"), ("l1", "U-Net, L1 only")):
-        m = evaluate(service.model(variant).translate(pairs.test_edges), pairs, quality)
-        print(f"   {label:28s}{m['test_l1']:9.4f}{m['fid_fashion']:9.2f}{m['fid_fashion_floor']:8.2f}"
+    measured = {}
+    for variant, label in LABELS:
+        m = measured[variant] = measure(service.model(variant, dataset).translate, pairs, quality)
+        print(f"   {label:28s}{m['test_l1']:9.4f}{m[fid]:9.2f}{m[fid + '_floor']:8.2f}"
               f"{m['sharpness']:11.4f}{m['sharpness_ratio']:7.3f}")
-    print(f"   {'real test shoes':28s}{'—':>9s}{'—':>9s}{'':8s}{p2p.sharpness(pairs.test_shoes):11.4f}{1.0:7.3f}")
-    print("   FID in Fashion-MNIST judge features (not Inception FID); floor = real training shoes vs the test shoes.")
+    print(f"   {'real test pictures':28s}{'—':>9s}{'—':>9s}{'':8s}{p2p.sharpness(pairs.test_shoes):11.4f}{1.0:7.3f}")
+    print(f"   FID in the {dataset} judge's features (not Inception FID); floor = as many real training pictures "
+          "vs the test pictures.")
+    return measured
+
+
+def bench_seeds(seeds: int, epochs: int, quality) -> dict:
+    """The colour U-Net + GAN against the encoder-decoder + GAN over training seeds 1..``seeds``."""
+    import os
+    import tempfile
+
+    from studio import registry
+    from studio.techniques.pix2pix.presets import load_inference
+    from studio.techniques.pix2pix.recipe import train_pix2pix
+
+    pairs = load_pairs(dataset="emoji")
+    results: dict[str, list[dict]] = {"unet": [], "encdec": []}
+    print(f"\n4. colour U-Net against encoder-decoder, {seeds} training seeds x {epochs} epochs (decay over the "
+          f"last {epochs // 3})")
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["STUDIO_CACHE_DIR"] = folder  # the trained bundles stay out of the user's cache
+        for seed in range(1, seeds + 1):
+            for variant in results:
+                bundle = train_pix2pix(variant, epochs, 32, seed, source=registry.USER, dataset="emoji",
+                                       decay_epochs=epochs // 3, quality=quality)
+                m = measure(load_inference(bundle).translate, pairs, quality)
+                results[variant].append(m)
+                print(f"   seed {seed} {variant:7s} test L1 {m['test_l1']:.4f} · FID {m['fid_emoji']:.2f} · "
+                      f"sharpness x{m['sharpness_ratio']:.3f}", flush=True)
+    out = {"seeds": seeds}
+    for variant, rows in results.items():
+        fids, l1s = np.array([r["fid_emoji"] for r in rows]), np.array([r["test_l1"] for r in rows])
+        print(f"   {variant:7s} FID {fids.mean():.2f} ± {fids.std():.2f} · test L1 {l1s.mean():.4f} ± {l1s.std():.4f}")
+        out[f"seed_{variant}_fid"] = round(float(fids.mean()), 2)
+        out[f"seed_{variant}_l1"] = round(float(l1s.mean()), 4)
+    wins = all(u["fid_emoji"] < e["fid_emoji"] and u["test_l1"] < e["test_l1"]
+               for u, e in zip(results["unet"], results["encdec"]))
+    print(f"   the U-Net wins on FID and on L1 on every seed: {wins}")
+    out["unet_wins_fid_and_l1_on_all_seeds"] = int(wins)
+    return out
 
 
 def main() -> None:

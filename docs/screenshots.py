@@ -12,9 +12,9 @@ Debian's headless Chromium through Playwright, as the browser tests do. It waits
 - ``training.png``: the GAN tab's training panel streaming the classroom preset (needs MNIST:
   ``--data-dir``, default ``../shared/data``).
 
-Each picture is a 1,360-pixel-wide window, reduced to 256 colours and compressed (the whole set
-stays under about 1.5 MB). Run it again whenever a tab changes how it looks; it ends with the line
-``summary: pictures=N total_kb=KB``.
+Each picture is 1,360 pixels wide (a window, or a tab from its top to its result), reduced to 256 colours and
+compressed (the whole set stays under about 1.5 MB). Run it again whenever a tab changes how it looks; it
+ends with the line ``summary: pictures=N total_kb=KB``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from studio.ui import i18n  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1360, 1000
+MAX_HEIGHT = 1700
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 LANG = "ko"
@@ -99,14 +100,16 @@ def open_tab(page, key: str) -> None:
     page.locator("#studio-techniques button[role=tab]").filter(has_text=label(key)).first.click()
 
 
-def shoot(page, name: str, anchor: str | None = None) -> int:
-    """A window-sized picture with ``anchor`` (a selector) near its top; its compressed size."""
-    if anchor:
-        page.locator(anchor).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY - 12)")
-    else:
-        page.evaluate("window.scrollTo(0, 0)")
+def shoot(page, name: str, anchor: str | None = None, until: str | None = None) -> int:
+    """A picture from ``anchor`` (a selector; the page's top without one) down to the bottom of
+    ``until`` (one window's height without one, at most MAX_HEIGHT); its compressed size."""
     page.wait_for_timeout(600)  # images finish drawing
-    size = compressed(page.screenshot(), OUT / f"{name}.png")
+    top = page.locator(anchor).first.evaluate("e => e.getBoundingClientRect().top + scrollY - 12") if anchor else 0
+    bottom = top + HEIGHT
+    if until:
+        bottom = page.locator(until).first.evaluate("e => e.getBoundingClientRect().bottom + scrollY + 12")
+    clip = {"x": 0, "y": top, "width": WIDTH, "height": min(max(bottom - top, 200), MAX_HEIGHT)}
+    size = compressed(page.screenshot(full_page=True, clip=clip), OUT / f"{name}.png")
     print(f"{name}.png  {size / 1024:6.0f} kB", flush=True)
     return size
 
@@ -153,7 +156,7 @@ def take(url: str, training: bool) -> list[int]:
             open_tab(page, "style.tab")
             visible_image(page, "#style-output")
             visible_image(page, "#style-ff-output")
-            sizes.append(shoot(page, "style", "#studio-techniques"))
+            sizes.append(shoot(page, "style", "#studio-techniques", until="#style-ff-output"))
 
             open_tab(page, "p2p.tab")
             visible_image(page, "#p2p-compare")

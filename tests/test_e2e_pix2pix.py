@@ -1,5 +1,6 @@
 """End to end, the Pix2Pix tab: a real `python studio.py` (shipped weights) driven with gradio_client."""
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -54,3 +55,22 @@ def test_pix2pix_training_without_data_explains_how_to_get_it(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="--data-dir"):
         client.predict("en", 1, False, "fashion/l1", "lecture", api_name="/p2p_train")
     assert "shipped" in client.predict("en", "fashion/unet", api_name="/p2p_use_shipped")
+
+
+def test_a_test_emoji_is_translated_in_colour_with_its_ground_truth(client):
+    seen, compare, patch, line = client.predict("en", "emoji", 3, api_name="/p2p_example")
+    assert _open(seen).size == (256, 256) and _open(patch).size == (256, 256)
+    picture = np.asarray(_open(compare).convert("RGB"), np.int16)
+    assert picture.shape[1] > 5 * 256  # input, three generators, ground truth
+    assert np.abs(picture[..., 0] - picture[..., 2]).mean() > 5  # in colour
+    assert "L1 to the ground truth" in line
+
+
+def test_a_drawn_outline_becomes_a_colour_picture(client, tmp_path):
+    seen, compare, patch, line = client.predict("en", "emoji", _sketch(tmp_path), api_name="/p2p_translate")
+    assert _open(seen).size == (256, 256) and _open(compare).size[0] > 4 * 256 and "ground truth" not in line
+
+
+def test_an_unknown_data_set_is_refused(client):
+    with pytest.raises(gradio_client.exceptions.AppError):
+        client.predict("en", "faces", 3, api_name="/p2p_example")

@@ -173,28 +173,50 @@ def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch
     paths.set_data_dir(write_tiny_data(tmp_path / "data", test=20))
     data._load_cached.cache_clear()
     try:
-        # A tiny run of the preset: its own batch and optimiser, no weight average, its tag in the record.
-        bundle = train_gan("dcgan_ankle_boot", steps=2, judge=False, preset="classroom")
-        with pytest.raises(ValueError, match="trains a DCGAN"):
+        # A tiny run of the preset: lecture 003's network, its own batch and optimiser, no weight average,
+        # its tag in the record.
+        bundle = train_gan("conv003_mnist", steps=2, judge=False, preset="classroom")
+        with pytest.raises(ValueError, match="classroom preset trains conv003_mnist"):
             train_gan("dense_mnist", steps=2, judge=False, preset="classroom")
     finally:
         paths.set_data_dir(None)
     training = bundle.metadata["training"]
     assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
-    assert f"Adam({CLASSROOM.learning_rate}" in training["optimizer"]
+    assert f"Adam({CLASSROOM.learning_rate}, beta_1={CLASSROOM.beta_1})" in training["optimizer"]
     assert not any("weight average" in trick for trick in training["tricks"])
     assert bundle.metadata["command"].endswith("--preset classroom")
+    assert bundle.config["architecture"] == "conv003" and bundle.config["latent"] == "uniform"
 
 
-def test_the_train_button_offers_the_classroom_preset_for_dcgans_only():
+def test_the_train_buttons_classroom_preset_trains_lecture_003s_gan_whichever_is_chosen():
     from studio.techniques.gan.presets import CLASSROOM, ROUND
     from studio.techniques.gan.service import GANService
 
-    quick = GANService().training_job("dcgan_mnist", 3, False, "classroom")
-    assert "--preset" in quick.argv and f"{CLASSROOM.rounds * ROUND:,} steps" in quick.title
+    for chosen in ("dcgan_mnist", "dense_mnist"):
+        quick = GANService().training_job(chosen, 3, False, "classroom")
+        assert quick.argv[1:3] == ("--variant", CLASSROOM.variant) and "--preset" in quick.argv
+        assert f"{CLASSROOM.rounds * ROUND:,} steps" in quick.title
     assert GANService().training_job("dcgan_mnist", 3, False).argv[3:5] == ("--steps", str(3 * ROUND))
-    with pytest.raises(UserError, match="trains a DCGAN"):
-        GANService().training_job("dense_mnist", 3, False, "classroom")
+    with pytest.raises(UserError, match="Unknown"):
+        GANService().training_job("biggan", 3, False, "classroom")
+
+
+def test_lecture_003s_networks_have_the_lectures_shapes_and_uniform_noise():
+    from studio.techniques.gan import model as gan
+
+    config = gan.conv003_config()
+    generator, discriminator = gan.build_generator(config), gan.build_discriminator(config)
+    # G: Dense 32 -> 3136 (+ BN), Conv2DTranspose 64 -> 32 and 32 -> 16 (5x5, + BN), Conv2D 16 -> 1 (5x5)
+    assert generator.count_params() == (32 * 3136 + 3136) + 4 * 3136 + (25 * 64 * 32 + 32) + 4 * 32 \
+        + (25 * 32 * 16 + 16) + 4 * 16 + (25 * 16 + 1)
+    # D: Conv 1 -> 64 -> 128 -> 256 (5x5, stride 2: 28 -> 14 -> 7 -> 4), Dense 4 * 4 * 256 -> 1
+    assert discriminator.count_params() == (25 * 64 + 64) + (25 * 64 * 128 + 128) + (25 * 128 * 256 + 256) \
+        + (4 * 4 * 256 + 1)
+    images = generator(np.zeros((2, 32), np.float32))
+    assert tuple(images.shape) == (2, 28, 28, 1) and -1.0 <= float(np.min(images)) <= float(np.max(images)) <= 1.0
+    codes = gan.latent_codes(config, 1000, 3)
+    assert codes.shape == (1000, 32) and -1.0 <= codes.min() < -0.99 and 0.99 < codes.max() <= 1.0
+    np.testing.assert_array_equal(codes, gan.latent_codes(config, 1000, 3))
 
 
 def test_the_recipe_refuses_unknown_variants():

@@ -43,6 +43,7 @@ def _services():
         "examples": lambda: np.concatenate([example("deepdream").ravel(), example("style").ravel()]),
         "judge_mnist": lambda: judged("mnist"),
         "judge_fashion": lambda: judged("fashion"),
+        "judge_emoji": lambda: quality.assess("emoji", pix2pix.example(0, "emoji")[1][None].repeat(2, 0)).judged,
         "backbone_mobilenet_v2": dream_features,
         **{f"autoencoder_{v}": (lambda v=v: autoencoders.noise_walk(0, 0.5, v)[1])
            for v in ("z32", "z2", "denoise", "denoise_dense")},
@@ -52,6 +53,8 @@ def _services():
         "infogan": lambda: InfoGANService().code_grid("c2", 7)[0],
         **{f"cgan_{v}": (lambda v=v: CGANService().samples(v, 3, 4, 7)[1]) for v in ("conv", "dense")},
         **{f"pix2pix_{v}": (lambda v=v: pix2pix.translate(pix2pix.example(0)[0], variants=(v,))[v])
+           for v in ("unet", "encdec", "l1")},
+        **{f"pix2pix_emoji_{v}": (lambda v=v: pix2pix.translate(pix2pix.example(0, "emoji")[0], (v,), "emoji")[v])
            for v in ("unet", "encdec", "l1")},
         "diffusion": lambda: DiffusionService().samples(2, 5, 7)[1],
         "text_lm": lambda: np.frombuffer(

@@ -1,4 +1,5 @@
-"""Unconditional GANs: Program 10-4's DCGAN and lecture 001's dense GAN, trained in one fused step.
+"""Unconditional GANs: Program 10-4's DCGAN, lecture 001's dense GAN and lecture 003's conv GAN,
+trained in one fused step.
 
 The lecture trains with ``generator.predict`` plus three ``train_on_batch`` calls per step (real batch,
 fake batch, then the stacked ``gan`` model with a frozen discriminator). Here one compiled
@@ -25,9 +26,10 @@ EQUILIBRIUM_LOSS = math.log(2.0)
 class GANConfig:
     """Hyper-parameters; ``config.json`` of a GAN bundle is this dataclass.
 
-    ``architecture``: "dcgan" (Program 10-4) or "dense" (lecture 001). ``leaky`` swaps the
-    discriminator's ReLUs for LeakyReLU(0.2) and ``label_noise`` adds uniform noise of that size to
-    the discriminator's targets: two of the Keras book's GAN tricks (section 12.5.2).
+    ``architecture``: "dcgan" (Program 10-4), "dense" (lecture 001) or "conv003" (lecture 003).
+    ``leaky`` swaps the discriminator's ReLUs for LeakyReLU(0.2) and ``label_noise`` adds uniform
+    noise of that size to the discriminator's targets: two of the Keras book's GAN tricks (section
+    12.5.2). ``latent``: z ~ N(0, I) ("normal") or, as lecture 003 draws it, U(-1, 1) ("uniform").
     """
 
     architecture: str = "dcgan"
@@ -40,6 +42,7 @@ class GANConfig:
     beta_1: float = 0.5
     ema: float = 0.0  # >0: G's optimizer keeps the weights' moving average with this momentum (shipped)
     lr_decay_start: float = 1.0  # share of the run after which both learning rates fall linearly to 0 (1: never)
+    latent: str = "normal"  # "normal": z ~ N(0, I); "uniform": z ~ U(-1, 1)
 
 
 def learning_rate_factor(done: float, decay_start: float) -> float:
@@ -55,6 +58,13 @@ def dense_config() -> GANConfig:
     return GANConfig(architecture="dense", latent_dim=128, dropout=0.3, leaky=False, label_noise=0.0)
 
 
+def conv003_config() -> GANConfig:
+    """Lecture 003's conv GAN: z of 32 drawn from U(-1, 1), dropout 0.4, BatchNorm momentum 0.9,
+    Adam(4e-4) for both networks (Keras's default beta_1 0.9), a ReLU discriminator, no label noise."""
+    return GANConfig(architecture="conv003", latent_dim=32, dropout=0.4, batch_norm_momentum=0.9, leaky=False,
+                     label_noise=0.0, learning_rate=4e-4, beta_1=0.9, latent="uniform")
+
+
 def build_generator(config: GANConfig):
     """z (latent_dim,) -> image (28, 28, 1) in [-1, 1] (a functional keras.Model)."""
     import keras
@@ -68,6 +78,20 @@ def build_generator(config: GANConfig):
         x = layers.Dense(784, activation="tanh")(x)
         image = layers.Reshape((28, 28, 1))(x)
         return keras.Model(z, image, name="dense_generator")
+    if config.architecture == "conv003":
+        # Lecture 003: Dense 7*7*64 + BN + LeakyReLU, Reshape, Dropout 0.4, then UpSampling +
+        # Conv2DTranspose 32 and 16 (kernel 5, BN, LeakyReLU), then Conv2D(1, 5, sigmoid). The
+        # sigmoid's [0, 1] is mapped to [-1, 1], the range every GAN of the studio trains on; the
+        # discriminator sees the same pictures linearly rescaled, which its first layer absorbs.
+        m = config.batch_norm_momentum
+        x = layers.Dense(7 * 7 * 64)(z)
+        x = layers.LeakyReLU()(layers.BatchNormalization(momentum=m)(x))
+        x = layers.Dropout(config.dropout)(layers.Reshape((7, 7, 64))(x))
+        for filters in (32, 16):
+            x = layers.Conv2DTranspose(filters, 5, padding="same")(layers.UpSampling2D()(x))
+            x = layers.LeakyReLU()(layers.BatchNormalization(momentum=m)(x))
+        x = layers.Conv2D(1, 5, padding="same", activation="sigmoid")(x)
+        return keras.Model(z, layers.Rescaling(2.0, offset=-1.0)(x), name="conv003_generator")
     if config.architecture != "dcgan":
         raise ValueError(f"Unknown GAN architecture {config.architecture!r}.")
     # Program 10-4, lines 34-51: Dense 3136 -> 7x7x64, two UpSampling + Conv 5x5 stages, tanh.
@@ -102,6 +126,13 @@ def build_discriminator(config: GANConfig):
         x = activate(layers.Dense(256)(x))
         x = layers.Dropout(config.dropout)(x)
         return keras.Model(image, layers.Dense(1)(x), name="dense_discriminator")
+    if config.architecture == "conv003":
+        # Lecture 003: Conv2D 64 / 128 / 256, kernel 5, stride 2, ReLU, each with Dropout 0.4; Dense(1).
+        x = image
+        for filters in (64, 128, 256):
+            x = activate(layers.Conv2D(filters, 5, strides=2, padding="same")(x))
+            x = layers.Dropout(config.dropout)(x)
+        return keras.Model(image, layers.Dense(1)(layers.Flatten()(x)), name="conv003_discriminator")
     # Program 10-4, lines 21-31: four 5x5 convolutions (strides 2, 2, 2, 1), each with dropout 0.4.
     x = image
     for filters, stride in ((64, 2), (64, 2), (128, 2), (128, 1)):
@@ -163,6 +194,11 @@ def _gan_class():
                     tf.shape(targets), seed=self.seed_generator)
             return targets
 
+        def _noise(self, batch, latent):
+            if self.config.latent == "uniform":  # lecture 003: np.random.uniform(-1, 1, ...)
+                return keras.random.uniform((batch, latent), -1.0, 1.0, seed=self.seed_generator)
+            return keras.random.normal((batch, latent), seed=self.seed_generator)
+
         def train_step(self, real):
             if isinstance(real, tuple):
                 real = real[0]
@@ -171,7 +207,7 @@ def _gan_class():
             ones, zeros = tf.ones((batch, 1)), tf.zeros((batch, 1))
 
             # 1) D on a real batch labelled 1 and a fake batch labelled 0 (lines 62-69).
-            z = keras.random.normal((batch, latent), seed=self.seed_generator)
+            z = self._noise(batch, latent)
             fake = self.generator(z, training=True)
             with tf.GradientTape() as tape:
                 real_logits = self.discriminator(real, training=True)
@@ -181,7 +217,7 @@ def _gan_class():
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
             # 2) G through a frozen D on fresh noise labelled 1 (lines 70-73): only G's weights move.
-            z = keras.random.normal((batch, latent), seed=self.seed_generator)
+            z = self._noise(batch, latent)
             with tf.GradientTape() as tape:
                 g_logits = self.discriminator(self.generator(z, training=True), training=True)
                 g_loss = self._bce(ones, g_logits)
@@ -198,8 +234,11 @@ def _gan_class():
 
 
 def latent_codes(config: GANConfig, n: int, seed: int) -> np.ndarray:
-    """n latent vectors z ~ N(0, I), a pure function of ``seed``."""
-    return np.random.default_rng(seed).standard_normal((n, config.latent_dim)).astype(np.float32)
+    """n latent vectors z ~ N(0, I) (or U(-1, 1) for ``config.latent`` "uniform"), a pure function of ``seed``."""
+    rng = np.random.default_rng(seed)
+    if config.latent == "uniform":
+        return rng.uniform(-1.0, 1.0, (n, config.latent_dim)).astype(np.float32)
+    return rng.standard_normal((n, config.latent_dim)).astype(np.float32)
 
 
 def slerp_codes(a: np.ndarray, b: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:

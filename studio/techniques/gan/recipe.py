@@ -1,4 +1,4 @@
-"""Recipe for the GANs: ``python -m studio.train gan --variant dcgan_mnist|dcgan_ankle_boot|dense_mnist|all``.
+"""Recipe for the GANs: ``python -m studio.train gan --variant dcgan_mnist|dcgan_ankle_boot|dense_mnist|conv003_mnist|all``.
 
 Training is counted in steps, as Program 10-4 counts them (its ``epochs=5000`` are 5,000 batches of
 64): the sample grid from a fixed noise and the loss averages are taken every ``ROUND`` steps (the
@@ -145,15 +145,17 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     False skips the judge's metrics (tests without judge weights); ``config`` overrides the
     variant's network (tests use tiny ones). ``fid_every`` > 0 measures the FID of the generator
     that would be shipped every that many steps (the FID curve of metadata.json). ``preset``
-    "classroom" (DCGANs) trains with ``CLASSROOM``'s batch, learning rate, length and FID readings
-    instead of the variant's (``steps`` and ``batch_size`` still override it).
+    "classroom" trains lecture 003's conv GAN (``CLASSROOM.variant``) with ``CLASSROOM``'s batch,
+    optimiser, length and FID readings instead (``steps`` and ``batch_size`` still override it).
     """
     if variant_name not in VARIANTS:
         raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
-    variant = VARIANTS[variant_name]
     classroom = preset == "classroom"
+    if classroom and variant_name != CLASSROOM.variant:
+        raise ValueError(f"The classroom preset trains {CLASSROOM.variant}, not {variant_name}.")
+    variant = VARIANTS[variant_name]
     if classroom:
-        config = config or classroom_config(variant_name)
+        config = config or classroom_config()
         steps, batch_size = steps or CLASSROOM.rounds * ROUND, batch_size or CLASSROOM.batch_size
         fid_every = fid_every or CLASSROOM.fid_every
     config = config or variant.config
@@ -259,7 +261,7 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
 
 
 # --- python -m studio.train gan -------------------------------------------------------------------------
-HELP = "GANs of Programs 10-4, 10-5(a) and lecture 001"
+HELP = "GANs of Programs 10-4, 10-5(a), lecture 001 and lecture 003"
 
 
 def add_arguments(parser) -> None:
@@ -273,9 +275,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fid-every", type=int, default=0,
                         help="measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
     parser.add_argument("--preset", choices=("lecture", "classroom"), default="lecture",
-                        help=f"classroom: a DCGAN in about 3 minutes ({CLASSROOM.rounds * ROUND} steps of batch "
-                             f"{CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}), the judge's FID every "
-                             f"{CLASSROOM.fid_every} steps)")
+                        help=f"classroom: {CLASSROOM.variant} in about 3 minutes ({CLASSROOM.rounds * ROUND} steps of "
+                             f"batch {CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}, beta_1 {CLASSROOM.beta_1}),"
+                             f" the judge's FID every {CLASSROOM.fid_every} steps)")
     add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
                                                                         for k, v in VARIANTS.items()))
 

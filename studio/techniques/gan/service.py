@@ -67,6 +67,12 @@ class GANService:
         self._indexes: dict[str, metrics.TrainIndex] = {}
         self._train: dict[str, np.ndarray] = {}
 
+    @staticmethod
+    def available(variant: str) -> bool:
+        """Whether ``variant``'s weights are installed (shipped or trained by the user)."""
+        name = bundle_name(check_variant(variant))
+        return registry.exists(name, registry.active_source(name))
+
     def model(self, variant: str):
         """The traced generator of ``variant``'s active weights."""
         return self._models.get(bundle_name(check_variant(variant)), load_inference)
@@ -203,12 +209,12 @@ class GANService:
                 "fid_curve": bundle.metadata.get("training", {}).get("fid_curve", {"steps": [], "fid": []})}
 
     def training_job(self, variant: str, rounds: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
-        """The training job of the tab's Train button: ``rounds`` x ROUND steps into the user cache, or
-        with ``preset`` "classroom" a DCGAN's quick preset (its own length; ``rounds`` unused)."""
+        """The training job of the tab's Train button: ``rounds`` x ROUND steps of ``variant`` into the
+        user cache, or with ``preset`` "classroom" lecture 003's conv GAN in its quick preset, whichever
+        generator is chosen (its own length; ``rounds`` unused)."""
+        check_variant(variant)
         if check_preset(preset) == "classroom":
-            if VARIANTS[check_variant(variant)].config.architecture != "dcgan":
-                raise UserError("The classroom preset trains a DCGAN; choose one, or the lecture's settings for the "
-                                "dense GAN.")
+            variant = CLASSROOM.variant
             steps = CLASSROOM.rounds * ROUND
             per_step = estimate_from_shipped(bundle_name(variant), "steps", 1)
             batch = VARIANTS[variant].batch_size

@@ -9,6 +9,7 @@ import numpy as np
 
 from studio import batching
 from studio.results import shared
+from studio.techniques.gan.service import GANService
 from studio.techniques.infogan import (
     tab as infogan_part,  # InfoGAN is a sub-tab of the GAN tab
 )
@@ -22,12 +23,13 @@ from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
-                "dense_mnist": "gan.variant_dense_mnist"}
+                "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
 GAME_SIZE = 8
 
 
 def _variant_choices(lang: str) -> list[tuple[str, str]]:
-    return [(text(key, lang), name) for name, key in VARIANT_KEYS.items()]
+    # Only the generators whose weights are installed (a tab offers only what works).
+    return [(text(key, lang), name) for name, key in VARIANT_KEYS.items() if GANService.available(name)]
 
 
 def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
