@@ -7,11 +7,13 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio.checks import UserError
 from studio.techniques.pix2pix.service import ZOOM
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -22,6 +24,8 @@ CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 
 
 def generators(dataset: str) -> list[str]:
     """The bundles a translation uses: the three generators (studio.techniques.pix2pix.presets.bundle_name)."""
+    if dataset not in DATASETS:  # a recipe or a link is edited text: name no bundle the studio cannot have
+        raise UserError(f"Unknown Pix2Pix data set {dataset!r}; choose one of {', '.join(DATASETS)}.")
     return [f"pix2pix_{v}" if dataset == "fashion" else f"pix2pix_{dataset}_{v}" for v in VARIANTS]
 
 
@@ -168,7 +172,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     example.submit(translate_example, [lang, dataset, example], outputs, api_visibility="private")
     gallery.select(pick, [lang, dataset], [example, *outputs], api_visibility="private")
     refresh_inputs, refresh_outputs = [lang, dataset, example], [gallery, *outputs, metrics_md]
-    dataset.change(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
+    # .input, not .change: a link that sets the data set (below) must not reset the example it opens.
+    dataset.input(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
+    ctx.link_target(LinkTarget("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
+                               lambda lang, index, dataset: refresh(lang, dataset, index)))
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
