@@ -305,3 +305,11 @@ def test_the_panels_choice_names_the_data_set_and_the_classroom_preset_slices_th
         service.training_job("faces/unet", 3, False)
     with pytest.raises(UserError, match="turbo"):
         service.training_job("fashion/unet", 3, False, "turbo")
+
+
+def test_colourfulness_is_zero_for_grey_and_one_for_pure_colour():
+    grey = np.full((2, 8, 8, 3), 128, np.uint8)
+    red = np.zeros((2, 8, 8, 3), np.uint8)
+    red[..., 0] = 255
+    assert p2p.colourfulness(grey) == 0.0 and p2p.colourfulness(red) == 1.0
+    assert 0.0 < p2p.colourfulness(np.concatenate([grey, red])) < 1.0

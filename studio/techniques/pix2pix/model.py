@@ -411,6 +411,14 @@ def mean_l1(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.abs(np.asarray(a, np.float32) - np.asarray(b, np.float32))) / 255.0)
 
 
+def colourfulness(images: np.ndarray) -> float:
+    """Mean chroma of uint8 colour pictures (N, H, W, 3): max(R, G, B) - min(R, G, B) on the [0, 1]
+    scale. An L1-only generator averages the plausible colourings of an outline into a muddy, greyer
+    one; this number falls with it, where the sharpness of the (black) lines hardly moves."""
+    images = np.asarray(images, np.float32) / 255.0
+    return float(np.mean(images.max(axis=-1) - images.min(axis=-1)))
+
+
 def sharpness(images: np.ndarray) -> float:
     """Mean Sobel gradient magnitude of uint8 images (N, H, W) or (N, H, W, 3), per channel, on the [0, 1]
     scale: blur lowers it.

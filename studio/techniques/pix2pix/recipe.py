@@ -47,7 +47,8 @@ METRICS_NOTES = {
     "emoji": "test_l1: mean |translation - real emoji| on [0, 1] over the 64x64x3 test pairs (emoji never seen in "
              "training); fid_emoji: Fréchet distance in the colour emoji judge's features between the translated "
              "and the real test emoji (not comparable with Inception FID), floor = as many real training emoji vs "
-             "the same; sharpness: mean Sobel gradient magnitude per colour channel, ratio = translations / real",
+             "the same; sharpness: mean Sobel gradient magnitude per colour channel, ratio = translations / real; "
+             "colourfulness: mean max(R,G,B) - min(R,G,B), ratio = translations / real",
 }
 
 
@@ -109,6 +110,9 @@ def evaluate(translations: np.ndarray, pairs: Pairs, quality=None) -> dict:
            "sharpness": round(p2p.sharpness(translations), 4),
            "sharpness_real": round(p2p.sharpness(real), 4)}
     out["sharpness_ratio"] = round(out["sharpness"] / out["sharpness_real"], 3)
+    if np.asarray(real).ndim == 4:  # colour: how saturated, beside the real pictures
+        out["colourfulness"] = round(p2p.colourfulness(translations), 4)
+        out["colourfulness_ratio"] = round(out["colourfulness"] / max(p2p.colourfulness(real), 1e-6), 3)
     fid_key = f"fid_{pairs.dataset}"
     out[fid_key] = out[f"{fid_key}_floor"] = None
     if quality is not None and len(real) >= 2:
