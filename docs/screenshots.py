@@ -160,7 +160,7 @@ def take(url: str, training: bool) -> list[int]:
 
             open_tab(page, "p2p.tab")
             visible_image(page, "#p2p-compare")
-            sizes.append(shoot(page, "pix2pix", "#p2p-gallery"))
+            sizes.append(shoot(page, "pix2pix", "#studio-techniques", until="#p2p-compare"))
 
             if training:
                 open_tab(page, "gan.tab")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from studio.techniques.pix2pix import model as p2p
 from studio.checks import UserError
+from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.service import patch_overlay, sketch_to_edges, thin
 
 TINY = dict(filters=(8, 8, 8, 8, 8), disc_filters=(8, 8, 8))
@@ -214,9 +214,10 @@ def test_a_filled_shape_is_refused():
 def tiny_pix2pix(tmp_path_factory):
     """Samples and the three Pix2Pix bundles, one epoch on synthetic data, in a temporary pretrained/."""
     from conftest import write_tiny_data
+
     from studio import data, paths
-    from studio.techniques.pix2pix.recipe import train_pix2pix
     from studio.samples.recipe import save_samples
+    from studio.techniques.pix2pix.recipe import train_pix2pix
 
     root = tmp_path_factory.mktemp("p2p")
     folder = write_tiny_data(root / "data", train=120, test=60)
@@ -313,3 +314,23 @@ def test_colourfulness_is_zero_for_grey_and_one_for_pure_colour():
     red[..., 0] = 255
     assert p2p.colourfulness(grey) == 0.0 and p2p.colourfulness(red) == 1.0
     assert 0.0 < p2p.colourfulness(np.concatenate([grey, red])) < 1.0
+
+
+@pytest.mark.slow  # two full-size colour networks measured on 433 test emoji: about 30 s
+def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tmp_path, monkeypatch):
+    """The classroom preset's shape of run (``--limit``) on the colour emoji: the mirror images double the
+    slice, the whole test side is measured, the bundle credits OpenMoji, and only the U-Net ships its D."""
+    from studio import openmoji
+    from studio.techniques.pix2pix.recipe import train_pix2pix
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    unet = train_pix2pix("unet", epochs=1, batch_size=16, limit=16, dataset="emoji")
+    encdec = train_pix2pix("encdec", epochs=1, batch_size=16, limit=16, dataset="emoji")
+    data = unet.metadata["data"]["emoji"]
+    assert data["train_pairs"] == 16 and data["test_pairs"] == len(openmoji.load_split(True).emoji)
+    assert "OpenMoji" in data["description"] and "CC BY-SA 4.0" in data["description"]
+    assert unet.name == "pix2pix_emoji_unet" and unet.metadata["augmentation"] == "each training pair and its mirror image"
+    m = unet.metadata["metrics"]
+    assert 0 < m["test_l1"] < 1 and 0 < m["colourfulness_ratio"] and m["fid_emoji"] is None  # no judge passed
+    assert "discriminator.npz" in unet.metadata["files"] and "discriminator.npz" not in encdec.metadata["files"]
+    assert unet.metadata["command"].startswith("python -m studio.train pix2pix --data emoji --variant unet")
