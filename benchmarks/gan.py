@@ -33,9 +33,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+
 from studio import data, metrics, paths, runtime  # noqa: E402
 from studio.techniques.gan import model as gan  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
 
 
 def lecture_models(config: gan.GANConfig):

@@ -35,9 +35,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import summary  # noqa: E402
+
 from studio import paths, registry, runtime  # noqa: E402
 from studio.training import CancelToken, TrainingCancelled  # noqa: E402
-from timing import summary  # noqa: E402
 
 GAN_FID = 200.0
 GAN_SMALLEST_SHARE = 0.03

@@ -18,7 +18,7 @@ def _bytes(path):
         return image.convert("RGB").tobytes(), image.size
 
 
-@pytest.mark.parametrize("variant", ["dcgan_mnist", "dcgan_ankle_boot", "dense_mnist"])
+@pytest.mark.parametrize("variant", ["dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "conv003_mnist"])
 def test_every_shipped_generator_samples_deterministically(client, variant):
     first = _bytes(client.predict(variant, 50, 3, api_name="/gan_samples"))
     again = _bytes(client.predict(variant, 50, 3, api_name="/gan_samples"))

@@ -49,7 +49,7 @@ def _services():
            for v in ("z32", "z2", "denoise", "denoise_dense")},
         "vae": lambda: VAEService(autoencoders).prior_samples(4, 7)[1],
         **{f"gan_{v}": (lambda v=v: GANService().samples(v, 4, 7)[1])
-           for v in ("dcgan_mnist", "dcgan_ankle_boot", "dense_mnist")},
+           for v in ("dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "conv003_mnist")},
         "infogan": lambda: InfoGANService().code_grid("c2", 7)[0],
         **{f"cgan_{v}": (lambda v=v: CGANService().samples(v, 3, 4, 7)[1]) for v in ("conv", "dense")},
         **{f"pix2pix_{v}": (lambda v=v: pix2pix.translate(pix2pix.example(0)[0], variants=(v,))[v])

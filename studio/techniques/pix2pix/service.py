@@ -26,7 +26,7 @@ ZOOM = {"fashion": 6, "emoji": 4}  # 32 px -> 192 px, 64 px -> 256 px on screen,
 # Classroom preset of the Train button: 5 passes over 1,500 pairs at batch 32 (about a minute and a half
 # for the colour U-Net on 2 CPU cores), then measured like the shipped models.
 CLASSROOM = SlicePreset(epochs=5, limit=1500, batch_size=32)
-GALLERY = 24  # test outlines offered as pictures to pick
+GALLERY = 16  # test outlines offered as pictures to pick (two rows of eight)
 # The colour outlines: OpenMoji's lines are about 7 pixels wide in a 256-pixel render (median line
 # area / skeleton length over test emoji: 6.9), and the emoji fill 80-90% of it; a drawing is
 # skeletonised and redrawn at that width before it is shrunk.

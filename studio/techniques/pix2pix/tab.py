@@ -72,7 +72,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 patch = tr.make(gr.Image, {"label": "p2p.patch"}, type="numpy", format="png", interactive=False,
                                 height=200, buttons=[])
                 tr.make(gr.Markdown, {"value": "p2p.patch_caption"})
-        gallery = tr.make(gr.Gallery, {"label": "p2p.gallery"}, columns=12, height="auto", allow_preview=False,
+        gallery = tr.make(gr.Gallery, {"label": "p2p.gallery"}, columns=8, height=300, allow_preview=False,
                           object_fit="contain", elem_id="p2p-gallery", buttons=[])
         with gr.Row():
             example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
