@@ -20,7 +20,7 @@ def prepared(picture: Image.Image, side: int) -> np.ndarray:
 def load_example(kind: str) -> tuple[np.ndarray, dict, str] | None:
     """(picture, its settings (config.json's, with metadata.json's description), the command that made
     it) of "deepdream" or "style", or None when no examples bundle is installed."""
-    if not registry.exists(NAME, registry.active_source(NAME)):
+    if not registry.installed(NAME):
         return None
     bundle = registry.load(NAME)
     with Image.open(bundle.path(FILES[kind])) as picture:

@@ -47,7 +47,7 @@ class QualityService:
 
     def available(self, dataset: str) -> bool:
         """Whether a judge bundle exists for ``dataset`` (without loading it)."""
-        return registry.exists(bundle_name(dataset), registry.active_source(bundle_name(dataset)))
+        return registry.installed(bundle_name(dataset))
 
     def test_accuracy(self, dataset: str) -> float:
         """The judge's recorded test-set accuracy."""

@@ -83,6 +83,12 @@ def exists(name: str, source: str) -> bool:
     return (root(source) / name / "metadata.json").is_file()
 
 
+def installed(name: str) -> bool:
+    """Whether bundle ``name`` exists where the studio would load it from (the user's copy when it is
+    the active one, else the shipped one): what a tab asks before offering a model."""
+    return exists(name, active_source(name))
+
+
 def _recover(directory: Path) -> None:
     """Undo a save that died between its two renames: the previous bundle is complete in
     ``.NAME.old`` and ``NAME`` is missing, so put it back."""

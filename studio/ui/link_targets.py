@@ -17,8 +17,8 @@ class LinkTarget:
     """One reproducible result's place in the page.
 
     ``show(lang, **params)`` returns the values of ``outputs``: the tab's own handler, so the result
-    (and the words beside it) look exactly as after a click. ``sub_tab`` is (the ``gr.Tabs``, the id
-    of the ``gr.Tab`` in it) where the result is not on the first sub-tab.
+    (and the words beside it) look exactly as after a click. Every target so far is on its tab's first
+    sub-tab; one that is not would also select its sub-tab here.
     """
 
     recipe: str  # the name given to ``exports.reproducible``, e.g. "gan.samples"
@@ -26,11 +26,10 @@ class LinkTarget:
     controls: dict  # recipe parameter -> its widget
     outputs: list
     show: Callable[..., object]
-    sub_tab: tuple[object, str] | None = None
 
     def components(self) -> list:
         """Every widget a link to this result may change."""
-        return [*([self.sub_tab[0]] if self.sub_tab else []), *self.controls.values(), *self.outputs]
+        return [*self.controls.values(), *self.outputs]
 
     def updates(self, lang: str, params: dict) -> dict:
         """{widget: value}: the controls at the link's values and the result as the tab shows it."""
@@ -39,10 +38,6 @@ class LinkTarget:
             values = (values,)
         updates = {self.controls[name]: value for name, value in params.items() if name in self.controls}
         updates.update(zip(self.outputs, values))
-        if self.sub_tab:
-            import gradio as gr
-
-            updates[self.sub_tab[0]] = gr.Tabs(selected=self.sub_tab[1])
         return updates
 
 

@@ -76,7 +76,7 @@ class DiffusionService:
     @staticmethod
     def available() -> bool:
         """Whether diffusion weights exist (shipped or trained): the tab shows only then."""
-        return registry.exists(NAME, registry.active_source(NAME))
+        return registry.installed(NAME)
 
     def model(self):
         """The traced DDIM sampler of the active weights."""

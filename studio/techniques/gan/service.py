@@ -70,8 +70,7 @@ class GANService:
     @staticmethod
     def available(variant: str) -> bool:
         """Whether ``variant``'s weights are installed (shipped or trained by the user)."""
-        name = bundle_name(check_variant(variant))
-        return registry.exists(name, registry.active_source(name))
+        return registry.installed(bundle_name(check_variant(variant)))
 
     def model(self, variant: str):
         """The traced generator of ``variant``'s active weights."""

@@ -44,7 +44,7 @@ class InfoGANService:
     @staticmethod
     def available() -> bool:
         """Whether InfoGAN weights exist (shipped or trained): the tab shows only then."""
-        return registry.exists(NAME, registry.active_source(NAME))
+        return registry.installed(NAME)
 
     def model(self):
         """The traced generator of the active weights."""

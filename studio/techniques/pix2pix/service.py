@@ -208,8 +208,7 @@ class Pix2PixService:
 
     def available(self, dataset: str) -> bool:
         """Whether all three generators of ``dataset`` are installed."""
-        return all(registry.exists(bundle_name(v, dataset), registry.active_source(bundle_name(v, dataset)))
-                   for v in p2p.VARIANTS)
+        return all(registry.installed(bundle_name(v, dataset)) for v in p2p.VARIANTS)
 
     # --- test examples -----------------------------------------------------------------------------
     def examples(self, dataset: str = "fashion") -> tuple[np.ndarray, np.ndarray]:

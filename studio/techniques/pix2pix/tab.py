@@ -7,7 +7,8 @@ import time
 import gradio as gr
 import numpy as np
 
-from studio.checks import UserError
+from studio.techniques.pix2pix import model as p2p
+from studio.techniques.pix2pix.presets import bundle_name
 from studio.techniques.pix2pix.service import ZOOM
 from studio.ui import exports
 from studio.ui.context import TabContext
@@ -17,16 +18,14 @@ from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
-VARIANTS = ("unet", "encdec", "l1")
-DATASETS = ("emoji", "fashion")  # studio.techniques.pix2pix.model.DATASETS; the first is the default
+VARIANTS, DATASETS = p2p.VARIANTS, p2p.DATASETS  # the first data set is the tab's default
 CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 64 x 64 (or 32 x 32)
 
 
 def generators(dataset: str) -> list[str]:
-    """The bundles a translation uses: the three generators (studio.techniques.pix2pix.presets.bundle_name)."""
-    if dataset not in DATASETS:  # a recipe or a link is edited text: name no bundle the studio cannot have
-        raise UserError(f"Unknown Pix2Pix data set {dataset!r}; choose one of {', '.join(DATASETS)}.")
-    return [f"pix2pix_{v}" if dataset == "fashion" else f"pix2pix_{dataset}_{v}" for v in VARIANTS]
+    """The bundles a translation uses: the three generators (a ValueError for an unknown data set, which
+    an edited recipe or link turns into its one sentence)."""
+    return [bundle_name(v, dataset) for v in VARIANTS]
 
 
 def example_models(index, dataset: str = "fashion") -> list[str]:
