@@ -111,7 +111,7 @@ def _strokes(image, what: str) -> np.ndarray:
     grey = np.asarray(picture.convert("L"), np.float32)
     if grey.std() < 4.0 and grey.mean() < 128:
         raise UserError("The canvas is all black: Pix2Pix reads black lines on white paper. Clear it and "
-                        "draw the shoe's outline.")
+                        "draw the outline.")
     try:
         crop = imaging.ink_crop(picture, what=what)
     except ValueError as exc:
