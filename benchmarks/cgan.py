@@ -19,19 +19,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from studio import data, paths, runtime  # noqa: E402
-from studio.techniques.cgan import model as cgan  # noqa: E402
-from studio.techniques.cgan.recipe import VARIANTS, unit_images  # noqa: E402
-from studio.techniques.cgan.service import CGANService  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+from studio import data, paths, runtime
+from studio.techniques.cgan import model as cgan
+from studio.techniques.cgan.recipe import VARIANTS, unit_images
+from studio.techniques.cgan.service import CGANService
 
 BATCH = 128
 

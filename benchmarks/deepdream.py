@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from studio import runtime  # noqa: E402
-from studio.backbones import networks as backbones  # noqa: E402
-from studio.techniques.deepdream.model import Dreamer, DreamSettings  # noqa: E402
-from studio.techniques.deepdream.service import DEFAULT_LAYERS, MOBILENET, DeepDreamService, example_image  # noqa: E402
-from timing import add_weights_option, choose_weights, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary
+
+from studio import runtime
+from studio.backbones import networks as backbones
+from studio.techniques.deepdream.model import Dreamer, DreamSettings
+from studio.techniques.deepdream.service import (
+    DEFAULT_LAYERS,
+    MOBILENET,
+    DeepDreamService,
+    example_image,
+)
 
 
 def book_dream(feature_model, layer_settings, original_img, step=20.0, num_octave=3, octave_scale=1.4,

@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from studio import data, paths, registry, runtime  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+from studio import data, paths, registry, runtime
 
 BATCH = 128
 
@@ -44,8 +41,19 @@ def main() -> None:
     runtime.import_tensorflow()
     import keras
 
-    from studio.techniques.diffusion.presets import CONFIG, GUIDANCE, NAME, SAMPLE_STEPS, load_inference
-    from studio.techniques.diffusion.model import DiffusionConfig, DiffusionSampler, build_unet, make_diffusion
+    from studio.techniques.diffusion.model import (
+        DiffusionConfig,
+        DiffusionSampler,
+        build_unet,
+        make_diffusion,
+    )
+    from studio.techniques.diffusion.presets import (
+        CONFIG,
+        GUIDANCE,
+        NAME,
+        SAMPLE_STEPS,
+        load_inference,
+    )
 
     print(runtime.device_info().label())
     shipped = registry.exists(NAME, registry.active_source(NAME))

@@ -25,18 +25,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
-
-from studio import data, metrics, paths, runtime  # noqa: E402
-from studio.techniques.gan import model as gan  # noqa: E402
+from studio import data, metrics, paths, runtime
+from studio.techniques.gan import model as gan
 
 
 def lecture_models(config: gan.GANConfig):

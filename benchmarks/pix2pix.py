@@ -28,21 +28,17 @@ colour_unet_fid=F colour_encdec_fid=F colour_l1_fid=F colour_floor=F colour_unet
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
-
-from studio import paths, runtime  # noqa: E402
-from studio.quality import QualityService  # noqa: E402
-from studio.techniques.pix2pix import model as p2p  # noqa: E402
-from studio.techniques.pix2pix.recipe import evaluate, load_pairs  # noqa: E402
-from studio.techniques.pix2pix.service import Pix2PixService  # noqa: E402
+from studio import paths, runtime
+from studio.quality import QualityService
+from studio.techniques.pix2pix import model as p2p
+from studio.techniques.pix2pix.recipe import evaluate, load_pairs
+from studio.techniques.pix2pix.service import Pix2PixService
 
 
 def tutorial_step(generator, discriminator, g_opt, d_opt):

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from studio import data, paths  # noqa: E402
-from studio.techniques.pixel import model as pixel  # noqa: E402
-from timing import add_weights_option, choose_weights, summary  # noqa: E402
+from studio import data, paths
+from studio.techniques.pixel import model as pixel
 
 
 def lecture_fit(X: np.ndarray) -> np.ndarray:

@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from studio import data, metrics, paths, registry  # noqa: E402
-from timing import add_weights_option, choose_weights, summary  # noqa: E402
-from studio.techniques.autoencoder.service import AutoencoderService  # noqa: E402
-from studio.techniques.cgan.service import CGANService  # noqa: E402
-from studio.techniques.pixel.service import PixelService  # noqa: E402
-from studio.quality import QualityService  # noqa: E402
-from studio.techniques.vae.service import VAEService  # noqa: E402
+from studio import data, metrics, paths, registry
+from studio.quality import QualityService
+from studio.techniques.autoencoder.service import AutoencoderService
+from studio.techniques.cgan.service import CGANService
+from studio.techniques.pixel.service import PixelService
+from studio.techniques.vae.service import VAEService
 
 # A generator: (dataset, n, seed) -> (uint8 images (n, 28, 28), requested labels (n,) or None)
 Generator = Callable[[str, int, int], tuple[np.ndarray, np.ndarray | None]]
@@ -147,6 +145,7 @@ ROWS: list[tuple[str, Generator]] = [
     ("autoencoder zdim 2, Gaussian on its codes", autoencoder_gaussian),
     ("VAE, z ~ N(0, I) (book 12.4)", vae_prior),
     ("dense GAN (lecture 001)", gan_generator("dense_mnist")),
+    ("conv GAN (lecture 003)", gan_generator("conv003_mnist")),
     ("DCGAN (Program 10-4)", gan_generator("dcgan_mnist")),
     ("DCGAN ankle boots (Program 10-5(a))", gan_generator("dcgan_ankle_boot")),
     ("cGAN dense (lecture 004), z scale 1", cgan_per_class("dense", 1.0)),
@@ -159,6 +158,28 @@ ROWS: list[tuple[str, Generator]] = [
 
 
 NAME_WIDTH = max(len(name) for name, _ in ROWS) + 2
+
+
+def colour_faces() -> dict[str, float]:
+    """The colour DCGAN (book 12.5) on OpenMoji's faces, in the emoji judge's features, beside its own
+    floor: the real test faces against the training faces at the same sample size (``colour_recipe.evaluate``,
+    the numbers its metadata.json records). Returns its summary keys."""
+    from studio.techniques.gan.colour_presets import BUNDLE, load_generator
+    from studio.techniques.gan.colour_recipe import evaluate as evaluate_colour
+
+    start = time.perf_counter()
+    generator, config = load_generator(registry.load(BUNDLE))
+    measured = evaluate_colour(generator, config)
+    n = measured["samples"]
+    print(f"\nemoji faces (colour, 64 x 64): the emoji judge; {n} samples per FID (the size of the test faces), "
+          f"the mean of its draws; NN distance over 200")
+    print(f"{'model':{NAME_WIDTH}s}{'FID':>9s}{'± draws':>11s}{'NN dist':>10s}")
+    print(f"{'real test faces (floor)':{NAME_WIDTH}s}{measured['fid_real_floor']:9.2f}{'—':>11s}"
+          f"{measured['test_faces_nearest_train_distance']:10.4f}")
+    print(f"{'colour DCGAN (book 12.5, CPU variant)':{NAME_WIDTH}s}{measured['fid']:9.2f}"
+          f"{measured['fid_sd_over_draws']:11.2f}{measured['nearest_train_distance']:10.4f}"
+          f"   ({time.perf_counter() - start:.0f} s)")
+    return {"emoji_faces_floor_fid": measured["fid_real_floor"], "emoji_faces_colour_dcgan_fid": measured["fid"]}
 
 
 def evaluate(quality: QualityService, dataset: str, name: str, generate: Generator, n: int, nn_n: int,
@@ -184,7 +205,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--nn-samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion"])
+    parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion", "emoji_faces"],
+                        help="emoji_faces: the colour DCGAN against OpenMoji's faces")
     parser.add_argument("--only", default="", help="measure only the rows whose name contains this text (and the floor)")
     add_weights_option(parser)
     args = parser.parse_args()
@@ -193,6 +215,12 @@ def main() -> None:
     quality = QualityService()
     fids: dict[str, float] = {}
     for dataset in args.datasets:
+        if dataset == "emoji_faces":
+            if registry.installed("gan_colour") and quality.available("emoji"):
+                fids |= colour_faces()
+            else:
+                print("\nemoji faces: no colour DCGAN or emoji judge installed; skipped")
+            continue
         if not quality.available(dataset):
             print(f"\n{dataset}: no judge bundle (python -m studio.train judge --dataset {dataset}); skipped")
             continue

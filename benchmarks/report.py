@@ -98,7 +98,6 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmark files")
     parser.add_argument("--dry-run", action="store_true", help="print the section instead of writing README.md")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     from studio import runtime
 
     started, load_start = time.perf_counter(), _load()

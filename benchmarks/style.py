@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from studio import runtime  # noqa: E402
-from studio.techniques.style import model as style  # noqa: E402
-from studio.techniques.deepdream.service import example_image  # noqa: E402
-from studio.techniques.style.service import VGG16, StyleService, scream  # noqa: E402
-from timing import add_weights_option, choose_weights, summary  # noqa: E402
+from timing import add_weights_option, choose_weights, summary
+
+from studio import runtime
+from studio.techniques.deepdream.service import example_image
+from studio.techniques.style import model as style
+from studio.techniques.style.service import VGG16, StyleService, scream
 
 CHECK_EVERY = 5  # steps between two loss checks of the studio's run (each check is one frame)
 

@@ -18,18 +18,14 @@ measured and the load average, then its last line:
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from studio import runtime  # noqa: E402
-from studio.techniques.text_lm import model as text_lm  # noqa: E402
-from studio.techniques.text_lm.service import BOOK_TEMPERATURES, TextService  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+from studio import runtime
+from studio.techniques.text_lm import model as text_lm
+from studio.techniques.text_lm.service import BOOK_TEMPERATURES, TextService
 
 WORDS = 50
 

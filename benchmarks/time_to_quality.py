@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -33,12 +32,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from timing import summary  # noqa: E402
-
-from studio import paths, registry, runtime  # noqa: E402
-from studio.training import CancelToken, TrainingCancelled  # noqa: E402
+from studio import paths, registry, runtime
+from studio.training import CancelToken, TrainingCancelled
 
 GAN_FID = 200.0
 GAN_SMALLEST_SHARE = 0.03

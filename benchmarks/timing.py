@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
-
-# The studio's package, for the benchmarks that only drive a server (startup.py, load.py)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def median_ms(fn, repeats: int) -> float:

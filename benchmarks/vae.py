@@ -16,20 +16,17 @@ measured and the load average, then its last line:
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import add_weights_option, choose_weights, median_ms, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from studio import data, paths, runtime  # noqa: E402
-from studio.imaging import to_unit_batch  # noqa: E402
-from studio.techniques.vae import model as vae  # noqa: E402
-from studio.techniques.autoencoder.service import AutoencoderService  # noqa: E402
-from studio.techniques.vae.service import VAEService  # noqa: E402
-from timing import add_weights_option, choose_weights, median_ms, summary  # noqa: E402
+from studio import data, paths, runtime
+from studio.imaging import to_unit_batch
+from studio.techniques.autoencoder.service import AutoencoderService
+from studio.techniques.vae import model as vae
+from studio.techniques.vae.service import VAEService
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from studio import registry
 from studio.checks import UserError, check_count, check_preset
 from studio.presets import SlicePreset
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 TRAIN_IMAGES = 60000  # MNIST's training digits: a preset's share of an epoch scales the estimate
 
@@ -17,11 +18,11 @@ def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, preset: str, 
     estimate comes from the shipped bundle's recorded seconds per epoch (``recipe`` names the bundle)."""
     if check_preset(preset) == "classroom":
         estimate = estimate_from_shipped(recipe, "epochs", classroom.epochs)
-        return JobSpec((recipe, *classroom.argv(), "--to", registry.USER),
+        return JobSpec(request(recipe, **classroom.options()),
                        f"{title} · classroom preset · {classroom.epochs} passes over {classroom.limit:,} digits",
                        None if estimate is None else estimate * classroom.limit / TRAIN_IMAGES, keep_on_stop)
     epochs = check_count(epochs, 1, max_epochs, "epochs")
-    return JobSpec((recipe, "--epochs", str(epochs), "--batch-size", str(batch_size), "--to", registry.USER),
+    return JobSpec(request(recipe, epochs=epochs, batch_size=batch_size),
                    f"{title} · {epochs} epochs", estimate_from_shipped(recipe, "epochs", epochs), keep_on_stop)
 
 

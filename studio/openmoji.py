@@ -183,6 +183,24 @@ def load_split(test: bool) -> EmojiSet:
     return EmojiSet(tuple(chosen), outlines, pictures)
 
 
+# The emoji that show a face or a person's head: OpenMoji's stand-in for CelebA's faces (the colour GAN).
+FACE_SUBCATEGORIES = frozenset({
+    "face-smiling", "face-affection", "face-tongue", "face-hand", "face-neutral-skeptical", "face-sleepy",
+    "face-unwell", "face-hat", "face-glasses", "face-concerned", "face-negative", "face-costume", "cat-face",
+    "monkey-face", "person", "person-gesture", "person-role", "person-fantasy"})
+
+
+@functools.lru_cache(maxsize=2)
+def face_pictures(test: bool) -> np.ndarray:
+    """The colour pictures (N, 64, 64, 3) uint8 of the face and people emoji (``FACE_SUBCATEGORIES``) on one
+    side of the split, in that side's fixed order."""
+    split = load_split(test)
+    keep = [i for i, e in enumerate(split.emoji) if e.subcategory in FACE_SUBCATEGORIES]
+    pictures = split.pictures[keep]
+    pictures.setflags(write=False)
+    return pictures
+
+
 def load_classes() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """The colour pictures in Keras's layout for the judge: ((x_train, y_train), (x_test, y_test)),
     x uint8 (N, 64, 64, 3), y the Unicode group."""

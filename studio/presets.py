@@ -17,6 +17,6 @@ class SlicePreset:
     limit: int
     batch_size: int
 
-    def argv(self) -> tuple[str, ...]:
-        """The options of ``python -m studio.train NAME`` that make this preset."""
-        return ("--epochs", str(self.epochs), "--limit", str(self.limit), "--batch-size", str(self.batch_size))
+    def options(self) -> dict:
+        """The options of the recipe's ``TrainingRequest`` (``python -m studio.train NAME``) that make this preset."""
+        return {"epochs": self.epochs, "limit": self.limit, "batch_size": self.batch_size}

@@ -23,7 +23,8 @@ def resolve(reference: str):
 @dataclass(frozen=True)
 class Recipe:
     """One command of ``python -m studio.train``: its NAME, and the module that declares its options
-    (``add_arguments``), its one-line help (``help``) and how it runs (``run(args, ctx)``)."""
+    (``add_arguments``), its one-line help (``help``) and how it runs (``run(request, ctx)``:
+    a ``training_request.TrainingRequest`` whose options are read by name, as a parsed command line)."""
 
     name: str
     module: str

@@ -27,12 +27,13 @@ the very same ``run(argv, context)`` in a worker process (``studio.training_jobs
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio import data, paths, registry, techniques
+from studio import data, paths, registry, techniques, training_request
 from studio.technique import Recipe
 from studio.training import (
     EPOCH_MARK,
@@ -42,6 +43,7 @@ from studio.training import (
     TrainingCancelled,
     no_progress,
 )
+from studio.training_request import TrainingRequest
 
 
 class ThrottledPrinter:
@@ -88,7 +90,14 @@ class RunContext:
     keep_on_stop: bool = False  # save what a stopped run learnt (recipes that support it)
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: one sub-command per recipe, each with the recipe's own options
+    (built once per list of recipes: ``training_request`` checks a Train click's options against it too)."""
+    return _parser_of(tuple(recipes().values()))
+
+
+@functools.lru_cache(maxsize=4)
+def _parser_of(found: tuple[Recipe, ...]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m studio.train",
         description="Retrain a technique of Generative Studio and write its bundle "
@@ -100,34 +109,36 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--to", choices=[registry.SHIPPED, registry.USER], default=registry.SHIPPED,
                         help="write to pretrained/ (shipped, default) or to your user cache (user)")
     sub = parser.add_subparsers(dest="name", required=True, metavar="NAME")
-    for name, recipe in recipes().items():
+    for recipe in found:
         help_text, add_arguments, _ = recipe.load()
-        add_arguments(sub.add_parser(name, parents=[common], help=help_text))
+        add_arguments(sub.add_parser(recipe.name, parents=[common], help=help_text))
     return parser
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     """The parsed command line ``NAME [options]`` (argparse exits with its usage on a bad one)."""
-    return _parser().parse_args(list(argv))
+    return parser().parse_args(list(argv))
 
 
-def run(args: argparse.Namespace, ctx: RunContext) -> list[registry.Bundle]:
-    """Run the recipe ``args.name`` with its parsed options; returns the bundles it wrote.
+def run(request: TrainingRequest | argparse.Namespace, ctx: RunContext) -> list[registry.Bundle]:
+    """Run ``request`` (a ``TrainingRequest``, or a parsed command line); returns the bundles it wrote.
 
-    The data folder (``--data-dir``) and the destination (``--to``) come from ``args``; the
-    callbacks, Stop and keep-on-stop from ``ctx``. The command line and the studio's training jobs
-    both come through here.
+    The data folder and the destination come from the request; the callbacks, Stop and keep-on-stop
+    from ``ctx``. The command line and the studio's training jobs both come through here, and the
+    recipe's ``run(request, ctx)`` reads the request's options by name.
     """
-    if args.data_dir:
-        paths.set_data_dir(args.data_dir)
-    _, _, run_recipe = recipes()[args.name].load()
-    ctx = RunContext(args.to, ctx.on_progress, ctx.on_epoch, ctx.cancel, ctx.keep_on_stop)
-    return run_recipe(args, ctx)
+    if isinstance(request, argparse.Namespace):
+        request = training_request.from_namespace(request)
+    if request.data_dir:
+        paths.set_data_dir(request.data_dir)
+    _, _, run_recipe = recipes()[request.recipe].load()
+    ctx = RunContext(request.source, ctx.on_progress, ctx.on_epoch, ctx.cancel, ctx.keep_on_stop)
+    return run_recipe(request, ctx)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: ``python -m studio.train NAME [options]``; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         bundles = run(args, RunContext(on_progress=ThrottledPrinter()))
     except (data.DataUnavailableError, ValueError, FileNotFoundError) as exc:

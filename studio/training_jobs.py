@@ -3,9 +3,9 @@
 Training is CPU-bound and takes minutes, so it must never run in the server's process, where it
 would hold up every other user's inference. A ``TrainingJobs`` keeps a line of jobs for the whole
 server: the head of the line runs in a fresh worker process (``multiprocessing``, spawn context),
-the others wait and can see their place and an estimate. The worker imports TensorFlow itself,
-parses the job's command line with ``studio.train.parse`` and runs ``studio.train.run`` — exactly
-what the terminal command runs — and sends what it reports back through a ``multiprocessing``
+the others wait and can see their place and an estimate. The worker imports TensorFlow itself and
+hands the job's ``TrainingRequest`` (typed options, checked when the job was made) to
+``studio.train.run`` — what the terminal command runs with its parsed line — and sends what it reports back through a ``multiprocessing``
 queue: progress lines, one preview and curve point per epoch, and how it ended.
 
 Stop sets an event the worker's training loop checks after every batch; a worker that does not end
@@ -26,12 +26,12 @@ import itertools
 import multiprocessing
 import os
 import queue
-import shlex
 import threading
 import time
 from dataclasses import dataclass, field
 
 from studio import paths
+from studio.training_request import TrainingRequest
 
 FINAL_EVENTS = frozenset({"done", "stopped", "failed", "crashed", "left"})
 STOP_GRACE_S = 15.0  # a stopped job that saves nothing must be gone by then (one batch, or TF's import)
@@ -47,15 +47,20 @@ class TrainingFailed(RuntimeError):
 class JobSpec:
     """One training job: the ``python -m studio.train`` arguments it runs and what the line shows."""
 
-    argv: tuple[str, ...]  # e.g. ("gan", "--variant", "dcgan_mnist", "--steps", "1000", "--to", "user")
+    request: TrainingRequest  # e.g. the "gan" recipe with variant="dcgan_mnist", steps=1000, into the user cache
     title: str  # e.g. "GAN dcgan_mnist · 10 rounds"
     estimate_s: float | None = None  # expected duration, for the waiting line's estimate
     keep_on_stop: bool = False  # Stop saves what was learnt so far
 
     @property
+    def argv(self) -> tuple[str, ...]:
+        """The equivalent ``python -m studio.train`` arguments (shown, never parsed by the worker)."""
+        return self.request.argv()
+
+    @property
     def command(self) -> str:
         """The equivalent terminal command."""
-        return "python -m studio.train " + " ".join(shlex.quote(a) for a in self.argv)
+        return self.request.command()
 
 
 @dataclass(eq=False)
@@ -113,9 +118,9 @@ class TrainingJobs:
     # --- the line ----------------------------------------------------------------------------------
     def submit(self, spec: JobSpec) -> Ticket:
         """Put a job in line; it starts as soon as the jobs before it have ended."""
-        if spec.estimate_s is None and self._durations.get(spec.argv[0]):
-            past = self._durations[spec.argv[0]]
-            spec = JobSpec(spec.argv, spec.title, sum(past) / len(past), spec.keep_on_stop)
+        if spec.estimate_s is None and self._durations.get(spec.request.recipe):
+            past = self._durations[spec.request.recipe]
+            spec = JobSpec(spec.request, spec.title, sum(past) / len(past), spec.keep_on_stop)
         ticket = Ticket(spec, next(self._numbers))
         with self._cond:
             self._line.append(ticket)
@@ -182,7 +187,7 @@ class TrainingJobs:
                 self._line.remove(ticket)
                 ticket.state = "finished"
                 if final[0] == "done":
-                    self._durations.setdefault(ticket.spec.argv[0], []).append(final[2])
+                    self._durations.setdefault(ticket.spec.request.recipe, []).append(final[2])
                 ticket.events.put(final)
                 self._cond.notify_all()
 
@@ -192,7 +197,7 @@ class TrainingJobs:
         stop = self._context.Event()
         process = self._context.Process(
             target=worker_main,
-            args=(ticket.spec.argv, _worker_settings(), events, stop, ticket.spec.keep_on_stop, os.getpid()),
+            args=(ticket.spec.request, _worker_settings(), events, stop, ticket.spec.keep_on_stop, os.getpid()),
             name=f"studio-training-{ticket.number}", daemon=True)
         try:
             process.start()
@@ -284,8 +289,8 @@ def _exit_with_the_server(server_pid: int, poll_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-the-server", daemon=True).start()
 
 
-def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool, server_pid: int) -> None:
-    """The worker process: run ``python -m studio.train ARGV`` and report through ``events``.
+def worker_main(request, settings: dict, events, stop, keep_on_stop: bool, server_pid: int) -> None:
+    """The worker process: run the ``TrainingRequest`` and report through ``events``.
 
     Runs in a spawned process, so it imports TensorFlow (through the recipe) itself.
     """
@@ -304,11 +309,10 @@ def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool, server_p
             clean = {str(k): float(v) for k, v in dict(logs).items()}
             events.put(("epoch", int(epoch), clean, preview))
 
-        args = train.parse(argv)
         ctx = train.RunContext(on_progress=lambda f, m: events.put(("progress", float(f), str(m))),
                                on_epoch=on_epoch, cancel=CancelToken(stop), keep_on_stop=keep_on_stop)
         try:
-            bundles = train.run(args, ctx)
+            bundles = train.run(request, ctx)
         except (TrainingCancelled, KeyboardInterrupt):
             events.put(("stopped", False))
             return
@@ -318,9 +322,6 @@ def worker_main(argv, settings: dict, events, stop, keep_on_stop: bool, server_p
         # A run stopped with keep-on-stop returns its saved bundle like a finished one.
         events.put(("stopped", True) if stop.is_set() else ("done", [b.name for b in bundles],
                                                               time.monotonic() - started))
-    except SystemExit as exc:  # argparse refused the command line
-        events.put(("failed", f"The training command was refused (argparse exit {exc.code}): "
-                              f"python -m studio.train {' '.join(argv)}"))
     except BaseException as exc:  # noqa: BLE001 - reported to the tab, which says it in one sentence
         events.put(("crashed", f"The training stopped with an unexpected error ({type(exc).__name__}: {exc}); "
                                "the previous weights are still in use."))

@@ -29,8 +29,12 @@ def _shapes(model, input_shape, kind: str) -> list[tuple]:
 def test_the_cpu_variant_is_the_same_network_narrower():
     book, cpu = colour.ColourGANConfig.book(), colour.ColourGANConfig.cpu()
     assert len(cpu.generator_widths) == len(book.generator_widths)
-    assert colour.build_generator(cpu).count_params() < colour.build_generator(book).count_params() / 4
-    assert colour.ColourGANConfig.from_json({**cpu.__dict__, "generator_widths": [64, 64, 64]}) == cpu
+    assert len(cpu.discriminator_widths) == len(book.discriminator_widths)
+    assert all(c <= b for c, b in zip(cpu.generator_widths + cpu.discriminator_widths,
+                                      book.generator_widths + book.discriminator_widths))
+    assert colour.build_generator(cpu).count_params() < colour.build_generator(book).count_params() / 2
+    assert colour.ColourGANConfig.from_json({**cpu.__dict__, "generator_widths": list(cpu.generator_widths),
+                                             "discriminator_widths": list(cpu.discriminator_widths)}) == cpu
 
 
 def test_a_folder_of_pictures_trains_one_step_and_the_seed_fixes_the_samples(tmp_path):
@@ -53,3 +57,79 @@ def test_a_folder_of_pictures_trains_one_step_and_the_seed_fixes_the_samples(tmp
     first = colour.generate(model.generator, config, 3, 7)
     assert first.shape == (3, 64, 64, 3) and first.dtype == np.uint8
     np.testing.assert_array_equal(first, colour.generate(model.generator, config, 3, 7))
+
+
+TINY = colour.ColourGANConfig(dense_channels=8, generator_widths=(8, 8, 8), discriminator_widths=(8, 8, 8))
+
+
+def _picture_folder(folder, n: int = 64):
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for k in range(n):
+        Image.fromarray(rng.integers(0, 255, (48 + k % 5, 40, 3), dtype=np.uint8)).save(folder / f"{k}.png")
+    return folder
+
+
+def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp_path):
+    from studio import registry
+    from studio.techniques.gan import colour_recipe
+
+    folder = _picture_folder(tmp_path / "mine")
+    bundle = colour_recipe.train_colour_gan(steps=3, batch_size=8, images_dir=folder, source=registry.USER,
+                                            config=TINY)
+    assert bundle.source == registry.USER and registry.active_source(colour_recipe.BUNDLE) == registry.USER
+    assert bundle.metadata["data"]["own_pictures"]["train_images"] == 64
+    assert 0.0 < bundle.metadata["metrics"]["nearest_train_distance"] < 1.0
+    assert "--images-dir" in bundle.metadata["command"]
+
+
+def test_too_few_pictures_get_a_sentence(tmp_path):
+    import pytest
+
+    from studio.techniques.gan import colour_recipe
+
+    with pytest.raises(ValueError, match="needs at least 64"):
+        colour_recipe.train_colour_gan(steps=2, images_dir=_picture_folder(tmp_path / "few", 10), config=TINY)
+
+
+def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_weights(tmp_path):
+    import zipfile
+
+    import pytest
+
+    from studio import registry
+    from studio.techniques.gan import colour_recipe
+    from studio.techniques.gan.colour_service import ColourGANService
+    from studio.training import CancelToken, TrainingCancelled
+
+    folder = _picture_folder(tmp_path / "zipped")
+    with zipfile.ZipFile(tmp_path / "mine.zip", "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, f"pictures/{path.name}")
+    spec = ColourGANService.training_job([str(tmp_path / "mine.zip")], 1, keep_on_stop=False)
+    images_dir = spec.argv[spec.argv.index("--images-dir") + 1]
+    assert spec.argv[0] == "colour-gan" and len(list((tmp_path / "studio_cache").rglob("*.png"))) == 64
+    first = colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=images_dir, source=registry.USER,
+                                           config=TINY)
+    stop = CancelToken()
+    stop.cancel()
+    with pytest.raises(TrainingCancelled):
+        colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=images_dir, source=registry.USER,
+                                       config=TINY, cancel=stop)
+    assert registry.load(colour_recipe.BUNDLE).metadata["files"] == first.metadata["files"]
+
+
+def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
+    from studio import registry
+    from studio.techniques.gan import colour_recipe
+
+    folder, checkpoints = _picture_folder(tmp_path / "mine"), tmp_path / "checkpoints"
+    monkeypatch.setattr(colour_recipe, "CHECKPOINT_EVERY", 1)
+    trained = colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=folder, source=registry.USER,
+                                             config=TINY, checkpoint_dir=checkpoints)
+    model = colour.make_colour_gan(TINY, ema=0.999)
+    assert colour_recipe._load_checkpoint(checkpoints, model) == 1
+    from studio.techniques.gan.colour_presets import load_generator
+
+    generator, _ = load_generator(trained)
+    assert len(model.generator.get_weights()) == len(generator.get_weights())

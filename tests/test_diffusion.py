@@ -192,7 +192,8 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service):
     from studio.techniques.diffusion.presets import CLASSROOM
 
     quick = tiny_service.training_job(99, False, "classroom")
-    assert quick.argv == ("diffusion", *CLASSROOM.argv(), "--to", "user")
+    assert quick.request.recipe == "diffusion" and quick.request.source == "user"
+    assert all(getattr(quick.request, k) == v for k, v in CLASSROOM.options().items())
     assert tiny_service.training_job(3, True).argv[:3] == ("diffusion", "--epochs", "3")
 
 

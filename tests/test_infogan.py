@@ -235,8 +235,8 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
     from studio.checks import UserError
 
     quick = tiny_service.training_job(99, False, "classroom")  # the preset has its own length
-    assert quick.argv == ("infogan", "--epochs", str(CLASSROOM.epochs), "--limit", str(CLASSROOM.limit),
-                          "--batch-size", str(CLASSROOM.batch_size), "--to", "user")
+    assert quick.request.recipe == "infogan" and quick.request.source == "user"
+    assert {k: getattr(quick.request, k) for k in CLASSROOM.options()} == CLASSROOM.options()
     full = tiny_service.training_job(3, True, "lecture")
     assert full.argv[:3] == ("infogan", "--epochs", "3") and full.keep_on_stop
     with pytest.raises(UserError, match="between 1 and 50 epochs"):

@@ -110,21 +110,66 @@ def test_every_link_target_takes_its_recipes_parameters(studio_built):
     from studio.ui import exports
 
     targets = studio_built.link_targets
-    assert {"gan.samples", "vae.grid", "text.generate"} <= {t.recipe for t in targets}
+    assert {"gan.samples", "vae.grid", "text.generate", "deepdream", "gan.game"} <= {t.recipe for t in targets}
     for target in targets:
+        if target.recipe in exports._FROM_EXAMPLES or exports.opens_fresh(target.recipe):
+            continue  # made from an upload, or a fresh round: their targets take what the link carries
         recorded = exports.parameters_of(target.recipe)
         assert list(inspect.signature(target.show).parameters) == ["lang", *recorded], target.recipe
         assert set(target.controls) <= set(recorded), target.recipe
 
 
-def test_the_which_is_real_game_has_no_link_and_a_made_up_one_reveals_nothing(studio_built):
-    """The game's round belongs to one session: it is not registered for recipes, so no result of it
-    carries a link, and a hand-made link to it gets the sentence for a result that cannot be re-run."""
+def test_a_game_link_opens_a_new_round_of_its_own_and_reveals_nothing(studio_built):
+    """The game's round belongs to one session: a link opens a new round on the game's sub-tab (a new
+    one for each page), carries no round, and the Reproduce panel cannot re-run it."""
     from studio.checks import UserError
     from studio.ui import exports
 
     assert not any(name.startswith("gan.game") for name in exports._TECHNIQUES)
-    link = links.link_of(Recipe("gan.game", {"name": "dcgan_mnist", "seed": 7}, {}), "http://localhost:7860/")
+    target = next(t for t in studio_built.link_targets if t.recipe == "gan.game")
+    first, second = (target.updates("en", {"name": "dcgan_mnist"}) for _ in range(2))
+    rounds = [next(v for v in updates.values() if type(v).__name__ == "GameRound") for updates in (first, second)]
+    assert rounds[0] is not rounds[1] and rounds[0].variant == "dcgan_mnist"
+    words = " ".join(str(v) for v in first.values() if isinstance(v, str))
+    shown_link = words[words.index("(?r=") + 1:words.index(")", words.index("(?r="))]
+    assert links.read_link(shown_link).params == {"name": "dcgan_mnist"}  # the generator, never the round
     with pytest.raises(UserError, match="cannot re-run 'gan.game'") as raised:
-        exports.reproduce(text=link)
+        exports.reproduce(text=shown_link)  # the Reproduce panel: nothing to re-run
     assert "fake" not in str(raised.value).lower()
+
+
+def test_a_dream_link_from_the_example_picture_gives_the_example_and_an_own_picture_asks_for_it(studio_built):
+    """A result made from an upload: with the studio's example picture (recognised by its sha256) the
+    link gives the result; with a picture of the maker's own, the tab opens with the settings and one
+    sentence asks for the picture."""
+    import hashlib
+    from pathlib import Path
+
+    from studio import provenance
+    from studio.ui import exports
+
+    target = next(t for t in studio_built.link_targets if t.recipe == "deepdream")
+    example_path, _ = target.show("en", **_dream_params(studio_built))
+    recipe = provenance.read(example_path)
+    link = links.link_of(recipe, "http://127.0.0.1:7860/")
+    path, made, same = exports.reproduce(text=link)
+    assert same and hashlib.sha256(Path(path).read_bytes()).digest() == hashlib.sha256(
+        Path(example_path).read_bytes()).digest()
+    own = Recipe("deepdream", {**recipe.params, "input_sha256": "0" * 64}, {})
+    with pytest.raises(exports.UploadNeeded) as raised:
+        exports.reproduce(text=links.link_of(own, "http://127.0.0.1:7860/"))
+    settings = target.settings(raised.value.recipe.params)
+    assert "=" in settings[target.controls["layers"]]  # the layer map, written as its textbox writes it
+    assert settings[target.controls["side"]] == recipe.params["side"]
+
+
+def _dream_params(app) -> dict:
+    """The shipped example dream's recipe parameters (what its stamped picture records)."""
+    from studio.examples import load_example, prepared
+    from studio.techniques.deepdream.service import example_image
+    from studio.ui import exports
+
+    _, made, _ = load_example("deepdream")
+    keys = ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size", "max_loss", "side")
+    return {k: made[k] for k in keys} | {"stopped": False,
+                                        "input_sha256": exports.sha256_of(prepared(example_image(), made["side"]))}

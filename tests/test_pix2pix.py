@@ -300,8 +300,8 @@ def test_the_panels_choice_names_the_data_set_and_the_classroom_preset_slices_th
     assert service.parse_choice("emoji/encdec") == ("emoji", "encdec")
     assert service.parse_choice("l1") == ("fashion", "l1")  # the shoe models' old choices
     job = service.training_job("fashion/unet", 3, False, "classroom")
-    assert job.argv[:5] == ("pix2pix", "--data", "fashion", "--variant", "unet")
-    assert ("--limit", str(CLASSROOM.limit)) == job.argv[job.argv.index("--limit"):job.argv.index("--limit") + 2]
+    assert (job.request.recipe, job.request.data, job.request.variant) == ("pix2pix", "fashion", "unet")
+    assert job.request.limit == CLASSROOM.limit and "--limit" in job.argv
     with pytest.raises(UserError, match="data set 'faces'"):
         service.training_job("faces/unet", 3, False)
     with pytest.raises(UserError, match="turbo"):

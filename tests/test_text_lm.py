@@ -434,7 +434,7 @@ def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
     assert spec.argv == ("text-own", "--file", str(file), "--epochs", "2", "--to", "user")
     reports = []
     # The worker runs exactly this (studio.train.run), here in-process to use the tiny network.
-    train.run(train.parse(spec.argv), train.RunContext(on_progress=lambda f, m: reports.append(m),
+    train.run(spec.request, train.RunContext(on_progress=lambda f, m: reports.append(m),
                                                        cancel=CancelToken()))
     status = service.status()
     assert service.trained() and status["level"] == "char"
@@ -476,4 +476,4 @@ def test_own_text_uploads_are_checked(tmp_path):
 
     spec = OwnTextService().training_job(tmp_path / "short.txt", 1, False)
     with pytest.raises(ValueError, match="at least 2,000"):  # the worker reports it as the job's failure
-        train.run(train.parse(spec.argv), train.RunContext())
+        train.run(spec.request, train.RunContext())

@@ -15,6 +15,7 @@ from conftest import events_until_final, events_until_kind
 
 from studio import paths, registry
 from studio.training_jobs import JobSpec, TrainingJobs
+from studio.training_request import from_argv
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,7 @@ def jobs(tiny_data_dir):
 def test_the_worker_is_another_process_and_writes_what_the_cli_writes(jobs, tmp_path, monkeypatch):
     from studio import train
 
-    events = events_until_final(jobs.submit(JobSpec(PIXEL, "pixel")))
+    events = events_until_final(jobs.submit(JobSpec(from_argv(PIXEL), "pixel")))
     assert events[0] == ("started",) and events[-1][0] == "done"
     by_job = registry.load("pixel", registry.USER)
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cli_cache"))
@@ -43,10 +44,10 @@ def test_the_worker_is_another_process_and_writes_what_the_cli_writes(jobs, tmp_
 
 def test_stop_ends_a_job_the_old_weights_stay_and_the_next_job_waits_its_turn(jobs):
     before = registry.version_key("gan_dcgan_mnist")
-    running = jobs.submit(JobSpec(LONG_GAN, "long GAN", estimate_s=600.0))
+    running = jobs.submit(JobSpec(from_argv(LONG_GAN), "long GAN", estimate_s=600.0))
     events_until_kind(running, "progress")
     assert jobs.current_pid not in (None, os.getpid())
-    waiting = jobs.submit(JobSpec(PIXEL, "pixel", estimate_s=5.0))
+    waiting = jobs.submit(JobSpec(from_argv(PIXEL), "pixel", estimate_s=5.0))
     assert (jobs.place(running), jobs.place(waiting)) == (0, 1)
     assert 0 < jobs.wait_estimate(waiting) <= 600
     running.cancel()
@@ -57,8 +58,8 @@ def test_stop_ends_a_job_the_old_weights_stay_and_the_next_job_waits_its_turn(jo
 
 
 def test_a_waiting_job_can_leave_the_line(jobs):
-    running = jobs.submit(JobSpec(LONG_GAN, "long GAN"))
-    waiting = jobs.submit(JobSpec(PIXEL, "pixel"))
+    running = jobs.submit(JobSpec(from_argv(LONG_GAN), "long GAN"))
+    waiting = jobs.submit(JobSpec(from_argv(PIXEL), "pixel"))
     assert jobs.leave(waiting) is True
     assert events_until_final(waiting, timeout=5) == [("left",)]
     assert jobs.place(waiting) is None
@@ -67,19 +68,19 @@ def test_a_waiting_job_can_leave_the_line(jobs):
 
 
 def test_a_killed_worker_is_reported_and_the_next_job_runs(jobs):
-    doomed = jobs.submit(JobSpec(LONG_GAN, "long GAN"))
+    doomed = jobs.submit(JobSpec(from_argv(LONG_GAN), "long GAN"))
     events_until_kind(doomed, "progress")
     os.kill(jobs.current_pid, signal.SIGKILL)
     final = events_until_final(doomed, timeout=60)[-1]
     assert final[0] == "crashed" and "killed" in final[1] and "previous weights" in final[1]
     assert not registry.exists("gan_dcgan_mnist", registry.USER)
     assert registry.active_source("gan_dcgan_mnist") == registry.SHIPPED
-    assert events_until_final(jobs.submit(JobSpec(PIXEL, "pixel")))[-1][0] == "done"
+    assert events_until_final(jobs.submit(JobSpec(from_argv(PIXEL), "pixel")))[-1][0] == "done"
 
 
 def test_keep_on_stop_saves_what_was_learnt(jobs):
     # batches of 8: the first round of 100 steps (what keep-on-stop needs) comes sooner
-    ticket = jobs.submit(JobSpec((*LONG_GAN, "--batch-size", "8"), "long GAN", keep_on_stop=True))
+    ticket = jobs.submit(JobSpec(from_argv((*LONG_GAN, "--batch-size", "8")), "long GAN", keep_on_stop=True))
     events_until_kind(ticket, "epoch")  # one round of 100 steps, with its preview
     ticket.cancel()
     assert events_until_final(ticket, timeout=240)[-1] == ("stopped", True)
@@ -88,9 +89,30 @@ def test_keep_on_stop_saves_what_was_learnt(jobs):
     assert json.loads((bundle.directory / "config.json").read_text())  # a complete bundle
 
 
-def test_a_refused_command_line_fails_with_a_message(jobs):
-    final = events_until_final(jobs.submit(JobSpec(("gan", "--variant", "nonsense"), "bad")))[-1]
-    assert final[0] == "failed" and "refused" in final[1]
+def test_a_bad_request_is_refused_in_one_sentence_before_it_waits_in_line():
+    from studio.training_request import request
+
+    with pytest.raises(ValueError, match="option 'variant' cannot be 'nonsense'; choose one of"):
+        request("gan", variant="nonsense")
+    with pytest.raises(ValueError, match="has no option 'stepz'"):
+        request("gan", stepz=3)
+    with pytest.raises(ValueError, match="option 'steps' cannot be 'many'"):
+        request("gan", steps="many")
+    with pytest.raises(ValueError, match="no training recipe called 'gna'"):
+        request("gna")
+
+
+def test_a_request_crosses_to_the_worker_typed_and_its_command_line_says_the_same():
+    import pickle
+
+    from studio import train
+    from studio.training_request import from_argv, request
+
+    made = request("gan", variant="conv003_mnist", steps=300, batch_size=16)
+    assert pickle.loads(pickle.dumps(made)) == made and made.steps == 300 and made.fid_every == 0
+    assert made.argv() == ("gan", "--variant", "conv003_mnist", "--steps", "300", "--batch-size", "16", "--to", "user")
+    assert from_argv(made.argv()) == made  # the terminal's command is the same request
+    assert train.parse(made.argv()).steps == 300
 
 
 def test_a_worker_ends_with_its_server(tiny_data_dir, tmp_path):
@@ -104,10 +126,11 @@ def test_a_worker_ends_with_its_server(tiny_data_dir, tmp_path):
     script = ("import sys, time\n"
               "from studio import paths\n"
               "from studio.training_jobs import JobSpec, TrainingJobs\n"
+              "from studio.training_request import from_argv\n"
               "if __name__ == '__main__':\n"
               f"    paths.set_data_dir({str(tiny_data_dir)!r})\n"
               "    jobs = TrainingJobs()\n"
-              f"    ticket = jobs.submit(JobSpec({LONG_GAN!r}, 'long GAN'))\n"
+              f"    ticket = jobs.submit(JobSpec(from_argv({LONG_GAN!r}), 'long GAN'))\n"
               "    while ticket.events.get()[0] != 'started':\n"
               "        pass\n"
               "    print(jobs.current_pid, flush=True)\n"

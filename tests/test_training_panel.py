@@ -13,6 +13,7 @@ def panel_url(tmp_path_factory):
 
     from studio import paths
     from studio.training_jobs import JobSpec, TrainingJobs
+    from studio.training_request import from_argv
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
@@ -24,7 +25,7 @@ def panel_url(tmp_path_factory):
     def job(request):
         # "good": the pixel recipe on tiny data (numpy only: fast); "broken": a data folder without data
         folder = data_dir if request.choice == "good" else root / "empty"
-        return JobSpec(("pixel", "--datasets", "mnist", "--to", "user", "--data-dir", str(folder)),
+        return JobSpec(from_argv(("pixel", "--datasets", "mnist", "--to", "user", "--data-dir", str(folder))),
                        f"pixel · {request.choice}", 5.0, request.keep_on_stop)
 
     with pytest.MonkeyPatch.context() as mp:

@@ -108,12 +108,59 @@ def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[
     return decorate
 
 
+class UploadNeeded(UserError):
+    """A link or recipe to a result made from an upload the studio does not have: the settings can be
+    set on the result's tab (``recipe``), but the picture must come from the user."""
+
+    def __init__(self, message: str, recipe: Recipe) -> None:
+        super().__init__(message)
+        self.recipe = recipe
+
+
+# Results made from uploads (DeepDream, style transfer): technique -> rerun(params) giving the stamped
+# result again when the recorded inputs are the studio's own example pictures, else None.
+_FROM_EXAMPLES: dict[str, Callable[[dict], str | None]] = {}
+
+
+def rerun_from_examples(technique: str, rerun: Callable[[dict], str | None]) -> None:
+    """Let links and recipes of ``technique`` (made with ``stamp(..., uploads=...)``) re-run when their
+    inputs' recorded sha256 are those of the studio's example pictures: ``rerun(params)`` returns the
+    stamped result's path, or None when the inputs were the user's own."""
+    _FROM_EXAMPLES[technique] = rerun
+
+
+# Results that belong to one session (the "which is real?" round): a link to one opens a new one on its
+# tab and never carries or shares the round itself.
+_SESSION_LINKS: set[str] = set()
+
+
+def session_link(technique: str) -> None:
+    """Let links to ``technique`` open a fresh per-session result (its tab's ``LinkTarget``) rather than
+    re-run a shared recipe."""
+    _SESSION_LINKS.add(technique)
+
+
+def opens_fresh(technique: str) -> bool:
+    """Whether a link to ``technique`` opens a fresh per-session result (``session_link``)."""
+    return technique in _SESSION_LINKS
+
+
+def link_line(technique: str, params: dict) -> str:
+    """The link line alone (no recipe: there is nothing to re-run), e.g. to a new round of a game."""
+    return f"<span class=\"studio-link\">🔗 [링크 · link](?{links.query_of(Recipe(technique, params, {}))})</span>"
+
+
+def sha256_of(array) -> str:
+    """The sha256 that ``stamp`` records for an input picture."""
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+
+
 def stamp(picture, technique: str, params: dict, models: Sequence[str] = (), uploads: dict | None = None) -> str:
     """A recipe-carrying PNG for a picture that cannot be re-run from parameters alone (its input is
     an upload): ``uploads`` maps input names to arrays, recorded by sha256."""
     params = {k: _plain(v) for k, v in params.items()}
     for name, array in (uploads or {}).items():
-        params[f"{name}_sha256"] = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+        params[f"{name}_sha256"] = sha256_of(array)
     return provenance.save_png(picture, Recipe(technique, params, describe_models(models)))
 
 
@@ -167,6 +214,13 @@ def reproduce(text: str | None = None, file: str | None = None) -> tuple[str, Re
 
 def _run(recipe: Recipe) -> str:
     """The registered function of ``recipe.technique`` called with its parameters: the result's path."""
+    if recipe.technique in _FROM_EXAMPLES:
+        path = _FROM_EXAMPLES[recipe.technique](dict(recipe.params))
+        if path is None:
+            raise UploadNeeded("This result was made from a picture of its maker's own, which a link does not "
+                               "carry: its settings are set on its tab; upload the picture there to make it again.",
+                               recipe)
+        return path
     entry = _TECHNIQUES.get(recipe.technique)
     if entry is None:
         known = ", ".join(sorted(_TECHNIQUES)) or "none"

@@ -9,7 +9,7 @@ sets its controls to the link's values and fills the result, as a click with tho
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class LinkTarget:
 
     ``show(lang, **params)`` returns the values of ``outputs``: the tab's own handler, so the result
     (and the words beside it) look exactly as after a click. Every target so far is on its tab's first
-    sub-tab; one that is not would also select its sub-tab here.
+    sub-tab, or names its sub-tab: ``sub_tabs`` (the tab's inner ``gr.Tabs``) and ``sub_tab`` (the id).
     """
 
     recipe: str  # the name given to ``exports.reproducible``, e.g. "gan.samples"
@@ -26,19 +26,30 @@ class LinkTarget:
     controls: dict  # recipe parameter -> its widget
     outputs: list
     show: Callable[..., object]
+    sub_tabs: object | None = None
+    sub_tab: str | None = None
+    convert: dict = field(default_factory=dict)  # recipe parameter -> its widget's value, where they differ
+
+    def settings(self, params: dict) -> dict:
+        """{widget: value}: the controls at the link's values (and the sub-tab selected)."""
+        updates = {self.controls[name]: self.convert.get(name, lambda v: v)(value)
+                   for name, value in params.items() if name in self.controls}
+        if self.sub_tabs is not None:
+            import gradio as gr
+
+            updates[self.sub_tabs] = gr.Tabs(selected=self.sub_tab)
+        return updates
 
     def components(self) -> list:
         """Every widget a link to this result may change."""
-        return [*self.controls.values(), *self.outputs]
+        return [*self.controls.values(), *self.outputs, *([self.sub_tabs] if self.sub_tabs is not None else [])]
 
     def updates(self, lang: str, params: dict) -> dict:
         """{widget: value}: the controls at the link's values and the result as the tab shows it."""
         values = self.show(lang, **params)
         if len(self.outputs) == 1:
             values = (values,)
-        updates = {self.controls[name]: value for name, value in params.items() if name in self.controls}
-        updates.update(zip(self.outputs, values))
-        return updates
+        return {**self.settings(params), **dict(zip(self.outputs, values))}
 
 
 def components_of(targets: list[LinkTarget]) -> list:

@@ -68,8 +68,19 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
         if links.QUERY_KEY not in query:
             return gr.skip()
         link = "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]})
+        fresh = _fresh_link(link)
+        if fresh is not None and fresh.technique in by_recipe and tabs is not None:  # e.g. a new game round
+            target = by_recipe[fresh.technique]
+            return {**target.updates(lang, fresh.params), tabs: gr.Tabs(selected=target.tab),
+                    link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)}", visible=True)}
         try:
             path, recipe, same = exports.reproduce(link)
+        except exports.UploadNeeded as exc:  # the tab with the link's settings, asking for the picture
+            target = by_recipe.get(exc.recipe.technique)
+            updates = {link_note: gr.Markdown(text("recipe.upload_needed", lang), visible=True)}
+            if target is None or tabs is None:
+                return updates
+            return {**updates, **target.settings(exc.recipe.params), tabs: gr.Tabs(selected=target.tab)}
         except (UserError, WeightsUnavailableError) as exc:  # a bad link: one sentence; the page opens normally
             return {link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
         picture, note_text, download_path = shown(lang, path, recipe, same, text("recipe.from_link", lang) + " ")
@@ -92,6 +103,15 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
         outputs += [tabs, *components_of(list(targets))]
     run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
     return LinkOpener(open_link, [lang], outputs, link_note)
+
+
+def _fresh_link(link: str):
+    """The link's recipe when it asks for a fresh per-session result (``exports.session_link``), else None."""
+    try:
+        linked = links.read_link(link)
+    except provenance.RecipeError:
+        return None
+    return linked if exports.opens_fresh(linked.technique) else None
 
 
 @dataclass(frozen=True)

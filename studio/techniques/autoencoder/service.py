@@ -14,6 +14,7 @@ from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.presets import VARIANTS, bundle_name, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 STEPS = 20  # frames of the noise walk and of the interpolation, as the lecture
 MAX_MAP_POINTS = 1000  # the shipped test digits
@@ -161,7 +162,7 @@ class AutoencoderService:
         """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown autoencoder {variant!r}.")
-        return JobSpec(("autoencoder", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
+        return JobSpec(request("autoencoder", variant=variant, epochs=int(epochs)),
                        f"autoencoder {variant} · {int(epochs)} epochs",
                        estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)
 

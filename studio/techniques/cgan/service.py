@@ -20,6 +20,7 @@ from studio.techniques.cgan.presets import (
     load_generator,
 )
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100
@@ -167,10 +168,10 @@ class CGANService:
             p = CLASSROOM
             per_epoch = estimate_from_shipped(bundle_name(variant), "epochs", 1)  # 60,000 images
             images = p.rounds * p.round_steps * p.batch_size
-            return JobSpec(("cgan", "--variant", variant, "--preset", "classroom", "--to", registry.USER),
+            return JobSpec(request("cgan", variant=variant, preset="classroom"),
                            f"cGAN {variant} · classroom preset · {p.rounds} rounds",
                            None if per_epoch is None else per_epoch * images / 60_000, keep_on_stop)
-        return JobSpec(("cgan", "--variant", variant, "--epochs", str(int(epochs)), "--to", registry.USER),
+        return JobSpec(request("cgan", variant=variant, epochs=int(epochs)),
                        f"cGAN {variant} · {int(epochs)} epochs",
                        estimate_from_shipped(bundle_name(variant), "epochs", int(epochs)), keep_on_stop)
 

@@ -35,7 +35,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                               choices=VARIANT_CHOICES, value="conv")
             scale = tr.make(gr.Slider, {"label": "cgan.scale", "info": "cgan.scale_info"}, minimum=0.0, maximum=2.0,
                             step=0.05, value=NOISE_SCALE)
-        with gr.Tabs():
+        with gr.Tabs() as sub_tabs:
             with tr.make(gr.Tab, {"label": "cgan.digit_tab"}):
                 with gr.Row():
                     digit = tr.make(gr.Radio, {"label": "cgan.digit"}, choices=DIGITS, value="3")
@@ -47,7 +47,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png",
                                   interactive=False)
                 samples_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "cgan.table_tab"}):
+            with tr.make(gr.Tab, {"label": "cgan.table_tab"}, id="cgan-table"):
                 tr.make(gr.Markdown, {"value": "cgan.table_intro"})
                 with gr.Row():
                     table_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
@@ -56,7 +56,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                                 interactive=False, height=600)
                 table_md = gr.Markdown()
                 table_judge_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "cgan.morph_tab"}):
+            with tr.make(gr.Tab, {"label": "cgan.morph_tab"}, id="cgan-morph"):
                 tr.make(gr.Markdown, {"value": "cgan.morph_intro"})
                 with gr.Row():
                     digit_a = tr.make(gr.Dropdown, {"label": "cgan.digit_a"}, choices=DIGITS, value="3")
@@ -164,6 +164,15 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     ctx.link_target(LinkTarget(
         "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
         [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed)))
+    ctx.link_target(LinkTarget(
+        "cgan.table", "cgan", {"chosen": variant, "noise_scale": scale, "seed": table_seed}, [table, table_md],
+        lambda lang, chosen, noise_scale, seed: draw_table(lang, chosen, noise_scale, seed),
+        sub_tabs=sub_tabs, sub_tab="cgan-table"))
+    ctx.link_target(LinkTarget(
+        "cgan.morph", "cgan", {"chosen": variant, "noise_scale": scale, "digit_a": digit_a, "digit_b": digit_b,
+                               "blend": blend, "seed": morph_seed}, [strip, current, gif, morph_md],
+        lambda lang, chosen, noise_scale, digit_a, digit_b, blend, seed: draw_morph(
+            lang, chosen, noise_scale, digit_a, digit_b, blend, seed), sub_tabs=sub_tabs, sub_tab="cgan-morph"))
 
     hidden = {"api_visibility": "private"}
     sample_inputs = [variant, scale, digit, n, seed]

@@ -7,6 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
+from studio import results
 from studio.examples import load_example, prepared
 from studio.techniques.deepdream.model import DreamSettings
 from studio.techniques.deepdream.service import (
@@ -21,6 +22,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 
@@ -151,18 +153,64 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
     example_btn.click(lambda: example_image(), None, source, api_visibility="private")
     backbone.change(switch_backbone, [lang, backbone], [layers, note], api_visibility="private")
     download_btn.click(download, [lang], [backbone, download_btn, note], api_name="dream_download_inception")
-    def ready_example(lang):
+    def example_params(made: dict) -> dict:
+        return {k: made[k] for k in ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size",
+                                     "max_loss", "side")} | {"stopped": False}
+
+    def ready_example_picture() -> str | None:
         """The shipped example dream (``python -m studio.train examples``), stamped like a user's."""
         example = load_example("deepdream")
         if example is None:
+            return None
+        picture, made, _ = example
+        return exports.stamp(picture, "deepdream", example_params(made), [MOBILENET_BUNDLE],
+                             uploads={"input": prepared(example_image(), made["side"])})
+
+    def ready_example(lang):
+        example = load_example("deepdream")
+        if example is None:
             return gr.skip(), gr.skip()
-        picture, made, command = example
-        params = {k: made[k] for k in ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size",
-                                       "max_loss", "side")} | {"stopped": False}
-        stamped = exports.stamp(picture, "deepdream", params, [MOBILENET_BUNDLE],
-                                uploads={"input": prepared(example_image(), made["side"])})
+        _, made, command = example
+        stamped = ready_example_picture()
         return stamped, text("dream.ready_example", lang, command=command, seconds=made["seconds"]) + \
             "\n\n" + exports.line_of(stamped)
+
+    def dream_of_example(params: dict) -> str | None:
+        """A link's dream made again when its input was the studio's example picture (by its sha256):
+        the shipped example itself, or a dream of the example with the link's settings (computed once,
+        then served to everyone). None when the input was the maker's own picture."""
+        try:
+            rgb = prepared(example_image(), int(params.get("side")))
+        except (TypeError, ValueError):
+            return None
+        if params.get("input_sha256") != exports.sha256_of(rgb):
+            return None
+        recorded = {k: v for k, v in params.items() if k != "input_sha256"}
+        example = load_example("deepdream")
+        if example is not None and recorded == example_params(example[1]):
+            return ready_example_picture()
+
+        def compute() -> str:
+            name, layer_map = recorded["backbone"], dict(recorded["layers"])
+            settings = settings_of(layer_map, recorded["octaves"], recorded["octave_scale"], recorded["steps"],
+                                   recorded["step_size"], recorded["max_loss"] or 0)
+            *_, last = service.dream(rgb, name, layer_map, settings)
+            return exports.stamp(last.image, "deepdream", recorded | {"stopped": False},
+                                 [MOBILENET_BUNDLE] if name == MOBILENET else [], uploads={"input": rgb})
+
+        return results.SHARED.get(("deepdream.link", results.fingerprint(recorded)), compute)
+
+    exports.rerun_from_examples("deepdream", dream_of_example)
+
+    def linked_dream(lang, **params):
+        picture = dream_of_example(params)
+        return picture, text("recipe.from_link", lang) + "\n\n" + exports.line_of(picture)
+
+    # A link to a dream opens here with its settings; its result comes back when its input was the example.
+    ctx.link_target(LinkTarget(
+        "deepdream", "deepdream", {"backbone": backbone, "layers": layers, "octaves": octaves, "octave_scale": scale,
+                                   "steps": steps, "step_size": step_size, "max_loss": max_loss, "side": max_side},
+        [output, progress_md], linked_dream, convert={"layers": _spec, "max_loss": lambda v: v or 0}))
 
     def refresh(lang, name):
         return (backbone_note(lang, name), *ready_example(lang))

@@ -21,6 +21,7 @@ from studio.techniques.gan.presets import (
     training_images,
 )
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
@@ -217,11 +218,11 @@ class GANService:
             steps = CLASSROOM.rounds * ROUND
             per_step = estimate_from_shipped(bundle_name(variant), "steps", 1)
             batch = VARIANTS[variant].batch_size
-            return JobSpec(("gan", "--variant", variant, "--preset", "classroom", "--to", registry.USER),
+            return JobSpec(request("gan", variant=variant, preset="classroom"),
                            f"GAN {variant} · classroom preset · {steps:,} steps",
                            None if per_step is None else per_step * steps * CLASSROOM.batch_size / batch, keep_on_stop)
         steps = int(rounds) * ROUND
-        return JobSpec(("gan", "--variant", check_variant(variant), "--steps", str(steps), "--to", registry.USER),
+        return JobSpec(request("gan", variant=check_variant(variant), steps=steps),
                        f"GAN {variant} · {steps:,} steps",
                        estimate_from_shipped(bundle_name(variant), "steps", steps), keep_on_stop)
 

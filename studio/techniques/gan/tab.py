@@ -9,6 +9,7 @@ import numpy as np
 
 from studio import batching
 from studio.results import shared
+from studio.techniques.gan import colour_tab as colour_part
 from studio.techniques.gan.service import GANService
 from studio.techniques.infogan import (
     tab as infogan_part,  # InfoGAN is a sub-tab of the GAN tab
@@ -32,9 +33,10 @@ def _variant_choices(lang: str) -> list[tuple[str, str]]:
     return [(text(key, lang), name) for name, key in VARIANT_KEYS.items() if GANService.available(name)]
 
 
-def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
-    """Build the tab; ``service`` is a GANService, ``infogan`` an InfoGANService whose part (a sub-tab)
-    appears only when InfoGAN weights exist. Returns the tab's refresh, then its InfoGAN part's."""
+def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabRefresh]:
+    """Build the tab; ``service`` is a GANService, ``infogan`` an InfoGANService and ``colour`` a
+    ColourGANService, whose parts (sub-tabs) appear only when their weights exist. Returns the tab's
+    refresh, then its parts'."""
     tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
     from studio.plots import gan_curves, gan_record
     from studio.techniques.gan.presets import ROUND
@@ -50,7 +52,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
         with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
             record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
                              show_label=False)
-        with gr.Tabs():
+        with gr.Tabs() as sub_tabs:
             with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
                 with gr.Row():
                     count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
@@ -59,7 +61,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                 grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
                                elem_id="gan-grid")
                 judge_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "gan.walk_tab"}):
+            with tr.make(gr.Tab, {"label": "gan.walk_tab"}, id="gan-walk"):
                 tr.make(gr.Markdown, {"value": "gan.walk_intro"})
                 with gr.Row():
                     seed_a = tr.make(gr.Number, {"label": "gan.seed_a"}, value=1, precision=0, minimum=0)
@@ -68,7 +70,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                     walk_btn = tr.make(gr.Button, {"value": "gan.walk_btn"}, variant="primary")
                 walk = tr.make(gr.Image, {"label": "gan.walk_out"}, type="numpy", format="png", interactive=False)
                 gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
-            with tr.make(gr.Tab, {"label": "gan.nn_tab"}):
+            with tr.make(gr.Tab, {"label": "gan.nn_tab"}, id="gan-nn"):
                 tr.make(gr.Markdown, {"value": "gan.nn_intro"})
                 with gr.Row():
                     nn_count = tr.make(gr.Slider, {"label": "gan.nn_count"}, minimum=1, maximum=50, step=1, value=10)
@@ -76,7 +78,7 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                 nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png",
                                      interactive=False)
                 nn_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "gan.game_tab"}):
+            with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
                 tr.make(gr.Markdown, {"value": "gan.game_intro"})
                 game_state = gr.State(None)  # this session's current round (never shared)
                 score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
@@ -87,7 +89,9 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
                                 choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
                 check_btn = tr.make(gr.Button, {"value": "gan.check"})
                 verdict_md = gr.Markdown()
-            parts = infogan_part.create_part(ctx, infogan) if infogan is not None and infogan.available() else []
+            parts = infogan_part.create_part(ctx, infogan, sub_tabs) if infogan is not None and infogan.available() else []
+            if colour is not None and colour.available():
+                parts += colour_part.create_part(ctx, colour, sub_tabs)
 
         def status_text(lang, name):
             s = service.status(name)
@@ -166,7 +170,9 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     @guarded
     def new_round(lang, name, score):
         round_ = service.game_round(name, secrets.randbelow(2**31))
-        return round_.picture, round_, [], text("gan.game_prompt", lang, score=_score_line(lang, score))
+        # The link opens a new round with this generator: never this round, nor its answer.
+        return round_.picture, round_, [], text("gan.game_prompt", lang, score=_score_line(lang, score)) + \
+            "\n\n" + exports.link_line("gan.game", {"name": name})
 
     @guarded
     def check(lang, round_, chosen, score):
@@ -197,6 +203,19 @@ def create_tab(ctx: TabContext, service, infogan=None) -> list[TabRefresh]:
     # A link to a sample grid opens here, with its variant, count and seed in the controls.
     ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
                                lambda lang, name, n, seed: sample(name, n, seed)))
+
+    ctx.link_target(LinkTarget("gan.walk", "gan", {"name": variant, "seed_a": seed_a, "seed_b": seed_b,
+                                                   "steps": frames}, [walk, gif],
+                               lambda lang, name, seed_a, seed_b, steps: walk_between(name, seed_a, seed_b, steps),
+                               sub_tabs=sub_tabs, sub_tab="gan-walk"))
+    ctx.link_target(LinkTarget("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
+                               [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
+                               sub_tabs=sub_tabs, sub_tab="gan-nn"))
+    # A link to the game opens a new round of its own (each page's round stays on the server).
+    exports.session_link("gan.game")
+    ctx.link_target(LinkTarget("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
+                               lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
+                               sub_tabs=sub_tabs, sub_tab="gan-game"))
 
     hidden = {"api_visibility": "private"}
     variant.change(show_status, [lang, variant], status, **hidden).then(
@@ -234,9 +253,10 @@ def _score_line(lang: str, score: dict) -> str:
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
+    from studio.techniques.gan.colour_service import ColourGANService
     from studio.techniques.gan.service import GANService
     from studio.techniques.infogan.service import (
         InfoGANService,  # InfoGAN is a sub-tab of this tab
     )
 
-    return create_tab(ctx, GANService(), InfoGANService())  # its own refresh and its InfoGAN part's
+    return create_tab(ctx, GANService(), InfoGANService(), ColourGANService())  # its refresh and its parts'

@@ -12,6 +12,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -51,8 +52,9 @@ def describe(lang: str, info: dict) -> str:
     return "\n\n".join(lines)
 
 
-def create_part(ctx: TabContext, service) -> list[TabRefresh]:
-    """Build the InfoGAN sub-tab inside the current ``gr.Tabs``; ``service`` is an InfoGANService."""
+def create_part(ctx: TabContext, service, sub_tabs=None) -> list[TabRefresh]:
+    """Build the InfoGAN sub-tab inside the current ``gr.Tabs`` (``sub_tabs``, where links to its pictures
+    open); ``service`` is an InfoGANService."""
     tr, lang = ctx.tr, ctx.lang
     from studio.techniques.infogan.presets import CODE_RANGE
 
@@ -61,7 +63,7 @@ def create_part(ctx: TabContext, service) -> list[TabRefresh]:
     def choices(info):
         return c1_choices(info["order"], info["metrics"].get("c1_matched_digits"))
 
-    with tr.make(gr.Tab, {"label": "infogan.tab"}):
+    with tr.make(gr.Tab, {"label": "infogan.tab"}, id="infogan"):
         tr.make(gr.Markdown, {"value": "infogan.intro"})
         status = gr.Markdown()
         with gr.Row():
@@ -116,6 +118,13 @@ def create_part(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def reword(lang, c1_value, c2_value, c3_value, seed_value, code_value):
         return describe(lang, service.matched_digits()), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+    # Links to its pictures open on this sub-tab with their codes and seed.
+    ctx.link_target(LinkTarget("infogan.live", "gan", {"c1": c1, "c2": c2, "c3": c3, "seed": seed}, [live],
+                               lambda lang, c1, c2, c3, seed: answer(c1, c2, c3, seed),
+                               sub_tabs=sub_tabs, sub_tab="infogan"))
+    ctx.link_target(LinkTarget("infogan.grid", "gan", {"code": code, "seed": seed}, [grid, gif],
+                               lambda lang, code, seed: draw_grid(code, seed), sub_tabs=sub_tabs, sub_tab="infogan"))
 
     hidden = {"api_visibility": "private"}
     live_inputs = [c1, c2, c3, seed]

@@ -21,6 +21,7 @@ from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 ZOOM = {"fashion": 6, "emoji": 4}  # 32 px -> 192 px, 64 px -> 256 px on screen, nearest neighbour (honest pixels)
 # Classroom preset of the Train button: 5 passes over 1,500 pairs at batch 32 (about a minute and a half
@@ -297,13 +298,13 @@ class Pix2PixService:
         dataset, variant = self.parse_choice(choice)
         name = self._bundle(variant, dataset)
         check_preset(preset)
-        length = CLASSROOM.argv() if preset == "classroom" else ("--epochs", str(int(epochs)))
+        length = CLASSROOM.options() if preset == "classroom" else {"epochs": int(epochs)}
         epochs = CLASSROOM.epochs if preset == "classroom" else int(epochs)
         title = f"Pix2Pix {dataset} {variant} · " + ("classroom preset" if preset == "classroom" else f"{epochs} epochs")
         estimate = estimate_from_shipped(name, "epochs", epochs)
         if preset == "classroom" and estimate is not None:  # a slice of the data: fewer steps per epoch
             estimate *= CLASSROOM.limit / max(1, self.metadata(variant, dataset)["data"][dataset]["train_pairs"])
-        return JobSpec(("pix2pix", "--data", dataset, "--variant", variant, *length, "--to", registry.USER),
+        return JobSpec(request("pix2pix", data=dataset, variant=variant, **length),
                        title, estimate, keep_on_stop)
 
     def use_shipped(self, choice: str) -> dict:

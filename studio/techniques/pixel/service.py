@@ -15,6 +15,7 @@ from studio.bundle_cache import BundleCache
 from studio.checks import UserError
 from studio.techniques.pixel import model as pixel
 from studio.training_jobs import JobSpec
+from studio.training_request import request
 
 NAME = "pixel"
 FID_SAMPLES = 1000  # the judge's Fréchet distance is taken over this many samples, not the few shown
@@ -76,10 +77,8 @@ class PixelService:
 
     def training_job(self, limit_per_class: int | None) -> JobSpec:
         """The training job of the tab's Train button: refit every class into the user cache."""
-        argv = ("pixel", "--datasets", *self.datasets(), "--to", registry.USER)
-        if limit_per_class is not None:
-            argv += ("--limit-per-class", str(int(limit_per_class)))
-        return JobSpec(argv, "pixel histograms", 10.0)
+        limit = {} if limit_per_class is None else {"limit_per_class": int(limit_per_class)}
+        return JobSpec(request("pixel", datasets=list(self.datasets()), **limit), "pixel histograms", 10.0)
 
     def use_shipped(self) -> dict:
         """Go back to the shipped histograms (the user's own stay on disk)."""

@@ -8,6 +8,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import (
@@ -118,6 +119,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def draw_samples(dataset, label, smoothing, n, seed):
         return sample_picture(dataset, label, smoothing, n, seed)
+
+    # A link to samples opens here with their data set, class, smoothing, count and seed.
+    ctx.link_target(LinkTarget("pixel.sample", "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
+                                                         "n": count, "seed": seed}, [samples],
+                               lambda lang, dataset, label, smoothing, n, seed: draw_samples(
+                                   dataset, label, smoothing, n, seed)))
 
     @guarded
     def refresh(lang, dataset, label, smoothing, row, col, n, seed):

@@ -6,7 +6,7 @@ import time
 
 import gradio as gr
 
-from studio import plots
+from studio import plots, results
 from studio.backbones.presets import example_photo as example_image
 from studio.examples import load_example, prepared
 from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
@@ -15,6 +15,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 BOOK = StyleSettings()  # the book's loss weights
@@ -137,22 +138,103 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     scream_btn.click(lambda: scream(), None, style, api_visibility="private")
     mondrian_btn.click(lambda: mondrian(), None, style, api_visibility="private")
     download_btn.click(download, [lang], [backbone, download_btn, note], api_name="style_download_vgg19")
-    def ready_example(lang):
+    def example_params(made: dict) -> dict:
+        return {k: made[k] for k in ("backbone", "content_weight", "style_weight", "tv_weight", "learning_rate",
+                                     "steps", "side", "optimizer", "preserve_colour", "coarse_fraction")} \
+            | {"stopped": False}
+
+    def example_inputs(side: int, content_sha: str, style_sha: str):
+        """(content, style) prepared at ``side`` when both recorded sha256 are of the studio's example
+        pictures (the Scream or Mondrian as the style), else None."""
+        content_rgb = prepared(example_image(), side)
+        if content_sha != exports.sha256_of(content_rgb):
+            return None
+        for style_picture in (scream(), mondrian()):
+            style_rgb = service.prepare_pair(example_image(), style_picture, side)[1]
+            if style_sha == exports.sha256_of(style_rgb):
+                return content_rgb, style_rgb
+        return None
+
+    def ready_example_picture() -> str | None:
         """The shipped example transfer (``python -m studio.train examples``), stamped like a user's."""
         example = load_example("style")
         if example is None:
-            return gr.skip(), gr.skip()
-        picture, made, command = example
+            return None
+        picture, made, _ = example
         content_rgb = prepared(example_image(), made["side"])
         style_rgb = service.prepare_pair(example_image(), scream(), made["side"])[1]
-        params = {k: made[k] for k in ("backbone", "content_weight", "style_weight", "tv_weight", "learning_rate",
-                                       "steps", "side", "optimizer", "preserve_colour", "coarse_fraction")} \
-            | {"stopped": False}
-        stamped = exports.stamp(picture, "style_transfer", params, [],
-                                uploads={"content": content_rgb, "style": style_rgb})
+        return exports.stamp(picture, "style_transfer", example_params(made), [],
+                             uploads={"content": content_rgb, "style": style_rgb})
+
+    def ready_example(lang):
+        example = load_example("style")
+        if example is None:
+            return gr.skip(), gr.skip()
+        _, made, command = example
+        stamped = ready_example_picture()
         return stamped, text("style.ready_example", lang, command=command, seconds=made["seconds"],
                               steps=made["steps"], side=made["side"], coarse=made["coarse_fraction"]) + \
             "\n\n" + exports.line_of(stamped)
+
+    def transfer_of_examples(params: dict) -> str | None:
+        """A link's transfer made again when both its pictures were the studio's examples (by sha256):
+        the shipped example itself, or computed once with the link's settings. None otherwise."""
+        try:
+            inputs = example_inputs(int(params.get("side")), params.get("content_sha256"), params.get("style_sha256"))
+        except (TypeError, ValueError):
+            return None
+        if inputs is None:
+            return None
+        recorded = {k: v for k, v in params.items() if not k.endswith("_sha256")}
+        example = load_example("style")
+        if example is not None and recorded == example_params(example[1]):
+            return ready_example_picture()
+
+        def compute() -> str:
+            settings = StyleSettings(
+                content_weight=recorded["content_weight"], style_weight=recorded["style_weight"],
+                tv_weight=recorded["tv_weight"], learning_rate=recorded["learning_rate"], steps=recorded["steps"],
+                optimizer=recorded["optimizer"], preserve_colour=recorded["preserve_colour"],
+                coarse_fraction=recorded["coarse_fraction"])
+            *_, last = service.transfer(*inputs, recorded["backbone"], settings)
+            return exports.stamp(last.image, "style_transfer", recorded | {"stopped": False},
+                                 uploads={"content": inputs[0], "style": inputs[1]})
+
+        return results.SHARED.get(("style.link", results.fingerprint(recorded)), compute)
+
+    def one_pass_of_examples(params: dict) -> str | None:
+        """A link's one-pass picture made again when both its pictures were the studio's examples."""
+        try:
+            side = int(params.get("side"))
+            inputs = example_inputs(side, params.get("content_sha256"), params.get("style_sha256"))
+            strength = float(params.get("strength"))
+        except (TypeError, ValueError):
+            return None
+        if inputs is None:
+            return None
+        style_picture = scream() if exports.sha256_of(service.prepare_pair(example_image(), scream(), side)[1]) \
+            == params.get("style_sha256") else mondrian()
+        picture = service.feed_forward(example_image(), style_picture, strength, side)
+        return exports.stamp(picture, "style_feed_forward", {"strength": strength, "side": side}, [],
+                             uploads={"content": inputs[0], "style": inputs[1]})
+
+    exports.rerun_from_examples("style_transfer", transfer_of_examples)
+    exports.rerun_from_examples("style_feed_forward", one_pass_of_examples)
+
+    def linked(make):
+        def show(lang, **params):
+            picture = make(params)
+            return picture, text("recipe.from_link", lang) + "\n\n" + exports.line_of(picture)
+        return show
+
+    # Links to a transfer open here with its settings; the result comes back when its pictures were examples.
+    ctx.link_target(LinkTarget(
+        "style_transfer", "style", {"backbone": backbone, "style_weight": strength, "tv_weight": smoothness,
+                                    "steps": steps, "side": side, "optimizer": optimizer, "preserve_colour": preserve},
+        [output, progress_md], linked(transfer_of_examples),
+        convert={"style_weight": lambda v: round(v / BOOK.style_weight), "tv_weight": lambda v: round(v / BOOK.tv_weight, 2)}))
+    ctx.link_target(LinkTarget("style_feed_forward", "style", {"strength": ff_strength, "side": side},
+                               [ff_output, progress_md], linked(one_pass_of_examples)))
 
     @guarded
     def one_pass(lang, content_img, style_img, amount, resolution):

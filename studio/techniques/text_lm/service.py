@@ -17,6 +17,7 @@ from studio.checks import MAX_SEED, UserError, check_seed
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.presets import NAME, OWN_NAME, load_generator
 from studio.training_jobs import JobSpec
+from studio.training_request import request
 
 BOOK_TEMPERATURES = (0.2, 0.5, 0.7, 1.0, 1.5)  # code 12-9
 GREEDY = "greedy"
@@ -227,5 +228,5 @@ class OwnTextService(TextService):
     def training_job(self, path, epochs: int, keep_on_stop: bool) -> JobSpec:
         """The training job of the tab's Train button: a character model of the uploaded file."""
         read_text_upload(path)  # refuse a wrong file now, before the job waits in line
-        return JobSpec(("text-own", "--file", str(path), "--epochs", str(int(epochs)), "--to", registry.USER),
+        return JobSpec(request("text-own", file=str(path), epochs=int(epochs)),
                        f"your text · {int(epochs)} epochs", None, keep_on_stop)

@@ -16,6 +16,7 @@ from studio.techniques.autoencoder.model import (
 from studio.techniques.vae import model as vae
 from studio.techniques.vae.presets import NAME, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped
+from studio.training_request import request
 
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
 STEPS = 12  # frames of a walk
@@ -167,7 +168,7 @@ class VAEService:
 
     def training_job(self, epochs: int, keep_on_stop: bool) -> JobSpec:
         """The training job of the tab's Train button: ``epochs`` of the book's VAE into the user cache."""
-        return JobSpec(("vae", "--epochs", str(int(epochs)), "--to", registry.USER), f"VAE · {int(epochs)} epochs",
+        return JobSpec(request("vae", epochs=int(epochs)), f"VAE · {int(epochs)} epochs",
                        estimate_from_shipped(NAME, "epochs", int(epochs)), keep_on_stop)
 
     def use_shipped(self) -> dict:

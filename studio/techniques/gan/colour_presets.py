@@ -1,0 +1,29 @@
+"""The colour DCGAN's bundle (Deep Learning with Python 12.5): its name, its weight file, how training
+is counted, and how to load one."""
+
+from __future__ import annotations
+
+from studio import registry
+
+BUNDLE = "gan_colour"  # the shipped emoji faces, and (in the user's folder) a student's own pictures
+WEIGHTS_FILE = "generator.weights.npz"  # float16 (``weight_files``)
+ROUND = 100  # steps between two previews / loss points
+MIN_PICTURES = 64  # fewer than this and D learns them by heart within minutes
+
+
+def load_generator(bundle: registry.Bundle):
+    """(generator, config) of a saved colour DCGAN bundle, traced once."""
+    from studio import runtime, weight_files
+
+    runtime.import_tensorflow()
+    from studio.techniques.gan.colour_model import (
+        ColourGANConfig,
+        build_generator,
+        generate,
+    )
+
+    config = ColourGANConfig.from_json(bundle.config)
+    generator = build_generator(config)
+    weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
+    generate(generator, config, 1, 0)  # trace now, not on a student's first click
+    return generator, config

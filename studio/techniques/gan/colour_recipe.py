@@ -1,0 +1,263 @@
+"""Recipe for the colour DCGAN of Deep Learning with Python, section 12.5:
+``python -m studio.train colour-gan [--network cpu|book] [--images-dir DIR]``.
+
+Without ``--images-dir`` it trains on OpenMoji's face and people emoji (``openmoji.face_pictures``),
+the offline stand-in for the book's CelebA faces, each picture with its mirror image. With it, on any
+folder of pictures through the book's own ``image_dataset_from_directory`` call (a student's upload,
+or CelebA on disk). The book's ``train_step`` and Adam(1e-4) are kept; G ships as its weights' moving
+average (EMA 0.999), as the studio's other GANs do. Training is counted in steps, shown every ``ROUND``.
+``--checkpoint-dir`` keeps the run's state every ten rounds, and ``--resume`` goes on from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+from studio import imaging, metrics, openmoji, registry, runtime, weight_files
+from studio.techniques.gan.colour_model import ColourGANConfig
+from studio.techniques.gan.colour_presets import (
+    BUNDLE,
+    MIN_PICTURES,
+    ROUND,
+    WEIGHTS_FILE,
+)
+from studio.training import (
+    CancelToken,
+    EpochFn,
+    ProgressFn,
+    fit,
+    no_progress,
+    training_record,
+)
+
+NETWORKS = {"cpu": ColourGANConfig.cpu, "book": ColourGANConfig.book}
+DEFAULT_STEPS = 12000
+BATCH_SIZE = 32  # the book's
+EMA = 0.999
+PREVIEW_SEED = 1234
+PREVIEW_COUNT = 16  # two rows of eight
+CHECKPOINT_EVERY = 10  # rounds
+EVAL_SEEDS = (0, 1, 2, 3, 4)  # FID draws of as many samples as there are real test faces
+NN_SAMPLES = 200
+
+
+def emoji_faces_stream(batch_size: int, seed: int):
+    """Endless shuffled batches (batch, 64, 64, 3) in [0, 1] of the training faces and their mirror images."""
+    import tensorflow as tf
+
+    faces = openmoji.face_pictures(test=False)
+    both = np.concatenate([faces, faces[:, :, ::-1]]).astype(np.float32) / 255.0
+    stream = tf.data.Dataset.from_tensor_slices(both).shuffle(len(both), seed=seed, reshuffle_each_iteration=True)
+    return stream.repeat().batch(batch_size, drop_remainder=True).prefetch(2), len(faces)
+
+
+def folder_stream(folder: Path, batch_size: int, seed: int):
+    """The book's pipeline on ``folder`` (``colour_model.pictures_from_directory``), each picture with its
+    mirror image, as endless shuffled batches; and how many pictures it found.
+
+    Raises ValueError, in one sentence, when the folder holds fewer than MIN_PICTURES pictures."""
+
+    from studio.techniques.gan.colour_model import pictures_from_directory
+
+    count = count_pictures(folder)
+    if count < MIN_PICTURES:
+        raise ValueError(f"Found {count} pictures in {folder}; the colour GAN needs at least {MIN_PICTURES}.")
+    pictures = pictures_from_directory(folder, batch_size=batch_size, seed=seed).unbatch()
+    both = pictures.concatenate(pictures.map(lambda x: x[:, ::-1]))
+    both = both.cache().shuffle(2 * count, seed=seed, reshuffle_each_iteration=True)
+    return both.repeat().batch(batch_size, drop_remainder=True).prefetch(2), count
+
+
+def count_pictures(folder: Path) -> int:
+    """How many files ``image_dataset_from_directory`` would read from ``folder`` (sub-folders included)."""
+    from studio.techniques.gan.colour_model import PICTURE_SUFFIXES
+
+    return sum(1 for path in Path(folder).rglob("*") if path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES)
+
+
+def evaluate(generator, config: ColourGANConfig) -> dict:
+    """The emoji judge's FID of the generator's faces against the training faces, beside the real test faces'
+    (the floor) at the same sample size; and the nearest-training-picture distance (not copies)."""
+    from studio.quality import QualityService
+    from studio.techniques.gan.colour_model import generate
+
+    judge = QualityService()
+    train, test = openmoji.face_pictures(test=False), openmoji.face_pictures(test=True)
+    reference = metrics.GaussianStats.of(judge.features("emoji", train))
+    n = len(test)
+
+    def fid(images) -> float:
+        return metrics.frechet_distance(metrics.GaussianStats.of(judge.features("emoji", images)), reference)
+
+    fids = [fid(generate(generator, config, n, seed)) for seed in EVAL_SEEDS]
+    nearest = metrics.nearest_train_distance(generate(generator, config, NN_SAMPLES, 0), train)[1]
+    test_nearest = metrics.nearest_train_distance(test, train)[1]
+    return {
+        "judge_dataset": "emoji",
+        "samples": n,
+        "fid": round(float(np.mean(fids)), 2),
+        "fid_sd_over_draws": round(float(np.std(fids)), 2),
+        "fid_real_floor": round(fid(test), 2),
+        "nearest_train_distance": round(float(nearest.mean()), 4),
+        "test_faces_nearest_train_distance": round(float(test_nearest.mean()), 4),
+        "note": f"FID in the emoji judge's features (not Inception FID) of {n} samples (the mean of {len(EVAL_SEEDS)} "
+                f"draws) against the {len(train)} training faces; the floor is the {n} real test faces against them. "
+                "Nearest-train distance: mean absolute difference on [0, 1] to the closest training face, over "
+                f"{NN_SAMPLES} samples, beside the real test faces' own.",
+    }
+
+
+def _save_checkpoint(folder: Path, model, done_rounds: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    averages = [v.numpy() for v in getattr(model.g_optimizer, "_model_variables_moving_average", [])]
+    arrays = {f"g{i}": w for i, w in enumerate(model.generator.get_weights())}
+    arrays |= {f"d{i}": w for i, w in enumerate(model.discriminator.get_weights())}
+    arrays |= {f"a{i}": w for i, w in enumerate(averages)}
+    partial = folder / "checkpoint.partial.npz"
+    np.savez(partial, **arrays)
+    partial.replace(folder / "checkpoint.npz")  # a run killed while writing keeps the previous checkpoint
+    (folder / "checkpoint.json").write_text(json.dumps({"rounds": done_rounds}))
+
+
+def _load_checkpoint(folder: Path, model) -> int:
+    """Restore G, D and G's weight average from ``folder``; the number of rounds done (0 without one).
+    Adam's moment estimates start again from zero (a few noisy steps)."""
+    if not (folder / "checkpoint.npz").is_file():
+        return 0
+    with np.load(folder / "checkpoint.npz") as saved:
+        model.generator.set_weights([saved[f"g{i}"] for i in range(len(model.generator.weights))])
+        model.discriminator.set_weights([saved[f"d{i}"] for i in range(len(model.discriminator.weights))])
+        model.g_optimizer.build(model.generator.trainable_variables)
+        for i, variable in enumerate(getattr(model.g_optimizer, "_model_variables_moving_average", [])):
+            variable.assign(saved[f"a{i}"])
+    return int(json.loads((folder / "checkpoint.json").read_text())["rounds"])
+
+
+def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_size: int = BATCH_SIZE, seed: int = 0,
+                     images_dir: str | Path | None = None, source: str = registry.SHIPPED,
+                     on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                     on_epoch: EpochFn | None = None, keep_on_stop: bool = False, judge: bool = True,
+                     config: ColourGANConfig | None = None, checkpoint_dir: str | Path | None = None,
+                     resume: bool = False) -> registry.Bundle:
+    """Train the colour DCGAN for ``steps`` batches and save its averaged generator as ``BUNDLE``.
+
+    ``network`` "book" is section 12.5's widths, "cpu" the narrower variant (``config`` overrides both;
+    tests use tiny ones). ``images_dir`` None trains on the OpenMoji faces and measures the result with
+    the emoji judge (``judge`` False skips it); a folder trains on its pictures, measured by the nearest
+    training picture only. A run stopped halfway saves nothing unless ``keep_on_stop``.
+    """
+    if network not in NETWORKS:
+        raise ValueError(f"Unknown network {network!r}; choose one of {sorted(NETWORKS)}.")
+    config = config or NETWORKS[network]()
+    rounds = max(1, -(-int(steps) // ROUND))
+    round_steps = min(ROUND, int(steps))
+    cancel = cancel or CancelToken()
+    runtime.import_tensorflow()
+    import keras
+
+    from studio.techniques.gan.colour_model import (
+        generate,
+        latent_codes,
+        make_colour_gan,
+    )
+    from studio.weight_average import averaged_twin
+
+    keras.utils.set_random_seed(seed)
+    if images_dir is None:
+        stream, pictures = emoji_faces_stream(batch_size, seed)
+    else:
+        stream, pictures = folder_stream(Path(images_dir), batch_size, seed)
+    model = make_colour_gan(config, ema=EMA)
+    start = _load_checkpoint(Path(checkpoint_dir), model) if resume and checkpoint_dir else 0
+    preview_z = latent_codes(config, PREVIEW_COUNT, PREVIEW_SEED)
+
+    def preview() -> np.ndarray:
+        out = np.asarray(model.generator(preview_z, training=False))
+        return imaging.grid(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8), cols=8, scale=2)
+
+    def describe(epoch, logs):
+        return (f"colour DCGAN ({network}) · round {epoch + 1}/{rounds} of {round_steps} steps · "
+                f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
+
+    def after_round(epoch, logs) -> dict:
+        if checkpoint_dir and (epoch + 1) % CHECKPOINT_EVERY == 0:
+            _save_checkpoint(Path(checkpoint_dir), model, epoch + 1)
+        return {}
+
+    run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
+              cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              extra_logs=after_round, initial_epoch=start, shuffle=False)
+    from studio.techniques.gan.colour_model import build_generator
+
+    averaged = averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(config),
+                             latent_codes(config, 256, seed + 1))
+    shipped = build_generator(config)
+    shipped.set_weights(weight_files.rounded_weights(averaged.get_weights()))
+    measured = {"storage_max_pixel_change": int(np.abs(generate(averaged, config, 200, 7).astype(int)
+                                                       - generate(shipped, config, 200, 7)).max())}
+    if images_dir is None and judge:
+        measured |= evaluate(shipped, config)
+    elif images_dir is not None:
+        from studio.techniques.gan.colour_model import pictures_from_directory
+
+        real = np.concatenate([np.rint(np.asarray(b) * 255).astype(np.uint8)
+                               for b in pictures_from_directory(Path(images_dir), batch_size=256, seed=seed)])
+        measured["nearest_train_distance"] = round(float(
+            metrics.nearest_train_distance(generate(shipped, config, min(NN_SAMPLES, 64), 0), real)[1].mean()), 4)
+    data = ({"openmoji_faces": {"description": openmoji.DESCRIPTION + "; the face and people emoji only "
+                                "(subcategories " + ", ".join(sorted(openmoji.FACE_SUBCATEGORIES)) + "), each with its "
+                                "mirror image", "loaded_from": openmoji.source(), "licence": openmoji.CREDIT,
+                                "train_images": pictures}} if images_dir is None
+            else {"own_pictures": {"description": "a folder of the user's own pictures, read by "
+                                   "keras.utils.image_dataset_from_directory (64 x 64, centre crop), each with its "
+                                   "mirror image", "train_images": pictures}})
+    metadata = {
+        "technique": "gan",
+        "variant": "colour",
+        "network": network,
+        "reproduces": "Deep Learning with Python, section 12.5: the colour DCGAN (64 x 64 x 3, latent 128)"
+                      + (" at the book's widths" if network == "book" else ", the same layers at narrower widths"),
+        "command": f"python -m studio.train colour-gan --network {network} --steps {steps} --batch-size {batch_size} "
+                   f"--seed {seed}" + (f" --images-dir {images_dir}" if images_dir is not None else ""),
+        "data": data,
+        "training": training_record(
+            run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed,
+            history_every_steps=round_steps,
+            optimizer=f"Adam({config.learning_rate}) for D and for G (the book's)",
+            tricks=[f"the book's uniform label noise {config.label_noise} on D's targets",
+                    f"ships G's weight average (EMA {EMA})", "each picture also mirrored"]),
+        "metrics": measured,
+    }
+    files = {WEIGHTS_FILE: weight_files.weights_writer(shipped)}
+    bundle = registry.save(BUNDLE, dataclasses.asdict(config), files, metadata, source=source)
+    on_progress(1.0, "colour DCGAN: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
+    return bundle
+
+
+# --- python -m studio.train colour-gan ------------------------------------------------------------------
+HELP = "the colour DCGAN of Deep Learning with Python 12.5, on OpenMoji's faces or a folder of pictures"
+
+
+def add_arguments(parser) -> None:
+    """This recipe's options of ``python -m studio.train colour-gan``."""
+    parser.add_argument("--network", choices=sorted(NETWORKS), default="cpu",
+                        help="book: section 12.5's widths (for a GPU); cpu: the same layers, narrower (default)")
+    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"training batches; a preview every {ROUND}")
+    parser.add_argument("--images-dir", default=None,
+                        help=f"train on this folder of pictures (at least {MIN_PICTURES}; sub-folders too) "
+                             "instead of OpenMoji's faces")
+    parser.add_argument("--checkpoint-dir", default=None, help=f"keep the run's state here every {CHECKPOINT_EVERY} rounds")
+    parser.add_argument("--resume", action="store_true", help="go on from --checkpoint-dir's last state")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"default: {BATCH_SIZE} (the book's)")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def run(args, ctx) -> list[registry.Bundle]:
+    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
+    return [train_colour_gan(args.network, args.steps, args.batch_size, args.seed, args.images_dir, ctx.source,
+                             ctx.on_progress, ctx.cancel, ctx.on_epoch, ctx.keep_on_stop,
+                             checkpoint_dir=args.checkpoint_dir, resume=args.resume)]

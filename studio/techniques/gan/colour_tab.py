@@ -1,0 +1,119 @@
+"""The GAN tab's colour part (Deep Learning with Python 12.5): widgets and events only.
+
+Built only when colour weights are installed (``ColourGANService.available()``).
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from studio import openmoji
+from studio.ui import exports
+from studio.ui.context import TabContext
+from studio.ui.errors import guarded
+from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
+from studio.ui.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh
+from studio.ui.training_panel import TrainingHooks, create_training_panel
+
+
+def describe(lang: str, info: dict) -> str:
+    """Which network and weights are in use, on what data, and what they measured."""
+    m = info["metrics"]
+    source = text("ae.user" if info["source"] == "user" else "ae.shipped", lang)
+    network = text("colour.network_book" if info["network"] == "book" else "colour.network_cpu", lang,
+                   widths=info["widths"])
+    data = text("colour.data_emoji" if info["data"] == "openmoji_faces" else "colour.data_own", lang,
+                count=info["train_images"])
+    lines = [text("colour.status", lang, source=source, network=network, data=data, command=info["command"],
+                  created=info["created"])]
+    if "fid" in m:
+        lines.append(text("colour.measured", lang, fid=m["fid"], floor=m.get("fid_real_floor", "?"),
+                          samples=m.get("samples", "?"), nn=m.get("nearest_train_distance", "?"),
+                          real_nn=m.get("test_faces_nearest_train_distance", "?")))
+    elif "nearest_train_distance" in m:
+        lines.append(text("colour.measured_own", lang, nn=m["nearest_train_distance"]))
+    return "\n\n".join(lines)
+
+
+def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
+    """Build the colour sub-tab inside ``sub_tabs`` (the GAN tab's ``gr.Tabs``, where a link to its
+    pictures opens); ``service`` is a ColourGANService."""
+    tr = ctx.tr
+    from studio.techniques.gan.colour_service import MAX_SAMPLES
+
+    with tr.make(gr.Tab, {"label": "colour.tab"}, id="gan-colour"):
+        tr.make(gr.Markdown, {"value": "colour.intro"})
+        status = gr.Markdown()
+        with gr.Row():
+            count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=MAX_SAMPLES, step=1, value=32)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
+                           elem_id="colour-seed")
+            sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary", elem_classes=MAIN_ACTION,
+                                 elem_id="colour-sample")
+        grid = tr.make(gr.Image, {"label": "colour.grid"}, type="numpy", format="png", interactive=False,
+                       elem_id="colour-grid")
+        grid_md = gr.Markdown()
+        with tr.make(gr.Accordion, {"label": "colour.nn"}, open=False):
+            tr.make(gr.Markdown, {"value": "colour.nn_intro"})
+            with gr.Row():
+                nn_count = tr.make(gr.Slider, {"label": "gan.nn_count"}, minimum=1, maximum=16, step=1, value=8)
+                nn_btn = tr.make(gr.Button, {"value": "gan.nn_btn"}, variant="primary")
+            nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
+        gr.Markdown(openmoji.CREDIT)
+        panel = None
+        if ctx.allow_training:
+            def upload():
+                return tr.make(gr.File, {"label": "colour.upload"}, file_count="multiple", type="filepath",
+                               file_types=[".zip", "image"], height=120)
+
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
+                                  status=lambda lang, _: describe(lang, service.status()),
+                                  use_shipped=lambda _: service.use_shipped())
+            panel = create_training_panel(ctx, hooks, api_prefix="colour", intro_key="colour.train_intro",
+                                          default_epochs=20, max_epochs=120, make_choice=upload,
+                                          epochs_key="gan.rounds")
+
+    # --- handlers ---------------------------------------------------------------------------
+    @exports.reproducible("gan.colour_samples", models=("gan_colour",))
+    def samples_picture(n, seed):
+        return service.samples(n, seed)
+
+    @exports.reproducible("gan.colour_nearest", models=("gan_colour",))
+    def nearest_picture(n, seed):
+        return service.nearest(n, seed)
+
+    @guarded
+    def sample(n, seed):
+        picture = samples_picture(n, seed)
+        return picture, exports.line_of(picture)
+
+    @guarded
+    def nearest(n, seed):
+        return nearest_picture(n, seed)
+
+    @guarded
+    def refresh(lang, n, seed_value):
+        return (describe(lang, service.status()), *sample(n, seed_value))
+
+    @guarded
+    def reword(lang, n, seed_value):
+        return describe(lang, service.status()), gr.skip(), gr.skip()
+
+    ctx.link_target(LinkTarget("gan.colour_samples", "gan", {"n": count, "seed": seed}, [grid, grid_md],
+                               lambda lang, n, seed: sample(n, seed), sub_tabs=sub_tabs, sub_tab="gan-colour"))
+    ctx.link_target(LinkTarget("gan.colour_nearest", "gan", {"n": nn_count, "seed": seed}, [nn_picture],
+                               lambda lang, n, seed: nearest(n, seed), sub_tabs=sub_tabs, sub_tab="gan-colour"))
+
+    hidden = {"api_visibility": "private"}
+    sample_btn.click(sample, [count, seed], [grid, grid_md], api_name="colour_samples", **SAMPLER)
+    for trigger in (count.release, seed.submit):
+        trigger(sample, [count, seed], [grid, grid_md], **SAMPLER, **hidden)
+    nn_btn.click(nearest, [nn_count, seed], nn_picture, api_name="colour_nearest")
+
+    refresh_inputs = [ctx.lang, count, seed]
+    refresh_outputs = [status, grid, grid_md]
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
