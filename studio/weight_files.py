@@ -1,4 +1,4 @@
-"""Shipped weights stored compactly in an .npz: the one file format of the GANs, cGANs, InfoGAN and text model.
+"""Shipped weights stored compactly in an .npz: the one file format of the GANs, cGANs, InfoGAN, Pix2Pix and text model.
 
 A model's ``get_weights()`` list is stored in order under the keys ``w000, w001, ...`` as float16, which halves
 a float32 file and changes no picture a student could see (each recipe measures and records the change). With
@@ -12,6 +12,7 @@ NumPy only: loading a model's weights with it needs no TensorFlow beyond the mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -33,7 +34,12 @@ def encode_weights(weights: list[np.ndarray], int8_from: int | None = None) -> d
 
 
 def decode_weights(arrays) -> list[np.ndarray]:
-    """float32 weights back from ``encode_weights``'s arrays (any mapping of them), in order."""
+    """float32 weights back from ``encode_weights``'s arrays (any mapping of them), in order.
+
+    Pix2Pix bundles written before 2026-12-04 hold ``np.savez``'s positional ``arr_0, arr_1, ...``
+    (float16 as well); they are read as they are, so the same loader serves every bundle."""
+    if any(name.startswith("arr_") for name in arrays):
+        return [np.asarray(arrays[f"arr_{i}"], np.float32) for i in range(len(arrays))]
     count = len([name for name in arrays if name[0] in "wq"])
     return [np.asarray(arrays[f"w{i:03d}"], np.float32) if f"w{i:03d}" in arrays
             else arrays[f"q{i:03d}"].astype(np.float32) * arrays[f"s{i:03d}"].astype(np.float32)
@@ -60,3 +66,21 @@ def load_weights(model, path) -> None:
     """Load weights written by ``save_weights`` into a model of the same architecture."""
     with np.load(path, allow_pickle=False) as f:
         model.set_weights(decode_weights({name: f[name] for name in f.files}))
+
+
+def built_from(bundle, config_class, build: Callable, weights_file: str) -> tuple[object, object]:
+    """(model, config) of a saved bundle: ``config_class`` made from its config.json (through
+    ``config_class.from_json`` where the class has one, for tuples stored as lists), ``build(config)``,
+    then the weights of ``weights_file``: this module's .npz, or a Keras ``.weights.h5`` of older bundles.
+
+    The one loader of the techniques' bundles: each adds only its own inference wrapper and warm-up.
+    """
+    from_json = getattr(config_class, "from_json", None)
+    config = from_json(bundle.config) if from_json else config_class(**bundle.config)
+    model = build(config)
+    path = Path(bundle.path(weights_file))
+    if path.suffix == ".npz":
+        load_weights(model, path)
+    else:
+        model.load_weights(path)
+    return model, config

@@ -240,7 +240,7 @@ def test_recipe_records_metrics_and_stores_float16(tiny_pix2pix):
         assert m["float16_max_change_levels"] <= 3
         assert bundle.metadata["command"].startswith("python -m studio.train pix2pix --data fashion --variant")
         with np.load(bundle.path("generator.npz")) as f:
-            assert f["arr_0"].dtype == np.float16
+            assert f["w000"].dtype == np.float16  # weight_files, as every technique
     assert "discriminator.npz" in unet.metadata["files"] and "discriminator.npz" not in l1.metadata["files"]
     assert set(unet.metadata["training"]["history"]) >= {"gen_gan_loss", "gen_l1_loss", "disc_loss", "val_gen_l1_loss"}
     assert encdec.config["skips"] is False

@@ -15,6 +15,7 @@ def _services():
     from studio.techniques.cgan.service import CGANService
     from studio.techniques.deepdream.service import MOBILENET, DeepDreamService
     from studio.techniques.diffusion.service import DiffusionService
+    from studio.techniques.gan.colour_service import ColourGANService
     from studio.techniques.gan.service import GANService
     from studio.techniques.infogan.service import InfoGANService
     from studio.techniques.pix2pix.service import Pix2PixService
@@ -50,6 +51,7 @@ def _services():
         "vae": lambda: VAEService(autoencoders).prior_samples(4, 7)[1],
         **{f"gan_{v}": (lambda v=v: GANService().samples(v, 4, 7)[1])
            for v in ("dcgan_mnist", "dcgan_ankle_boot", "dense_mnist", "conv003_mnist")},
+        "gan_colour": lambda: ColourGANService().samples(4, 7),
         "infogan": lambda: InfoGANService().code_grid("c2", 7)[0],
         **{f"cgan_{v}": (lambda v=v: CGANService().samples(v, 3, 4, 7)[1]) for v in ("conv", "dense")},
         **{f"pix2pix_{v}": (lambda v=v: pix2pix.translate(pix2pix.example(0)[0], variants=(v,))[v])

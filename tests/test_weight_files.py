@@ -52,3 +52,15 @@ def test_loading_into_a_different_architecture_fails_loudly(tmp_path):
     weight_files.save_weights(Weights([np.ones((2, 3), np.float32)]), tmp_path / "w.npz")
     with pytest.raises(AssertionError):
         weight_files.load_weights(Weights([np.ones((3, 2), np.float32)]), tmp_path / "w.npz")
+
+
+def test_pix2pix_files_of_the_older_positional_layout_still_load(tmp_path):
+    """Bundles saved before the one format (np.savez's arr_0, arr_1 ...) load with the same function."""
+    weights = [np.arange(6, dtype=np.float32).reshape(2, 3), np.array([0.5, -1.25], np.float32)]
+    path = tmp_path / "old.npz"
+    np.savez(path, *[w.astype(np.float16) for w in weights])
+    with np.load(path) as f:
+        decoded = weight_files.decode_weights({name: f[name] for name in f.files})
+    assert [d.dtype for d in decoded] == [np.float32, np.float32]
+    for got, want in zip(decoded, weights):
+        np.testing.assert_array_equal(got, want)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio import registry, runtime
+from studio import registry, runtime, weight_files
 from studio.techniques.autoencoder.model import AEConfig
 
 VARIANTS = {
@@ -29,8 +29,7 @@ def load_inference(bundle: registry.Bundle):
     from studio.techniques.autoencoder import model as ae
 
     runtime.import_tensorflow()
-    model = ae.make_autoencoder(AEConfig(**bundle.config))
-    model.load_weights(bundle.path(WEIGHTS_FILE))
+    model, _ = weight_files.built_from(bundle, AEConfig, ae.make_autoencoder, WEIGHTS_FILE)
     inference = ae.AEInference(model)
     inference.decode(inference.encode(np.zeros((1, 28, 28), np.uint8)))  # trace both graphs now
     return inference

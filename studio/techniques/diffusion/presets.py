@@ -7,7 +7,7 @@ are training-only.
 
 from __future__ import annotations
 
-from studio import registry, runtime
+from studio import registry, runtime, weight_files
 from studio.presets import SlicePreset
 from studio.techniques.diffusion.model import DiffusionConfig
 
@@ -39,9 +39,7 @@ def load_inference(bundle: registry.Bundle):
     runtime.import_tensorflow()
     from studio.techniques.diffusion.model import DiffusionSampler, build_unet
 
-    config = DiffusionConfig(**bundle.config)
-    network = build_unet(config)
-    network.load_weights(bundle.path(WEIGHTS_FILE))
+    network, config = weight_files.built_from(bundle, DiffusionConfig, build_unet, WEIGHTS_FILE)
     sampler = DiffusionSampler(network, config, jit_compile=True)
     sampler.generate(1, 0, steps=1)  # trace now, not on a student's first click
     return sampler

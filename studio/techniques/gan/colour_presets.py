@@ -22,8 +22,6 @@ def load_generator(bundle: registry.Bundle):
         generate,
     )
 
-    config = ColourGANConfig.from_json(bundle.config)
-    generator = build_generator(config)
-    weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
+    generator, config = weight_files.built_from(bundle, ColourGANConfig, build_generator, WEIGHTS_FILE)
     generate(generator, config, 1, 0)  # trace now, not on a student's first click
     return generator, config

@@ -102,12 +102,8 @@ def load_inference(bundle: registry.Bundle):
     runtime.import_tensorflow()
     from studio.techniques.gan.model import GeneratorInference, build_generator
 
-    config = GANConfig(**bundle.config)
-    generator = build_generator(config)
-    if bundle.path(WEIGHTS_FILE).is_file():
-        weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
-    else:
-        generator.load_weights(bundle.path(LEGACY_WEIGHTS_FILE))
+    weights = WEIGHTS_FILE if bundle.path(WEIGHTS_FILE).is_file() else LEGACY_WEIGHTS_FILE
+    generator, config = weight_files.built_from(bundle, GANConfig, build_generator, weights)
     inference = GeneratorInference(generator, config)
     inference.generate(1, 0)  # trace now, not on a student's first click
     return inference

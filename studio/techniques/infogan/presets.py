@@ -34,9 +34,7 @@ def load_inference(bundle: registry.Bundle):
     runtime.import_tensorflow()
     from studio.techniques.infogan.model import InfoGANInference, build_generator
 
-    config = InfoGANConfig(**bundle.config)
-    generator = build_generator(config)
-    weight_files.load_weights(generator, bundle.path(WEIGHTS_FILE))
+    generator, config = weight_files.built_from(bundle, InfoGANConfig, build_generator, WEIGHTS_FILE)
     inference = InfoGANInference(generator, config)
     inference.generate(1, 0)  # trace now, not on a student's first move of a slider
     return inference

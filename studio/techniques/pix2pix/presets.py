@@ -1,10 +1,10 @@
-"""The Pix2Pix bundles (edges -> shoes, lecture 004): presets, the float16 file format and loading."""
+"""The Pix2Pix bundles (edges -> shoes, outline -> emoji; lecture 004): presets and loading (``weight_files``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from studio import registry, runtime
+from studio import registry, runtime, weight_files
 from studio.techniques.pix2pix import model as p2p
 
 DEFAULT_EPOCHS = {"emoji": 30, "fashion": 10}
@@ -24,32 +24,14 @@ def bundle_name(variant: str, dataset: str = "fashion") -> str:
     return f"pix2pix_{variant}" if dataset == "fashion" else f"pix2pix_{dataset}_{variant}"
 
 
-def save_half(model) -> registry.FileWriter:
-    """A registry writer storing ``model``'s weights as float16 arrays in an .npz (half the size of
-    float32; the recipe records how much the translations change)."""
-
-    def write(path) -> None:
-        np.savez(path, *[w.astype(np.float16) for w in model.get_weights()])
-
-    return write
-
-
-def load_half(model, path) -> None:
-    """Load weights written by ``save_half`` into a model of the same architecture."""
-    with np.load(path) as f:
-        model.set_weights([f[f"arr_{i}"].astype(np.float32) for i in range(len(f.files))])
-
-
 def load_inference(bundle: registry.Bundle) -> p2p.Pix2PixInference:
     """The traced generator (and, where shipped, the PatchGAN) of a saved Pix2Pix bundle."""
     runtime.import_tensorflow()
-    config = p2p.Pix2PixConfig.from_json(bundle.config)
-    generator = p2p.build_generator(config)
-    load_half(generator, bundle.path("generator.npz"))
+    generator, config = weight_files.built_from(bundle, p2p.Pix2PixConfig, p2p.build_generator, "generator.npz")
     discriminator = None
     if "discriminator.npz" in bundle.metadata.get("files", {}):
         discriminator = p2p.build_discriminator(config)
-        load_half(discriminator, bundle.path("discriminator.npz"))
+        weight_files.load_weights(discriminator, bundle.path("discriminator.npz"))
     inference = p2p.Pix2PixInference(generator, discriminator)
     blank = np.full((1, config.size, config.size), 255, np.uint8)
     shoe = inference.translate(blank)  # trace now, not on a student's first sketch

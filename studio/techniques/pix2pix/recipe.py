@@ -19,13 +19,12 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, imaging, metrics, openmoji, registry, runtime
+from studio import data, imaging, metrics, openmoji, registry, runtime, weight_files
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import (
     DEFAULT_EPOCHS,
     DESCRIPTIONS,
     bundle_name,
-    save_half,
 )
 from studio.training import (
     CancelToken,
@@ -228,11 +227,11 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
                          "val_ = the first 1,000 test pairs"),
         "metrics": measures,
     }
-    files = {"generator.npz": save_half(model.generator)}
+    files = {"generator.npz": weight_files.weights_writer(model.generator)}
     # The tab lays the PatchGAN's verdict over the U-Net's picture only; the colour encoder-decoder's
     # discriminator would be 0.6 MB that nothing reads.
     if model.discriminator is not None and (dataset == "fashion" or variant == "unet"):
-        files["discriminator.npz"] = save_half(model.discriminator)
+        files["discriminator.npz"] = weight_files.weights_writer(model.discriminator)
     bundle = registry.save(name, dataclasses.asdict(config), files, metadata, source=source)
     fid = measures[f"fid_{dataset}"]
     on_progress(1.0, f"Pix2Pix {dataset} {variant}: test L1 {measures['test_l1']:.4f}"

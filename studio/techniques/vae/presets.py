@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio import registry, runtime
+from studio import registry, runtime, weight_files
 
 NAME = "vae"
 DEFAULT_EPOCHS = 30
@@ -16,8 +16,7 @@ def load_inference(bundle: registry.Bundle):
     from studio.techniques.vae import model as vae
 
     runtime.import_tensorflow()
-    model = vae.make_vae(vae.VAEConfig(**bundle.config))
-    model.load_weights(bundle.path(WEIGHTS_FILE))
+    model, _ = weight_files.built_from(bundle, vae.VAEConfig, vae.make_vae, WEIGHTS_FILE)
     inference = vae.VAEInference(model)
     inference.decode(np.zeros((1, inference.latent_dim)))  # trace now, not on a student's first grid
     return inference
