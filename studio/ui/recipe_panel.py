@@ -71,7 +71,11 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
         fresh = _fresh_link(link)
         if fresh is not None and fresh.technique in by_recipe and tabs is not None:  # e.g. a new game round
             target = by_recipe[fresh.technique]
-            return {**target.updates(lang, fresh.params), tabs: gr.Tabs(selected=target.tab),
+            try:
+                opened = target.updates(lang, fresh.params)
+            except Exception as exc:  # noqa: BLE001 - e.g. an edited generator name: one sentence, a normal page
+                return {link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
+            return {**opened, tabs: gr.Tabs(selected=target.tab),
                     link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)}", visible=True)}
         try:
             path, recipe, same = exports.reproduce(link)

@@ -4,8 +4,9 @@
 Without ``--images-dir`` it trains on OpenMoji's face and people emoji (``openmoji.face_pictures``),
 the offline stand-in for the book's CelebA faces, each picture with its mirror image. With it, on any
 folder of pictures through the book's own ``image_dataset_from_directory`` call (a student's upload,
-or CelebA on disk). The book's ``train_step`` and Adam(1e-4) are kept; G ships as its weights' moving
-average (EMA 0.999), as the studio's other GANs do. Training is counted in steps, shown every ``ROUND``.
+or CelebA on disk). The book's ``train_step`` is kept, with each network's optimiser settings
+(``ColourGANConfig``: the book's Adam(1e-4), or the CPU variant's Adam(2e-4, beta_1 0.5)); G ships as
+its weights' moving average (EMA 0.999), as the studio's other GANs do. Training is counted in steps, shown every ``ROUND``.
 ``--checkpoint-dir`` keeps the run's state every ten rounds, and ``--resume`` goes on from it.
 """
 
@@ -227,7 +228,8 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
         "training": training_record(
             run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed,
             history_every_steps=round_steps,
-            optimizer=f"Adam({config.learning_rate}) for D and for G (the book's)",
+            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
+                      + (" (the book's)" if (config.learning_rate, config.beta_1) == (1e-4, 0.9) else ""),
             tricks=[f"the book's uniform label noise {config.label_noise} on D's targets",
                     f"ships G's weight average (EMA {EMA})", "each picture also mirrored"]),
         "metrics": measured,

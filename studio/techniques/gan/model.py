@@ -257,12 +257,15 @@ def slerp_codes(a: np.ndarray, b: np.ndarray, steps: int) -> tuple[np.ndarray, n
     return codes.astype(np.float32), alphas
 
 
-def averaged_generator(model, inputs: np.ndarray):
+def averaged_generator(model, inputs: np.ndarray, into=None):
     """The generator to judge and ship: G's weight average (with ``config.ema``) with precise BatchNorm,
-    as a fresh copy; ``model`` (a compiled ``GAN``) trains on untouched. ``inputs``: noise codes."""
+    as a fresh copy (or written into ``into``, a generator of the same network, so that a traced
+    inference of it serves every reading); ``model`` (a compiled ``GAN``) trains on untouched.
+    ``inputs``: noise codes."""
     from studio.weight_average import averaged_twin
 
-    return averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(model.config), inputs)
+    return averaged_twin(model.generator, model.g_optimizer,
+                         (lambda: into) if into is not None else (lambda: build_generator(model.config)), inputs)
 
 
 class GeneratorInference:

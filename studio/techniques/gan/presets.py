@@ -59,9 +59,10 @@ class ClassroomPreset:
     chosen in the tab. Batches of 32 and Adam(1e-3, beta_1 0.5) take many more (if noisier) steps in
     three minutes than the lecture's batch 128 and Adam(4e-4); the rates fall linearly to 0 over the
     second half, which steadies the last rounds' FID (measured here: 222 at the end against about 240
-    at a constant rate); no weight average, because an average started at step 0 still remembers the
-    random weights after a few hundred steps; and the judge's FID of every round's generator, so the
-    class sees a number fall.
+    at a constant rate); a fast weight average (EMA 0.99, about the last 100 steps, with BatchNorm
+    re-estimated for it), which kept every digit at 3% or more in every round after the third (without
+    it the smallest share dipped to 2.2%) and read 202 at 191 s; and the judge's FID of every round's
+    generator, so the class sees a number fall.
     """
 
     variant: str = "conv003_mnist"
@@ -70,6 +71,7 @@ class ClassroomPreset:
     beta_1: float = 0.5
     lr_decay_start: float = 0.5
     rounds: int = 26  # of ROUND steps: about three minutes on a 2-core CPU, the judge's readings included
+    ema: float = 0.99
     fid_every: int = ROUND
 
 
@@ -79,7 +81,7 @@ CLASSROOM = ClassroomPreset()
 def classroom_config() -> GANConfig:
     """Lecture 003's network with the classroom preset's optimiser settings."""
     return dataclasses.replace(VARIANTS[CLASSROOM.variant].config, learning_rate=CLASSROOM.learning_rate,
-                               beta_1=CLASSROOM.beta_1, ema=0.0, lr_decay_start=CLASSROOM.lr_decay_start)
+                               beta_1=CLASSROOM.beta_1, ema=CLASSROOM.ema, lr_decay_start=CLASSROOM.lr_decay_start)
 
 
 def bundle_name(variant: str) -> str:
