@@ -30,7 +30,11 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="sky", neutral_hue="s
                        font=["Noto Sans KR", "Malgun Gothic", "Apple SD Gothic Neo", "ui-sans-serif",
                              "system-ui", "sans-serif"],
                        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+# The page presses its hidden "open link" button only when its address carries a result.
+OPEN_LINK_JS = ("() => { if (new URLSearchParams(window.location.search).has('r')) "
+                "document.querySelector('#studio-open-link')?.click(); }")
 CSS = """
+.studio-hidden { display: none !important; }
 #studio-header h1 { margin-bottom: 0.1em; }
 #studio-device { opacity: 0.8; font-size: 0.9em; }
 .gradio-container { max-width: 1280px !important; margin: auto; }
@@ -87,6 +91,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
         link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
+        # Pressed by the page itself when its address carries a result (?r=...): see OPEN_LINK_JS.
+        open_link = gr.Button("open link", elem_id="studio-open-link", elem_classes=["studio-hidden"])
 
         def describe_device(lg: str) -> str:
             # Shown once every tab is warm (or after a minute): from then on first clicks are fast.
@@ -106,11 +112,14 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
         # A page opened from a link to a result (?r=...) shows that result on its tab, with the link's
-        # values in the controls. Outside the queue: every page asks, and almost every page answers at
-        # once with nothing to do.
-        # After the page's own results, so that they do not overwrite the link's.
-        loaded.then(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private", queue=False,
-                    show_progress="hidden")
+        # values in the controls: after the page's own results, so that they do not overwrite the
+        # link's, and outside the queue. Only such a page runs the event: its outputs are every linkable
+        # control and result of every tab (about a hundred), and an event's status messages make the
+        # browser walk all of its outputs, so a plain page load must not fire it (measured: ten pages
+        # at once took 21.5 s with it on every page, against the 20 s target).
+        open_link.click(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private",
+                        queue=False, show_progress="hidden")
+        loaded.then(None, js=OPEN_LINK_JS)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
         switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)

@@ -14,9 +14,11 @@ MAIN_ACTION = ["studio-main-action"]
 # DeepDream and style transfer take turns on one line: each takes both cores for seconds.
 PHOTO_QUEUE = "dream"
 
-# Event settings for a sampler's button: many clicks may wait at once, since the service draws the
-# requests that arrive together in one batch (studio.batching); more waiting means larger batches.
-SAMPLER = {"concurrency_limit": 16, "concurrency_id": "samplers"}
+# Event settings for a sampler's button: outside Gradio's queue, so a click costs its browser two
+# status messages instead of four (each makes Gradio's frontend walk the page's components), and
+# no queue slot: the clicks that arrive together are drawn in one batch by the service's Coalescer
+# (studio.batching), which bounds the work whatever the number of clicks.
+SAMPLER = {"queue": False}
 # The judge's readouts (a thousand samples each) run outside Gradio's queue, wrapped in
 # ``batching.in_readout_line``: one at a time, after the samplers are quiet, so that a burst of them
 # never holds up the pictures a class is waiting for. Outside the queue a readout costs the browser
