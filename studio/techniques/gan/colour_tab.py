@@ -46,7 +46,7 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
         tr.make(gr.Markdown, {"value": "colour.intro"})
         status = gr.Markdown()
         with gr.Row():
-            count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=MAX_SAMPLES, step=1, value=32)
+            count = tr.make(gr.Slider, {"label": "colour.count"}, minimum=1, maximum=MAX_SAMPLES, step=1, value=32)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
                            elem_id="colour-seed")
             sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary", elem_classes=MAIN_ACTION,
