@@ -221,8 +221,13 @@ def test_a_dream_records_its_input_by_sha256(client):
     assert recipe.technique == "deepdream" and len(recipe.params["input_sha256"]) == 64
     assert recipe.params["steps"] == 2 and "backbone_mobilenet_v2" in recipe.models
     assert "studio-recipe:" in message and provenance.read(gif) == recipe
-    with pytest.raises(gradio_client.exceptions.AppError, match="cannot re-run 'deepdream'"):
-        client.predict("en", recipe.line(), None, api_name="/reproduce")
+    # Grace Hopper is the studio's own example photo: recognised by its sha256, the dream is made again.
+    again, note, _ = client.predict("en", recipe.line(), None, api_name="/reproduce")
+    assert provenance.read(again).params == recipe.params | {"stopped": False}
+    # A picture of the maker's own cannot travel in a recipe: one sentence asks for it.
+    own = provenance.Recipe("deepdream", {**recipe.params, "input_sha256": "0" * 64}, recipe.models)
+    with pytest.raises(gradio_client.exceptions.AppError, match="maker's own"):
+        client.predict("en", own.line(), None, api_name="/reproduce")
 
 
 def test_exports_are_named_by_content_and_old_ones_pruned(monkeypatch):

@@ -173,8 +173,8 @@ def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch
     paths.set_data_dir(write_tiny_data(tmp_path / "data", test=20))
     data._load_cached.cache_clear()
     try:
-        # A tiny run of the preset: lecture 003's network, its own batch and optimiser, no weight average,
-        # its tag in the record.
+        # A tiny run of the preset: lecture 003's network, its own batch and optimiser, its fast weight
+        # average, its tag in the record.
         bundle = train_gan("conv003_mnist", steps=2, judge=False, preset="classroom")
         with pytest.raises(ValueError, match="classroom preset trains conv003_mnist"):
             train_gan("dense_mnist", steps=2, judge=False, preset="classroom")
@@ -183,7 +183,7 @@ def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch
     training = bundle.metadata["training"]
     assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
     assert f"Adam({CLASSROOM.learning_rate}, beta_1={CLASSROOM.beta_1})" in training["optimizer"]
-    assert not any("weight average" in trick for trick in training["tricks"])
+    assert any(f"weight average (EMA {CLASSROOM.ema})" in trick for trick in training["tricks"])
     assert bundle.metadata["command"].endswith("--preset classroom")
     assert bundle.config["architecture"] == "conv003" and bundle.config["latent"] == "uniform"
 
