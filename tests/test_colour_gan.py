@@ -106,6 +106,10 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
     with zipfile.ZipFile(tmp_path / "mine.zip", "w") as archive:
         for path in folder.iterdir():
             archive.write(path, f"pictures/{path.name}")
+    from studio.checks import UserError
+
+    with pytest.raises(UserError, match="between 1 and 120 rounds"):
+        ColourGANService.training_job([str(tmp_path / "mine.zip")], 500, keep_on_stop=False)
     spec = ColourGANService.training_job([str(tmp_path / "mine.zip")], 1, keep_on_stop=False)
     images_dir = spec.argv[spec.argv.index("--images-dir") + 1]
     assert spec.argv[0] == "colour-gan" and len(list((tmp_path / "studio_cache").rglob("*.png"))) == 64

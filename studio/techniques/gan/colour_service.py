@@ -22,6 +22,7 @@ from studio.training_request import request
 
 MAX_SAMPLES = 64
 ZOOM = 2  # 64-px faces shown at 128 px
+MAX_ROUNDS = 120  # of ROUND steps: about 50 minutes here
 KEEP_UPLOADS = 5  # the newest upload folders kept; older ones are deleted when a new one arrives
 
 
@@ -68,11 +69,11 @@ class ColourGANService:
     def status() -> dict:
         """Which colour weights are in use: network (book / cpu), data, command and measurements."""
         bundle = registry.load(BUNDLE)
-        meta = bundle.metadata
+        meta, data = bundle.metadata, bundle.metadata.get("data", {})
         return {"source": bundle.source, "created": meta.get("created", "?"), "command": meta.get("command", "?"),
                 "network": meta.get("network", "cpu"),
-                "widths": "/".join(str(w) for w in bundle.config.get("generator_widths", ())), "data": next(iter(meta.get("data", {})), "?"),
-                "train_images": next(iter(meta.get("data", {}).values()), {}).get("train_images", "?"),
+                "widths": "/".join(str(w) for w in bundle.config.get("generator_widths", ())),
+                "data": next(iter(data), "?"), "train_images": next(iter(data.values()), {}).get("train_images", "?"),
                 "metrics": meta.get("metrics", {}), "history": meta.get("training", {}).get("history", {})}
 
     @staticmethod
@@ -80,6 +81,7 @@ class ColourGANService:
         """The Train button's job: the CPU network on the uploaded pictures (a .zip and / or picture
         files), ``rounds`` x ROUND steps, into the user cache. The pictures are checked now, so a bad
         upload is refused before the job waits in line."""
+        rounds = check_count(rounds, 1, MAX_ROUNDS, "rounds")
         folder = _new_upload_folder()
         try:
             count = picture_uploads.collect_pictures(uploads if isinstance(uploads, list) else [uploads], folder,

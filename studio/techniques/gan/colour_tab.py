@@ -40,7 +40,7 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
     """Build the colour sub-tab inside ``sub_tabs`` (the GAN tab's ``gr.Tabs``, where a link to its
     pictures opens); ``service`` is a ColourGANService."""
     tr = ctx.tr
-    from studio.techniques.gan.colour_service import MAX_SAMPLES
+    from studio.techniques.gan.colour_service import MAX_ROUNDS, MAX_SAMPLES
 
     with tr.make(gr.Tab, {"label": "colour.tab"}, id="gan-colour"):
         tr.make(gr.Markdown, {"value": "colour.intro"})
@@ -71,7 +71,7 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
                                   status=lambda lang, _: describe(lang, service.status()),
                                   use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(ctx, hooks, api_prefix="colour", intro_key="colour.train_intro",
-                                          default_epochs=20, max_epochs=120, make_choice=upload,
+                                          default_epochs=20, max_epochs=MAX_ROUNDS, make_choice=upload,
                                           epochs_key="gan.rounds")
 
     # --- handlers ---------------------------------------------------------------------------
