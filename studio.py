@@ -32,6 +32,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="cap the server's TensorFlow threads at N, leaving the other cores to a training "
                              "job (for training live in front of a class on a small machine: 1 on 2 cores); "
                              "default: TensorFlow's, all cores")
+    parser.add_argument("--class", dest="start_class", action="store_true",
+                        help="run a class: students join from the QR code on the lecturer's page, follow the "
+                             "lecturer and pool their answers; prints the lecturer's address (with its key) once")
+    parser.add_argument("--new-class", action="store_true",
+                        help="with --class: start a new class (new key and code) instead of going on with the "
+                             "last one, whose answers are kept in the user cache")
     training = parser.add_mutually_exclusive_group()
     training.add_argument("--no-training", action="store_true", help="hide every training control")
     training.add_argument("--allow-training", action="store_true",
@@ -39,6 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.inference_threads is not None and args.inference_threads < 1:
         parser.error("--inference-threads needs a whole number of at least 1")
+    if args.new_class and not args.start_class:
+        parser.error("--new-class goes with --class")
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth needs the form USER:PASS")
     return args
@@ -64,11 +72,29 @@ def main(argv: list[str] | None = None) -> int:
     from studio.ui import app  # imports Gradio: after --help has had its chance to answer quickly
 
     allow = training_enabled(args)
+    session = open_class(args.new_class) if args.start_class else None
     demo = app.build_app(lang=args.lang, allow_training=allow,
-                         training_note=args.share and not allow and not args.no_training)
+                         training_note=args.share and not allow and not args.no_training, classroom=session)
+    if session is not None:
+        announce_class(session, args)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     app.launch(demo, host=args.host, port=args.port, share=args.share, auth=auth)
     return 0
+
+
+def open_class(new: bool):
+    """The class kept in the user cache (its answers survive a restart), or a new one."""
+    from studio.classroom.session import ClassSession
+    from studio.classroom.store import SQLiteStore
+
+    return ClassSession.open(SQLiteStore(paths.user_cache_dir() / "class.sqlite3"), new=new)
+
+
+def announce_class(session, args: argparse.Namespace) -> None:
+    """The lecturer's address with its key, once, in the terminal (as Jupyter shows its token)."""
+    print(f"\nClass {session.code}. The lecturer's page (keep it private; the key leaves the address bar "
+          f"once the page opens):\n    http://127.0.0.1:{args.port}/?key={session.key}\n"
+          "Students join from the QR code on that page.\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,11 @@ def word(key: str, lang: str) -> str:
     return words.get(lang if HANGUL_READY else "en", words["en"])
 
 
+def render(fig: Figure) -> np.ndarray:
+    """A Matplotlib figure drawn into an RGB uint8 picture (with the studio's fonts registered)."""
+    return _render(fig)
+
+
 def _render(fig: Figure) -> np.ndarray:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()

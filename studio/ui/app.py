@@ -15,7 +15,8 @@ from starlette.middleware import Middleware
 from studio import __version__, runtime, techniques
 from studio.quality import QualityService
 from studio.training_jobs import TrainingJobs
-from studio.ui import gradio_fixes, i18n, link_button
+from studio.ui import class_panel, exports, gradio_fixes, i18n, link_button
+from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
@@ -60,11 +61,12 @@ LIGHT_CONCURRENCY = 4
 
 
 def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
-              training_note: bool = False) -> gr.Blocks:
+              training_note: bool = False, classroom=None) -> gr.Blocks:
     """Build the studio.
 
     ``allow_training`` shows the training controls; ``training_note`` tells users why they are
-    hidden (a share link without ``--allow-training``).
+    hidden (a share link without ``--allow-training``). ``classroom`` is the class session
+    (``studio.classroom.session.ClassSession``) of ``python studio.py --class``, or None.
     """
     gradio_fixes.install()
     tr = i18n.Translator(lang)
@@ -81,8 +83,13 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
         # One kit for every tab; the line of training jobs exists only where training is allowed.
+        kit = ClassKit(classroom)
         ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None,
-                         QualityService())  # the judges, shared by every tab that generates images
+                         QualityService(),  # the judges, shared by every tab that generates images
+                         classroom=kit)
+        launch_info: dict = {}  # host, port and share link, filled by launch(): the address students join
+        if kit.active:  # the lecturer's panel, on the lecturer's page only
+            class_panel.create_lecturer_panel(kit, tr, language, launch_info)
         # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
         # than the last ones hidden behind Gradio's overflow menu (its default).
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
@@ -107,7 +114,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         page = PageResults(refreshes, language)
         # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
         # and each animated placeholder is drawn at 60 frames a second until its result lands.
-        loaded = demo.load(page.load, page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
+        loaded = demo.load(quietly(page.load), page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
@@ -117,11 +124,15 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # control and result of every tab (about a hundred), and an event's status messages make the
         # browser walk all of its outputs, so a plain page load must not fire it (measured: ten pages
         # at once took 21.5 s with it on every page, against the 20 s target).
-        open_link.click(link_opener.fn, link_opener.inputs, link_opener.outputs, api_visibility="private",
+        open_link.click(quietly(link_opener.fn), link_opener.inputs, link_opener.outputs, api_visibility="private",
                         queue=False, show_progress="hidden")
         loaded.then(None, js=OPEN_LINK_JS)
+        if kit.active:  # students' pages follow the lecturer's tabs and results, once their own are in
+            class_panel.create_following(kit, language, technique_tabs, link_opener, ctx.link_targets)
+            exports.RESULT_LISTENERS[:] = [kit.lecturer_made]  # one class per process
+            loaded.then(None, js=class_panel.READY_JS)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
-        switched.then(page.reword, page.inputs, page.outputs, api_visibility="private").then(
+        switched.then(quietly(page.reword), page.inputs, page.outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)
         # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
         # (a switch, and the switch back, find their words ready).
@@ -129,6 +140,8 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         ctx.warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     demo.link_targets = ctx.link_targets  # where each linkable result lives (for the tests)
+    demo.classroom = kit
+    demo.launch_info = launch_info
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
@@ -139,10 +152,19 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     """Serve ``demo`` with the studio's theme; blocks until the server stops."""
     # The page and the frontend's files are the same for every student: built and compressed once.
     scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
-    app_kwargs = {"middleware": [Middleware(ResponseCache), Middleware(gradio_fixes.EarlyScript, script=scripts)]}
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=CSS,
+    middleware, css = [Middleware(ResponseCache)], CSS
+    kit = getattr(demo, "classroom", None)
+    if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
+        from studio.classroom.web import ClassRoutes
+
+        scripts += class_panel.SCRIPT
+        css += class_panel.CSS
+        middleware.insert(0, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept
+    middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=css,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
-                max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs, **kwargs)
+                max_file_size=MAX_UPLOAD, app_kwargs={"middleware": middleware}, **kwargs)
+    getattr(demo, "launch_info", {}).update(host=host, port=port, share_url=getattr(demo, "share_url", None))
     # Only now, with the page already served, pay TensorFlow's import and every tab's first click.
     runtime.warm_up_in_background(getattr(demo, "warm_ups", ()))
     demo.block_thread()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studio.ui.class_kit import ClassKit
 from studio.ui.i18n import Translator
 from studio.ui.jobs import SessionJobs
 from studio.ui.link_targets import LinkTarget
@@ -17,6 +18,7 @@ class TabContext:
     ``lang`` is the page's language widget (an input of most events); ``jobs`` holds each browser
     session's Stop button for long jobs; ``trainer`` is the server's line of training jobs
     (``studio.training_jobs.TrainingJobs``), None when training is off; ``quality`` the judges.
+    ``classroom`` pools the students' answers when a class runs (``studio.ui.class_kit``).
     ``warm_ups`` collects, in tab order, what each tab's first click would otherwise pay for
     (loading its models, tracing its functions); the app runs them once the page is served.
     """
@@ -29,6 +31,7 @@ class TabContext:
     warm_ups: list[Callable[[], object]] = field(default_factory=list)
     services: dict[type, object] = field(default_factory=dict)
     link_targets: list[LinkTarget] = field(default_factory=list)
+    classroom: ClassKit = field(default_factory=ClassKit)  # the class session's side for tabs (inert without one)
 
     def service(self, kind: type):
         """The app's one ``kind()`` (a service class), made on first use: two tabs that show the same

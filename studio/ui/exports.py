@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import logging
 import threading
 from collections.abc import Callable, Sequence
 
@@ -94,6 +95,7 @@ def reproducible(technique: str, models: Sequence[str] | Callable[..., Sequence[
         @functools.wraps(fn)
         def stamped(*args, **kwargs):
             made = recipe(*args, **kwargs)
+            _made(technique, made)
             # A recipe is a pure function of its arguments and weights: every page, click and link
             # that asks for the same one is served the same file, made once.
             versions = tuple((name, registry.version_key(name)) for name in sorted(made.models))
@@ -147,7 +149,22 @@ def opens_fresh(technique: str) -> bool:
 
 def link_line(technique: str, params: dict) -> str:
     """The link line alone (no recipe: there is nothing to re-run), e.g. to a new round of a game."""
-    return f"<span class=\"studio-link\">🔗 [링크 · link](?{links.query_of(Recipe(technique, params, {}))})</span>"
+    recipe = Recipe(technique, params, {})
+    _made(technique, recipe)
+    return f"<span class=\"studio-link\">🔗 [링크 · link](?{links.query_of(recipe)})</span>"
+
+
+# Told of every result as it is made, as (technique, its link "?r=..."): the class session, which
+# sends the lecturer's results to the students' pages (studio.ui.class_kit).
+RESULT_LISTENERS: list[Callable[[str, str], None]] = []
+
+
+def _made(technique: str, recipe: Recipe) -> None:
+    for listener in RESULT_LISTENERS:
+        try:
+            listener(technique, "?" + links.query_of(recipe))
+        except Exception:  # noqa: BLE001 - telling the class must never cost the lecturer the result
+            logging.getLogger("studio").exception("A result could not be sent to the class")
 
 
 def sha256_of(array) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from studio.data import CLASS_NAMES
 from studio.ui.i18n import text
 
@@ -21,20 +23,58 @@ def judge_readout(report, shown_judged, accuracy: float, lang: str) -> str:
         lines.append(text("judge.agreement", lang, n=len(shown_judged), hits=hits,
                           name=names[report.requested], share=report.agreement, big=report.samples))
     else:
-        shares = " · ".join(f"{names[k]} {share:.0%}" for k, share in enumerate(report.coverage.shares))
-        lines.append(text("judge.coverage", lang, big=report.samples, shares=shares,
-                          ratio=report.coverage.entropy_ratio))
-        reasons = []
-        if report.coverage.missing:
-            reasons.append(text("judge.missing", lang, classes=", ".join(names[k] for k in report.coverage.missing)))
-        if report.coverage.dominant is not None:
-            reasons.append(text("judge.dominant", lang, name=names[report.coverage.dominant],
-                                share=report.coverage.shares[report.coverage.dominant]))
-        if reasons:
-            lines.append(text("judge.collapse", lang, reason="; ".join(reasons)))
-    if report.fid is not None:
-        target = (text("judge.class_test", lang, name=names[report.requested]) if report.requested is not None
-                  else text("judge.all_test", lang))
-        floor = report.fid_floor if report.fid_floor is not None else float("nan")
-        lines.append(text("judge.fid", lang, big=report.samples, target=target, fid=report.fid, floor=floor))
+        lines += _spread_lines(report, lang)
+    lines += _fid_lines(report, lang)
     return "  \n".join(lines)
+
+
+def readout_text(readout, lang: str) -> str:
+    """Markdown for a click's ``quality.Readout``: first what the judge reads in this student's own
+    samples, then the model's figures, said to be measured once on a fixed seed's samples, the same
+    for everyone (not on the samples above)."""
+    report = readout.model
+    names = CLASS_NAMES[report.dataset]
+    n = len(readout.shown)
+    lines = [text("judge.header", lang, dataset=_DATASET_TITLES[report.dataset], accuracy=readout.accuracy)]
+    if report.requested is not None:
+        lines.append(text("judge.shown_agreement", lang, n=n, hits=readout.shown_hits(),
+                          name=names[report.requested], seed=readout.seed))
+    else:
+        counts = np.bincount(np.asarray(readout.shown, dtype=np.int64), minlength=len(names))
+        classes = " · ".join(f"{names[k]} ×{int(c)}" for k, c in enumerate(counts) if c)
+        lines.append(text("judge.shown_classes", lang, n=n, seed=readout.seed, classes=classes))
+    lines.append(text("judge.model_header", lang, big=report.samples, seed=readout.model_seed))
+    if report.requested is not None:
+        lines.append(text("judge.model_agreement", lang, big=report.samples, share=report.agreement,
+                          name=names[report.requested]))
+    else:
+        lines += _spread_lines(report, lang)
+    lines += _fid_lines(report, lang)
+    return "  \n".join(lines)
+
+
+def _spread_lines(report, lang: str) -> list[str]:
+    """The judged classes over the report's samples, and a mode-collapse warning when one applies."""
+    names = CLASS_NAMES[report.dataset]
+    shares = " · ".join(f"{names[k]} {share:.0%}" for k, share in enumerate(report.coverage.shares))
+    lines = [text("judge.coverage", lang, big=report.samples, shares=shares, ratio=report.coverage.entropy_ratio)]
+    reasons = []
+    if report.coverage.missing:
+        reasons.append(text("judge.missing", lang, classes=", ".join(names[k] for k in report.coverage.missing)))
+    if report.coverage.dominant is not None:
+        reasons.append(text("judge.dominant", lang, name=names[report.coverage.dominant],
+                            share=report.coverage.shares[report.coverage.dominant]))
+    if reasons:
+        lines.append(text("judge.collapse", lang, reason="; ".join(reasons)))
+    return lines
+
+
+def _fid_lines(report, lang: str) -> list[str]:
+    """The FID next to the real-data floor (none below the sample size a FID needs)."""
+    if report.fid is None:
+        return []
+    names = CLASS_NAMES[report.dataset]
+    target = (text("judge.class_test", lang, name=names[report.requested]) if report.requested is not None
+              else text("judge.all_test", lang))
+    floor = report.fid_floor if report.fid_floor is not None else float("nan")
+    return [text("judge.fid", lang, big=report.samples, target=target, fid=report.fid, floor=floor)]

@@ -67,7 +67,10 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
         query = dict(request.query_params) if request is not None else {}
         if links.QUERY_KEY not in query:
             return gr.skip()
-        link = "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]})
+        return open_address(lang, "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]}))
+
+    def open_address(lang, link: str) -> dict:
+        """The updates that show ``link``'s result on its tab (or in the panel), as a page opened from it."""
         fresh = _fresh_link(link)
         if fresh is not None and fresh.technique in by_recipe and tabs is not None:  # e.g. a new game round
             target = by_recipe[fresh.technique]
@@ -106,7 +109,7 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
     if tabs is not None:
         outputs += [tabs, *components_of(list(targets))]
     run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
-    return LinkOpener(open_link, [lang], outputs, link_note)
+    return LinkOpener(open_link, [lang], outputs, link_note, open_address)
 
 
 def _fresh_link(link: str):
@@ -126,3 +129,4 @@ class LinkOpener:
     inputs: list
     outputs: list
     note: object  # the one-line note "Opened from a link" (or why the link could not be opened)
+    open: object = None  # (lang, "?r=...") -> the same updates for a link given by the caller (a followed lecturer)

@@ -51,7 +51,7 @@ class ResponseCache:
             return
         takes_brotli = "br" in headers.get("accept-encoding", "")
         key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), headers.get("host"),
-               headers.get("cookie"), headers.get("authorization"), takes_brotli)
+               _page_cookies(headers.get("cookie")), headers.get("authorization"), takes_brotli)
         with self._lock:
             kept = self._entries.get(key)
             if kept is not None:
@@ -114,3 +114,15 @@ def _whole_answer(messages: list[Message], takes_brotli: bool) -> tuple[Message,
         headers.add_vary_header("Accept-Encoding")
     headers["content-length"] = str(len(body))
     return {"type": "http.response.start", "status": 200, "headers": headers.raw}, body
+
+
+# The class session's own cookies (a browser's random id, the lecturer key) change nothing in the page:
+# every student's page is the same answer, and the lecturer's panel is shown by an event, not the page.
+_CLASS_COOKIES = ("studio_browser=", "studio_lecturer=")
+
+
+def _page_cookies(cookie: str | None) -> str | None:
+    """The cookies that may change the page: all but the class session's."""
+    if not cookie:
+        return cookie
+    return "; ".join(part for part in (p.strip() for p in cookie.split(";")) if not part.startswith(_CLASS_COOKIES))

@@ -24,7 +24,7 @@ from studio.training_request import request
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100
-JUDGED_SAMPLES = 1000  # the judge's agreement under a row of samples uses this many of the same seed
+JUDGED_SAMPLES = 1000  # the model's readout (agreement, FID per digit) uses this many of one fixed seed
 TABLE_COLS = 10
 MORPH_STEPS = 11  # t = 0, 0.1, ... 1
 SCALE = 2  # 28 px digits shown at 56 px
@@ -69,7 +69,9 @@ class CGANService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
-        self._draws = RecentDraws()
+        # The samples of recent clicks, for the judge's readout that follows each click (a class's
+        # clicks are all drawn before their readouts, so it keeps more than a class's worth).
+        self._shown = RecentDraws(size=64)
         self._burst = batching.Coalescer()  # students sampling at the same moment share one call of the generator
 
     def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
@@ -92,8 +94,8 @@ class CGANService:
 
         Noise is z ~ N(0, noise_scale^2 I); the shipped metrics use NOISE_SCALE (1, as in training) and 0.7.
 
-        The shown samples are the first ``n`` of the judge's larger draw (``judged_draw``), so the judge
-        reports on them too.
+        The shown samples are the first ``n`` of ``judged_draw`` of the same seed; the judge's readout
+        (``readout``) reads these and reports the model's figures on a fixed seed.
         """
         digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
         n = int(n)
@@ -101,20 +103,36 @@ class CGANService:
             raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
         # Students asking at the same moment are drawn in one call of the generator (the same bytes as alone).
         images = self._burst(variant, (digit, n, seed, scale), lambda requests: self._draw_many(variant, requests))
+        self._shown.put(bundle_name(variant), (digit, n, seed, scale), images)
         return imaging.grid(images, cols=10, scale=SCALE), images
 
     def judged_draw(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
-        """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` that the judge reads (the shown ones first)."""
+        """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` (the first ones are those ``samples``
+        shows), in chunks that give way to clicks: what the model's readout measures, for the fixed
+        seed only."""
         digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
+        model = self.model(variant)
+        noise = cgan.noise_vectors(JUDGED_SAMPLES, seed, model.config.noise_dim) * np.float32(scale)
+        labels = cgan.one_hot(np.full(JUDGED_SAMPLES, digit), model.config.num_classes)
+        # the same bytes as one call: each sample is decoded independently
+        return np.concatenate(batching.in_chunks_after_samplers(
+            lambda part: model.decode(noise[part], labels[part]), JUDGED_SAMPLES))
 
-        def draw() -> np.ndarray:  # the same bytes as one call: each sample is decoded independently
-            model = self.model(variant)
-            noise = cgan.noise_vectors(JUDGED_SAMPLES, seed, model.config.noise_dim) * np.float32(scale)
-            labels = cgan.one_hot(np.full(JUDGED_SAMPLES, digit), model.config.num_classes)
-            return np.concatenate(batching.in_chunks_after_samplers(
-                lambda part: model.decode(noise[part], labels[part]), JUDGED_SAMPLES))
-
-        return self._draws.get(bundle_name(variant), (digit, seed, scale), draw)
+    def readout(self, quality, variant: str, digit, n, seed, noise_scale=NOISE_SCALE):
+        """The judge's readout after a click (a ``quality.Readout``): the model's agreement and FID for
+        ``digit`` over JUDGED_SAMPLES samples of the fixed seed ``quality.MODEL_SEED``, computed once
+        per weights version for everyone, and the judge's classes of the ``n`` samples of ``seed``
+        this click showed. ``quality`` is a QualityService."""
+        digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
+        n = int(n)
+        if not 1 <= n <= MAX_SAMPLES:
+            raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
+        self.model(variant)  # a clear message for an unknown variant
+        name = bundle_name(variant)
+        shown = self._shown.get(name, (digit, n, seed, scale),
+                                lambda: self.samples(variant, digit, n, seed, scale)[1])
+        return quality.readout(name, (digit, scale), "mnist", digit, shown, seed,
+                               lambda s: self.judged_draw(variant, digit, s, scale))
 
     def _draw_many(self, variant: str, requests: list[tuple[int, int, int, float]]) -> list[np.ndarray]:
         """The first n samples of each (digit, n, seed, noise scale), in one call of the generator."""

@@ -15,7 +15,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import judge_readout
+from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -116,9 +116,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
     @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
     def samples_readout(lang, chosen, z, d, count, s):
-        images = service.judged_draw(chosen, d, s, z)
-        report = quality.assess("mnist", images, requested=int(d))
-        return judge_readout(report, report.judged[:int(count)], quality.test_accuracy("mnist"), lang) + \
+        # the model's figures are measured once for everyone; this click only judges its own samples
+        return readout_text(service.readout(quality, chosen, d, count, s, z), lang) + \
             "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
 
     def judge_samples(lang, chosen, z, d, count, s):

@@ -26,7 +26,7 @@ from studio.training_request import request
 MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
 GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
-EVAL_SAMPLES = 1000  # the judge's FID and coverage use this many samples of the same seed
+EVAL_SAMPLES = 1000  # the model's readout (FID, coverage) uses this many samples of one fixed seed
 NN_ZOOM = 2
 
 
@@ -62,7 +62,9 @@ class GANService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
-        self._draws = RecentDraws()
+        # The samples of recent clicks, for the judge's readout that follows each click (a class's
+        # clicks are all drawn before their readouts, so it keeps more than a class's worth).
+        self._shown = RecentDraws(size=64)
         self._burst = batching.Coalescer()  # students sampling at the same moment share one call of the generator
         self._lock = threading.Lock()
         self._indexes: dict[str, metrics.TrainIndex] = {}
@@ -92,21 +94,32 @@ class GANService:
         seed = check_seed(seed)
         check_variant(variant)
         images = self._burst(variant, (n, seed), lambda requests: self._draw_many(variant, requests))
+        self._shown.put(bundle_name(variant), (n, seed), images)
         return imaging.grid(images, cols=10, scale=2), images
 
     def judged_draw(self, variant: str, seed: int) -> np.ndarray:
-        """The EVAL_SAMPLES samples of ``seed`` that the judge reads (the shown ones first), drawn once."""
+        """The EVAL_SAMPLES samples of ``seed`` (the first ones are those ``samples`` shows), in chunks
+        that give way to clicks: what the model's readout measures, for the fixed seed only."""
         from studio.techniques.gan.model import latent_codes
 
         seed = check_seed(seed)
+        model = self.model(variant)
+        codes = latent_codes(model.config, EVAL_SAMPLES, seed)
+        # the same bytes as one call: each sample is decoded independently
+        return np.concatenate(batching.in_chunks_after_samplers(lambda part: model.decode(codes[part]),
+                                                                EVAL_SAMPLES))
 
-        def draw() -> np.ndarray:  # the same bytes as one call: each sample is decoded independently
-            model = self.model(variant)
-            codes = latent_codes(model.config, EVAL_SAMPLES, seed)
-            return np.concatenate(batching.in_chunks_after_samplers(lambda part: model.decode(codes[part]),
-                                                                    EVAL_SAMPLES))
-
-        return self._draws.get(bundle_name(check_variant(variant)), (seed,), draw)
+    def readout(self, quality, variant: str, n: int, seed: int):
+        """The judge's readout after a click (a ``quality.Readout``): the model's figures over
+        EVAL_SAMPLES samples of the fixed seed ``quality.MODEL_SEED``, computed once per weights
+        version for everyone, and the judge's classes of the ``n`` samples of ``seed`` this click
+        showed. ``quality`` is a QualityService."""
+        n = check_count(n, 1, MAX_SAMPLES, "samples")
+        seed = check_seed(seed)
+        name = bundle_name(check_variant(variant))
+        shown = self._shown.get(name, (n, seed), lambda: self.samples(variant, n, seed)[1])
+        dataset, label = self.dataset_of(variant)
+        return quality.readout(name, (), dataset, label, shown, seed, lambda s: self.judged_draw(variant, s))
 
     def _draw_many(self, variant: str, requests: list[tuple[int, int]]) -> list[np.ndarray]:
         """The first n samples of each (n, seed), in one call of the generator."""

@@ -19,7 +19,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import judge_readout
+from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -142,10 +142,8 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
 
     @shared("gan.judge")  # a readout is shared by everyone asking for it; a failure is not kept
     def readout(lang, name, n, s):
-        images = service.judged_draw(name, s)
-        dataset, label = service.dataset_of(name)
-        report = quality.assess(dataset, images, label)
-        return judge_readout(report, report.judged[:int(n)], quality.test_accuracy(dataset), lang) + "\n\n" + \
+        # the model's figures are measured once for everyone; this click only judges its own samples
+        return readout_text(service.readout(quality, name, n, s), lang) + "\n\n" + \
             exports.line_of(samples_picture.recipe(name, n, s))
 
     def judge(lang, name, n, s):

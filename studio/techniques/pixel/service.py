@@ -18,7 +18,7 @@ from studio.training_jobs import JobSpec
 from studio.training_request import request
 
 NAME = "pixel"
-FID_SAMPLES = 1000  # the judge's Fréchet distance is taken over this many samples, not the few shown
+FID_SAMPLES = 1000  # the model's readout (FID, spread) is taken over this many samples of one fixed seed
 MAX_SAMPLES = 200  # the sample slider's ceiling; more would only make an unreadable grid
 ZOOM = 8  # the clickable mean image shows every pixel as an 8x8 block (28 -> 224 px)
 
@@ -114,17 +114,18 @@ class PixelService:
         images = self._sampler(dataset, label, float(smoothing)).draw(n, seed)
         return imaging.grid(images, cols=cols, scale=3)
 
-    def assess(self, quality, dataset: str, label: int | None, smoothing: float, n: int,
-               seed: int) -> tuple[np.ndarray, object]:
-        """The judge's verdict: (classes of the ``n`` samples shown, report over FID_SAMPLES samples).
-
-        The shown samples are the first ``n`` of the larger draw (same seed, same random stream),
-        so the verdict is about exactly the pictures on screen. ``quality`` is a QualityService.
+    def readout(self, quality, dataset: str, label: int | None, smoothing: float, n: int, seed: int):
+        """The judge's readout (a ``quality.Readout``): the model's figures over FID_SAMPLES samples
+        of the fixed seed ``quality.MODEL_SEED``, computed once per weights version, data set, class
+        and smoothing for everyone, and the judge's classes of the ``n`` samples of ``seed`` shown
+        (the same random stream as ``samples``). ``quality`` is a QualityService.
         """
-        n, seed = int(n), _seed(seed)
-        images = self._sampler(dataset, label, float(smoothing)).draw(max(n, FID_SAMPLES), seed)
-        report = quality.assess(dataset, images, label)
-        return report.judged[:n], report
+        n, seed, smoothing = int(n), _seed(seed), float(smoothing)
+        if not 1 <= n <= MAX_SAMPLES:
+            raise UserError(f"Ask for between 1 and {MAX_SAMPLES} samples.")
+        sampler = self._sampler(dataset, label, smoothing)
+        return quality.readout(NAME, (dataset, label, smoothing), dataset, label, sampler.draw(n, seed), seed,
+                               lambda s: sampler.draw(FID_SAMPLES, s))
 
     def _sampler(self, dataset: str, label: int | None, smoothing: float) -> pixel.Sampler:
         probs = self.probabilities(dataset, label, smoothing)  # also reloads changed weights

@@ -9,7 +9,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import judge_readout
+from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import (
     TRAINING_STREAMS,
@@ -147,9 +147,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def judge(lang, dataset, label, smoothing, n, seed):
         # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
         try:
-            shown, report = service.assess(quality, dataset, _label(label), smoothing, n, seed)
+            # the model's figures are measured once for everyone; this click only judges its own samples
+            readout = service.readout(quality, dataset, _label(label), smoothing, n, seed)
             recipe = exports.line_of(sample_picture.recipe(dataset, label, smoothing, n, seed))
-            return judge_readout(report, shown, quality.test_accuracy(dataset), lang) + "\n\n" + recipe
+            return readout_text(readout, lang) + "\n\n" + recipe
         except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
             return text("judge.unavailable", lang, reason=str(exc))
 

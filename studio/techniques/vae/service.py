@@ -22,7 +22,7 @@ MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
 STEPS = 12  # frames of a walk
 MAP_ZOOM = 6
 MAX_RANGE = 100.0  # the grid's window; codes from N(0, I) lie within ±4, so this is generous
-PRIOR_FOR_FID = 1000  # the judge's FID on prior samples uses this many
+PRIOR_FOR_FID = 1000  # the model's readout (FID, class spread) uses this many prior samples of one seed
 
 
 class VAEService:
@@ -32,7 +32,7 @@ class VAEService:
     def __init__(self, autoencoders) -> None:
         self.autoencoders = autoencoders
         self._models = BundleCache()
-        self._draws = RecentDraws()
+        self._draws = RecentDraws(size=64)  # a class's prior samples, for the readouts after them
         self._grids = RecentDraws(size=32)
         self._maps: dict[tuple, tuple[np.ndarray, plots.MapFrame]] = {}
 
@@ -146,18 +146,30 @@ class VAEService:
 
     # --- the prior ---------------------------------------------------------------------------------
     def prior_samples(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` digits from z ~ N(0, I) as a grid, and the first PRIOR_FOR_FID samples of that seed.
+        """``n`` digits from z ~ N(0, I) as a grid, and those samples (the first ``n`` of ``seed``)."""
+        n, seed = self._prior_request(n, seed)
+        # kept for the judge's readout right after the click
+        images = self._draws.get(NAME, (n, seed), lambda: self.model().sample_prior(n, seed))
+        return imaging.grid(images, cols=10, scale=2), images
 
-        The shown samples are the first ``n`` of the larger draw, so the judge reports on them too.
-        """
+    @staticmethod
+    def _prior_request(n, seed) -> tuple[int, int]:
         n, seed = int(n), int(seed)
         if not 1 <= n <= 100:
             raise UserError("Ask for between 1 and 100 samples.")
         if seed < 0:
             raise UserError("The seed must be zero or positive.")
-        # n <= PRIOR_FOR_FID: one draw per seed serves every n, and the judge's readout right after
-        images = self._draws.get(NAME, (seed,), lambda: self.model().sample_prior(PRIOR_FOR_FID, seed))
-        return imaging.grid(images[:n], cols=10, scale=2), images
+        return n, seed
+
+    def prior_readout(self, quality, n: int, seed: int):
+        """The judge's readout after a click (a ``quality.Readout``): the model's FID and class spread
+        over PRIOR_FOR_FID prior samples of the fixed seed ``quality.MODEL_SEED``, computed once per
+        weights version for everyone, and the judge's classes of the ``n`` samples of ``seed`` shown.
+        ``quality`` is a QualityService."""
+        n, seed = self._prior_request(n, seed)
+        _, shown = self.prior_samples(n, seed)
+        return quality.readout(NAME, (), "mnist", None, shown, seed,
+                               lambda s: self.model().sample_prior(PRIOR_FOR_FID, s))
 
     # --- training ----------------------------------------------------------------------------------
     def status(self) -> dict:

@@ -9,7 +9,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import judge_readout
+from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -154,10 +154,8 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
 
     def judge_prior(lang, n, seed):
         try:
-            _, images = service.prior_samples(n, seed)
-            report = quality.assess("mnist", images)
-            shown = report.judged[:int(n)]
-            return judge_readout(report, shown, quality.test_accuracy("mnist"), lang) + "\n\n" + \
+            # the model's figures are measured once for everyone; this click only judges its own samples
+            return readout_text(service.prior_readout(quality, n, seed), lang) + "\n\n" + \
                 exports.line_of(prior_picture.recipe(n, seed))
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))

@@ -1,0 +1,190 @@
+"""The class's answers as one picture each, for the projector, and as a CSV for the lecturer.
+
+Three polls (``session.POLLS``):
+
+* ``game``: Fig. 10-9's "which is real?" played by every student; one answer per round:
+  ``{"generator": variant, "label": its name, "correct": k, "total": 8}``. The picture is a bar per
+  generator: the share of images the class judged right, with the number of rounds.
+* ``temperature``: "does this read as English?" for a text generated at a temperature:
+  ``{"temperature": t, "yes": bool, "distinct": share of distinct words, "repeated": share of repeated
+  3-grams}``. The picture plots the share of "yes" and the measured distinct-word share against T.
+* ``wall``: each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption"}``;
+  the tab that owns the technique draws the wall's pictures (``WallSource``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio import imaging
+
+WALL_SIZE = 40  # the newest pictures on the wall (8 rows of 5 on a projector)
+
+_WORDS = {
+    "no answers": {"ko": "아직 답이 없습니다", "en": "no answers yet"},
+    "game title": {"ko": "반 전체: 진짜와 가짜를 맞힌 비율 (생성기별)", "en": "The class: share of images judged right, per generator"},
+    "share right": {"ko": "맞힌 비율", "en": "share judged right"},
+    "chance": {"ko": "찍어도 50%", "en": "chance: 50%"},
+    "rounds": {"ko": "{n}판 · {share:.0%}", "en": "{n} rounds · {share:.0%}"},
+    "temp title": {"ko": "반 전체: 온도별로 '영어로 읽힌다'고 답한 비율", "en": "The class: share answering 'reads as English', per temperature"},
+    "temperature": {"ko": "온도 T", "en": "temperature T"},
+    "yes share": {"ko": "'읽힌다' 비율", "en": "share 'yes'"},
+    "distinct": {"ko": "서로 다른 단어 비율 (측정)", "en": "distinct words (measured)"},
+    "answers": {"ko": "답 {n}개", "en": "{n} answers"},
+}
+
+
+def _word(key: str, lang: str, **fmt) -> str:
+    from studio import plots  # registers the Hangul font; says English where it cannot be drawn
+
+    entry = _WORDS[key]
+    template = entry.get(lang if plots.HANGUL_READY else "en", entry["en"])
+    return template.format(**fmt) if fmt else template
+
+
+# --- "which is real?" ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GeneratorScore:
+    """The class's answers about one generator."""
+
+    generator: str
+    label: str
+    rounds: int
+    correct: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        """The share of images the class judged right."""
+        return self.correct / self.total if self.total else 0.0
+
+
+def game_scores(answers: list[dict]) -> list[GeneratorScore]:
+    """One score per generator, in the order the class first played them."""
+    rounds, correct, total, labels = defaultdict(int), defaultdict(int), defaultdict(int), {}
+    for a in answers:
+        g = a["generator"]
+        labels.setdefault(g, a.get("label", g))
+        rounds[g] += 1
+        correct[g] += int(a["correct"])
+        total[g] += int(a["total"])
+    return [GeneratorScore(g, labels[g], rounds[g], correct[g], total[g]) for g in labels]
+
+
+def game_picture(answers: list[dict], lang: str) -> np.ndarray:
+    """A bar per generator: the share of images judged right, with the rounds played, and chance at 50%."""
+    from matplotlib.figure import Figure
+
+    from studio.plots import render
+
+    scores = game_scores(answers)
+    fig = Figure(figsize=(7.5, 1.4 + 0.55 * max(1, len(scores))), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title(_word("game title", lang), fontsize=11)
+    if not scores:
+        ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return render(fig)
+    names = [s.label for s in scores]
+    ax.barh(names, [s.share for s in scores], color="#5b6fd8")
+    ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)
+    ax.text(0.5, -0.6, _word("chance", lang), color="#777", fontsize=8, ha="center")
+    for k, s in enumerate(scores):
+        ax.text(min(s.share, 0.97) + 0.01, k, _word("rounds", lang, n=s.rounds, share=s.share), va="center", fontsize=9)
+    ax.set_xlim(0, 1.2)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
+    ax.set_xlabel(_word("share right", lang))
+    ax.invert_yaxis()
+    fig.tight_layout()
+    return render(fig)
+
+
+# --- temperature ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TemperatureRow:
+    """The class's answers about the texts of one temperature."""
+
+    temperature: float
+    answers: int
+    yes_share: float
+    distinct: float
+    repeated: float
+
+
+def temperature_rows(answers: list[dict]) -> list[TemperatureRow]:
+    """One row per temperature, coldest first."""
+    by_t: dict[float, list[dict]] = defaultdict(list)
+    for a in answers:
+        by_t[round(float(a["temperature"]), 2)].append(a)
+    return [TemperatureRow(t, len(rows), float(np.mean([bool(r["yes"]) for r in rows])),
+                           float(np.mean([r["distinct"] for r in rows])), float(np.mean([r["repeated"] for r in rows])))
+            for t, rows in sorted(by_t.items())]
+
+
+def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
+    """The share answering "reads as English" per temperature (dots sized by the answers), and the
+    measured share of distinct words of the same texts, against the temperature."""
+    from matplotlib.figure import Figure
+
+    from studio.plots import render
+
+    rows = temperature_rows(answers)
+    fig = Figure(figsize=(7.5, 3.4), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title(_word("temp title", lang), fontsize=11)
+    if not rows:
+        ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return render(fig)
+    t = [r.temperature for r in rows]
+    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=_word("yes share", lang))
+    ax.scatter(t, [r.yes_share for r in rows], s=[20 + 8 * r.answers for r in rows], color="#5b6fd8", alpha=0.35)
+    ax.plot(t, [r.distinct for r in rows], color="#d8845b", marker="s", linestyle="--", label=_word("distinct", lang))
+    for r in rows:
+        ax.annotate(_word("answers", lang, n=r.answers), (r.temperature, r.yes_share), textcoords="offset points",
+                    xytext=(0, 8), ha="center", fontsize=8)
+    ax.set_ylim(-0.05, 1.15)
+    ax.set_xlabel(_word("temperature", lang))
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return render(fig)
+
+
+# --- the wall ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WallSource:
+    """How one sampler tab puts its students' Generate clicks on the wall: ``draw(params_list)`` gives
+    one uint8 picture per entry (each student's first sample), ``judge(pictures, lang)`` one line
+    about the whole wall."""
+
+    technique: str
+    draw: Callable[[list[dict]], np.ndarray]
+    judge: Callable[[np.ndarray, str], str]
+
+
+def wall_entries(answers: list[dict], technique: str, limit: int = WALL_SIZE) -> list[dict]:
+    """The newest ``limit`` entries of ``technique``, newest first."""
+    return [a for a in reversed(answers) if a.get("technique") == technique][:limit]
+
+
+def wall_picture(pictures: np.ndarray, captions: list[str]) -> np.ndarray:
+    """The wall: everyone's picture with its caption (the seed), newest first, 8 to a row."""
+    return imaging.labelled_grid(pictures, captions, cols=8, scale=3)
+
+
+def csv_of(answers: list[dict]) -> str:
+    """The answers as CSV (one row each, every field; no names: a browser is a random id)."""
+    fields = ["id", "browser", "at"] + sorted({k for a in answers for k in a} - {"id", "browser", "at"})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for a in answers:
+        writer.writerow({k: (str(v) if isinstance(v, dict) else v) for k, v in a.items()})
+    return out.getvalue()

@@ -1,0 +1,133 @@
+"""What a tab needs from the class session: pool an answer, pin a picture to the wall, and say what
+the class answered so far. Without a class (``python studio.py`` without ``--class``) every call is a
+no-op that returns an empty line, so the tabs never test for a class themselves.
+
+The request behind a call is Gradio's own (``gradio.context.LocalContext.request``): the browser's
+random id and the lecturer key come from its cookies (``studio.classroom.web``), and the class code
+from the page's address, so the tabs' handlers keep their signatures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+from collections.abc import Callable
+
+from studio.checks import UserError
+from studio.classroom import pools, web
+from studio.classroom.session import ClassSession
+from studio.classroom.store import StoreBusy
+from studio.ui.i18n import text
+
+log = logging.getLogger("studio")
+
+# Set while the page itself (its load, its language switch, a followed result) makes results, which
+# are then not the lecturer showing something new.
+_QUIET = contextvars.ContextVar("studio_class_quiet", default=False)
+
+
+def current_request():
+    """The ``gr.Request`` of the event being handled in this thread, if any."""
+    from gradio.context import LocalContext
+
+    return LocalContext.request.get(None)
+
+
+def quietly(fn: Callable) -> Callable:
+    """``fn`` with the lecturer's results not sent to the class while it runs (page loads, following)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        token = _QUIET.set(True)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _QUIET.reset(token)
+
+    return wrapper
+
+
+class ClassKit:
+    """The tabs' side of a class (``TabContext.classroom``); ``session`` is None without a class."""
+
+    def __init__(self, session: ClassSession | None = None) -> None:
+        self.session = session
+        self.walls: dict[str, pools.WallSource] = {}
+        self.shows: list[Callable[[str], dict | None]] = []  # technique -> {container: tab} of its result
+
+    @property
+    def active(self) -> bool:
+        """Whether a class is running."""
+        return self.session is not None
+
+    def is_lecturer(self, request=None) -> bool:
+        """Whether the request (by default the current event's) comes from the lecturer's page."""
+        request = current_request() if request is None else request
+        return self.active and self.session.is_lecturer(web.lecturer_key(request))
+
+    def lecturer_key(self, request=None) -> str | None:
+        """The lecturer key the request carries (checked by the session, never trusted here)."""
+        return web.lecturer_key(current_request() if request is None else request)
+
+    # --- answers ---------------------------------------------------------------------------------------
+    def answer(self, lang: str, poll: str, answer_id: str, payload: dict) -> tuple[bool, str]:
+        """Pool one answer of the current request's browser: (counted now, a line for the student).
+        A paused poll, an old class code, a flood or a busy store give a sentence and count nothing."""
+        if not self.active:
+            return False, ""
+        request = current_request()
+        try:
+            self.session.check_code(_page_code(request))
+            counted = self.session.answer(poll, web.browser_id(request), answer_id, payload)
+        except UserError as exc:
+            return False, text("class.not_counted", lang, reason=str(exc))
+        except StoreBusy:
+            log.exception("The class store was busy: an answer was refused")
+            return False, text("class.not_counted", lang, reason=text("class.busy", lang))
+        return counted, "" if counted else text("class.counted_once", lang)
+
+    def answers(self, poll: str) -> list[dict]:
+        """The pooled answers of ``poll`` (empty without a class)."""
+        return self.session.answers(poll) if self.active else []
+
+    # --- the wall -----------------------------------------------------------------------------------------
+    def wall_source(self, source: pools.WallSource) -> None:
+        """Let ``source.technique``'s Generate clicks go on the wall."""
+        self.walls[source.technique] = source
+
+    def pin(self, lang: str, technique: str, params: dict, caption: str) -> str:
+        """Put the current student's Generate (its recipe ``params``) on the wall: a line for them."""
+        if not self.active or technique not in self.walls or self.is_lecturer():
+            return ""
+        entry_id = f"{web.browser_id(current_request())}:{technique}:{sorted(params.items())}"
+        counted, line = self.answer(lang, "wall", entry_id, {"technique": technique, "params": params,
+                                                              "caption": caption})
+        return text("class.pinned", lang) if counted else line
+
+    # --- what the lecturer shows ------------------------------------------------------------------------
+    def lecturer_made(self, technique: str, link: str) -> None:
+        """Called for every result made (``exports``): when the lecturer made it with a click, the class
+        follows to it. Page loads and followed results are quiet (``quietly``)."""
+        if not self.active or _QUIET.get():
+            return
+        request = current_request()
+        if request is None or not self.is_lecturer(request):
+            return
+        tabs = next((found for show in self.shows if (found := show(technique)) is not None), None)
+        if tabs is None:  # a result with no place in the page (e.g. the recipe panel's)
+            return
+        self.session.show(self.lecturer_key(request), tabs=tabs, link=link)
+
+    def lecturer_moved(self, tabs: dict, request) -> None:
+        """A tab selected on a page: when it is the lecturer's, the class follows to it."""
+        if self.active and self.is_lecturer(request):
+            self.session.show(self.lecturer_key(request), tabs=tabs)
+
+
+def _page_code(request) -> str | None:
+    """The class code in the address of the page behind ``request`` (``?class=...``), if any."""
+    with contextlib.suppress(Exception):
+        return dict(request.query_params).get("class")
+    return None

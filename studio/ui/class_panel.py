@@ -1,0 +1,338 @@
+"""The class in the page: the lecturer's panel (QR code, pooled answers) and the students' following.
+
+* Every page runs ``SCRIPT``: it asks ``studio-class/state`` once a second (``studio.classroom.web``),
+  shows a small bar (following the lecturer, or exploring alone, and one button to switch), and when
+  the lecturer shows something new presses one of two hidden buttons: ``#studio-follow-tabs`` selects
+  the lecturer's tabs, ``#studio-follow-link`` opens the lecturer's latest result as a link would.
+  The lecturer's state is a link: the same recipe, checked the same way, computed once for the class.
+* The lecturer is known by the HttpOnly cookie the lecturer's address set. Their tab clicks and results
+  become the class state on the server (``ClassKit.lecturer_moved`` / ``lecturer_made``); no page can
+  send a state of its own.
+* Only the lecturer's page shows the panel: its script presses ``#studio-class-open``, and the server
+  answers with the panel only for the lecturer's cookie. Pause, reset and download check it again.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from studio.classroom import join, pools
+from studio.classroom.session import POLLS
+from studio.ui.class_kit import ClassKit, quietly
+from studio.ui.errors import guarded
+from studio.ui.i18n import Translator, text
+
+POLL_INTERVAL_MS = 800  # a lecturer's change reaches a following page within about this plus one event
+PROJECTOR_TICK_S = 1.0  # the lecturer's panel redraws the pooled answers this often (only when they changed)
+
+SCRIPT = f"""<script>
+(() => {{
+  const code = new URLSearchParams(location.search).get('class') || '';
+  const S = window.studioClass = {{following: sessionStorage.getItem('studioFollow') !== '0', seen: -1,
+                                   shown: null, ready: false, opened: false}};
+  let bar = null;
+  const words = {{
+    follow: '📡 선생님 화면을 따라가는 중 · Following the lecturer',
+    alone: '🧭 혼자 둘러보는 중 · Exploring alone',
+    leave: '혼자 둘러보기 · Explore alone', back: '선생님 따라가기 · Follow the lecturer',
+    away: '선생님 화면이 닫혀 있습니다. 이 페이지는 그대로 쓸 수 있고, 선생님이 돌아오면 수업이 이어집니다. · ' +
+          "The lecturer's page is closed: keep using yours; the class goes on when the lecturer is back.",
+    lost: '스튜디오에 연결할 수 없습니다(재시작 중일 수 있음). 이 페이지는 그대로 남습니다. · ' +
+          'The studio cannot be reached (it may be restarting); your page stays as it is.',
+  }};
+  const render = (state) => {{
+    if (!document.body) return;
+    if (!bar) {{
+      bar = document.createElement('div');
+      bar.id = 'studio-class-bar';
+      document.body.appendChild(bar);
+    }}
+    bar.replaceChildren();
+    const line = document.createElement('span');
+    line.className = 'studio-class-line';
+    if (state && state.lecturer) {{
+      line.textContent = `🎓 강의자 · Lecturer — 접속 ${{state.connected}}명 · connected ${{state.connected}}, ` +
+                         `따라오는 중 ${{state.following}} · following ${{state.following}}`;
+      bar.append(line);
+      return;
+    }}
+    line.textContent = !state ? words.lost : state.problem ? state.problem
+      : !state.lecturer_online ? words.away : (S.following ? words.follow : words.alone);
+    const toggle = document.createElement('button');
+    toggle.id = 'studio-class-toggle';
+    toggle.type = 'button';
+    toggle.textContent = S.following ? words.leave : words.back;
+    toggle.addEventListener('click', () => {{ setFollowing(!S.following); }});
+    bar.append(line, ' ', toggle);
+  }};
+  const setFollowing = (on) => {{
+    S.following = on;
+    sessionStorage.setItem('studioFollow', on ? '1' : '0');
+    if (on) S.seen = -1;  // take the lecturer's state again at once
+    render(S.state);
+    apply();
+  }};
+  const apply = () => {{
+    const shown = S.state;
+    if (!S.ready || !S.following || !shown || shown.lecturer || shown.problem || shown.version === S.seen) return;
+    const button = document.getElementById(shown.link ? 'studio-follow-link' : 'studio-follow-tabs');
+    if (!button) return;
+    S.seen = shown.version;
+    S.shown = shown;
+    button.click();
+  }};
+  const ask = async () => {{
+    try {{
+      const answer = await fetch(`studio-class/state?follow=${{S.following ? 1 : 0}}&class=${{encodeURIComponent(code)}}`,
+                                 {{credentials: 'same-origin', cache: 'no-store'}});
+      if (!answer.ok) throw new Error(String(answer.status));
+      S.state = await answer.json();
+      if (S.state.lecturer && S.ready && !S.opened) {{
+        const open = document.getElementById('studio-class-open');
+        if (open) {{ S.opened = true; open.click(); }}
+      }}
+      render(S.state);
+      apply();
+    }} catch (error) {{
+      S.state = null;
+      render(null);
+    }}
+    setTimeout(ask, {POLL_INTERVAL_MS});
+  }};
+  // A student who picks a tab by hand is exploring alone until they press "Follow the lecturer".
+  document.addEventListener('pointerdown', (event) => {{
+    if (event.isTrusted && S.following && S.state && !S.state.lecturer && event.target.closest &&
+        event.target.closest('#studio-techniques button[role="tab"]')) setFollowing(false);
+  }}, true);
+  window.studioClassReady = () => {{ S.ready = true; apply(); }};
+  ask();
+}})();
+</script>"""
+
+CSS = """
+#studio-class-bar { position: fixed; top: 0.4em; right: 0.6em; z-index: 1000; max-width: min(46em, 92vw);
+  background: var(--background-fill-primary); border: 1px solid var(--color-accent); border-radius: 8px;
+  padding: 0.3em 0.7em; font-size: 0.85em; box-shadow: 0 1px 6px rgba(0,0,0,0.15); }
+#studio-class-bar button { border: 1px solid var(--color-accent); border-radius: 6px; padding: 0.1em 0.6em;
+  margin-left: 0.4em; cursor: pointer; background: var(--color-accent-soft); }
+#studio-class-qr img { image-rendering: pixelated; }
+#studio-class-address { font-size: 1.5em; word-break: break-all; }
+"""
+READY_JS = "() => { window.studioClassReady && window.studioClassReady(); }"
+
+
+def tab_containers(root) -> list[tuple[gr.Tabs, list[gr.Tab]]]:
+    """Every ``gr.Tabs`` inside ``root`` (itself included) with its tabs; a tab without an id gets one,
+    so that the lecturer's selection can be named on every page alike."""
+    found = []
+
+    def walk(block) -> None:
+        if isinstance(block, gr.Tabs):
+            tabs = [child for child in block.children if isinstance(child, gr.Tab)]
+            for tab in tabs:
+                if tab.id is None:
+                    tab.id = f"tab-{tab._id}"
+            found.append((block, tabs))
+        for child in getattr(block, "children", []):
+            walk(child)
+
+    walk(root)
+    return found
+
+
+def placement(component) -> dict[str, str]:
+    """{tab container's key: tab id} of every tab around ``component``: where it is in the page."""
+    where, block = {}, component
+    while getattr(block, "parent", None) is not None:
+        parent = block.parent
+        if isinstance(block, gr.Tab) and isinstance(parent, gr.Tabs):
+            where[str(parent._id)] = block.id
+        block = parent
+    return where
+
+
+def create_following(kit: ClassKit, lang, technique_tabs, link_opener, link_targets) -> None:
+    """The lecturer's tab clicks become the class state; the hidden buttons that make a page follow it."""
+    containers = tab_containers(technique_tabs)
+    by_key = {str(container._id): container for container, _ in containers}
+    for container, tabs in containers:
+        for tab in tabs:
+            def moved(request: gr.Request, _where={str(container._id): tab.id}):
+                kit.lecturer_moved(_where, request)
+            tab.select(moved, None, None, queue=False, show_progress="hidden", api_visibility="private")
+    # Where each result lives: its first output's tabs (a result on a sub-tab brings the class there).
+    where_of = {target.recipe: placement(target.outputs[0]) for target in link_targets if target.outputs}
+    kit.shows.append(where_of.get)
+
+    def selected(shown: str) -> dict:
+        try:
+            tabs = json.loads(shown or "{}").get("tabs", {})
+        except (ValueError, AttributeError):
+            return {}
+        return {by_key[key]: gr.Tabs(selected=tab) for key, tab in tabs.items() if key in by_key}
+
+    def follow_tabs(shown: str):
+        return selected(shown) or gr.skip()
+
+    @quietly  # the class's pages making the lecturer's result are not the lecturer showing it again
+    def follow_link(lang_, shown: str):
+        try:
+            link = json.loads(shown or "{}").get("link") or ""
+        except (ValueError, AttributeError):
+            link = ""
+        updates = selected(shown)
+        if link.startswith("?"):
+            updates.update(link_opener.open(lang_, link))
+            updates[link_opener.note] = gr.Markdown(visible=False)  # the bar says "following", not "from a link"
+        return updates or gr.skip()
+
+    state_box = gr.Textbox(visible=True, elem_classes=["studio-hidden"], container=False)
+    tabs_btn = gr.Button("follow tabs", elem_id="studio-follow-tabs", elem_classes=["studio-hidden"])
+    link_btn = gr.Button("follow link", elem_id="studio-follow-link", elem_classes=["studio-hidden"])
+    shown_js = "() => JSON.stringify(window.studioClass ? window.studioClass.shown : {})"
+    tabs_btn.click(follow_tabs, state_box, [c for c, _ in containers], js=shown_js, queue=False,
+                   show_progress="hidden", api_visibility="private")
+    outputs = list({id(c): c for c in [*link_opener.outputs, *(c for c, _ in containers)]}.values())
+    link_btn.click(follow_link, [lang, state_box], outputs, queue=False, show_progress="hidden",
+                   api_visibility="private",
+                   js="(lang) => [lang, JSON.stringify(window.studioClass ? window.studioClass.shown : {})]")
+
+
+def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict) -> None:
+    """The lecturer's panel at the top of the page: the QR code students scan, the address, and a tab per
+    poll with its live picture, pause, reset and download. Hidden on every page but the lecturer's.
+    ``launch_info`` is filled by ``launch``: host, port and the share link (known only once served)."""
+    session = kit.session
+    with tr.make(gr.Accordion, {"label": "class.panel"}, open=True, visible=False) as panel:
+        with gr.Row():
+            qr = gr.Image(type="numpy", format="png", interactive=False, show_label=False, height=320,
+                          elem_id="studio-class-qr", scale=1)
+            with gr.Column(scale=2):
+                address = gr.Markdown(elem_id="studio-class-address")
+                tr.make(gr.Markdown, {"value": "class.how"})
+        views = {}
+        with gr.Tabs():
+            for poll in POLLS:
+                with tr.make(gr.Tab, {"label": f"class.{poll}"}):
+                    picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
+                                       elem_id=f"studio-class-{poll}")
+                    summary = gr.Markdown(elem_id=f"studio-class-{poll}-summary")
+                    with gr.Row():
+                        paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
+                        reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
+                        download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
+                    files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False)
+                views[poll] = (picture, summary, paused, reset, download, files)
+        timer = gr.Timer(PROJECTOR_TICK_S, active=False)
+    open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
+
+    def refused(request) -> bool:
+        return not kit.is_lecturer(request)
+
+    @guarded
+    def open_panel(lg, request: gr.Request):
+        if refused(request):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
+                                     session.code, launch_info.get("share_url"))
+        if place.url is None:
+            return gr.Accordion(visible=True), None, text("class.unreachable", lg, problem=place.problem), \
+                gr.Timer(active=True)
+        return gr.Accordion(visible=True), join.qr_picture(place.url), \
+            text("class.address", lg, url=place.url, code=session.code), gr.Timer(active=True)
+
+    open_btn.click(open_panel, [lang], [panel, qr, address, timer], queue=False, show_progress="hidden",
+                   api_visibility="private")
+
+    views_made: dict = {}  # (poll, fingerprint) -> (picture, summary): drawn once for each state of the answers
+    page_has: dict = {}  # (page's session, poll) -> the fingerprint that page shows: sent only when it changed
+
+    def draw(poll: str, lg: str, page: str):
+        answers = session.answers(poll)
+        technique = _wall_technique(kit) if poll == "wall" else ""
+        fingerprint = (len(answers), answers[-1]["id"] if answers else None, lg, technique, session.paused(poll))
+        if page_has.get((page, poll)) == fingerprint:
+            return gr.skip(), gr.skip()
+        if (poll, fingerprint) not in views_made:
+            if len(views_made) > 64:
+                views_made.clear()
+            views_made[(poll, fingerprint)] = _pool_view(kit, poll, answers, lg, technique)
+        page_has[(page, poll)] = fingerprint
+        return views_made[(poll, fingerprint)]
+
+    def tick(lg, request: gr.Request):
+        if refused(request):
+            return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(POLLS))
+        page = str(getattr(request, "session_hash", ""))
+        return [gr.skip()] + [value for poll in POLLS for value in draw(poll, lg, page)]
+
+    timer.tick(tick, [lang], [timer] + [c for poll in POLLS for c in views[poll][:2]], queue=False,
+               show_progress="hidden", api_visibility="private")
+
+    for poll, (picture, summary, paused, reset, download, files) in views.items():
+        @guarded
+        def pause(on, request: gr.Request, _poll=poll):
+            session.pause(kit.lecturer_key(request), _poll, on)
+
+        @guarded
+        def clear(request: gr.Request, _poll=poll):
+            session.reset(kit.lecturer_key(request), _poll)
+
+        @guarded
+        def export(lg, request: gr.Request, _poll=poll):
+            session.require_lecturer(kit.lecturer_key(request))
+            return _export(kit, _poll, lg)
+
+        paused.input(pause, paused, None, api_visibility="private")
+        reset.click(clear, None, None, api_visibility="private")
+        download.click(export, [lang], files, api_visibility="private")
+
+
+def _wall_technique(kit: ClassKit) -> str:
+    """The sampler tab the lecturer has open (the wall shows its pictures), else the first one."""
+    selected = set(kit.session.shown().get("tabs", {}).values())
+    return next((t for t in kit.walls if t in selected), next(iter(kit.walls), ""))
+
+
+def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, technique: str = ""):
+    """(picture, summary line) of one poll for the projector."""
+    paused = text("class.paused", lang) + " " if kit.session.paused(poll) else ""
+    if poll == "game":
+        scores = pools.game_scores(answers)
+        line = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
+                          for s in scores)
+        return pools.game_picture(answers, lang), paused + text("class.answers", lang, n=len(answers)) + \
+            (f" — {line}" if line else "")
+    if poll == "temperature":
+        return pools.temperature_picture(answers, lang), paused + text("class.answers", lang, n=len(answers))
+    source = kit.walls.get(technique)
+    entries = pools.wall_entries(answers, technique)
+    if source is None or not entries:
+        return None, paused + text("class.wall_empty", lang)
+    pictures = source.draw([e["params"] for e in entries])
+    judged = source.judge(pictures, lang)
+    return pools.wall_picture(pictures, [e["caption"] for e in entries]), \
+        paused + text("class.wall_line", lang, n=len(entries), total=len(answers)) + f" — {judged}"
+
+
+def _export(kit: ClassKit, poll: str, lang: str) -> list[str]:
+    """The poll's answers as CSV and its picture as PNG, in a new temporary folder."""
+    from PIL import Image
+
+    answers = kit.session.answers(poll)
+    folder = Path(tempfile.mkdtemp(prefix="studio-class-"))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    csv_path = folder / f"class-{poll}-{stamp}.csv"
+    csv_path.write_text(pools.csv_of(answers), encoding="utf-8")
+    paths = [str(csv_path)]
+    picture, _ = _pool_view(kit, poll, answers, lang, _wall_technique(kit) if poll == "wall" else "")
+    if picture is not None:
+        png = folder / f"class-{poll}-{stamp}.png"
+        Image.fromarray(picture).save(png)
+        paths.append(str(png))
+    return paths
