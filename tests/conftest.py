@@ -194,3 +194,31 @@ def pytest_collection_modifyitems(config, items):
                 and item.get_closest_marker("server") is None]
     if unmarked:
         raise pytest.UsageError(f"Mark these tests @pytest.mark.server (they start a studio): {unmarked}")
+
+
+def counting_quality():
+    """A ``QualityService`` whose judges are a cheap stand-in (no bundle, no TensorFlow) that
+    records how many images each call reads: ``service.calls`` lists the batch sizes."""
+    from studio import metrics
+    from studio.judge.presets import LoadedJudge
+    from studio.quality import QualityService
+
+    calls: list[int] = []
+
+    def judge(images):
+        calls.append(len(images))
+        flat = np.asarray(images, np.float64).reshape(len(images), -1)
+        probs = np.eye(10)[(flat.sum(axis=1) // 97).astype(int) % 10]  # a class from the brightness
+        features = flat[:, :128] / 255.0 + np.linspace(0, 1e-3, 128)
+        return probs, features
+
+    stats = [metrics.GaussianStats(np.zeros(128), np.eye(128), 1000)] * 11
+    loaded = LoadedJudge(judge, stats, {"metrics": {"test_accuracy": 0.99, "fid_floor_train_vs_test": {"1000": 1.0}}})
+
+    class Counting(QualityService):
+        def _judge(self, dataset):
+            return loaded
+
+    service = Counting()
+    service.calls = calls
+    return service

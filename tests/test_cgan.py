@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import ROOT, write_tiny_data
+from conftest import ROOT, counting_quality, write_tiny_data
 from studio.techniques.cgan import model as cgan
 from studio.checks import UserError
 
@@ -206,6 +206,19 @@ def test_service_pictures(service):
     assert frames.shape == (11, 28, 28) and current.shape == (168, 168)
     np.testing.assert_array_equal(current[::6, ::6], frames[0])  # the slider's frame at t = 0 is the first frame
     assert service.status("conv")["source"] == "shipped"
+
+
+def test_the_readout_measures_each_digit_once_and_judges_the_shown_row(service):
+    from studio.techniques.cgan.service import JUDGED_SAMPLES
+
+    quality = counting_quality()
+    for seed in (1, 2):
+        _, shown = service.samples("dense", 4, 10, seed)
+        readout = service.readout(quality, "dense", 4, 10, seed)
+        assert np.array_equal(readout.shown, quality.classify("mnist", shown)) and readout.model.requested == 4
+    assert quality.calls == [JUDGED_SAMPLES, 10, 10, 10, 10] and quality.model_reports_computed == 1
+    service.readout(quality, "dense", 5, 10, 1)  # another digit: its own model report
+    assert quality.model_reports_computed == 2
 
 
 @pytest.mark.parametrize("call, message", [

@@ -4,7 +4,7 @@ service (samples, nearest training images, the "which is real?" game) and its er
 import numpy as np
 import pytest
 
-from conftest import write_tiny_data
+from conftest import counting_quality, write_tiny_data
 from studio import paths, plots
 from studio.techniques.gan import model as gan
 from studio.checks import UserError
@@ -236,6 +236,27 @@ def test_samples_and_walk(service):
     assert np.array_equal(service.samples("dense_mnist", 3, 7)[1], images[:3])
     walk, frames = service.walk("dcgan_ankle_boot", 1, 2, 5)
     assert frames.shape == (5, 28, 28) and walk.ndim == 3
+
+
+def test_a_click_readout_judges_its_own_samples_and_the_model_once(service, monkeypatch):
+    """The judge's readout after a Generate click: the model's 1,000 samples are drawn and judged
+    once (the fixed seed, for everyone); each click judges only the samples it showed."""
+    from studio.quality import MODEL_SEED
+    from studio.techniques.gan.service import EVAL_SAMPLES
+
+    quality, drawn, judged_draw = counting_quality(), [], service.judged_draw
+    monkeypatch.setattr(service, "judged_draw", lambda variant, seed: drawn.append(seed) or judged_draw(variant, seed))
+    readouts = {}
+    for seed in (7, 8):
+        _, shown = service.samples("dense_mnist", 20, seed)  # the click
+        readouts[seed] = service.readout(quality, "dense_mnist", 20, seed)  # its readout
+        assert np.array_equal(readouts[seed].shown, quality.classify("mnist", shown))
+    assert drawn == [MODEL_SEED] and quality.model_reports_computed == 1
+    assert quality.calls == [EVAL_SAMPLES, 20, 20, 20, 20]  # the model once; each click's 20 (and the check's)
+    assert readouts[7].model is readouts[8].model and readouts[7].model.samples == EVAL_SAMPLES
+    assert readouts[8].seed == 8 and readouts[8].model_seed == MODEL_SEED and len(readouts[8].shown) == 20
+    later = service.readout(quality, "dense_mnist", 5, 9)  # a readout without its click draws its own 5
+    assert len(later.shown) == 5 and drawn == [MODEL_SEED]
 
 
 def test_nearest_training_images(service):

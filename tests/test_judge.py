@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, counting_quality
 from studio import paths, registry
 from studio.judge.recipe import train_judge
 from studio.quality import QualityService
@@ -63,6 +63,41 @@ def test_quality_service_assesses_with_the_tiny_judge(tiny_judge, tiny_data_dir)
     assert service.assess("mnist", images[:10]).fid is None  # too few samples for a covariance
     with pytest.raises(ValueError, match="uint8"):
         service.assess("mnist", images[:10].astype(np.float32))
+
+
+def test_a_readout_measures_the_model_once_and_judges_only_the_shown_samples(tmp_path, monkeypatch):
+    """The model's figures come from one draw of the fixed seed per weights version, whichever
+    seed a student picks; each click's own work is judging the samples it showed."""
+    import os
+
+    from studio.quality import MODEL_SEED
+    from studio.ui.quality_text import readout_text
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    (tmp_path / "pretrained" / "toy").mkdir(parents=True)
+    (tmp_path / "pretrained" / "toy" / "metadata.json").write_text("{}")
+    quality, drawn = counting_quality(), []
+
+    def draw(seed):
+        drawn.append(seed)
+        return np.random.default_rng(seed).integers(0, 256, (200, 28, 28)).astype(np.uint8)
+
+    shown = {seed: np.random.default_rng(seed).integers(0, 256, (7, 28, 28)).astype(np.uint8) for seed in (3, 4)}
+    first = quality.readout("toy", (), "mnist", None, shown[3], 3, draw)
+    second = quality.readout("toy", (), "mnist", None, shown[4], 4, draw)
+    assert drawn == [MODEL_SEED] and quality.calls == [200, 7, 7] and quality.model_reports_computed == 1
+    assert first.model is second.model and first.model.samples == 200 and first.model.fid is not None
+    assert np.array_equal(second.shown, quality.classify("mnist", shown[4])) and len(second.shown) == 7
+    words = readout_text(second, "en")
+    assert "your 7 samples above (seed 4)" in words and f"200 samples of the fixed seed {MODEL_SEED}" in words
+    assert "(시드 4)" in readout_text(second, "ko") and f"고정 시드 {MODEL_SEED}" in readout_text(second, "ko")
+    conditional = quality.readout("toy", (), "mnist", 3, shown[3], 3, draw)  # another class: another report
+    assert drawn == [MODEL_SEED] * 2 and conditional.shown_hits() == int(np.sum(conditional.shown == 3))
+    assert "of your 7" in readout_text(conditional, "en")
+    stamp = (tmp_path / "pretrained" / "toy" / "metadata.json").stat().st_mtime_ns + 10**9
+    os.utime(tmp_path / "pretrained" / "toy" / "metadata.json", ns=(stamp, stamp))  # a retrain
+    quality.readout("toy", (), "mnist", None, shown[3], 3, draw)
+    assert drawn == [MODEL_SEED] * 3
 
 
 def test_missing_judge_is_reported(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import events_until_final
+from conftest import counting_quality, events_until_final
 from studio import paths, registry
 from studio.checks import UserError
 from studio.techniques.pixel.service import PixelService
@@ -34,6 +34,20 @@ def test_samples_look_like_the_class_on_average(service):
     from studio.techniques.pixel import model as pixel
     draws = pixel.sample(probs, 500, 0)
     assert draws[:, 8:20, 14].mean() > 100 and draws[:, :, 0].max() == 0
+
+
+def test_the_readout_measures_the_model_once_and_judges_the_shown_samples(service):
+    from studio.techniques.pixel.model import Sampler
+    from studio.techniques.pixel.service import FID_SAMPLES
+
+    quality = counting_quality()
+    first = service.readout(quality, "mnist", 3, 0.5, 12, seed=5)
+    second = service.readout(quality, "mnist", 3, 0.5, 12, seed=6)
+    assert quality.calls == [FID_SAMPLES, 12, 12] and first.model is second.model and first.model.requested == 3
+    shown = Sampler(service.probabilities("mnist", 3, 0.5)).draw(12, 6)  # the grid's samples of seed 6
+    assert np.array_equal(second.shown, quality.classify("mnist", shown))
+    service.readout(quality, "mnist", 3, 1.0, 12, seed=5)  # another smoothing is another model
+    assert quality.model_reports_computed == 2
 
 
 def test_bad_sample_requests_are_explained(service):

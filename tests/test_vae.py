@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import synthetic_split
+from conftest import counting_quality, synthetic_split
 from studio.imaging import to_unit_batch
 from studio.techniques.vae import model as vae
 from studio.checks import UserError
@@ -64,8 +64,14 @@ def test_service_grid_map_walks_and_prior(service):
     assert service.compare_with_autoencoder(0, 1).shape[0] > 2 * 84
     direction = service.concept_vector(1, 0)
     assert direction.shape == (2,)
-    shown, many = service.prior_samples(20, seed=4)
-    np.testing.assert_array_equal(many[:20], service.model().sample_prior(20, 4))
+    _, shown = service.prior_samples(20, seed=4)
+    np.testing.assert_array_equal(shown, service.model().sample_prior(20, 4))  # a click draws what it shows
+    from studio.techniques.vae.service import PRIOR_FOR_FID
+
+    quality = counting_quality()
+    readouts = [service.prior_readout(quality, 20, seed) for seed in (4, 5)]
+    assert quality.calls == [PRIOR_FOR_FID, 20, 20] and readouts[0].model is readouts[1].model
+    np.testing.assert_array_equal(readouts[0].shown, quality.classify("mnist", shown))
 
 
 @pytest.mark.parametrize("call, message", [

@@ -8,16 +8,17 @@ Three polls (``session.POLLS``):
 * ``temperature``: "does this read as English?" for a text generated at a temperature:
   ``{"temperature": t, "yes": bool, "distinct": share of distinct words, "repeated": share of repeated
   3-grams}``. The picture plots the share of "yes" and the measured distinct-word share against T.
-* ``wall``: each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption"}``;
-  the tab that owns the technique draws the wall's pictures (``WallSource``).
+* ``wall``: each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption",
+  "picture", "dataset", "asked"}``: the recipe, the student's first sample itself (28x28 grey, base64: the
+  wall never draws again), the judge's data set and the class asked for (or None).
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,20 +159,22 @@ def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
 
 
 # --- the wall ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WallSource:
-    """How one sampler tab puts its students' Generate clicks on the wall: ``draw(params_list)`` gives
-    one uint8 picture per entry (each student's first sample), ``judge(pictures, lang)`` one line
-    about the whole wall."""
-
-    technique: str
-    draw: Callable[[list[dict]], np.ndarray]
-    judge: Callable[[np.ndarray, str], str]
-
-
 def wall_entries(answers: list[dict], technique: str, limit: int = WALL_SIZE) -> list[dict]:
     """The newest ``limit`` entries of ``technique``, newest first."""
     return [a for a in reversed(answers) if a.get("technique") == technique][:limit]
+
+
+def picture_field(picture: np.ndarray) -> str:
+    """A small grey picture as text for the store (base64 of its uint8 bytes, with its shape)."""
+    picture = np.ascontiguousarray(picture, dtype=np.uint8)
+    return f"{picture.shape[0]}x{picture.shape[1]}:" + base64.b64encode(picture.tobytes()).decode()
+
+
+def picture_of(field: str) -> np.ndarray:
+    """The picture kept by ``picture_field``."""
+    shape, _, data = field.partition(":")
+    h, w = (int(v) for v in shape.split("x"))
+    return np.frombuffer(base64.b64decode(data), dtype=np.uint8).reshape(h, w)
 
 
 def wall_picture(pictures: np.ndarray, captions: list[str]) -> np.ndarray:
@@ -180,8 +183,9 @@ def wall_picture(pictures: np.ndarray, captions: list[str]) -> np.ndarray:
 
 
 def csv_of(answers: list[dict]) -> str:
-    """The answers as CSV (one row each, every field; no names: a browser is a random id)."""
-    fields = ["id", "browser", "at"] + sorted({k for a in answers for k in a} - {"id", "browser", "at"})
+    """The answers as CSV (one row each, every field but the wall's pictures, which its PNG shows; no names:
+    a browser is a random id)."""
+    fields = ["id", "browser", "at"] + sorted({k for a in answers for k in a} - {"id", "browser", "at", "picture"})
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()

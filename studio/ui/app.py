@@ -83,9 +83,9 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
         # One kit for every tab; the line of training jobs exists only where training is allowed.
-        kit = ClassKit(classroom)
-        ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None,
-                         QualityService(),  # the judges, shared by every tab that generates images
+        quality = QualityService()  # the judges, shared by every tab that generates images
+        kit = ClassKit(classroom, quality)
+        ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None, quality,
                          classroom=kit)
         launch_info: dict = {}  # host, port and share link, filled by launch(): the address students join
         if kit.active:  # the lecturer's panel, on the lecturer's page only

@@ -14,6 +14,8 @@ import contextvars
 import logging
 from collections.abc import Callable
 
+import numpy as np
+
 from studio.checks import UserError
 from studio.classroom import pools, web
 from studio.classroom.session import ClassSession
@@ -52,9 +54,9 @@ def quietly(fn: Callable) -> Callable:
 class ClassKit:
     """The tabs' side of a class (``TabContext.classroom``); ``session`` is None without a class."""
 
-    def __init__(self, session: ClassSession | None = None) -> None:
+    def __init__(self, session: ClassSession | None = None, quality=None) -> None:
         self.session = session
-        self.walls: dict[str, pools.WallSource] = {}
+        self.quality = quality  # the judges (studio.quality.QualityService), for the wall's reading
         self.shows: list[Callable[[str], dict | None]] = []  # technique -> {container: tab} of its result
 
     @property
@@ -93,18 +95,37 @@ class ClassKit:
         return self.session.answers(poll) if self.active else []
 
     # --- the wall -----------------------------------------------------------------------------------------
-    def wall_source(self, source: pools.WallSource) -> None:
-        """Let ``source.technique``'s Generate clicks go on the wall."""
-        self.walls[source.technique] = source
-
-    def pin(self, lang: str, technique: str, params: dict, caption: str) -> str:
-        """Put the current student's Generate (its recipe ``params``) on the wall: a line for them."""
-        if not self.active or technique not in self.walls or self.is_lecturer():
-            return ""
+    def pin(self, technique: str, params: dict, caption: str, picture, dataset: str, asked: int | None = None) -> None:
+        """Put the current student's Generate on the wall: its recipe ``params`` and first sample ``picture``
+        (for the judge: its ``dataset`` and the class ``asked`` for, if any). The lecturer's own clicks
+        and a page outside the class are not pinned; a refused pin costs the student nothing."""
+        if not self.active or self.is_lecturer():
+            return
         entry_id = f"{web.browser_id(current_request())}:{technique}:{sorted(params.items())}"
-        counted, line = self.answer(lang, "wall", entry_id, {"technique": technique, "params": params,
-                                                              "caption": caption})
-        return text("class.pinned", lang) if counted else line
+        self.answer("en", "wall", entry_id, {"technique": technique, "params": params, "caption": caption,
+                                             "picture": pools.picture_field(picture), "dataset": dataset,
+                                             "asked": asked})
+
+    @staticmethod
+    def wall_reading(lang: str, quality, datasets: list[str], pictures, requested: list[int | None]) -> str:
+        """The judge's reading of the whole wall: which classes it sees, how many kinds, and where the
+        students asked for a class (a digit to the cGAN, the ankle boots), how many are read as asked."""
+        from collections import Counter
+
+        from studio.quality import class_name
+
+        names, hits, asked = [], 0, 0
+        for dataset in dict.fromkeys(datasets):
+            rows = [k for k, d in enumerate(datasets) if d == dataset]
+            labels = quality.classify(dataset, np.asarray(pictures)[rows])
+            names += [class_name(dataset, int(label)) for label in labels]
+            for k, label in zip(rows, labels):
+                if requested[k] is not None:
+                    asked += 1
+                    hits += int(label) == requested[k]
+        spread = " · ".join(f"{name}×{count}" for name, count in Counter(names).most_common(10))
+        line = text("class.wall_judge", lang, spread=spread, kinds=len(set(names)))
+        return line + (" " + text("class.wall_asked", lang, share=hits / asked) if asked else "")
 
     # --- what the lecturer shows ------------------------------------------------------------------------
     def lecturer_made(self, technique: str, link: str) -> None:

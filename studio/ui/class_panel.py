@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
@@ -294,9 +295,10 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
 
 
 def _wall_technique(kit: ClassKit) -> str:
-    """The sampler tab the lecturer has open (the wall shows its pictures), else the first one."""
+    """The sampler tab the lecturer has open, when the wall has its pictures, else the newest picture's."""
+    on_wall = list(dict.fromkeys(a["technique"] for a in reversed(kit.session.answers("wall"))))
     selected = set(kit.session.shown().get("tabs", {}).values())
-    return next((t for t in kit.walls if t in selected), next(iter(kit.walls), ""))
+    return next((t for t in on_wall if t in selected), on_wall[0] if on_wall else "")
 
 
 def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, technique: str = ""):
@@ -310,12 +312,12 @@ def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, techniq
             (f" — {line}" if line else "")
     if poll == "temperature":
         return pools.temperature_picture(answers, lang), paused + text("class.answers", lang, n=len(answers))
-    source = kit.walls.get(technique)
     entries = pools.wall_entries(answers, technique)
-    if source is None or not entries:
+    if not entries:
         return None, paused + text("class.wall_empty", lang)
-    pictures = source.draw([e["params"] for e in entries])
-    judged = source.judge(pictures, lang)
+    pictures = np.stack([pools.picture_of(e["picture"]) for e in entries])
+    judged = kit.wall_reading(lang, kit.quality, [e["dataset"] for e in entries], pictures,
+                              [e.get("asked") for e in entries])
     return pools.wall_picture(pictures, [e["caption"] for e in entries]), \
         paused + text("class.wall_line", lang, n=len(entries), total=len(answers)) + f" — {judged}"
 

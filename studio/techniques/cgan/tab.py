@@ -114,6 +114,16 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def draw_samples(chosen, z, d, count, s):
         return samples_picture(chosen, z, d, count, s)
 
+    @guarded
+    def draw_samples_clicked(chosen, z, d, count, s):
+        """A Generate click: the grid, and in a class this student's first sample on the wall."""
+        picture = draw_samples(chosen, z, d, count, s)
+        if ctx.classroom.active:
+            first = service.samples(chosen, d, 1, s, z)[1][0]
+            ctx.classroom.pin("cgan", {"chosen": chosen, "noise_scale": z, "digit": int(d), "seed": int(s)},
+                              f"{int(d)}·{int(s)}", first, "mnist", int(d))
+        return picture
+
     @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
     def samples_readout(lang, chosen, z, d, count, s):
         # the model's figures are measured once for everyone; this click only judges its own samples
@@ -180,7 +190,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     morph_inputs = [lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
 
-    sample_btn.click(draw_samples, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
+    sample_btn.click(draw_samples_clicked, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
         batching.in_readout_line(judge_samples), judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
     for control in (digit.input, n.release, seed.submit):
         control(draw_samples, sample_inputs, samples, **SAMPLER, **hidden).then(

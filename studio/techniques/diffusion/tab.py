@@ -116,6 +116,11 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         for preview, _ in service.sample_previews(n, steps_, seed_, label_, guidance_):
             yield preview
         yield samples_picture(n, steps_, seed_, label_, guidance_)
+        if ctx.classroom.active:  # this student's first digit on the class's wall
+            first = service.samples(n, steps_, seed_, label_, guidance_)[1][0]
+            asked = None if label_ == "none" else 0 if label_ == "each" else int(label_)  # "each": the first is a 0
+            ctx.classroom.pin("diffusion", {"n": int(n), "steps": int(steps_), "seed": int(seed_), "label": label_,
+                                            "guidance": float(guidance_)}, f"{int(seed_)}", first, "mnist", asked)
 
     def judge(lang, n, steps_, seed_, label_, guidance_):
         try:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,6 +45,8 @@ class GameRound:
     picture: np.ndarray
     is_fake: tuple[bool, ...]
     variant: str
+    # made by the server: a class counts each round's answer once (a double click or a retry sends it again)
+    round_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
 @dataclass(frozen=True, eq=False)

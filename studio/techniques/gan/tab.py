@@ -8,6 +8,7 @@ import gradio as gr
 import numpy as np
 
 from studio import batching
+from studio.classroom.pools import game_scores
 from studio.results import shared
 from studio.techniques.gan import colour_tab as colour_part
 from studio.techniques.gan.service import GANService
@@ -180,7 +181,29 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)
         md = text("gan.verdict", lang, correct=verdict.correct, total=verdict.total, found=verdict.fakes_found,
                   fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
-        return verdict.picture, None, score, md
+        return verdict.picture, None, score, md + _pooled(lang, round_, verdict)
+
+    def _pooled(lang, round_, verdict) -> str:
+        """In a class: the answer pooled (once per round), then the class's figure, seen only now."""
+        if not ctx.classroom.active:
+            return ""
+        label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
+        _, line = ctx.classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
+                                                                        "correct": verdict.correct,
+                                                                        "total": verdict.total})
+        scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
+                            for s in game_scores(ctx.classroom.answers("game")))
+        return "\n\n" + "\n\n".join(part for part in (line, text("class.game_class", lang, scores=scores)) if part)
+
+    @guarded
+    def sample_clicked(name, n, s):
+        """A Generate click: the grid, and in a class this student's picture on the wall."""
+        picture = sample(name, n, s)
+        if ctx.classroom.active:
+            first = service.samples(name, 1, s)[1][0]  # the grid's first sample: the same latent code
+            dataset, asked = service.dataset_of(name)
+            ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", first, dataset, asked)
+        return picture
 
     def record_picture(lang, name):
         """How the weights in use were trained: losses and, when measured, the FID per step."""
@@ -219,9 +242,10 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
     variant.change(show_status, [lang, variant], status, **hidden).then(
         guarded(record_picture), [lang, variant], record, **hidden)
     sample_inputs = [variant, count, seed]
-    for trigger, kwargs in ((sample_btn.click, {"api_name": "gan_samples"}), (variant.change, hidden),
-                            (count.release, hidden), (seed.submit, hidden)):
-        trigger(sample, sample_inputs, grid, **SAMPLER, **kwargs).then(
+    for trigger, handler, kwargs in ((sample_btn.click, sample_clicked, {"api_name": "gan_samples"}),
+                                     (variant.change, sample, hidden), (count.release, sample, hidden),
+                                     (seed.submit, sample, hidden)):
+        trigger(handler, sample_inputs, grid, **SAMPLER, **kwargs).then(
             batching.in_readout_line(judge), [lang, *sample_inputs], judge_md, **JUDGE, **hidden)
     walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
     nn_btn.click(nearest, [lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")

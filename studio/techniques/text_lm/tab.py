@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+import secrets
 import time
 
 import gradio as gr
 
+from studio.checks import UserError
+from studio.classroom.pools import temperature_rows
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -86,6 +89,8 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                                show_label=False)
                 bars_md = gr.Markdown()
                 steps = gr.State(0)
+            if ctx.classroom.active:
+                _create_poll(ctx, service)
             if allow_training:
                 with tr.make(gr.Tab, {"label": "text.own_tab"}):
                     tr.make(gr.Markdown, {"value": "text.own_intro"})
@@ -189,6 +194,50 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
     refresh = combined((generate, gen_inputs, gen_outputs), (distribution, dist_inputs, [bars, bars_md]),
                        (status_text, [lang], [status]))
     return [refresh]
+
+
+POLL_LENGTH = 30  # words: enough to judge whether it reads as English, short enough to read in class
+
+
+def _create_poll(ctx: TabContext, service) -> None:
+    """The class's temperature poll (a sub-tab, only in a class): each student generates at a temperature
+    and answers "does this read as English?"; the projector plots the answers against the temperature."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "text.poll_tab"}, id="text-poll"):
+        tr.make(gr.Markdown, {"value": "text.poll_intro"})
+        with gr.Row():
+            poll_t = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.1, maximum=2.5, step=0.1, value=1.0,
+                             elem_id="text-poll-temperature")
+            poll_btn = tr.make(gr.Button, {"value": "text.poll_generate"}, variant="primary",
+                               elem_id="text-poll-generate")
+        poll_card = gr.HTML(elem_id="text-poll-card")
+        with gr.Row():
+            yes_btn = tr.make(gr.Button, {"value": "text.poll_yes"}, elem_id="text-poll-yes")
+            no_btn = tr.make(gr.Button, {"value": "text.poll_no"}, elem_id="text-poll-no")
+        poll_md = gr.Markdown(elem_id="text-poll-verdict")
+        poll_state = gr.State(None)  # this page's text: its id and measured figures (never shared)
+
+    @guarded
+    def poll_generate(lg, t):
+        _, rows = service.generate(DEFAULT_PROMPT, POLL_LENGTH, [float(t)], secrets.randbelow(2**31))
+        row = rows[0]
+        state = {"id": secrets.token_hex(8), "temperature": row.temperature,
+                 "distinct": row.distinct_words / POLL_LENGTH, "repeated": row.repeated_3grams}
+        return generation_cards(rows, lg), state, text("text.poll_question", lg)
+
+    @guarded
+    def poll_answer(lg, state, yes):
+        if state is None:
+            raise UserError(text("text.poll_first", lg))
+        _, line = ctx.classroom.answer(lg, "temperature", state["id"], {**state, "yes": bool(yes)})
+        rows = temperature_rows(ctx.classroom.answers("temperature"))
+        shown = " · ".join(text("class.temp_row", lg, t=r.temperature, yes=r.yes_share, n=r.answers) for r in rows)
+        return "\n\n".join(part for part in (line, text("class.temp_class", lg, rows=shown) if shown else "") if part)
+
+    hidden = {"api_visibility": "private"}
+    poll_btn.click(poll_generate, [lang, poll_t], [poll_card, poll_state, poll_md], **hidden)
+    yes_btn.click(lambda lg, state: poll_answer(lg, state, True), [lang, poll_state], poll_md, **hidden)
+    no_btn.click(lambda lg, state: poll_answer(lg, state, False), [lang, poll_state], poll_md, **hidden)
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
