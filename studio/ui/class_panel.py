@@ -116,7 +116,7 @@ SCRIPT = f"""<script>
 </script>"""
 
 CSS = """
-#studio-class-bar { position: fixed; top: 0.4em; right: 0.6em; z-index: 1000; max-width: min(46em, 92vw);
+#studio-class-bar { position: fixed; bottom: 0.6em; right: 0.6em; z-index: 1000; max-width: min(46em, 92vw);
   background: var(--background-fill-primary); border: 1px solid var(--color-accent); border-radius: 8px;
   padding: 0.3em 0.7em; font-size: 0.85em; box-shadow: 0 1px 6px rgba(0,0,0,0.15); }
 #studio-class-bar button { border: 1px solid var(--color-accent); border-radius: 6px; padding: 0.1em 0.6em;
@@ -227,7 +227,8 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
                         paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
                         reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
                         download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
-                    files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False)
+                    files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False,
+                                    visible=False)
                 views[poll] = (picture, summary, paused, reset, download, files)
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
@@ -241,10 +242,10 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
                                      session.code, launch_info.get("share_url"))
-        if place.url is None:
-            return gr.Accordion(visible=True), None, text("class.unreachable", lg, problem=place.problem), \
-                gr.Timer(active=True)
-        return gr.Accordion(visible=True), join.qr_picture(place.url), \
+        if place.url is None:  # no QR code to scan: the one sentence says which flag fixes it
+            return gr.Accordion(visible=True), gr.Image(visible=False), \
+                text("class.unreachable", lg, problem=place.problem), gr.Timer(active=True)
+        return gr.Accordion(visible=True), gr.Image(join.qr_picture(place.url), visible=True), \
             text("class.address", lg, url=place.url, code=session.code), gr.Timer(active=True)
 
     open_btn.click(open_panel, [lang], [panel, qr, address, timer], queue=False, show_progress="hidden",
@@ -287,7 +288,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
         @guarded
         def export(lg, request: gr.Request, _poll=poll):
             session.require_lecturer(kit.lecturer_key(request))
-            return _export(kit, _poll, lg)
+            return gr.File(_export(kit, _poll, lg), visible=True)
 
         paused.input(pause, paused, None, api_visibility="private")
         reset.click(clear, None, None, api_visibility="private")
