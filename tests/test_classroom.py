@@ -1,0 +1,233 @@
+"""The class session without a browser: the store, the lecturer key and code, the pooled answers,
+the address students join, and the HTTP routes (through Starlette's test client, in-process)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import numpy as np
+import pytest
+
+from studio.checks import UserError
+from studio.classroom import join, pools
+from studio.classroom.session import ClassSession, NotLecturer
+from studio.classroom.store import SQLiteStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    kept = SQLiteStore(tmp_path / "class.sqlite3")
+    yield kept
+    kept.close()
+
+
+@pytest.fixture
+def session(store):
+    return ClassSession.open(store, new=True)
+
+
+def test_an_answer_is_counted_once_whatever_is_sent_again(session):
+    payload = {"generator": "dcgan_mnist", "label": "DCGAN", "correct": 6, "total": 8}
+    assert session.answer("game", "browser-a", "round-1", payload) is True
+    assert session.answer("game", "browser-a", "round-1", payload) is False  # a double click, a retry
+    assert session.answer("game", "browser-a", "round-2", payload) is True
+    assert [a["id"] for a in session.answers("game")] == ["round-1", "round-2"]
+
+
+def test_answers_written_from_many_threads_at_once_are_all_kept(session):
+    def send(k: int) -> None:
+        for r in range(10):
+            session.answer("game", f"browser-{k}", f"{k}-{r}", {"generator": "g", "correct": 1, "total": 8})
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(session.answers("game")) == 300
+
+
+def test_the_class_and_its_answers_survive_a_restart(tmp_path):
+    path = tmp_path / "class.sqlite3"
+    first_store = SQLiteStore(path)
+    first = ClassSession.open(first_store)
+    first.answer("temperature", "b", "text-1", {"temperature": 1.5, "yes": False, "distinct": 0.9, "repeated": 0})
+    first.show(first.key, tabs={"1": "text"})
+    first_store.close()
+
+    again = ClassSession.open(SQLiteStore(path))  # the studio started again with --class
+    assert (again.key, again.code) == (first.key, first.code)
+    assert [a["id"] for a in again.answers("temperature")] == ["text-1"]
+    assert again.shown()["tabs"] == {"1": "text"}
+    fresh = ClassSession.open(SQLiteStore(path), new=True)  # --new-class
+    assert fresh.code != first.code and fresh.key != first.key
+
+
+def test_a_busy_store_waits_instead_of_losing_the_answer(tmp_path):
+    path = tmp_path / "class.sqlite3"
+    kept = SQLiteStore(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock for a moment
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+    assert kept.add_answer("game", "r1", "b", {"correct": 1}) is True  # waited, then written
+    assert len(kept.answers("game")) == 1
+    other.close()
+
+
+def test_only_the_lecturer_key_drives_pauses_and_resets(session):
+    for forged in (None, "", "x" * 32, session.key[:-1] + ("a" if session.key[-1] != "a" else "b")):
+        assert not session.is_lecturer(forged)
+        with pytest.raises(NotLecturer, match="lecturer key"):
+            session.show(forged, tabs={"1": "gan"})
+        with pytest.raises(NotLecturer):
+            session.pause(forged, "game", True)
+        with pytest.raises(NotLecturer):
+            session.reset(forged, "game")
+    assert session.shown()["version"] == 0  # nothing a forged key sent was taken
+
+
+def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_nothing(session):
+    session.pause(session.key, "game", True)
+    with pytest.raises(UserError, match="paused"):
+        session.answer("game", "b", "r", {"generator": "g", "correct": 1, "total": 8})
+    session.pause(session.key, "game", False)
+    for k in range(20):
+        session.answer("game", "flood", f"r{k}", {"generator": "g", "correct": 1, "total": 8})
+    with pytest.raises(UserError, match="Too many answers"):
+        session.answer("game", "flood", "r-too-many", {"generator": "g", "correct": 1, "total": 8})
+    session.answer("game", "calm", "r-calm", {"generator": "g", "correct": 1, "total": 8})  # others go on
+    with pytest.raises(UserError, match="no poll"):
+        session.answer("votes", "b", "x", {})
+    assert len(session.answers("game")) == 21
+    session.reset(session.key, "game")
+    assert session.answers("game") == []
+
+
+def test_a_wrong_or_old_class_code_gets_one_sentence(session):
+    session.check_code(None)
+    session.check_code(session.code.lower())  # typed on a phone
+    with pytest.raises(UserError, match="not the class running now"):
+        session.check_code("OLD123")
+
+
+def test_the_lecturer_state_moves_forward_and_keeps_the_tabs(session):
+    first = session.show(session.key, tabs={"10": "gan"})
+    second = session.show(session.key, tabs={"20": "gan-game"})
+    assert second["version"] == first["version"] + 1
+    assert second["tabs"] == {"10": "gan", "20": "gan-game"} and second["link"] is None
+    third = session.show(session.key, tabs={"10": "cgan"}, link="?r=abc")
+    assert third["link"] == "?r=abc" and third["tabs"]["10"] == "cgan"
+
+
+def test_presence_counts_students_and_who_follows(session):
+    session.seen("a", following=True)
+    session.seen("b", following=False)
+    session.seen("a", following=True)
+    assert session.counts() == (2, 1)
+    assert not session.lecturer_online()
+    session.seen("lecturer-browser", following=False, lecturer=True)
+    assert session.lecturer_online() and session.counts() == (2, 1)
+
+
+# --- the address students join ----------------------------------------------------------------------
+def test_students_join_at_the_share_link_or_the_network_address_never_at_loopback():
+    assert join.student_address("127.0.0.1", 7860, "ABC234").problem == join.LOCAL_ONLY
+    assert "--host 0.0.0.0" in join.LOCAL_ONLY and "--share" in join.LOCAL_ONLY
+    assert join.student_address("0.0.0.0", 7860, "ABC234", addresses=["192.168.0.12"]).url == \
+        "http://192.168.0.12:7860/?class=ABC234"
+    assert join.student_address("0.0.0.0", 7860, "ABC234", addresses=[]).problem == join.NO_NETWORK
+    shared = join.student_address("0.0.0.0", 7860, "ABC234", share_url="https://abc.gradio.live")
+    assert shared.url == "https://abc.gradio.live/?class=ABC234"
+
+
+def test_the_machines_addresses_are_listed_without_loopback():
+    import ipaddress
+
+    for address in join.lan_addresses():
+        assert not ipaddress.ip_address(address).is_loopback
+
+
+def test_the_qr_code_is_a_large_black_and_white_square_with_its_quiet_zone():
+    picture = join.qr_picture("http://192.168.0.12:7860/?class=ABC234", scale=10)
+    assert picture.shape[0] == picture.shape[1] and picture.shape[0] >= 250
+    assert set(np.unique(picture)) == {0, 255}
+    assert (picture[:40] == 255).all() and (picture[:, :40] == 255).all()  # four white modules around it
+
+
+# --- the pictures and the CSV ------------------------------------------------------------------------------
+def test_game_scores_and_picture_per_generator():
+    answers = [{"generator": "dcgan", "label": "DCGAN", "correct": 4, "total": 8},
+               {"generator": "dense", "label": "Dense", "correct": 8, "total": 8},
+               {"generator": "dcgan", "label": "DCGAN", "correct": 5, "total": 8}]
+    scores = pools.game_scores(answers)
+    assert [(s.generator, s.rounds, s.correct, s.total) for s in scores] == [("dcgan", 2, 9, 16), ("dense", 1, 8, 8)]
+    assert scores[1].share == 1.0
+    for lang in ("ko", "en"):
+        picture = pools.game_picture(answers, lang)
+        assert picture.ndim == 3 and picture.dtype == np.uint8 and picture.std() > 10
+
+
+def test_temperature_rows_and_picture():
+    answers = [{"temperature": 0.5, "yes": True, "distinct": 0.6, "repeated": 0.2},
+               {"temperature": 0.5, "yes": False, "distinct": 0.8, "repeated": 0.0},
+               {"temperature": 2.0, "yes": False, "distinct": 1.0, "repeated": 0.0}]
+    rows = pools.temperature_rows(answers)
+    assert [(r.temperature, r.answers, r.yes_share) for r in rows] == [(0.5, 2, 0.5), (2.0, 1, 0.0)]
+    assert pools.temperature_picture(answers, "ko").shape[2] == 3
+    assert pools.temperature_picture([], "en").std() > 0  # "no answers yet", not a blank
+
+
+def test_the_wall_keeps_each_picture_and_the_csv_leaves_pictures_out():
+    digit = np.random.default_rng(0).integers(0, 256, (28, 28)).astype(np.uint8)
+    field = pools.picture_field(digit)
+    assert np.array_equal(pools.picture_of(field), digit)
+    answers = [{"id": f"b{k}", "browser": f"b{k}", "at": k, "technique": "gan" if k % 2 else "cgan",
+                "params": {"seed": k}, "caption": str(k), "picture": field} for k in range(5)]
+    assert [e["caption"] for e in pools.wall_entries(answers, "gan")] == ["3", "1"]  # newest first
+    wall = pools.wall_picture(np.stack([digit] * 3), ["1", "2", "3"])
+    assert wall.shape[2] == 3
+    table = pools.csv_of(answers)
+    assert "picture" not in table.splitlines()[0] and table.count("\n") == 6
+
+
+# --- over HTTP (in-process) -----------------------------------------------------------------------
+@pytest.fixture
+def http(session):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from studio.classroom.web import ClassRoutes
+
+    page = Starlette(routes=[Route("/", lambda request: PlainTextResponse("the studio's page"))])
+    return TestClient(ClassRoutes(page, session=session), base_url="http://127.0.0.1")
+
+
+def test_the_lecturer_key_leaves_the_address_for_an_httponly_cookie(http, session):
+    answer = http.get(f"/?key={session.key}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"studio_lecturer={session.key}") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    state = http.get("/studio-class/state").json()  # the client keeps the cookie, as the browser does
+    assert state["lecturer"] is True and "connected" in state
+
+
+def test_a_forged_key_gets_one_sentence_and_no_cookie(http):
+    answer = http.get("/?key=forged", follow_redirects=False)
+    assert answer.status_code == 403 and "not the key" in answer.text
+    assert "set-cookie" not in answer.headers
+    http.cookies.set("studio_lecturer", "forged")
+    state = http.get("/studio-class/state").json()
+    assert state["lecturer"] is False and "connected" not in state
+
+
+def test_a_student_gets_a_random_id_and_the_lecturers_state_without_secrets(http, session):
+    session.show(session.key, tabs={"7": "cgan"}, link="?r=abc")
+    state = http.get(f"/studio-class/state?class={session.code}").json()
+    assert state["tabs"] == {"7": "cgan"} and state["link"] == "?r=abc" and "problem" not in state
+    assert len(http.cookies["studio_browser"]) >= 12
+    assert session.key not in str(state) and "key" not in state
+    assert http.get("/studio-class/state?class=OLD999").json()["problem"].startswith("The class code")
+    assert http.get("/").text == "the studio's page"  # everything else is the studio's
