@@ -94,13 +94,12 @@ def game_picture(answers: list[dict], lang: str) -> np.ndarray:
         return render(fig)
     names = [s.label for s in scores]
     ax.barh(names, [s.share for s in scores], color="#5b6fd8")
-    ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)
-    ax.text(0.5, -0.6, _word("chance", lang), color="#777", fontsize=8, ha="center")
+    ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)  # a coin toss
     for k, s in enumerate(scores):
         ax.text(min(s.share, 0.97) + 0.01, k, _word("rounds", lang, n=s.rounds, share=s.share), va="center", fontsize=9)
     ax.set_xlim(0, 1.2)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel(_word("share right", lang))
+    ax.set_xlabel(f'{_word("share right", lang)} (- - - {_word("chance", lang)})')
     ax.invert_yaxis()
     fig.tight_layout()
     return render(fig)
