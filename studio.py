@@ -38,6 +38,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--new-class", action="store_true",
                         help="with --class: start a new class (new key and code) instead of going on with the "
                              "last one, whose answers are kept in the user cache")
+    parser.add_argument("--class-store", default=os.environ.get("STUDIO_CLASS_STORE"), metavar="ADDRESS",
+                        help="where the class keeps its answers: a SQLite file (default: class.sqlite3 in the user "
+                             "cache) or redis://HOST:PORT/DB, shared by several studios behind one address "
+                             "(default: $STUDIO_CLASS_STORE)")
     training = parser.add_mutually_exclusive_group()
     training.add_argument("--no-training", action="store_true", help="hide every training control")
     training.add_argument("--allow-training", action="store_true",
@@ -45,8 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.inference_threads is not None and args.inference_threads < 1:
         parser.error("--inference-threads needs a whole number of at least 1")
-    if args.new_class and not args.start_class:
-        parser.error("--new-class goes with --class")
+    if (args.new_class or args.class_store) and not args.start_class:
+        if args.new_class:
+            parser.error("--new-class goes with --class")
+        args.class_store = None  # $STUDIO_CLASS_STORE set for a deployment; no class asked for here
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth needs the form USER:PASS")
     return args
@@ -72,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     from studio.ui import app  # imports Gradio: after --help has had its chance to answer quickly
 
     allow = training_enabled(args)
-    session = open_class(args.new_class) if args.start_class else None
+    session = open_class(args.class_store, args.new_class) if args.start_class else None
     demo = app.build_app(lang=args.lang, allow_training=allow,
                          training_note=args.share and not allow and not args.no_training, classroom=session)
     if session is not None:
@@ -82,12 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def open_class(new: bool):
-    """The class kept in the user cache (its answers survive a restart), or a new one."""
+def open_class(address: str | None, new: bool):
+    """The class kept in its store (its answers survive a restart), or a new one."""
     from studio.classroom.session import ClassSession
-    from studio.classroom.store import SQLiteStore
+    from studio.classroom.store import open_store
 
-    return ClassSession.open(SQLiteStore(paths.user_cache_dir() / "class.sqlite3"), new=new)
+    return ClassSession.open(open_store(address or paths.user_cache_dir() / "class.sqlite3"), new=new)
 
 
 def announce_class(session, args: argparse.Namespace) -> None:

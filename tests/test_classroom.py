@@ -12,14 +12,27 @@ import pytest
 from studio.checks import UserError
 from studio.classroom import join, pools
 from studio.classroom.session import ClassSession, NotLecturer
-from studio.classroom.store import SQLiteStore
+from studio.classroom.store import SQLiteStore, StoreBusy, open_store
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path):
+    """Each store the class can use: the embedded SQLite file, and Redis (skipped without redis-server)."""
+    if request.param == "sqlite":
+        kept = SQLiteStore(tmp_path / "class.sqlite3")
+    else:
+        kept = open_store(request.getfixturevalue("redis_url"))
+    yield kept
+    kept.close()
 
 
 @pytest.fixture
-def store(tmp_path):
-    kept = SQLiteStore(tmp_path / "class.sqlite3")
-    yield kept
-    kept.close()
+def redis_url(tmp_path):
+    """A private redis-server on a free loopback port for this test; its URL."""
+    from redis_server import redis_server
+
+    with redis_server(tmp_path / "redis") as url:
+        yield url
 
 
 @pytest.fixture
@@ -48,19 +61,20 @@ def test_answers_written_from_many_threads_at_once_are_all_kept(session):
     assert len(session.answers("game")) == 300
 
 
-def test_the_class_and_its_answers_survive_a_restart(tmp_path):
-    path = tmp_path / "class.sqlite3"
-    first_store = SQLiteStore(path)
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_the_class_and_its_answers_survive_a_restart(tmp_path, kind, request):
+    path = tmp_path / "class.sqlite3" if kind == "sqlite" else request.getfixturevalue("redis_url")
+    first_store = open_store(path)
     first = ClassSession.open(first_store)
     first.answer("temperature", "b", "text-1", {"temperature": 1.5, "yes": False, "distinct": 0.9, "repeated": 0})
     first.show(first.key, tabs={"1": "text"})
     first_store.close()
 
-    again = ClassSession.open(SQLiteStore(path))  # the studio started again with --class
+    again = ClassSession.open(open_store(path))  # the studio started again with --class
     assert (again.key, again.code) == (first.key, first.code)
     assert [a["id"] for a in again.answers("temperature")] == ["text-1"]
     assert again.shown()["tabs"] == {"1": "text"}
-    fresh = ClassSession.open(SQLiteStore(path), new=True)  # --new-class
+    fresh = ClassSession.open(open_store(path), new=True)  # --new-class
     assert fresh.code != first.code and fresh.key != first.key
 
 
@@ -73,6 +87,27 @@ def test_a_busy_store_waits_instead_of_losing_the_answer(tmp_path):
     assert kept.add_answer("game", "r1", "b", {"correct": 1}) is True  # waited, then written
     assert len(kept.answers("game")) == 1
     other.close()
+
+
+def test_two_studios_starting_one_class_together_agree_on_its_key_and_code(store):
+    first, second = ClassSession.open(store), ClassSession.open(store)
+    assert (first.key, first.code) == (second.key, second.code)
+    first.show(first.key, tabs={"1": "gan"})
+    assert second.shown()["tabs"] == {"1": "gan"}  # the lecturer on one studio, a student on the other
+
+
+def test_redis_down_refuses_an_answer_with_one_sentence_and_back_up_keeps_them_all(tmp_path):
+    from redis_server import redis_server
+
+    with redis_server(tmp_path / "redis") as url:
+        session = ClassSession.open(open_store(url))
+        assert session.answer("game", "b", "r1", {"generator": "g", "correct": 1, "total": 8})
+    with pytest.raises(StoreBusy):  # the page shows "not counted: send it once more"
+        session.answer("game", "b", "r2", {"generator": "g", "correct": 1, "total": 8})
+    with redis_server(tmp_path / "redis", port=int(url.rsplit(":", 1)[1].split("/")[0])):  # back, same data
+        assert session.answer("game", "b", "r2", {"generator": "g", "correct": 1, "total": 8})
+        assert session.answer("game", "b", "r1", {"generator": "g", "correct": 1, "total": 8}) is False
+        assert [a["id"] for a in session.answers("game")] == ["r1", "r2"]
 
 
 def test_only_the_lecturer_key_drives_pauses_and_resets(session):

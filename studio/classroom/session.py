@@ -20,6 +20,7 @@ POLLS = ("game", "temperature", "wall")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 CODE_LENGTH = 6
 ONLINE_S = 6.0  # a page that asked for the class state this recently is connected (pages ask every second)
+NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
 
 
@@ -35,21 +36,19 @@ class ClassSession:
         self.key = key
         self.code = code
         self._lock = threading.Lock()
-        self._shown = store.get("shown", {"version": 0, "tabs": {}, "link": None})
-        self._pages: dict[str, tuple[float, bool]] = {}  # browser -> (last seen, following)
-        self._lecturer_seen: float | None = None
+        # A browser's answers reach one studio (sticky sessions), so its rate is counted where it lands.
         self._recent: dict[str, deque] = {}  # browser -> times of its latest answers
 
     @classmethod
     def open(cls, store: ClassStore, new: bool = False) -> ClassSession:
         """The class kept in ``store`` (its answers and code), or a new one with a new key and code."""
-        kept = store.get("class")
-        if new or not kept:
-            kept = {"key": secrets.token_urlsafe(24), "code": "".join(secrets.choice(CODE_ALPHABET)
-                                                                      for _ in range(CODE_LENGTH)),
-                    "started": time.time()}
-            store.put("class", kept)
-            store.put("shown", {"version": 0, "tabs": {}, "link": None})
+        made = {"key": secrets.token_urlsafe(24), "code": "".join(secrets.choice(CODE_ALPHABET)
+                                                                  for _ in range(CODE_LENGTH)),
+                "started": time.time()}
+        if new:
+            store.put("class", made)
+            store.put("shown", NOTHING_SHOWN)
+        kept = store.put_if_absent("class", made)  # several studios starting together agree on one class
         return cls(store, kept["key"], kept["code"])
 
     # --- who is who ---------------------------------------------------------------------------------
@@ -74,37 +73,33 @@ class ClassSession:
         """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``,
         its ``?r=...``): the state every following page takes on next. Refused without the key."""
         self.require_lecturer(key)
-        with self._lock:
-            shown = {"version": self._shown["version"] + 1, "tabs": {**self._shown["tabs"], **(tabs or {})},
-                     "link": link if link is not None else (self._shown["link"] if tabs is None else None)}
-            self._shown = shown
-        self.store.put("shown", shown)
+        with self._lock:  # one lecturer page drives: its clicks arrive at one studio, one after another
+            before = self.shown()
+            shown = {"version": before["version"] + 1, "tabs": {**before["tabs"], **(tabs or {})},
+                     "link": link if link is not None else (before["link"] if tabs is None else None)}
+            self.store.put("shown", shown)
         return shown
 
     def shown(self) -> dict:
-        """What the lecturer shows now: ``{"version", "tabs", "link"}``."""
-        return self._shown
+        """What the lecturer shows now: ``{"version", "tabs", "link"}`` (from the store: the lecturer's page
+        may be on another studio behind the same address)."""
+        return self.store.get("shown", None) or NOTHING_SHOWN
 
     # --- who is here ----------------------------------------------------------------------------------
     def seen(self, browser: str, following: bool, lecturer: bool = False) -> None:
         """A page asked for the class state (every second while it is open)."""
-        now = time.monotonic()
-        with self._lock:
-            if lecturer:
-                self._lecturer_seen = now
-            else:
-                self._pages[browser] = (now, following)
+        self.store.seen(browser, following, lecturer)
 
     def counts(self) -> tuple[int, int]:
         """(students connected, of whom following the lecturer)."""
-        now = time.monotonic()
-        with self._lock:
-            live = [following for seen, following in self._pages.values() if now - seen < ONLINE_S]
+        now = time.time()
+        live = [following for seen, following in self.store.present()[0].values() if now - seen < ONLINE_S]
         return len(live), sum(live)
 
     def lecturer_online(self) -> bool:
         """Whether the lecturer's page is open (it asked for the state in the last few seconds)."""
-        return self._lecturer_seen is not None and time.monotonic() - self._lecturer_seen < ONLINE_S
+        seen = self.store.present()[1]
+        return seen is not None and time.time() - seen < ONLINE_S
 
     # --- pooled answers ----------------------------------------------------------------------------
     def answer(self, poll: str, browser: str, answer_id: str, payload: dict) -> bool:

@@ -40,6 +40,16 @@ class ClassStore(Protocol):
     def put(self, key: str, value) -> None:
         """Keep the JSON ``value`` under ``key``."""
 
+    def put_if_absent(self, key: str, value):
+        """Keep ``value`` under ``key`` unless something is kept there already; the value kept now (two
+        studios starting one class together agree on one key and code)."""
+
+    def seen(self, browser: str, following: bool, lecturer: bool) -> None:
+        """A page of ``browser`` asked for the class state now (its presence; not an answer)."""
+
+    def present(self) -> tuple[dict[str, tuple[float, bool]], float | None]:
+        """({browser: (last seen, following)}, when the lecturer's page was last seen), in ``time.time()``."""
+
 
 # A write that finds the file locked waits this long before the student is told to send again.
 BUSY_TIMEOUT_S = 10.0
@@ -52,6 +62,8 @@ class SQLiteStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # one connection, shared by the server's threads
+        self._pages: dict[str, tuple[float, bool]] = {}
+        self._lecturer_seen: float | None = None
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
                                    isolation_level=None)  # autocommit: each statement is its own transaction
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -90,7 +102,34 @@ class SQLiteStore:
     def put(self, key: str, value) -> None:
         self._run("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, json.dumps(value)))
 
+    def put_if_absent(self, key: str, value):
+        self._run("INSERT OR IGNORE INTO state VALUES (?, ?)", (key, json.dumps(value)))
+        return self.get(key)
+
+    # Presence changes every second and matters only while the pages are open: one studio keeps it in
+    # its memory rather than writing the file thirty times a second.
+    def seen(self, browser: str, following: bool, lecturer: bool) -> None:
+        with self._lock:
+            if lecturer:
+                self._lecturer_seen = time.time()
+            else:
+                self._pages[browser] = (time.time(), following)
+
+    def present(self) -> tuple[dict[str, tuple[float, bool]], float | None]:
+        with self._lock:
+            return dict(self._pages), self._lecturer_seen
+
     def close(self) -> None:
         """Close the file (tests reopen it as a restarted studio would)."""
         with self._lock:
             self._db.close()
+
+
+def open_store(address: str | Path) -> ClassStore:
+    """The store at ``address``: ``redis://...`` for a class shared by several studios
+    (``studio.classroom.redis_store``), otherwise the path of a SQLite file (the default, one studio)."""
+    if str(address).startswith(("redis://", "rediss://", "unix://")):
+        from studio.classroom.redis_store import RedisStore
+
+        return RedisStore(str(address))
+    return SQLiteStore(address)

@@ -27,11 +27,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.checks import UserError
 from studio.classroom.session import ClassSession
+from studio.classroom.store import StoreBusy
 
 LECTURER_COOKIE = "studio_lecturer"
 BROWSER_COOKIE = "studio_browser"
 STATE_PATH = "studio-class/state"
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures; the key itself lasts as long as the class
+STORE_DOWN = "The class's store cannot be reached just now: your page stays as it is, and answers wait until it is back."
 FORGED_KEY = ("This lecturer key is not the key of the class running here: open the lecturer address "
               "the studio printed when it started, or the plain address to join as a student.")
 
@@ -91,7 +93,15 @@ class ClassRoutes:
         return response
 
     def state(self, request: Request):
-        """What a page needs to follow the class; ``?follow=0`` from a student exploring alone."""
+        """What a page needs to follow the class; ``?follow=0`` from a student exploring alone. While the
+        store cannot be reached the page hears so (503) and keeps what it shows."""
+        try:
+            return self._state(request)
+        except StoreBusy:
+            return JSONResponse({"class": True, "problem": STORE_DOWN}, status_code=503,
+                                headers={"Cache-Control": "no-store"})
+
+    def _state(self, request: Request):
         session = self.session
         lecturer = session.is_lecturer(lecturer_key(request))
         browser = request.cookies.get(BROWSER_COOKIE)

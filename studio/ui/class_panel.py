@@ -24,6 +24,7 @@ import numpy as np
 
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
+from studio.classroom.store import StoreBusy
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
@@ -271,7 +272,10 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
         if refused(request):
             return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(POLLS))
         page = str(getattr(request, "session_hash", ""))
-        return [gr.skip()] + [value for poll in POLLS for value in draw(poll, lg, page)]
+        try:
+            return [gr.skip()] + [value for poll in POLLS for value in draw(poll, lg, page)]
+        except StoreBusy:  # the projector keeps its pictures until the store is back
+            return [gr.skip()] * (1 + 2 * len(POLLS))
 
     timer.tick(tick, [lang], [timer] + [c for poll in POLLS for c in views[poll][:2]], queue=False,
                show_progress="hidden", api_visibility="private")
