@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import secrets
+import socket
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -29,6 +31,8 @@ from studio.checks import UserError
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
 
+# Which studio answered (behind nginx, one of several): for the operator's eyes and the deployment test.
+SERVED_BY = f"{socket.gethostname()}:{os.getpid()}"
 LECTURER_COOKIE = "studio_lecturer"
 BROWSER_COOKIE = "studio_browser"
 STATE_PATH = "studio-class/state"
@@ -109,7 +113,7 @@ class ClassRoutes:
         if new_browser:
             browser = secrets.token_urlsafe(12)
         body = {"class": True, "lecturer": lecturer, "lecturer_online": session.lecturer_online(),
-                **session.shown()}
+                **session.shown(), "served_by": SERVED_BY}
         try:
             session.check_code(request.query_params.get("class"))
         except UserError as exc:

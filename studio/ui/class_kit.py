@@ -91,8 +91,14 @@ class ClassKit:
         return counted, "" if counted else text("class.counted_once", lang)
 
     def answers(self, poll: str) -> list[dict]:
-        """The pooled answers of ``poll`` (empty without a class)."""
-        return self.session.answers(poll) if self.active else []
+        """The pooled answers of ``poll`` (empty without a class, or while its store cannot be reached: the
+        student's own result still shows)."""
+        if not self.active:
+            return []
+        try:
+            return self.session.answers(poll)
+        except StoreBusy:
+            return []
 
     # --- the wall -----------------------------------------------------------------------------------------
     def pin(self, technique: str, params: dict, caption: str, picture, dataset: str, asked: int | None = None) -> None:

@@ -193,7 +193,8 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
                                                                         "total": verdict.total})
         scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
                             for s in game_scores(ctx.classroom.answers("game")))
-        return "\n\n" + "\n\n".join(part for part in (line, text("class.game_class", lang, scores=scores)) if part)
+        pooled = text("class.game_class", lang, scores=scores) if scores else ""
+        return "\n\n" + "\n\n".join(part for part in (line, pooled) if part)
 
     @guarded
     def sample_clicked(name, n, s):

@@ -1,0 +1,188 @@
+"""Two studios behind nginx (deploy/nginx.conf) sharing one class through Redis, on loopback only.
+
+A lecturer and two students in Chromium, the students on different studios: they follow the lecturer
+across studios and their answers reach the lecturer's projector, with no "Session not found". Then one
+studio is killed mid-class (SIGKILL): its student reconnects through nginx to the other and goes on,
+and every answer counted before is still counted, none twice. Then Redis restarts: an answer sent while
+it is down is refused with one sentence on the student's page, and counted once it is back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SERVER_PROCESSES, free_port, running_studio
+from redis_server import redis_server
+
+sync_api = pytest.importorskip("playwright.sync_api")
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+SELECTED_TAB = "#studio-techniques > .tab-wrapper [role=tab][aria-selected=true]"
+
+pytestmark = [pytest.mark.browser, pytest.mark.server,
+              pytest.mark.skipif(not (Path(NGINX).exists() and shutil.which("chromium")),
+                                 reason="needs Debian's nginx and chromium (apt-get install nginx chromium)")]
+
+
+def nginx_config(template: str, studios: list[str], port: int, folder: Path) -> str:
+    """deploy/nginx.conf with these studios' addresses, this port and private temporary folders."""
+    servers = "".join(f"        server {address} max_fails=1 fail_timeout=15s;\n" for address in studios)
+    config = re.sub(r"(# STUDIOS[^\n]*\n)(\s*server [^\n]*\n)+", lambda m: m.group(1) + servers, template)
+    config = config.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    config = config.replace("/tmp/nginx", str(folder / "nginx"))
+    return "user root;\n" + config  # the test runs as root; the container's nginx runs as its own user
+
+
+@contextlib.contextmanager
+def running_nginx(studios: list[str], folder: Path):
+    """nginx with deploy/nginx.conf in front of ``studios``; yields its URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(nginx_config((ROOT / "deploy" / "nginx.conf").read_text(), studios, port, folder))
+    process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder), "-e", str(folder / "error.log"),
+                                "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(url + "studio-class/state", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()[-800:]}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def served_by(url: str, route: str) -> str:
+    """Which studio nginx sends a browser with this route cookie to."""
+    ask = urllib.request.Request(url + "studio-class/state", headers={"Cookie": f"studio_route={route}"})
+    with urllib.request.urlopen(ask, timeout=10) as answer:
+        return json.loads(answer.read())["served_by"]
+
+
+def routes_to_each_studio(url: str) -> list[str]:
+    """Two route cookies that nginx sends to two different studios."""
+    found: dict[str, str] = {}
+    for k in range(64):
+        found.setdefault(served_by(url, f"route-{k}"), f"route-{k}")
+        if len(found) == 2:
+            return list(found.values())
+    raise AssertionError(f"nginx sent every route to one studio: {found}")
+
+
+def page_on_route(browser, url: str, route: str, path: str, problems: list[str]):
+    context = browser.new_context(viewport={"width": 1100, "height": 1200})
+    context.add_cookies([{"name": "studio_route", "value": route, "url": url}])
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if "Session not found" in m.text else None)
+    page.goto(url + path)
+    return page
+
+
+def answers_on_projector(lecturer) -> int:
+    words = lecturer.locator("#studio-class-game-summary").inner_text()
+    found = re.search(r"(\d+) answers", words)
+    return int(found.group(1)) if found else -1
+
+
+def play_a_round(page) -> str:
+    """New round, one pick, Check: the verdict's words."""
+    page.get_by_role("button", name="New round").click()
+    page.locator("#gan-game img").wait_for(state="visible", timeout=60_000)
+    page.get_by_label("1", exact=True).check()
+    page.get_by_role("button", name="Check", exact=True).click()
+    verdict = page.get_by_text(re.compile("The class so far|Not counted for the class"))
+    verdict.first.wait_for(timeout=60_000)
+    return verdict.first.inner_text()
+
+
+def open_game(page) -> None:
+    page.get_by_role("tab", name="④ GAN").click()
+    page.get_by_role("tab", name="Which is real?", exact=True).click()
+    page.get_by_role("button", name="New round").wait_for(timeout=30_000)
+
+
+def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(tmp_path):
+    redis_folder = tmp_path / "redis"
+    with contextlib.ExitStack() as stack:
+        redis_url = stack.enter_context(redis_server(redis_folder))
+        redis_port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+        studio_args = ("--class", "--class-store", redis_url, "--no-training")
+        for name in ("studio1", "studio2"):
+            (tmp_path / name).mkdir()
+        first = stack.enter_context(running_studio(tmp_path / "studio1", args=studio_args))
+        second = stack.enter_context(running_studio(tmp_path / "studio2", args=studio_args))
+        key = re.search(r"\?key=([A-Za-z0-9_-]+)", (tmp_path / "studio1" / "studio.log").read_text()).group(1)
+        assert key in (tmp_path / "studio2" / "studio.log").read_text()  # one class, agreed through Redis
+        url = stack.enter_context(running_nginx([first[7:-1], second[7:-1]], tmp_path / "nginx"))
+        one, other = routes_to_each_studio(url)
+
+        problems: list[str] = []
+        p = stack.enter_context(sync_api.sync_playwright())
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        stack.callback(browser.close)
+        lecturer = page_on_route(browser, url, one, f"?key={key}", problems)
+        assert "key" not in lecturer.url
+        near = page_on_route(browser, url, one, "", problems)  # a student on the lecturer's studio
+        far = page_on_route(browser, url, other, "", problems)  # and one on the other studio
+        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("0 answers", timeout=120_000)
+        sync_api.expect(lecturer.locator("#studio-class-bar")).to_contain_text("connected 2", timeout=60_000)
+
+        lecturer.get_by_role("tab", name="④ GAN").click()
+        lecturer.get_by_role("tab", name="Which is real?", exact=True).click()
+        for student in (near, far):  # the change crossed studios through Redis
+            sync_api.expect(student.get_by_role("button", name="New round")).to_be_visible(timeout=30_000)
+            assert student.locator(SELECTED_TAB).inner_text() == "④ GAN"
+        for student in (near, far):
+            assert "The class so far" in play_a_round(student)
+        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("2 answers", timeout=30_000)
+
+        # SIGKILL the studio of the far student mid-class: they reload and land on the other studio.
+        killed = SERVER_PROCESSES[second]
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=10)
+        far.reload()
+        sync_api.expect(far.locator("#studio-class-bar")).to_contain_text("Following the lecturer", timeout=120_000)
+        open_game(far)
+        assert "The class so far" in play_a_round(far)
+        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("3 answers", timeout=30_000)
+
+        # Redis restarts: while it is down an answer is refused with one sentence, then counted once.
+        _stop_redis(redis_port)
+        refused = play_a_round(near)
+        assert "Not counted for the class" in refused and "send it once more" in refused
+        with redis_server(redis_folder, port=redis_port):
+            assert "The class so far" in play_a_round(near)
+            sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("4 answers",
+                                                                                           timeout=30_000)
+            import redis
+
+            kept = redis.Redis.from_url(redis_url).llen("studio:class:order:game")
+            assert kept == 4  # the three before the outage and the one after; none twice, none lost
+        assert not problems, problems  # no "Session not found" on any page
+
+
+def _stop_redis(port: int) -> None:
+    """Stop the Redis on ``port`` (the fixture's process) as an outage would: SHUTDOWN, keeping its data."""
+    import redis
+
+    with contextlib.suppress(redis.ConnectionError):
+        redis.Redis(host="127.0.0.1", port=port).shutdown(save=False)
