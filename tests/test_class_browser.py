@@ -5,6 +5,7 @@ of "which is real?", and the lecturer's projector counts exactly their two answe
 answer. The lecturer key works only from the lecturer's address, and leaves the address bar.
 """
 
+import json
 import re
 import shutil
 import time
@@ -71,6 +72,9 @@ def test_a_lecturer_and_two_students(class_studio):
             sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("0 answers",
                                                                                            timeout=90_000)
             sync_api.expect(lecturer.locator("#studio-class-bar")).to_contain_text("connected 2", timeout=30_000)
+            # Opening the lecturer's page moved nobody (Gradio "selects" each first tab as it draws it).
+            with urllib.request.urlopen(f"{url}studio-class/state", timeout=10) as answer:
+                assert json.loads(answer.read())["version"] == 0
             sync_api.expect(follower.locator("#studio-class-bar")).to_contain_text("Following the lecturer")
             assert follower.locator("#studio-class-game-summary").count() == 0 or \
                 not follower.locator("#studio-class-game-summary").is_visible()  # the panel is the lecturer's

@@ -30,7 +30,8 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 
 POLL_INTERVAL_MS = 800  # a lecturer's change reaches a following page within about this plus one event
-PROJECTOR_TICK_S = 1.0  # the lecturer's panel redraws the pooled answers this often (only when they changed)
+PICK_WINDOW_MS = 3000  # a tab's select event this soon after a person picked it is theirs
+PROJECTOR_TICK_S = 0.5  # the lecturer's panel redraws the pooled answers this often (only when they changed)
 
 SCRIPT = f"""<script>
 (() => {{
@@ -107,10 +108,18 @@ SCRIPT = f"""<script>
     setTimeout(ask, {POLL_INTERVAL_MS});
   }};
   // A student who picks a tab by hand is exploring alone until they press "Follow the lecturer".
-  document.addEventListener('pointerdown', (event) => {{
-    if (event.isTrusted && S.following && S.state && !S.state.lecturer && event.target.closest &&
-        event.target.closest('#studio-techniques button[role="tab"]')) setFollowing(false);
-  }}, true);
+  // The tab a person picked (by pointer or keyboard), and when: Gradio also "selects" a tab when it first
+  // draws it (the page's first tab, a tab's first sub-tab), which is nobody moving.
+  const picked = (event) => {{
+    const button = event.isTrusted && event.target.closest && event.target.closest('#studio-techniques button[role="tab"]');
+    if (!button) return;
+    S.pickedTab = button.dataset.tabId;
+    S.pickedAt = Date.now();
+    if (S.following && S.state && !S.state.lecturer) setFollowing(false);
+  }};
+  document.addEventListener('pointerdown', picked, true);
+  document.addEventListener('keydown', (event) => {{ if (['Enter', ' '].includes(event.key)) picked(event); }}, true);
+  window.studioClassPicked = (tab) => String(S.pickedTab === tab && Date.now() - S.pickedAt < {PICK_WINDOW_MS});
   window.studioClassReady = () => {{ S.ready = true; apply(); }};
   ask();
 }})();
@@ -161,12 +170,15 @@ def placement(component) -> dict[str, str]:
 def create_following(kit: ClassKit, lang, technique_tabs, link_opener, link_targets) -> None:
     """The lecturer's tab clicks become the class state; the hidden buttons that make a page follow it."""
     containers = tab_containers(technique_tabs)
+    state_box = gr.Textbox(visible=True, elem_classes=["studio-hidden"], container=False)  # values come from js
     by_key = {str(container._id): container for container, _ in containers}
     for container, tabs in containers:
         for tab in tabs:
-            def moved(request: gr.Request, _where={str(container._id): tab.id}):
-                kit.lecturer_moved(_where, request)
-            tab.select(moved, None, None, queue=False, show_progress="hidden", api_visibility="private")
+            def moved(picked: str, request: gr.Request, _where={str(container._id): tab.id}):
+                if picked == "true":  # a person picked this tab (not Gradio drawing it the first time)
+                    kit.lecturer_moved(_where, request)
+            tab.select(moved, state_box, None, queue=False, show_progress="hidden", api_visibility="private",
+                       js=f"() => window.studioClassPicked ? window.studioClassPicked({json.dumps(str(tab.id))}) : 'false'")
     # Where each result lives: its first output's tabs (a result on a sub-tab brings the class there).
     where_of = {target.recipe: placement(target.outputs[0]) for target in link_targets if target.outputs}
     kit.shows.append(where_of.get)
@@ -193,7 +205,6 @@ def create_following(kit: ClassKit, lang, technique_tabs, link_opener, link_targ
             updates[link_opener.note] = gr.Markdown(visible=False)  # the bar says "following", not "from a link"
         return updates or gr.skip()
 
-    state_box = gr.Textbox(visible=True, elem_classes=["studio-hidden"], container=False)
     tabs_btn = gr.Button("follow tabs", elem_id="studio-follow-tabs", elem_classes=["studio-hidden"])
     link_btn = gr.Button("follow link", elem_id="studio-follow-link", elem_classes=["studio-hidden"])
     shown_js = "() => JSON.stringify(window.studioClass ? window.studioClass.shown : {})"

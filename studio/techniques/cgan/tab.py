@@ -117,12 +117,11 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def draw_samples_clicked(chosen, z, d, count, s):
         """A Generate click: the grid, and in a class this student's first sample on the wall."""
-        picture = draw_samples(chosen, z, d, count, s)
-        if ctx.classroom.active:
+        if ctx.classroom.active:  # pinned first: one sample is quick, and the wall need not wait for the grid
             first = service.samples(chosen, d, 1, s, z)[1][0]
             ctx.classroom.pin("cgan", {"chosen": chosen, "noise_scale": z, "digit": int(d), "seed": int(s)},
                               f"{int(d)}·{int(s)}", first, "mnist", int(d))
-        return picture
+        return draw_samples(chosen, z, d, count, s)
 
     @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
     def samples_readout(lang, chosen, z, d, count, s):

@@ -199,12 +199,11 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
     @guarded
     def sample_clicked(name, n, s):
         """A Generate click: the grid, and in a class this student's picture on the wall."""
-        picture = sample(name, n, s)
-        if ctx.classroom.active:
+        if ctx.classroom.active:  # pinned first: one sample is quick, and the wall need not wait for the grid
             first = service.samples(name, 1, s)[1][0]  # the grid's first sample: the same latent code
             dataset, asked = service.dataset_of(name)
             ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", first, dataset, asked)
-        return picture
+        return sample(name, n, s)
 
     def record_picture(lang, name):
         """How the weights in use were trained: losses and, when measured, the FID per step."""

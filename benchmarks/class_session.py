@@ -1,0 +1,866 @@
+"""A class session, measured as the class lives it: a lecturer, and 30 students who follow, play and generate.
+
+    python benchmarks/class_session.py [--students 30] [--browsers 5] [--screenshot-dir test-artifacts/]
+
+Starts ``studio.py --class --new-class`` on its own (shipped weights, a private cache), opens the
+lecturer's address (``/?key=KEY``, which becomes an HttpOnly cookie) in headless Chromium and waits
+until every tab is warm. Then the students join at the same moment: ``--browsers`` real pages (one
+Chromium, one browser context each) and the rest "light" students, one ``httpx.AsyncClient`` each with
+its own cookies, speaking a page's protocol and nothing more: they ask ``studio-class/state`` 0.8 s
+(+-0.05 s, ``POLL_JITTER_S``) after the last answer, as the page's script does, press the hidden follow buttons' events
+(``POST /gradio_api/run/predict``) when the lecturer's version changes, play the game through Gradio's
+queue (``POST /gradio_api/queue/join`` then the ``queue/data`` event stream, with one session hash, so
+the round stays in the page's ``gr.State``), press Generate (``gan_samples``, outside the queue, then the
+judge's readout that follows it) and download the pictures the answers point to. A light student does
+not run a page's load events or its heartbeat. Every fn_index is read from ``/config`` by the events'
+components (the game picture ``gan-game``, the follow buttons), never written here.
+
+1. The lecturer moves five times (the cGAN tab, the text tab, the GAN tab, GAN Generate with a new seed,
+   the game's sub-tab). Each student's seconds from the lecturer's click until their page shows it:
+   a browser until the tab is selected (or the seed is in the box and the new grid has loaded), checked
+   inside the page every 50 ms; a light student until its poll sees the new state.
+2. Every student plays ``--rounds`` rounds of "which is real?" (new round, a look, some picks, Check):
+   round r opens for everyone at the same moment and the class answers within about ``--round-s``
+   seconds. Browser students play through the page itself (its New round button, the checkboxes, its
+   Check button). The answers counted (the server's SQLite and the projector's summary on the lecturer's
+   page) must equal the answers sent; each answer's seconds from its Check until the projector's count
+   includes it (answers ranked in the server's order of arrival).
+3. The lecturer goes back to the Samples sub-tab and shows the wall; every student presses Generate at
+   the same moment, each with its own seed: seconds until the projector's wall count includes the
+   student's picture (ranked by the server's order of arrival).
+4. The server's CPU seconds (its process tree, from /proc) in each phase.
+5. click_cost_ratio: one browser student presses Generate 10 times, one after another (new seed, 50
+   samples): the server's CPU from the click until its judge's readout has arrived and the projector
+   shows its picture on the wall (so: the grid, the pin's one-sample draw and SQLite write, the readout,
+   and the lecturer's tick redrawing the wall), less the class's background (the other pages' asking and the
+   projector's tick, measured just before over a quiet spell), against the CPU of drawing the same 50
+   samples alone (``GANService().samples``) in this process after the studio has stopped.
+
+The lecturer's page with the pooled game and the wall is saved as PNGs in ``--screenshot-dir``. Last
+line: ``summary: students=N follow_p95_s=S answers_sent=N answers_counted=N answer_p95_s=S
+wall_p95_s=S server_cpu_s=S click_cost_ratio=R`` (targets: follow_p95_s <= 2, answers_counted ==
+answers_sent, answer_p95_s <= 2, wall_p95_s <= 3, click_cost_ratio <= 1.5; server_cpu_s covers the
+students' joining and phases 1-3 and 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from classroom import (ARGS, CHROMIUM, CLICK_AND_WAIT, COUNT_EVENTS, ROOT, browsers_cpu_s, free_port,
+                       process_tree_cpu_s, wait_warm)
+
+POLL_S = 0.8  # the page's script asks for the class state this long after its last answer
+# Each light student's wait after an answer varies by this much (its mean stays POLL_S): the 25 share one
+# event loop and the 2 cores with the Chromium pages, so one stall of this process would otherwise keep
+# them asking in lock-step for the rest of the run, where a class's devices drift apart.
+POLL_JITTER_S = 0.05
+VARIANT = "dcgan_mnist"
+N_SAMPLES = 50
+WAIT_S = 20.0  # the longest any student is waited for after one lecturer's move
+MOVE_SEED = 4242  # the lecturer's Generate in phase 1
+
+# Counts the page's events outside the queue (POST .../run/predict), once their answer has been read.
+COUNT_RUNS = """
+(() => {
+  const r = window.__runs = {started: 0, done: 0, last: 0};
+  const original = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    if (!url.includes('/run/')) return original(input, init);
+    r.started += 1;
+    try {
+      const response = await original(input, init);
+      response.clone().text().finally(() => { r.done += 1; r.last = Date.now(); });
+      return response;
+    } catch (error) { r.done += 1; throw error; }
+  };
+})();
+"""
+
+# The projector: every change of the two summaries on the lecturer's page, with the time it was seen.
+WATCH_PROJECTOR = """
+(() => {
+  const P = window.__projector = {game: [], wall: []};
+  const last = {};
+  setInterval(() => {
+    for (const [poll, selector] of [['game', '#studio-class-game-summary'], ['wall', '#studio-class-wall-summary']]) {
+      const el = document.querySelector(selector);
+      if (!el) continue;
+      const words = el.textContent;
+      if (words !== last[poll]) { last[poll] = words; P[poll].push([Date.now(), words]); }
+    }
+  }, 50);
+})();
+"""
+
+# A browser student's round, played in its page: New round, a look at the pictures, the picks, Check.
+PLAY_ROUND = """
+async ({newRound, check, picks, think}) => {
+  const s = window.__studio;
+  const visible = (el) => el && el.offsetParent !== null;
+  const button = (name) => Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === name && visible(b));
+  const until = (cond, ms, what) => new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const tick = () => {
+      let v = null;
+      try { v = cond(); } catch (e) { v = null; }
+      if (v) resolve(v);
+      else if (performance.now() - t0 > ms) reject(new Error('timed out waiting for ' + what));
+      else setTimeout(tick, 50);
+    };
+    tick();
+  });
+  const img = () => document.querySelector('#gan-game img');
+  const before = img() ? img().src : null;
+  await until(() => button(newRound), 20000, 'the New round button');
+  let done = s.completed;
+  button(newRound).click();
+  await until(() => s.completed > done && img() && img().src !== before && img().complete, 30000, 'the round');
+  await new Promise(r => setTimeout(r, think));
+  for (const k of picks) {
+    const box = Array.from(document.querySelectorAll('input[type=checkbox]'))
+      .find(i => visible(i) && i.closest('label') && i.closest('label').innerText.trim() === k);
+    if (!box) throw new Error('no checkbox ' + k);
+    if (!box.checked) box.click();
+  }
+  await new Promise(r => setTimeout(r, 150));
+  done = s.completed;
+  const sent = Date.now();
+  button(check).click();
+  await until(() => s.completed > done, 30000, 'the check');
+  return {sent, done: Date.now()};
+}
+"""
+
+TAB_SELECTED = ("(id) => document.querySelector(`#studio-techniques button[role=tab][data-tab-id=\"${id}\"]"
+                "[aria-selected=\"true\"]`) ? Date.now() : false")
+SEED_SHOWN = """([seed, before]) => {
+  const box = document.querySelector('#gan-seed input');
+  const img = document.querySelector('#gan-grid img');
+  return box && box.value === String(seed) && img && img.src && img.src !== before && img.complete &&
+    img.naturalWidth > 0 ? Date.now() : false;
+}"""
+
+SUMMARY_WORDS = {"en": (r"(\d+) answers", r"\((\d+) in all\)"), "ko": (r"답 (\d+)개", r"모두 (\d+)장")}
+
+
+def p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    ordered = sorted(values)
+    return (f"n={len(ordered)} p50 {ordered[len(ordered) // 2]:.2f} s, p95 {p95(ordered):.2f} s, "
+            f"max {ordered[-1]:.2f} s")
+
+
+# --- the studio -------------------------------------------------------------------------------------
+def start_class_studio(folder: Path, lang: str, log_path: str | None) -> tuple[subprocess.Popen, str, str, str]:
+    """``studio.py --class --new-class`` with a private cache: (process, base url, lecturer key, class code)."""
+    port = free_port()
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(folder / "cache"), "STUDIO_NO_DOWNLOAD": "1",
+           "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(folder / "gradio")}
+    env.pop("STUDIO_CLASS_STORE", None)  # the class's answers in class.sqlite3 of the private cache, read here
+    log_file = Path(log_path or folder / "studio.log")
+    log = open(log_file, "w")
+    process = subprocess.Popen([sys.executable, "studio.py", "--class", "--new-class", "--port", str(port),
+                                "--lang", lang], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    key = code = None
+    started = time.monotonic()
+    while time.monotonic() - started < 120:
+        if process.poll() is not None:
+            raise SystemExit(f"studio.py exited with {process.returncode}; see {log_file}")
+        if key is None:
+            words = log_file.read_text(errors="replace")
+            found_code, found_key = re.search(r"Class (\w+)\.", words), re.search(r"\?key=(\S+)", words)
+            if found_code and found_key:
+                code, key = found_code.group(1), found_key.group(1)
+        if key is not None:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return process, url, key, code
+            except OSError:
+                pass
+        time.sleep(0.25)
+    process.kill()
+    raise SystemExit("studio.py did not announce its class and answer within 120 s")
+
+
+def events_of(config: dict) -> dict:
+    """The fn_index (and trigger, button words) of every event a student's page uses, found by components."""
+    comps = {c["id"]: c for c in config["components"]}
+
+    def elem(i):
+        return comps.get(i, {}).get("props", {}).get("elem_id")
+
+    def kind(i):
+        return comps.get(i, {}).get("type")
+
+    found: dict = {}
+    for dep in config["dependencies"]:
+        outs, ins = dep["outputs"], dep["inputs"]
+        trigger = dep["targets"][0][0] if dep["targets"] else None
+        if dep.get("api_name") == "gan_samples":
+            found["generate"] = (dep["id"], trigger)
+        if len(outs) == 4 and any(elem(o) == "gan-game" for o in outs) and dep.get("queue") and \
+                comps.get(trigger, {}).get("type") == "button":
+            name = "check" if any(kind(i) == "checkboxgroup" for i in ins) else "new_round"
+            found[name] = (dep["id"], trigger)
+            found[name + "_words"] = comps[trigger]["props"]["value"]
+        if trigger is not None and elem(trigger) == "studio-follow-tabs":
+            found["follow_tabs"] = (dep["id"], trigger)
+        if trigger is not None and elem(trigger) == "studio-follow-link":
+            found["follow_link"] = (dep["id"], trigger)
+    generate = found["generate"][0]
+    found["judge"] = next((d["id"], found["generate"][1]) for d in config["dependencies"]
+                          if d.get("trigger_after") == generate)
+    found["techniques_key"] = str(next(c["id"] for c in config["components"]
+                                       if c.get("props", {}).get("elem_id") == "studio-techniques"))
+    missing = {"generate", "judge", "new_round", "check", "follow_tabs", "follow_link"} - set(found)
+    if missing:
+        raise SystemExit(f"could not find these events in /config: {', '.join(sorted(missing))}")
+    return found
+
+
+def class_rows(db: Path, poll: str) -> list[tuple[str, dict]]:
+    """(browser, payload) of every answer of ``poll``, in the server's order of arrival."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as connection:
+        rows = connection.execute("SELECT browser, payload FROM answers WHERE poll = ? ORDER BY rowid",
+                                  (poll,)).fetchall()
+    return [(browser, json.loads(payload)) for browser, payload in rows]
+
+
+# --- the students ----------------------------------------------------------------------------------------
+class LightStudent:
+    """A student without a browser: the page's HTTP, its cookies and its session hash."""
+
+    def __init__(self, number: int, url: str, code: str, events: dict, lang: str) -> None:
+        import httpx
+
+        self.number, self.code, self.events, self.lang = number, code, events, lang
+        self.client = httpx.AsyncClient(base_url=url, timeout=60.0)
+        self.session_hash = secrets.token_hex(6)
+        self.version = None
+        self.seen: dict[int, tuple[float, dict]] = {}  # version -> (when this student first saw it, the state)
+        self.followed: dict[int, float] = {}  # version -> when its follow event's answer (and files) arrived
+        self.errors: list[str] = []
+        self.follow_lock = asyncio.Lock()
+        self.tasks: set = set()
+
+    @property
+    def browser(self) -> str | None:
+        return self.client.cookies.get("studio_browser")
+
+    async def join(self) -> None:
+        (await self.client.get("/", params={"class": self.code})).raise_for_status()
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        await asyncio.sleep(random.uniform(0, POLL_S))
+        while not stop.is_set():
+            try:
+                answer = await self.client.get("/studio-class/state", params={"follow": "1", "class": self.code})
+                state = answer.json()
+            except Exception as exc:  # noqa: BLE001 - a page shows "cannot be reached" and asks again
+                self.errors.append(f"state: {exc!r}")
+            else:
+                if state.get("version") != self.version:
+                    self.version = state["version"]
+                    self.seen[self.version] = (time.time(), state)
+                    if not state.get("lecturer") and not state.get("problem"):
+                        task = asyncio.create_task(self.follow(state))
+                        self.tasks.add(task)
+                        task.add_done_callback(self.tasks.discard)
+            await asyncio.sleep(POLL_S + random.uniform(-POLL_JITTER_S, POLL_JITTER_S))
+
+    async def run(self, event: str, data: list):
+        """An event outside the queue, as the page sends it: its outputs."""
+        fn, trigger = self.events[event]
+        answer = await self.client.post("/gradio_api/run/predict", params={"class": self.code},
+                                        json={"data": data, "event_data": None, "fn_index": fn,
+                                              "trigger_id": trigger, "session_hash": self.session_hash})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{event}: HTTP {answer.status_code} {answer.text[:200]}")
+        return answer.json()["data"]
+
+    async def queued(self, event: str, data: list):
+        """An event through Gradio's queue (join, then the session's event stream): its outputs."""
+        fn, trigger = self.events[event]
+        joined = await self.client.post("/gradio_api/queue/join", params={"class": self.code},
+                                        json={"data": data, "event_data": None, "fn_index": fn,
+                                              "trigger_id": trigger, "session_hash": self.session_hash})
+        joined.raise_for_status()
+        event_id, result = joined.json()["event_id"], None
+        async with self.client.stream("GET", "/gradio_api/queue/data",
+                                      params={"session_hash": self.session_hash}) as stream:
+            async for line in stream.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed" and message.get("event_id") == event_id:
+                    if not message.get("success"):
+                        raise RuntimeError(f"{event}: {message.get('output', {}).get('error')}")
+                    result = message["output"]["data"]
+                if message.get("msg") in ("close_stream", "unexpected_error"):
+                    break
+        if result is None:
+            raise RuntimeError(f"{event}: the stream ended without its result")
+        return result
+
+    async def fetch_files(self, outputs) -> None:
+        """Download the pictures an answer points to, as the page does."""
+        urls: list[str] = []
+
+        def walk(value) -> None:
+            if isinstance(value, dict):
+                if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("url"):
+                    urls.append(value["url"])
+                else:
+                    for item in value.values():
+                        walk(item)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+
+        walk(outputs)
+        for url in urls[:8]:
+            (await self.client.get(url)).raise_for_status()
+
+    async def follow(self, state: dict) -> None:
+        """What the page's script does for a new version: press the follow button's event."""
+        async with self.follow_lock:
+            if state["version"] != self.version:  # a newer one came meanwhile: its own follow takes it
+                return
+            shown = json.dumps(state)
+            try:
+                if state.get("link"):
+                    outputs = await self.run("follow_link", [self.lang, shown])
+                else:
+                    outputs = await self.run("follow_tabs", [shown])
+                await self.fetch_files(outputs)
+                self.followed[state["version"]] = time.time()
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(f"follow: {exc!r}")
+
+    async def play(self, rounds: int, start: float, round_s: float, deadline: float, rng: random.Random) -> list:
+        """``rounds`` rounds of the game, round r opening at start + r * round_s: [(sent, done, ok)]."""
+        played = []
+        for r in range(rounds):
+            await asyncio.sleep(max(0.0, start + r * round_s + rng.uniform(0, 0.45 * round_s) - time.time()))
+            if time.time() > deadline:
+                break
+            try:
+                outputs = await self.queued("new_round", [self.lang, VARIANT, None])
+                await self.fetch_files(outputs[:1])
+                await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
+                picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
+                sent = time.time()
+                outputs = await self.queued("check", [self.lang, None, picks, None])
+                done = time.time()
+                ok = "Not counted" not in str(outputs[-1])
+                if not ok:
+                    self.errors.append(f"check not counted: {str(outputs[-1])[-200:]}")
+                played.append((sent, done, ok))
+                await self.fetch_files(outputs[:1])
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(f"round {r}: {exc!r}")
+                played.append((time.time(), None, False))
+        return played
+
+    async def generate(self, seed: int, start: asyncio.Event) -> float:
+        """Press Generate with ``seed`` once ``start`` is set (the grid, its picture, then the judge's
+        readout, as the page does): (the time of the click, the time its picture had arrived)."""
+        await start.wait()
+        clicked = answered = time.time()
+        try:
+            outputs = await self.run("generate", [VARIANT, N_SAMPLES, seed])
+            await self.fetch_files(outputs)
+            answered = time.time()
+            await self.run("judge", [self.lang, VARIANT, N_SAMPLES, seed])
+        except Exception as exc:  # noqa: BLE001
+            self.errors.append(f"generate: {exc!r}")
+        return clicked, answered
+
+
+class BrowserStudent:
+    """A student in a real page (its own browser context)."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.context = self.page = None
+        self.browser = None
+        self.origin = 0.0  # the page's performance.timeOrigin (ms since the epoch)
+        self.errors: list[str] = []
+
+    async def open(self, browser, url: str) -> float:
+        self.context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        await self.context.add_init_script(COUNT_EVENTS)
+        await self.context.add_init_script(COUNT_RUNS)
+        self.page = await self.context.new_page()
+        started = time.time()
+        await self.page.goto(url, wait_until="commit", timeout=120_000)
+        # ready: its page-load results are in, and it took the lecturer's state
+        await self.page.wait_for_function(
+            "() => { const S = window.studioClass; return S && S.ready && S.state && S.seen === S.state.version; }",
+            polling=100, timeout=120_000)
+        self.origin = await self.page.evaluate("performance.timeOrigin")
+        self.browser = next(c["value"] for c in await self.context.cookies() if c["name"] == "studio_browser")
+        return time.time() - started
+
+    async def shows(self, predicate: str, arg, timeout_s: float) -> float | None:
+        """When (epoch s) the page first satisfied ``predicate`` (checked inside the page every 50 ms)."""
+        try:
+            handle = await self.page.wait_for_function(predicate, arg=arg, polling=50, timeout=timeout_s * 1000)
+            return await handle.json_value() / 1000
+        except Exception as exc:  # noqa: BLE001
+            self.errors.append(f"shows: {str(exc)[:120]}")
+            return None
+
+    async def play(self, rounds: int, start: float, round_s: float, deadline: float, rng: random.Random,
+                   words: tuple[str, str]) -> list:
+        played = []
+        for r in range(rounds):
+            await asyncio.sleep(max(0.0, start + r * round_s + rng.uniform(0, 0.45 * round_s) - time.time()))
+            if time.time() > deadline:
+                break
+            picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
+            try:
+                times = await self.page.evaluate(PLAY_ROUND, {"newRound": words[0], "check": words[1], "picks": picks,
+                                                              "think": int(rng.uniform(500, 2000))})
+                played.append((times["sent"] / 1000, times["done"] / 1000, True))
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(f"round {r}: {str(exc)[:160]}")
+                played.append((time.time(), None, False))
+        return played
+
+    async def type_seed(self, seed: int) -> None:
+        box = self.page.locator("#gan-seed input")
+        for _ in range(20):  # a busy page may draw the box again after a fill: until the value stays
+            await box.fill(str(seed))
+            await box.blur()
+            await asyncio.sleep(0.4)
+            if await box.input_value() == str(seed):
+                return
+        raise RuntimeError(f"the seed box would not keep {seed}")
+
+    async def generate(self, seed: int, start: asyncio.Event) -> float:
+        """Press Generate (in the page) once ``start`` is set: (the time of the click, the time its new
+        grid had loaded), epoch s."""
+        before = await self.page.locator("#gan-grid img").get_attribute("src")
+        await start.wait()
+        clicked, shown = await self.page.evaluate(CLICK_AND_WAIT, before)
+        return (self.origin + clicked) / 1000, (self.origin + shown) / 1000
+
+
+# --- the lecturer's page ----------------------------------------------------------------------------------
+class Projector:
+    """The summaries the lecturer's page showed, read from its watcher."""
+
+    def __init__(self, page, lang: str) -> None:
+        self.page = page
+        self.patterns = SUMMARY_WORDS[lang]
+
+    async def history(self, poll: str) -> list[tuple[float, int]]:
+        entries = await self.page.evaluate(f"window.__projector.{poll}")
+        pattern = self.patterns[0 if poll == "game" else 1]
+        out = []
+        for at, words in entries:
+            found = re.search(pattern, words)
+            out.append((at / 1000, int(found.group(1)) if found else 0))
+        return out
+
+    async def count(self, poll: str) -> int:
+        seen = await self.history(poll)
+        return seen[-1][1] if seen else 0
+
+    async def wait_count(self, poll: str, n: int, timeout_s: float) -> int:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if await self.count(poll) >= n:
+                break
+            await asyncio.sleep(0.2)
+        return await self.count(poll)
+
+    async def shown_at(self, poll: str, rank: int) -> float | None:
+        """When the projector's count first included the answer that arrived ``rank``-th (1-based)."""
+        return next((at for at, n in await self.history(poll) if n >= rank), None)
+
+
+async def server_version(client) -> int:
+    return (await client.get("studio-class/state", params={"follow": "1"})).json()["version"]
+
+
+async def settle_version(client, quiet_s: float = 1.0, timeout_s: float = 15.0) -> int:
+    """The class state's version once it has not changed for ``quiet_s`` (a click may bump it twice)."""
+    deadline = time.monotonic() + timeout_s
+    version, since = await server_version(client), time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        now = await server_version(client)
+        if now != version:
+            version, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            break
+    return version
+
+
+async def wait_light(lights: list[LightStudent], test, after: int, clicked: float, timeout_s: float) -> list:
+    """Each light student's seconds from ``clicked`` until its poll saw a state past ``after`` that passes ``test``."""
+    deadline = time.monotonic() + timeout_s
+
+    def when(student):
+        hits = [at for version, (at, state) in student.seen.items() if version > after and test(state)]
+        return min(hits) - clicked if hits else None
+
+    while time.monotonic() < deadline and any(when(s) is None for s in lights):
+        await asyncio.sleep(0.1)
+    return [when(s) for s in lights]
+
+
+# --- the session ----------------------------------------------------------------------------------------
+async def main_async(args) -> dict:
+    import httpx
+    from playwright.async_api import async_playwright
+
+    from studio import runtime
+
+    print(f"device: {runtime.cpu_model()}, {os.cpu_count()} cores; students={args.students} "
+          f"(browsers={args.browsers}, light={args.students - args.browsers}), lang={args.lang}")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    rng = random.Random(args.seed)
+    shots = Path(args.screenshot_dir)
+    shots.mkdir(parents=True, exist_ok=True)
+    results: dict = {"cpu": {}}
+    session_start = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        process, url, key, code = start_class_studio(folder, args.lang, args.log)
+        db = folder / "cache" / "class.sqlite3"
+        stop = asyncio.Event()
+        lights: list[LightStudent] = []
+        pollers: list[asyncio.Task] = []
+        try:
+            config = httpx.get(url + "config", timeout=30).json()
+            events = events_of(config)
+            async with async_playwright() as p:
+                chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+                lecturer_context = await chromium.new_context(viewport={"width": 1280, "height": 1000})
+                await lecturer_context.add_init_script(COUNT_EVENTS)
+                await lecturer_context.add_init_script(WATCH_PROJECTOR)
+                lecturer = await lecturer_context.new_page()
+                await lecturer.goto(f"{url}?key={key}", timeout=120_000)  # 303 to "/" with the key as a cookie
+                await lecturer.wait_for_selector("#studio-class-game-summary", timeout=120_000)
+                await wait_warm(lecturer)
+                print(f"studio up and warm (class {code}) after {time.monotonic() - session_start:.1f} s; "
+                      f"the lecturer's address became {lecturer.url}")
+                cookie = next(c["value"] for c in await lecturer_context.cookies() if c["name"] == "studio_lecturer")
+                watcher = httpx.AsyncClient(base_url=url, cookies={"studio_lecturer": cookie}, timeout=30)
+                projector = Projector(lecturer, args.lang)
+
+                # --- the students join, all at once ---------------------------------------------------------
+                n_light = args.students - args.browsers
+                browsers = [BrowserStudent(k) for k in range(args.browsers)]
+                lights = [LightStudent(k, url, code, events, args.lang) for k in range(n_light)]
+                cpu0, joined_at = process_tree_cpu_s(process.pid), time.time()
+
+                async def join_light(student):
+                    await student.join()
+                    pollers.append(asyncio.create_task(student.poll(stop)))
+
+                opened = await asyncio.gather(*(b.open(chromium, f"{url}?class={code}") for b in browsers),
+                                              *(join_light(s) for s in lights))
+                version = await settle_version(watcher)
+                await wait_light(lights, lambda st: True, -1, joined_at, 10)
+                results["cpu"]["join"] = process_tree_cpu_s(process.pid) - cpu0
+                connected = (await watcher.get("studio-class/state")).json()
+                print(f"{args.students} students joined: the {args.browsers} pages ready after "
+                      f"{', '.join(f'{s:.1f}' for s in sorted(opened[:args.browsers]))} s; the lecturer's bar says "
+                      f"connected {connected.get('connected')}, following {connected.get('following')}; "
+                      f"server CPU {results['cpu']['join']:.1f} s")
+
+                # --- 1. the lecturer moves; the class follows ------------------------------------------------
+                key_outer = events["techniques_key"]
+                tab = lambda tab_id: (lambda st: st.get("tabs", {}).get(key_outer) == tab_id)  # noqa: E731
+                moves = [
+                    ("cGAN tab", "cgan", TAB_SELECTED, tab("cgan")),
+                    ("text tab", "text", TAB_SELECTED, tab("text")),
+                    ("GAN tab", "gan", TAB_SELECTED, tab("gan")),
+                    (f"GAN Generate, seed {MOVE_SEED}", None, SEED_SHOWN, lambda st: bool(st.get("link"))),
+                    ("the game's sub-tab", "gan-game", TAB_SELECTED, lambda st: "gan-game" in st.get("tabs", {}).values()),
+                ]
+                cpu0 = process_tree_cpu_s(process.pid)
+                follow_all, follow_browser, follow_light, followed_light = [], [], [], []
+                for name, tab_id, predicate, light_test in moves:
+                    version = await settle_version(watcher, quiet_s=0.8)
+                    if tab_id is None:  # the Generate: the seed typed first, then the click
+                        await lecturer.locator("#gan-seed input").fill(str(MOVE_SEED))
+                        await lecturer.locator("#gan-seed input").blur()
+                        befores = [await b.page.locator("#gan-grid img").get_attribute("src") for b in browsers]
+                        waits = [asyncio.create_task(b.shows(predicate, [MOVE_SEED, before], WAIT_S))
+                                 for b, before in zip(browsers, befores)]
+                        target = lecturer.locator("#gan-sample")
+                    else:
+                        waits = [asyncio.create_task(b.shows(predicate, tab_id, WAIT_S)) for b in browsers]
+                        target = lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
+                    await target.wait_for(state="visible", timeout=30_000)
+                    move_cpu = process_tree_cpu_s(process.pid)
+                    clicked = time.time()
+                    await target.click()
+                    seen_browser = [None if t is None else t - clicked for t in await asyncio.gather(*waits)]
+                    seen_light = await wait_light(lights, light_test, version, clicked, WAIT_S)
+                    final = await settle_version(watcher, quiet_s=0.8)
+                    done_light = [max((at for v, at in s.followed.items() if v > version), default=None) for s in lights]
+                    done_light = [None if at is None else at - clicked for at in done_light]
+                    move_cpu = process_tree_cpu_s(process.pid) - move_cpu
+                    missing = sum(t is None for t in seen_browser + seen_light)
+                    got_b = [t for t in seen_browser if t is not None]
+                    got_l = [t for t in seen_light if t is not None]
+                    follow_browser += got_b
+                    follow_light += got_l
+                    follow_all += got_b + got_l + [WAIT_S] * missing  # a student who never saw it counts as the wait
+                    followed_light += [t for t in done_light if t is not None]
+                    print(f"  move '{name}' (version {version} -> {final}): browsers {spread(got_b)}; light polls "
+                          f"{spread(got_l)}; light follow events answered {spread([t for t in done_light if t])}"
+                          f"{f'; {missing} students never showed it' if missing else ''}; server CPU {move_cpu:.2f} s")
+                    await asyncio.sleep(0.5)
+                results["cpu"]["follow"] = process_tree_cpu_s(process.pid) - cpu0
+                results["follow_p95"] = p95(follow_all)
+                print(f"1. following {len(moves)} moves: every student {spread(follow_all)} (browsers "
+                      f"{spread(follow_browser)}; light students' polls {spread(follow_light)}; their follow events "
+                      f"answered {spread(followed_light)}); server CPU {results['cpu']['follow']:.1f} s")
+
+                # --- 2. the game: every student plays, the projector counts ------------------------------------
+                cpu0, browsers0, own0 = process_tree_cpu_s(process.pid), browsers_cpu_s(), time.process_time()
+                start = time.time() + 1.0
+                deadline = start + args.rounds * args.round_s + 30
+                words = (events["new_round_words"], events["check_words"])
+                played = await asyncio.gather(
+                    *(b.play(args.rounds, start, args.round_s, deadline, random.Random(rng.random()), words) for b in browsers),
+                    *(s.play(args.rounds, start, args.round_s, deadline, random.Random(rng.random())) for s in lights))
+                sent = sum(len(rounds) for rounds in played)
+                projected = await projector.wait_count("game", sent, 20)
+                results["cpu"]["game"] = process_tree_cpu_s(process.pid) - cpu0
+                others = (browsers_cpu_s() - browsers0, time.process_time() - own0)
+                rows = class_rows(db, "game")
+                counted = len(rows)
+                # rank each answer by the server's order of arrival: a browser's k-th answer is its k-th row
+                ranks: dict[str, list[int]] = {}
+                for rank, (browser_id, _) in enumerate(rows, start=1):
+                    ranks.setdefault(browser_id, []).append(rank)
+                answer_s, unranked = [], 0
+                ids = [b.browser for b in browsers] + [s.browser for s in lights]
+                for browser_id, rounds in zip(ids, played):
+                    mine = ranks.get(browser_id, [])
+                    for k, (sent_at, _, ok) in enumerate(r for r in rounds if r[1] is not None and r[2]):
+                        shown = await projector.shown_at("game", mine[k]) if k < len(mine) else None
+                        if shown is None:
+                            unranked += 1
+                        else:
+                            answer_s.append(shown - sent_at)
+                check_s = [done - sent_at for rounds in played for sent_at, done, ok in rounds if done is not None]
+                failed = sum(1 for rounds in played for _, done, ok in rounds if done is None or not ok)
+                results.update(answers_sent=sent, answers_counted=counted, answer_p95=p95(answer_s),
+                               answers_projected=projected)
+                print(f"2. the game: {sent} answers sent ({args.rounds} rounds x {args.students} students, rounds "
+                      f"{args.round_s:.0f} s apart; browsers through their pages' buttons), {failed} failed or not "
+                      f"counted; counted by the server {counted}, by the projector {projected}"
+                      f"{'' if sent == counted == projected else '  <-- MISMATCH'}; Check answered {spread(check_s)}; "
+                      f"Check to projector {spread(answer_s)}"
+                      f"{f', {unranked} never shown' if unranked else ''}; server CPU {results['cpu']['game']:.1f} s "
+                      f"(on the same cores: Chromium {others[0]:.1f} s, this process {others[1]:.1f} s)")
+                await lecturer.evaluate("window.scrollTo(0, 0)")
+                await lecturer.screenshot(path=str(shots / "class_session_game.png"))
+
+                # --- 3. the wall: everyone presses Generate at once ---------------------------------------------
+                sub_tab = await lecturer.evaluate(
+                    "() => document.querySelector('button[role=tab][data-tab-id=\"gan-game\"]')"
+                    ".closest('[role=tablist]').querySelector('button[role=tab]').dataset.tabId")
+                version = await settle_version(watcher, quiet_s=0.8)
+                await lecturer.locator(f'button[role=tab][data-tab-id="{sub_tab}"]').click()  # back to the samples
+                await lecturer.locator("[role=tablist]").first.locator("button[role=tab]").nth(2).click()  # the wall
+                await asyncio.gather(*(b.shows(TAB_SELECTED, sub_tab, WAIT_S) for b in browsers))
+                await wait_light(lights, lambda st: sub_tab in st.get("tabs", {}).values(), version, time.time(), WAIT_S)
+                await asyncio.sleep(1.0)
+                base_wall = len(class_rows(db, "wall"))
+                seeds = [100 + k for k in range(args.students)]
+                await asyncio.gather(*(b.type_seed(seed) for b, seed in zip(browsers, seeds)))
+                await asyncio.sleep(1.5)  # the class quiet, then everyone at once
+                start_event = asyncio.Event()
+                cpu0, browsers0, own0 = process_tree_cpu_s(process.pid), browsers_cpu_s(), time.process_time()
+                clicks = [asyncio.create_task(b.generate(seed, start_event)) for b, seed in zip(browsers, seeds)]
+                clicks += [asyncio.create_task(s.generate(seed, start_event))
+                           for s, seed in zip(lights, seeds[args.browsers:])]
+                await asyncio.sleep(0.5)
+                start_event.set()
+                clicked_at = await asyncio.gather(*clicks)
+                on_wall = await projector.wait_count("wall", base_wall + args.students, 30)
+                results["cpu"]["wall"] = process_tree_cpu_s(process.pid) - cpu0
+                others = (browsers_cpu_s() - browsers0, time.process_time() - own0)
+                wall_rank = {(b, e["params"]["seed"]): rank for rank, (b, e) in enumerate(class_rows(db, "wall"), start=1)}
+                wall_s, unpinned = [], 0
+                answered_s = [answered - at for at, answered in clicked_at]
+                for browser_id, seed, (at, _) in zip(ids, seeds, clicked_at):
+                    rank = wall_rank.get((browser_id, seed))
+                    shown = await projector.shown_at("wall", rank) if rank else None
+                    if shown is None:
+                        unpinned += 1
+                    else:
+                        wall_s.append(shown - at)
+                results["wall_p95"] = p95(wall_s) if not unpinned else max(p95(wall_s), 30.0)
+                print(f"3. the wall: {args.students} Generate clicks at once (seeds {seeds[0]}-{seeds[-1]}); the projector "
+                      f"shows {on_wall} in all; click to the student's own grid {spread(answered_s)}; click to the wall "
+                      f"{spread(wall_s)}"
+                      f"{f', {unpinned} never on the wall' if unpinned else ''}; server CPU {results['cpu']['wall']:.1f} s "
+                      f"(on the same cores: Chromium {others[0]:.1f} s, this process {others[1]:.1f} s)")
+                await lecturer.evaluate("window.scrollTo(0, 0)")
+                await lecturer.screenshot(path=str(shots / "class_session_wall.png"))
+
+                # --- 5. what one Generate click costs the server, in the class -----------------------------------
+                student = browsers[0]
+                await asyncio.sleep(2.0)
+                quiet_cpu, quiet_t = process_tree_cpu_s(process.pid), time.monotonic()
+                await asyncio.sleep(args.quiet_s)
+                background = (process_tree_cpu_s(process.pid) - quiet_cpu) / (time.monotonic() - quiet_t)
+                cpu0 = process_tree_cpu_s(process.pid)
+                click_seeds = [5000 + k for k in range(args.clicks)]
+                click_raw, click_net, click_wall = [], [], []
+                for seed in click_seeds:
+                    await student.type_seed(seed)
+                    await asyncio.sleep(1.2)  # the last click's readout and the projector's redraw are over
+                    runs = await student.page.evaluate("window.__runs.done")
+                    before_wall = await projector.count("wall")
+                    cpu_a, t_a = process_tree_cpu_s(process.pid), time.monotonic()
+                    await student.generate(seed, _set_event())
+                    await student.page.wait_for_function(  # the grid's event and the judge's readout answered
+                        "(n) => window.__runs.done >= n + 2 && window.__runs.started === window.__runs.done",
+                        arg=runs, polling=50, timeout=30_000)
+                    await projector.wait_count("wall", before_wall + 1, 5)
+                    cpu_b, t_b = process_tree_cpu_s(process.pid), time.monotonic()
+                    click_raw.append(cpu_b - cpu_a)
+                    click_net.append(cpu_b - cpu_a - background * (t_b - t_a))
+                    click_wall.append(t_b - t_a)
+                results["cpu"]["clicks"] = process_tree_cpu_s(process.pid) - cpu0 + background * args.quiet_s
+                results.update(click_raw=click_raw, click_net=click_net, click_seeds=click_seeds,
+                               background=background)
+                print(f"5. {args.clicks} Generate clicks by one browser student, one after another: each "
+                      f"{sum(click_wall) / len(click_wall):.2f} s from click to readout and wall; server CPU per click "
+                      f"{sum(click_raw) / len(click_raw):.3f} s, less the class's background "
+                      f"({background:.3f} CPU s per s, measured over {args.quiet_s:.0f} quiet s) "
+                      f"{sum(click_net) / len(click_net):.3f} s")
+                errors = [e for s in [*browsers, *lights] for e in s.errors]
+                if errors:
+                    print(f"student errors ({len(errors)}): " + " | ".join(errors[:6]))
+                stop.set()
+                await asyncio.gather(*pollers, return_exceptions=True)
+                for s in lights:
+                    await s.client.aclose()
+                await watcher.aclose()
+                await chromium.close()
+        finally:
+            stop.set()
+            for task in pollers:
+                task.cancel()
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    results["session_s"] = time.monotonic() - session_start
+    return results
+
+
+def _set_event() -> asyncio.Event:
+    event = asyncio.Event()
+    event.set()
+    return event
+
+
+def samples_alone_cpu(seeds: list[int]) -> tuple[list[float], list[float]]:
+    """CPU seconds (this process, every thread) of drawing each seed's 50 samples, after a warm-up; then
+    of the same click with the judge's readout under it, without the server (as benchmarks/readout.py)."""
+    from studio import runtime
+
+    runtime.import_tensorflow()
+    from studio.quality import QualityService
+    from studio.techniques.gan.service import GANService
+    from studio.ui.quality_text import readout_text
+
+    service = GANService()
+    service.samples(VARIANT, N_SAMPLES, 0)  # warm-up: loads and traces the generator
+    service.samples(VARIANT, N_SAMPLES, 1)
+    alone = []
+    for seed in seeds:
+        start = time.process_time()
+        service.samples(VARIANT, N_SAMPLES, seed)
+        alone.append(time.process_time() - start)
+    quality = QualityService()
+    readout_text(service.readout(quality, VARIANT, N_SAMPLES, 0), "en")  # warm-up: the model's report, once
+    whole = []
+    for seed in seeds:
+        start = time.process_time()
+        service.samples(VARIANT, N_SAMPLES, seed + 10_000)
+        readout_text(service.readout(quality, VARIANT, N_SAMPLES, seed + 10_000), "en")
+        whole.append(time.process_time() - start)
+    return alone, whole
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--browsers", type=int, default=5, help="how many of the students are real pages")
+    parser.add_argument("--rounds", type=int, default=10, help="game rounds per student")
+    parser.add_argument("--round-s", type=float, default=10.0, help="seconds between two rounds' openings")
+    parser.add_argument("--clicks", type=int, default=10, help="Generate clicks timed for click_cost_ratio")
+    parser.add_argument("--quiet-s", type=float, default=5.0, help="the quiet spell that measures the background")
+    parser.add_argument("--lang", choices=sorted(SUMMARY_WORDS), default="en")
+    parser.add_argument("--seed", type=int, default=0, help="the students' picks and timing")
+    parser.add_argument("--screenshot-dir", default="test-artifacts/")
+    parser.add_argument("--log", metavar="FILE", help="keep the studio's log in FILE")
+    args = parser.parse_args()
+    if not 0 <= args.browsers <= args.students:
+        parser.error("--browsers must be between 0 and --students")
+    os.environ["STUDIO_WEIGHTS"] = "shipped"  # the server and the samples measured here use the same weights
+    results = asyncio.run(main_async(args))
+
+    alone, whole = samples_alone_cpu(results["click_seeds"])
+    ratio = sum(results["click_net"]) / sum(alone)
+    raw_ratio = sum(results["click_raw"]) / sum(alone)
+    print(f"   the same {len(alone)} seeds' {N_SAMPLES} samples drawn alone in this process: "
+          f"{sum(alone) / len(alone):.3f} CPU s each; click_cost_ratio {ratio:.2f} (with the background: {raw_ratio:.2f}); "
+          f"for comparison, samples and readout without the server (as benchmarks/readout.py) "
+          f"{sum(whole) / len(whole):.3f} CPU s, ratio {sum(whole) / sum(alone):.2f}")
+    cpu = results["cpu"]
+    server_cpu = sum(cpu.values())
+    print(f"4. server CPU: join {cpu['join']:.1f} s, following {cpu['follow']:.1f} s, game {cpu['game']:.1f} s, "
+          f"wall {cpu['wall']:.1f} s, click test {cpu['clicks']:.1f} s; in all {server_cpu:.1f} s "
+          f"(session {results['session_s']:.0f} s)")
+    print(f"screenshots: {Path(args.screenshot_dir) / 'class_session_game.png'}, "
+          f"{Path(args.screenshot_dir) / 'class_session_wall.png'}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"summary: students={args.students} follow_p95_s={results['follow_p95']:.2f} "
+          f"answers_sent={results['answers_sent']} answers_counted={results['answers_counted']} "
+          f"answer_p95_s={results['answer_p95']:.2f} wall_p95_s={results['wall_p95']:.2f} "
+          f"server_cpu_s={server_cpu:.1f} click_cost_ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
