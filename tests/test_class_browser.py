@@ -107,6 +107,26 @@ def test_a_lecturer_and_two_students(class_studio):
                                                                                            timeout=30_000)
             lecturer.get_by_role("tab", name="Which is real? (Fig. 10-9)").scroll_into_view_if_needed()
             lecturer.screenshot(path=str(ARTIFACTS / "class_projector.png"))
+
+            # The wall: a student's Generate puts their picture on the projector's wall.
+            explorer.get_by_role("tab", name="Samples", exact=True).click()
+            explorer.locator("#gan-seed input").fill("31")
+            explorer.locator("#gan-sample").click()
+            lecturer.get_by_role("tab", name="Wall of samples").click()
+            sync_api.expect(lecturer.locator("#studio-class-wall-summary")).to_contain_text("1 in all", timeout=30_000)
+            sync_api.expect(lecturer.locator("#studio-class-wall img")).to_be_visible()
+
+            # The temperature poll: generate at a temperature, answer, and the projector counts it.
+            explorer.get_by_role("tab", name="⑨ Text generation (transformer)").click()
+            explorer.get_by_role("tab", name="🗳 Temperature poll (class)").click()
+            explorer.locator("#text-poll-generate").click()
+            sync_api.expect(explorer.locator("#text-poll-verdict")).to_contain_text("Does this read", timeout=60_000)
+            explorer.locator("#text-poll-yes").click()
+            explorer.locator("#text-poll-yes").click()  # a double click counts once
+            sync_api.expect(explorer.locator("#text-poll-verdict")).to_contain_text("The class so far", timeout=30_000)
+            lecturer.get_by_role("tab", name="Temperature poll").click()
+            sync_api.expect(lecturer.locator("#studio-class-temperature-summary")).to_contain_text("1 answers",
+                                                                                                  timeout=30_000)
             assert followed_s < 10, followed_s  # the benchmark holds the 2 s target; a loaded CI is slower
         finally:
             browser.close()

@@ -226,6 +226,28 @@ def test_the_wall_keeps_each_picture_and_the_csv_leaves_pictures_out():
     assert "picture" not in table.splitlines()[0] and table.count("\n") == 6
 
 
+def test_the_wall_draws_and_judges_each_pin_once_from_its_recipe():
+    from studio.ui.class_kit import ClassKit
+
+    drawn, judged = [], []
+
+    class Judge:
+        def classify(self, dataset, pictures):
+            judged.append(len(pictures))
+            return np.full(len(pictures), 7)
+
+    kit = ClassKit(None, Judge())
+    kit.wall_drawer("gan", lambda params: drawn.append(params["seed"]) or np.full((28, 28), params["seed"], np.uint8))
+    entries = [{"id": f"e{k}", "technique": "gan", "params": {"seed": k}, "dataset": "mnist", "asked": 7 if k else 3}
+               for k in range(3)]
+    pictures, names, hits = kit.wall_cells(entries)
+    assert pictures.shape == (3, 28, 28) and names == ["7"] * 3 and hits == [False, True, True]
+    kit.wall_cells(entries + [{"id": "e3", "technique": "gan", "params": {"seed": 3}, "dataset": "mnist",
+                               "asked": None}])
+    assert drawn == [0, 1, 2, 3] and judged == [3, 1]  # the new pin only
+    assert "67%" in kit.wall_reading("en", names, hits)
+
+
 # --- over HTTP (in-process) -----------------------------------------------------------------------
 @pytest.fixture
 def http(session):

@@ -9,8 +9,9 @@ Three polls (``session.POLLS``):
   ``{"temperature": t, "yes": bool, "distinct": share of distinct words, "repeated": share of repeated
   3-grams}``. The picture plots the share of "yes" and the measured distinct-word share against T.
 * ``wall``: each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption",
-  "picture", "dataset", "asked"}``: the recipe, the student's first sample itself (28x28 grey, base64: the
-  wall never draws again), the judge's data set and the class asked for (or None).
+  "dataset", "asked"}``: the recipe (the projector draws its first sample from it, once), the judge's data
+  set and the class asked for (or None); where a sample cannot be drawn again cheaply (diffusion) also
+  ``"picture"``, the sample itself (28x28 grey, base64).
 """
 
 from __future__ import annotations

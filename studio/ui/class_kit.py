@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 from collections.abc import Callable
 
@@ -38,7 +39,6 @@ def current_request():
 
 def quietly(fn: Callable) -> Callable:
     """``fn`` with the lecturer's results not sent to the class while it runs (page loads, following)."""
-    import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -58,6 +58,8 @@ class ClassKit:
         self.session = session
         self.quality = quality  # the judges (studio.quality.QualityService), for the wall's reading
         self.shows: list[Callable[[str], dict | None]] = []  # technique -> {container: tab} of its result
+        self.drawers: dict[str, Callable[[dict], np.ndarray]] = {}  # technique -> a pinned recipe's picture
+        self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 
     @property
     def active(self) -> bool:
@@ -101,37 +103,58 @@ class ClassKit:
             return []
 
     # --- the wall -----------------------------------------------------------------------------------------
-    def pin(self, technique: str, params: dict, caption: str, picture, dataset: str, asked: int | None = None) -> None:
-        """Put the current student's Generate on the wall: its recipe ``params`` and first sample ``picture``
-        (for the judge: its ``dataset`` and the class ``asked`` for, if any). The lecturer's own clicks
-        and a page outside the class are not pinned; a refused pin costs the student nothing."""
+    def wall_drawer(self, technique: str, draw: Callable[[dict], np.ndarray]) -> None:
+        """How the projector draws a pinned Generate of ``technique`` from its recipe: ``draw(params)`` gives
+        the student's first sample (uint8, as their grid shows it). Pins of a technique without a drawer
+        carry their picture."""
+        self.drawers[technique] = draw
+
+    def pin(self, technique: str, params: dict, caption: str, dataset: str, asked: int | None = None,
+            picture=None) -> None:
+        """Put the current student's Generate on the wall: its recipe ``params`` (the projector draws its
+        first sample with the technique's ``wall_drawer``, or keeps ``picture``), and for the judge its
+        ``dataset`` and the class ``asked`` for, if any. Nothing is drawn here, so the student's click is
+        not slowed. The lecturer's own clicks and a page outside the class are not pinned; a refused pin
+        costs the student nothing."""
         if not self.active or self.is_lecturer():
             return
         entry_id = f"{web.browser_id(current_request())}:{technique}:{sorted(params.items())}"
-        self.answer("en", "wall", entry_id, {"technique": technique, "params": params, "caption": caption,
-                                             "picture": pools.picture_field(picture), "dataset": dataset,
-                                             "asked": asked})
+        payload = {"technique": technique, "params": params, "caption": caption, "dataset": dataset, "asked": asked}
+        if picture is not None:
+            payload["picture"] = pools.picture_field(picture)
+        self.answer("en", "wall", entry_id, payload)
+
+    def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[str], list[bool | None]]:
+        """(pictures, the judge's class name of each, whether each is what was asked for, or None) of the
+        wall's entries; each entry drawn and judged once, then kept (a wall redraws every few seconds)."""
+        from studio.quality import class_name
+
+        new = [e for e in entries if e["id"] not in self._cells]
+        for dataset in dict.fromkeys(e["dataset"] for e in new):
+            batch = [e for e in new if e["dataset"] == dataset]
+            pictures = np.stack([pools.picture_of(e["picture"]) if "picture" in e
+                                 else self.drawers[e["technique"]](e["params"]) for e in batch])
+            labels = self.quality.classify(dataset, pictures)
+            for e, picture, label in zip(batch, pictures, labels):
+                asked = e.get("asked")
+                self._cells[e["id"]] = (picture, class_name(dataset, int(label)),
+                                        None if asked is None else int(label) == asked)
+        if len(self._cells) > 4 * pools.WALL_SIZE:  # keep the newest walls' cells
+            for stale in list(self._cells)[:len(self._cells) - 2 * pools.WALL_SIZE]:
+                self._cells.pop(stale)
+        cells = [self._cells[e["id"]] for e in entries]
+        return np.stack([c[0] for c in cells]), [c[1] for c in cells], [c[2] for c in cells]
 
     @staticmethod
-    def wall_reading(lang: str, quality, datasets: list[str], pictures, requested: list[int | None]) -> str:
+    def wall_reading(lang: str, names: list[str], hits: list[bool | None]) -> str:
         """The judge's reading of the whole wall: which classes it sees, how many kinds, and where the
         students asked for a class (a digit to the cGAN, the ankle boots), how many are read as asked."""
         from collections import Counter
 
-        from studio.quality import class_name
-
-        names, hits, asked = [], 0, 0
-        for dataset in dict.fromkeys(datasets):
-            rows = [k for k, d in enumerate(datasets) if d == dataset]
-            labels = quality.classify(dataset, np.asarray(pictures)[rows])
-            names += [class_name(dataset, int(label)) for label in labels]
-            for k, label in zip(rows, labels):
-                if requested[k] is not None:
-                    asked += 1
-                    hits += int(label) == requested[k]
         spread = " · ".join(f"{name}×{count}" for name, count in Counter(names).most_common(10))
         line = text("class.wall_judge", lang, spread=spread, kinds=len(set(names)))
-        return line + (" " + text("class.wall_asked", lang, share=hits / asked) if asked else "")
+        asked = [hit for hit in hits if hit is not None]
+        return line + (" " + text("class.wall_asked", lang, share=sum(asked) / len(asked)) if asked else "")
 
     # --- what the lecturer shows ------------------------------------------------------------------------
     def lecturer_made(self, technique: str, link: str) -> None:

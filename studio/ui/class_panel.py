@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
 
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
@@ -331,9 +330,8 @@ def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, techniq
     entries = pools.wall_entries(answers, technique)
     if not entries:
         return None, paused + text("class.wall_empty", lang)
-    pictures = np.stack([pools.picture_of(e["picture"]) for e in entries])
-    judged = kit.wall_reading(lang, kit.quality, [e["dataset"] for e in entries], pictures,
-                              [e.get("asked") for e in entries])
+    pictures, names, hits = kit.wall_cells(entries)
+    judged = kit.wall_reading(lang, names, hits)
     return pools.wall_picture(pictures, [e["caption"] for e in entries]), \
         paused + text("class.wall_line", lang, n=len(entries), total=len(answers)) + f" — {judged}"
 

@@ -117,10 +117,9 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @guarded
     def draw_samples_clicked(chosen, z, d, count, s):
         """A Generate click: the grid, and in a class this student's first sample on the wall."""
-        if ctx.classroom.active:  # pinned first: one sample is quick, and the wall need not wait for the grid
-            first = service.samples(chosen, d, 1, s, z)[1][0]
+        if ctx.classroom.active:  # pinned first: the wall need not wait for the grid
             ctx.classroom.pin("cgan", {"chosen": chosen, "noise_scale": z, "digit": int(d), "seed": int(s)},
-                              f"{int(d)}·{int(s)}", first, "mnist", int(d))
+                              f"{int(d)}·{int(s)}", "mnist", int(d))
         return draw_samples(chosen, z, d, count, s)
 
     @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
@@ -182,6 +181,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         lambda lang, chosen, noise_scale, digit_a, digit_b, blend, seed: draw_morph(
             lang, chosen, noise_scale, digit_a, digit_b, blend, seed), sub_tabs=sub_tabs, sub_tab="cgan-morph"))
 
+    ctx.classroom.wall_drawer("cgan", lambda p: service.samples(p["chosen"], p["digit"], 1, p["seed"],
+                                                                p["noise_scale"])[1][0])
     hidden = {"api_visibility": "private"}
     sample_inputs = [variant, scale, digit, n, seed]
     judge_inputs = [lang, variant, scale, digit, n, seed]

@@ -120,7 +120,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             first = service.samples(n, steps_, seed_, label_, guidance_)[1][0]
             asked = None if label_ == "none" else 0 if label_ == "each" else int(label_)  # "each": the first is a 0
             ctx.classroom.pin("diffusion", {"n": int(n), "steps": int(steps_), "seed": int(seed_), "label": label_,
-                                            "guidance": float(guidance_)}, f"{int(seed_)}", first, "mnist", asked)
+                                            "guidance": float(guidance_)}, f"{int(seed_)}", "mnist", asked,
+                              picture=first)  # a diffusion sample costs its whole grid: kept, not drawn again
 
     def judge(lang, n, steps_, seed_, label_, guidance_):
         try:

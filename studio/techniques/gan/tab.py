@@ -199,10 +199,8 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
     @guarded
     def sample_clicked(name, n, s):
         """A Generate click: the grid, and in a class this student's picture on the wall."""
-        if ctx.classroom.active:  # pinned first: one sample is quick, and the wall need not wait for the grid
-            first = service.samples(name, 1, s)[1][0]  # the grid's first sample: the same latent code
-            dataset, asked = service.dataset_of(name)
-            ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", first, dataset, asked)
+        dataset, asked = service.dataset_of(name)  # pinned first: the wall need not wait for the grid
+        ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", dataset, asked)
         return sample(name, n, s)
 
     def record_picture(lang, name):
@@ -222,6 +220,8 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
 
     # A link to a sample grid opens here, with its variant, count and seed in the controls.
+    # The wall shows a student's first sample: the same latent code as their grid's first.
+    ctx.classroom.wall_drawer("gan", lambda params: service.samples(params["name"], 1, params["seed"])[1][0])
     ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
                                lambda lang, name, n, seed: sample(name, n, seed)))
 
