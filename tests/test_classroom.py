@@ -139,6 +139,18 @@ def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_no
     assert session.answers("game") == []
 
 
+def test_the_lecturer_hands_temperatures_out_across_the_room(session):
+    from studio.classroom.session import HANDED_TEMPERATURES
+
+    assert session.handed_temperature("b1") is None  # each student picks their own
+    with pytest.raises(NotLecturer):
+        session.hand_out("forged", True)
+    session.hand_out(session.key, True)
+    handed = [session.handed_temperature(f"browser-{k}") for k in range(200)]
+    assert set(handed) == set(HANDED_TEMPERATURES)  # the room gets every temperature
+    assert session.handed_temperature("browser-7") == handed[7]  # and a browser keeps its own
+
+
 def test_a_wrong_or_old_class_code_gets_one_sentence(session):
     session.check_code(None)
     session.check_code(session.code.lower())  # typed on a phone

@@ -7,6 +7,7 @@ cookies and hands this object plain strings, and the tabs hand it answers as sma
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import threading
@@ -20,6 +21,7 @@ POLLS = ("game", "temperature", "wall")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 CODE_LENGTH = 6
 ONLINE_S = 6.0  # a page that asked for the class state this recently is connected (pages ask every second)
+HANDED_TEMPERATURES = (0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5)  # from the book's "too cold" to nonsense
 NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
 
@@ -137,6 +139,20 @@ class ClassSession:
         """Forget ``poll``'s answers (lecturer only)."""
         self.require_lecturer(key)
         self.store.clear(self._check_poll(poll))
+
+    def hand_out(self, key: str | None, on: bool) -> None:
+        """Hand the temperatures of the poll out across the room (lecturer only): each browser then
+        generates at its own one of ``HANDED_TEMPERATURES`` instead of the one it picks."""
+        self.require_lecturer(key)
+        self.store.put("hand_out:temperature", bool(on))
+
+    def handed_temperature(self, browser: str) -> float | None:
+        """The temperature handed to ``browser``, or None while the lecturer hands none out. The same
+        browser always gets the same one; the room gets all of them, about equally often."""
+        if not self.store.get("hand_out:temperature", False):
+            return None
+        digest = hashlib.sha256(f"{self.code}:{browser}".encode()).digest()
+        return HANDED_TEMPERATURES[digest[0] % len(HANDED_TEMPERATURES)]
 
     @staticmethod
     def _check_poll(poll: str) -> str:

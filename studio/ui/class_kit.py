@@ -102,6 +102,15 @@ class ClassKit:
         except StoreBusy:
             return []
 
+    def handed_temperature(self) -> float | None:
+        """The temperature the lecturer handed to the current request's browser, or None."""
+        if not self.active:
+            return None
+        try:
+            return self.session.handed_temperature(web.browser_id(current_request()))
+        except StoreBusy:
+            return None
+
     # --- the wall -----------------------------------------------------------------------------------------
     def wall_drawer(self, technique: str, draw: Callable[[dict], np.ndarray]) -> None:
         """How the projector draws a pinned Generate of ``technique`` from its recipe: ``draw(params)`` gives

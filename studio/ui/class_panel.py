@@ -240,6 +240,8 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
                         download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
                     files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False,
                                     visible=False)
+                    if poll == "temperature":
+                        hand_out = tr.make(gr.Checkbox, {"label": "class.hand_out"}, value=False)
                 views[poll] = (picture, summary, paused, reset, download, files)
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
@@ -289,6 +291,12 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
 
     timer.tick(tick, [lang], [timer] + [c for poll in POLLS for c in views[poll][:2]], queue=False,
                show_progress="hidden", api_visibility="private")
+
+    @guarded
+    def handing_out(on, request: gr.Request):
+        session.hand_out(kit.lecturer_key(request), on)
+
+    hand_out.input(handing_out, hand_out, None, api_visibility="private")
 
     for poll, (picture, summary, paused, reset, download, files) in views.items():
         @guarded

@@ -219,23 +219,27 @@ def _create_poll(ctx: TabContext, service) -> None:
 
     @guarded
     def poll_generate(lg, t):
-        _, rows = service.generate(DEFAULT_PROMPT, POLL_LENGTH, [float(t)], secrets.randbelow(2**31))
+        handed = ctx.classroom.handed_temperature()  # the lecturer may spread the temperatures over the room
+        t = float(t) if handed is None else handed
+        _, rows = service.generate(DEFAULT_PROMPT, POLL_LENGTH, [t], secrets.randbelow(2**31))
         row = rows[0]
         state = {"id": secrets.token_hex(8), "temperature": row.temperature,
                  "distinct": row.distinct_words / POLL_LENGTH, "repeated": row.repeated_3grams}
-        return generation_cards(rows, lg), state, text("text.poll_question", lg)
+        note = "" if handed is None else text("text.poll_handed", lg, t=handed) + " "
+        return generation_cards(rows, lg), state, note + text("text.poll_question", lg), t
 
     @guarded
     def poll_answer(lg, state, yes):
         if state is None:
             raise UserError(text("text.poll_first", lg))
-        _, line = ctx.classroom.answer(lg, "temperature", state["id"], {**state, "yes": bool(yes)})
+        figures = {k: v for k, v in state.items() if k != "id"}
+        _, line = ctx.classroom.answer(lg, "temperature", state["id"], {**figures, "yes": bool(yes)})
         rows = temperature_rows(ctx.classroom.answers("temperature"))
         shown = " · ".join(text("class.temp_row", lg, t=r.temperature, yes=r.yes_share, n=r.answers) for r in rows)
         return "\n\n".join(part for part in (line, text("class.temp_class", lg, rows=shown) if shown else "") if part)
 
     hidden = {"api_visibility": "private"}
-    poll_btn.click(poll_generate, [lang, poll_t], [poll_card, poll_state, poll_md], **hidden)
+    poll_btn.click(poll_generate, [lang, poll_t], [poll_card, poll_state, poll_md, poll_t], **hidden)
     yes_btn.click(lambda lg, state: poll_answer(lg, state, True), [lang, poll_state], poll_md, **hidden)
     no_btn.click(lambda lg, state: poll_answer(lg, state, False), [lang, poll_state], poll_md, **hidden)
 
