@@ -1,6 +1,8 @@
 """A class session, measured as the class lives it: a lecturer, and 30 students who follow, play and generate.
 
     python benchmarks/class_session.py [--students 30] [--browsers 5] [--screenshot-dir test-artifacts/]
+    python benchmarks/class_session.py --replicas 2    # two studios behind nginx, one class in Redis
+    python benchmarks/class_session.py --compare       # one studio alone, then two, in the same run
 
 Starts ``studio.py --class --new-class`` on its own (shipped weights, a private cache), opens the
 lecturer's address (``/?key=KEY``, which becomes an HttpOnly cookie) in headless Chromium and waits
@@ -22,9 +24,9 @@ components (the game picture ``gan-game``, the follow buttons), never written he
 2. Every student plays ``--rounds`` rounds of "which is real?" (new round, a look, some picks, Check):
    round r opens for everyone at the same moment and the class answers within about ``--round-s``
    seconds. Browser students play through the page itself (its New round button, the checkboxes, its
-   Check button). The answers counted (the server's SQLite and the projector's summary on the lecturer's
-   page) must equal the answers sent; each answer's seconds from its Check until the projector's count
-   includes it (answers ranked in the server's order of arrival).
+   Check button). The answers counted (the server's store, SQLite or Redis, and the projector's summary on
+   the lecturer's page) must equal the answers sent; each answer's seconds from its Check until the
+   projector's count includes it (answers ranked in the server's order of arrival).
 3. The lecturer goes back to the Samples sub-tab and shows the wall; every student presses Generate at
    the same moment, each with its own seed: seconds until the projector's wall count includes the
    student's picture (ranked by the server's order of arrival).
@@ -36,22 +38,43 @@ components (the game picture ``gan-game``, the follow buttons), never written he
    projector's tick, measured just before over a quiet spell), against the CPU of drawing the same 50
    samples alone (``GANService().samples``) in this process after the studio has stopped.
 
+0. Before the class joins: the server's CPU for one student's page load alone (``--page-loads`` times, one
+   after another, a fresh browser context each, from the address until the page is complete: its class
+   bar, its page-load results and the lecturer's state in, every picture loaded, 1.5 s with nothing new),
+   less the background measured just before: ``page_cpu_s``. With phase 5's ``click_cpu_s`` (one Generate
+   click, less the background) it gives the students one core serves as the class opens the link together
+   (1/page_cpu_s pages per core-second) and while it clicks (one Generate each 10 s: 10/click_cpu_s).
+
+``--replicas N`` (N >= 2): a private redis-server (append-only, loopback, its own folder), N studios
+``studio.py --class --class-store redis://... --no-training`` started together on the emptied Redis (they
+agree on one class as they start) and nginx with deploy/nginx.conf in front (benchmarks/deploy_local.py,
+as tests/test_deploy.py runs it). Every page and light student speaks to nginx's address only (a light
+student keeps the ``studio_route`` cookie nginx gives it); the answers are counted from Redis; the server's
+CPU is the sum over the studios' process trees (nginx's and redis-server's are reported apart); each
+student's studio is read from the class state's ``served_by``. ``--compare`` runs one studio alone and then
+two replicas with the same students and settings, and ends with one ``summary:`` line for both.
+
 The lecturer's page with the pooled game and the wall is saved as PNGs in ``--screenshot-dir``. Last
 line: ``summary: students=N follow_p95_s=S answers_sent=N answers_counted=N answer_p95_s=S
 wall_p95_s=S server_cpu_s=S click_cost_ratio=R`` (targets: follow_p95_s <= 2, answers_counted ==
 answers_sent, answer_p95_s <= 2, wall_p95_s <= 3, click_cost_ratio <= 1.5; server_cpu_s covers the
-students' joining and phases 1-3 and 5).
+students' joining and phases 1-3 and 5). With ``--compare``: ``summary: students=N one_follow_p95_s=S
+one_answers_sent=N one_answers_counted=N one_answer_p95_s=S one_wall_p95_s=S one_server_cpu_s=S
+two_follow_p95_s=S ... two_server_cpu_s=S page_cpu_s=S click_cpu_s=S`` (page and click from the studio alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
 import re
 import secrets
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -60,6 +83,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import deploy_local
 from classroom import (ARGS, CHROMIUM, CLICK_AND_WAIT, COUNT_EVENTS, ROOT, browsers_cpu_s, free_port,
                        process_tree_cpu_s, wait_warm)
 
@@ -69,6 +93,7 @@ POLL_S = 0.8  # the page's script asks for the class state this long after its l
 # them asking in lock-step for the rest of the run, where a class's devices drift apart.
 POLL_JITTER_S = 0.05
 VARIANT = "dcgan_mnist"
+PAGE_QUIET_MS = 1500  # a page is complete once nothing new has started or finished for this long
 N_SAMPLES = 50
 WAIT_S = 20.0  # the longest any student is waited for after one lecturer's move
 MOVE_SEED = 4242  # the lecturer's Generate in phase 1
@@ -155,6 +180,26 @@ SEED_SHOWN = """([seed, before]) => {
     img.naturalWidth > 0 ? Date.now() : false;
 }"""
 
+# A page is complete: its class bar drawn, its page-load results in and the lecturer's state taken (its follow
+# event answered), every queued and outside-the-queue event answered, nothing new for ``quiet`` ms, and every
+# picture on it loaded (the GAN grid's too, where the tab drawn first shows it; Gradio draws a tab's
+# children once it is selected).
+PAGE_COMPLETE = """
+(quiet) => {
+  const s = window.__studio, r = window.__runs, S = window.studioClass;
+  if (!s || !r || !S || !S.ready || !S.state || S.seen !== S.state.version) return null;
+  if (!document.querySelector('#studio-class-bar')) return null;
+  if (s.joined === 0 || s.completed < s.joined || r.started !== r.done) return null;
+  const last = Math.max(s.lastChange, r.last ? r.last - performance.timeOrigin : 0);
+  if (performance.now() - last < quiet) return null;
+  const images = Array.from(document.querySelectorAll('img'));
+  if (images.some(img => img.src && !img.complete)) return null;
+  const grid = document.querySelector('#gan-grid img');
+  return {done: performance.timeOrigin + last, images: images.length, grid: !!grid, joined: s.joined,
+          runs: r.done, servedBy: S.state.served_by || null};
+}
+"""
+
 SUMMARY_WORDS = {"en": (r"(\d+) answers", r"\((\d+) in all\)"), "ko": (r"답 (\d+)개", r"모두 (\d+)장")}
 
 
@@ -173,21 +218,25 @@ def spread(values: list[float]) -> str:
             f"max {ordered[-1]:.2f} s")
 
 
-# --- the studio -------------------------------------------------------------------------------------
-def start_class_studio(folder: Path, lang: str, log_path: str | None) -> tuple[subprocess.Popen, str, str, str]:
-    """``studio.py --class --new-class`` with a private cache: (process, base url, lecturer key, class code)."""
+# --- the studio (or the studios behind nginx) -------------------------------------------------------------
+def launch_studio(folder: Path, lang: str, log_file: Path, flags: list[str]) -> tuple[subprocess.Popen, str]:
+    """``studio.py FLAGS`` with a private cache in ``folder``, its output in ``log_file``: (process, base url)."""
     port = free_port()
     env = {**os.environ, "STUDIO_CACHE_DIR": str(folder / "cache"), "STUDIO_NO_DOWNLOAD": "1",
            "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(folder / "gradio")}
-    env.pop("STUDIO_CLASS_STORE", None)  # the class's answers in class.sqlite3 of the private cache, read here
-    log_file = Path(log_path or folder / "studio.log")
+    env.pop("STUDIO_CLASS_STORE", None)  # the store is the one named here: class.sqlite3 of the cache, or --class-store
     log = open(log_file, "w")
-    process = subprocess.Popen([sys.executable, "studio.py", "--class", "--new-class", "--port", str(port),
-                                "--lang", lang], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen([sys.executable, "studio.py", *flags, "--port", str(port), "--lang", lang],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the child keeps its own copy of the file
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def wait_class_studio(process: subprocess.Popen, url: str, log_file: Path, timeout_s: float = 120) -> tuple[str, str]:
+    """Until the studio has announced its class and answers: (lecturer key, class code)."""
     key = code = None
     started = time.monotonic()
-    while time.monotonic() - started < 120:
+    while time.monotonic() - started < timeout_s:
         if process.poll() is not None:
             raise SystemExit(f"studio.py exited with {process.returncode}; see {log_file}")
         if key is None:
@@ -198,12 +247,132 @@ def start_class_studio(folder: Path, lang: str, log_path: str | None) -> tuple[s
         if key is not None:
             try:
                 with urllib.request.urlopen(url, timeout=2):
-                    return process, url, key, code
+                    return key, code
             except OSError:
                 pass
         time.sleep(0.25)
     process.kill()
-    raise SystemExit("studio.py did not announce its class and answer within 120 s")
+    raise SystemExit(f"studio.py did not announce its class and answer within {timeout_s:.0f} s; see {log_file}")
+
+
+def start_class_studio(folder: Path, lang: str, log_path: str | None) -> tuple[subprocess.Popen, str, str, str]:
+    """``studio.py --class --new-class`` with a private cache: (process, base url, lecturer key, class code)."""
+    log_file = Path(log_path or folder / "studio.log")
+    process, url = launch_studio(folder, lang, log_file, ["--class", "--new-class"])
+    key, code = wait_class_studio(process, url, log_file)
+    return process, url, key, code
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 20) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def wait_studio_warm(url: str, lang: str, timeout_s: float = 300) -> float:
+    """Seconds until the studio at ``url`` says it is warm: its ``device`` event (the page's device line, which
+    answers once every tab's warm-up is over, or after its own time limit), called directly, not through nginx."""
+    import httpx
+
+    started = time.monotonic()
+    with httpx.Client(base_url=url, timeout=timeout_s) as client:
+        event_id = client.post("gradio_api/call/device", json={"data": [lang]}).json()["event_id"]
+        with client.stream("GET", f"gradio_api/call/device/{event_id}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event:") and line[6:].strip() in ("complete", "error"):
+                    break
+    return time.monotonic() - started
+
+
+def redis_rows(client, poll: str) -> list[tuple[str, dict]]:
+    """(browser, payload) of every answer of ``poll`` kept in Redis, in the order of arrival (the studios' keys:
+    ``studio:class:order:POLL``, a list of ids, and ``studio:class:answers:POLL``, id -> JSON)."""
+    ids = client.lrange(f"studio:class:order:{poll}", 0, -1)
+    records = client.hmget(f"studio:class:answers:{poll}", ids) if ids else []
+    rows = [json.loads(record) for record in records if record is not None]
+    return [(row["browser"], row["payload"]) for row in rows]
+
+
+class Deployment:
+    """Where the class runs: one studio alone (its answers in its SQLite file), or several studios behind
+    nginx sharing the class in Redis. The students and the lecturer speak to ``url`` only."""
+
+    def __init__(self, studios: list[tuple[subprocess.Popen, str]], url: str, key: str, code: str,
+                 db: Path | None = None, redis_url: str | None = None, nginx: subprocess.Popen | None = None,
+                 redis_process: subprocess.Popen | None = None) -> None:
+        self.studios, self.url, self.key, self.code, self.db = studios, url, key, code, db
+        self.nginx, self.redis_process = nginx, redis_process
+        self.redis = None
+        if redis_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(redis_url, socket_timeout=10)
+        host = socket.gethostname()  # as the studio names itself in the state's "served_by"
+        self.names = {f"{host}:{process.pid}": f"studio{k}" for k, (process, _) in enumerate(studios, start=1)}
+
+    @property
+    def replicas(self) -> int:
+        return len(self.studios)
+
+    def cpu(self) -> float:
+        """CPU seconds of every studio's process tree, together."""
+        return sum(process_tree_cpu_s(process.pid) for process, _ in self.studios)
+
+    def side_cpu(self) -> dict[str, float]:
+        """CPU seconds of nginx (master and workers) and of redis-server, where they run."""
+        return {name: process_tree_cpu_s(process.pid) for name, process in
+                (("nginx", self.nginx), ("redis", self.redis_process)) if process is not None}
+
+    def rows(self, poll: str) -> list[tuple[str, dict]]:
+        return class_rows(self.db, poll) if self.redis is None else redis_rows(self.redis, poll)
+
+    def name(self, served_by: str | None) -> str:
+        return self.names.get(served_by or "", served_by or "unknown")
+
+
+@contextlib.contextmanager
+def deployment(folder: Path, args, replicas: int):
+    """One studio alone (``studio.py --class --new-class``), or ``replicas`` studios (``--class --class-store
+    redis://... --no-training``) with a private redis-server and nginx (deploy/nginx.conf) in front; yields a
+    ``Deployment`` once every studio is up (and, with several, warm); stops them all after."""
+    if replicas == 1:
+        process, url, key, code = start_class_studio(folder, args.lang, args.log)
+        try:
+            yield Deployment([(process, url)], url, key, code, db=folder / "cache" / "class.sqlite3")
+        finally:
+            stop_process(process)
+        return
+    import redis
+
+    with contextlib.ExitStack() as stack:
+        redis_url = stack.enter_context(deploy_local.redis_server(folder / "redis"))
+        with redis.Redis.from_url(redis_url) as client:
+            client.flushdb()  # a new class: the studios below agree on one key and code (SET NX) as they start
+        started = []
+        for k in range(1, replicas + 1):
+            (folder / f"studio{k}").mkdir()
+            if args.log:
+                log_file = Path(args.log).with_name(f"{Path(args.log).stem}-{k}{Path(args.log).suffix}")
+            else:
+                log_file = folder / f"studio{k}" / "studio.log"
+            process, url = launch_studio(folder / f"studio{k}", args.lang, log_file,
+                                         ["--class", "--class-store", redis_url, "--no-training"])
+            stack.callback(stop_process, process)
+            started.append((process, url, log_file))
+        classes = {wait_class_studio(process, url, log_file, timeout_s=300) for process, url, log_file in started}
+        if len(classes) != 1:
+            raise SystemExit(f"the studios announced different classes: {sorted(classes)}")
+        key, code = classes.pop()
+        url = stack.enter_context(deploy_local.running_nginx([u[len("http://"):-1] for _, u, _ in started],
+                                                             folder / "nginx"))
+        warm = [wait_studio_warm(u, args.lang) for _, u, _ in started]
+        print(f"{replicas} studios up behind nginx at {url} (one class in Redis {redis_url}); each said it was "
+              f"warm after another {', '.join(f'{s:.1f}' for s in warm)} s")
+        yield Deployment([(process, u) for process, u, _ in started], url, key, code, redis_url=redis_url,
+                         nginx=deploy_local.NGINX_PROCESSES[url], redis_process=deploy_local.REDIS_PROCESSES[redis_url])
 
 
 def events_of(config: dict) -> dict:
@@ -264,6 +433,7 @@ class LightStudent:
         self.seen: dict[int, tuple[float, dict]] = {}  # version -> (when this student first saw it, the state)
         self.followed: dict[int, float] = {}  # version -> when its follow event's answer (and files) arrived
         self.errors: list[str] = []
+        self.served: list[str] = []  # the studios that answered its polls ("served_by"), each change once
         self.follow_lock = asyncio.Lock()
         self.tasks: set = set()
 
@@ -283,6 +453,8 @@ class LightStudent:
             except Exception as exc:  # noqa: BLE001 - a page shows "cannot be reached" and asks again
                 self.errors.append(f"state: {exc!r}")
             else:
+                if state.get("served_by") and (not self.served or self.served[-1] != state["served_by"]):
+                    self.served.append(state["served_by"])
                 if state.get("version") != self.version:
                     self.version = state["version"]
                     self.seen[self.version] = (time.time(), state)
@@ -537,7 +709,58 @@ async def wait_light(lights: list[LightStudent], test, after: int, clicked: floa
 
 
 # --- the session ----------------------------------------------------------------------------------------
-async def main_async(args) -> dict:
+async def studios_of(deploy: Deployment, browsers: list, lights: list) -> dict:
+    """Which studio serves each student now: the "served_by" of its page's (or poll's) latest class state."""
+    browser_of = [deploy.name(await b.page.evaluate(
+        "() => window.studioClass && window.studioClass.state && window.studioClass.state.served_by")) for b in browsers]
+    light_of = [deploy.name(s.served[-1] if s.served else None) for s in lights]
+    return {"browser_of": browser_of, "light_of": light_of}
+
+
+def spread_words(where: dict) -> str:
+    names = sorted(set(where["browser_of"]) | set(where["light_of"]))
+    return ", ".join(f"{name} {where['browser_of'].count(name) + where['light_of'].count(name)} "
+                     f"({where['browser_of'].count(name)} browsers, {where['light_of'].count(name)} light)"
+                     for name in names)
+
+
+async def measure_page_loads(chromium, deploy: Deployment, address: str, count: int, quiet_s: float) -> dict:
+    """The server's CPU for one student's page load alone, ``count`` times one after another (a fresh browser
+    context each, before the class joins): from ``goto`` until the page is complete (``PAGE_COMPLETE``), less
+    the background (the lecturer's page asking and the projector's tick) measured over ``quiet_s`` just before."""
+    await asyncio.sleep(2.0)
+    cpu0, t0 = deploy.cpu(), time.monotonic()
+    await asyncio.sleep(quiet_s)
+    background = (deploy.cpu() - cpu0) / (time.monotonic() - t0)
+    raw, net, took, side, pages = [], [], [], {}, []
+    for _ in range(count):
+        context = await chromium.new_context(viewport={"width": 1280, "height": 900})
+        await context.add_init_script(COUNT_EVENTS)
+        await context.add_init_script(COUNT_RUNS)
+        page = await context.new_page()
+        side_a, cpu_a, t_a, opened = deploy.side_cpu(), deploy.cpu(), time.monotonic(), time.time()
+        await page.goto(address, wait_until="commit", timeout=120_000)
+        handle = await page.wait_for_function(PAGE_COMPLETE, arg=PAGE_QUIET_MS, polling=100, timeout=120_000)
+        cpu_b, t_b, side_b = deploy.cpu(), time.monotonic(), deploy.side_cpu()
+        done = await handle.json_value()
+        raw.append(cpu_b - cpu_a)
+        net.append(cpu_b - cpu_a - background * (t_b - t_a))
+        took.append(done["done"] / 1000 - opened)
+        for name in side_b:
+            side.setdefault(name, []).append(side_b[name] - side_a[name])
+        pages.append(done)
+        await context.close()
+        await asyncio.sleep(1.0)
+    # the pages' presence leaves the lecturer's count ("connected") before the class joins
+    await asyncio.sleep(6.5)
+    return {"raw": raw, "net": net, "took": took, "side": side, "pages": pages, "background": background}
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+async def main_async(args, replicas: int = 1) -> dict:
     import httpx
     from playwright.async_api import async_playwright
 
@@ -549,12 +772,11 @@ async def main_async(args) -> dict:
     rng = random.Random(args.seed)
     shots = Path(args.screenshot_dir)
     shots.mkdir(parents=True, exist_ok=True)
-    results: dict = {"cpu": {}}
+    results: dict = {"cpu": {}, "replicas": replicas}
+    shot = "class_session" if replicas == 1 else f"class_session_replicas{replicas}"
     session_start = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        process, url, key, code = start_class_studio(folder, args.lang, args.log)
-        db = folder / "cache" / "class.sqlite3"
+    with tempfile.TemporaryDirectory() as tmp, deployment(Path(tmp), args, replicas) as deploy:
+        url, key, code = deploy.url, deploy.key, deploy.code
         stop = asyncio.Event()
         lights: list[LightStudent] = []
         pollers: list[asyncio.Task] = []
@@ -570,17 +792,35 @@ async def main_async(args) -> dict:
                 await lecturer.goto(f"{url}?key={key}", timeout=120_000)  # 303 to "/" with the key as a cookie
                 await lecturer.wait_for_selector("#studio-class-game-summary", timeout=120_000)
                 await wait_warm(lecturer)
-                print(f"studio up and warm (class {code}) after {time.monotonic() - session_start:.1f} s; "
-                      f"the lecturer's address became {lecturer.url}")
+                lecturer_on = deploy.name(await lecturer.evaluate(
+                    "() => window.studioClass && window.studioClass.state && window.studioClass.state.served_by"))
+                print(f"{'studio' if replicas == 1 else f'{replicas} studios'} up and warm (class {code}) after "
+                      f"{time.monotonic() - session_start:.1f} s; the lecturer's address became {lecturer.url}"
+                      f"{f' (its page on {lecturer_on})' if replicas > 1 else ''}")
                 cookie = next(c["value"] for c in await lecturer_context.cookies() if c["name"] == "studio_lecturer")
                 watcher = httpx.AsyncClient(base_url=url, cookies={"studio_lecturer": cookie}, timeout=30)
                 projector = Projector(lecturer, args.lang)
+                side0 = deploy.side_cpu()
+
+                # --- 0. one page load alone, before the class joins ---------------------------------------------
+                loads = await measure_page_loads(chromium, deploy, f"{url}?class={code}", args.page_loads, args.quiet_s)
+                results["page_cpu"] = mean(loads["net"])
+                results["page_loads"] = loads
+                side_words = "".join(f", {name} {mean(v) * 1000:.0f} ms" for name, v in loads["side"].items())
+                print(f"0. one student's page load alone ({args.page_loads} times, one after another, a fresh browser "
+                      f"context each, before the class joins): complete after "
+                      f"{', '.join(f'{t:.1f}' for t in loads['took'])} s ({loads['pages'][0]['images']} pictures, "
+                      f"GAN grid {'drawn' if loads['pages'][0]['grid'] else 'not on the first tab'}; on "
+                      f"{', '.join(deploy.name(pg['servedBy']) for pg in loads['pages'])}); server CPU each "
+                      f"{', '.join(f'{c:.2f}' for c in loads['raw'])} s, less the background "
+                      f"({loads['background']:.3f} CPU s per s) {', '.join(f'{c:.2f}' for c in loads['net'])} s: "
+                      f"page_cpu_s {results['page_cpu']:.3f}{side_words}")
 
                 # --- the students join, all at once ---------------------------------------------------------
                 n_light = args.students - args.browsers
                 browsers = [BrowserStudent(k) for k in range(args.browsers)]
                 lights = [LightStudent(k, url, code, events, args.lang) for k in range(n_light)]
-                cpu0, joined_at = process_tree_cpu_s(process.pid), time.time()
+                cpu0, joined_at = deploy.cpu(), time.time()
 
                 async def join_light(student):
                     await student.join()
@@ -590,12 +830,16 @@ async def main_async(args) -> dict:
                                               *(join_light(s) for s in lights))
                 version = await settle_version(watcher)
                 await wait_light(lights, lambda st: True, -1, joined_at, 10)
-                results["cpu"]["join"] = process_tree_cpu_s(process.pid) - cpu0
+                results["cpu"]["join"] = deploy.cpu() - cpu0
                 connected = (await watcher.get("studio-class/state")).json()
                 print(f"{args.students} students joined: the {args.browsers} pages ready after "
                       f"{', '.join(f'{s:.1f}' for s in sorted(opened[:args.browsers]))} s; the lecturer's bar says "
                       f"connected {connected.get('connected')}, following {connected.get('following')}; "
                       f"server CPU {results['cpu']['join']:.1f} s")
+                at_join = await studios_of(deploy, browsers, lights)
+                results["spread"] = spread_words(at_join)
+                print(f"   the {args.students} students over the studios (each page's \"served_by\"): "
+                      f"{results['spread']}")
 
                 # --- 1. the lecturer moves; the class follows ------------------------------------------------
                 key_outer = events["techniques_key"]
@@ -607,7 +851,7 @@ async def main_async(args) -> dict:
                     (f"GAN Generate, seed {MOVE_SEED}", None, SEED_SHOWN, lambda st: bool(st.get("link"))),
                     ("the game's sub-tab", "gan-game", TAB_SELECTED, lambda st: "gan-game" in st.get("tabs", {}).values()),
                 ]
-                cpu0 = process_tree_cpu_s(process.pid)
+                cpu0 = deploy.cpu()
                 follow_all, follow_browser, follow_light, followed_light = [], [], [], []
                 for name, tab_id, predicate, light_test in moves:
                     version = await settle_version(watcher, quiet_s=0.8)
@@ -622,7 +866,7 @@ async def main_async(args) -> dict:
                         waits = [asyncio.create_task(b.shows(predicate, tab_id, WAIT_S)) for b in browsers]
                         target = lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
                     await target.wait_for(state="visible", timeout=30_000)
-                    move_cpu = process_tree_cpu_s(process.pid)
+                    move_cpu = deploy.cpu()
                     clicked = time.time()
                     await target.click()
                     seen_browser = [None if t is None else t - clicked for t in await asyncio.gather(*waits)]
@@ -630,7 +874,7 @@ async def main_async(args) -> dict:
                     final = await settle_version(watcher, quiet_s=0.8)
                     done_light = [max((at for v, at in s.followed.items() if v > version), default=None) for s in lights]
                     done_light = [None if at is None else at - clicked for at in done_light]
-                    move_cpu = process_tree_cpu_s(process.pid) - move_cpu
+                    move_cpu = deploy.cpu() - move_cpu
                     missing = sum(t is None for t in seen_browser + seen_light)
                     got_b = [t for t in seen_browser if t is not None]
                     got_l = [t for t in seen_light if t is not None]
@@ -642,14 +886,14 @@ async def main_async(args) -> dict:
                           f"{spread(got_l)}; light follow events answered {spread([t for t in done_light if t])}"
                           f"{f'; {missing} students never showed it' if missing else ''}; server CPU {move_cpu:.2f} s")
                     await asyncio.sleep(0.5)
-                results["cpu"]["follow"] = process_tree_cpu_s(process.pid) - cpu0
+                results["cpu"]["follow"] = deploy.cpu() - cpu0
                 results["follow_p95"] = p95(follow_all)
                 print(f"1. following {len(moves)} moves: every student {spread(follow_all)} (browsers "
                       f"{spread(follow_browser)}; light students' polls {spread(follow_light)}; their follow events "
                       f"answered {spread(followed_light)}); server CPU {results['cpu']['follow']:.1f} s")
 
                 # --- 2. the game: every student plays, the projector counts ------------------------------------
-                cpu0, browsers0, own0 = process_tree_cpu_s(process.pid), browsers_cpu_s(), time.process_time()
+                cpu0, browsers0, own0 = deploy.cpu(), browsers_cpu_s(), time.process_time()
                 start = time.time() + 1.0
                 deadline = start + args.rounds * args.round_s + 30
                 words = (events["new_round_words"], events["check_words"])
@@ -658,9 +902,9 @@ async def main_async(args) -> dict:
                     *(s.play(args.rounds, start, args.round_s, deadline, random.Random(rng.random())) for s in lights))
                 sent = sum(len(rounds) for rounds in played)
                 projected = await projector.wait_count("game", sent, 20)
-                results["cpu"]["game"] = process_tree_cpu_s(process.pid) - cpu0
+                results["cpu"]["game"] = deploy.cpu() - cpu0
                 others = (browsers_cpu_s() - browsers0, time.process_time() - own0)
-                rows = class_rows(db, "game")
+                rows = deploy.rows("game")
                 counted = len(rows)
                 # rank each answer by the server's order of arrival: a browser's k-th answer is its k-th row
                 ranks: dict[str, list[int]] = {}
@@ -688,7 +932,7 @@ async def main_async(args) -> dict:
                       f"{f', {unranked} never shown' if unranked else ''}; server CPU {results['cpu']['game']:.1f} s "
                       f"(on the same cores: Chromium {others[0]:.1f} s, this process {others[1]:.1f} s)")
                 await lecturer.evaluate("window.scrollTo(0, 0)")
-                await lecturer.screenshot(path=str(shots / "class_session_game.png"))
+                await lecturer.screenshot(path=str(shots / f"{shot}_game.png"))
 
                 # --- 3. the wall: everyone presses Generate at once ---------------------------------------------
                 sub_tab = await lecturer.evaluate(
@@ -700,12 +944,12 @@ async def main_async(args) -> dict:
                 await asyncio.gather(*(b.shows(TAB_SELECTED, sub_tab, WAIT_S) for b in browsers))
                 await wait_light(lights, lambda st: sub_tab in st.get("tabs", {}).values(), version, time.time(), WAIT_S)
                 await asyncio.sleep(1.0)
-                base_wall = len(class_rows(db, "wall"))
+                base_wall = len(deploy.rows("wall"))
                 seeds = [100 + k for k in range(args.students)]
                 await asyncio.gather(*(b.type_seed(seed) for b, seed in zip(browsers, seeds)))
                 await asyncio.sleep(1.5)  # the class quiet, then everyone at once
                 start_event = asyncio.Event()
-                cpu0, browsers0, own0 = process_tree_cpu_s(process.pid), browsers_cpu_s(), time.process_time()
+                cpu0, browsers0, own0 = deploy.cpu(), browsers_cpu_s(), time.process_time()
                 clicks = [asyncio.create_task(b.generate(seed, start_event)) for b, seed in zip(browsers, seeds)]
                 clicks += [asyncio.create_task(s.generate(seed, start_event))
                            for s, seed in zip(lights, seeds[args.browsers:])]
@@ -713,9 +957,9 @@ async def main_async(args) -> dict:
                 start_event.set()
                 clicked_at = await asyncio.gather(*clicks)
                 on_wall = await projector.wait_count("wall", base_wall + args.students, 30)
-                results["cpu"]["wall"] = process_tree_cpu_s(process.pid) - cpu0
+                results["cpu"]["wall"] = deploy.cpu() - cpu0
                 others = (browsers_cpu_s() - browsers0, time.process_time() - own0)
-                wall_rank = {(b, e["params"]["seed"]): rank for rank, (b, e) in enumerate(class_rows(db, "wall"), start=1)}
+                wall_rank = {(b, e["params"]["seed"]): rank for rank, (b, e) in enumerate(deploy.rows("wall"), start=1)}
                 wall_s, unpinned = [], 0
                 answered_s = [answered - at for at, answered in clicked_at]
                 for browser_id, seed, (at, _) in zip(ids, seeds, clicked_at):
@@ -732,15 +976,15 @@ async def main_async(args) -> dict:
                       f"{f', {unpinned} never on the wall' if unpinned else ''}; server CPU {results['cpu']['wall']:.1f} s "
                       f"(on the same cores: Chromium {others[0]:.1f} s, this process {others[1]:.1f} s)")
                 await lecturer.evaluate("window.scrollTo(0, 0)")
-                await lecturer.screenshot(path=str(shots / "class_session_wall.png"))
+                await lecturer.screenshot(path=str(shots / f"{shot}_wall.png"))
 
                 # --- 5. what one Generate click costs the server, in the class -----------------------------------
                 student = browsers[0]
                 await asyncio.sleep(2.0)
-                quiet_cpu, quiet_t = process_tree_cpu_s(process.pid), time.monotonic()
+                quiet_cpu, quiet_t = deploy.cpu(), time.monotonic()
                 await asyncio.sleep(args.quiet_s)
-                background = (process_tree_cpu_s(process.pid) - quiet_cpu) / (time.monotonic() - quiet_t)
-                cpu0 = process_tree_cpu_s(process.pid)
+                background = (deploy.cpu() - quiet_cpu) / (time.monotonic() - quiet_t)
+                cpu0 = deploy.cpu()
                 click_seeds = [5000 + k for k in range(args.clicks)]
                 click_raw, click_net, click_wall = [], [], []
                 for seed in click_seeds:
@@ -748,17 +992,17 @@ async def main_async(args) -> dict:
                     await asyncio.sleep(1.2)  # the last click's readout and the projector's redraw are over
                     runs = await student.page.evaluate("window.__runs.done")
                     before_wall = await projector.count("wall")
-                    cpu_a, t_a = process_tree_cpu_s(process.pid), time.monotonic()
+                    cpu_a, t_a = deploy.cpu(), time.monotonic()
                     await student.generate(seed, _set_event())
                     await student.page.wait_for_function(  # the grid's event and the judge's readout answered
                         "(n) => window.__runs.done >= n + 2 && window.__runs.started === window.__runs.done",
                         arg=runs, polling=50, timeout=30_000)
                     await projector.wait_count("wall", before_wall + 1, 5)
-                    cpu_b, t_b = process_tree_cpu_s(process.pid), time.monotonic()
+                    cpu_b, t_b = deploy.cpu(), time.monotonic()
                     click_raw.append(cpu_b - cpu_a)
                     click_net.append(cpu_b - cpu_a - background * (t_b - t_a))
                     click_wall.append(t_b - t_a)
-                results["cpu"]["clicks"] = process_tree_cpu_s(process.pid) - cpu0 + background * args.quiet_s
+                results["cpu"]["clicks"] = deploy.cpu() - cpu0 + background * args.quiet_s
                 results.update(click_raw=click_raw, click_net=click_net, click_seeds=click_seeds,
                                background=background)
                 print(f"5. {args.clicks} Generate clicks by one browser student, one after another: each "
@@ -769,6 +1013,15 @@ async def main_async(args) -> dict:
                 errors = [e for s in [*browsers, *lights] for e in s.errors]
                 if errors:
                     print(f"student errors ({len(errors)}): " + " | ".join(errors[:6]))
+                at_end = await studios_of(deploy, browsers, lights)
+                moved = sum(1 for before, after in zip(at_join["browser_of"], at_end["browser_of"]) if before != after)
+                moved += sum(1 for s in lights if len(set(s.served)) > 1)
+                side = {name: cpu - side0[name] for name, cpu in deploy.side_cpu().items()}
+                results["side"] = side
+                if replicas > 1:
+                    print(f"   at the end: {spread_words(at_end)}; {moved} students changed studio during the session; "
+                          f"besides the studios: {', '.join(f'{n} {c:.1f} s' for n, c in side.items())} CPU "
+                          f"(from the page-load test to the end)")
                 stop.set()
                 await asyncio.gather(*pollers, return_exceptions=True)
                 for s in lights:
@@ -779,11 +1032,6 @@ async def main_async(args) -> dict:
             stop.set()
             for task in pollers:
                 task.cancel()
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
     results["session_s"] = time.monotonic() - session_start
     return results
 
@@ -823,25 +1071,22 @@ def samples_alone_cpu(seeds: list[int]) -> tuple[list[float], list[float]]:
     return alone, whole
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--browsers", type=int, default=5, help="how many of the students are real pages")
-    parser.add_argument("--rounds", type=int, default=10, help="game rounds per student")
-    parser.add_argument("--round-s", type=float, default=10.0, help="seconds between two rounds' openings")
-    parser.add_argument("--clicks", type=int, default=10, help="Generate clicks timed for click_cost_ratio")
-    parser.add_argument("--quiet-s", type=float, default=5.0, help="the quiet spell that measures the background")
-    parser.add_argument("--lang", choices=sorted(SUMMARY_WORDS), default="en")
-    parser.add_argument("--seed", type=int, default=0, help="the students' picks and timing")
-    parser.add_argument("--screenshot-dir", default="test-artifacts/")
-    parser.add_argument("--log", metavar="FILE", help="keep the studio's log in FILE")
-    args = parser.parse_args()
-    if not 0 <= args.browsers <= args.students:
-        parser.error("--browsers must be between 0 and --students")
-    os.environ["STUDIO_WEIGHTS"] = "shipped"  # the server and the samples measured here use the same weights
-    results = asyncio.run(main_async(args))
+def click_cpu(results: dict) -> float:
+    """The server's CPU for one Generate click in the class (phase 5, less the class's background)."""
+    return mean(results["click_net"])
 
-    alone, whole = samples_alone_cpu(results["click_seeds"])
+
+def run_line(results: dict) -> str:
+    """One configuration's measures, as key=value words (its click_cost_ratio comes after the studios stop)."""
+    return (f"follow_p95_s={results['follow_p95']:.2f} answers_sent={results['answers_sent']} "
+            f"answers_counted={results['answers_counted']} answer_p95_s={results['answer_p95']:.2f} "
+            f"wall_p95_s={results['wall_p95']:.2f} server_cpu_s={sum(results['cpu'].values()):.1f} "
+            f"page_cpu_s={results['page_cpu']:.3f} click_cpu_s={click_cpu(results):.3f}"
+            + "".join(f" {name}_cpu_s={cpu:.1f}" for name, cpu in results.get("side", {}).items()))
+
+
+def report_cpu(results: dict, alone: list[float], whole: list[float], args) -> float:
+    """The click_cost_ratio line and the server CPU line of one configuration: its click_cost_ratio."""
     ratio = sum(results["click_net"]) / sum(alone)
     raw_ratio = sum(results["click_raw"]) / sum(alone)
     print(f"   the same {len(alone)} seeds' {N_SAMPLES} samples drawn alone in this process: "
@@ -850,16 +1095,98 @@ def main() -> None:
           f"{sum(whole) / len(whole):.3f} CPU s, ratio {sum(whole) / sum(alone):.2f}")
     cpu = results["cpu"]
     server_cpu = sum(cpu.values())
-    print(f"4. server CPU: join {cpu['join']:.1f} s, following {cpu['follow']:.1f} s, game {cpu['game']:.1f} s, "
+    studios = "" if results["replicas"] == 1 else f" (the {results['replicas']} studios together)"
+    side = "".join(f"; {name} {c:.1f} s" for name, c in results.get("side", {}).items()) if results["replicas"] > 1 else ""
+    print(f"4. server CPU{studios}: join {cpu['join']:.1f} s, following {cpu['follow']:.1f} s, game {cpu['game']:.1f} s, "
           f"wall {cpu['wall']:.1f} s, click test {cpu['clicks']:.1f} s; in all {server_cpu:.1f} s "
-          f"(session {results['session_s']:.0f} s)")
-    print(f"screenshots: {Path(args.screenshot_dir) / 'class_session_game.png'}, "
-          f"{Path(args.screenshot_dir) / 'class_session_wall.png'}")
+          f"(session {results['session_s']:.0f} s){side}")
+    return ratio
+
+
+def capacity_lines(results: dict, students: int, other: dict | None = None) -> None:
+    """What one core serves, from one page load's CPU and one Generate click's: as the class opens the link
+    together, and while it clicks (one Generate per student every 10 s)."""
+    page, click = results["page_cpu"], click_cpu(results)
+    background = results["background"] / students  # one connected student's share of the class's asking
+    also = "" if other is None else (f" (two studios: page_cpu_s {other['page_cpu']:.3f}, so "
+                                     f"{1 / other['page_cpu']:.1f} pages per core-second)")
+    print(f"students per core, as the class opens the link together: one page load costs the server "
+          f"{page:.3f} CPU s, so a core completes {1 / page:.1f} pages per second: {10 / page:.0f} students who open "
+          f"it within the same 10 s{also}")
+    also = "" if other is None else (f" (two studios: click_cpu_s {click_cpu(other):.3f}, so "
+                                     f"{10 / click_cpu(other):.0f})")
+    print(f"students per core, while the class clicks: one Generate costs the server {click:.3f} CPU s, so at one "
+          f"Generate per student every 10 s a core serves {10 / click:.0f} students{also}; with each connected "
+          f"student's share of the asking between clicks ({background * 1000:.1f} ms of CPU per s, phase 5's "
+          f"background over {students} students) {1 / (click / 10 + background):.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--browsers", type=int, default=5, help="how many of the students are real pages")
+    parser.add_argument("--rounds", type=int, default=10, help="game rounds per student")
+    parser.add_argument("--round-s", type=float, default=10.0, help="seconds between two rounds' openings")
+    parser.add_argument("--clicks", type=int, default=10, help="Generate clicks timed for click_cost_ratio")
+    parser.add_argument("--quiet-s", type=float, default=5.0, help="the quiet spell that measures the background")
+    parser.add_argument("--page-loads", type=int, default=3,
+                        help="page loads measured alone, one after another, before the class joins")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="studios behind nginx sharing the class in Redis (1: one studio alone, its SQLite file)")
+    parser.add_argument("--compare", action="store_true",
+                        help="one studio alone, then two studios behind nginx, in the same run; one summary line")
+    parser.add_argument("--lang", choices=sorted(SUMMARY_WORDS), default="en")
+    parser.add_argument("--seed", type=int, default=0, help="the students' picks and timing")
+    parser.add_argument("--screenshot-dir", default="test-artifacts/")
+    parser.add_argument("--log", metavar="FILE", help="keep the studio's log in FILE (with several: FILE-1, FILE-2, ...)")
+    args = parser.parse_args()
+    if not 0 <= args.browsers <= args.students:
+        parser.error("--browsers must be between 0 and --students")
+    if args.replicas < 1 or args.page_loads < 1:
+        parser.error("--replicas and --page-loads need a whole number of at least 1")
+    if args.compare and args.replicas != 1:
+        parser.error("--compare runs one studio and then two: leave --replicas out")
+    # A timeout's SIGTERM unwinds like an interrupt: every studio, nginx and redis-server started here is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    os.environ["STUDIO_WEIGHTS"] = "shipped"  # the server and the samples measured here use the same weights
+    shots = Path(args.screenshot_dir)
+
+    if not args.compare:
+        results = asyncio.run(main_async(args, replicas=args.replicas))
+        alone, whole = samples_alone_cpu(results["click_seeds"])
+        ratio = report_cpu(results, alone, whole, args)
+        shot = "class_session" if args.replicas == 1 else f"class_session_replicas{args.replicas}"
+        print(f"screenshots: {shots / f'{shot}_game.png'}, {shots / f'{shot}_wall.png'}")
+        capacity_lines(results, args.students)
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"summary: students={args.students} follow_p95_s={results['follow_p95']:.2f} "
+              f"answers_sent={results['answers_sent']} answers_counted={results['answers_counted']} "
+              f"answer_p95_s={results['answer_p95']:.2f} wall_p95_s={results['wall_p95']:.2f} "
+              f"server_cpu_s={sum(results['cpu'].values()):.1f} click_cost_ratio={ratio:.2f}")
+        return
+
+    runs: dict[str, dict] = {}
+    for tag, replicas in (("one", 1), ("two", 2)):
+        print(f"=== {tag}: " + ("one studio alone (studio.py --class --new-class, its answers in SQLite)" if replicas == 1
+                               else "two studios behind nginx (deploy/nginx.conf), one class in Redis "
+                                    "(studio.py --class --class-store redis://... --no-training)") + " ===", flush=True)
+        runs[tag] = asyncio.run(main_async(args, replicas=replicas))
+        print(f"{tag}: {run_line(runs[tag])}", flush=True)
+    one, two = runs["one"], runs["two"]
+    alone, whole = samples_alone_cpu(one["click_seeds"])  # the same seeds in both runs
+    for tag in runs:
+        print(f"--- {tag}:")
+        runs[tag]["ratio"] = report_cpu(runs[tag], alone, whole, args)
+    print(f"click_cost_ratio: one {one['ratio']:.2f}, two {two['ratio']:.2f}")
+    print(f"screenshots: {shots / 'class_session_game.png'}, {shots / 'class_session_wall.png'}, "
+          f"{shots / 'class_session_replicas2_game.png'}, {shots / 'class_session_replicas2_wall.png'}")
+    capacity_lines(one, args.students, other=two)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"summary: students={args.students} follow_p95_s={results['follow_p95']:.2f} "
-          f"answers_sent={results['answers_sent']} answers_counted={results['answers_counted']} "
-          f"answer_p95_s={results['answer_p95']:.2f} wall_p95_s={results['wall_p95']:.2f} "
-          f"server_cpu_s={server_cpu:.1f} click_cost_ratio={ratio:.2f}")
+    print(f"summary: students={args.students} " + " ".join(
+        f"{tag}_follow_p95_s={r['follow_p95']:.2f} {tag}_answers_sent={r['answers_sent']} "
+        f"{tag}_answers_counted={r['answers_counted']} {tag}_answer_p95_s={r['answer_p95']:.2f} "
+        f"{tag}_wall_p95_s={r['wall_p95']:.2f} {tag}_server_cpu_s={sum(r['cpu'].values()):.1f}"
+        for tag, r in runs.items()) + f" page_cpu_s={one['page_cpu']:.3f} click_cpu_s={click_cpu(one):.3f}")
 
 
 if __name__ == "__main__":

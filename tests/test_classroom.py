@@ -76,6 +76,7 @@ def test_the_class_and_its_answers_survive_a_restart(tmp_path, kind, request):
     assert again.shown()["tabs"] == {"1": "text"}
     fresh = ClassSession.open(open_store(path), new=True)  # --new-class
     assert fresh.code != first.code and fresh.key != first.key
+    assert fresh.answers("temperature") == [] and fresh.shown()["version"] == 0  # nothing of the last class
 
 
 def test_a_busy_store_waits_instead_of_losing_the_answer(tmp_path):

@@ -14,18 +14,19 @@ import json
 import re
 import shutil
 import signal
-import subprocess
-import time
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SERVER_PROCESSES, free_port, running_studio
+from conftest import ROOT, SERVER_PROCESSES, running_studio
 from redis_server import redis_server
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from deploy_local import NGINX, running_nginx  # noqa: E402  (shared with benchmarks/class_session.py)
+
 sync_api = pytest.importorskip("playwright.sync_api")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -34,41 +35,6 @@ SELECTED_TAB = "#studio-techniques > .tab-wrapper [role=tab][aria-selected=true]
 pytestmark = [pytest.mark.browser, pytest.mark.server,
               pytest.mark.skipif(not (Path(NGINX).exists() and shutil.which("chromium")),
                                  reason="needs Debian's nginx and chromium (apt-get install nginx chromium)")]
-
-
-def nginx_config(template: str, studios: list[str], port: int, folder: Path) -> str:
-    """deploy/nginx.conf with these studios' addresses, this port and private temporary folders."""
-    servers = "".join(f"        server {address} max_fails=1 fail_timeout=15s;\n" for address in studios)
-    config = re.sub(r"(# STUDIOS[^\n]*\n)(\s*server [^\n]*\n)+", lambda m: m.group(1) + servers, template)
-    config = config.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    config = config.replace("/tmp/nginx", str(folder / "nginx"))
-    return "user root;\n" + config  # the test runs as root; the container's nginx runs as its own user
-
-
-@contextlib.contextmanager
-def running_nginx(studios: list[str], folder: Path):
-    """nginx with deploy/nginx.conf in front of ``studios``; yields its URL."""
-    folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = folder / "nginx.conf"
-    config.write_text(nginx_config((ROOT / "deploy" / "nginx.conf").read_text(), studios, port, folder))
-    process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder), "-e", str(folder / "error.log"),
-                                "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(url + "studio-class/state", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()[-800:]}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def served_by(url: str, route: str) -> str:

@@ -93,3 +93,15 @@ def test_the_compressed_body_is_brotli():
     streamed = client.send(client.build_request("GET", "/", headers={"accept-encoding": "br"}), stream=True)
     body = b"".join(streamed.iter_raw())  # the bytes as sent, before httpx decodes them
     assert brotli.decompress(body).startswith(b"<!doctype html>")
+
+
+def test_the_class_and_route_cookies_share_the_kept_page_but_a_login_does_not():
+    """Every student of a class (a random id, nginx's route) gets the one kept page; a login cookie
+    (which may change the page) still gets its own."""
+    client, calls = make_app(ResponseCache, EarlyScript)
+    for k in range(3):
+        client.get("/", headers={"cookie": f"studio_browser=b{k}; studio_route=r{k}"})
+    client.get("/")
+    assert calls["page"] == 1
+    client.get("/", headers={"cookie": "studio_route=r9; access-token=someone"})
+    assert calls["page"] == 2

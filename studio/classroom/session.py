@@ -47,9 +47,13 @@ class ClassSession:
         made = {"key": secrets.token_urlsafe(24), "code": "".join(secrets.choice(CODE_ALPHABET)
                                                                   for _ in range(CODE_LENGTH)),
                 "started": time.time()}
-        if new:
+        if new:  # nothing of the last class reaches the new one: its answers, pauses and state go
             store.put("class", made)
             store.put("shown", NOTHING_SHOWN)
+            store.put("hand_out:temperature", False)
+            for poll in POLLS:
+                store.clear(poll)
+                store.put(f"paused:{poll}", False)
         kept = store.put_if_absent("class", made)  # several studios starting together agree on one class
         return cls(store, kept["key"], kept["code"])
 

@@ -106,6 +106,12 @@ class CGANService:
         self._shown.put(bundle_name(variant), (digit, n, seed, scale), images)
         return imaging.grid(images, cols=10, scale=SCALE), images
 
+    def first_sample(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
+        """The first sample of ``digit`` and ``seed`` (the first of its grid), drawn at once rather than in
+        the next burst: a class's wall must not wait behind thirty students' grids."""
+        digit, seed, scale = check_digit(digit), check_seed(seed), check_scale(noise_scale)
+        return self._draw_many(variant, [(digit, 1, seed, scale)])[0][0]
+
     def judged_draw(self, variant: str, digit, seed, noise_scale=NOISE_SCALE) -> np.ndarray:
         """The JUDGED_SAMPLES samples of ``digit`` and ``seed`` (the first ones are those ``samples``
         shows), in chunks that give way to clicks: what the model's readout measures, for the fixed

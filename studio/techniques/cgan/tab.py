@@ -181,8 +181,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         lambda lang, chosen, noise_scale, digit_a, digit_b, blend, seed: draw_morph(
             lang, chosen, noise_scale, digit_a, digit_b, blend, seed), sub_tabs=sub_tabs, sub_tab="cgan-morph"))
 
-    ctx.classroom.wall_drawer("cgan", lambda p: service.samples(p["chosen"], p["digit"], 1, p["seed"],
-                                                                p["noise_scale"])[1][0])
+    ctx.classroom.wall_drawer("cgan", lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"],
+                                                                     p["noise_scale"]))
     hidden = {"api_visibility": "private"}
     sample_inputs = [variant, scale, digit, n, seed]
     judge_inputs = [lang, variant, scale, digit, n, seed]

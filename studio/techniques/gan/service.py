@@ -100,6 +100,12 @@ class GANService:
         self._shown.put(bundle_name(variant), (n, seed), images)
         return imaging.grid(images, cols=10, scale=2), images
 
+    def first_sample(self, variant: str, seed: int) -> np.ndarray:
+        """The first sample of ``seed`` (the first of its grid), drawn at once rather than in the next burst:
+        a class's wall must not wait behind thirty students' grids."""
+        check_variant(variant)
+        return self._draw_many(variant, [(1, check_seed(seed))])[0][0]
+
     def judged_draw(self, variant: str, seed: int) -> np.ndarray:
         """The EVAL_SAMPLES samples of ``seed`` (the first ones are those ``samples`` shows), in chunks
         that give way to clicks: what the model's readout measures, for the fixed seed only."""

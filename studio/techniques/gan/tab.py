@@ -221,7 +221,7 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
 
     # A link to a sample grid opens here, with its variant, count and seed in the controls.
     # The wall shows a student's first sample: the same latent code as their grid's first.
-    ctx.classroom.wall_drawer("gan", lambda params: service.samples(params["name"], 1, params["seed"])[1][0])
+    ctx.classroom.wall_drawer("gan", lambda params: service.first_sample(params["name"], params["seed"]))
     ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
                                lambda lang, name, n, seed: sample(name, n, seed)))
 
