@@ -94,7 +94,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 interp = tr.make(gr.Image, {"label": "ae.interp_out"}, type="numpy", format="png", interactive=False)
                 with gr.Row():
                     interp_md = gr.Markdown()
-                    gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                    gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
             with tr.make(gr.Tab, {"label": "ae.map_tab"}):
                 tr.make(gr.Markdown, {"value": "ae.map_intro"})
                 with gr.Row():
@@ -120,7 +120,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
         def status_text(lang, variant):
             status = service.status(variant)
-            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
             mse = status["metrics"].get("denoise_mse", status["metrics"].get("test_mse", float("nan")))
             return text("ae.status", lang, variant=variant, source=source, command=status["command"],
                         created=status["created"], mse=f"{mse:.5f}")

@@ -76,7 +76,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         def status_text(lang, chosen):
             status = service.status(chosen)
             m = status["metrics"]
-            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
             agreement = m.get("label_agreement")
             return text("cgan.status", lang, variant=chosen, source=source, command=status["command"],
                         created=status["created"], agreement="?" if agreement is None else f"{agreement:.2%}",

@@ -31,7 +31,7 @@ def _value(value, fmt: str) -> str:
 def status_line(lang: str, status: dict) -> str:
     """Which weights are in use and what the judge measured of them."""
     m = status["metrics"]
-    source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
     return text("diffusion.status", lang, source=source, command=status["command"], created=status["created"],
                 fid=_value(m.get("fid"), ".2f"), floor=_value(m.get("fid_real_floor"), ".2f"),
                 agreement=_value(m.get("label_agreement"), ".1%"), guidance=_value(m.get("guidance"), "g"),
@@ -75,7 +75,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                                 interactive=False, elem_id="diffusion-scrub-frame")
                 strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
                                 interactive=False)
-                scrub_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                scrub_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
             with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}):
                 tr.make(gr.Markdown, {"value": "diffusion.forward_intro"})
                 with gr.Row():
@@ -84,7 +84,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                     forward_btn = tr.make(gr.Button, {"value": "diffusion.forward_btn"}, variant="primary")
                 forward_picture = tr.make(gr.Image, {"label": "diffusion.forward"}, type="numpy", format="png",
                                           interactive=False)
-                forward_gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                forward_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),

@@ -20,7 +20,7 @@ from studio.ui.training_panel import TrainingHooks, create_training_panel
 def describe(lang: str, info: dict) -> str:
     """Which network and weights are in use, on what data, and what they measured."""
     m = info["metrics"]
-    source = text("ae.user" if info["source"] == "user" else "ae.shipped", lang)
+    source = text("common.user" if info["source"] == "user" else "common.shipped", lang)
     network = text("colour.network_book" if info["network"] == "book" else "colour.network_cpu", lang,
                    widths=info["widths"])
     data = text("colour.data_emoji" if info["data"] == "openmoji_faces" else "colour.data_own", lang,

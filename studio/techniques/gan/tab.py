@@ -70,7 +70,7 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
                     frames = tr.make(gr.Slider, {"label": "gan.frames"}, minimum=2, maximum=24, step=1, value=12)
                     walk_btn = tr.make(gr.Button, {"value": "gan.walk_btn"}, variant="primary")
                 walk = tr.make(gr.Image, {"label": "gan.walk_out"}, type="numpy", format="png", interactive=False)
-                gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
             with tr.make(gr.Tab, {"label": "gan.nn_tab"}, id="gan-nn"):
                 tr.make(gr.Markdown, {"value": "gan.nn_intro"})
                 with gr.Row():
@@ -97,7 +97,7 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         def status_text(lang, name):
             s = service.status(name)
             m = s["metrics"]
-            source = text("ae.user" if s["source"] == "user" else "ae.shipped", lang)
+            source = text("common.user" if s["source"] == "user" else "common.shipped", lang)
             line = text("gan.status", lang, source=source, command=s["command"], created=s["created"],
                         fid=m.get("fid", "?"), floor=m.get("fid_real_floor", "?"),
                         nn=m.get("nearest_train_distance", "?"))

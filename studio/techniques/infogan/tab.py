@@ -35,7 +35,7 @@ def c1_choices(order: list[int], matched: list[int] | None) -> list[tuple[str, i
 def describe(lang: str, info: dict) -> str:
     """Which weights are in use, what their codes were measured to mean, and the matched-digit table."""
     m = info["metrics"]
-    source = text("ae.user" if info["source"] == "user" else "ae.shipped", lang)
+    source = text("common.user" if info["source"] == "user" else "common.shipped", lang)
     lines = [text("infogan.status", lang, source=source, command=info["command"], created=info["created"])]
     if "category_agreement" not in m and "slant_monotonic" not in m:
         return "\n\n".join([*lines, text("infogan.not_measured", lang)])
@@ -79,7 +79,7 @@ def create_part(ctx: TabContext, service, sub_tabs=None) -> list[TabRefresh]:
             code = tr.make(gr.Radio, {"label": "infogan.grid_code"}, choices=["c2", "c3"], value="c2")
             grid_btn = tr.make(gr.Button, {"value": "infogan.grid_btn"}, variant="primary")
         grid = tr.make(gr.Image, {"label": "infogan.grid"}, type="numpy", format="png", interactive=False)
-        gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+        gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),

@@ -87,7 +87,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             data, variant = service.parse_choice(choice)
             status = service.status(choice)
             m = status["metrics"]
-            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
             return text("p2p.status", lang, source=source, command=status["command"], created=status["created"],
                         l1=m.get("test_l1", "?"), fid=m.get(f"fid_{data}", "?"), sharp=m.get("sharpness_ratio", "?"))
 

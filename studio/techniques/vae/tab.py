@@ -48,7 +48,7 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
                     walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary",
                                        elem_classes=MAIN_ACTION)
                 walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
-                gif = tr.make(gr.File, {"label": "ae.gif"}, interactive=False, height=80)
+                gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
                 compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png",
                                   interactive=False)
                 tr.make(gr.Markdown, {"value": "vae.compare_note"})
@@ -76,7 +76,7 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
         def status_text(lang):
             status = service.status()
             m = status["metrics"]
-            source = text("ae.user" if status["source"] == "user" else "ae.shipped", lang)
+            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
             return text("vae.status", lang, source=source, command=status["command"], created=status["created"],
                         loss=m.get("test_total_loss", "?"), rec=m.get("test_reconstruction_loss", "?"),
                         kl=m.get("test_kl_loss", "?"))

@@ -1,0 +1,147 @@
+"""The shape of the code, as a new engineer meets it: lines per technique folder, the longest functions
+in ``studio/``, imports inside functions, and import circles between the studio's modules.
+
+    python benchmarks/code_shape.py [--longest 10]
+
+Reads the source as text (``ast``); imports nothing of the studio. Import circles are the strongly
+connected groups of the graph of ``studio`` modules importing each other, at module level or inside a
+function (both close a circle when they run). Duplicates are counted by the ``duplicates`` tool, not
+here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "studio"
+
+
+def module_name(path: Path) -> str:
+    """``studio/techniques/gan/tab.py`` -> ``studio.techniques.gan.tab`` (a package's ``__init__`` is the package)."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def sources() -> dict[str, tuple[Path, ast.Module]]:
+    """Every module of ``studio/``, parsed."""
+    return {module_name(p): (p, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def functions(tree: ast.Module):
+    """(qualified name, first line, lines) of every function and method, nested ones included."""
+    def walk(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield f"{prefix}{child.name}", child.lineno, child.end_lineno - child.lineno + 1
+                yield from walk(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.ClassDef):
+                yield from walk(child, f"{prefix}{child.name}.")
+            else:
+                yield from walk(child, prefix)
+    yield from walk(tree, "")
+
+
+def imported_modules(tree: ast.Module, name: str, known: set[str]):
+    """(module imported, inside a function?) for every import of a studio module in ``tree``."""
+    package = name if (PACKAGE / Path(*name.split(".")[1:]) / "__init__.py").exists() else name.rpartition(".")[0]
+
+    def walk(node, inside):
+        for child in ast.iter_child_nodes(node):
+            nested = inside or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    yield alias.name, inside
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    anchor = package.split(".")[: len(package.split(".")) - child.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                for alias in child.names:  # ``from studio import plots`` imports the module studio.plots
+                    yield (f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base), inside
+            yield from walk(child, nested)
+    yield from walk(tree, False)
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    sys.setrecursionlimit(10_000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--longest", type=int, default=10)
+    args = parser.parse_args(argv)
+    modules = sources()
+    known = set(modules)
+
+    print("lines per technique folder (Python and texts):")
+    folders = sorted(p for p in (PACKAGE / "techniques").iterdir() if p.is_dir() and p.name != "__pycache__")
+    for folder in folders:
+        files = [f for f in folder.rglob("*") if f.suffix in (".py", ".toml")]
+        print(f"  {folder.name:12} {sum(len(f.read_text(encoding='utf-8').splitlines()) for f in files):5d} "
+              f"lines in {len(files)} files")
+
+    every = [(lines, f"{module}:{name}", line) for module, (path, tree) in modules.items()
+             for name, line, lines in functions(tree)]
+    every.sort(reverse=True)
+    print(f"the {args.longest} longest functions in studio/:")
+    for lines, name, line in every[: args.longest]:
+        print(f"  {lines:4d} lines  {name} (line {line})")
+    tabs = [(lines, name) for lines, name, _ in every if name.endswith(".tab:create_tab")]
+
+    graph: dict[str, set[str]] = {}
+    inside = 0
+    for name, (_, tree) in modules.items():
+        for target, in_function in imported_modules(tree, name, known):
+            inside += in_function
+            if target in known and target != name:
+                graph.setdefault(name, set()).add(target)
+    # Imports of any module inside functions, not only the studio's.
+    inside_all = len({id(node) for _, tree in modules.values()
+                      for function in ast.walk(tree) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom))})
+    found = circles(graph)
+    print(f"imports inside functions: {inside_all} (of studio modules: {inside})")
+    print(f"import circles: {len(found)}")
+    for group in found:
+        print("  " + " <-> ".join(group))
+    longest_tab = max(tabs)[0] if tabs else 0
+    print(f"summary: longest_function={every[0][0]} functions_over_80={sum(1 for l, _, _ in every if l > 80)} "
+          f"longest_create_tab={longest_tab} imports_inside_functions={inside_all} import_circles={len(found)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
