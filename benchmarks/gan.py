@@ -157,7 +157,7 @@ def colour_steps_per_second(steps: int, batch: int = 32) -> dict[str, float]:
     """Training steps per second of the book's 12.5 DCGAN and of its CPU-sized variant."""
     import tensorflow as tf
 
-    from studio.techniques.gan import colour_model
+    from studio.techniques.colour_gan import model as colour_model
 
     pictures = tf.constant(np.random.default_rng(0).random((batch, 64, 64, 3), np.float32))
     rates = {}

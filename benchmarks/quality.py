@@ -164,8 +164,8 @@ def colour_faces() -> dict[str, float]:
     """The colour DCGAN (book 12.5) on OpenMoji's faces, in the emoji judge's features, beside its own
     floor: the real test faces against the training faces at the same sample size (``colour_recipe.evaluate``,
     the numbers its metadata.json records). Returns its summary keys."""
-    from studio.techniques.gan.colour_presets import BUNDLE, load_generator
-    from studio.techniques.gan.colour_recipe import evaluate as evaluate_colour
+    from studio.techniques.colour_gan.presets import BUNDLE, load_generator
+    from studio.techniques.colour_gan.recipe import evaluate as evaluate_colour
 
     start = time.perf_counter()
     generator, config = load_generator(registry.load(BUNDLE))

@@ -5,10 +5,10 @@
 Content grace_hopper.jpg, style The Scream, at --side px (long side), on the offline VGG16, in one run:
 1. the book's recipe for --book-steps steps (all three images through the whole VGG every step, SGD
    with ExponentialDecay(100, 100, 0.96)): wall time and final total loss;
-2. the studio's method (L-BFGS, the default preset's first steps at half size) on the *same* loss (the
+2. the studio's method (L-BFGS, the default schedule's first steps at half size) on the *same* loss (the
    book's weights): the time it needs to reach the book's final loss, checked every 5 steps at full
    size, and ``book512_ratio`` = the book's time / that time (target >= 10);
-3. the studio's default preset (style x100, smoothness x0.1, L-BFGS, 70% of 40 steps at half size)
+3. the studio's default schedule (style x100, smoothness x0.1, L-BFGS, 70% of 40 steps at half size)
    to its finished picture: ``gatys512_s`` (target < 30 s);
 4. the feed-forward network (Ghiasi et al. 2017) on the same pair: ``feedforward512_s`` (target < 1 s;
    its first call, which loads the network, is not counted).
@@ -130,7 +130,7 @@ def main() -> None:
     start = time.perf_counter()
     frames = list(style.stylise(vgg, content_rgb, style_rgb, style.DEFAULT))
     gatys_s = time.perf_counter() - start
-    print(f"3. studio default preset ({style.DEFAULT.steps} steps, {coarse} at half size): {gatys_s:.1f} s "
+    print(f"3. studio default schedule ({style.DEFAULT.steps} steps, {coarse} at half size): {gatys_s:.1f} s "
           f"to the finished picture (target < 30 s), total loss {frames[-1].losses['total']:,.1f}")
 
     service.feed_forward(example_image(), scream(), 1.0, args.side)  # loads the network

@@ -1,23 +1,23 @@
-"""Time to quality: the GAN tabs' classroom presets against the lecture's settings, from random weights.
+"""Time to quality: the GAN tabs' classroom schedules against the lecture's settings, from random weights.
 
     python benchmarks/time_to_quality.py [--data-dir ../shared/data] [--only gan|cgan] [--cap 600]
 
-For each family it trains the classroom preset from scratch, as the tab's Train button does (into a
+For each family it trains the classroom schedule from scratch, as the tab's Train button does (into a
 temporary folder: neither pretrained/ nor your own weights are touched), reading the judge after every
-round, until the preset meets its threshold or ``--cap`` seconds pass; then the lecture's settings,
+round, until the schedule meets its threshold or ``--cap`` seconds pass; then the lecture's settings,
 from scratch, for the same wall time, read the same way. Times count from the call, so loading the
 data, building the networks and the judge's readings are in them, as they are for a class.
 
-Thresholds (the issues'): the classroom GAN (lecture 003's conv GAN, the GAN tab's classroom preset):
+Thresholds (the issues'): the classroom GAN (lecture 003's conv GAN, the GAN tab's classroom schedule):
 the judge's FID <= 200 on 1,000 samples and every digit at least 3% of them; conv cGAN: label agreement
 >= 90% (100 samples per digit). "The lecture's settings" are lecture 003's (batch 128, Adam(4e-4), FID
 every 100 steps) and the conv cGAN's own (batch 128, Adam(2e-4, 0.5), read once per 469-step epoch, as
 its Train button reads it).
 
 Prints every reading with its time, then its last line:
-``summary: classroom_gan_s=S classroom_gan_lecture_fid_at_same_time=F cgan_preset_s=S
+``summary: classroom_gan_s=S classroom_gan_lecture_fid_at_same_time=F cgan_schedule_s=S
 cgan_lecture_agreement_at_same_time=A``
-(``*_preset_s`` is ``none`` when the preset did not meet its threshold within the cap; a lecture value
+(``*_schedule_s`` is ``none`` when the schedule did not meet its threshold within the cap; a lecture value
 is ``none`` when the lecture's settings had not finished one reading by then).
 """
 
@@ -41,7 +41,7 @@ GAN_FID = 200.0
 GAN_SMALLEST_SHARE = 0.03
 CGAN_AGREEMENT = 0.90
 LONG = 1000  # rounds or epochs asked for: every run here ends by its clock, not by its length
-# (except the classroom GAN, which runs the tab's preset as it is, rate decay included: its 26 rounds
+# (except the classroom GAN, which runs the tab's schedule as it is, rate decay included: its 26 rounds
 # end near the three-minute mark)
 
 
@@ -101,15 +101,15 @@ def classroom_gan(cap: float) -> tuple[float | None, float | None]:
         return f"FID {logs['fid']:7.1f}   smallest digit share {logs['smallest_class_share']:.1%}"
 
     name = CLASSROOM.variant
-    preset = timed(f"{name}, the GAN tab's classroom preset", lambda w: train_gan(
-        name, preset="classroom", source=registry.USER, cancel=w.token,
+    schedule = timed(f"{name}, the GAN tab's classroom schedule", lambda w: train_gan(
+        name, schedule="classroom", source=registry.USER, cancel=w.token,
         on_epoch=w.on_epoch), Stopwatch(met, cap, stop_when_met=True), show)
-    same_time = preset.met_at or cap
+    same_time = schedule.met_at or cap
     lecture = timed(f"{name}, the lecture's settings for {same_time:.0f} s", lambda w: train_gan(
         name, steps=LONG * ROUND, source=registry.USER, cancel=w.token, on_epoch=w.on_epoch,
         config=VARIANTS[name].config, fid_every=ROUND), Stopwatch(met, same_time, stop_when_met=False), show)
     reading = lecture.reading_at(same_time)
-    return preset.met_at, None if reading is None else reading["fid"]
+    return schedule.met_at, None if reading is None else reading["fid"]
 
 
 def cgan(cap: float) -> tuple[float | None, float | None]:
@@ -125,22 +125,22 @@ def cgan(cap: float) -> tuple[float | None, float | None]:
     def show(logs):
         return f"label agreement {logs['judge_agreement']:.1%}"
 
-    preset = timed("conv cGAN, classroom preset", lambda w: train_cgan(
-        "conv", epochs=LONG, preset="classroom", source=registry.USER, cancel=w.token, on_epoch=w.on_epoch,
+    schedule = timed("conv cGAN, classroom schedule", lambda w: train_cgan(
+        "conv", epochs=LONG, schedule="classroom", source=registry.USER, cancel=w.token, on_epoch=w.on_epoch,
         quality=judge), Stopwatch(met, cap, stop_when_met=True), show)
-    same_time = preset.met_at or cap
+    same_time = schedule.met_at or cap
     lecture = timed(f"conv cGAN, its lecture settings for {same_time:.0f} s", lambda w: train_cgan(
         "conv", epochs=LONG, source=registry.USER, cancel=w.token, on_epoch=w.on_epoch, quality=judge),
         Stopwatch(met, same_time, stop_when_met=False), show)
     reading = lecture.reading_at(same_time)
-    return preset.met_at, None if reading is None else reading["judge_agreement"]
+    return schedule.met_at, None if reading is None else reading["judge_agreement"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--only", choices=("gan", "cgan"), default=None)
-    parser.add_argument("--cap", type=float, default=600.0, help="seconds a preset may take to meet its threshold")
+    parser.add_argument("--cap", type=float, default=600.0, help="seconds a schedule may take to meet its threshold")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     os.environ["STUDIO_WEIGHTS"] = "shipped"  # the judge: the shipped one, whatever a user retrained
@@ -156,11 +156,11 @@ def main() -> None:
 
     values = {}
     if args.only in (None, "gan"):
-        preset_s, lecture_fid = classroom_gan(args.cap)
-        values |= {"classroom_gan_s": fmt(preset_s, 1), "classroom_gan_lecture_fid_at_same_time": fmt(lecture_fid, 1)}
+        schedule_s, lecture_fid = classroom_gan(args.cap)
+        values |= {"classroom_gan_s": fmt(schedule_s, 1), "classroom_gan_lecture_fid_at_same_time": fmt(lecture_fid, 1)}
     if args.only in (None, "cgan"):
-        preset_s, lecture_agreement = cgan(args.cap)
-        values |= {"cgan_preset_s": fmt(preset_s, 1), "cgan_lecture_agreement_at_same_time": fmt(lecture_agreement, 3)}
+        schedule_s, lecture_agreement = cgan(args.cap)
+        values |= {"cgan_schedule_s": fmt(schedule_s, 1), "cgan_lecture_agreement_at_same_time": fmt(lecture_agreement, 3)}
     print()
     summary(**values)
 

@@ -9,7 +9,7 @@ Debian's headless Chromium through Playwright, as the browser tests do. It waits
 - ``diffusion.png``: the diffusion tab's scrubber stopped half-way from noise to digits;
 - ``style.png``: the style tab with its two results (Gatys's optimisation and the one-pass network);
 - ``pix2pix.png``: the Pix2Pix tab, a test emoji through the three generators;
-- ``training.png``: the GAN tab's training panel streaming the classroom preset (needs MNIST:
+- ``training.png``: the GAN tab's training panel streaming the classroom schedule (needs MNIST:
   ``--data-dir``, default ``../shared/data``).
 
 Each picture is 1,360 pixels wide (a window, or a tab from its top to its result), reduced to 256 colours and

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from studio import imaging
-from studio.presets import PRESETS
+from studio.schedules import SCHEDULES
 
 # TensorFlow's stateless samplers take int32 seeds; every tab takes the same range.
 MAX_SEED = 2**31 - 1
@@ -40,11 +40,11 @@ def check_seed(seed) -> int:
     return int(value)
 
 
-def check_preset(preset) -> str:
-    """A Train button's settings, "classroom" or "lecture" (``studio.presets.PRESETS``), for every tab."""
-    if preset not in PRESETS:
-        raise UserError(f"Unknown training settings {preset!r}; choose one of {', '.join(PRESETS)}.")
-    return preset
+def check_schedule(schedule) -> str:
+    """A Train button's settings, "classroom" or "lecture" (``studio.schedules.SCHEDULES``), for every tab."""
+    if schedule not in SCHEDULES:
+        raise UserError(f"Unknown training settings {schedule!r}; choose one of {', '.join(SCHEDULES)}.")
+    return schedule
 
 
 def check_count(n, low: int, high: int, what: str) -> int:

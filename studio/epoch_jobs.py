@@ -1,25 +1,25 @@
-"""The Train button's job for a recipe trained in epochs with a ``SlicePreset`` (InfoGAN, diffusion)."""
+"""The Train button's job for a recipe trained in epochs with a ``SliceSchedule`` (InfoGAN, diffusion)."""
 
 from __future__ import annotations
 
 from studio import registry
-from studio.checks import UserError, check_count, check_preset
-from studio.presets import SlicePreset
+from studio.checks import UserError, check_count, check_schedule
+from studio.schedules import SliceSchedule
 from studio.training_jobs import JobSpec, estimate_from_shipped
 from studio.training_request import request
 
-TRAIN_IMAGES = 60000  # MNIST's training digits: a preset's share of an epoch scales the estimate
+TRAIN_IMAGES = 60000  # MNIST's training digits: a schedule's share of an epoch scales the estimate
 
 
-def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, preset: str, classroom: SlicePreset,
+def epoch_job(recipe: str, title: str, epochs, keep_on_stop: bool, schedule: str, classroom: SliceSchedule,
               batch_size: int, max_epochs: int) -> JobSpec:
     """``python -m studio.train RECIPE`` for ``epochs`` passes at ``batch_size`` into the user cache, or with
-    ``preset`` "classroom" the quick ``classroom`` settings (their own length; ``epochs`` unused). The
+    ``schedule`` "classroom" the quick ``classroom`` settings (their own length; ``epochs`` unused). The
     estimate comes from the shipped bundle's recorded seconds per epoch (``recipe`` names the bundle)."""
-    if check_preset(preset) == "classroom":
+    if check_schedule(schedule) == "classroom":
         estimate = estimate_from_shipped(recipe, "epochs", classroom.epochs)
         return JobSpec(request(recipe, **classroom.options()),
-                       f"{title} · classroom preset · {classroom.epochs} passes over {classroom.limit:,} digits",
+                       f"{title} · classroom schedule · {classroom.epochs} passes over {classroom.limit:,} digits",
                        None if estimate is None else estimate * classroom.limit / TRAIN_IMAGES, keep_on_stop)
     epochs = check_count(epochs, 1, max_epochs, "epochs")
     return JobSpec(request(recipe, epochs=epochs, batch_size=batch_size),

@@ -7,43 +7,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from studio import registry
-from studio.training import add_run_arguments
+from studio.bundle_writer import rewrite_metrics
+from studio.quality import QualityService
+from studio.training import RunContext, RunOptions
+from studio.training_request import TrainingRequest, option
 
 ASSESS_HELP = "measure the saved bundle again with today's metrics instead of training"
 
 
 @dataclass(frozen=True)
+class EpochOptions(RunOptions):
+    """``python -m studio.train NAME [--epochs E] [--assess-only] [--batch-size B --seed S --limit N]``;
+    a recipe's ``Options`` derive from it with its own default epochs and batch."""
+
+    epochs: int = option(10, "passes over the training images")
+    assess_only: bool = option(False, ASSESS_HELP)
+
+
+@dataclass(frozen=True)
 class EpochRecipe:
-    """``python -m studio.train NAME [--epochs E] [--assess-only] [--batch-size B --seed S --limit N]``.
+    """How an epoch recipe runs: ``train(request, ctx)`` trains and saves a bundle;
+    ``measure(bundle, quality)`` gives the metrics of a saved one."""
 
-    ``train(epochs, batch_size, seed, limit, source, on_progress, cancel, on_epoch, keep_on_stop)``
-    trains and saves a bundle; ``measure(bundle, quality)`` gives the metrics of a saved one.
-    """
-
-    name: str
     bundle: str
-    epochs: int
-    batch_size: int
-    train: Callable[..., registry.Bundle]
-    measure: Callable[[registry.Bundle, object], dict]
+    train: Callable[[TrainingRequest, RunContext], registry.Bundle]
+    measure: Callable[[registry.Bundle, QualityService], dict]
 
-    def add_arguments(self, parser) -> None:
-        """This recipe's options of ``python -m studio.train NAME``."""
-        parser.add_argument("--epochs", type=int, default=self.epochs)
-        parser.add_argument("--assess-only", action="store_true", help=ASSESS_HELP)
-        add_run_arguments(parser, self.batch_size, "images")
+    def run(self, request: TrainingRequest[EpochOptions], ctx: RunContext) -> list[registry.Bundle]:
+        """Train (or re-assess) as ``request`` says, reporting through ``ctx``."""
+        if request.options.assess_only:
+            return [self.assess_saved(request)]
+        return [self.train(request, ctx)]
 
-    def run(self, args, ctx) -> list[registry.Bundle]:
-        """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-        if args.assess_only:
-            return [self.assess_saved(ctx.source)]
-        return [self.train(args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                           ctx.cancel, ctx.on_epoch, ctx.keep_on_stop)]
-
-    def assess_saved(self, source: str = registry.SHIPPED) -> registry.Bundle:
+    def assess_saved(self, request: TrainingRequest[EpochOptions]) -> registry.Bundle:
         """Measure the saved bundle again (weights and training record kept): ``--assess-only``."""
-        from studio.quality import QualityService
-
-        bundle = registry.load(self.bundle, source)
-        return registry.resave_with_metrics(bundle, self.measure(bundle, QualityService()),
-                                            f"python -m studio.train {self.name} --assess-only", source)
+        bundle = registry.load(self.bundle, request.source)
+        return rewrite_metrics(request, bundle, self.measure(bundle, QualityService()))

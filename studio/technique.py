@@ -4,7 +4,8 @@ over the techniques without naming any of them.
 Each folder ``studio/techniques/NAME/`` declares ``TECHNIQUE = Technique(...)`` in its ``__init__``,
 and ``studio.techniques.LECTURE_ORDER`` lists the folders. A declaration names its parts by module
 path, so reading it imports neither Gradio nor TensorFlow: the tab and the recipes are imported
-only when the app is built or the command line parsed.
+only when the app is built or the command line parsed. A technique shown as a sub-tab of another's
+tab declares that one as its ``parent``; the parent's tab builds its children without naming them.
 """
 
 from __future__ import annotations
@@ -22,32 +23,52 @@ def resolve(reference: str):
 
 @dataclass(frozen=True)
 class Recipe:
-    """One command of ``python -m studio.train``: its NAME, and the module that declares its options
-    (``add_arguments``), its one-line help (``help``) and how it runs (``run(request, ctx)``:
-    a ``training_request.TrainingRequest`` whose options are read by name, as a parsed command line)."""
+    """One command of ``python -m studio.train``: its NAME, and the module that declares its one-line
+    help (``HELP``), its options (``Options``: a frozen dataclass of ``training_request.option`` fields,
+    from which the command line is made) and how it runs (``run(request, ctx)``: a
+    ``TrainingRequest[Options]`` and a ``training.RunContext``)."""
 
     name: str
     module: str
     help: str = "HELP"
-    add_arguments: str = "add_arguments"
+    options: str = "Options"
     run: str = "run"
 
-    def load(self) -> tuple[str, Callable, Callable]:
-        """(help text, add_arguments, run), importing the recipe's module."""
+    def load(self) -> tuple[str, type, Callable]:
+        """(help text, options dataclass, run), importing the recipe's module."""
         module = importlib.import_module(self.module)
-        return getattr(module, self.help), getattr(module, self.add_arguments), getattr(module, self.run)
+        return getattr(module, self.help), getattr(module, self.options), getattr(module, self.run)
 
 
 @dataclass(frozen=True)
 class Technique:
     """A technique of the lectures: its name, its training commands, and the function that builds its
-    tab, ``"module:function"`` taking the app's ``TabContext`` and returning the tab's list of
-    ``TabRefresh`` (None for a technique shown inside another's tab, or with no tab at all)."""
+    tab, ``"module:function"`` (None for a technique with no tab at all).
+
+    A technique shown inside another's tab names that one as its ``parent``: its function then builds
+    one sub-tab inside the parent's ``gr.Tabs``, wherever the parent's tab asks for its parts
+    (``TabContext.build_parts``). A tab's function takes the app's ``TabContext``, a sub-tab's takes it
+    and the parent's ``SubTabs`` (``studio.ui.context``); both return their list of ``TabRefresh``.
+    """
 
     name: str
     recipes: tuple[Recipe, ...] = ()
     tab: str | None = None
+    parent: str | None = None
 
     def build_tab(self, ctx) -> list:
         """Build the tab inside the app's ``gr.Tabs``; the refreshes the page runs on load."""
         return list(resolve(self.tab)(ctx)) if self.tab else []
+
+    def build_part(self, ctx, parent) -> list:
+        """Build the sub-tab inside its parent's ``gr.Tabs`` (``parent``: a ``SubTabs``); its refreshes."""
+        return list(resolve(self.tab)(ctx, parent)) if self.tab else []
+
+
+def children(declared: list[Technique]) -> dict[str, list[Technique]]:
+    """Each parent's name -> the techniques that name it as their parent, in the list's order."""
+    found: dict[str, list[Technique]] = {}
+    for technique in declared:
+        if technique.parent is not None:
+            found.setdefault(technique.parent, []).append(technique)
+    return found

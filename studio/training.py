@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from studio.training_request import option
+
 # fraction in [0, 1], and a sentence for the progress bar
 ProgressFn = Callable[[float, str], None]
 
@@ -187,11 +189,21 @@ def training_record(run: Run, *, batch_size: int, seed: int, optimizer: str, uni
             "history": run.history}
 
 
-def add_run_arguments(parser, batch_size: int | None = 128, what: str = "images", batch_help: str | None = None) -> None:
-    """The options every training recipe's command line shares: ``--batch-size``, ``--seed``, ``--limit``.
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every training recipe shares (``--batch-size``, ``--seed``, ``--limit``); a recipe's
+    ``Options`` derive from it and may give ``batch_size`` a default of their own."""
 
-    ``batch_size`` None leaves the default to the recipe, which says it in ``batch_help``.
-    """
-    parser.add_argument("--batch-size", type=int, default=batch_size, help=batch_help or f"default: {batch_size}")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help=f"train on the first N {what} only (quick checks)")
+    batch_size: int | None = option(128, "images a batch")
+    seed: int = option(0, "the random seed: the same seed trains the same weights")
+    limit: int | None = option(None, "train on the first N examples only (quick checks)")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a recipe's ``run(request, ctx)`` reports to and listens to, besides its request."""
+
+    on_progress: ProgressFn = no_progress
+    on_epoch: EpochFn | None = None  # (epoch, logs, preview) after every epoch or round
+    cancel: CancelToken | None = None  # Stop
+    keep_on_stop: bool = False  # save what a stopped run learnt (recipes that support it)

@@ -301,7 +301,7 @@ def worker_main(request, settings: dict, events, stop, keep_on_stop: bool, serve
     started = time.monotonic()
     try:
         from studio import data, registry, train
-        from studio.training import CancelToken, TrainingCancelled
+        from studio.training import CancelToken, RunContext, TrainingCancelled
 
         paths.set_data_dir(settings.get("STUDIO_DATA_DIR"))
 
@@ -309,8 +309,8 @@ def worker_main(request, settings: dict, events, stop, keep_on_stop: bool, serve
             clean = {str(k): float(v) for k, v in dict(logs).items()}
             events.put(("epoch", int(epoch), clean, preview))
 
-        ctx = train.RunContext(on_progress=lambda f, m: events.put(("progress", float(f), str(m))),
-                               on_epoch=on_epoch, cancel=CancelToken(stop), keep_on_stop=keep_on_stop)
+        ctx = RunContext(on_progress=lambda f, m: events.put(("progress", float(f), str(m))),
+                         on_epoch=on_epoch, cancel=CancelToken(stop), keep_on_stop=keep_on_stop)
         try:
             bundles = train.run(request, ctx)
         except (TrainingCancelled, KeyboardInterrupt):

@@ -1,63 +1,119 @@
 """One training run, typed: what a Train click sends the training worker and what a recipe reads.
 
-A recipe declares its options once, for its command line (``add_arguments``). A ``TrainingRequest``
-holds a recipe's name and the values of those options by name (``variant="dcgan_mnist"``,
-``steps=1000``), checked against the same declaration in one place (``request``): unknown options,
-values outside ``choices`` and values of the wrong type are refused with one sentence before a job
-waits in line. The worker hands the request itself to the recipe's ``run(request, ctx)``, which reads
-``request.steps`` as it would read a parsed command line. The command line exists only for the
-terminal (``python -m studio.train ...``, parsed into the same request) and in ``metadata.json``
-(``argv``).
+A recipe declares its options once, as a frozen dataclass (``Options``) whose fields are made with
+``option(...)``. Everything else is made from that declaration:
+- the command line ``python -m studio.train NAME --steps 1000`` (``parser``, ``from_argv``);
+- a checked request from a Train click (``request("gan", steps=1000)``): an unknown option, a value
+  outside its choices or of the wrong type is refused with one sentence before a job waits in line;
+- the exact command of a request (``TrainingRequest.command``), which every bundle records and which
+  parses back to the same request.
+
+A recipe's ``run(request, ctx)`` reads ``request.options.steps``, typed: a type checker sees the field.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import shlex
+import types
+import typing
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from studio import registry
+from studio import recipes, registry
 
-# Options every recipe takes from ``studio.train``'s common parser: they say where, not what.
-_COMMON = ("name", "data_dir", "to")
+Options = TypeVar("Options")
+
+
+def option(default: Any = None, help: str = "", *, choices: Sequence | None = None, required: bool = False) -> Any:
+    """A field of a recipe's ``Options`` dataclass: its default, its help line for the terminal, the values
+    it may take (``choices``) and whether the command line must give it (``required``)."""
+    return dataclasses.field(default=default, metadata={"help": help, "choices": choices, "required": required})
 
 
 @dataclass(frozen=True)
-class TrainingRequest:
-    """A recipe and its options' values, with where the bundle goes (``source``) and the data folder."""
+class OptionSpec:
+    """One option as the command line sees it, read from a field of an ``Options`` dataclass."""
+
+    name: str  # the field: ``batch_size``
+    kind: type  # int, float, str or bool
+    many: bool  # a tuple of values (``nargs="+"``)
+    default: Any
+    help: str
+    choices: Sequence | None
+    required: bool
+
+    @property
+    def flag(self) -> str:
+        """``--batch-size``."""
+        return "--" + self.name.replace("_", "-")
+
+    def checked(self, recipe: str, value):
+        """``value`` converted to the option's type and checked against its choices (ValueError, one sentence)."""
+        if value is None:
+            return None
+        if self.kind is not bool:
+            try:
+                value = tuple(self.kind(v) for v in value) if self.many else self.kind(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"The {recipe} recipe's option {self.name!r} cannot be {value!r}.") from None
+        if self.choices is not None:
+            for item in value if self.many else [value]:
+                if item not in self.choices:
+                    raise ValueError(f"The {recipe} recipe's option {self.name!r} cannot be {item!r}; choose one of "
+                                     f"{', '.join(map(str, self.choices))}.")
+        return value
+
+
+@functools.lru_cache(maxsize=64)
+def specs(options_class: type) -> tuple[OptionSpec, ...]:
+    """The options of a recipe's ``Options`` dataclass, in the order of its fields."""
+    hints = typing.get_type_hints(options_class)
+    found = []
+    for f in sorted(dataclasses.fields(options_class), key=lambda f: -_declared_at(options_class, f.name)):
+        kind, many = hints[f.name], False
+        if isinstance(kind, types.UnionType):  # ``int | None``: the option's value may be left out
+            kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+        if typing.get_origin(kind) is tuple:  # ``tuple[str, ...]``: one or more values
+            kind, many = typing.get_args(kind)[0], True
+        found.append(OptionSpec(f.name, kind, many, f.default, f.metadata.get("help", ""),
+                                f.metadata.get("choices"), f.metadata.get("required", False)))
+    return tuple(found)
+
+
+def _declared_at(options_class: type, name: str) -> int:
+    # How far down the class tree an option was first declared: a recipe's own options come first, then
+    # those it inherits (``--batch-size --seed --limit``), each group in field order (``sorted`` is stable).
+    classes = list(reversed(options_class.__mro__))
+    return next(depth for depth, cls in enumerate(classes) if name in vars(cls).get("__annotations__", {}))
+
+
+@dataclass(frozen=True)
+class TrainingRequest(Generic[Options]):
+    """A recipe and its options' values (its ``Options`` dataclass), with where the bundle goes
+    (``source``) and the data folder."""
 
     recipe: str
-    options: dict = field(default_factory=dict)  # every option of the recipe, defaults included
+    options: Options
     source: str = registry.SHIPPED
     data_dir: str | None = None
 
-    def __getattr__(self, name: str):
-        # A recipe reads ``request.steps`` as it would read ``args.steps``; the dataclass's own fields
-        # are found before this is asked, and dunder lookups (pickling) must not reach ``options``.
-        if name.startswith("__") or name == "options":
-            raise AttributeError(name)
-        try:
-            return self.options[name]
-        except KeyError:
-            raise AttributeError(f"The {self.recipe} recipe has no option {name!r}.") from None
-
     def argv(self) -> tuple[str, ...]:
         """The equivalent ``python -m studio.train`` arguments: the options that differ from their defaults."""
-        parser = _subparser(self.recipe)
         words = [self.recipe]
-        for action in parser._actions:
-            if action.dest in _COMMON or action.dest not in self.options or not action.option_strings:
+        for spec in specs(type(self.options)):
+            value = getattr(self.options, spec.name)
+            if value == spec.default:
                 continue
-            value = self.options[action.dest]
-            if value == action.default:
-                continue
-            if isinstance(action, argparse._StoreTrueAction):
-                words.append(action.option_strings[0])
-            elif isinstance(value, (list, tuple)):
-                words += [action.option_strings[0], *(str(v) for v in value)]
+            if spec.kind is bool:
+                words.append(spec.flag)
+            elif spec.many:
+                words += [spec.flag, *(str(v) for v in value)]
             else:
-                words += [action.option_strings[0], str(value)]
+                words += [spec.flag, str(value)]
         if self.data_dir:
             words += ["--data-dir", str(self.data_dir)]
         if self.source != registry.SHIPPED:
@@ -68,54 +124,79 @@ class TrainingRequest:
         """The terminal command that runs this request."""
         return "python -m studio.train " + " ".join(shlex.quote(word) for word in self.argv())
 
+    def with_options(self, **changes) -> TrainingRequest[Options]:
+        """The same request with some options changed (``variant="dense_mnist"`` for one of "all")."""
+        return dataclasses.replace(self, options=dataclasses.replace(self.options, **changes))
+
 
 def request(recipe: str, *, to: str = registry.USER, data_dir: str | None = None, **options) -> TrainingRequest:
     """A checked request for ``recipe`` with ``options`` (the rest at the recipe's defaults), written to
     ``to`` (the user cache unless told). Raises ValueError, in one sentence, for an unknown recipe or
-    option, a value outside the option's choices, or one of the wrong type."""
-    parser = _subparser(recipe)
-    actions = {action.dest: action for action in parser._actions if action.dest not in ("help", *_COMMON)}
-    values = {dest: action.default for dest, action in actions.items()}
+    option, a value outside the option's choices, one of the wrong type, or a required option left out."""
+    _, options_class, _ = recipes.find(recipe).load()
+    known = {spec.name: spec for spec in specs(options_class)}
     for name, value in options.items():
-        if name not in actions:
-            raise ValueError(f"The {recipe} recipe has no option {name!r}; it has: {', '.join(sorted(actions))}.")
-        values[name] = _checked(recipe, actions[name], value)
-    return TrainingRequest(recipe, values, to, data_dir)
+        if name not in known:
+            raise ValueError(f"The {recipe} recipe has no option {name!r}; it has: {', '.join(sorted(known))}.")
+        options[name] = known[name].checked(recipe, value)
+    missing = [spec.flag for spec in known.values() if spec.required and options.get(spec.name) is None]
+    if missing:
+        raise ValueError(f"The {recipe} recipe needs {', '.join(missing)}.")
+    return TrainingRequest(recipe, options_class(**options), to, data_dir)
+
+
+def add_arguments(parser: argparse.ArgumentParser, options_class: type) -> None:
+    """The command-line options of a recipe's ``Options`` dataclass."""
+    for spec in specs(options_class):
+        if spec.kind is bool:
+            parser.add_argument(spec.flag, action="store_true", help=spec.help)
+            continue
+        parser.add_argument(spec.flag, type=spec.kind, default=spec.default, help=spec.help or None,
+                            choices=spec.choices, required=spec.required, nargs="+" if spec.many else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _parser_of(found: tuple) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m studio.train",
+        description="Retrain a technique of Generative Studio and write its bundle "
+                    "(pretrained/NAME/ by default).")
+    # Options every technique takes, accepted after NAME: they say where, not what.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="folder with mnist.npz, fashion_mnist.npz ... "
+                                           "(default: $STUDIO_DATA_DIR, then Keras's cache or download)")
+    common.add_argument("--to", choices=[registry.SHIPPED, registry.USER], default=registry.SHIPPED,
+                        help="write to pretrained/ (shipped, default) or to your user cache (user)")
+    sub = parser.add_subparsers(dest="name", required=True, metavar="NAME")
+    for recipe in found:
+        help_text, options_class, _ = recipe.load()
+        add_arguments(sub.add_parser(recipe.name, parents=[common], help=help_text), options_class)
+    return parser
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: one sub-command per recipe, each with its ``Options`` (built once per
+    list of recipes)."""
+    return _parser_of(tuple(recipes.recipes().values()))
 
 
 def from_namespace(args: argparse.Namespace) -> TrainingRequest:
-    """The request of a parsed command line (``studio.train``'s parser)."""
-    values = {k: v for k, v in vars(args).items() if k not in _COMMON}
-    return TrainingRequest(args.name, values, args.to, args.data_dir)
+    """The request of a parsed command line (``parser()``)."""
+    _, options_class, _ = recipes.find(args.name).load()
+    values = {spec.name: getattr(args, spec.name) for spec in specs(options_class)}
+    values = {name: tuple(value) if isinstance(value, list) else value for name, value in values.items()}
+    return TrainingRequest(args.name, options_class(**values), args.to, args.data_dir)
 
 
 def from_argv(argv: Sequence[str]) -> TrainingRequest:
-    """The request of a command line ``NAME [options]``, as ``python -m studio.train`` reads it."""
-    from studio import train
-
-    return from_namespace(train.parse(argv))
-
-
-def _checked(recipe: str, action: argparse.Action, value):
-    if value is None:
-        return None
-    if action.type is not None and not isinstance(value, bool):
-        try:
-            value = [action.type(v) for v in value] if action.nargs in ("+", "*") else action.type(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"The {recipe} recipe's option {action.dest!r} cannot be {value!r}.") from None
-    if action.choices is not None:
-        for item in value if isinstance(value, (list, tuple)) else [value]:
-            if item not in action.choices:
-                raise ValueError(f"The {recipe} recipe's option {action.dest!r} cannot be {item!r}; choose one of "
-                                 f"{', '.join(map(str, action.choices))}.")
-    return value
+    """The request of a command line ``NAME [options]``, as ``python -m studio.train`` reads it (argparse
+    exits with its usage on a bad one)."""
+    return from_namespace(parser().parse_args(list(argv)))
 
 
-def _subparser(recipe: str) -> argparse.ArgumentParser:
-    from studio import train
-
-    subparsers = next(a for a in train.parser()._actions if isinstance(a, argparse._SubParsersAction))
-    if recipe not in subparsers.choices:
-        raise ValueError(f"There is no training recipe called {recipe!r}.")
-    return subparsers.choices[recipe]
+def from_command(command: str) -> TrainingRequest:
+    """The request of a recorded command ``python -m studio.train NAME [options]`` (metadata.json's)."""
+    words = shlex.split(command)
+    if words[:3] != ["python", "-m", "studio.train"]:
+        raise ValueError(f"Not a training command: {command!r}.")
+    return from_argv(words[3:])

@@ -149,7 +149,7 @@ def test_recipe_writes_float16_generator_and_history(tiny_cgan):
         assert bundle.metadata["command"].startswith("python -m studio.train cgan --variant ")
 
 
-def test_the_classroom_preset_trains_in_rounds_and_says_so(tmp_path, monkeypatch):
+def test_the_classroom_schedule_trains_in_rounds_and_says_so(tmp_path, monkeypatch):
     from studio import data, paths
     from studio.techniques.cgan.presets import CLASSROOM
     from studio.techniques.cgan.recipe import train_cgan
@@ -160,28 +160,28 @@ def test_the_classroom_preset_trains_in_rounds_and_says_so(tmp_path, monkeypatch
     data._load_cached.cache_clear()
     messages = []
     try:
-        bundle = train_cgan("conv", epochs=2, preset="classroom", on_progress=lambda f, m: messages.append(m))
+        bundle = train_cgan("conv", epochs=2, schedule="classroom", on_progress=lambda f, m: messages.append(m))
     finally:
         paths.set_data_dir(None)
     training = bundle.metadata["training"]
-    assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
+    assert training["schedule"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
     assert training["epochs_completed"] == 2 and len(training["history"]["d_loss"]) == 2
     assert "round 2/2" in " ".join(messages)
-    assert bundle.metadata["command"].endswith("--preset classroom")
+    assert bundle.metadata["command"].endswith("--schedule classroom")
     assert f"Adam({CLASSROOM.learning_rate:g}" in training["optimizer"]
     with pytest.raises(ValueError, match="conv cGAN"):
-        train_cgan("dense", epochs=1, preset="classroom")
+        train_cgan("dense", epochs=1, schedule="classroom")
 
 
-def test_the_train_button_puts_the_preset_or_the_lectures_settings_in_line():
+def test_the_train_button_puts_the_schedule_or_the_lectures_settings_in_line():
     from studio.techniques.cgan.service import CGANService
 
     service = CGANService()
     quick = service.training_job("conv", 5, False, "classroom")
-    assert quick.argv[:5] == ("cgan", "--variant", "conv", "--preset", "classroom") and "--epochs" not in quick.argv
+    assert quick.argv[:5] == ("cgan", "--variant", "conv", "--schedule", "classroom") and "--epochs" not in quick.argv
     lecture = service.training_job("conv", 5, True)
-    assert "--preset" not in lecture.argv and lecture.argv[3:5] == ("--epochs", "5") and lecture.keep_on_stop
-    with pytest.raises(UserError, match="classroom preset trains the conv"):
+    assert "--schedule" not in lecture.argv and lecture.argv[3:5] == ("--epochs", "5") and lecture.keep_on_stop
+    with pytest.raises(UserError, match="classroom schedule trains the conv"):
         service.training_job("dense", 5, False, "classroom")
     with pytest.raises(UserError, match="Unknown training settings"):
         service.training_job("conv", 5, False, "fast")

@@ -4,7 +4,7 @@ and its data pipeline on a folder of pictures."""
 import numpy as np
 from PIL import Image
 
-from studio.techniques.gan import colour_model as colour
+from studio.techniques.colour_gan import model as colour
 
 
 def test_the_books_networks_have_the_books_shapes_and_weight_counts():
@@ -72,7 +72,7 @@ def _picture_folder(folder, n: int = 64):
 
 def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp_path):
     from studio import registry
-    from studio.techniques.gan import colour_recipe
+    from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder = _picture_folder(tmp_path / "mine")
     bundle = colour_recipe.train_colour_gan(steps=3, batch_size=8, images_dir=folder, source=registry.USER,
@@ -86,7 +86,7 @@ def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp
 def test_too_few_pictures_get_a_sentence(tmp_path):
     import pytest
 
-    from studio.techniques.gan import colour_recipe
+    from studio.techniques.colour_gan import recipe as colour_recipe
 
     with pytest.raises(ValueError, match="needs at least 64"):
         colour_recipe.train_colour_gan(steps=2, images_dir=_picture_folder(tmp_path / "few", 10), config=TINY)
@@ -98,8 +98,8 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
     import pytest
 
     from studio import registry
-    from studio.techniques.gan import colour_recipe
-    from studio.techniques.gan.colour_service import ColourGANService
+    from studio.techniques.colour_gan import recipe as colour_recipe
+    from studio.techniques.colour_gan.service import ColourGANService
     from studio.training import CancelToken, TrainingCancelled
 
     folder = _picture_folder(tmp_path / "zipped")
@@ -125,7 +125,7 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
 
 def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
     from studio import registry
-    from studio.techniques.gan import colour_recipe
+    from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder, checkpoints = _picture_folder(tmp_path / "mine"), tmp_path / "checkpoints"
     monkeypatch.setattr(colour_recipe, "CHECKPOINT_EVERY", 1)
@@ -133,7 +133,7 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
                                              config=TINY, checkpoint_dir=checkpoints)
     model = colour.make_colour_gan(TINY, ema=0.999)
     assert colour_recipe._load_checkpoint(checkpoints, model) == 1
-    from studio.techniques.gan.colour_presets import load_generator
+    from studio.techniques.colour_gan.presets import load_generator
 
     generator, _ = load_generator(trained)
     assert len(model.generator.get_weights()) == len(generator.get_weights())

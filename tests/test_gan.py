@@ -163,7 +163,7 @@ def test_a_generator_saved_in_the_older_float32_format_still_loads(gan_bundles, 
     np.testing.assert_array_equal(load_inference(old).generate(4, 3), expected)
 
 
-def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch):
+def test_the_classroom_schedule_measures_the_fid_every_round(tmp_path, monkeypatch):
     from studio import data
     from studio.techniques.gan.presets import CLASSROOM
     from studio.techniques.gan.recipe import train_gan
@@ -173,28 +173,28 @@ def test_the_classroom_preset_measures_the_fid_every_round(tmp_path, monkeypatch
     paths.set_data_dir(write_tiny_data(tmp_path / "data", test=20))
     data._load_cached.cache_clear()
     try:
-        # A tiny run of the preset: lecture 003's network, its own batch and optimiser, its fast weight
+        # A tiny run of the schedule: lecture 003's network, its own batch and optimiser, its fast weight
         # average, its tag in the record.
-        bundle = train_gan("conv003_mnist", steps=2, judge=False, preset="classroom")
-        with pytest.raises(ValueError, match="classroom preset trains conv003_mnist"):
-            train_gan("dense_mnist", steps=2, judge=False, preset="classroom")
+        bundle = train_gan("conv003_mnist", steps=2, judge=False, schedule="classroom")
+        with pytest.raises(ValueError, match="classroom schedule trains conv003_mnist"):
+            train_gan("dense_mnist", steps=2, judge=False, schedule="classroom")
     finally:
         paths.set_data_dir(None)
     training = bundle.metadata["training"]
-    assert training["preset"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
+    assert training["schedule"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
     assert f"Adam({CLASSROOM.learning_rate}, beta_1={CLASSROOM.beta_1})" in training["optimizer"]
     assert any(f"weight average (EMA {CLASSROOM.ema})" in trick for trick in training["tricks"])
-    assert bundle.metadata["command"].endswith("--preset classroom")
+    assert bundle.metadata["command"].endswith("--schedule classroom")
     assert bundle.config["architecture"] == "conv003" and bundle.config["latent"] == "uniform"
 
 
-def test_the_train_buttons_classroom_preset_trains_lecture_003s_gan_whichever_is_chosen():
+def test_the_train_buttons_classroom_schedule_trains_lecture_003s_gan_whichever_is_chosen():
     from studio.techniques.gan.presets import CLASSROOM, ROUND
     from studio.techniques.gan.service import GANService
 
     for chosen in ("dcgan_mnist", "dense_mnist"):
         quick = GANService().training_job(chosen, 3, False, "classroom")
-        assert quick.argv[1:3] == ("--variant", CLASSROOM.variant) and "--preset" in quick.argv
+        assert quick.argv[1:3] == ("--variant", CLASSROOM.variant) and "--schedule" in quick.argv
         assert f"{CLASSROOM.rounds * ROUND:,} steps" in quick.title
     assert GANService().training_job("dcgan_mnist", 3, False).argv[3:5] == ("--steps", str(3 * ROUND))
     with pytest.raises(UserError, match="Unknown"):

@@ -234,7 +234,7 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
     from studio.techniques.infogan.presets import CLASSROOM
     from studio.checks import UserError
 
-    quick = tiny_service.training_job(99, False, "classroom")  # the preset has its own length
+    quick = tiny_service.training_job(99, False, "classroom")  # the schedule has its own length
     assert quick.request.recipe == "infogan" and quick.request.source == "user"
     assert {k: getattr(quick.request, k) for k in CLASSROOM.options()} == CLASSROOM.options()
     full = tiny_service.training_job(3, True, "lecture")

@@ -165,7 +165,7 @@ def test_a_dream_link_from_the_example_picture_gives_the_example_and_an_own_pict
 
 def _dream_params(app) -> dict:
     """The shipped example dream's recipe parameters (what its stamped picture records)."""
-    from studio.examples import load_example, prepared
+    from studio.techniques.examples.presets import load_example, prepared
     from studio.techniques.deepdream.service import example_image
     from studio.ui import exports
 

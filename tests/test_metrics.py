@@ -81,34 +81,3 @@ def test_pruned_search_matches_brute_force_on_digit_like_images():
 def test_train_index_refuses_mismatched_sizes():
     with pytest.raises(ValueError, match="pixels"):
         metrics.TrainIndex(np.zeros((3, 4, 4), np.uint8)).nearest(np.zeros((1, 5, 5), np.uint8))
-
-
-def test_matched_agreement_names_code_values_one_to_one():
-    # code value 0 draws 7s, 1 draws 3s, 2 draws half 1s and half 7s: matching gives 2 -> 1, not 7 twice
-    codes = np.array([0] * 10 + [1] * 10 + [2] * 10)
-    judged = np.array([7] * 10 + [3] * 10 + [1] * 5 + [7] * 5)
-    agreement, matched = metrics.matched_agreement(codes, judged)
-    assert matched.tolist() == [7, 3, 1]
-    assert agreement == pytest.approx(25 / 30)
-
-
-def _stroke(slant: float, width: int) -> np.ndarray:
-    image = np.zeros((28, 28), np.uint8)
-    for r in range(4, 24):
-        c = int(round(14 + slant * (r - 14)))
-        image[r, c: c + width] = 255
-    return image
-
-
-def test_slant_and_ink_follow_a_drawn_stroke():
-    leaning = np.stack([_stroke(s, 2) for s in (-0.4, 0.0, 0.4)])
-    assert np.all(np.diff(metrics.ink_slant(leaning)) > 0)
-    thick = np.stack([_stroke(0.0, w) for w in (1, 2, 3)])
-    assert np.all(np.diff(metrics.ink_mass(thick)) > 0)
-    assert abs(metrics.ink_slant(thick)[1]) < 1e-6
-
-
-def test_monotonic_share_counts_rows_in_the_common_direction():
-    series = np.array([[1, 2, 3], [0, 1, 5], [3, 2, 1], [1, 3, 2]])
-    assert metrics.monotonic_share(series) == pytest.approx(0.5)
-    assert metrics.monotonic_share(series[:2]) == 1.0

@@ -293,7 +293,7 @@ def test_a_drawing_becomes_an_outline_with_openmojis_line_width(width):
     assert outline[0].min() == 255 and outline[:, 0].min() == 255  # a margin of paper, as the renders
 
 
-def test_the_panels_choice_names_the_data_set_and_the_classroom_preset_slices_the_data():
+def test_the_panels_choice_names_the_data_set_and_the_classroom_schedule_slices_the_data():
     from studio.techniques.pix2pix.service import CLASSROOM, Pix2PixService
 
     service = Pix2PixService()
@@ -318,7 +318,7 @@ def test_colourfulness_is_zero_for_grey_and_one_for_pure_colour():
 
 @pytest.mark.slow  # two full-size colour networks measured on 433 test emoji: about 30 s
 def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tmp_path, monkeypatch):
-    """The classroom preset's shape of run (``--limit``) on the colour emoji: the mirror images double the
+    """The classroom schedule's shape of run (``--limit``) on the colour emoji: the mirror images double the
     slice, the whole test side is measured, the bundle credits OpenMoji, and only the U-Net ships its D."""
     from studio import openmoji
     from studio.techniques.pix2pix.recipe import train_pix2pix

@@ -32,18 +32,3 @@ def test_figure_words_follow_the_language():
     english = plots.loss_curves({"loss": [3.0, 2.0]}, lang="en")
     korean = plots.loss_curves({"loss": [3.0, 2.0]}, lang="ko")
     assert english.shape == korean.shape and not np.array_equal(english, korean)
-
-
-def test_the_gan_training_record_draws_losses_and_the_fid_curve():
-    history = {"d_loss": [0.7, 0.68, 0.67], "g_loss": [0.65, 0.7, 0.72]}
-    with_fid = plots.gan_record(history, 100, [100, 300], [80.0, 30.0], 4.5, lang="ko")
-    without = plots.gan_record(history, 100, [], [], None)
-    assert with_fid.shape == without.shape and with_fid.dtype == np.uint8
-    assert not np.array_equal(with_fid, without)
-
-
-def test_the_streamed_gan_curve_adds_the_judges_fid_when_read_every_round():
-    history = {"d_loss": [0.7, 0.68, 0.67], "g_loss": [0.65, 0.7, 0.72]}
-    with_fid = plots.gan_curves({**history, "fid": [400.0, 120.0, 60.0]}, 100, lang="ko")
-    without = plots.gan_curves(history, 100, lang="ko")
-    assert with_fid.shape == without.shape and not np.array_equal(with_fid, without)

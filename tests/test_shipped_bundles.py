@@ -15,7 +15,7 @@ def _services():
     from studio.techniques.cgan.service import CGANService
     from studio.techniques.deepdream.service import MOBILENET, DeepDreamService
     from studio.techniques.diffusion.service import DiffusionService
-    from studio.techniques.gan.colour_service import ColourGANService
+    from studio.techniques.colour_gan.service import ColourGANService
     from studio.techniques.gan.service import GANService
     from studio.techniques.infogan.service import InfoGANService
     from studio.techniques.pix2pix.service import Pix2PixService
@@ -35,7 +35,7 @@ def _services():
         return np.asarray(model(np.zeros((1, 64, 64, 3), np.float32))[0])
 
     def example(kind):
-        from studio import examples
+        from studio.techniques.examples import presets as examples
         return examples.load_example(kind)[0]
 
     return {

@@ -194,7 +194,7 @@ def test_a_stopped_transfer_ends_at_its_current_image():
 
 
 def test_the_ready_examples_ship_with_the_settings_that_made_them():
-    from studio.examples import load_example
+    from studio.techniques.examples.presets import load_example
 
     for kind, side in (("deepdream", 400), ("style", style.DEFAULT_SIDE)):
         picture, made, command = load_example(kind)

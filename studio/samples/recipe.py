@@ -6,35 +6,42 @@ user's machine, so the first ``COUNT`` test images of each data set ship with th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from studio import data, registry
+from studio.bundle_writer import write_bundle
 from studio.samples.presets import COUNT, NAME
+from studio.training import RunContext
+from studio.training_request import TrainingRequest, option
 
 
-def save_samples(datasets=("mnist", "fashion"), count: int = COUNT, source: str = registry.SHIPPED) -> registry.Bundle:
+def save_samples(request: TrainingRequest[Options], datasets=("mnist", "fashion")) -> registry.Bundle:
     """Save the first ``count`` test images and labels of each data set as one bundle."""
+    count = request.options.count
     arrays, provenance = {}, {}
     for name in datasets:
         _, (x_test, y_test) = data.load_dataset(name)
         arrays[f"{name}_x"], arrays[f"{name}_y"] = x_test[:count], y_test[:count]
         provenance[name] = {"description": data.DESCRIPTIONS[name], "loaded_from": data.dataset_source(name),
                             "images": f"the first {count} test images, in order (x_test[:{count}])"}
-    metadata = {"technique": "samples", "command": f"python -m studio.train samples --count {count}",
-                "data": provenance}
     files = {"test_images.npz": lambda path: np.savez_compressed(path, **arrays)}
-    return registry.save(NAME, {"datasets": list(datasets), "count": count}, files, metadata, source=source)
+    return write_bundle(request, NAME, {"datasets": list(datasets), "count": count}, files, technique="samples",
+                        data=provenance)
 
 
 # --- python -m studio.train samples ---------------------------------------------------------------------
 HELP = "the test images shipped for the tabs (no training)"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train samples``."""
-    parser.add_argument("--count", type=int, default=COUNT)
+@dataclass(frozen=True)
+class Options:
+    """``python -m studio.train samples [--count N]``."""
+
+    count: int = option(COUNT, "test images of each data set")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Save the shipped test images as the parsed ``args`` say."""
-    return [save_samples(count=args.count, source=ctx.source)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Save the shipped test images as ``request`` says."""
+    return [save_samples(request)]

@@ -13,7 +13,7 @@ import importlib
 from studio.technique import Technique
 
 LECTURE_ORDER: list[str] = [
-    "pixel", "autoencoder", "vae", "gan", "infogan", "cgan", "pix2pix", "deepdream", "style", "text_lm",
+    "pixel", "autoencoder", "vae", "gan", "infogan", "colour_gan", "cgan", "pix2pix", "deepdream", "style", "text_lm",
     "diffusion", "examples",
 ]
 

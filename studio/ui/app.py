@@ -94,7 +94,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # than the last ones hidden behind Gradio's overflow menu (its default).
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques") as technique_tabs:
-            refreshes = [refresh for technique in techniques.load() for refresh in technique.build_tab(ctx)]
+            refreshes = ctx.build_tabs(techniques.load())  # a sub-tab's technique is built by its parent's tab
         # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
         link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")

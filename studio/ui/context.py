@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studio.technique import children as children_of
 from studio.ui.class_kit import ClassKit
 from studio.ui.i18n import Translator
 from studio.ui.jobs import SessionJobs
 from studio.ui.link_targets import LinkTarget
+
+
+@dataclass(frozen=True)
+class SubTabs:
+    """Where a technique declared with a ``parent`` builds its sub-tab: the parent tab's ``gr.Tabs``, and
+    the parent tab's id (a link to one of the sub-tab's results opens that tab, then the sub-tab)."""
+
+    tab: str
+    tabs: object  # gr.Tabs
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,8 @@ class TabContext:
     ``classroom`` pools the students' answers when a class runs (``studio.ui.class_kit``).
     ``warm_ups`` collects, in tab order, what each tab's first click would otherwise pay for
     (loading its models, tracing its functions); the app runs them once the page is served.
+    ``technique`` is the technique whose tab is being built (``build_tabs`` hands each tab its own
+    context), and ``children`` maps a technique to those declared with it as their ``parent``.
     """
 
     tr: Translator
@@ -32,6 +45,32 @@ class TabContext:
     services: dict[type, object] = field(default_factory=dict)
     link_targets: list[LinkTarget] = field(default_factory=list)
     classroom: ClassKit = field(default_factory=ClassKit)  # the class session's side for tabs (inert without one)
+    technique: str | None = None
+    children: dict[str, list] = field(default_factory=dict)
+
+    def build_tabs(self, declared: list) -> list:
+        """Build the tab of every technique in ``declared`` (``studio.technique.Technique``, in order)
+        that has no parent; the others are built where their parent's tab asks (``build_parts``).
+        Returns every tab's and sub-tab's ``TabRefresh``, in the order they were built."""
+        names = {technique.name for technique in declared}
+        orphans = [t.name for t in declared if t.parent is not None and t.parent not in names]
+        if orphans:
+            raise ValueError(f"Techniques whose parent is not in the list: {orphans}")
+        self.children.update(children_of(declared))
+        return [refresh for technique in declared if technique.parent is None
+                for refresh in technique.build_tab(self.within(technique.name))]
+
+    def build_parts(self, sub_tabs, tab: str) -> list:
+        """Inside this tab's ``gr.Tabs`` (``sub_tabs``; ``tab`` is this tab's id), build one sub-tab per
+        technique declared with this one as its parent, in the list's order; their ``TabRefresh``es.
+        A child whose weights are missing builds nothing and returns none."""
+        parent = SubTabs(tab, sub_tabs)
+        return [refresh for child in self.children.get(self.technique, ())
+                for refresh in child.build_part(self.within(child.name), parent)]
+
+    def within(self, technique: str) -> TabContext:
+        """This context for building ``technique``'s tab: the same kit, shared, with its name."""
+        return dataclasses.replace(self, technique=technique)
 
     def service(self, kind: type):
         """The app's one ``kind()`` (a service class), made on first use: two tabs that show the same

@@ -103,12 +103,12 @@ class TrainingPanel:
 class TrainRequest:
     """A Train click, as the panel hands it to the technique: the length, whether a stopped run keeps
     what it learnt, the tab's own choice (which variant, which file; None without one) and the
-    settings ("classroom" or "lecture"; "lecture" where the tab offers no preset)."""
+    settings ("classroom" or "lecture"; "lecture" where the tab offers no schedule)."""
 
     epochs: int
     keep_on_stop: bool
     choice: object = None
-    preset: str = "lecture"
+    schedule: str = "lecture"
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,9 @@ class TrainingHooks:
     @classmethod
     def of_variants(cls, service, status: Callable[[str, object], str], presets: bool = False) -> "TrainingHooks":
         """The hooks of a service that trains the variant chosen in the panel:
-        ``training_job(variant, epochs, keep_on_stop[, preset])`` and ``use_shipped(variant)``."""
+        ``training_job(variant, epochs, keep_on_stop[, schedule])`` and ``use_shipped(variant)``."""
         def job(r: TrainRequest) -> JobSpec:
-            extra = (r.preset,) if presets else ()
+            extra = (r.schedule,) if presets else ()
             return service.training_job(r.choice, r.epochs, r.keep_on_stop, *extra)
 
         return cls(job=job, status=status, use_shipped=service.use_shipped)
@@ -143,29 +143,29 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
 
     ``make_choice()`` builds the one widget of the tab's own (e.g. which variant to train) inside the
     panel; its value is the request's ``choice``. ``classroom_key`` (the text naming a tab's quick
-    preset) adds a choice between that preset, the default, and the lecture's settings; the length
-    slider then shows only for the lecture's settings (the preset has its own length).
+    schedule) adds a choice between that schedule, the default, and the lecture's settings; the length
+    slider then shows only for the lecture's settings (the schedule has its own length).
     ``curves(history, lang=...)`` draws the loss history; ``epochs_key`` labels the length slider (a
     GAN counts rounds of steps rather than epochs).
     """
     tr, lang, jobs, trainer = ctx.tr, ctx.lang, ctx.jobs, ctx.trainer
     with tr.make(gr.Accordion, {"label": "common.training"}, open=False, elem_id=f"{api_prefix}-training"):
         tr.make(gr.Markdown, {"value": intro_key})
-        # Every panel's Train event has the same inputs: a tab without a choice or a preset holds a
+        # Every panel's Train event has the same inputs: a tab without a choice or a schedule holds a
         # constant in their place, so one handler signature serves every tab.
         choice = make_choice() if make_choice else gr.State(None)
         if classroom_key:
-            preset = tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
+            schedule = tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
                 (text(classroom_key, lang), "classroom"), (text("train.lecture_settings", lang), "lecture")]},
                 value="classroom")
         else:
-            preset = gr.State("lecture")
+            schedule = gr.State("lecture")
         with gr.Row():
             epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
                              value=default_epochs, visible=not classroom_key)
             keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
         if classroom_key:
-            preset.change(lambda chosen: gr.update(visible=chosen != "classroom"), preset, epochs,
+            schedule.change(lambda chosen: gr.update(visible=chosen != "classroom"), schedule, epochs,
                           queue=False, api_visibility="private")
         with gr.Row():
             train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary", elem_id=f"{api_prefix}-train")
@@ -239,7 +239,7 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
 
     # Many may click Train at once: the line of training jobs (not Gradio's queue) makes them wait
     # their turn, with their place shown; this limit only bounds the waiting streams.
-    finished = train_btn.click(guarded(train), [lang, epochs, keep, choice, preset],
+    finished = train_btn.click(guarded(train), [lang, epochs, keep, choice, schedule],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
                                concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS)
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")

@@ -6,11 +6,12 @@ the test MSE in the lecture's terms (the final validation loss; the lecture repo
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, registry, runtime
+from studio.bundle_writer import write_bundle
 from studio.imaging import to_unit_batch
 from studio.techniques.autoencoder.model import add_noise, make_autoencoder
 from studio.techniques.autoencoder.presets import (
@@ -20,28 +21,25 @@ from studio.techniques.autoencoder.presets import (
     bundle_name,
 )
 from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    add_run_arguments,
+    RunContext,
+    RunOptions,
     fit,
     inference_weights_writer,
-    no_progress,
     training_record,
 )
+from studio.training_request import TrainingRequest, option
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics
 
 
-def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
-                      limit: int | None = None, source: str = registry.SHIPPED,
-                      on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                      on_epoch: EpochFn | None = None, keep_on_stop: bool = False) -> registry.Bundle:
+def train_autoencoder(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Train one autoencoder variant and save it; ``keep_on_stop`` saves a run stopped halfway too."""
+    options, on_progress = request.options, ctx.on_progress
+    variant, epochs, batch_size, seed, limit = (options.variant, options.epochs, options.batch_size, options.seed,
+                                                options.limit)
     if variant not in VARIANTS:
         raise ValueError(f"Unknown autoencoder variant {variant!r}; choose one of {sorted(VARIANTS)}.")
-    cancel = cancel or CancelToken()
     config, description = VARIANTS[variant]
     epochs = epochs or DEFAULT_EPOCHS[variant]
     runtime.import_tensorflow()
@@ -63,8 +61,8 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
         rows = [np.clip(shown[..., 0], 0, 1), np.clip(model(shown, training=False).numpy()[..., 0], 0, 1)]
         return imaging.grid(imaging.to_uint8(np.concatenate(rows)), cols=PREVIEW_DIGITS, scale=2)
 
-    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
-              keep_on_stop=keep_on_stop, on_epoch=on_epoch, preview=preview, digits=6,
+    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=ctx.cancel,
+              keep_on_stop=ctx.keep_on_stop, on_epoch=ctx.on_epoch, preview=preview, digits=6,
               batch_size=batch_size, shuffle=True, validation_data=(test_x,))
     reconstructed = model.predict(test_x, batch_size=1000, verbose=0)
     denoised = model.predict(noisy_test, batch_size=1000, verbose=0) if config.noise_factor else None
@@ -78,19 +76,11 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
         measured["noisy_input_mse"] = round(float(np.mean((noisy_test - test_x) ** 2)), 6)
         measured["denoise_note"] = (f"test digits + {config.noise_factor} * N(0, 1) noise (seed {DENOISE_SEED}): MSE "
                                     "of the denoised output vs the clean digit, and of the noisy input itself")
-    metadata = {
-        "technique": "autoencoder",
-        "variant": variant,
-        "reproduces": description,
-        "command": f"python -m studio.train autoencoder --variant {variant} --epochs {epochs} --seed {seed}"
-                   + (f" --limit {limit}" if limit else ""),
-        "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                           "train_images": len(x_train), "test_images": len(x_test)}},
-        "training": training_record(run, batch_size=batch_size, seed=seed, optimizer="Adam(1e-3)", loss="MSE"),
-        "metrics": measured,
-    }
+    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
+                       "train_images": len(x_train), "test_images": len(x_test)}}
+    training = training_record(run, batch_size=batch_size, seed=seed, optimizer="Adam(1e-3)", loss="MSE")
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_autoencoder(config))}
-    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, bundle_name(variant), config, files, technique="autoencoder", variant=variant, reproduces=description, data=data_record, training=training, metrics=measured)
     on_progress(1.0, f"{variant}: test MSE {test_mse:.5f}")
     return bundle
 
@@ -99,16 +89,16 @@ def train_autoencoder(variant: str = "z32", epochs: int | None = None, batch_siz
 HELP = "autoencoders of Programs 10-2(a), 10-3 and lecture 003"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train autoencoder``."""
-    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
-    add_run_arguments(parser, 128, "images")
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train autoencoder [--variant V|all] [--epochs E] [--batch-size B --seed S --limit N]``."""
+
+    variant: str = option("all", choices=[*VARIANTS, "all"])
+    epochs: int | None = option(None, "default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items()))
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-    return [train_autoencoder(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                              ctx.cancel, ctx.on_epoch, ctx.keep_on_stop) for v in variants]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train every variant the request names, reporting through ``ctx``."""
+    variant = request.options.variant
+    return [train_autoencoder(request.with_options(variant=v), ctx)
+            for v in (VARIANTS if variant == "all" else [variant])]

@@ -16,10 +16,14 @@ recorded): the tab never needs the discriminator, and retraining starts from scr
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, registry, runtime, weight_files
+from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.quality import QualityService
+from studio.schedules import SCHEDULES
 from studio.techniques.cgan.model import (
     CGANConfig,
     CGANInference,
@@ -36,15 +40,8 @@ from studio.techniques.cgan.presets import (
     bundle_name,
     load_generator,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    add_run_arguments,
-    fit,
-    no_progress,
-    training_record,
-)
+from studio.training import RunContext, RunOptions, fit, training_record
+from studio.training_request import TrainingRequest, option
 
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics
@@ -95,44 +92,38 @@ def assess_generator(inference: CGANInference, quality, per_class: int = EVAL_PE
                     f"trick)"}
 
 
-def reassess_cgan(variant: str, source: str = registry.SHIPPED, quality=None) -> registry.Bundle:
+def reassess_cgan(request: TrainingRequest[Options], quality: QualityService | None = None) -> registry.Bundle:
     """Judge a saved generator again with this recipe's ``assess_generator`` and rewrite its metrics.
 
     The weights file is copied byte for byte; the training record is kept. For bundles trained
     before the metrics changed (``python -m studio.train cgan --variant V --assess-only``).
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"Unknown cGAN variant {variant!r}; choose one of {sorted(VARIANTS)}.")
     runtime.import_tensorflow()
-    bundle = registry.load(bundle_name(variant), source)
+    bundle = registry.load(bundle_name(request.options.variant), request.source)
     config = CGANConfig(**bundle.config)
-    if quality is None:
-        from studio.quality import QualityService
-
-        quality = QualityService()
+    quality = quality or QualityService()
     inference = CGANInference(load_generator(config, bundle.path(WEIGHTS_FILE)), config)
     metrics = {**assess_generator(inference, quality),
                "float16_max_pixel_change": bundle.metadata["metrics"].get("float16_max_pixel_change")}
-    return registry.resave_with_metrics(bundle, metrics, f"python -m studio.train cgan --variant {variant} --assess-only",
-                                        source)
+    return rewrite_metrics(request, bundle, metrics)
 
 
-def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int = 128, seed: int = 0,
-               limit: int | None = None, source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-               cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-               keep_on_stop: bool = False, quality=None, preset: str = "lecture") -> registry.Bundle:
-    """Train one cGAN variant, judge it, save its generator; ``keep_on_stop`` saves a stopped run too.
+def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *,
+               quality: QualityService | None = None) -> registry.Bundle:
+    """Train one cGAN variant, judge it, save its generator; ``ctx.keep_on_stop`` saves a stopped run too.
 
     ``quality`` is a ``QualityService`` (one is made when None); without a judge bundle the metrics
-    record only that. ``preset`` "classroom" (conv only) trains with ``CLASSROOM``'s batch and learning
+    record only that. ``schedule`` "classroom" (conv only) trains with ``CLASSROOM``'s batch and learning
     rate in rounds of its ``round_steps`` batches (``epochs`` then counts rounds; default its ``rounds``).
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"Unknown cGAN variant {variant!r}; choose one of {sorted(VARIANTS)}.")
-    classroom = preset == "classroom"
+    options, on_progress = request.options, ctx.on_progress
+    variant, epochs, batch_size, seed, limit = (options.variant, options.epochs, options.batch_size, options.seed,
+                                                options.limit)
+    if variant == "all":
+        raise ValueError("train_cgan trains one variant; run() trains them all.")
+    classroom = options.schedule == "classroom"
     if classroom and variant != "conv":
-        raise ValueError("The classroom preset trains the conv cGAN; train the dense one with the lecture's settings.")
-    cancel = cancel or CancelToken()
+        raise ValueError("The classroom schedule trains the conv cGAN; train the dense one with the lecture's settings.")
     config, description = VARIANTS[variant]
     if classroom:
         config = dataclasses.replace(config, learning_rate=CLASSROOM.learning_rate)
@@ -148,10 +139,7 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         x_train, y_train = x_train[:limit], y_train[:limit]
     train_x, train_y = unit_images(x_train), one_hot(y_train)
     steps = CLASSROOM.round_steps if classroom else -(-len(train_x) // batch_size)
-    if quality is None:
-        from studio.quality import QualityService
-
-        quality = QualityService()
+    quality = quality or QualityService()
     judge_ready = quality.available("mnist")
     model = make_cgan(config, seed=seed)
     inference = CGANInference(model.generator, config)
@@ -179,8 +167,8 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
         data_kwargs = {"repeating": True, "shuffle": False}  # shuffled above; Keras warns otherwise
     else:
         data_args, data_kwargs = (train_x, train_y), {"batch_size": batch_size, "shuffle": True}
-    run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
-              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+    run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=ctx.cancel,
+              keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               extra_logs=judge_agreement, **data_kwargs)
     # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
     exact = inference.table(10, PREVIEW_SEED)
@@ -195,24 +183,17 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
     else:
         metrics = {"note": "no MNIST judge bundle: train it first (python -m studio.train judge --dataset mnist)"}
     metrics["float16_max_pixel_change"] = change
-    metadata = {
-        "technique": "cgan",
-        "variant": variant,
-        "reproduces": description,
-        "command": f"python -m studio.train cgan --variant {variant} --epochs {epochs} --seed {seed}"
-                   + (f" --limit {limit}" if limit else "") + (" --preset classroom" if classroom else ""),
-        "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                           "train_images": len(x_train)}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed,
-            optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D",
-            **({"unit_note": f"classroom preset: epochs are rounds of {steps} batches", "preset": "classroom"}
-               if classroom else {})),
-        "weights": "generator only, float16 (npz, in get_weights order)",
-        "metrics": metrics,
-    }
+    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
+                             "train_images": len(x_train)}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed,
+        optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D",
+        **({"unit_note": f"classroom schedule: epochs are rounds of {steps} batches", "schedule": "classroom"}
+           if classroom else {}))
     files = {WEIGHTS_FILE: weight_files.weights_writer(rounded_gen)}
-    bundle = registry.save(bundle_name(variant), dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, bundle_name(variant), config, files, technique="cgan", variant=variant,
+                          reproduces=description, data=data_record, training=training,
+                          weights="generator only, float16 (npz, in get_weights order)", metrics=metrics)
     if "label_agreement" in metrics:
         on_progress(1.0, f"cGAN {variant}: label agreement {metrics['label_agreement']:.2%}, FID {metrics['fid']}")
     return bundle
@@ -222,24 +203,24 @@ def train_cgan(variant: str = "conv", epochs: int | None = None, batch_size: int
 HELP = "the conditional GANs of lecture 004 (dense) and a cDCGAN (conv)"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train cgan``."""
-    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items())
-                        + f"; with --preset classroom, rounds of {CLASSROOM.round_steps} batches (default {CLASSROOM.rounds})")
-    parser.add_argument("--preset", choices=("lecture", "classroom"), default="lecture",
-                        help=f"classroom: the conv cGAN in about 2 minutes (batch {CLASSROOM.batch_size}, "
-                             f"Adam({CLASSROOM.learning_rate:g}), the judge every round)")
-    add_run_arguments(parser, 128, "images")
-    parser.add_argument("--assess-only", action="store_true",
-                        help="no training: judge the saved generator again and rewrite its metrics")
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train cgan [--variant V|all] [--epochs E] [--schedule classroom] [--assess-only] ...``."""
+
+    variant: str = option("all", choices=[*VARIANTS, "all"])
+    epochs: int | None = option(None, "default: " + ", ".join(f"{e} ({v})" for v, e in DEFAULT_EPOCHS.items())
+                                + f"; with --schedule classroom, rounds of {CLASSROOM.round_steps} batches "
+                                  f"(default {CLASSROOM.rounds})")
+    schedule: str = option("lecture", f"classroom: the conv cGAN in about 2 minutes (batch {CLASSROOM.batch_size}, "
+                                      f"Adam({CLASSROOM.learning_rate:g}), the judge every round)", choices=SCHEDULES)
+    assess_only: bool = option(False, "no training: judge the saved generator again and rewrite its metrics")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-    if args.assess_only:
-        return [reassess_cgan(v, ctx.source) for v in variants]
-    return [train_cgan(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                       ctx.cancel, ctx.on_epoch, ctx.keep_on_stop, preset=args.preset) for v in variants]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train (or re-assess) every variant the request names, reporting through ``ctx``."""
+    variant = request.options.variant
+    each = [request.with_options(variant=v) for v in (VARIANTS if variant == "all" else [variant])]
+    if request.options.assess_only:
+        return [reassess_cgan(one) for one in each]
+    quality = QualityService()  # one judge for every variant
+    return [train_cgan(one, ctx, quality=quality) for one in each]

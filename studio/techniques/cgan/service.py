@@ -9,7 +9,7 @@ import numpy as np
 
 from studio import batching, imaging, registry, runtime
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.checks import UserError, check_preset, check_seed
+from studio.checks import UserError, check_schedule, check_seed
 from studio.techniques.cgan import model as cgan
 from studio.techniques.cgan.presets import (
     CLASSROOM,
@@ -180,20 +180,20 @@ class CGANService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def training_job(self, variant: str, epochs: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+    def training_job(self, variant: str, epochs: int, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
         """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache, or
-        with ``preset`` "classroom" the conv cGAN's quick preset (its own length; ``epochs`` unused)."""
+        with ``schedule`` "classroom" the conv cGAN's quick schedule (its own length; ``epochs`` unused)."""
         if variant not in VARIANTS:
             raise UserError(f"Unknown cGAN model {variant!r}.")
-        if check_preset(preset) == "classroom":
+        if check_schedule(schedule) == "classroom":
             if variant != "conv":
-                raise UserError("The classroom preset trains the conv cGAN; choose conv, or the lecture's settings "
+                raise UserError("The classroom schedule trains the conv cGAN; choose conv, or the lecture's settings "
                                 "for the dense one.")
             p = CLASSROOM
             per_epoch = estimate_from_shipped(bundle_name(variant), "epochs", 1)  # 60,000 images
             images = p.rounds * p.round_steps * p.batch_size
-            return JobSpec(request("cgan", variant=variant, preset="classroom"),
-                           f"cGAN {variant} · classroom preset · {p.rounds} rounds",
+            return JobSpec(request("cgan", variant=variant, schedule="classroom"),
+                           f"cGAN {variant} · classroom schedule · {p.rounds} rounds",
                            None if per_epoch is None else per_epoch * images / 60_000, keep_on_stop)
         return JobSpec(request("cgan", variant=variant, epochs=int(epochs)),
                        f"cGAN {variant} · {int(epochs)} epochs",

@@ -8,7 +8,7 @@ are training-only.
 from __future__ import annotations
 
 from studio import registry, runtime, weight_files
-from studio.presets import SlicePreset
+from studio.schedules import SliceSchedule
 from studio.techniques.diffusion.model import DiffusionConfig
 
 NAME = "diffusion"
@@ -31,7 +31,7 @@ REPRODUCES = ("Beyond the lectures: a denoising diffusion model (Ho et al. 2020,
 
 # The Train button's quick settings: the first 6,400 training digits (100 steps a pass at batch 64), four
 # passes, a preview after each: strokes appear out of the noise.
-CLASSROOM = SlicePreset(epochs=4, limit=6400, batch_size=64)
+CLASSROOM = SliceSchedule(epochs=4, limit=6400, batch_size=64)
 
 
 def load_inference(bundle: registry.Bundle):

@@ -13,12 +13,14 @@ classifier-free guidance), then measures its weight average in the judge's featu
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, registry, runtime
-from studio.recipe_kit import EpochRecipe
+from studio.bundle_writer import write_bundle
+from studio.quality import QualityService
+from studio.recipe_kit import EpochOptions, EpochRecipe
 from studio.techniques.diffusion.model import DiffusionConfig
 from studio.techniques.diffusion.presets import (
     BATCH_SIZE,
@@ -32,14 +34,12 @@ from studio.techniques.diffusion.presets import (
     load_inference,
 )
 from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
+    RunContext,
     fit,
     inference_weights_writer,
-    no_progress,
     training_record,
 )
+from studio.training_request import TrainingRequest, option
 
 EVAL_SEED = 2024
 SECOND_DRAW_SEED = 7  # a second guided draw: FID of 1,000 samples moves by about 2 from draw to draw
@@ -85,17 +85,16 @@ def measure(sampler, judge, seed: int = EVAL_SEED) -> dict:
     return measured
 
 
-def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = 0, limit: int | None = None,
-                    source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-                    cancel: CancelToken | None = None, on_epoch: EpochFn | None = None, keep_on_stop: bool = False,
-                    judge: bool = True, config: DiffusionConfig | None = None) -> registry.Bundle:
+def train_diffusion(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *, judge: bool = True,
+                    config: DiffusionConfig | None = None) -> registry.Bundle:
     """Train the diffusion U-Net on MNIST, measure its weight average and save it.
 
     ``judge`` False skips the judge's readings (tests without judge weights); ``config`` overrides the
     network (tests use tiny ones).
     """
+    options, on_progress = request.options, ctx.on_progress
+    epochs, batch_size, seed, limit = options.epochs, options.batch_size, options.seed, options.limit
     config = config or CONFIG
-    cancel = cancel or CancelToken()
     runtime.import_tensorflow()
     import keras
 
@@ -122,31 +121,23 @@ def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: in
 
     steps = -(-len(x_train) // batch_size)
     run = fit(model, unit_images(x_train), y_train.astype(np.int32), epochs=epochs, steps_per_epoch=steps,
-              on_progress=on_progress, cancel=cancel, keep_on_stop=keep_on_stop, describe=describe,
-              on_epoch=on_epoch, preview=preview, batch_size=batch_size, shuffle=True, digits=5)
+              on_progress=on_progress, cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe,
+              on_epoch=ctx.on_epoch, preview=preview, batch_size=batch_size, shuffle=True, digits=5)
     measured = {}
     if judge:
-        from studio.quality import QualityService
-
         on_progress(1.0, "diffusion: the judge reads 2,000 samples")
         measured = measure(sampler, QualityService())
-    metadata = {
-        "technique": "diffusion",
-        "reproduces": REPRODUCES,
-        "command": f"python -m studio.train diffusion --epochs {epochs} --batch-size {batch_size} --seed {seed}"
-                   + (f" --limit {limit}" if limit else ""),
-        "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                           "train_images": len(x_train), "labels_used": config.conditional}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed, optimizer=f"Adam({config.learning_rate:g}, global_clipnorm=1)",
-            loss="mean squared error of the predicted noise (DDPM), t ~ U(0, 1), cosine schedule",
-            weight_average=f"EMA {config.ema:g}" + (" with warm-up min(ema, (1 + n) / (10 + n))"
-                                                      if config.ema_warmup else ""),
-            parameters=int(model.network.count_params())),
-        "metrics": measured,
-    }
+    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
+                             "train_images": len(x_train), "labels_used": config.conditional}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed, optimizer=f"Adam({config.learning_rate:g}, global_clipnorm=1)",
+        loss="mean squared error of the predicted noise (DDPM), t ~ U(0, 1), cosine schedule",
+        weight_average=f"EMA {config.ema:g}" + (" with warm-up min(ema, (1 + n) / (10 + n))"
+                                                  if config.ema_warmup else ""),
+        parameters=int(model.network.count_params()))
     files = {WEIGHTS_FILE: inference_weights_writer(model.average, lambda: build_unet(config))}
-    bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, NAME, config, files, technique="diffusion", reproduces=REPRODUCES,
+                          data=data_record, training=training, metrics=measured)
     if "fid" in measured:
         on_progress(1.0, f"diffusion: FID {measured['fid']:.1f} (real images {measured['fid_real_floor']})")
     return bundle
@@ -154,6 +145,16 @@ def train_diffusion(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: in
 
 # --- python -m studio.train diffusion -------------------------------------------------------------------
 HELP = "a denoising diffusion model on MNIST (DDPM training, DDIM sampling, classifier-free guidance)"
-COMMAND = EpochRecipe("diffusion", NAME, EPOCHS, BATCH_SIZE, train=train_diffusion,
+
+
+@dataclass(frozen=True)
+class Options(EpochOptions):
+    """``python -m studio.train diffusion [--epochs E] [--assess-only] [--batch-size B --seed S --limit N]``."""
+
+    epochs: int = option(EPOCHS, f"passes over the 60,000 training digits (default: {EPOCHS})")
+    batch_size: int = option(BATCH_SIZE, f"default: {BATCH_SIZE}")
+
+
+COMMAND = EpochRecipe(NAME, train=train_diffusion,
                       measure=lambda bundle, quality: measure(load_inference(bundle), quality))
-add_arguments, run, assess_saved = COMMAND.add_arguments, COMMAND.run, COMMAND.assess_saved
+run, assess_saved = COMMAND.run, COMMAND.assess_saved

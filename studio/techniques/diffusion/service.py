@@ -183,10 +183,10 @@ class DiffusionService:
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod
-    def training_job(epochs, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
-        """The Train button's job: ``epochs`` passes over MNIST, or with ``preset`` "classroom" the quick
-        preset (its own length; ``epochs`` unused)."""
-        return epoch_job(NAME, "diffusion", epochs, keep_on_stop, preset, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
+    def training_job(epochs, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
+        """The Train button's job: ``epochs`` passes over MNIST, or with ``schedule`` "classroom" the quick
+        schedule (its own length; ``epochs`` unused)."""
+        return epoch_job(NAME, "diffusion", epochs, keep_on_stop, schedule, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
 
     @staticmethod
     def use_shipped() -> None:

@@ -87,7 +87,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 forward_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
-            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.schedule),
                                   status=lambda lang, _: status_line(lang, service.status()),
                                   use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(

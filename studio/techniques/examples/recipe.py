@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
 from studio import registry, runtime
 from studio.backbones import presets as image_backbones
-from studio.examples import FILES, NAME, prepared
+from studio.bundle_writer import write_bundle
+from studio.techniques.examples.presets import FILES, NAME, prepared
 from studio.techniques.deepdream.model import (  # the ready examples are a dream ...
     Dreamer,
     DreamSettings,
@@ -27,7 +29,8 @@ from studio.techniques.style.model import (  # ... and a style transfer
     StyleSettings,
     stylise,
 )
-from studio.training import ProgressFn, no_progress
+from studio.training import RunContext
+from studio.training_request import TrainingRequest
 
 DREAM_BACKBONE = image_backbones.MOBILENET
 DREAM_SIDE = 400
@@ -40,8 +43,9 @@ BOOK = StyleSettings()
 STYLE_STRENGTH, STYLE_SMOOTHNESS = STYLE.style_weight / BOOK.style_weight, STYLE.tv_weight / BOOK.tv_weight
 
 
-def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress) -> registry.Bundle:
+def make_examples(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Dream and stylise the example pictures; save both PNGs with their settings."""
+    on_progress = ctx.on_progress
     runtime.import_tensorflow()
     on_progress(0.0, "DeepDream on the example portrait")
     started = time.perf_counter()
@@ -63,9 +67,7 @@ def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_p
         on_progress(0.2 + 0.8 * last.step / STYLE.steps, f"style transfer step {last.step}/{STYLE.steps}")
     style_s = time.perf_counter() - started
 
-    metadata = {
-        "technique": "examples",
-        "command": "python -m studio.train examples",
+    record = {
         "deepdream": {"input": "Grace Hopper (matplotlib's sample data, public domain)", "backbone": DREAM_BACKBONE,
                       "side": DREAM_SIDE, "layers": DREAM.layers, "octaves": DREAM.octaves,
                       "octave_scale": DREAM.octave_scale, "steps": DREAM.steps, "step_size": DREAM.step_size,
@@ -83,7 +85,7 @@ def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_p
     files = {FILES[kind]: (lambda path, a=array: Image.fromarray(a).save(path, format="PNG", optimize=True))
              for kind, array in pictures.items()}
     config = {"deepdream": dataclasses.asdict(DREAM), "style": dataclasses.asdict(STYLE)}
-    bundle = registry.save(NAME, config, files, metadata, source=source)
+    bundle = write_bundle(request, NAME, config, files, technique="examples", **record)
     on_progress(1.0, f"examples: dream {dream_s:.1f} s, style {style_s:.1f} s")
     return bundle
 
@@ -92,10 +94,11 @@ def make_examples(source: str = registry.SHIPPED, on_progress: ProgressFn = no_p
 HELP = "the ready DeepDream and style-transfer results the tabs open with (no training)"
 
 
-def add_arguments(parser) -> None:
-    """This recipe has no options of its own."""
+@dataclass(frozen=True)
+class Options:
+    """``python -m studio.train examples``: no options of its own."""
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Make the examples, reporting through ``ctx`` (a ``train.RunContext``)."""
-    return [make_examples(ctx.source, ctx.on_progress)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Make the examples, reporting through ``ctx``."""
+    return [make_examples(request, ctx)]

@@ -3,5 +3,4 @@
 
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("gan", recipes=(Recipe("gan", f"{__name__}.recipe"),
-                                          Recipe("colour-gan", f"{__name__}.colour_recipe")), tab=f"{__name__}.tab:build")
+TECHNIQUE = Technique("gan", recipes=(Recipe("gan", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")

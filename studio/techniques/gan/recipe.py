@@ -7,11 +7,14 @@ lecture shows its samples every 100). The judge measures 1,000 samples at the en
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime, weight_files
+from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.quality import QualityService
+from studio.schedules import SCHEDULES
 from studio.techniques.gan.model import GANConfig, learning_rate_factor
 from studio.techniques.gan.presets import (
     CLASSROOM,
@@ -24,15 +27,8 @@ from studio.techniques.gan.presets import (
     classroom_config,
     training_images,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    add_run_arguments,
-    fit,
-    no_progress,
-    training_record,
-)
+from studio.training import RunContext, RunOptions, fit, training_record
+from studio.training_request import TrainingRequest, option
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training
@@ -49,10 +45,6 @@ def to_tanh_range(images: np.ndarray) -> np.ndarray:
 
 def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EVAL_SAMPLES) -> dict:
     """The judge's numbers on ``samples`` generated images (seed EVAL_SEED)."""
-    from studio.quality import (
-        QualityService,  # the judge; imported here to keep the CLI light
-    )
-
     images = inference.generate(samples, EVAL_SEED)
     judge = QualityService()  # one judge for every draw below (it loads its network once)
     report = judge.assess(variant.dataset, images, variant.label)
@@ -101,20 +93,19 @@ def storage_change(exact, stored, samples: int = 200, seed: int = 7) -> int:
     return int(np.abs(exact.generate(samples, seed).astype(int) - stored.generate(samples, seed)).max())
 
 
-def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.Bundle:
+def assess_saved(request: TrainingRequest[Options]) -> registry.Bundle:
     """Measure a saved GAN bundle again with today's judge and metrics, and rewrite its metrics
     (weights and training record kept): ``python -m studio.train gan --variant V --assess-only``.
 
     A generator saved in the older float32 format is re-stored as float16 (``WEIGHTS_FILE``) and
     measured as stored, with what the change does to the pictures (``storage_max_pixel_change``)."""
-    if variant_name not in VARIANTS:
-        raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
+    variant_name = request.options.variant
     variant = VARIANTS[variant_name]
     runtime.import_tensorflow()
     from studio.techniques.gan.model import GeneratorInference
     from studio.techniques.gan.presets import load_inference
 
-    bundle = registry.load(bundle_name(variant_name), source)
+    bundle = registry.load(bundle_name(variant_name), request.source)
     x_train, _ = training_images(variant)
     inference, restored, measured = load_inference(bundle), {}, {}
     if not bundle.path(WEIGHTS_FILE).is_file():
@@ -122,9 +113,7 @@ def assess_saved(variant_name: str, source: str = registry.SHIPPED) -> registry.
         measured["storage_max_pixel_change"] = storage_change(inference, stored)
         inference, restored = stored, {WEIGHTS_FILE: weight_files.weights_writer(stored.generator)}
     measured = evaluate(variant, inference, x_train) | measured
-    return registry.resave_with_metrics(bundle, measured,
-                                        f"python -m studio.train gan --variant {variant_name} --assess-only", source,
-                                        restored, dropped=(LEGACY_WEIGHTS_FILE,) if restored else ())
+    return rewrite_metrics(request, bundle, measured, restored, dropped=(LEGACY_WEIGHTS_FILE,) if restored else ())
 
 
 def judge_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES):
@@ -133,26 +122,27 @@ def judge_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES):
     return judge.assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label)
 
 
-def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch_size: int | None = None,
-              seed: int = 0, limit: int | None = None, source: str = registry.SHIPPED,
-              on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-              on_epoch: EpochFn | None = None, keep_on_stop: bool = False, judge: bool = True,
-              config: GANConfig | None = None, fid_every: int = 0, preset: str = "lecture") -> registry.Bundle:
-    """Train one GAN variant for ``steps`` batches, judge it and save its generator.
+def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *, judge: bool = True,
+              config: GANConfig | None = None) -> registry.Bundle:
+    """Train one GAN variant (``request.options.variant``) for ``steps`` batches, judge it and save its
+    generator.
 
-    ``on_epoch`` is called every ROUND steps with the round's mean losses and the preview grid;
-    ``keep_on_stop`` saves a run stopped halfway (otherwise the previous weights stay). ``judge``
+    ``ctx.on_epoch`` is called every ROUND steps with the round's mean losses and the preview grid;
+    ``ctx.keep_on_stop`` saves a run stopped halfway (otherwise the previous weights stay). ``judge``
     False skips the judge's metrics (tests without judge weights); ``config`` overrides the
     variant's network (tests use tiny ones). ``fid_every`` > 0 measures the FID of the generator
-    that would be shipped every that many steps (the FID curve of metadata.json). ``preset``
+    that would be shipped every that many steps (the FID curve of metadata.json). ``schedule``
     "classroom" trains lecture 003's conv GAN (``CLASSROOM.variant``) with ``CLASSROOM``'s batch,
     optimiser, length and FID readings instead (``steps`` and ``batch_size`` still override it).
     """
-    if variant_name not in VARIANTS:
-        raise ValueError(f"Unknown GAN variant {variant_name!r}; choose one of {sorted(VARIANTS)}.")
-    classroom = preset == "classroom"
+    options, on_progress = request.options, ctx.on_progress
+    variant_name, steps, batch_size = options.variant, options.steps, options.batch_size
+    seed, limit, fid_every = options.seed, options.limit, options.fid_every
+    if variant_name == "all":
+        raise ValueError("train_gan trains one variant; run() trains them all.")
+    classroom = options.schedule == "classroom"
     if classroom and variant_name != CLASSROOM.variant:
-        raise ValueError(f"The classroom preset trains {CLASSROOM.variant}, not {variant_name}.")
+        raise ValueError(f"The classroom schedule trains {CLASSROOM.variant}, not {variant_name}.")
     variant = VARIANTS[variant_name]
     if classroom:
         config = config or classroom_config()
@@ -163,7 +153,6 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
     batch_size = int(batch_size or variant.batch_size)
     rounds = max(1, -(-steps // ROUND))
     round_steps = min(ROUND, steps)
-    cancel = cancel or CancelToken()
     runtime.import_tensorflow()
     import keras
     import tensorflow as tf
@@ -222,8 +211,6 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         if judge and fid_every and (done % fid_every < round_steps or epoch + 1 == rounds):
             fid_curve["steps"].append(done)
             if curve_judge is None:
-                from studio.quality import QualityService
-
                 curve_judge = QualityService()
             report = judge_now(variant, shipped_inference(), curve_judge)
             fid_curve["fid"].append(round(float(report.fid), 2))
@@ -233,38 +220,30 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
-              cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               extra_logs=after_round, shuffle=False)
     exact = GeneratorInference(averaged_generator(model, bn_codes), config) if config.ema else inference
     shipped = GeneratorInference(stored_generator(exact.generator, config), config)
     measured = evaluate(variant, shipped, x_train) if judge else {}
     measured["storage_max_pixel_change"] = storage_change(exact, shipped)
 
-    metadata = {
-        "technique": "gan",
-        "variant": variant_name,
-        "reproduces": variant.reproduces,
-        "command": f"python -m studio.train gan --variant {variant_name} --steps {steps} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --limit {limit}" if limit else "") + (f" --fid-every {fid_every}" if fid_every else "")
-                   + (" --preset classroom" if classroom else ""),
-        "data": {variant.dataset: {"description": data.DESCRIPTIONS[variant.dataset],
-                                   "loaded_from": data.dataset_source(variant.dataset),
-                                   "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
-                                   "train_images": len(x_train)}},
-        "training": training_record(
-            run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
-            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
-                      + (f", falling linearly to 0 over the last {1 - config.lr_decay_start:.0%} of the steps"
-                         if config.lr_decay_start < 1 else ""),
-            tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
-            + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
-            + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
-                f"{len(bn_codes):,} noise codes"] if config.ema else []),
-            **({"fid_curve": fid_curve} if fid_curve["fid"] else {}), **({"preset": "classroom"} if classroom else {})),
-        "metrics": measured,
-    }
+    data_record = {variant.dataset: {
+        "description": data.DESCRIPTIONS[variant.dataset], "loaded_from": data.dataset_source(variant.dataset),
+        "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
+        "train_images": len(x_train)}}
+    training = training_record(
+        run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
+        optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
+                  + (f", falling linearly to 0 over the last {1 - config.lr_decay_start:.0%} of the steps"
+                     if config.lr_decay_start < 1 else ""),
+        tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
+        + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
+        + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
+            f"{len(bn_codes):,} noise codes"] if config.ema else []),
+        **({"fid_curve": fid_curve} if fid_curve["fid"] else {}), **({"schedule": "classroom"} if classroom else {}))
     files = {WEIGHTS_FILE: weight_files.weights_writer(shipped.generator)}
-    bundle = registry.save(bundle_name(variant_name), dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, bundle_name(variant_name), config, files, technique="gan", variant=variant_name,
+                          reproduces=variant.reproduces, data=data_record, training=training, metrics=measured)
     on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
 
@@ -273,28 +252,26 @@ def train_gan(variant_name: str = "dcgan_mnist", steps: int | None = None, batch
 HELP = "GANs of Programs 10-4, 10-5(a), lecture 001 and lecture 003"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train gan``."""
-    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training batches (default: " + ", ".join(f"{v.steps:,} for {k}" for k, v in VARIANTS.items())
-                        + f"); previews and loss points every {ROUND}")
-    parser.add_argument("--assess-only", action="store_true",
-                        help="measure the saved bundle again with today's metrics instead of training")
-    parser.add_argument("--fid-every", type=int, default=0,
-                        help="measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
-    parser.add_argument("--preset", choices=("lecture", "classroom"), default="lecture",
-                        help=f"classroom: {CLASSROOM.variant} in about 3 minutes ({CLASSROOM.rounds * ROUND} steps of "
-                             f"batch {CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}, beta_1 {CLASSROOM.beta_1}),"
-                             f" the judge's FID every {CLASSROOM.fid_every} steps)")
-    add_run_arguments(parser, None, batch_help="default: " + ", ".join(f"{v.batch_size} for {k}"
-                                                                        for k, v in VARIANTS.items()))
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train gan [--variant V|all] [--steps N] [--schedule classroom] ...``."""
+
+    variant: str = option("all", choices=[*VARIANTS, "all"])
+    steps: int | None = option(None, "training batches (default: " + ", ".join(
+        f"{v.steps:,} for {k}" for k, v in VARIANTS.items()) + f"); previews and loss points every {ROUND}")
+    assess_only: bool = option(False, "measure the saved bundle again with today's metrics instead of training")
+    fid_every: int = option(0, "measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
+    schedule: str = option("lecture", f"classroom: {CLASSROOM.variant} in about 3 minutes ({CLASSROOM.rounds * ROUND} steps "
+                           f"of batch {CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}, beta_1 "
+                           f"{CLASSROOM.beta_1}), the judge's FID every {CLASSROOM.fid_every} steps)",
+                           choices=SCHEDULES)
+    batch_size: int | None = option(None, "default: " + ", ".join(f"{v.batch_size} for {k}" for k, v in VARIANTS.items()))
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-    if args.assess_only:
-        return [assess_saved(v, ctx.source) for v in variants]
-    return [train_gan(v, args.steps, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
-                      ctx.on_epoch, ctx.keep_on_stop, fid_every=args.fid_every, preset=args.preset) for v in variants]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train (or re-assess) every variant the request names, reporting through ``ctx``."""
+    variant = request.options.variant
+    each = [request.with_options(variant=v) for v in (VARIANTS if variant == "all" else [variant])]
+    if request.options.assess_only:
+        return [assess_saved(one) for one in each]
+    return [train_gan(one, ctx) for one in each]

@@ -11,7 +11,7 @@ import numpy as np
 
 from studio import batching, imaging, metrics, registry
 from studio.bundle_cache import BundleCache, RecentDraws
-from studio.checks import UserError, check_count, check_preset, check_seed
+from studio.checks import UserError, check_count, check_schedule, check_seed
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.gan.presets import (
     CLASSROOM,
@@ -230,18 +230,18 @@ class GANService:
                 "every_steps": bundle.metadata.get("training", {}).get("history_every_steps", ROUND),
                 "fid_curve": bundle.metadata.get("training", {}).get("fid_curve", {"steps": [], "fid": []})}
 
-    def training_job(self, variant: str, rounds: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+    def training_job(self, variant: str, rounds: int, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
         """The training job of the tab's Train button: ``rounds`` x ROUND steps of ``variant`` into the
-        user cache, or with ``preset`` "classroom" lecture 003's conv GAN in its quick preset, whichever
+        user cache, or with ``schedule`` "classroom" lecture 003's conv GAN in its quick schedule, whichever
         generator is chosen (its own length; ``rounds`` unused)."""
         check_variant(variant)
-        if check_preset(preset) == "classroom":
+        if check_schedule(schedule) == "classroom":
             variant = CLASSROOM.variant
             steps = CLASSROOM.rounds * ROUND
             per_step = estimate_from_shipped(bundle_name(variant), "steps", 1)
             batch = VARIANTS[variant].batch_size
-            return JobSpec(request("gan", variant=variant, preset="classroom"),
-                           f"GAN {variant} · classroom preset · {steps:,} steps",
+            return JobSpec(request("gan", variant=variant, schedule="classroom"),
+                           f"GAN {variant} · classroom schedule · {steps:,} steps",
                            None if per_step is None else per_step * steps * CLASSROOM.batch_size / batch, keep_on_stop)
         steps = int(rounds) * ROUND
         return JobSpec(request("gan", variant=check_variant(variant), steps=steps),

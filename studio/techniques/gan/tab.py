@@ -10,7 +10,7 @@ import numpy as np
 from studio import batching
 from studio.classroom.pools import game_scores
 from studio.results import shared
-from studio.techniques.gan import colour_tab as colour_part
+from studio.techniques.colour_gan import tab as colour_part
 from studio.techniques.gan.service import GANService
 from studio.techniques.infogan import (
     tab as infogan_part,  # InfoGAN is a sub-tab of the GAN tab
@@ -275,7 +275,7 @@ def _score_line(lang: str, score: dict) -> str:
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.gan.colour_service import ColourGANService
+    from studio.techniques.colour_gan.service import ColourGANService
     from studio.techniques.gan.service import GANService
     from studio.techniques.infogan.service import (
         InfoGANService,  # InfoGAN is a sub-tab of this tab

@@ -9,7 +9,7 @@ studio's ~60 MB budget.
 from __future__ import annotations
 
 from studio import registry, runtime, weight_files
-from studio.presets import SlicePreset
+from studio.schedules import SliceSchedule
 from studio.techniques.infogan.model import InfoGANConfig
 
 NAME = "infogan"
@@ -24,7 +24,7 @@ CODE_RANGE = (-2.0, 2.0)  # Fig. 10-11 moves c2, c3 from -2 to 2: twice the rang
 # The Train button's quick settings: three passes over the first 20,000 training digits at batch 64 (939 steps,
 # a preview after each), measured here at 220 s: the c1 rows already become different rough shapes (a 0, a 6,
 # a 1; judge agreement 25%, FID 692). Fewer steps showed nothing: 600 steps at batch 32 or 64 gave noise.
-CLASSROOM = SlicePreset(epochs=3, limit=20000, batch_size=64)
+CLASSROOM = SliceSchedule(epochs=3, limit=20000, batch_size=64)
 REPRODUCES = ("Lecture 000, section 10.5.1, Fig. 10-11: InfoGAN (Chen et al. 2016) on MNIST with a 10-way "
               "categorical code c1 and two continuous codes c2, c3; trained without labels")
 

@@ -15,12 +15,15 @@ what its codes came to mean (``metrics`` of metadata.json):
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, metrics, registry, runtime, weight_files
-from studio.recipe_kit import EpochRecipe
+from studio import data, imaging, registry, runtime, weight_files
+from studio.bundle_writer import write_bundle
+from studio.quality import QualityService
+from studio.recipe_kit import EpochOptions, EpochRecipe
+from studio.techniques.infogan import measures
 from studio.techniques.infogan.model import InfoGANConfig
 from studio.techniques.infogan.presets import (
     BATCH_SIZE,
@@ -34,13 +37,11 @@ from studio.techniques.infogan.presets import (
     load_inference,
 )
 from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
+    RunContext,
     fit,
-    no_progress,
     training_record,
 )
+from studio.training_request import TrainingRequest, option
 
 EVAL_SEED = 0
 EVAL_PER_CODE = 100  # samples per c1 value for the category agreement and the FID (1,000 in all)
@@ -66,7 +67,7 @@ def code_meanings(inference, judge=None, seed: int = EVAL_SEED) -> dict:
         continuous = rng.uniform(-1, 1, (len(categories), config.continuous)).astype(np.float32)
         images = inference.decode(noise, categories, continuous)
         report = judge.assess("mnist", images)
-        agreement, matched = metrics.matched_agreement(categories, report.judged)
+        agreement, matched = measures.matched_agreement(categories, report.judged)
         measured |= {"category_agreement": round(agreement, 4), "c1_matched_digits": matched.tolist(),
                      "fid": round(float(report.fid), 2),
                      "fid_real_floor": None if report.fid_floor is None else round(float(report.fid_floor), 2),
@@ -83,9 +84,9 @@ def code_meanings(inference, judge=None, seed: int = EVAL_SEED) -> dict:
                                       sweep.reshape(-1, config.continuous))
             images = images.reshape(MONOTONIC_VECTORS, MONOTONIC_STEPS, 28, 28)
             shares[code] = {
-                "slant": metrics.monotonic_share(metrics.ink_slant(images.reshape(-1, 28, 28)).reshape(
+                "slant": measures.monotonic_share(measures.ink_slant(images.reshape(-1, 28, 28)).reshape(
                     MONOTONIC_VECTORS, MONOTONIC_STEPS)),
-                "thickness": metrics.monotonic_share(metrics.ink_mass(images.reshape(-1, 28, 28)).reshape(
+                "thickness": measures.monotonic_share(measures.ink_mass(images.reshape(-1, 28, 28)).reshape(
                     MONOTONIC_VECTORS, MONOTONIC_STEPS))}
         # Which code is which is the model's choice: pick the pairing that scores best.
         slant_code = max(range(config.continuous), key=lambda c: shares[c]["slant"] + (
@@ -117,17 +118,16 @@ def storage_change(inference, build_generator, samples: int = 200, seed: int = 7
     return int(np.abs(InfoGANInference(stored, inference.config).decode(*codes).astype(int) - before).max())
 
 
-def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = 0, limit: int | None = None,
-                  source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-                  cancel: CancelToken | None = None, on_epoch: EpochFn | None = None, keep_on_stop: bool = False,
-                  judge: bool = True, config: InfoGANConfig | None = None) -> registry.Bundle:
+def train_infogan(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *, judge: bool = True,
+                  config: InfoGANConfig | None = None) -> registry.Bundle:
     """Train InfoGAN on MNIST (labels unused), measure its codes and save its generator.
 
     ``judge`` False skips the judge's readings (tests without judge weights); ``config`` overrides the
     paper's networks (tests use tiny ones).
     """
+    options, on_progress = request.options, ctx.on_progress
+    epochs, batch_size, seed, limit = options.epochs, options.batch_size, options.seed, options.limit
     config = config or CONFIG
-    cancel = cancel or CancelToken()
     runtime.import_tensorflow()
     import keras
 
@@ -157,33 +157,25 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
 
     steps = -(-len(x_train) // batch_size)
     run = fit(model, unit_images(x_train), epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
-              cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               batch_size=batch_size, shuffle=True)
     quality = None
     if judge:
-        from studio.quality import QualityService
-
         on_progress(1.0, "InfoGAN: measuring what its codes mean")
         quality = QualityService()
     measured = code_meanings(inference, quality)
-    metadata = {
-        "technique": "infogan",
-        "reproduces": REPRODUCES,
-        "command": f"python -m studio.train infogan --epochs {epochs} --batch-size {batch_size} --seed {seed}"
-                   + (f" --limit {limit}" if limit else ""),
-        "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                           "train_images": len(x_train), "labels_used": False}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed,
-            optimizer=f"Adam({config.d_learning_rate:g}, beta_1={config.beta_1:g}) for D and Q, "
-                      f"Adam({config.g_learning_rate:g}, beta_1={config.beta_1:g}) for G",
-            loss=f"GAN cross-entropy + {config.info_weight:g} x (c1 cross-entropy + unit-variance Gaussian NLL "
-                 f"of c2, c3)"),
-        "metrics": measured,
-    }
+    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
+                             "train_images": len(x_train), "labels_used": False}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed,
+        optimizer=f"Adam({config.d_learning_rate:g}, beta_1={config.beta_1:g}) for D and Q, "
+                  f"Adam({config.g_learning_rate:g}, beta_1={config.beta_1:g}) for G",
+        loss=f"GAN cross-entropy + {config.info_weight:g} x (c1 cross-entropy + unit-variance Gaussian NLL "
+             f"of c2, c3)")
     measured["storage_max_pixel_change"] = storage_change(inference, build_generator)
     files = {WEIGHTS_FILE: weight_files.weights_writer(model.generator, INT8_FROM)}
-    bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, NAME, config, files, technique="infogan", reproduces=REPRODUCES,
+                          data=data_record, training=training, metrics=measured)
     if "category_agreement" in measured:
         on_progress(1.0, f"InfoGAN: c1 agrees with the judge on {measured['category_agreement']:.1%} of samples, "
                          f"FID {measured['fid']:.1f}")
@@ -192,6 +184,16 @@ def train_infogan(epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int 
 
 # --- python -m studio.train infogan ---------------------------------------------------------------------
 HELP = "InfoGAN's interpretable codes on MNIST (lecture 000, Fig. 10-11)"
-COMMAND = EpochRecipe("infogan", NAME, EPOCHS, BATCH_SIZE, train=train_infogan,
+
+
+@dataclass(frozen=True)
+class Options(EpochOptions):
+    """``python -m studio.train infogan [--epochs E] [--assess-only] [--batch-size B --seed S --limit N]``."""
+
+    epochs: int = option(EPOCHS, f"passes over the 60,000 training digits (default: {EPOCHS})")
+    batch_size: int = option(BATCH_SIZE, f"default: {BATCH_SIZE}")
+
+
+COMMAND = EpochRecipe(NAME, train=train_infogan,
                       measure=lambda bundle, quality: code_meanings(load_inference(bundle), quality))
-add_arguments, run, assess_saved = COMMAND.add_arguments, COMMAND.run, COMMAND.assess_saved
+run, assess_saved = COMMAND.run, COMMAND.assess_saved

@@ -107,10 +107,10 @@ class InfoGANService:
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod
-    def training_job(epochs, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+    def training_job(epochs, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
         """The Train button's job: ``epochs`` passes over MNIST with the paper's settings, or with
-        ``preset`` "classroom" the quick preset (its own length; ``epochs`` unused)."""
-        return epoch_job(NAME, "InfoGAN", epochs, keep_on_stop, preset, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
+        ``schedule`` "classroom" the quick schedule (its own length; ``epochs`` unused)."""
+        return epoch_job(NAME, "InfoGAN", epochs, keep_on_stop, schedule, CLASSROOM, BATCH_SIZE, MAX_EPOCHS)
 
     @staticmethod
     def use_shipped() -> None:

@@ -82,7 +82,7 @@ def create_part(ctx: TabContext, service, sub_tabs=None) -> list[TabRefresh]:
         gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = None
         if ctx.allow_training:
-            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.preset),
+            hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.schedule),
                                   status=lambda lang, _: describe(lang, service.matched_digits()),
                                   use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(

@@ -16,25 +16,21 @@ gradient magnitude of the translations over that of the real pictures).
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, metrics, openmoji, registry, runtime, weight_files
+from studio.bundle_writer import write_bundle
+from studio.quality import QualityService
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import (
     DEFAULT_EPOCHS,
     DESCRIPTIONS,
     bundle_name,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    add_run_arguments,
-    fit,
-    no_progress,
-    training_record,
-)
+from studio.training import RunContext, RunOptions, fit, training_record
+from studio.training_request import TrainingRequest, option
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)
@@ -144,19 +140,18 @@ def preview_picture(edges: np.ndarray, outputs: np.ndarray, truths: np.ndarray, 
     return imaging.grid(np.concatenate([edges, outputs, truths]), cols=len(edges), scale=scale, pad=2)
 
 
-def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: int = 64, seed: int = 0,
-                  limit: int | None = None, source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-                  cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-                  keep_on_stop: bool = False, quality=None, decay_epochs: int = 0,
-                  dataset: str = "fashion") -> registry.Bundle:
+def train_pix2pix(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *,
+                  quality: QualityService | None = None) -> registry.Bundle:
     """Train one variant, measure it on the test pairs, save it; ``keep_on_stop`` saves a stopped run.
 
     ``quality`` (a QualityService) gives the FID; the command line passes one, tests need not.
     ``decay_epochs``: the last this many epochs decay the learning rate linearly to 0 (the paper's
     schedule); 0 keeps 2e-4 throughout (how the shipped shoe models were trained).
     """
+    options, on_progress = request.options, ctx.on_progress
+    variant, dataset, epochs, decay_epochs = options.variant, options.data, options.epochs, options.decay_epochs
+    batch_size, seed, limit = options.batch_size, options.seed, options.limit
     name = bundle_name(variant, dataset)
-    cancel = cancel or CancelToken()
     epochs = epochs or DEFAULT_EPOCHS[dataset]
     runtime.import_tensorflow()
     import keras
@@ -188,8 +183,8 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
             line += f" · test L1 {logs['val_gen_l1_loss']:.4f}"
         return line
 
-    run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
-              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+    run = fit(model, train_x, train_y, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=ctx.cancel,
+              keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               batch_size=batch_size, shuffle=True, validation_data=(val_x, val_y))
     on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
     p2p.finish_generator(model, train_x)
@@ -206,33 +201,22 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
         "float16_mean_change_levels": round(float(change.mean()), 4),
         "note": METRICS_NOTES[dataset],
     })
-    metadata = {
-        "technique": "pix2pix",
-        "variant": variant,
-        "description": DESCRIPTIONS[variant],
-        "reproduces": "lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); Isola et al. 2017",
-        "command": f"python -m studio.train pix2pix --data {dataset} --variant {variant} --epochs {epochs} "
-                   f"--batch-size {batch_size} --seed {seed}" + (f" --limit {limit}" if limit else "")
-                   + (f" --decay-epochs {decay_epochs}" if decay_epochs else ""),
-        "augmentation": "each training pair and its mirror image" if dataset == "emoji" else "none",
-        "data": {dataset: {**data_provenance(dataset),
-                           "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges)}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed, lambda_l1=config.lambda_l1 if config.gan else None,
-            optimizer="Adam(2e-4, beta_1=0.5) for G and D, as the paper"
-                      + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else "")
-                      + (f"; G shipped as its weights' moving average (momentum {config.ema:g})" if config.ema else "")
-                      + "; BatchNorm statistics re-estimated for the final weights (precise BN)",
-            history_note="gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
-                         "val_ = the first 1,000 test pairs"),
-        "metrics": measures,
-    }
+    data_record = {dataset: {**data_provenance(dataset),
+                       "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges)}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed, lambda_l1=config.lambda_l1 if config.gan else None,
+        optimizer="Adam(2e-4, beta_1=0.5) for G and D, as the paper"
+                  + (f", linear decay to 0 over the last {decay_epochs} epochs" if decay_epochs else "")
+                  + (f"; G shipped as its weights' moving average (momentum {config.ema:g})" if config.ema else "")
+                  + "; BatchNorm statistics re-estimated for the final weights (precise BN)",
+        history_note="gen_l1_loss on the networks' [-1, 1] scale (twice the [0, 1] test_l1); "
+                     "val_ = the first 1,000 test pairs")
     files = {"generator.npz": weight_files.weights_writer(model.generator)}
     # The tab lays the PatchGAN's verdict over the U-Net's picture only; the colour encoder-decoder's
     # discriminator would be 0.6 MB that nothing reads.
     if model.discriminator is not None and (dataset == "fashion" or variant == "unet"):
         files["discriminator.npz"] = weight_files.weights_writer(model.discriminator)
-    bundle = registry.save(name, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, name, config, files, technique="pix2pix", variant=variant, description=DESCRIPTIONS[variant], reproduces="lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); Isola et al. 2017", augmentation="each training pair and its mirror image" if dataset == "emoji" else "none", data=data_record, training=training, metrics=measures)
     fid = measures[f"fid_{dataset}"]
     on_progress(1.0, f"Pix2Pix {dataset} {variant}: test L1 {measures['test_l1']:.4f}"
                 + (f" · FID {fid:.2f}" if fid is not None else "") + f" · sharpness x{measures['sharpness_ratio']:.2f}")
@@ -243,24 +227,21 @@ def train_pix2pix(variant: str = "unet", epochs: int | None = None, batch_size: 
 HELP = "Pix2Pix outline -> colour emoji or edges -> shoes (lecture 004): U-Net, encoder-decoder, L1-only"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train pix2pix``."""
-    parser.add_argument("--data", choices=p2p.DATASETS, default="fashion",
-                        help="emoji: OpenMoji colour emoji at 64 px; fashion: Fashion-MNIST shoes at 32 px")
-    parser.add_argument("--variant", choices=[*p2p.VARIANTS, "all"], default="all")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
-    add_run_arguments(parser, 64, "shoes")
-    parser.add_argument("--decay-epochs", type=int, default=0,
-                        help="decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train pix2pix [--data emoji|fashion] [--variant V|all] [--epochs E] ...``."""
+
+    data: str = option("fashion", "emoji: OpenMoji colour emoji at 64 px; fashion: Fashion-MNIST shoes at 32 px",
+                       choices=p2p.DATASETS)
+    variant: str = option("all", choices=[*p2p.VARIANTS, "all"])
+    epochs: int | None = option(None, "default: " + ", ".join(f"{e} ({d})" for d, e in DEFAULT_EPOCHS.items()))
+    batch_size: int = option(64, "default: 64")
+    decay_epochs: int = option(0, "decay the learning rate linearly to 0 over the last N epochs (the paper's schedule)")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    from studio.quality import QualityService
-
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train every variant the request names, reporting through ``ctx``."""
     quality = QualityService()  # the data set's judge, for the FID
-    variants = list(p2p.VARIANTS) if args.variant == "all" else [args.variant]
-    return [train_pix2pix(v, args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress,
-                          ctx.cancel, ctx.on_epoch, ctx.keep_on_stop, quality=quality,
-                          decay_epochs=args.decay_epochs, dataset=args.data) for v in variants]
+    variant = request.options.variant
+    return [train_pix2pix(request.with_options(variant=v), ctx, quality=quality)
+            for v in (p2p.VARIANTS if variant == "all" else [variant])]

@@ -15,8 +15,8 @@ from PIL import Image
 
 from studio import imaging, openmoji, registry
 from studio.bundle_cache import BundleCache
-from studio.checks import UserError, check_preset
-from studio.presets import SlicePreset
+from studio.checks import UserError, check_schedule
+from studio.schedules import SliceSchedule
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name, load_inference
@@ -24,9 +24,9 @@ from studio.training_jobs import JobSpec, estimate_from_shipped
 from studio.training_request import request
 
 ZOOM = {"fashion": 6, "emoji": 4}  # 32 px -> 192 px, 64 px -> 256 px on screen, nearest neighbour (honest pixels)
-# Classroom preset of the Train button: 5 passes over 1,500 pairs at batch 32 (about a minute and a half
+# Classroom schedule of the Train button: 5 passes over 1,500 pairs at batch 32 (about a minute and a half
 # for the colour U-Net on 2 CPU cores), then measured like the shipped models.
-CLASSROOM = SlicePreset(epochs=5, limit=1500, batch_size=32)
+CLASSROOM = SliceSchedule(epochs=5, limit=1500, batch_size=32)
 GALLERY = 16  # test outlines offered as pictures to pick (two rows of eight)
 # The colour outlines: OpenMoji's lines are about 7 pixels wide in a 256-pixel render (median line
 # area / skeleton length over test emoji: 6.9), and the emoji fill 80-90% of it; a drawing is
@@ -292,17 +292,17 @@ class Pix2PixService:
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
-    def training_job(self, choice: str, epochs: int, keep_on_stop: bool, preset: str = "lecture") -> JobSpec:
+    def training_job(self, choice: str, epochs: int, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
         """The training job of the tab's Train button: the chosen model for ``epochs`` (or the classroom
-        preset) into the user cache."""
+        schedule) into the user cache."""
         dataset, variant = self.parse_choice(choice)
         name = self._bundle(variant, dataset)
-        check_preset(preset)
-        length = CLASSROOM.options() if preset == "classroom" else {"epochs": int(epochs)}
-        epochs = CLASSROOM.epochs if preset == "classroom" else int(epochs)
-        title = f"Pix2Pix {dataset} {variant} · " + ("classroom preset" if preset == "classroom" else f"{epochs} epochs")
+        check_schedule(schedule)
+        length = CLASSROOM.options() if schedule == "classroom" else {"epochs": int(epochs)}
+        epochs = CLASSROOM.epochs if schedule == "classroom" else int(epochs)
+        title = f"Pix2Pix {dataset} {variant} · " + ("classroom schedule" if schedule == "classroom" else f"{epochs} epochs")
         estimate = estimate_from_shipped(name, "epochs", epochs)
-        if preset == "classroom" and estimate is not None:  # a slice of the data: fewer steps per epoch
+        if schedule == "classroom" and estimate is not None:  # a slice of the data: fewer steps per epoch
             estimate *= CLASSROOM.limit / max(1, self.metadata(variant, dataset)["data"][dataset]["train_pairs"])
         return JobSpec(request("pix2pix", data=dataset, variant=variant, **length),
                        title, estimate, keep_on_stop)

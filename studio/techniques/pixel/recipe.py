@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, registry
+from studio.bundle_writer import write_bundle
 from studio.techniques.pixel import model as pixel
-from studio.training import CancelToken, ProgressFn, no_progress
+from studio.training import RunContext
+from studio.training_request import TrainingRequest, option
 
 # Test-set metrics are recorded at these smoothing strengths (pseudo-counts per grey level).
 PIXEL_REPORTED_SMOOTHING = (0.0, 0.1, 1.0)
 
 
-def train_pixel(datasets: Sequence[str] = ("mnist", "fashion"), limit_per_class: int | None = None,
-                source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-                cancel: CancelToken | None = None) -> registry.Bundle:
+def train_pixel(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Fit Program 10-1's per-pixel histograms for every class of ``datasets`` and save the bundle.
 
     ``limit_per_class`` keeps only the first N training images of each class (to show how the
     model degrades with little data); the test counts always cover the whole test set, so the
     reported likelihoods stay comparable.
     """
-    cancel = cancel or CancelToken()
+    options, on_progress, cancel = request.options, ctx.on_progress, ctx.cancel
+    datasets, limit_per_class = options.datasets, options.limit_per_class
     if limit_per_class is not None and limit_per_class < 1:
         raise ValueError("Use at least one training image per class.")
     arrays: dict[str, np.ndarray] = {}
@@ -54,18 +55,11 @@ def train_pixel(datasets: Sequence[str] = ("mnist", "fashion"), limit_per_class:
         metrics[name] = _pixel_metrics(train_counts, test_counts)
     on_progress(0.95, "Saving")
     config = dataclasses.asdict(pixel.PixelConfig(datasets=tuple(datasets)))
-    metadata = {
-        "technique": "pixel",
-        "reproduces": "Lecture 000, Program 10-1: per-pixel 256-bin histograms, pixels sampled independently",
-        "command": "python -m studio.train pixel" + (f" --limit-per-class {limit_per_class}" if limit_per_class else ""),
-        "data": provenance,
-        "metrics": metrics,
-        "metrics_note": "test negative log-likelihood in bits per pixel (lower is better) for each class "
-                        "model on that class's test images, and for the all-classes model on all test images, "
-                        "at Laplace smoothing alpha; 'inf' means some test pixel value had probability 0",
-    }
+    data_record = provenance
     files = {"histograms.npz": lambda path: np.savez_compressed(path, **arrays)}
-    bundle = registry.save("pixel", config, files, metadata, source=source)
+    bundle = write_bundle(request, "pixel", config, files, technique="pixel", reproduces="Lecture 000, Program 10-1: per-pixel 256-bin histograms, pixels sampled independently", data=data_record, metrics=metrics, metrics_note="test negative log-likelihood in bits per pixel (lower is better) for each class "
+                        "model on that class's test images, and for the all-classes model on all test images, "
+                        "at Laplace smoothing alpha; 'inf' means some test pixel value had probability 0")
     on_progress(1.0, "Done")
     return bundle
 
@@ -86,13 +80,14 @@ def _pixel_metrics(train_counts: np.ndarray, test_counts: np.ndarray) -> dict:
 HELP = "per-pixel histogram model (Program 10-1), every class of both data sets"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train pixel``."""
-    parser.add_argument("--datasets", nargs="+", choices=["mnist", "fashion"], default=["mnist", "fashion"])
-    parser.add_argument("--limit-per-class", type=int, default=None,
-                        help="use only the first N training images of each class")
+@dataclass(frozen=True)
+class Options:
+    """``python -m studio.train pixel [--datasets mnist fashion] [--limit-per-class N]``."""
+
+    datasets: tuple[str, ...] = option(("mnist", "fashion"), choices=("mnist", "fashion"))
+    limit_per_class: int | None = option(None, "use only the first N training images of each class")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    return [train_pixel(args.datasets, args.limit_per_class, ctx.source, ctx.on_progress, ctx.cancel)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Fit the histograms as ``request`` says, reporting through ``ctx``."""
+    return [train_pixel(request, ctx)]

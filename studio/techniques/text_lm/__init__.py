@@ -4,5 +4,5 @@ from studio.technique import Recipe, Technique
 
 TECHNIQUE = Technique("text_lm", tab=f"{__name__}.tab:build", recipes=(
     Recipe("text", f"{__name__}.recipe"),
-    Recipe("text-own", f"{__name__}.recipe", help="OWN_HELP", add_arguments="add_own_arguments", run="run_own"),
+    Recipe("text-own", f"{__name__}.recipe", help="OWN_HELP", options="OwnOptions", run="run_own"),
 ))

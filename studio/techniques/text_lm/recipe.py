@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, registry, runtime, weight_files
+from studio.bundle_writer import rewrite_metrics, write_bundle
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.presets import (
     NAME,
@@ -36,11 +38,12 @@ from studio.training import (
     CancelToken,
     EpochFn,
     ProgressFn,
+    RunContext,
+    RunOptions,
     TrainingCancelled,
-    add_run_arguments,
     keras_callback,
-    no_progress,
 )
+from studio.training_request import TrainingRequest, option
 
 DEFAULT_EPOCHS = 1
 SEGMENTS = 5  # Keras "epochs" per pass over the data: a point on the training curve each
@@ -128,22 +131,19 @@ def _recorder(model, x, y, history: dict, samples: list, on_progress: ProgressFn
     return record
 
 
-def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int = 0, limit: int | None = None,
-                  learning_rate: float = 2e-3, storage: str = "int8", source: str = registry.SHIPPED,
-                  on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                  on_epoch: EpochFn | None = None, config: text_lm.TextLMConfig | None = None,
-                  dropout: float = 0.0, tied_embeddings: bool = False) -> registry.Bundle:
+def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *,
+                  config: text_lm.TextLMConfig | None = None) -> registry.Bundle:
     """Train the book's language model on IMDB windows, measure it and the bigram baseline, save it.
 
     ``limit`` keeps the first N training reviews of the shuffled split (and N / 9 validation reviews
     when that is fewer than the 2,500 held out), for quick checks or a shorter run; ``config`` a smaller
     model (tests). Nothing is saved when the run is stopped.
     """
-    if storage not in STORAGES:
-        raise ValueError(f"Storage must be one of {tuple(STORAGES)}.")
-    cancel = cancel or CancelToken()
-    epochs = epochs or DEFAULT_EPOCHS
-    config = config or text_lm.TextLMConfig(dropout=dropout, tied_embeddings=tied_embeddings)
+    options, on_progress, cancel = request.options, ctx.on_progress, ctx.cancel or CancelToken()
+    batch_size, seed, limit = options.batch_size, options.seed, options.limit
+    learning_rate, storage, on_epoch = options.learning_rate, options.storage, ctx.on_epoch
+    epochs = options.epochs or DEFAULT_EPOCHS
+    config = config or text_lm.TextLMConfig(dropout=options.dropout, tied_embeddings=options.tie_embeddings)
     tf = runtime.import_tensorflow()
     import keras
 
@@ -208,34 +208,24 @@ def train_text_lm(epochs: int | None = None, batch_size: int = BATCH, seed: int 
         "val_tokens": val_tokens,
         "training_tokens_per_second": round(tokens * epochs / seconds, 1),
     }
-    command = (f"python -m studio.train text --epochs {epochs} --seed {seed} --batch-size {batch_size} "
-               f"--learning-rate {learning_rate:g} --storage {storage}" + (f" --limit {limit}" if limit else "")
-               + (f" --dropout {config.dropout:g}" if config.dropout else "")
-               + (" --tie-embeddings" if config.tied_embeddings else ""))
-    metadata = {
-        "technique": "text_lm",
-        "reproduces": "Keras book (Chollet, 2nd ed.) section 12.1, codes 12-1 to 12-9: a transformer decoder "
-                      "language model on IMDB reviews, sampled with a softmax temperature",
-        "command": command,
-        "data": {"imdb": {"description": data.DESCRIPTIONS["imdb"], "loaded_from": data.imdb_source(),
+    data_record = {"imdb": {"description": data.DESCRIPTIONS["imdb"], "loaded_from": data.imdb_source(),
                           "train_reviews": len(train_texts), "validation_reviews": len(val_texts),
-                          "train_windows": len(x), "train_tokens": tokens, "validation_tokens": val_tokens}},
-        "training": {"epochs": epochs, "segments": segments, "steps": total_steps, "batch_size": batch_size,
+                          "train_windows": len(x), "train_tokens": tokens, "validation_tokens": val_tokens}}
+    training = {"epochs": epochs, "segments": segments, "steps": total_steps, "batch_size": batch_size,
                      "seed": seed, "optimizer": f"Adam(warm-up {warmup} steps to {learning_rate:g}, cosine decay), "
                                                 "clipnorm 1 (the book: RMSprop)",
                      "storage": storage, "seconds": round(seconds, 1), "device": runtime.device_info().label(),
-                     "history": history, "samples_after_each_segment": samples},
-        "metrics": metrics,
-    }
+                     "history": history, "samples_after_each_segment": samples}
     files = {"model.weights.npz": weight_files.weights_writer(model, STORAGES[storage]),
              "vocabulary.json": lambda path: path.write_text(json.dumps(vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
-    bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, NAME, config, files, technique="text_lm", reproduces=REPRODUCES, data=data_record,
+                          training=training, metrics=metrics)
     on_progress(1.0, f"Text: validation perplexity {ppl:.1f} (bigram {bigram_ppl:.1f})")
     return bundle
 
 
-def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress) -> registry.Bundle:
+def reassess_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Measure a saved language model again on its held-out reviews and rewrite its metrics.
 
     The split is rebuilt from the recorded seed and the reviews are encoded with the shipped
@@ -243,7 +233,8 @@ def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = n
     baseline is kept from the training record. Files are copied byte for byte.
     (``python -m studio.train text --assess-only``.)
     """
-    bundle = registry.load(NAME, source)
+    on_progress = ctx.on_progress
+    bundle = registry.load(NAME, request.source)
     training, old = bundle.metadata["training"], bundle.metadata["metrics"]
     runtime.import_tensorflow()
     on_progress(0.0, "Text: reading the held-out reviews…")
@@ -259,7 +250,7 @@ def reassess_text_lm(source: str = registry.SHIPPED, on_progress: ProgressFn = n
     if val_tokens != old.get("val_tokens", val_tokens):
         raise RuntimeError(f"The held-out reviews changed: {val_tokens} targets now, {old['val_tokens']} when trained.")
     metrics = {**old, **perplexity_metrics(ppl, sliding, old["bigram_val_perplexity"])}
-    saved = registry.resave_with_metrics(bundle, metrics, "python -m studio.train text --assess-only", source)
+    saved = rewrite_metrics(request, bundle, metrics)
     on_progress(1.0, f"Text: validation perplexity {ppl:.1f}, sliding {sliding:.1f} "
                      f"(bigram {old['bigram_val_perplexity']:.1f})")
     return saved
@@ -270,19 +261,20 @@ MIN_OWN_CHARS = 2000
 MAX_OWN_CHARS = 1_000_000
 
 
-def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int = 0, keep_on_stop: bool = False,
-                   source: str = registry.USER, on_progress: ProgressFn = no_progress,
-                   cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-                   config: text_lm.TextLMConfig | None = None, label: str = "your text") -> registry.Bundle:
-    """A small character-level model of the same design on ``text`` (any script: Korean works).
+def train_own_text(request: TrainingRequest[OwnOptions], ctx: RunContext = RunContext(), *,
+                   config: text_lm.TextLMConfig | None = None) -> registry.Bundle:
+    """A small character-level model of the same design on the text of ``request.options.file`` (any
+    script: Korean works; read with ``data.read_text_file``).
 
     The last 10% of the text is held out for a validation perplexity (per character); after every
     epoch a sample at T = 0.5 and T = 1.0 is reported, as the book's callback prints them. Stop
     raises ``TrainingCancelled`` (the previous weights stay) unless ``keep_on_stop``.
     """
-    cancel = cancel or CancelToken()
+    options, on_progress, cancel = request.options, ctx.on_progress, ctx.cancel or CancelToken()
+    epochs, batch_size, seed, on_epoch = options.epochs, options.batch_size, options.seed, ctx.on_epoch
+    label = "your text"  # the progress line's name for it
     config = config or OWN_CONFIG
-    text = " ".join((text or "").split())
+    text = " ".join(data.read_text_file(options.file).split())
     if len(text) < MIN_OWN_CHARS:
         raise ValueError(f"The text has {len(text):,} characters; give at least {MIN_OWN_CHARS:,} "
                          "(a few pages) so the model has something to learn.")
@@ -319,25 +311,22 @@ def train_own_text(text: str, epochs: int = 10, batch_size: int = 32, seed: int 
         model.fit(dataset, epochs=epochs, verbose=0,
                   callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
     except TrainingCancelled:
-        if not keep_on_stop or not history:
+        if not ctx.keep_on_stop or not history:
             raise
         stopped_at = len(history.get("loss", []))
     seconds = time.perf_counter() - started
 
-    metadata = {
-        "technique": "text_lm",
-        "reproduces": "beyond the book: the section 12.1 model, character level, on an uploaded text",
-        "command": f"Train on your own text ({label}, {len(text):,} characters, {epochs} epochs)",
-        "data": {"own_text": {"characters": len(text), "train_windows": len(x), "validation_windows": len(vx)}},
-        "training": {"epochs": epochs, "epochs_completed": stopped_at or epochs, "batch_size": batch_size,
-                     "seconds": round(seconds, 1), "history": history, "samples_after_each_epoch": samples},
-        "metrics": {"val_perplexity": history["val_perplexity"][-1] if history else None,
-                    "note": "perplexity per character on the last 10% of the text"},
-    }
+    data_record = {"own_text": {"characters": len(text), "train_windows": len(x), "validation_windows": len(vx)}}
+    training = {"epochs": epochs, "epochs_completed": stopped_at or epochs, "batch_size": batch_size,
+                "seconds": round(seconds, 1), "history": history, "samples_after_each_epoch": samples}
+    metrics = {"val_perplexity": history["val_perplexity"][-1] if history else None,
+               "note": "perplexity per character on the last 10% of the text"}
     files = {"model.weights.npz": weight_files.weights_writer(model, STORAGES["float16"]),
              "vocabulary.json": lambda path: path.write_text(json.dumps(tokenizer.vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
-    return registry.save(OWN_NAME, dataclasses.asdict(config), files, metadata, source=source)
+    return write_bundle(request, OWN_NAME, config, files, technique="text_lm",
+                        reproduces="beyond the book: the section 12.1 model, character level, on an uploaded text",
+                        data=data_record, training=training, metrics=metrics)
 
 
 # --- python -m studio.train text / text-own -------------------------------------------------------------
@@ -345,38 +334,43 @@ HELP = "the transformer language model of the Keras book, section 12.1 (IMDB rev
 OWN_HELP = "a character-level model of the same design on your own .txt file (use --to user, as the tab does)"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train text``."""
-    parser.add_argument("--epochs", type=int, default=None, help=f"passes over the review windows (default: {DEFAULT_EPOCHS})")
-    add_run_arguments(parser, BATCH, "reviews")
-    parser.add_argument("--learning-rate", type=float, default=2e-3, help="Adam's peak rate (warm-up, cosine decay)")
-    parser.add_argument("--storage", choices=STORAGES, default="int8",
-                        help="int8: the vocabulary matrices as int8 with a scale per word (half the file)")
-    parser.add_argument("--dropout", type=float, default=0.0,
-                        help="dropout on embeddings, residual branches and before the head (not in the book)")
-    parser.add_argument("--tie-embeddings", action="store_true",
-                        help="the output layer reuses the token embedding matrix (Press & Wolf 2017; not in the book)")
-    parser.add_argument("--assess-only", action="store_true",
-                        help="no training: measure the saved model again on its held-out reviews, rewrite its metrics")
+REPRODUCES = ("Keras book (Chollet, 2nd ed.) section 12.1, codes 12-1 to 12-9: a transformer decoder language model "
+              "on IMDB reviews, sampled with a softmax temperature")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train (or re-assess) as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    if args.assess_only:
-        return [reassess_text_lm(ctx.source, ctx.on_progress)]
-    return [train_text_lm(args.epochs, args.batch_size, args.seed, args.limit, args.learning_rate, args.storage,
-                          ctx.source, ctx.on_progress, ctx.cancel, ctx.on_epoch, dropout=args.dropout,
-                          tied_embeddings=args.tie_embeddings)]
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train text [--epochs E] [--learning-rate R] [--storage S] ... [--assess-only]``."""
+
+    epochs: int | None = option(None, f"passes over the review windows (default: {DEFAULT_EPOCHS})")
+    batch_size: int = option(BATCH, f"default: {BATCH}")
+    learning_rate: float = option(2e-3, "Adam's peak rate (warm-up, cosine decay)")
+    storage: str = option("int8", "int8: the vocabulary matrices as int8 with a scale per word (half the file)",
+                          choices=tuple(STORAGES))
+    dropout: float = option(0.0, "dropout on embeddings, residual branches and before the head (not in the book)")
+    tie_embeddings: bool = option(False, "the output layer reuses the token embedding matrix (Press & Wolf 2017; "
+                                         "not in the book)")
+    assess_only: bool = option(False, "no training: measure the saved model again on its held-out reviews, "
+                                      "rewrite its metrics")
 
 
-def add_own_arguments(parser) -> None:
-    """The options of ``python -m studio.train text-own``."""
-    parser.add_argument("--file", required=True, help="a UTF-8 (or CP949) .txt file of at least a few pages")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train (or re-assess) as ``request`` says, reporting through ``ctx``."""
+    if request.options.assess_only:
+        return [reassess_text_lm(request, ctx)]
+    return [train_text_lm(request, ctx)]
 
 
-def run_own(args, ctx) -> list[registry.Bundle]:
-    """Train a character model on ``args.file`` (read with ``data.read_text_file``)."""
-    return [train_own_text(data.read_text_file(args.file), args.epochs, seed=args.seed, keep_on_stop=ctx.keep_on_stop,
-                           source=ctx.source, on_progress=ctx.on_progress, cancel=ctx.cancel, on_epoch=ctx.on_epoch)]
+@dataclass(frozen=True)
+class OwnOptions:
+    """``python -m studio.train text-own --file F [--epochs E] [--seed S]``."""
+
+    file: str | None = option(None, "a UTF-8 (or CP949) .txt file of at least a few pages", required=True)
+    epochs: int = option(10)
+    batch_size: int = option(32)
+    seed: int = option(0)
+
+
+def run_own(request: TrainingRequest[OwnOptions], ctx: RunContext) -> list[registry.Bundle]:
+    """Train a character model on the request's file."""
+    return [train_own_text(request, ctx)]

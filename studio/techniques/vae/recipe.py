@@ -7,11 +7,12 @@ reports the training loss, about 146.7).
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import data, imaging, registry, runtime
+from studio.bundle_writer import write_bundle
 from studio.imaging import to_unit_batch
 from studio.techniques.vae.model import (
     VAEConfig,
@@ -22,29 +23,25 @@ from studio.techniques.vae.model import (
 )
 from studio.techniques.vae.presets import DEFAULT_EPOCHS, NAME, WEIGHTS_FILE
 from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    add_run_arguments,
+    RunContext,
+    RunOptions,
     fit,
     inference_weights_writer,
-    no_progress,
     training_record,
 )
+from studio.training_request import TrainingRequest, option
 
 PREVIEW_GRID = 10  # a 10 x 10 decoded grid over the prior's quantiles, every epoch
 
 
-def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, limit: int | None = None,
-              source: str = registry.SHIPPED, on_progress: ProgressFn = no_progress,
-              cancel: CancelToken | None = None, on_epoch: EpochFn | None = None,
-              keep_on_stop: bool = False, cosine: bool = False) -> registry.Bundle:
+def train_vae(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Train the VAE, measure its test loss, save it; ``keep_on_stop`` saves a stopped run too.
 
     ``cosine`` decays Adam's learning rate from 1e-3 to 1e-5 along a cosine over the run instead of
     the book's constant 1e-3: the last epochs then settle instead of hopping around the minimum.
     """
-    cancel = cancel or CancelToken()
+    options, on_progress = request.options, ctx.on_progress
+    epochs, batch_size, seed, limit, cosine = options.epochs, options.batch_size, options.seed, options.limit, options.cosine
     epochs = epochs or DEFAULT_EPOCHS
     runtime.import_tensorflow()
     import keras
@@ -69,8 +66,8 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
     describe = lambda epoch, logs: (f"VAE · epoch {epoch + 1}/{epochs} · "  # noqa: E731
                                     f"loss {logs.get('total_loss', float('nan')):.2f}"
                                     + (f" · test {logs['val_total_loss']:.2f}" if "val_total_loss" in logs else ""))
-    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
-              keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+    run = fit(model, train_x, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=ctx.cancel,
+              keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               batch_size=batch_size, shuffle=True, validation_data=(test_x,))
     keras.utils.set_random_seed(seed + 1)  # a fixed draw of eps for the recorded test loss
     test = model.evaluate(test_x, batch_size=1000, verbose=0, return_dict=True)
@@ -80,20 +77,13 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
                "test_kl_loss": round(float(test["kl_loss"]), 3),
                "note": "per test image: summed binary cross-entropy over 784 pixels + KL to N(0, I), with one "
                        "sampled z per image (the book reports about 146.7 as its training loss on 70,000 digits)"}
-    metadata = {
-        "technique": "vae",
-        "reproduces": "Keras book (Chollet, 2nd ed.) section 12.4, codes 12-24 to 12-29: VAE with a 2-D latent space",
-        "command": f"python -m studio.train vae --epochs {epochs} --seed {seed}" + (f" --limit {limit}" if limit else "")
-                   + (" --cosine" if cosine else ""),
-        "data": {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                           "train_images": len(x_train), "test_images": len(x_test)}},
-        "training": training_record(
-            run, batch_size=batch_size, seed=seed,
-            optimizer="Adam(CosineDecay(1e-3 -> 1e-5))" if cosine else "Adam(1e-3), as the book"),
-        "metrics": metrics,
-    }
+    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
+                       "train_images": len(x_train), "test_images": len(x_test)}}
+    training = training_record(
+        run, batch_size=batch_size, seed=seed,
+        optimizer="Adam(CosineDecay(1e-3 -> 1e-5))" if cosine else "Adam(1e-3), as the book")
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_vae(config))}
-    bundle = registry.save(NAME, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, NAME, config, files, technique="vae", reproduces="Keras book (Chollet, 2nd ed.) section 12.4, codes 12-24 to 12-29: VAE with a 2-D latent space", data=data_record, training=training, metrics=metrics)
     on_progress(1.0, f"VAE: test loss {metrics['test_total_loss']:.2f}")
     return bundle
 
@@ -102,15 +92,14 @@ def train_vae(epochs: int | None = None, batch_size: int = 128, seed: int = 0, l
 HELP = "the VAE of the Keras book, section 12.4"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train vae``."""
-    parser.add_argument("--epochs", type=int, default=None, help=f"default: {DEFAULT_EPOCHS}, as the book")
-    add_run_arguments(parser, 128, "images")
-    parser.add_argument("--cosine", action="store_true",
-                        help="decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
+@dataclass(frozen=True)
+class Options(RunOptions):
+    """``python -m studio.train vae [--epochs E] [--cosine] [--batch-size B --seed S --limit N]``."""
+
+    epochs: int | None = option(None, f"default: {DEFAULT_EPOCHS}, as the book")
+    cosine: bool = option(False, "decay the learning rate 1e-3 -> 1e-5 (the book keeps 1e-3)")
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    return [train_vae(args.epochs, args.batch_size, args.seed, args.limit, ctx.source, ctx.on_progress, ctx.cancel,
-                      ctx.on_epoch, ctx.keep_on_stop, cosine=args.cosine)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train as ``request`` says, reporting through ``ctx``."""
+    return [train_vae(request, ctx)]

@@ -1,5 +1,9 @@
-"""The ready examples: a DeepDream and a style transfer made from the shipped example pictures with
-fixed settings by ``python -m studio.train examples``, so those tabs show a result at load."""
+"""The ready examples' bundle: a DeepDream and a style transfer made from the shipped example pictures
+with fixed settings by ``python -m studio.train examples``, so those tabs show a result at load.
+
+The DeepDream and style tabs import this module (they show these example pictures); the recipe here
+makes them.
+"""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ def load_generator(bundle: registry.Bundle):
     from studio import runtime, weight_files
 
     runtime.import_tensorflow()
-    from studio.techniques.gan.colour_model import (
+    from studio.techniques.colour_gan.model import (
         ColourGANConfig,
         build_generator,
         generate,

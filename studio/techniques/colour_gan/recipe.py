@@ -12,28 +12,23 @@ its weights' moving average (EMA 0.999), as the studio's other GANs do. Training
 
 from __future__ import annotations
 
-import dataclasses
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from studio import imaging, metrics, openmoji, registry, runtime, weight_files
-from studio.techniques.gan.colour_model import ColourGANConfig
-from studio.techniques.gan.colour_presets import (
+from studio.bundle_writer import write_bundle
+from studio.techniques.colour_gan.model import ColourGANConfig
+from studio.techniques.colour_gan.presets import (
     BUNDLE,
     MIN_PICTURES,
     ROUND,
     WEIGHTS_FILE,
 )
-from studio.training import (
-    CancelToken,
-    EpochFn,
-    ProgressFn,
-    fit,
-    no_progress,
-    training_record,
-)
+from studio.training import RunContext, fit, training_record
+from studio.training_request import TrainingRequest, option
 
 NETWORKS = {"cpu": ColourGANConfig.cpu, "book": ColourGANConfig.book}
 DEFAULT_STEPS = 12000
@@ -57,12 +52,12 @@ def emoji_faces_stream(batch_size: int, seed: int):
 
 
 def folder_stream(folder: Path, batch_size: int, seed: int):
-    """The book's pipeline on ``folder`` (``colour_model.pictures_from_directory``), each picture with its
+    """The book's pipeline on ``folder`` (``model.pictures_from_directory``), each picture with its
     mirror image, as endless shuffled batches; and how many pictures it found.
 
     Raises ValueError, in one sentence, when the folder holds fewer than MIN_PICTURES pictures."""
 
-    from studio.techniques.gan.colour_model import pictures_from_directory
+    from studio.techniques.colour_gan.model import pictures_from_directory
 
     count = count_pictures(folder)
     if count < MIN_PICTURES:
@@ -75,7 +70,7 @@ def folder_stream(folder: Path, batch_size: int, seed: int):
 
 def count_pictures(folder: Path) -> int:
     """How many files ``image_dataset_from_directory`` would read from ``folder`` (sub-folders included)."""
-    from studio.techniques.gan.colour_model import PICTURE_SUFFIXES
+    from studio.techniques.colour_gan.model import PICTURE_SUFFIXES
 
     return sum(1 for path in Path(folder).rglob("*") if path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES)
 
@@ -84,7 +79,7 @@ def evaluate(generator, config: ColourGANConfig) -> dict:
     """The emoji judge's FID of the generator's faces against the training faces, beside the real test faces'
     (the floor) at the same sample size; and the nearest-training-picture distance (not copies)."""
     from studio.quality import QualityService
-    from studio.techniques.gan.colour_model import generate
+    from studio.techniques.colour_gan.model import generate
 
     judge = QualityService()
     train, test = openmoji.face_pictures(test=False), openmoji.face_pictures(test=True)
@@ -138,12 +133,8 @@ def _load_checkpoint(folder: Path, model) -> int:
     return int(json.loads((folder / "checkpoint.json").read_text())["rounds"])
 
 
-def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_size: int = BATCH_SIZE, seed: int = 0,
-                     images_dir: str | Path | None = None, source: str = registry.SHIPPED,
-                     on_progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                     on_epoch: EpochFn | None = None, keep_on_stop: bool = False, judge: bool = True,
-                     config: ColourGANConfig | None = None, checkpoint_dir: str | Path | None = None,
-                     resume: bool = False) -> registry.Bundle:
+def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *,
+                     judge: bool = True, config: ColourGANConfig | None = None) -> registry.Bundle:
     """Train the colour DCGAN for ``steps`` batches and save its averaged generator as ``BUNDLE``.
 
     ``network`` "book" is section 12.5's widths, "cpu" the narrower variant (``config`` overrides both;
@@ -151,16 +142,18 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
     the emoji judge (``judge`` False skips it); a folder trains on its pictures, measured by the nearest
     training picture only. A run stopped halfway saves nothing unless ``keep_on_stop``.
     """
+    options, on_progress = request.options, ctx.on_progress
+    network, steps, batch_size, seed = options.network, options.steps, options.batch_size, options.seed
+    images_dir, checkpoint_dir, resume = options.images_dir, options.checkpoint_dir, options.resume
     if network not in NETWORKS:
         raise ValueError(f"Unknown network {network!r}; choose one of {sorted(NETWORKS)}.")
     config = config or NETWORKS[network]()
     rounds = max(1, -(-int(steps) // ROUND))
     round_steps = min(ROUND, int(steps))
-    cancel = cancel or CancelToken()
     runtime.import_tensorflow()
     import keras
 
-    from studio.techniques.gan.colour_model import (
+    from studio.techniques.colour_gan.model import (
         generate,
         latent_codes,
         make_colour_gan,
@@ -190,9 +183,9 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
-              cancel=cancel, keep_on_stop=keep_on_stop, describe=describe, on_epoch=on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               extra_logs=after_round, initial_epoch=start, shuffle=False)
-    from studio.techniques.gan.colour_model import build_generator
+    from studio.techniques.colour_gan.model import build_generator
 
     averaged = averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(config),
                              latent_codes(config, 256, seed + 1))
@@ -203,7 +196,7 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
     if images_dir is None and judge:
         measured |= evaluate(shipped, config)
     elif images_dir is not None:
-        from studio.techniques.gan.colour_model import pictures_from_directory
+        from studio.techniques.colour_gan.model import pictures_from_directory
 
         real = np.concatenate([np.rint(np.asarray(b) * 255).astype(np.uint8)
                                for b in pictures_from_directory(Path(images_dir), batch_size=256, seed=seed)])
@@ -216,26 +209,17 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
             else {"own_pictures": {"description": "a folder of the user's own pictures, read by "
                                    "keras.utils.image_dataset_from_directory (64 x 64, centre crop), each with its "
                                    "mirror image", "train_images": pictures}})
-    metadata = {
-        "technique": "gan",
-        "variant": "colour",
-        "network": network,
-        "reproduces": "Deep Learning with Python, section 12.5: the colour DCGAN (64 x 64 x 3, latent 128)"
-                      + (" at the book's widths" if network == "book" else ", the same layers at narrower widths"),
-        "command": f"python -m studio.train colour-gan --network {network} --steps {steps} --batch-size {batch_size} "
-                   f"--seed {seed}" + (f" --images-dir {images_dir}" if images_dir is not None else ""),
-        "data": data,
-        "training": training_record(
-            run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed,
-            history_every_steps=round_steps,
-            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
-                      + (" (the book's)" if (config.learning_rate, config.beta_1) == (1e-4, 0.9) else ""),
-            tricks=[f"the book's uniform label noise {config.label_noise} on D's targets",
-                    f"ships G's weight average (EMA {EMA})", "each picture also mirrored"]),
-        "metrics": measured,
-    }
+    data_record = data
+    training = training_record(
+        run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed,
+        history_every_steps=round_steps,
+        optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
+                  + (" (the book's)" if (config.learning_rate, config.beta_1) == (1e-4, 0.9) else ""),
+        tricks=[f"the book's uniform label noise {config.label_noise} on D's targets",
+                f"ships G's weight average (EMA {EMA})", "each picture also mirrored"])
     files = {WEIGHTS_FILE: weight_files.weights_writer(shipped)}
-    bundle = registry.save(BUNDLE, dataclasses.asdict(config), files, metadata, source=source)
+    bundle = write_bundle(request, BUNDLE, config, files, technique="colour_gan", variant="colour", network=network, reproduces="Deep Learning with Python, section 12.5: the colour DCGAN (64 x 64 x 3, latent 128)"
+                      + (" at the book's widths" if network == "book" else ", the same layers at narrower widths"), data=data_record, training=training, metrics=measured)
     on_progress(1.0, "colour DCGAN: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
 
@@ -244,22 +228,21 @@ def train_colour_gan(network: str = "cpu", steps: int = DEFAULT_STEPS, batch_siz
 HELP = "the colour DCGAN of Deep Learning with Python 12.5, on OpenMoji's faces or a folder of pictures"
 
 
-def add_arguments(parser) -> None:
-    """This recipe's options of ``python -m studio.train colour-gan``."""
-    parser.add_argument("--network", choices=sorted(NETWORKS), default="cpu",
-                        help="book: section 12.5's widths (for a GPU); cpu: the same layers, narrower (default)")
-    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"training batches; a preview every {ROUND}")
-    parser.add_argument("--images-dir", default=None,
-                        help=f"train on this folder of pictures (at least {MIN_PICTURES}; sub-folders too) "
-                             "instead of OpenMoji's faces")
-    parser.add_argument("--checkpoint-dir", default=None, help=f"keep the run's state here every {CHECKPOINT_EVERY} rounds")
-    parser.add_argument("--resume", action="store_true", help="go on from --checkpoint-dir's last state")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"default: {BATCH_SIZE} (the book's)")
-    parser.add_argument("--seed", type=int, default=0)
+@dataclass(frozen=True)
+class Options:
+    """``python -m studio.train colour-gan [--network cpu|book] [--steps N] [--images-dir D] ...``."""
+
+    network: str = option("cpu", "book: section 12.5's widths (for a GPU); cpu: the same layers, narrower (default)",
+                          choices=sorted(NETWORKS))
+    steps: int = option(DEFAULT_STEPS, f"training batches; a preview every {ROUND}")
+    images_dir: str | None = option(None, f"train on this folder of pictures (at least {MIN_PICTURES}; sub-folders "
+                                          "too) instead of OpenMoji's faces")
+    checkpoint_dir: str | None = option(None, f"keep the run's state here every {CHECKPOINT_EVERY} rounds")
+    resume: bool = option(False, "go on from --checkpoint-dir's last state")
+    batch_size: int = option(BATCH_SIZE, f"default: {BATCH_SIZE} (the book's)")
+    seed: int = option(0)
 
 
-def run(args, ctx) -> list[registry.Bundle]:
-    """Train as the parsed ``args`` say, reporting through ``ctx`` (a ``train.RunContext``)."""
-    return [train_colour_gan(args.network, args.steps, args.batch_size, args.seed, args.images_dir, ctx.source,
-                             ctx.on_progress, ctx.cancel, ctx.on_epoch, ctx.keep_on_stop,
-                             checkpoint_dir=args.checkpoint_dir, resume=args.resume)]
+def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:
+    """Train as ``request`` says, reporting through ``ctx``."""
+    return [train_colour_gan(request, ctx)]

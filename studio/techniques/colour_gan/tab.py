@@ -40,7 +40,7 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
     """Build the colour sub-tab inside ``sub_tabs`` (the GAN tab's ``gr.Tabs``, where a link to its
     pictures opens); ``service`` is a ColourGANService."""
     tr = ctx.tr
-    from studio.techniques.gan.colour_service import MAX_ROUNDS, MAX_SAMPLES
+    from studio.techniques.colour_gan.service import MAX_ROUNDS, MAX_SAMPLES
 
     with tr.make(gr.Tab, {"label": "colour.tab"}, id="gan-colour"):
         tr.make(gr.Markdown, {"value": "colour.intro"})
