@@ -201,22 +201,6 @@ DESCRIPTIONS["imdb"] = ("IMDB movie reviews (Maas et al. 2011, Large Movie Revie
                         "training reviews, <br /> tags removed as in the book")
 
 
-def load_imdb_texts(validation: float = 0.1, seed: int = 0) -> tuple[list[str], list[str]]:
-    """The 25,000 IMDB training reviews as (train texts, validation texts), ``<br />`` removed.
-
-    The split is a fixed shuffle by ``seed``: the last ``validation`` share is held out, so the
-    language model and its bigram baseline are measured on the same unseen reviews. Looks in the
-    data folder (``imdb_reviews.tsv.gz``), then Keras's cache (``aclImdb/train/{pos,neg}/*.txt``),
-    then downloads the book's archive through Keras (unless ``STUDIO_NO_DOWNLOAD=1``).
-    """
-    if not 0.0 < validation < 1.0:
-        raise ValueError("The validation share must be between 0 and 1.")
-    texts = list(imdb_reviews())
-    order = np.random.default_rng(seed).permutation(len(texts))
-    cut = len(texts) - max(1, int(round(len(texts) * validation)))
-    return [texts[i] for i in order[:cut]], [texts[i] for i in order[cut:]]
-
-
 def imdb_reviews() -> tuple[str, ...]:
     """Every IMDB training review, cleaned (``<br />`` → space, whitespace folded), in file order."""
     folder = paths.data_dir()

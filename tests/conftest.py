@@ -139,6 +139,7 @@ def tiny_bundles(tmp_path_factory):
     from studio.techniques.autoencoder.recipe import VARIANTS, train_autoencoder
     from studio.samples.recipe import save_samples
     from studio.techniques.vae.recipe import train_vae
+    from training_requests import shipped_request
 
     root = tmp_path_factory.mktemp("ae")
     folder = write_tiny_data(root / "data", test=60)
@@ -148,10 +149,10 @@ def tiny_bundles(tmp_path_factory):
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
         data._imdb_cached.cache_clear()
-        save_samples(count=60)
+        save_samples(shipped_request("samples", count=60))
         for variant in VARIANTS:
-            train_autoencoder(variant, epochs=1, batch_size=50)
-        train_vae(epochs=1, batch_size=50)
+            train_autoencoder(shipped_request("autoencoder", variant=variant, epochs=1, batch_size=50))
+        train_vae(shipped_request("vae", epochs=1, batch_size=50))
         paths.set_data_dir(None)
     return root / "pretrained", folder
 

@@ -7,7 +7,8 @@ from conftest import synthetic_split
 from studio import paths, registry
 from studio.imaging import to_unit_batch
 from studio.techniques.autoencoder import model as ae
-from studio.training import CancelToken, TrainingCancelled
+from studio.training import CancelToken, RunContext, TrainingCancelled
+from training_requests import shipped_request, user_request
 
 
 def test_noise_walk_and_interpolation_codes_match_program_10_2b():
@@ -95,7 +96,8 @@ def test_stopped_training_keeps_old_weights_unless_asked(tiny_bundles, monkeypat
     token = CancelToken()
     stop_after_first_epoch = lambda epoch, logs, image: token.cancel()  # noqa: E731
     with pytest.raises(TrainingCancelled):
-        train_autoencoder("z2", epochs=3, batch_size=50, cancel=token, on_epoch=stop_after_first_epoch)
+        train_autoencoder(shipped_request("autoencoder", variant="z2", epochs=3, batch_size=50),
+                          RunContext(cancel=token, on_epoch=stop_after_first_epoch))
     assert registry.load("autoencoder_z2").fingerprint == before
     token = CancelToken()
     previews = []
@@ -104,8 +106,8 @@ def test_stopped_training_keeps_old_weights_unless_asked(tiny_bundles, monkeypat
         previews.append(image)
         token.cancel()
 
-    bundle = train_autoencoder("z2", epochs=3, batch_size=50, cancel=token, on_epoch=stop_and_collect,
-                               keep_on_stop=True, source=registry.USER)
+    bundle = train_autoencoder(user_request("autoencoder", variant="z2", epochs=3, batch_size=50),
+                               RunContext(cancel=token, on_epoch=stop_and_collect, keep_on_stop=True))
     assert bundle.metadata["training"]["stopped_early"] and bundle.metadata["training"]["epochs_completed"] == 1
     assert previews[0].ndim == 2 and previews[0].dtype == np.uint8  # originals above reconstructions
 

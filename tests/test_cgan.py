@@ -9,6 +9,8 @@ import pytest
 from conftest import ROOT, counting_quality, write_tiny_data
 from studio.techniques.cgan import model as cgan
 from studio.checks import UserError
+from studio.training import RunContext
+from training_requests import shipped_request
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +136,7 @@ def tiny_cgan(tmp_path_factory):
         mp.setenv("STUDIO_NO_DOWNLOAD", "1")
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
-        bundles = [train_cgan(v, epochs=1, batch_size=32) for v in VARIANTS]
+        bundles = [train_cgan(shipped_request("cgan", variant=v, epochs=1, batch_size=32)) for v in VARIANTS]
         paths.set_data_dir(None)
     return root / "pretrained", bundles
 
@@ -160,7 +162,8 @@ def test_the_classroom_schedule_trains_in_rounds_and_says_so(tmp_path, monkeypat
     data._load_cached.cache_clear()
     messages = []
     try:
-        bundle = train_cgan("conv", epochs=2, schedule="classroom", on_progress=lambda f, m: messages.append(m))
+        bundle = train_cgan(shipped_request("cgan", variant="conv", epochs=2, schedule="classroom"),
+                            RunContext(on_progress=lambda f, m: messages.append(m)))
     finally:
         paths.set_data_dir(None)
     training = bundle.metadata["training"]
@@ -170,7 +173,7 @@ def test_the_classroom_schedule_trains_in_rounds_and_says_so(tmp_path, monkeypat
     assert bundle.metadata["command"].endswith("--schedule classroom")
     assert f"Adam({CLASSROOM.learning_rate:g}" in training["optimizer"]
     with pytest.raises(ValueError, match="conv cGAN"):
-        train_cgan("dense", epochs=1, schedule="classroom")
+        train_cgan(shipped_request("cgan", variant="dense", epochs=1, schedule="classroom"))
 
 
 def test_the_train_button_puts_the_schedule_or_the_lectures_settings_in_line():

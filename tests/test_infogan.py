@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from studio.techniques.infogan import measures
 from studio.techniques.infogan import model as infogan
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -84,6 +85,8 @@ def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monk
     from studio import data, paths, registry
     from studio.techniques.infogan.presets import load_inference
     from studio.techniques.infogan.recipe import train_infogan
+    from studio.training import RunContext
+    from training_requests import shipped_request
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
@@ -91,8 +94,9 @@ def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monk
     data._load_cached.cache_clear()
     epochs = []
     try:
-        bundle = train_infogan(epochs=2, batch_size=32, judge=False, on_epoch=lambda e, logs, image: epochs.append(
-            (logs, image)), config=infogan.InfoGANConfig(noise_dim=8, width=8))
+        bundle = train_infogan(shipped_request("infogan", epochs=2, batch_size=32),
+                               RunContext(on_epoch=lambda e, logs, image: epochs.append((logs, image))),
+                               judge=False, config=infogan.InfoGANConfig(noise_dim=8, width=8))
     finally:
         paths.set_data_dir(None)
     assert len(epochs) == 2 and epochs[-1][1].ndim == 2  # a preview (one noise, every c1 value) per epoch
@@ -154,23 +158,30 @@ def test_the_service_refuses_bad_codes_with_a_sentence(tiny_service, call, messa
         call(tiny_service)
 
 
+def _gan_and_infogan():
+    """The declarations of the GAN tab and of InfoGAN, its child (``parent="gan"``)."""
+    from studio.techniques import gan, infogan
+
+    assert infogan.TECHNIQUE.parent == "gan"
+    return [gan.TECHNIQUE, infogan.TECHNIQUE]
+
+
 @pytest.fixture
 def infogan_page(tiny_service):
-    """The GAN tab (shipped GAN weights) with its InfoGAN part over the tiny bundle, served over HTTP."""
+    """The GAN tab with its InfoGAN sub-tab over the tiny bundle (the app's way: the child built by its
+    parent's tab), served over HTTP."""
     import gradio as gr
 
     from conftest import free_port
-    from studio.techniques.gan.service import GANService
     from studio.training_jobs import TrainingJobs
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.techniques.gan import tab as gan_tab
 
     with gr.Blocks() as demo:
         lang = gr.State("en")
         ctx = TabContext(Translator("en"), lang, SessionJobs(), TrainingJobs(), None)
-        refreshes = gan_tab.create_tab(ctx, GANService(), tiny_service)
+        refreshes = ctx.build_tabs(_gan_and_infogan())
     demo.queue()
     port = free_port()
     demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
@@ -181,17 +192,14 @@ def infogan_page(tiny_service):
 def test_the_gan_tab_has_an_infogan_part_only_with_infogan_weights(tmp_path, monkeypatch):
     import gradio as gr
 
-    from studio.techniques.gan.service import GANService
-    from studio.techniques.infogan.service import InfoGANService
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
-    from studio.techniques.gan import tab as gan_tab
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))  # no InfoGAN anywhere
     with gr.Blocks():
         ctx = TabContext(Translator("en"), gr.State("en"), SessionJobs(), None, None)
-        refreshes = gan_tab.create_tab(ctx, GANService(), InfoGANService())
+        refreshes = ctx.build_tabs(_gan_and_infogan())
     assert len(refreshes) == 1  # the GAN tab's own: no placeholder part without a model
 
 
@@ -236,7 +244,7 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
 
     quick = tiny_service.training_job(99, False, "classroom")  # the schedule has its own length
     assert quick.request.recipe == "infogan" and quick.request.source == "user"
-    assert {k: getattr(quick.request, k) for k in CLASSROOM.options()} == CLASSROOM.options()
+    assert {k: getattr(quick.request.options, k) for k in CLASSROOM.options()} == CLASSROOM.options()
     full = tiny_service.training_job(3, True, "lecture")
     assert full.argv[:3] == ("infogan", "--epochs", "3") and full.keep_on_stop
     with pytest.raises(UserError, match="between 1 and 50 epochs"):
@@ -246,3 +254,35 @@ def test_the_train_button_runs_the_recipes_own_options(tiny_service, tmp_path, m
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "no_shipped_infogan"))
     with pytest.raises(UserError, match="no shipped InfoGAN weights"):
         tiny_service.use_shipped()
+
+
+# --- what the codes mean (studio.techniques.infogan.measures) ----------------------------------------
+def test_matched_agreement_names_code_values_one_to_one():
+    # code value 0 draws 7s, 1 draws 3s, 2 draws half 1s and half 7s: matching gives 2 -> 1, not 7 twice
+    codes = np.array([0] * 10 + [1] * 10 + [2] * 10)
+    judged = np.array([7] * 10 + [3] * 10 + [1] * 5 + [7] * 5)
+    agreement, matched = measures.matched_agreement(codes, judged)
+    assert matched.tolist() == [7, 3, 1]
+    assert agreement == pytest.approx(25 / 30)
+
+
+def _stroke(slant: float, width: int) -> np.ndarray:
+    image = np.zeros((28, 28), np.uint8)
+    for r in range(4, 24):
+        c = int(round(14 + slant * (r - 14)))
+        image[r, c: c + width] = 255
+    return image
+
+
+def test_slant_and_ink_follow_a_drawn_stroke():
+    leaning = np.stack([_stroke(s, 2) for s in (-0.4, 0.0, 0.4)])
+    assert np.all(np.diff(measures.ink_slant(leaning)) > 0)
+    thick = np.stack([_stroke(0.0, w) for w in (1, 2, 3)])
+    assert np.all(np.diff(measures.ink_mass(thick)) > 0)
+    assert abs(measures.ink_slant(thick)[1]) < 1e-6
+
+
+def test_monotonic_share_counts_rows_in_the_common_direction():
+    series = np.array([[1, 2, 3], [0, 1, 5], [3, 2, 1], [1, 3, 2]])
+    assert measures.monotonic_share(series) == pytest.approx(0.5)
+    assert measures.monotonic_share(series[:2]) == 1.0

@@ -8,6 +8,8 @@ import pytest
 from conftest import ROOT, counting_quality
 from studio import paths, registry
 from studio.judge.recipe import train_judge
+from studio.training import RunContext
+from training_requests import shipped_request
 from studio.quality import QualityService
 
 
@@ -17,7 +19,8 @@ def tiny_judge(tiny_data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     paths.set_data_dir(tiny_data_dir)
     reports = []
-    bundle = train_judge("mnist", epochs=1, batch_size=32, on_progress=lambda f, m: reports.append((f, m)))
+    bundle = train_judge(shipped_request("judge", dataset="mnist", epochs=1, batch_size=32),
+                         RunContext(on_progress=lambda f, m: reports.append((f, m))))
     return bundle, reports
 
 
@@ -35,7 +38,7 @@ def test_floors_only_rewrites_the_floors_and_keeps_the_weights(tiny_judge):
     from studio.judge.recipe import CLASS_FLOOR_SIZES, remeasure_floors
 
     bundle, _ = tiny_judge
-    again = remeasure_floors("mnist")
+    again = remeasure_floors(shipped_request("judge", dataset="mnist", floors_only=True))
     assert again.metadata["files"]["model.weights.h5"] == bundle.metadata["files"]["model.weights.h5"]
     assert set(again.metadata["metrics"]["fid_floor_per_class"]) == {str(n) for n in CLASS_FLOOR_SIZES}
     assert again.metadata["metrics"]["test_accuracy"] == bundle.metadata["metrics"]["test_accuracy"]

@@ -8,6 +8,8 @@ from PIL import Image, ImageDraw
 from studio.checks import UserError
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.service import patch_overlay, sketch_to_edges, thin
+from bundle_checks import check_recorded_command
+from training_requests import shipped_request
 
 TINY = dict(filters=(8, 8, 8, 8, 8), disc_filters=(8, 8, 8))
 
@@ -225,8 +227,9 @@ def tiny_pix2pix(tmp_path_factory):
         mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
-        save_samples(count=60)
-        bundles = [train_pix2pix(v, epochs=1, batch_size=16, decay_epochs=int(v == "l1")) for v in p2p.VARIANTS]
+        save_samples(shipped_request("samples", count=60))
+        bundles = [train_pix2pix(shipped_request("pix2pix", variant=v, epochs=1, batch_size=16, decay_epochs=int(v == "l1")))
+                   for v in p2p.VARIANTS]
         paths.set_data_dir(None)
     return root / "pretrained", bundles
 
@@ -238,13 +241,15 @@ def test_recipe_records_metrics_and_stores_float16(tiny_pix2pix):
         m = bundle.metadata["metrics"]
         assert 0 <= m["test_l1"] <= 1 and m["sharpness_real"] > 0 and m["fid_fashion"] is None  # no judge here
         assert m["float16_max_change_levels"] <= 3
-        assert bundle.metadata["command"].startswith("python -m studio.train pix2pix --data fashion --variant")
+        variant = bundle.metadata["variant"]
+        check_recorded_command(bundle, shipped_request("pix2pix", variant=variant, epochs=1, batch_size=16,
+                                                       decay_epochs=int(variant == "l1")))
         with np.load(bundle.path("generator.npz")) as f:
             assert f["w000"].dtype == np.float16  # weight_files, as every technique
     assert "discriminator.npz" in unet.metadata["files"] and "discriminator.npz" not in l1.metadata["files"]
     assert set(unet.metadata["training"]["history"]) >= {"gen_gan_loss", "gen_l1_loss", "disc_loss", "val_gen_l1_loss"}
     assert encdec.config["skips"] is False
-    assert l1.metadata["command"].endswith("--decay-epochs 1") and "decay" in l1.metadata["training"]["optimizer"]
+    assert "--decay-epochs 1" in l1.metadata["command"] and "decay" in l1.metadata["training"]["optimizer"]
 
 
 def test_service_translates_examples_and_sketches(tiny_pix2pix, monkeypatch):
@@ -300,8 +305,8 @@ def test_the_panels_choice_names_the_data_set_and_the_classroom_schedule_slices_
     assert service.parse_choice("emoji/encdec") == ("emoji", "encdec")
     assert service.parse_choice("l1") == ("fashion", "l1")  # the shoe models' old choices
     job = service.training_job("fashion/unet", 3, False, "classroom")
-    assert (job.request.recipe, job.request.data, job.request.variant) == ("pix2pix", "fashion", "unet")
-    assert job.request.limit == CLASSROOM.limit and "--limit" in job.argv
+    assert (job.request.recipe, job.request.options.data, job.request.options.variant) == ("pix2pix", "fashion", "unet")
+    assert job.request.options.limit == CLASSROOM.limit and "--limit" in job.argv
     with pytest.raises(UserError, match="data set 'faces'"):
         service.training_job("faces/unet", 3, False)
     with pytest.raises(UserError, match="turbo"):
@@ -324,8 +329,8 @@ def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tm
     from studio.techniques.pix2pix.recipe import train_pix2pix
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    unet = train_pix2pix("unet", epochs=1, batch_size=16, limit=16, dataset="emoji")
-    encdec = train_pix2pix("encdec", epochs=1, batch_size=16, limit=16, dataset="emoji")
+    unet = train_pix2pix(shipped_request("pix2pix", variant="unet", epochs=1, batch_size=16, limit=16, data="emoji"))
+    encdec = train_pix2pix(shipped_request("pix2pix", variant="encdec", epochs=1, batch_size=16, limit=16, data="emoji"))
     data = unet.metadata["data"]["emoji"]
     assert data["train_pairs"] == 16 and data["test_pairs"] == len(openmoji.load_split(True).emoji)
     assert "OpenMoji" in data["description"] and "CC BY-SA 4.0" in data["description"]

@@ -95,7 +95,7 @@ def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir
     shipped_nll = service.likelihood("mnist", 0, 1.0).report.bits_per_pixel
     spec = service.training_job(5)
     assert spec.command == "python -m studio.train pixel --limit-per-class 5 --to user"  # defaults left out
-    assert spec.request.datasets == ["mnist", "fashion"]
+    assert spec.request.options.datasets == ("mnist", "fashion")
     events = events_until_final(TrainingJobs().submit(spec))
     assert events[-1][0] == "done"
     assert [e[1] for e in events if e[0] == "progress"][-1] == 1.0

@@ -1,6 +1,7 @@
 """The list of techniques: what the app and ``python -m studio.train`` iterate over, and how a new
 technique joins them (one folder, one line)."""
 
+import dataclasses
 import hashlib
 import json
 import textwrap
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studio import techniques, train
+from studio import recipes, techniques, train, training_request
 from studio.technique import Technique
 
 
@@ -19,12 +20,12 @@ def test_every_technique_in_the_list_declares_itself_under_its_folders_name():
 
 
 def test_every_recipe_of_the_techniques_is_a_training_command():
-    names = train.recipes()
+    names = recipes.recipes()
     for technique in techniques.load():
         for recipe in technique.recipes:
             assert names[recipe.name] is recipe
-            help_text, add_arguments, run = recipe.load()
-            assert help_text and callable(add_arguments) and callable(run)
+            help_text, options, run = recipe.load()
+            assert help_text and dataclasses.is_dataclass(options) and callable(run)
 
 
 TINY = {
@@ -35,14 +36,19 @@ TINY = {
         TECHNIQUE = Technique("tiny", recipes=(Recipe("tiny", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")
     ''',
     "recipe.py": '''
+        from dataclasses import dataclass
+
+        from studio.training_request import option
+
         HELP = "a made-up technique that trains nothing"
         CALLS = []
 
-        def add_arguments(parser):
-            parser.add_argument("--size", type=int, default=2)
+        @dataclass(frozen=True)
+        class Options:
+            size: int = option(2, "how big")
 
-        def run(args, ctx):
-            CALLS.append((args.size, ctx.source))
+        def run(request, ctx):
+            CALLS.append((request.options.size, request.source))
             return []
     ''',
     "tab.py": '''
@@ -56,28 +62,34 @@ TINY = {
 }
 
 
-@pytest.fixture
-def tiny_technique(tmp_path, monkeypatch):
-    """A technique folder outside the studio (the list takes a full module path) and its line in the list."""
-    folder = tmp_path / "made_up" / "tiny"
+def made_up_technique(tmp_path, monkeypatch, package: str, name: str, files: dict[str, str]) -> str:
+    """A technique folder outside the studio (the list takes a full module path) and its line at the end of
+    the list; returns its module path."""
+    folder = tmp_path / package / name
     folder.mkdir(parents=True)
     (folder.parent / "__init__.py").write_text("")
-    for name, source in TINY.items():
-        (folder / name).write_text(textwrap.dedent(source))
+    for filename, source in files.items():
+        (folder / filename).write_text(textwrap.dedent(source))
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(techniques, "LECTURE_ORDER", [*techniques.LECTURE_ORDER, "made_up.tiny"])
-    return "made_up.tiny"
+    monkeypatch.setattr(techniques, "LECTURE_ORDER", [*techniques.LECTURE_ORDER, f"{package}.{name}"])
+    return f"{package}.{name}"
+
+
+@pytest.fixture
+def tiny_technique(tmp_path, monkeypatch):
+    """A made-up technique with a recipe and a tab of its own."""
+    return made_up_technique(tmp_path, monkeypatch, "made_up", "tiny", TINY)
 
 
 def test_a_new_technique_gets_its_training_command(tiny_technique, capsys):
     import importlib
 
     recipe = importlib.import_module(f"{tiny_technique}.recipe")
-    assert "tiny" in train.recipes()
+    assert "tiny" in recipes.recipes()
     assert train.main(["tiny", "--size", "5", "--to", "user"]) == 0
     assert recipe.CALLS == [(5, "user")]
     with pytest.raises(SystemExit):
-        train.parse(["--help"])
+        training_request.parser().parse_args(["--help"])
     assert "a made-up technique that trains nothing" in capsys.readouterr().out
 
 
@@ -93,6 +105,71 @@ def test_a_new_technique_gets_its_tab_after_the_others(tiny_technique):
     technique_tabs = [c for c in config["components"]
                       if c["type"] == "tabitem" and c["props"].get("id") in {"pixel", "tiny"}]
     assert [c["props"]["id"] for c in technique_tabs] == ["pixel", "tiny"]  # the list's order
+
+
+SPROUT = {
+    "__init__.py": '''
+        """A made-up technique shown inside the GAN tab: one folder, one line, and its parent's name."""
+        from studio.technique import Technique
+
+        TECHNIQUE = Technique("sprout", tab=f"{__name__}.tab:build", parent="gan")
+    ''',
+    "tab.py": '''
+        import gradio as gr
+
+        def build(ctx, parent):
+            with gr.Tab("Sprout", id="sprout"):
+                gr.Markdown(f"A sub-tab of the {parent.tab} tab.", elem_id="sprout-hello")
+            return []
+    ''',
+}
+
+
+@pytest.fixture
+def sprout_technique(tmp_path, monkeypatch):
+    """A made-up child of the GAN tab, outside the studio, at the end of the list."""
+    return made_up_technique(tmp_path, monkeypatch, "made_up_child", "sprout", SPROUT)
+
+
+def _subtree_ids(node) -> list[int]:
+    return [node["id"], *(i for child in node.get("children", []) for i in _subtree_ids(child))]
+
+
+def _parents(node, found=None) -> dict[int, int]:
+    found = {} if found is None else found
+    for child in node.get("children", []):
+        found[child["id"]] = node["id"]
+        _parents(child, found)
+    return found
+
+
+def test_a_new_technique_with_a_parent_is_a_sub_tab_of_its_parents_tab(sprout_technique):
+    from studio.ui import app
+
+    demo = app.build_app(lang="en", allow_training=False)
+    config = demo.get_config_file()
+    tab_items = {c["props"].get("id"): c["id"] for c in config["components"] if c["type"] == "tabitem"}
+    hello = [c for c in config["components"] if c["props"].get("elem_id") == "sprout-hello"]
+    assert hello and hello[0]["props"]["value"] == "A sub-tab of the gan tab."  # told its parent's tab
+    gan_tab = next(node for node in _all_nodes(config["layout"]) if node["id"] == tab_items["gan"])
+    assert tab_items["sprout"] in _subtree_ids(gan_tab)  # inside the GAN tab...
+    parents = _parents(config["layout"])
+    assert parents[tab_items["sprout"]] == parents[tab_items["gan-walk"]]  # ...beside its own sub-tabs
+    assert parents[tab_items["gan"]] != parents[tab_items["sprout"]]  # not a tab of the page's own
+
+
+def _all_nodes(node):
+    yield node
+    for child in node.get("children", []):
+        yield from _all_nodes(child)
+
+
+def test_a_technique_whose_parent_is_not_in_the_list_is_refused():
+    from studio.ui.context import TabContext
+
+    ctx = TabContext(None, None, None, None, None)
+    with pytest.raises(ValueError, match="orphan"):
+        ctx.build_tabs([Technique("orphan", tab="nowhere:build", parent="nowhere")])
 
 
 # Three results made by the studio before the one-folder-per-technique redesign (commit ad63f03): their

@@ -13,6 +13,9 @@ from studio import weight_files
 from studio.techniques.text_lm.presets import STORAGES
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.model import TextLMConfig, reweight_distribution
+from studio.training import RunContext
+from studio.training_request import from_command
+from training_requests import shipped_request, user_request
 
 TINY = TextLMConfig(vocab_size=40, sequence_length=8, embed_dim=16, dense_dim=32, num_heads=2)
 WORDS = ["", "[UNK]"] + [f"w{i}" for i in range(38)]
@@ -269,9 +272,10 @@ def write_imdb(folder, n=60):
 
 def test_imdb_loader_cleans_and_splits(tmp_path):
     from studio import data, paths
+    from studio.techniques.text_lm import corpus
 
     paths.set_data_dir(write_imdb(tmp_path / "d"))
-    train, val = data.load_imdb_texts(0.1, seed=0)
+    train, val = corpus.load_imdb_texts(0.1, seed=0)
     assert len(train) == 54 and len(val) == 6 and not set(train) & set(val)
     assert all("<br />" not in t and "  " not in t for t in train + val)
     assert data.imdb_source().endswith("imdb_reviews.tsv.gz")
@@ -290,9 +294,19 @@ def test_imdb_loader_reads_the_keras_cache(tmp_path, monkeypatch):
 
 def test_imdb_loader_explains_what_to_do_offline():
     from studio import data
+    from studio.techniques.text_lm import corpus
 
     with pytest.raises(data.DataUnavailableError, match="STUDIO_NO_DOWNLOAD=1.*--data-dir"):
-        data.load_imdb_texts()
+        corpus.load_imdb_texts()
+
+
+def test_the_next_word_bars_draw_one_row_per_word():
+    from studio.techniques.text_lm.plots import next_word_bars
+
+    few = next_word_bars(["a", "b"], np.array([0.6, 0.4]), np.array([0.9, 0.1]), ("before", "after"))
+    many = next_word_bars(list("abcdefghij"), np.full(10, 0.1), np.full(10, 0.1), ("before", "after"))
+    assert few.dtype == np.uint8 and few.ndim == 3 and few.shape[2] == 3
+    assert many.shape[0] > few.shape[0] and many.shape[1] == few.shape[1]  # taller, as wide
 
 
 # --- recipe and service ---------------------------------------------------------------------------------
@@ -310,7 +324,8 @@ def tiny_bundle(tmp_path_factory):
         mp.setattr(recipe, "SEGMENTS", 2)
         paths.set_data_dir(write_imdb(root / "data"))
         data._imdb_cached.cache_clear()
-        bundle = recipe.train_text_lm(config=TextLMConfig(vocab_size=100, embed_dim=16, dense_dim=32), storage="int8")
+        bundle = recipe.train_text_lm(shipped_request("text", storage="int8"),
+                                      config=TextLMConfig(vocab_size=100, embed_dim=16, dense_dim=32))
         paths.set_data_dir(None)
     return root / "pretrained", bundle
 
@@ -322,7 +337,7 @@ def test_recipe_saves_weights_vocabulary_and_both_perplexities(tiny_bundle):
     assert len(bundle.metadata["training"]["history"]["val_perplexity"]) == 2
     vocabulary = json.loads(bundle.path("vocabulary.json").read_text(encoding="utf-8"))
     assert vocabulary[:2] == ["", "[UNK]"] and bundle.config["vocab_size"] == len(vocabulary)
-    assert "--storage int8" in bundle.metadata["command"]
+    assert from_command(bundle.metadata["command"]) == shipped_request("text", storage="int8")
     assert metrics["val_perplexity_sliding"] > 1
     assert metrics["ratio_to_bigram_sliding"] == pytest.approx(
         metrics["val_perplexity_sliding"] / metrics["bigram_val_perplexity"], rel=1e-3)
@@ -338,7 +353,7 @@ def test_reassessment_reproduces_the_recorded_perplexity(tiny_bundle, monkeypatc
     paths.set_data_dir(root.parent / "data")
     data._imdb_cached.cache_clear()
     try:
-        again = recipe.reassess_text_lm()
+        again = recipe.reassess_text_lm(shipped_request("text", assess_only=True))
     finally:
         paths.set_data_dir(None)
         data._imdb_cached.cache_clear()
@@ -434,8 +449,7 @@ def test_own_text_trains_a_character_model_on_korean(tmp_path, monkeypatch):
     assert spec.argv == ("text-own", "--file", str(file), "--epochs", "2", "--to", "user")
     reports = []
     # The worker runs exactly this (studio.train.run), here in-process to use the tiny network.
-    train.run(spec.request, train.RunContext(on_progress=lambda f, m: reports.append(m),
-                                                       cancel=CancelToken()))
+    train.run(spec.request, RunContext(on_progress=lambda f, m: reports.append(m), cancel=CancelToken()))
     status = service.status()
     assert service.trained() and status["level"] == "char"
     assert any("T=0.5" in m and "옛날" in m for m in reports)  # a sample after each epoch
@@ -451,8 +465,10 @@ def test_own_text_stop_keeps_the_previous_model(tmp_path):
     token = CancelToken()
     token.cancel()
     tiny = TextLMConfig(vocab_size=200, sequence_length=16, embed_dim=16, dense_dim=32, level="char")
+    file = tmp_path / "story.txt"
+    file.write_text(KOREAN, encoding="utf-8")
     with pytest.raises(TrainingCancelled):
-        train_own_text(KOREAN, 2, cancel=token, config=tiny)
+        train_own_text(user_request("text-own", file=str(file), epochs=2), RunContext(cancel=token), config=tiny)
     from studio import registry
 
     assert not registry.exists("text_own", registry.USER)
@@ -476,4 +492,4 @@ def test_own_text_uploads_are_checked(tmp_path):
 
     spec = OwnTextService().training_job(tmp_path / "short.txt", 1, False)
     with pytest.raises(ValueError, match="at least 2,000"):  # the worker reports it as the job's failure
-        train.run(spec.request, train.RunContext())
+        train.run(spec.request, RunContext())

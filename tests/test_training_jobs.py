@@ -105,14 +105,13 @@ def test_a_bad_request_is_refused_in_one_sentence_before_it_waits_in_line():
 def test_a_request_crosses_to_the_worker_typed_and_its_command_line_says_the_same():
     import pickle
 
-    from studio import train
-    from studio.training_request import from_argv, request
+    from studio.training_request import from_argv, from_command, request
 
     made = request("gan", variant="conv003_mnist", steps=300, batch_size=16)
-    assert pickle.loads(pickle.dumps(made)) == made and made.steps == 300 and made.fid_every == 0
+    assert pickle.loads(pickle.dumps(made)) == made and made.options.steps == 300 and made.options.fid_every == 0
     assert made.argv() == ("gan", "--variant", "conv003_mnist", "--steps", "300", "--batch-size", "16", "--to", "user")
     assert from_argv(made.argv()) == made  # the terminal's command is the same request
-    assert train.parse(made.argv()).steps == 300
+    assert from_command(made.command()) == made
 
 
 def test_a_worker_ends_with_its_server(tiny_data_dir, tmp_path):

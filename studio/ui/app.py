@@ -13,6 +13,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from studio import __version__, runtime, techniques
+from studio.classroom.web import ClassRoutes
 from studio.quality import QualityService
 from studio.training_jobs import TrainingJobs
 from studio.ui import class_panel, exports, gradio_fixes, i18n, link_button
@@ -60,6 +61,19 @@ WARM_UP_WAIT_S = 120
 LIGHT_CONCURRENCY = 4
 
 
+def _header(tr: i18n.Translator) -> tuple[gr.Markdown, gr.Radio]:
+    """The title, the device line (filled once the tabs are warm) and the language switch."""
+    with gr.Row(elem_id="studio-header"):
+        with gr.Column(scale=4):
+            tr.make(gr.Markdown, {"value": lambda lg: f"# {i18n.text('app.title', lg)}\n"
+                                                      f"{i18n.text('app.subtitle', lg)}"})
+            device = gr.Markdown(tr("app.device_pending"), elem_id="studio-device")
+        with gr.Column(scale=1, min_width=180):
+            language = gr.Radio([(name, code) for code, name in i18n.LANGUAGES.items()],
+                                value=tr.lang, label="언어 / Language", elem_id="studio-language")
+    return device, language
+
+
 def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
               training_note: bool = False, classroom=None) -> gr.Blocks:
     """Build the studio.
@@ -71,14 +85,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
     gradio_fixes.install()
     tr = i18n.Translator(lang)
     with gr.Blocks(title="Generative Studio · 생성 모델 스튜디오") as demo:
-        with gr.Row(elem_id="studio-header"):
-            with gr.Column(scale=4):
-                tr.make(gr.Markdown, {"value": lambda lg: f"# {i18n.text('app.title', lg)}\n"
-                                                          f"{i18n.text('app.subtitle', lg)}"})
-                device = gr.Markdown(tr("app.device_pending"), elem_id="studio-device")
-            with gr.Column(scale=1, min_width=180):
-                language = gr.Radio([(name, code) for code, name in i18n.LANGUAGES.items()],
-                                    value=tr.lang, label="언어 / Language", elem_id="studio-language")
+        device, language = _header(tr)
         if training_note:
             tr.make(gr.Markdown, {"value": "app.training_off"})
 
@@ -155,8 +162,6 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     middleware, css = [Middleware(ResponseCache)], CSS
     kit = getattr(demo, "classroom", None)
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
-        from studio.classroom.web import ClassRoutes
-
         scripts += class_panel.SCRIPT
         css += class_panel.CSS
         middleware.insert(0, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept

@@ -9,6 +9,7 @@ import numpy as np
 
 from studio.checks import UserError, quoted
 from studio.imaging import to_mnist_digit
+from studio.techniques.autoencoder.service import AutoencoderService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -57,82 +58,57 @@ def sketch_to_digit(sketch) -> np.ndarray | None:
         return None  # an untouched canvas: nothing to add
 
 
+def status_text(service, lang: str, variant: str) -> str:
+    """Which weights ``variant`` uses and the error they measured."""
+    status = service.status(variant)
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
+    mse = status["metrics"].get("denoise_mse", status["metrics"].get("test_mse", float("nan")))
+    return text("ae.status", lang, variant=variant, source=source, command=status["command"],
+                created=status["created"], mse=f"{mse:.5f}")
+
+
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
-    """Build the tab; ``service`` is an AutoencoderService, ``quality`` the QualityService."""
-    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    """Build the tab; ``service`` is an AutoencoderService (``ctx.quality`` judges the digits)."""
+    tr = ctx.tr
     with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
         tr.make(gr.Markdown, {"value": "ae.intro"})
-        with gr.Tabs():
-            with tr.make(gr.Tab, {"label": "ae.recon_tab"}):
-                with gr.Row():
-                    with gr.Column(scale=2):
-                        indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
-                        recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary",
-                                            elem_classes=MAIN_ACTION)
-                    sketch = tr.make(gr.Sketchpad, {"label": "ae.sketch"}, type="numpy", image_mode="RGBA",
-                                     sources=["upload"], canvas_size=(280, 280), height=300, scale=1, layers=False,
-                                     brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))
-                recon = tr.make(gr.Image, {"label": "ae.recon_out"}, type="numpy", format="png", interactive=False)
-                recon_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "ae.walk_tab"}):
-                tr.make(gr.Markdown, {"value": "ae.walk_intro"})
-                with gr.Row():
-                    walk_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0,
-                                         maximum=MAX_INDEX)
-                    scale = tr.make(gr.Slider, {"label": "ae.scale"}, minimum=0.0, maximum=3.0, step=0.05, value=1.0)
-                    walk_btn = tr.make(gr.Button, {"value": "ae.walk_btn"}, variant="primary")
-                walk = tr.make(gr.Image, {"label": "ae.walk_out"}, type="numpy", format="png", interactive=False)
-                walk_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "ae.interp_tab"}):
-                tr.make(gr.Markdown, {"value": "ae.interp_intro"})
-                with gr.Row():
-                    index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0,
-                                      maximum=MAX_INDEX)
-                    index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0,
-                                      maximum=MAX_INDEX)
-                    interp_btn = tr.make(gr.Button, {"value": "ae.interp_btn"}, variant="primary")
-                interp = tr.make(gr.Image, {"label": "ae.interp_out"}, type="numpy", format="png", interactive=False)
-                with gr.Row():
-                    interp_md = gr.Markdown()
-                    gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
-            with tr.make(gr.Tab, {"label": "ae.map_tab"}):
-                tr.make(gr.Markdown, {"value": "ae.map_intro"})
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        latent_map = tr.make(gr.Image, {"label": "ae.map"}, type="numpy", format="png",
-                                             interactive=False, elem_id="ae-latent-map")
-                    with gr.Column(scale=2):
-                        map_n = tr.make(gr.Slider, {"label": "ae.map_n"}, minimum=10, maximum=1000, step=10, value=1000)
-                        z1 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z1")
-                        z2 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z2")
-                        decoded = tr.make(gr.Image, {"label": "ae.decoded"}, type="numpy", format="png",
-                                          interactive=False, height=200)
-            with tr.make(gr.Tab, {"label": "ae.denoise_tab"}):
-                tr.make(gr.Markdown, {"value": "ae.denoise_intro"})
-                with gr.Row():
-                    noise = tr.make(gr.Slider, {"label": "ae.noise"}, minimum=0.0, maximum=1.5, step=0.05, value=0.55)
-                    noise_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    denoise_idx = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
-                    denoise_btn = tr.make(gr.Button, {"value": "ae.denoise"}, variant="primary")
-                denoised = tr.make(gr.Image, {"label": "ae.denoise_out"}, type="numpy", format="png",
-                                   interactive=False)
-                denoise_md = gr.Markdown()
-
-        def status_text(lang, variant):
-            status = service.status(variant)
-            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
-            mse = status["metrics"].get("denoise_mse", status["metrics"].get("test_mse", float("nan")))
-            return text("ae.status", lang, variant=variant, source=source, command=status["command"],
-                        created=status["created"], mse=f"{mse:.5f}")
-
+        with gr.Tabs():  # each sub-tab gives back its part of the page's refresh
+            parts = [_reconstruction_subtab(ctx, service), _walk_subtab(ctx, service),
+                     _interpolation_subtab(ctx, service), _map_subtab(ctx, service), _denoise_subtab(ctx, service)]
         panel = None
-        if allow_training:
-            hooks = TrainingHooks.of_variants(service, status_text)
+        if ctx.allow_training:
+            hooks = TrainingHooks.of_variants(service, lambda lang, variant: status_text(service, lang, variant))
             panel = create_training_panel(
                 ctx, hooks, api_prefix="ae", intro_key="ae.train_intro", default_epochs=5, max_epochs=30,
                 make_choice=lambda: tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES, value="z32"))
 
-    # --- handlers ---------------------------------------------------------------------------
+    refresh = combined(*parts)
+    if panel is not None:  # new weights: every sub-tab drawn again
+        panel.finished.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+        panel.switched.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
+    return [refresh]
+
+
+def _reconstruction_subtab(ctx: TabContext, service):
+    """Test digits, or a drawing, and their zdim-32 reconstructions (Program 10-2(a)); its refresh part."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "ae.recon_tab"}):
+        with gr.Row():
+            with gr.Column(scale=2):
+                indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
+                recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary",
+                                    elem_classes=MAIN_ACTION)
+            sketch = tr.make(gr.Sketchpad, {"label": "ae.sketch"}, type="numpy", image_mode="RGBA",
+                             sources=["upload"], canvas_size=(280, 280), height=300, scale=1, layers=False,
+                             brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))
+        recon = tr.make(gr.Image, {"label": "ae.recon_out"}, type="numpy", format="png", interactive=False)
+        recon_md = gr.Markdown()
+
+    # The pictures a student may download carry their recipe (studio.ui.exports).
+    @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
+    def reconstruct_picture(indices):
+        return service.reconstruct(parse_indices(indices))
+
     @guarded
     def reconstruct(lang, spec, sketch):
         drawn = sketch_to_digit(sketch)
@@ -147,6 +123,27 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         return picture, text("ae.recon_mse", lang, values=values, mean=float(np.mean(errors)), test=test) + \
             "\n\n" + exports.line_of(picture)
 
+    inputs, outputs = [lang, indices, sketch], [recon, recon_md]
+    gr.on([recon_btn.click, indices.submit], reconstruct, inputs, outputs, api_name="ae_reconstruct")
+    return reconstruct, inputs, outputs
+
+
+def _walk_subtab(ctx: TabContext, service):
+    """Experiment 1 of Program 10-2(b): noise added to one digit's code, judged; its refresh part."""
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    with tr.make(gr.Tab, {"label": "ae.walk_tab"}):
+        tr.make(gr.Markdown, {"value": "ae.walk_intro"})
+        with gr.Row():
+            walk_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0, maximum=MAX_INDEX)
+            scale = tr.make(gr.Slider, {"label": "ae.scale"}, minimum=0.0, maximum=3.0, step=0.05, value=1.0)
+            walk_btn = tr.make(gr.Button, {"value": "ae.walk_btn"}, variant="primary")
+        walk = tr.make(gr.Image, {"label": "ae.walk_out"}, type="numpy", format="png", interactive=False)
+        walk_md = gr.Markdown()
+
+    @exports.reproducible("ae.noise_walk", models=["samples", "autoencoder_z32"])
+    def noise_walk_picture(index, scale):
+        return service.noise_walk(index, scale)
+
     def walk_judgement(lang, index, frames, noises) -> str:
         try:
             label = service.label(index)
@@ -158,26 +155,37 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         return text("ae.walk_judge", lang, hits=int(hits.sum()), name=str(label), near=int(hits[near].sum()),
                     near_n=int(near.sum()), far=int(hits[~near].sum()), far_n=int((~near).sum()))
 
-    # The pictures a student may download carry their recipe (studio.ui.exports).
-    digits_and = ["samples", "autoencoder_z32"]
-
-    @exports.reproducible("ae.noise_walk", models=digits_and)
-    def noise_walk_picture(index, scale):
-        return service.noise_walk(index, scale)
-
-    @exports.reproducible("ae.interpolate", models=digits_and)
-    def interpolation_picture(a, b):
-        return service.interpolation(a, b)
-
-    @exports.reproducible("ae.denoise", models=["samples", "autoencoder_denoise", "autoencoder_denoise_dense"])
-    def denoise_picture(indices, noise_factor, seed):
-        return service.denoise(parse_indices(indices), noise_factor, seed)
-
     @guarded
     def noise_walk(lang, index, scale):
         picture, frames = noise_walk_picture(index, scale)
         noises = (np.arange(20) - 10) / 10 * float(scale)
         return picture, walk_judgement(lang, index, frames, noises) + "\n\n" + exports.line_of(picture)
+
+    inputs, outputs = [lang, walk_index, scale], [walk, walk_md]
+    walk_btn.click(noise_walk, inputs, outputs, api_name="ae_noise_walk")
+    gr.on([scale.release, walk_index.submit, walk_index.blur], noise_walk, inputs, outputs, show_progress="minimal",
+          api_visibility="private")
+    return noise_walk, inputs, outputs
+
+
+def _interpolation_subtab(ctx: TabContext, service):
+    """Experiment 2 of Program 10-2(b): the line between two digits' codes, judged, and its GIF; its
+    refresh part."""
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    with tr.make(gr.Tab, {"label": "ae.interp_tab"}):
+        tr.make(gr.Markdown, {"value": "ae.interp_intro"})
+        with gr.Row():
+            index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=MAX_INDEX)
+            index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=MAX_INDEX)
+            interp_btn = tr.make(gr.Button, {"value": "ae.interp_btn"}, variant="primary")
+        interp = tr.make(gr.Image, {"label": "ae.interp_out"}, type="numpy", format="png", interactive=False)
+        with gr.Row():
+            interp_md = gr.Markdown()
+            gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+
+    @exports.reproducible("ae.interpolate", models=["samples", "autoencoder_z32"])
+    def interpolation_picture(a, b):
+        return service.interpolation(a, b)
 
     @guarded
     def interpolation(lang, a, b):
@@ -190,9 +198,27 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         gif = exports.gif(frames, f"interpolation_{int(a)}_{int(b)}", picture, duration_ms=150, scale=4)
         return picture, note + "\n\n" + exports.line_of(picture), gif
 
-    @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
-    def reconstruct_picture(indices):
-        return service.reconstruct(parse_indices(indices))
+    inputs, outputs = [lang, index_a, index_b], [interp, interp_md, gif]
+    gr.on([interp_btn.click, index_a.submit, index_a.blur, index_b.submit, index_b.blur], interpolation, inputs,
+          outputs, api_name="ae_interpolate")
+    return interpolation, inputs, outputs
+
+
+def _map_subtab(ctx: TabContext, service):
+    """The 2-D latent map of Program 10-3: a click or the sliders decode a point; its refresh part."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "ae.map_tab"}):
+        tr.make(gr.Markdown, {"value": "ae.map_intro"})
+        with gr.Row():
+            with gr.Column(scale=3):
+                latent_map = tr.make(gr.Image, {"label": "ae.map"}, type="numpy", format="png", interactive=False,
+                                     elem_id="ae-latent-map")
+            with gr.Column(scale=2):
+                map_n = tr.make(gr.Slider, {"label": "ae.map_n"}, minimum=10, maximum=1000, step=10, value=1000)
+                z1 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z1")
+                z2 = gr.Slider(-10, 10, value=0.0, step=0.01, label="z2")
+                decoded = tr.make(gr.Image, {"label": "ae.decoded"}, type="numpy", format="png", interactive=False,
+                                  height=200)
 
     @exports.reproducible("ae.map", models=["samples", "autoencoder_z2"])
     def map_picture(n, z1, z2):
@@ -212,42 +238,42 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
         return map_picture(n, zx, zy), zx, zy, point_picture(zx, zy)
 
+    inputs, outputs = [map_n, z1, z2], [latent_map, decoded]
+    gr.on([z1.release, z2.release], show_map, inputs, outputs, api_visibility="private", show_progress="hidden")
+    map_n.release(show_map, inputs, outputs, api_name="ae_map", show_progress="minimal")
+    latent_map.select(click_map, [map_n], [latent_map, z1, z2, decoded], api_visibility="private",
+                      show_progress="hidden")
+    return show_map, inputs, outputs
+
+
+def _denoise_subtab(ctx: TabContext, service):
+    """Noisy test digits cleaned by the conv and the dense denoiser (lecture 003); its refresh part."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "ae.denoise_tab"}):
+        tr.make(gr.Markdown, {"value": "ae.denoise_intro"})
+        with gr.Row():
+            noise = tr.make(gr.Slider, {"label": "ae.noise"}, minimum=0.0, maximum=1.5, step=0.05, value=0.55)
+            noise_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            denoise_idx = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
+            denoise_btn = tr.make(gr.Button, {"value": "ae.denoise"}, variant="primary")
+        denoised = tr.make(gr.Image, {"label": "ae.denoise_out"}, type="numpy", format="png", interactive=False)
+        denoise_md = gr.Markdown()
+
+    @exports.reproducible("ae.denoise", models=["samples", "autoencoder_denoise", "autoencoder_denoise_dense"])
+    def denoise_picture(indices, noise_factor, seed):
+        return service.denoise(parse_indices(indices), noise_factor, seed)
+
     @guarded
     def denoise(lang, factor, seed, spec):
         picture, errors = denoise_picture(spec, factor, seed)
         best = text("ae.conv" if errors["conv"] <= errors["dense"] else "ae.dense", lang)
         return picture, text("ae.denoise_mse", lang, best=best, **errors) + "\n\n" + exports.line_of(picture)
 
-    hidden = {"api_visibility": "private"}
-    recon_btn.click(reconstruct, [lang, indices, sketch], [recon, recon_md], api_name="ae_reconstruct")
-    indices.submit(reconstruct, [lang, indices, sketch], [recon, recon_md], **hidden)
-    walk_btn.click(noise_walk, [lang, walk_index, scale], [walk, walk_md], api_name="ae_noise_walk")
-    for trigger in (scale.release, walk_index.submit, walk_index.blur):
-        trigger(noise_walk, [lang, walk_index, scale], [walk, walk_md], show_progress="minimal", **hidden)
-    interp_btn.click(interpolation, [lang, index_a, index_b], [interp, interp_md, gif], api_name="ae_interpolate")
-    for control in (index_a, index_b):
-        for trigger in (control.submit, control.blur):
-            trigger(interpolation, [lang, index_a, index_b], [interp, interp_md, gif], **hidden)
-    for control in (z1, z2):
-        control.release(show_map, [map_n, z1, z2], [latent_map, decoded], **hidden, show_progress="hidden")
-    map_n.release(show_map, [map_n, z1, z2], [latent_map, decoded], api_name="ae_map", show_progress="minimal")
-    latent_map.select(click_map, [map_n], [latent_map, z1, z2, decoded], **hidden, show_progress="hidden")
-    denoise_btn.click(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], api_name="ae_denoise")
-    noise.release(denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md], **hidden)
-
-    refresh = combined((reconstruct, [lang, indices, sketch], [recon, recon_md]),
-                       (noise_walk, [lang, walk_index, scale], [walk, walk_md]),
-                       (interpolation, [lang, index_a, index_b], [interp, interp_md, gif]),
-                       (show_map, [map_n, z1, z2], [latent_map, decoded]),
-                       (denoise, [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md]))
-    if panel is not None:
-        panel.finished.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden)
-        panel.switched.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden)
-    return [refresh]
+    inputs, outputs = [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md]
+    gr.on([denoise_btn.click, noise.release], denoise, inputs, outputs, api_name="ae_denoise")
+    return denoise, inputs, outputs
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.autoencoder.service import AutoencoderService
-
     return create_tab(ctx, ctx.service(AutoencoderService))  # shared with the VAE tab

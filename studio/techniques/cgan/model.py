@@ -52,7 +52,7 @@ class CGANConfig:
 
 def _classes():
     """Define the Keras classes on first use (importing ``studio.techniques.cgan.model`` must not import TF)."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     import tensorflow as tf
     from keras import layers
 
@@ -293,7 +293,7 @@ def build_discriminator(config: CGANConfig):
 def make_cgan(config: CGANConfig, seed: int | None = None):
     """A compiled ``ConditionalGAN`` of ``config`` (Adam(learning_rate, beta_1) for both networks;
     the auxiliary class loss when ``config.aux_weight`` > 0)."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
 
     model = classes()["ConditionalGAN"](build_generator(config), build_discriminator(config), config.noise_dim, seed,
                                         aux_weight=config.aux_weight)
@@ -323,7 +323,7 @@ class CGANInference:
     """Compiled, batched generation of a trained generator: numpy in, uint8 (N, 28, 28) out."""
 
     def __init__(self, generator, config: CGANConfig) -> None:
-        import tensorflow as tf
+        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
 
         self.generator, self.config = generator, config
         self._decode = tf.function(lambda z, y: generator(z, y, training=False),

@@ -1,4 +1,8 @@
-"""The cGAN tab (lecture 004): widgets and events only."""
+"""The cGAN tab (lecture 004): widgets and events only.
+
+The model and its noise scale on top serve three sub-tabs: samples of one digit, the table of every
+digit, and a morph between two digits.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import numpy as np
 from studio import batching
 from studio.checks import UserError
 from studio.results import shared
+from studio.techniques.cgan.service import CGANService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -17,17 +22,37 @@ from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 NOISE_SCALE = 1.0  # the default of studio.techniques.cgan.recipe.NOISE_SCALE (tabs import no recipes; a test checks they match)
 VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
 VARIANTS = [value for _, value in VARIANT_CHOICES]
+HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
+
+
+def _bundles_of(chosen, **_) -> list[str]:
+    """The bundle a picture was drawn with. The pictures a student may download carry their recipe
+    (studio.ui.exports): a pasted recipe line re-runs the same variant, noise scale, digits and seed,
+    byte for byte."""
+    if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
+        raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
+    return [f"cgan_{chosen}"]  # studio.techniques.cgan.recipe.bundle_name (tabs import no recipes)
+
+
+def describe(lang: str, chosen: str, status: dict) -> str:
+    """Which weights of the ``chosen`` model are in use (``CGANService.status``) and what they measured."""
+    m = status["metrics"]
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
+    agreement = m.get("label_agreement")
+    return text("cgan.status", lang, variant=chosen, source=source, command=status["command"],
+                created=status["created"], agreement="?" if agreement is None else f"{agreement:.2%}",
+                fid=m.get("fid", "?"), scale=m.get("noise_scale", 1.0))
 
 
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
-    """Build the tab; ``service`` is a CGANService, ``quality`` the shared QualityService."""
-    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    """Build the tab; ``service`` is a CGANService."""
+    tr = ctx.tr
     with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
         tr.make(gr.Markdown, {"value": "cgan.intro"})
         with gr.Row():
@@ -36,79 +61,40 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             scale = tr.make(gr.Slider, {"label": "cgan.scale", "info": "cgan.scale_info"}, minimum=0.0, maximum=2.0,
                             step=0.05, value=NOISE_SCALE)
         with gr.Tabs() as sub_tabs:
-            with tr.make(gr.Tab, {"label": "cgan.digit_tab"}):
-                with gr.Row():
-                    digit = tr.make(gr.Radio, {"label": "cgan.digit"}, choices=DIGITS, value="3")
-                with gr.Row():
-                    n = tr.make(gr.Slider, {"label": "cgan.n"}, minimum=1, maximum=100, step=1, value=10)
-                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary",
-                                         elem_classes=MAIN_ACTION)
-                samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png",
-                                  interactive=False)
-                samples_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "cgan.table_tab"}, id="cgan-table"):
-                tr.make(gr.Markdown, {"value": "cgan.table_intro"})
-                with gr.Row():
-                    table_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    table_btn = tr.make(gr.Button, {"value": "cgan.table_btn"}, variant="primary")
-                table = tr.make(gr.Image, {"label": "cgan.table_out"}, type="numpy", format="png",
-                                interactive=False, height=600)
-                table_md = gr.Markdown()
-                table_judge_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "cgan.morph_tab"}, id="cgan-morph"):
-                tr.make(gr.Markdown, {"value": "cgan.morph_intro"})
-                with gr.Row():
-                    digit_a = tr.make(gr.Dropdown, {"label": "cgan.digit_a"}, choices=DIGITS, value="3")
-                    digit_b = tr.make(gr.Dropdown, {"label": "cgan.digit_b"}, choices=DIGITS, value="8")
-                    morph_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                blend = tr.make(gr.Slider, {"label": "cgan.blend"}, minimum=0.0, maximum=1.0, step=0.05, value=0.5)
-                with gr.Row():
-                    with gr.Column(scale=4):
-                        strip = tr.make(gr.Image, {"label": "cgan.morph_out"}, type="numpy", format="png",
-                                        interactive=False)
-                    with gr.Column(scale=1, min_width=180):
-                        current = tr.make(gr.Image, {"label": "cgan.morph_now"}, type="numpy", format="png",
-                                          interactive=False, height=180)
-                gif = tr.make(gr.File, {"label": "cgan.gif"}, interactive=False, height=80)
-                morph_md = gr.Markdown()
+            samples, judge_samples = _digit_subtab(ctx, service, variant, scale)
+            table, judge_table = _table_subtab(ctx, service, variant, scale, sub_tabs)
+            morph = _morph_subtab(ctx, service, variant, scale, sub_tabs)
+        panel = _training_panel(ctx, service) if ctx.allow_training else None
 
-        def status_text(lang, chosen):
-            status = service.status(chosen)
-            m = status["metrics"]
-            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
-            agreement = m.get("label_agreement")
-            return text("cgan.status", lang, variant=chosen, source=source, command=status["command"],
-                        created=status["created"], agreement="?" if agreement is None else f"{agreement:.2%}",
-                        fid=m.get("fid", "?"), scale=m.get("noise_scale", 1.0))
+    # Another model or noise scale, or new weights: every sub-tab's picture again, then the readouts.
+    refresh = combined(samples, table, morph)
+    refresh.followups = [judge_samples, judge_table]
+    gr.on([variant.input, scale.release], refresh.fn, refresh.inputs, refresh.outputs, **HIDDEN).then(
+        *judge_samples, show_progress="minimal", **HIDDEN).then(*judge_table, show_progress="minimal", **HIDDEN)
+    if panel is not None:
+        for event in (panel.finished, panel.switched):
+            event.then(refresh.fn, refresh.inputs, refresh.outputs, **HIDDEN).then(
+                *judge_samples, **HIDDEN).then(*judge_table, **HIDDEN)
+    return [refresh]
 
-        panel = None
-        if allow_training:
-            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
-            panel = create_training_panel(
-                ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
-                classroom_key="cgan.classroom",
-                make_choice=lambda: tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES, value="conv"))
 
-    # --- handlers ---------------------------------------------------------------------------
-    # The pictures a student may download carry their recipe (studio.ui.exports): a pasted recipe
-    # line re-runs the same variant, noise scale, digits and seed, byte for byte.
-    def bundles_of(chosen, **_):
-        if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
-            raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
-        return [f"cgan_{chosen}"]  # studio.techniques.cgan.recipe.bundle_name (tabs import no recipes)
+def _digit_subtab(ctx: TabContext, service, variant, scale) -> tuple[tuple, tuple]:
+    """Samples of the chosen digit and the judge's readout; in a class, each student's first sample on
+    the wall. Returns the samples' and the readout's (fn, inputs, outputs)."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "cgan.digit_tab"}):
+        with gr.Row():
+            digit = tr.make(gr.Radio, {"label": "cgan.digit"}, choices=DIGITS, value="3")
+        with gr.Row():
+            n = tr.make(gr.Slider, {"label": "cgan.n"}, minimum=1, maximum=100, step=1, value=10)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary", elem_classes=MAIN_ACTION)
+        samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png", interactive=False)
+        samples_md = gr.Markdown()
 
-    @exports.reproducible("cgan.samples", models=bundles_of)
+    @exports.reproducible("cgan.samples", models=_bundles_of)
     def samples_picture(chosen, noise_scale, digit, n, seed):
         return service.samples(chosen, digit, n, seed, noise_scale)[0]
-
-    @exports.reproducible("cgan.table", models=bundles_of)
-    def table_picture(chosen, noise_scale, seed):
-        return service.table(chosen, seed, noise_scale)[0]
-
-    @exports.reproducible("cgan.morph", models=bundles_of)
-    def morph_picture(chosen, noise_scale, digit_a, digit_b, blend, seed):
-        return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)
 
     @guarded
     def draw_samples(chosen, z, d, count, s):
@@ -125,7 +111,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
     def samples_readout(lang, chosen, z, d, count, s):
         # the model's figures are measured once for everyone; this click only judges its own samples
-        return readout_text(service.readout(quality, chosen, d, count, s, z), lang) + \
+        return readout_text(service.readout(ctx.quality, chosen, d, count, s, z), lang) + \
             "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
 
     def judge_samples(lang, chosen, z, d, count, s):
@@ -134,6 +120,38 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             return samples_readout(lang, chosen, z, d, count, s)
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
+
+    sample_inputs = [variant, scale, digit, n, seed]
+    judge_inputs = [ctx.lang, variant, scale, digit, n, seed]
+    sample_btn.click(draw_samples_clicked, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
+        batching.in_readout_line(judge_samples), judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
+    gr.on([digit.input, n.release, seed.submit], draw_samples, sample_inputs, samples, **SAMPLER, **HIDDEN).then(
+        batching.in_readout_line(judge_samples), judge_inputs, samples_md, **JUDGE, **HIDDEN)
+    ctx.link_target(LinkTarget(
+        "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
+        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed)))
+    ctx.classroom.wall_drawer("cgan", lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"],
+                                                                     p["noise_scale"]))
+    return (draw_samples, sample_inputs, [samples]), (judge_samples, judge_inputs, [samples_md])
+
+
+def _table_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple[tuple, tuple]:
+    """Every digit in a row of its own, timed, and the judge's reading of each row. Returns the table's
+    and the reading's (fn, inputs, outputs)."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "cgan.table_tab"}, id="cgan-table"):
+        tr.make(gr.Markdown, {"value": "cgan.table_intro"})
+        with gr.Row():
+            table_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            table_btn = tr.make(gr.Button, {"value": "cgan.table_btn"}, variant="primary")
+        table = tr.make(gr.Image, {"label": "cgan.table_out"}, type="numpy", format="png", interactive=False,
+                        height=600)
+        table_md = gr.Markdown()
+        table_judge_md = gr.Markdown()
+
+    @exports.reproducible("cgan.table", models=_bundles_of)
+    def table_picture(chosen, noise_scale, seed):
+        return service.table(chosen, seed, noise_scale)[0]
 
     @guarded
     def draw_table(lang, chosen, z, s):
@@ -145,17 +163,53 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def judge_table(lang, chosen, z, s):
         try:
             _, images = service.table(chosen, s, z)
-            judged = quality.assess("mnist", images).judged.reshape(10, -1)
+            judged = ctx.quality.assess("mnist", images).judged.reshape(10, -1)
             rows = " · ".join(f"{k}: {int((judged[k] == k).sum())}/{judged.shape[1]}" for k in range(10))
             return text("cgan.table_judge", lang, hits=int((judged == np.arange(10)[:, None]).sum()), rows=rows)
         except Exception as exc:  # noqa: BLE001
             return text("judge.unavailable", lang, reason=str(exc))
 
+    table_inputs = [ctx.lang, variant, scale, table_seed]
+    table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
+        judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
+    table_seed.submit(draw_table, table_inputs, [table, table_md], **HIDDEN).then(
+        judge_table, table_inputs, table_judge_md, show_progress="minimal", **HIDDEN)
+    ctx.link_target(LinkTarget(
+        "cgan.table", "cgan", {"chosen": variant, "noise_scale": scale, "seed": table_seed}, [table, table_md],
+        lambda lang, chosen, noise_scale, seed: draw_table(lang, chosen, noise_scale, seed),
+        sub_tabs=sub_tabs, sub_tab="cgan-table"))
+    return (draw_table, table_inputs, [table, table_md]), (judge_table, table_inputs, [table_judge_md])
+
+
+def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
+    """One noise, its label blended from one digit to another: a strip, the current blend, a GIF and the
+    judge's reading of each frame. Returns the morph's (fn, inputs, outputs)."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "cgan.morph_tab"}, id="cgan-morph"):
+        tr.make(gr.Markdown, {"value": "cgan.morph_intro"})
+        with gr.Row():
+            digit_a = tr.make(gr.Dropdown, {"label": "cgan.digit_a"}, choices=DIGITS, value="3")
+            digit_b = tr.make(gr.Dropdown, {"label": "cgan.digit_b"}, choices=DIGITS, value="8")
+            morph_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+        blend = tr.make(gr.Slider, {"label": "cgan.blend"}, minimum=0.0, maximum=1.0, step=0.05, value=0.5)
+        with gr.Row():
+            with gr.Column(scale=4):
+                strip = tr.make(gr.Image, {"label": "cgan.morph_out"}, type="numpy", format="png", interactive=False)
+            with gr.Column(scale=1, min_width=180):
+                current = tr.make(gr.Image, {"label": "cgan.morph_now"}, type="numpy", format="png",
+                                  interactive=False, height=180)
+        gif = tr.make(gr.File, {"label": "cgan.gif"}, interactive=False, height=80)
+        morph_md = gr.Markdown()
+
+    @exports.reproducible("cgan.morph", models=_bundles_of)
+    def morph_picture(chosen, noise_scale, digit_a, digit_b, blend, seed):
+        return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)
+
     @guarded
     def draw_morph(lang, chosen, z, a, b, t, s):
         strip_picture, now, frames, ts = morph_picture(chosen, z, a, b, t, s)
         try:
-            judged = quality.assess("mnist", frames).judged
+            judged = ctx.quality.assess("mnist", frames).judged
             verdict = text("cgan.morph_judge", lang, classes=" → ".join(str(int(k)) for k in judged))
         except Exception as exc:  # noqa: BLE001
             verdict = text("judge.unavailable", lang, reason=str(exc))
@@ -168,61 +222,29 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def draw_current(chosen, z, a, b, t, s):
         return service.morph(chosen, a, b, t, s, z)[1]
 
-    ctx.link_target(LinkTarget(
-        "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
-        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed)))
-    ctx.link_target(LinkTarget(
-        "cgan.table", "cgan", {"chosen": variant, "noise_scale": scale, "seed": table_seed}, [table, table_md],
-        lambda lang, chosen, noise_scale, seed: draw_table(lang, chosen, noise_scale, seed),
-        sub_tabs=sub_tabs, sub_tab="cgan-table"))
+    morph_inputs = [ctx.lang, variant, scale, digit_a, digit_b, blend, morph_seed]
+    morph_outputs = [strip, current, gif, morph_md]
+    gr.on([digit_a.input, digit_b.input, morph_seed.submit], draw_morph, morph_inputs, morph_outputs, **HIDDEN)
+    blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
+    blend.change(draw_current, morph_inputs[1:], current, show_progress="hidden", **HIDDEN)  # while dragging
     ctx.link_target(LinkTarget(
         "cgan.morph", "cgan", {"chosen": variant, "noise_scale": scale, "digit_a": digit_a, "digit_b": digit_b,
-                               "blend": blend, "seed": morph_seed}, [strip, current, gif, morph_md],
+                               "blend": blend, "seed": morph_seed}, morph_outputs,
         lambda lang, chosen, noise_scale, digit_a, digit_b, blend, seed: draw_morph(
             lang, chosen, noise_scale, digit_a, digit_b, blend, seed), sub_tabs=sub_tabs, sub_tab="cgan-morph"))
+    return draw_morph, morph_inputs, morph_outputs
 
-    ctx.classroom.wall_drawer("cgan", lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"],
-                                                                     p["noise_scale"]))
-    hidden = {"api_visibility": "private"}
-    sample_inputs = [variant, scale, digit, n, seed]
-    judge_inputs = [lang, variant, scale, digit, n, seed]
-    table_inputs = [lang, variant, scale, table_seed]
-    morph_inputs = [lang, variant, scale, digit_a, digit_b, blend, morph_seed]
-    morph_outputs = [strip, current, gif, morph_md]
 
-    sample_btn.click(draw_samples_clicked, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
-        batching.in_readout_line(judge_samples), judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
-    for control in (digit.input, n.release, seed.submit):
-        control(draw_samples, sample_inputs, samples, **SAMPLER, **hidden).then(
-            batching.in_readout_line(judge_samples), judge_inputs, samples_md, **JUDGE, **hidden)
-    table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
-        judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
-    table_seed.submit(draw_table, table_inputs, [table, table_md], **hidden).then(
-        judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
-    for control in (digit_a.input, digit_b.input, morph_seed.submit):
-        control(draw_morph, morph_inputs, morph_outputs, **hidden)
-    blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
-    blend.change(draw_current, [variant, scale, digit_a, digit_b, blend, morph_seed], current, show_progress="hidden",
-                 **hidden)
-
-    refresh = combined((draw_samples, sample_inputs, [samples]), (draw_table, table_inputs, [table, table_md]),
-                       (draw_morph, morph_inputs, morph_outputs))
-    followups = [(judge_samples, judge_inputs, [samples_md]), (judge_table, table_inputs, [table_judge_md])]
-    for control in (variant.input, scale.release):
-        control(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
-            judge_samples, judge_inputs, samples_md, show_progress="minimal", **hidden).then(
-            judge_table, table_inputs, table_judge_md, show_progress="minimal", **hidden)
-    if panel is not None:
-        for event in (panel.finished, panel.switched):
-            event.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
-                judge_samples, judge_inputs, samples_md, **hidden).then(
-                judge_table, table_inputs, table_judge_md, **hidden)
-    refresh.followups = followups
-    return [refresh]
+def _training_panel(ctx: TabContext, service) -> TrainingPanel:
+    """Train either model (the classroom schedule or the lecture's settings)."""
+    hooks = TrainingHooks.of_variants(service, lambda lang, chosen: describe(lang, chosen, service.status(chosen)),
+                                      presets=True)
+    return create_training_panel(
+        ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
+        classroom_key="cgan.classroom",
+        make_choice=lambda: ctx.tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES, value="conv"))
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.cgan.service import CGANService
-
     return create_tab(ctx, CGANService())

@@ -3,7 +3,12 @@ is counted, and how to load one."""
 
 from __future__ import annotations
 
-from studio import registry
+from studio import registry, runtime, weight_files
+from studio.techniques.colour_gan.model import (
+    ColourGANConfig,
+    build_generator,
+    generate,
+)
 
 BUNDLE = "gan_colour"  # the shipped emoji faces, and (in the user's folder) a student's own pictures
 WEIGHTS_FILE = "generator.weights.npz"  # float16 (``weight_files``)
@@ -13,15 +18,7 @@ MIN_PICTURES = 64  # fewer than this and D learns them by heart within minutes
 
 def load_generator(bundle: registry.Bundle):
     """(generator, config) of a saved colour DCGAN bundle, traced once."""
-    from studio import runtime, weight_files
-
     runtime.import_tensorflow()
-    from studio.techniques.colour_gan.model import (
-        ColourGANConfig,
-        build_generator,
-        generate,
-    )
-
     generator, config = weight_files.built_from(bundle, ColourGANConfig, build_generator, WEIGHTS_FILE)
     generate(generator, config, 1, 0)  # trace now, not on a student's first click
     return generator, config

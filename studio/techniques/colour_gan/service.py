@@ -11,6 +11,7 @@ import numpy as np
 from studio import imaging, metrics, openmoji, paths, picture_uploads, registry
 from studio.bundle_cache import BundleCache
 from studio.checks import UserError, check_count, check_seed
+from studio.techniques.colour_gan.model import generate
 from studio.techniques.colour_gan.presets import (
     BUNDLE,
     MIN_PICTURES,
@@ -40,8 +41,6 @@ class ColourGANService:
 
     def samples(self, n: int, seed: int) -> np.ndarray:
         """A grid of ``n`` pictures of ``seed`` (eight per row, at twice their size)."""
-        from studio.techniques.colour_gan.model import generate
-
         n, seed = check_count(n, 1, MAX_SAMPLES, "samples"), check_seed(seed)
         generator, config = self._models.get(BUNDLE, load_generator)
         return imaging.grid(generate(generator, config, n, seed), cols=8, scale=ZOOM)
@@ -49,8 +48,6 @@ class ColourGANService:
     def nearest(self, n: int, seed: int) -> np.ndarray:
         """The first ``n`` samples of ``seed``, each above its closest training face (shipped weights
         only: a student's own pictures are not kept), with the distance: not copies."""
-        from studio.techniques.colour_gan.model import generate
-
         n, seed = check_count(n, 1, 16, "samples"), check_seed(seed)
         if self.status()["data"] != "openmoji_faces":
             raise UserError("The nearest training picture is shown for the shipped emoji faces; "

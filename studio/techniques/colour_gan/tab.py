@@ -1,6 +1,7 @@
-"""The GAN tab's colour part (Deep Learning with Python 12.5): widgets and events only.
+"""The colour DCGAN's sub-tab of the GAN tab (Deep Learning with Python 12.5): widgets and events only.
 
-Built only when colour weights are installed (``ColourGANService.available()``).
+Its declaration names the GAN tab as its parent; the sub-tab is built only when colour weights are
+installed (``ColourGANService.available()``).
 """
 
 from __future__ import annotations
@@ -8,13 +9,20 @@ from __future__ import annotations
 import gradio as gr
 
 from studio import openmoji
+from studio.techniques.colour_gan.service import (
+    MAX_ROUNDS,
+    MAX_SAMPLES,
+    ColourGANService,
+)
 from studio.ui import exports
-from studio.ui.context import TabContext
+from studio.ui.context import SubTabs, TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+
+HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def describe(lang: str, info: dict) -> str:
@@ -36,12 +44,10 @@ def describe(lang: str, info: dict) -> str:
     return "\n\n".join(lines)
 
 
-def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
-    """Build the colour sub-tab inside ``sub_tabs`` (the GAN tab's ``gr.Tabs``, where a link to its
-    pictures opens); ``service`` is a ColourGANService."""
+def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
+    """Build the colour sub-tab inside its parent's ``gr.Tabs`` (``parent``, where a link to its pictures
+    opens); ``service`` is a ColourGANService."""
     tr = ctx.tr
-    from studio.techniques.colour_gan.service import MAX_ROUNDS, MAX_SAMPLES
-
     with tr.make(gr.Tab, {"label": "colour.tab"}, id="gan-colour"):
         tr.make(gr.Markdown, {"value": "colour.intro"})
         status = gr.Markdown()
@@ -61,36 +67,33 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
                 nn_btn = tr.make(gr.Button, {"value": "gan.nn_btn"}, variant="primary")
             nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
         gr.Markdown(openmoji.CREDIT)
-        panel = None
-        if ctx.allow_training:
-            def upload():
-                return tr.make(gr.File, {"label": "colour.upload"}, file_count="multiple", type="filepath",
-                               file_types=[".zip", "image"], height=120)
+        panel = _training_panel(ctx, service) if ctx.allow_training else None
 
-            hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
-                                  status=lambda lang, _: describe(lang, service.status()),
-                                  use_shipped=lambda _: service.use_shipped())
-            panel = create_training_panel(ctx, hooks, api_prefix="colour", intro_key="colour.train_intro",
-                                          default_epochs=20, max_epochs=MAX_ROUNDS, make_choice=upload,
-                                          epochs_key="gan.rounds")
-
-    # --- handlers ---------------------------------------------------------------------------
     @exports.reproducible("gan.colour_samples", models=("gan_colour",))
     def samples_picture(n, seed):
         return service.samples(n, seed)
-
-    @exports.reproducible("gan.colour_nearest", models=("gan_colour",))
-    def nearest_picture(n, seed):
-        return service.nearest(n, seed)
 
     @guarded
     def sample(n, seed):
         picture = samples_picture(n, seed)
         return picture, exports.line_of(picture)
 
+    sample_btn.click(sample, [count, seed], [grid, grid_md], api_name="colour_samples", **SAMPLER)
+    gr.on([count.release, seed.submit], sample, [count, seed], [grid, grid_md], **SAMPLER, **HIDDEN)
+    ctx.link_target(LinkTarget("gan.colour_samples", parent.tab, {"n": count, "seed": seed}, [grid, grid_md],
+                               lambda lang, n, seed: sample(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour"))
+
+    @exports.reproducible("gan.colour_nearest", models=("gan_colour",))
+    def nearest_picture(n, seed):
+        return service.nearest(n, seed)
+
     @guarded
     def nearest(n, seed):
         return nearest_picture(n, seed)
+
+    nn_btn.click(nearest, [nn_count, seed], nn_picture, api_name="colour_nearest")
+    ctx.link_target(LinkTarget("gan.colour_nearest", parent.tab, {"n": nn_count, "seed": seed}, [nn_picture],
+                               lambda lang, n, seed: nearest(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour"))
 
     @guarded
     def refresh(lang, n, seed_value):
@@ -100,20 +103,29 @@ def create_part(ctx: TabContext, service, sub_tabs) -> list[TabRefresh]:
     def reword(lang, n, seed_value):
         return describe(lang, service.status()), gr.skip(), gr.skip()
 
-    ctx.link_target(LinkTarget("gan.colour_samples", "gan", {"n": count, "seed": seed}, [grid, grid_md],
-                               lambda lang, n, seed: sample(n, seed), sub_tabs=sub_tabs, sub_tab="gan-colour"))
-    ctx.link_target(LinkTarget("gan.colour_nearest", "gan", {"n": nn_count, "seed": seed}, [nn_picture],
-                               lambda lang, n, seed: nearest(n, seed), sub_tabs=sub_tabs, sub_tab="gan-colour"))
-
-    hidden = {"api_visibility": "private"}
-    sample_btn.click(sample, [count, seed], [grid, grid_md], api_name="colour_samples", **SAMPLER)
-    for trigger in (count.release, seed.submit):
-        trigger(sample, [count, seed], [grid, grid_md], **SAMPLER, **hidden)
-    nn_btn.click(nearest, [nn_count, seed], nn_picture, api_name="colour_nearest")
-
     refresh_inputs = [ctx.lang, count, seed]
     refresh_outputs = [status, grid, grid_md]
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
+            event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN)
     return [TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
+
+
+def _training_panel(ctx: TabContext, service) -> TrainingPanel:
+    """Train the CPU variant from scratch on a student's own pictures (a .zip or several files)."""
+    def upload():
+        return ctx.tr.make(gr.File, {"label": "colour.upload"}, file_count="multiple", type="filepath",
+                           file_types=[".zip", "image"], height=120)
+
+    hooks = TrainingHooks(job=lambda r: service.training_job(r.choice, r.epochs, r.keep_on_stop),
+                          status=lambda lang, _: describe(lang, service.status()),
+                          use_shipped=lambda _: service.use_shipped())
+    return create_training_panel(ctx, hooks, api_prefix="colour", intro_key="colour.train_intro", default_epochs=20,
+                                 max_epochs=MAX_ROUNDS, make_choice=upload, epochs_key="gan.rounds")
+
+
+def build(ctx: TabContext, parent: SubTabs) -> list[TabRefresh]:
+    """The sub-tab with its service, inside ``parent`` (what the declaration names: ``Technique.tab``);
+    nothing without colour weights."""
+    service = ColourGANService()
+    return create_part(ctx, service, parent) if service.available() else []

@@ -14,6 +14,7 @@ from studio.checks import UserError, check_count, check_seed
 from studio.epoch_jobs import epoch_job
 from studio.samples.presets import FILE as SAMPLES_FILE
 from studio.samples.presets import NAME as SAMPLES
+from studio.techniques.diffusion.model import noise_digits, signal_level, to_uint8
 from studio.techniques.diffusion.presets import (
     BATCH_SIZE,
     CLASSROOM,
@@ -105,8 +106,6 @@ class DiffusionService:
         """Draw what ``samples`` draws, step by step, yielding (the grid of the network's current guesses of
         the clean digits, the step) at most every ``every_s`` seconds: a large grid sharpens on screen
         instead of behind a spinner. The finished draw is kept, so ``samples`` then returns it at once."""
-        from studio.techniques.diffusion.model import to_uint8
-
         (n, steps, seed, labels, guidance), params = self._grid_request(n, steps, seed, label, guidance)
         if self._draws.find(NAME, params) is not None:
             return
@@ -129,8 +128,6 @@ class DiffusionService:
     def trajectory_frame(trajectory, step) -> np.ndarray:
         """Step ``step`` (0 = pure noise, S = the digit) of a trajectory: x_t beside the network's guess of
         the clean digit at that moment, captioned, enlarged for the projector."""
-        from studio.techniques.diffusion.model import signal_level
-
         if trajectory is None:
             raise UserError("Run the sampler first: press 'Sample one trajectory'.")
         last = len(trajectory.times) - 1
@@ -159,12 +156,6 @@ class DiffusionService:
     def forward(self, index, seed) -> tuple[np.ndarray, np.ndarray]:
         """The forward process on test digit ``index``: one noise draw (``seed``) at t = 0, 0.1, ..., 1.
         Returns (a captioned strip, the frames (FORWARD_FRAMES, 28, 28) for a GIF)."""
-        from studio.techniques.diffusion.model import (
-            noise_digits,
-            signal_level,
-            to_uint8,
-        )
-
         x, _ = self._test_digits()
         index = check_count(index, 0, len(x) - 1, "test-digit index")
         times = np.linspace(0.0, 1.0, FORWARD_FRAMES)

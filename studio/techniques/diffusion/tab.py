@@ -6,6 +6,8 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
+from studio.techniques.diffusion.presets import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
+from studio.techniques.diffusion.service import DiffusionService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -16,6 +18,7 @@ from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 DEFAULT_STEPS = 20
+MODELS = ("diffusion",)  # the bundle every sample comes from
 
 
 def label_choices(lang: str) -> list[tuple[str, str]]:
@@ -43,48 +46,21 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab when ``service`` (a DiffusionService) has weights; else nothing (no placeholder)."""
     if not service.available():
         return []
-    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    from studio.techniques.diffusion.presets import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
-
+    tr, lang = ctx.tr, ctx.lang
     with tr.make(gr.Tab, {"label": "diffusion.tab"}, id="diffusion"):
         tr.make(gr.Markdown, {"value": "diffusion.intro"})
         status = gr.Markdown()
-        with gr.Row():
+        with gr.Row():  # the sampler's settings, shared by the sub-tabs
             steps = tr.make(gr.Slider, {"label": "diffusion.steps"}, minimum=1, maximum=MAX_STEPS, step=1,
                             value=DEFAULT_STEPS)
-            guidance = tr.make(gr.Slider, {"label": "diffusion.guidance"}, minimum=0, maximum=MAX_GUIDANCE, step=0.25,
-                               value=GUIDANCE)
+            guidance = tr.make(gr.Slider, {"label": "diffusion.guidance"}, minimum=0, maximum=MAX_GUIDANCE,
+                               step=0.25, value=GUIDANCE)
             label = tr.make(gr.Dropdown, {"label": "diffusion.label", "choices": label_choices}, value="each")
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
         with gr.Tabs():
-            with tr.make(gr.Tab, {"label": "diffusion.grid_tab"}):
-                with gr.Row():
-                    count = tr.make(gr.Slider, {"label": "diffusion.count"}, minimum=1, maximum=100, step=1, value=30)
-                    sample_btn = tr.make(gr.Button, {"value": "diffusion.sample_btn"}, variant="primary",
-                                         elem_classes=MAIN_ACTION)
-                grid = tr.make(gr.Image, {"label": "diffusion.grid"}, type="numpy", format="png", interactive=False)
-                judge_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
-                tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
-                run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
-                scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary",
-                                    elem_id="diffusion-scrub")
-                step = tr.make(gr.Slider, {"label": "diffusion.scrub_step"}, minimum=0, maximum=DEFAULT_STEPS, step=1,
-                               value=0, elem_id="diffusion-scrub-step")
-                frame = tr.make(gr.Image, {"label": "diffusion.scrub_frame"}, type="numpy", format="png",
-                                interactive=False, elem_id="diffusion-scrub-frame")
-                strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
-                                interactive=False)
-                scrub_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
-            with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}):
-                tr.make(gr.Markdown, {"value": "diffusion.forward_intro"})
-                with gr.Row():
-                    index = tr.make(gr.Number, {"label": "diffusion.index"}, value=0, precision=0, minimum=0,
-                                    maximum=999)
-                    forward_btn = tr.make(gr.Button, {"value": "diffusion.forward_btn"}, variant="primary")
-                forward_picture = tr.make(gr.Image, {"label": "diffusion.forward"}, type="numpy", format="png",
-                                          interactive=False)
-                forward_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+            count, grid, sample, judge = _grid_subtab(ctx, service, steps, seed, label, guidance)
+            _scrub_subtab(ctx, service, steps, seed, label, guidance)
+            index, forward_outputs, forward = _forward_subtab(ctx, service, seed)
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.schedule),
@@ -94,16 +70,38 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 ctx, hooks, api_prefix="diffusion", intro_key="diffusion.train_intro", default_epochs=5,
                 max_epochs=100, classroom_key="diffusion.classroom")
 
-    # --- handlers ---------------------------------------------------------------------------
-    models = ("diffusion",)
+    @guarded
+    def refresh(lang, n, steps_, seed_, label_, guidance_, index_):
+        return (status_line(lang, service.status()), sample(n, steps_, seed_, label_, guidance_),
+                *forward(index_, seed_))
 
-    @exports.reproducible("diffusion.samples", models=models)
+    @guarded
+    def reword(lang, n, steps_, seed_, label_, guidance_, index_):
+        return status_line(lang, service.status()), gr.skip(), gr.skip(), gr.skip()
+
+    refresh_inputs = [lang, count, steps, seed, label, guidance, index]
+    refresh_outputs = [status, grid, *forward_outputs]
+    if panel is not None:  # new weights: the grid and the forward process drawn again
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
+
+
+def _grid_subtab(ctx: TabContext, service, steps, seed, label, guidance):
+    """A grid of samples, streamed while the sampler runs, then judged. Returns (the count, the grid,
+    the handler drawing it, the judge's (fn, inputs, outputs))."""
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    with tr.make(gr.Tab, {"label": "diffusion.grid_tab"}):
+        with gr.Row():
+            count = tr.make(gr.Slider, {"label": "diffusion.count"}, minimum=1, maximum=100, step=1, value=30)
+            sample_btn = tr.make(gr.Button, {"value": "diffusion.sample_btn"}, variant="primary",
+                                 elem_classes=MAIN_ACTION)
+        grid = tr.make(gr.Image, {"label": "diffusion.grid"}, type="numpy", format="png", interactive=False)
+        judge_md = gr.Markdown()
+
+    @exports.reproducible("diffusion.samples", models=MODELS)
     def samples_picture(n, steps, seed, label, guidance):
         return service.samples(n, steps, seed, label, guidance)[0]
-
-    @exports.reproducible("diffusion.forward", models=("samples",))
-    def forward_strip(index, seed):
-        return service.forward(index, seed)
 
     @guarded
     def sample(n, steps_, seed_, label_, guidance_):
@@ -137,7 +135,33 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
-    @exports.reproducible("diffusion.trajectory", models=models)
+    sample_inputs = [count, steps, seed, label, guidance]
+    ctx.link_target(LinkTarget(
+        "diffusion.samples", "diffusion", {"n": count, "steps": steps, "seed": seed, "label": label,
+                                           "guidance": guidance},
+        [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance)))
+    sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
+        judge, [lang, *sample_inputs], judge_md, show_progress="minimal", api_visibility="private")
+    return count, grid, sample, (judge, [lang, *sample_inputs], [judge_md])
+
+
+def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> None:
+    """One sample's whole run, recorded for this session and scrubbed step by step."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
+        tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
+        run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
+        scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary",
+                            elem_id="diffusion-scrub")
+        step = tr.make(gr.Slider, {"label": "diffusion.scrub_step"}, minimum=0, maximum=DEFAULT_STEPS, step=1,
+                       value=0, elem_id="diffusion-scrub-step")
+        frame = tr.make(gr.Image, {"label": "diffusion.scrub_frame"}, type="numpy", format="png",
+                        interactive=False, elem_id="diffusion-scrub-frame")
+        strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
+                        interactive=False)
+        scrub_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+
+    @exports.reproducible("diffusion.trajectory", models=MODELS)
     def trajectory_picture(steps, seed, label, guidance):
         trajectory = service.trajectory(steps, seed, label, guidance)
         every = max(1, (len(trajectory.times) - 1) // 25)  # at most ~25 columns in the strip
@@ -156,46 +180,40 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def scrub(trajectory, k):
         return service.trajectory_frame(trajectory, k)
 
+    scrub_btn.click(run_trajectory, [steps, seed, label, guidance], [run_state, step, frame, strip, scrub_gif],
+                    api_name="diffusion_trajectory")
+    # The scrubber redraws from this session's recorded run: numpy only, no network call.
+    step.change(scrub, [run_state, step], frame, show_progress="hidden", trigger_mode="always_last",
+                api_visibility="private")
+
+
+def _forward_subtab(ctx: TabContext, service, seed):
+    """The forward process on a test digit, as a strip and a GIF. Returns (the digit's index, the two
+    outputs, the handler drawing them)."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}):
+        tr.make(gr.Markdown, {"value": "diffusion.forward_intro"})
+        with gr.Row():
+            index = tr.make(gr.Number, {"label": "diffusion.index"}, value=0, precision=0, minimum=0, maximum=999)
+            forward_btn = tr.make(gr.Button, {"value": "diffusion.forward_btn"}, variant="primary")
+        forward_picture = tr.make(gr.Image, {"label": "diffusion.forward"}, type="numpy", format="png",
+                                  interactive=False)
+        forward_gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+
+    @exports.reproducible("diffusion.forward", models=("samples",))
+    def forward_strip(index, seed):
+        return service.forward(index, seed)
+
     @guarded
     def forward(index_, seed_):
         picture, frames = forward_strip(index_, seed_)
         return picture, exports.gif(frames, f"diffusion_forward_{int(index_)}", picture, duration_ms=200, scale=4)
 
-    @guarded
-    def refresh(lang, n, steps_, seed_, label_, guidance_, index_):
-        return (status_line(lang, service.status()), sample(n, steps_, seed_, label_, guidance_),
-                *forward(index_, seed_))
-
-    @guarded
-    def reword(lang, n, steps_, seed_, label_, guidance_, index_):
-        return status_line(lang, service.status()), gr.skip(), gr.skip(), gr.skip()
-
-    ctx.link_target(LinkTarget(
-        "diffusion.samples", "diffusion", {"n": count, "steps": steps, "seed": seed, "label": label,
-                                           "guidance": guidance},
-        [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance)))
-
-    hidden = {"api_visibility": "private"}
-    sample_inputs = [count, steps, seed, label, guidance]
-    sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
-        judge, [lang, *sample_inputs], judge_md, show_progress="minimal", **hidden)
-    scrub_btn.click(run_trajectory, [steps, seed, label, guidance], [run_state, step, frame, strip, scrub_gif],
-                    api_name="diffusion_trajectory")
-    # The scrubber redraws from this session's recorded run: numpy only, no network call.
-    step.change(scrub, [run_state, step], frame, show_progress="hidden", trigger_mode="always_last", **hidden)
-    forward_btn.click(forward, [index, seed], [forward_picture, forward_gif], api_name="diffusion_forward")
-
-    refresh_inputs = [lang, count, steps, seed, label, guidance, index]
-    refresh_outputs = [status, grid, forward_picture, forward_gif]
-    followups = [(judge, [lang, *sample_inputs], [judge_md])]
-    if panel is not None:
-        for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **hidden)
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword)]
+    outputs = [forward_picture, forward_gif]
+    forward_btn.click(forward, [index, seed], outputs, api_name="diffusion_forward")
+    return index, outputs, forward
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.diffusion.service import DiffusionService
-
     return create_tab(ctx, DiffusionService())  # no tab until its weights exist

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.weight_average import averaged_twin
+
 # At the game's equilibrium D outputs 1/2 everywhere, so each cross-entropy term is -ln(1/2).
 EQUILIBRIUM_LOSS = math.log(2.0)
 
@@ -67,7 +69,7 @@ def conv003_config() -> GANConfig:
 
 def build_generator(config: GANConfig):
     """z (latent_dim,) -> image (28, 28, 1) in [-1, 1] (a functional keras.Model)."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     from keras import layers
 
     z = keras.Input((config.latent_dim,), name="z")
@@ -112,7 +114,7 @@ def build_generator(config: GANConfig):
 
 def build_discriminator(config: GANConfig):
     """image (28, 28, 1) -> one logit (the lectures' sigmoid is applied inside the loss)."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     from keras import layers
 
     image = keras.Input((28, 28, 1), name="image")
@@ -149,7 +151,7 @@ def make_gan(config: GANConfig, generator=None, discriminator=None):
 
 @functools.cache
 def _gan_class():
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     import tensorflow as tf
 
     class GAN(keras.Model):
@@ -262,8 +264,6 @@ def averaged_generator(model, inputs: np.ndarray, into=None):
     as a fresh copy (or written into ``into``, a generator of the same network, so that a traced
     inference of it serves every reading); ``model`` (a compiled ``GAN``) trains on untouched.
     ``inputs``: noise codes."""
-    from studio.weight_average import averaged_twin
-
     return averaged_twin(model.generator, model.g_optimizer,
                          (lambda: into) if into is not None else (lambda: build_generator(model.config)), inputs)
 
@@ -272,7 +272,7 @@ class GeneratorInference:
     """A trained generator behind one traced function: z batch -> uint8 images (n, 28, 28)."""
 
     def __init__(self, generator, config: GANConfig) -> None:
-        import tensorflow as tf
+        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
 
         self.generator = generator
         self.config = config

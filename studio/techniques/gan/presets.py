@@ -12,7 +12,13 @@ import dataclasses
 import numpy as np
 
 from studio import data, registry, runtime, weight_files
-from studio.techniques.gan.model import GANConfig, conv003_config, dense_config
+from studio.techniques.gan.model import (
+    GANConfig,
+    GeneratorInference,
+    build_generator,
+    conv003_config,
+    dense_config,
+)
 
 ROUND = 100  # steps between two previews / loss points, as the lecture's ``if i % 100 == 0``
 WEIGHTS_FILE = "generator.weights.npz"  # float16 (``weight_files``): half the size, nothing visible changes
@@ -102,8 +108,6 @@ def training_images(variant: Variant, limit: int | None = None) -> tuple[np.ndar
 def load_inference(bundle: registry.Bundle):
     """The traced generator (``GeneratorInference``) of a saved GAN bundle."""
     runtime.import_tensorflow()
-    from studio.techniques.gan.model import GeneratorInference, build_generator
-
     weights = WEIGHTS_FILE if bundle.path(WEIGHTS_FILE).is_file() else LEGACY_WEIGHTS_FILE
     generator, config = weight_files.built_from(bundle, GANConfig, build_generator, weights)
     inference = GeneratorInference(generator, config)

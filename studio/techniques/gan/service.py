@@ -8,11 +8,13 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from studio import batching, imaging, metrics, registry
 from studio.bundle_cache import BundleCache, RecentDraws
 from studio.checks import UserError, check_count, check_schedule, check_seed
 from studio.samples.presets import NAME as SAMPLES
+from studio.techniques.gan.model import latent_codes, slerp_codes
 from studio.techniques.gan.presets import (
     CLASSROOM,
     ROUND,
@@ -109,8 +111,6 @@ class GANService:
     def judged_draw(self, variant: str, seed: int) -> np.ndarray:
         """The EVAL_SAMPLES samples of ``seed`` (the first ones are those ``samples`` shows), in chunks
         that give way to clicks: what the model's readout measures, for the fixed seed only."""
-        from studio.techniques.gan.model import latent_codes
-
         seed = check_seed(seed)
         model = self.model(variant)
         codes = latent_codes(model.config, EVAL_SAMPLES, seed)
@@ -132,8 +132,6 @@ class GANService:
 
     def _draw_many(self, variant: str, requests: list[tuple[int, int]]) -> list[np.ndarray]:
         """The first n samples of each (n, seed), in one call of the generator."""
-        from studio.techniques.gan.model import latent_codes
-
         model = self.model(variant)
         codes = np.concatenate([latent_codes(model.config, n, seed) for n, seed in requests])
         images = model.decode(codes)
@@ -142,8 +140,6 @@ class GANService:
 
     def walk(self, variant: str, seed_a: int, seed_b: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """Frames along the great circle between the first latent vector of two seeds."""
-        from studio.techniques.gan.model import latent_codes, slerp_codes
-
         steps = check_count(steps, 2, MAX_STEPS, "frames")
         model = self.model(variant)
         a = latent_codes(model.config, 1, check_seed(seed_a))[0]
@@ -256,8 +252,6 @@ class GANService:
 
 def _truth_picture(picture: np.ndarray, captions: list[str]) -> np.ndarray:
     """The round's picture with a caption strip under it saying, per image, what it really was."""
-    from PIL import Image, ImageDraw, ImageFont
-
     h, w = picture.shape[:2]
     strip = 16
     canvas = Image.new("RGB", (w, h + strip), "white")

@@ -1,8 +1,14 @@
-"""The GAN tab (Programs 10-4, 10-5(a)(b), lecture 001, Fig. 10-9): widgets and events only."""
+"""The GAN tab (Programs 10-4, 10-5(a)(b), lecture 001, Fig. 10-9): widgets and events only.
+
+The generator and seed on top serve four sub-tabs (samples, a walk between two codes, the nearest
+training images, "which is real?"); after them come the sub-tabs of the techniques declared with
+``parent="gan"`` (InfoGAN, the colour DCGAN), built by ``ctx.build_parts`` without this module naming them.
+"""
 
 from __future__ import annotations
 
 import secrets
+from typing import NamedTuple
 
 import gradio as gr
 import numpy as np
@@ -10,23 +16,23 @@ import numpy as np
 from studio import batching
 from studio.classroom.pools import game_scores
 from studio.results import shared
-from studio.techniques.colour_gan import tab as colour_part
+from studio.techniques.gan.plots import gan_curves, gan_record
+from studio.techniques.gan.presets import ROUND
 from studio.techniques.gan.service import GANService
-from studio.techniques.infogan import (
-    tab as infogan_part,  # InfoGAN is a sub-tab of the GAN tab
-)
 from studio.ui import exports
+from studio.ui.class_kit import ClassKit
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import readout_text
 from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
 GAME_SIZE = 8
+HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def _variant_choices(lang: str) -> list[tuple[str, str]]:
@@ -34,13 +40,61 @@ def _variant_choices(lang: str) -> list[tuple[str, str]]:
     return [(text(key, lang), name) for name, key in VARIANT_KEYS.items() if GANService.available(name)]
 
 
-def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabRefresh]:
-    """Build the tab; ``service`` is a GANService, ``infogan`` an InfoGANService and ``colour`` a
-    ColourGANService, whose parts (sub-tabs) appear only when their weights exist. Returns the tab's
-    refresh, then its parts'."""
-    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
-    from studio.plots import gan_curves, gan_record
-    from studio.techniques.gan.presets import ROUND
+def _bundles_of(name, **_) -> list[str]:
+    """The bundle a picture was drawn with: the pictures a student may download carry their recipe
+    (studio.ui.exports)."""
+    return [f"gan_{name}"]
+
+
+def describe(lang: str, status: dict) -> str:
+    """Which weights of a generator are in use (``GANService.status``) and what they measured."""
+    m = status["metrics"]
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
+    line = text("gan.status", lang, source=source, command=status["command"], created=status["created"],
+                fid=m.get("fid", "?"), floor=m.get("fid_real_floor", "?"), nn=m.get("nearest_train_distance", "?"))
+    if "class_shares" in m:
+        line += "  \n" + text("gan.status_shares", lang,
+                              shares=" · ".join(f"{k}: {v:.1%}" for k, v in enumerate(m["class_shares"])))
+    return line
+
+
+def training_record(lang: str, status: dict):
+    """How the weights in use were trained: losses and, when measured, the FID per step."""
+    curve = status["fid_curve"]
+    return gan_record(status["history"], status["every_steps"], curve["steps"], curve["fid"],
+                      status["metrics"].get("fid_real_floor"), lang=lang)
+
+
+def _score_line(lang: str, score: dict) -> str:
+    if not score["shown"]:
+        return text("gan.score_none", lang)
+    return text("gan.score", lang, rounds=score["rounds"], correct=score["correct"], shown=score["shown"],
+                share=score["correct"] / score["shown"])
+
+
+def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> str:
+    """In a class: the answer pooled (once per round), then the class's figure, seen only now."""
+    if not classroom.active:
+        return ""
+    label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
+    _, line = classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
+                                                               "correct": verdict.correct, "total": verdict.total})
+    scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
+                        for s in game_scores(classroom.answers("game")))
+    pooled = text("class.game_class", lang, scores=scores) if scores else ""
+    return "\n\n" + "\n\n".join(part for part in (line, pooled) if part)
+
+
+def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+    """Build the tab; ``service`` is a GANService. Returns the tab's refresh, then those of the sub-tabs
+    of the techniques declared with ``parent="gan"`` (each appears only when its weights exist)."""
+    tr, lang = ctx.tr, ctx.lang
+
+    def status_text(lang, name):
+        return describe(lang, service.status(name))
+
+    def record_picture(lang, name):
+        return training_record(lang, service.status(name))
 
     with tr.make(gr.Tab, {"label": "gan.tab"}, id="gan"):
         tr.make(gr.Markdown, {"value": "gan.intro"})
@@ -53,98 +107,79 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
             record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
                              show_label=False)
+        variant.change(guarded(status_text), [lang, variant], status, **HIDDEN).then(
+            guarded(record_picture), [lang, variant], record, **HIDDEN)
         with gr.Tabs() as sub_tabs:
-            with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
-                with gr.Row():
-                    count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
-                    sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
-                                         elem_classes=MAIN_ACTION, elem_id="gan-sample")
-                grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
-                               elem_id="gan-grid")
-                judge_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "gan.walk_tab"}, id="gan-walk"):
-                tr.make(gr.Markdown, {"value": "gan.walk_intro"})
-                with gr.Row():
-                    seed_a = tr.make(gr.Number, {"label": "gan.seed_a"}, value=1, precision=0, minimum=0)
-                    seed_b = tr.make(gr.Number, {"label": "gan.seed_b"}, value=2, precision=0, minimum=0)
-                    frames = tr.make(gr.Slider, {"label": "gan.frames"}, minimum=2, maximum=24, step=1, value=12)
-                    walk_btn = tr.make(gr.Button, {"value": "gan.walk_btn"}, variant="primary")
-                walk = tr.make(gr.Image, {"label": "gan.walk_out"}, type="numpy", format="png", interactive=False)
-                gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
-            with tr.make(gr.Tab, {"label": "gan.nn_tab"}, id="gan-nn"):
-                tr.make(gr.Markdown, {"value": "gan.nn_intro"})
-                with gr.Row():
-                    nn_count = tr.make(gr.Slider, {"label": "gan.nn_count"}, minimum=1, maximum=50, step=1, value=10)
-                    nn_btn = tr.make(gr.Button, {"value": "gan.nn_btn"}, variant="primary")
-                nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png",
-                                     interactive=False)
-                nn_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
-                tr.make(gr.Markdown, {"value": "gan.game_intro"})
-                game_state = gr.State(None)  # this session's current round (never shared)
-                score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
-                new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary")
-                game_picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
-                                        elem_id="gan-game")
-                picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
-                                choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
-                check_btn = tr.make(gr.Button, {"value": "gan.check"})
-                verdict_md = gr.Markdown()
-            parts = infogan_part.create_part(ctx, infogan, sub_tabs) if infogan is not None and infogan.available() else []
-            if colour is not None and colour.available():
-                parts += colour_part.create_part(ctx, colour, sub_tabs)
+            samples = _samples_subtab(ctx, service, variant, seed)
+            walk = _walk_subtab(ctx, service, variant, sub_tabs)
+            _nearest_subtab(ctx, service, variant, seed, sub_tabs)
+            _game_subtab(ctx, service, variant, sub_tabs)
+            parts = ctx.build_parts(sub_tabs, tab="gan")
 
-        def status_text(lang, name):
-            s = service.status(name)
-            m = s["metrics"]
-            source = text("common.user" if s["source"] == "user" else "common.shipped", lang)
-            line = text("gan.status", lang, source=source, command=s["command"], created=s["created"],
-                        fid=m.get("fid", "?"), floor=m.get("fid_real_floor", "?"),
-                        nn=m.get("nearest_train_distance", "?"))
-            if "class_shares" in m:
-                line += "  \n" + text("gan.status_shares", lang,
-                                      shares=" · ".join(f"{k}: {v:.1%}" for k, v in enumerate(m["class_shares"])))
-            return line
-
-        panel = None
-        if allow_training:
-            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
-            panel = create_training_panel(
-                ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
-                classroom_key="gan.classroom", epochs_key="gan.rounds",
-                make_choice=lambda: tr.make(gr.Dropdown, {"label": "gan.train_variant", "choices": _variant_choices},
-                                            value="dcgan_mnist"),
-                curves=lambda history, lang: gan_curves(history, ROUND, lang=lang))
-
-    # --- handlers ---------------------------------------------------------------------------
+    # On page load and after training: the words, the record, the samples and the walk; then the readout.
     @guarded
-    def show_status(lang, name):
-        return status_text(lang, name)
+    def refresh(lang, name, n, s, a, b, steps):
+        return (status_text(lang, name), record_picture(lang, name), samples.sample(name, n, s),
+                *walk.walk_between(name, a, b, steps))
 
-    # The pictures a student may download carry their recipe (studio.ui.exports).
-    def bundles_of(name, **_):
-        return [f"gan_{name}"]
+    @guarded
+    def reword(lang, name, n, s, a, b, steps):
+        return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
 
-    @exports.reproducible("gan.samples", models=bundles_of)
+    refresh_inputs = [lang, *samples.inputs, *walk.inputs[1:]]  # the generator once: [lang, variant, count, seed, ...]
+    refresh_outputs = [status, record, samples.grid, *walk.outputs]
+    judged = (samples.judge, [lang, *samples.inputs], [samples.judge_md])
+    if samples.panel is not None:
+        for event in (samples.panel.finished, samples.panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN).then(*judged, **HIDDEN)
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged], reword=reword), *parts]
+
+
+class _Samples(NamedTuple):
+    """What the tab's refresh needs of the samples sub-tab."""
+
+    sample: object  # (name, n, seed) -> the grid
+    judge: object  # (lang, name, n, seed) -> the judge's readout
+    inputs: list
+    grid: gr.Image
+    judge_md: gr.Markdown
+    panel: TrainingPanel | None
+
+
+def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
+    """A grid of samples and the judge's readout; the GAN's training panel (here, so that the sub-tabs
+    of InfoGAN and the colour DCGAN show their own panel only); in a class, each student's first
+    sample on the wall."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "gan.samples_tab"}):
+        with gr.Row():
+            count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
+            sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
+                                 elem_classes=MAIN_ACTION, elem_id="gan-sample")
+        grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
+                       elem_id="gan-grid")
+        judge_md = gr.Markdown()
+        panel = _training_panel(ctx, service) if ctx.allow_training else None
+
+    @exports.reproducible("gan.samples", models=_bundles_of)
     def samples_picture(name, n, seed):
         return service.samples(name, n, seed)[0]
-
-    @exports.reproducible("gan.walk", models=bundles_of)
-    def walk_picture(name, seed_a, seed_b, steps):
-        return service.walk(name, seed_a, seed_b, steps)
-
-    @exports.reproducible("gan.nearest", models=bundles_of)
-    def nearest_picture(name, n, seed):
-        return service.nearest(name, n, seed)
 
     @guarded
     def sample(name, n, s):
         return samples_picture(name, n, s)
 
+    @guarded
+    def sample_clicked(name, n, s):
+        """A Generate click: the grid, and in a class this student's picture on the wall."""
+        dataset, asked = service.dataset_of(name)  # pinned first: the wall need not wait for the grid
+        ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", dataset, asked)
+        return sample(name, n, s)
+
     @shared("gan.judge")  # a readout is shared by everyone asking for it; a failure is not kept
     def readout(lang, name, n, s):
         # the model's figures are measured once for everyone; this click only judges its own samples
-        return readout_text(service.readout(quality, name, n, s), lang) + "\n\n" + \
+        return readout_text(service.readout(ctx.quality, name, n, s), lang) + "\n\n" + \
             exports.line_of(samples_picture.recipe(name, n, s))
 
     def judge(lang, name, n, s):
@@ -154,6 +189,57 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
+    inputs, judge_inputs = [variant, count, seed], [ctx.lang, variant, count, seed]
+    sample_btn.click(sample_clicked, inputs, grid, api_name="gan_samples", **SAMPLER).then(
+        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
+    variant.change(sample, inputs, grid, **SAMPLER, **HIDDEN).then(
+        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
+    gr.on([count.release, seed.submit], sample, inputs, grid, **SAMPLER, **HIDDEN).then(
+        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
+    # A link to a sample grid opens here, with its variant, count and seed in the controls.
+    # The wall shows a student's first sample: the same latent code as their grid's first.
+    ctx.classroom.wall_drawer("gan", lambda params: service.first_sample(params["name"], params["seed"]))
+    ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
+                               lambda lang, name, n, seed: sample(name, n, seed)))
+    return _Samples(sample, judge, inputs, grid, judge_md, panel)
+
+
+def _training_panel(ctx: TabContext, service) -> TrainingPanel:
+    """Train one of the generators (the classroom schedule or the lecture's settings), streaming D and G's losses."""
+    hooks = TrainingHooks.of_variants(service, lambda lang, name: describe(lang, service.status(name)), presets=True)
+    return create_training_panel(
+        ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
+        classroom_key="gan.classroom", epochs_key="gan.rounds",
+        make_choice=lambda: ctx.tr.make(gr.Dropdown, {"label": "gan.train_variant", "choices": _variant_choices},
+                                        value="dcgan_mnist"),
+        curves=lambda history, lang: gan_curves(history, ROUND, lang=lang))
+
+
+class _Walk(NamedTuple):
+    """What the tab's refresh needs of the walk sub-tab."""
+
+    walk_between: object  # (name, seed_a, seed_b, steps) -> (picture, GIF)
+    inputs: list  # [variant, seed_a, seed_b, frames]
+    outputs: list
+
+
+def _walk_subtab(ctx: TabContext, service, variant, sub_tabs) -> _Walk:
+    """A walk on the sphere between two seeds' codes, as a strip and a looping GIF."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "gan.walk_tab"}, id="gan-walk"):
+        tr.make(gr.Markdown, {"value": "gan.walk_intro"})
+        with gr.Row():
+            seed_a = tr.make(gr.Number, {"label": "gan.seed_a"}, value=1, precision=0, minimum=0)
+            seed_b = tr.make(gr.Number, {"label": "gan.seed_b"}, value=2, precision=0, minimum=0)
+            frames = tr.make(gr.Slider, {"label": "gan.frames"}, minimum=2, maximum=24, step=1, value=12)
+            walk_btn = tr.make(gr.Button, {"value": "gan.walk_btn"}, variant="primary")
+        walk = tr.make(gr.Image, {"label": "gan.walk_out"}, type="numpy", format="png", interactive=False)
+        gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+
+    @exports.reproducible("gan.walk", models=_bundles_of)
+    def walk_picture(name, seed_a, seed_b, steps):
+        return service.walk(name, seed_a, seed_b, steps)
+
     @guarded
     def walk_between(name, a, b, steps):
         picture, frames_ = walk_picture(name, a, b, steps)
@@ -161,10 +247,53 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         loop = np.concatenate([frames_, frames_[-2:0:-1]])
         return picture, exports.gif(loop, f"gan_{name}_{int(a)}_{int(b)}", picture, duration_ms=120, scale=4)
 
+    walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
+    ctx.link_target(LinkTarget("gan.walk", "gan", {"name": variant, "seed_a": seed_a, "seed_b": seed_b,
+                                                   "steps": frames}, [walk, gif],
+                               lambda lang, name, seed_a, seed_b, steps: walk_between(name, seed_a, seed_b, steps),
+                               sub_tabs=sub_tabs, sub_tab="gan-walk"))
+    return _Walk(walk_between, [variant, seed_a, seed_b, frames], [walk, gif])
+
+
+def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> None:
+    """Each sample beside its nearest training image (Program 10-5(b)): is it a copy?"""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "gan.nn_tab"}, id="gan-nn"):
+        tr.make(gr.Markdown, {"value": "gan.nn_intro"})
+        with gr.Row():
+            nn_count = tr.make(gr.Slider, {"label": "gan.nn_count"}, minimum=1, maximum=50, step=1, value=10)
+            nn_btn = tr.make(gr.Button, {"value": "gan.nn_btn"}, variant="primary")
+        nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
+        nn_md = gr.Markdown()
+
+    @exports.reproducible("gan.nearest", models=_bundles_of)
+    def nearest_picture(name, n, seed):
+        return service.nearest(name, n, seed)
+
     @guarded
     def nearest(lang, name, n, s):
         picture = nearest_picture(name, n, s)
         return picture, text("gan.nn_note", lang) + "\n\n" + exports.line_of(picture)
+
+    nn_btn.click(nearest, [ctx.lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
+    ctx.link_target(LinkTarget("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
+                               [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
+                               sub_tabs=sub_tabs, sub_tab="gan-nn"))
+
+
+def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
+    """The game "which is real?": pick the fakes among real and generated digits; in a class, the pooled scores."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
+        tr.make(gr.Markdown, {"value": "gan.game_intro"})
+        game_state = gr.State(None)  # this session's current round (never shared)
+        score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
+        new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary")
+        game_picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="gan-game")
+        picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
+                        choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
+        check_btn = tr.make(gr.Button, {"value": "gan.check"})
+        verdict_md = gr.Markdown()
 
     @guarded
     def new_round(lang, name, score):
@@ -181,104 +310,21 @@ def create_tab(ctx: TabContext, service, infogan=None, colour=None) -> list[TabR
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)
         md = text("gan.verdict", lang, correct=verdict.correct, total=verdict.total, found=verdict.fakes_found,
                   fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
-        return verdict.picture, None, score, md + _pooled(lang, round_, verdict)
+        return verdict.picture, None, score, md + _pooled(ctx.classroom, lang, round_, verdict)
 
-    def _pooled(lang, round_, verdict) -> str:
-        """In a class: the answer pooled (once per round), then the class's figure, seen only now."""
-        if not ctx.classroom.active:
-            return ""
-        label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
-        _, line = ctx.classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
-                                                                        "correct": verdict.correct,
-                                                                        "total": verdict.total})
-        scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
-                            for s in game_scores(ctx.classroom.answers("game")))
-        pooled = text("class.game_class", lang, scores=scores) if scores else ""
-        return "\n\n" + "\n\n".join(part for part in (line, pooled) if part)
-
-    @guarded
-    def sample_clicked(name, n, s):
-        """A Generate click: the grid, and in a class this student's picture on the wall."""
-        dataset, asked = service.dataset_of(name)  # pinned first: the wall need not wait for the grid
-        ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", dataset, asked)
-        return sample(name, n, s)
-
-    def record_picture(lang, name):
-        """How the weights in use were trained: losses and, when measured, the FID per step."""
-        s = service.status(name)
-        curve = s["fid_curve"]
-        return gan_record(s["history"], s["every_steps"], curve["steps"], curve["fid"],
-                          s["metrics"].get("fid_real_floor"), lang=lang)
-
-    @guarded
-    def refresh(lang, name, n, s, a, b, steps):
-        return (status_text(lang, name), record_picture(lang, name), sample(name, n, s),
-                *walk_between(name, a, b, steps))
-
-    @guarded
-    def reword(lang, name, n, s, a, b, steps):
-        return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
-
-    # A link to a sample grid opens here, with its variant, count and seed in the controls.
-    # The wall shows a student's first sample: the same latent code as their grid's first.
-    ctx.classroom.wall_drawer("gan", lambda params: service.first_sample(params["name"], params["seed"]))
-    ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
-                               lambda lang, name, n, seed: sample(name, n, seed)))
-
-    ctx.link_target(LinkTarget("gan.walk", "gan", {"name": variant, "seed_a": seed_a, "seed_b": seed_b,
-                                                   "steps": frames}, [walk, gif],
-                               lambda lang, name, seed_a, seed_b, steps: walk_between(name, seed_a, seed_b, steps),
-                               sub_tabs=sub_tabs, sub_tab="gan-walk"))
-    ctx.link_target(LinkTarget("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
-                               [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
-                               sub_tabs=sub_tabs, sub_tab="gan-nn"))
+    # The game's answer stays on the server in gr.State: the API hides these two events, so the
+    # truth cannot be read from an endpoint.
+    new_round_btn.click(new_round, [ctx.lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
+                        **HIDDEN)
+    check_btn.click(check, [ctx.lang, game_state, picks, score_state],
+                    [game_picture, game_state, score_state, verdict_md], **HIDDEN)
     # A link to the game opens a new round of its own (each page's round stays on the server).
     exports.session_link("gan.game")
     ctx.link_target(LinkTarget("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
                                lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
                                sub_tabs=sub_tabs, sub_tab="gan-game"))
 
-    hidden = {"api_visibility": "private"}
-    variant.change(show_status, [lang, variant], status, **hidden).then(
-        guarded(record_picture), [lang, variant], record, **hidden)
-    sample_inputs = [variant, count, seed]
-    for trigger, handler, kwargs in ((sample_btn.click, sample_clicked, {"api_name": "gan_samples"}),
-                                     (variant.change, sample, hidden), (count.release, sample, hidden),
-                                     (seed.submit, sample, hidden)):
-        trigger(handler, sample_inputs, grid, **SAMPLER, **kwargs).then(
-            batching.in_readout_line(judge), [lang, *sample_inputs], judge_md, **JUDGE, **hidden)
-    walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
-    nn_btn.click(nearest, [lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
-    # The game's answer stays on the server in gr.State: the API hides these two events, so the
-    # truth cannot be read from an endpoint.
-    new_round_btn.click(new_round, [lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
-                        **hidden)
-    check_btn.click(check, [lang, game_state, picks, score_state], [game_picture, game_state, score_state, verdict_md],
-                    **hidden)
-
-    refresh_inputs = [lang, variant, count, seed, seed_a, seed_b, frames]
-    refresh_outputs = [status, record, grid, walk, gif]
-    followups = [(judge, [lang, *sample_inputs], [judge_md])]
-    if panel is not None:
-        for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **hidden).then(
-                judge, [lang, *sample_inputs], judge_md, **hidden)
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=followups, reword=reword), *parts]
-
-
-def _score_line(lang: str, score: dict) -> str:
-    if not score["shown"]:
-        return text("gan.score_none", lang)
-    return text("gan.score", lang, rounds=score["rounds"], correct=score["correct"], shown=score["shown"],
-                share=score["correct"] / score["shown"])
-
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.colour_gan.service import ColourGANService
-    from studio.techniques.gan.service import GANService
-    from studio.techniques.infogan.service import (
-        InfoGANService,  # InfoGAN is a sub-tab of this tab
-    )
-
-    return create_tab(ctx, GANService(), InfoGANService(), ColourGANService())  # its refresh and its parts'
+    return create_tab(ctx, GANService())  # its refresh and its children's

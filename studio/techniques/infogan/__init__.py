@@ -2,4 +2,5 @@
 
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("infogan", recipes=(Recipe("infogan", f"{__name__}.recipe"),), tab=None)
+TECHNIQUE = Technique("infogan", recipes=(Recipe("infogan", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build",
+                      parent="gan")

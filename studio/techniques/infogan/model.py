@@ -50,7 +50,7 @@ class InfoGANConfig:
 
 def build_generator(config: InfoGANConfig):
     """[z, one-hot c1, c2..] -> image (28, 28, 1) in [-1, 1]: FC 1024, FC 7x7x128, two 4x4 up-convolutions."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     from keras import layers
 
     w = config.width
@@ -72,7 +72,7 @@ def build_discriminator(config: InfoGANConfig):
     One trunk (4x4 convolutions 64 and 128 with stride 2, FC 1024, LeakyReLU 0.1) feeds both D's
     logit and the Q head (FC 128): Q costs almost nothing on top of D, as the paper points out.
     """
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     from keras import layers
 
     w = config.width
@@ -110,7 +110,7 @@ def generator_input(config: InfoGANConfig, noise, category, continuous) -> np.nd
 
 def make_infogan(config: InfoGANConfig, generator=None, discriminator=None):
     """A compiled ``InfoGAN`` training model (below) with fresh or given networks."""
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
 
     model = _infogan_class()(config, generator, discriminator)
     model.compile(d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
@@ -120,7 +120,7 @@ def make_infogan(config: InfoGANConfig, generator=None, discriminator=None):
 
 @functools.cache
 def _infogan_class():
-    import keras
+    import keras  # TensorFlow: imported on first use, so the app starts without it
     import tensorflow as tf
 
     class InfoGAN(keras.Model):
@@ -212,7 +212,7 @@ class InfoGANInference:
     """A trained generator behind one traced function: [z, c] rows -> uint8 images (n, 28, 28)."""
 
     def __init__(self, generator, config: InfoGANConfig) -> None:
-        import tensorflow as tf
+        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
 
         self.generator = generator
         self.config = config

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from studio import registry, runtime, weight_files
 from studio.schedules import SliceSchedule
-from studio.techniques.infogan.model import InfoGANConfig
+from studio.techniques.infogan.model import (
+    InfoGANConfig,
+    InfoGANInference,
+    build_generator,
+)
 
 NAME = "infogan"
 WEIGHTS_FILE = "generator.npz"
@@ -32,8 +36,6 @@ REPRODUCES = ("Lecture 000, section 10.5.1, Fig. 10-11: InfoGAN (Chen et al. 201
 def load_inference(bundle: registry.Bundle):
     """The traced generator (``InfoGANInference``) of a saved InfoGAN bundle."""
     runtime.import_tensorflow()
-    from studio.techniques.infogan.model import InfoGANInference, build_generator
-
     generator, config = weight_files.built_from(bundle, InfoGANConfig, build_generator, WEIGHTS_FILE)
     inference = InfoGANInference(generator, config)
     inference.generate(1, 0)  # trace now, not on a student's first move of a slider

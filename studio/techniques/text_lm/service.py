@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import plots, registry
+from studio import data, plots, registry
 from studio.bundle_cache import BundleCache, RecentDraws
 from studio.checks import MAX_SEED, UserError, check_seed
 from studio.techniques.text_lm import model as text_lm
+from studio.techniques.text_lm.plots import next_word_bars
 from studio.techniques.text_lm.presets import NAME, OWN_NAME, load_generator
 from studio.training_jobs import JobSpec
 from studio.training_request import request
@@ -174,7 +175,7 @@ class TextService:
         def entropy(bits: float) -> str:
             return f"{plots.word('entropy', lang)} {bits:.2f} {plots.word('bits', lang)}"
 
-        picture = plots.next_word_bars(
+        picture = next_word_bars(
             [repr(w) if generator.tokenizer.level == "char" else w for w in words], probs[order], reweighted[order],
             (f"{plots.word('model softmax', lang)} · {entropy(h_before)}",
              f"{plots.word('reweighted', lang)}, {label} · {entropy(h_after)}"))
@@ -197,8 +198,6 @@ class TextService:
 
 def read_text_upload(path) -> str:
     """The text of an uploaded .txt file (UTF-8, or the Korean CP949 / EUC-KR of older Windows files)."""
-    from studio import data
-
     try:
         return data.read_text_file(path)
     except ValueError as exc:

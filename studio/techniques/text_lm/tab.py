@@ -10,6 +10,7 @@ import gradio as gr
 
 from studio.checks import UserError
 from studio.classroom.pools import temperature_rows
+from studio.techniques.text_lm.service import OwnTextService, TextService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -48,73 +49,63 @@ def generations_text(rows) -> str:
     return "\n".join(blocks)
 
 
+def status_text(service, lang: str) -> str:
+    """Which weights the IMDB model uses and its perplexity (beside the bigram baseline's)."""
+    try:
+        status = service.status()
+    except Exception as exc:  # noqa: BLE001 - missing weights: the message says how to train them
+        return str(exc)
+    m = status["metrics"]
+    source = text("text.user" if status["source"] == "user" else "text.shipped", lang)
+    return text("text.status", lang, source=source, command=status["command"], created=status["created"],
+                ppl=m.get("val_perplexity", "?"), bigram=m.get("bigram_val_perplexity", "?"))
+
+
+def own_status(own, lang: str) -> str:
+    """Whether the student's own model exists, and its perplexity."""
+    if not own.trained():
+        return text("text.own_none", lang)
+    m = own.status()["metrics"]
+    return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
+
+
 def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
     """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
-    tr, lang, allow_training = ctx.tr, ctx.lang, ctx.allow_training
+    tr, lang = ctx.tr, ctx.lang
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
         tr.make(gr.Markdown, {"value": "text.intro"})
-        with gr.Tabs():
-            with tr.make(gr.Tab, {"label": "text.side_tab"}):
-                with gr.Row():
-                    prompt = tr.make(gr.Textbox, {"label": "text.prompt"}, value=DEFAULT_PROMPT, max_lines=3, scale=3)
-                    length = tr.make(gr.Slider, {"label": "text.length"}, minimum=1, maximum=200, step=1, value=50)
-                    seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
-                                   elem_id="text-seed")
-                temperatures = tr.make(gr.CheckboxGroup, {"label": "text.temperatures"}, choices=TEMPERATURE_CHOICES,
-                                       value=BOOK_CHOICES)
-                with tr.make(gr.Accordion, {"label": "text.beyond"}, open=False):
-                    with gr.Row():
-                        top_k = tr.make(gr.Slider, {"label": "text.top_k"}, minimum=0, maximum=200, step=1, value=0)
-                        top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05,
-                                        value=1.0)
-                generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary",
-                                       elem_classes=MAIN_ACTION, elem_id="text-generate")
-                cards = gr.HTML(elem_id="text-cards")
-                cards_md = gr.Markdown()
-                cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
-                tr.make(gr.Markdown, {"value": "text.greedy_vs_stochastic"})
-            with tr.make(gr.Tab, {"label": "text.dist_tab"}):
-                tr.make(gr.Markdown, {"value": "text.dist_intro"})
-                with gr.Row():
-                    prefix = tr.make(gr.Textbox, {"label": "text.prefix"}, value=DEFAULT_PREFIX, max_lines=4, scale=3)
-                    temperature = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0,
-                                          step=0.05, value=0.7)
-                    top = tr.make(gr.Slider, {"label": "text.top_words"}, minimum=2, maximum=30, step=1, value=15)
-                with gr.Row():
-                    show_btn = tr.make(gr.Button, {"value": "text.show"}, variant="primary")
-                    word_btn = tr.make(gr.Button, {"value": "text.one_word"})
-                    reset_btn = tr.make(gr.Button, {"value": "text.reset"})
-                    step_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False,
-                               show_label=False)
-                bars_md = gr.Markdown()
-                steps = gr.State(0)
+        with gr.Tabs():  # the first two sub-tabs give back their parts of the page's refresh
+            generate_part, (top_k, top_p) = _side_by_side_subtab(ctx, service)
+            distribution_part = _distribution_subtab(ctx, service, top_k, top_p)
             if ctx.classroom.active:
                 _create_poll(ctx, service)
-            if allow_training:
-                with tr.make(gr.Tab, {"label": "text.own_tab"}):
-                    tr.make(gr.Markdown, {"value": "text.own_intro"})
-
-                    def own_file():
-                        return tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath",
-                                       height=90)
-
-                    hooks = TrainingHooks(job=lambda r: own.training_job(r.choice, r.epochs, r.keep_on_stop),
-                                          status=lambda lg, _: own_status(lg), use_shipped=lambda _: None)
-                    create_training_panel(ctx, hooks, api_prefix="text_own", intro_key="text.own_train_intro",
-                                          default_epochs=10, max_epochs=60, make_choice=own_file)
-                    with gr.Row():
-                        own_prompt = tr.make(gr.Textbox, {"label": "text.own_prompt"}, value="", max_lines=2, scale=3)
-                        own_length = tr.make(gr.Slider, {"label": "text.own_length"}, minimum=1, maximum=200, step=1,
-                                             value=120)
-                        own_t = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0, step=0.05,
-                                        value=0.7)
-                        own_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    own_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
-                    own_out = tr.make(gr.Textbox, {"label": "text.own_out"}, lines=4, interactive=False)
+            if ctx.allow_training:
+                _own_text_subtab(ctx, own)
         status = gr.Markdown()
+    return [combined(generate_part, distribution_part, (lambda lang: status_text(service, lang), [lang], [status]))]
 
-    # --- handlers ---------------------------------------------------------------------------
+
+def _side_by_side_subtab(ctx: TabContext, service):
+    """Generations at several temperatures side by side (code 12-9), downloadable with their recipe.
+    Returns (its refresh part, the top-k and top-p sliders)."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "text.side_tab"}):
+        with gr.Row():
+            prompt = tr.make(gr.Textbox, {"label": "text.prompt"}, value=DEFAULT_PROMPT, max_lines=3, scale=3)
+            length = tr.make(gr.Slider, {"label": "text.length"}, minimum=1, maximum=200, step=1, value=50)
+            seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, elem_id="text-seed")
+        temperatures = tr.make(gr.CheckboxGroup, {"label": "text.temperatures"}, choices=TEMPERATURE_CHOICES,
+                               value=BOOK_CHOICES)
+        with tr.make(gr.Accordion, {"label": "text.beyond"}, open=False), gr.Row():
+            top_k = tr.make(gr.Slider, {"label": "text.top_k"}, minimum=0, maximum=200, step=1, value=0)
+            top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05, value=1.0)
+        generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary", elem_classes=MAIN_ACTION,
+                               elem_id="text-generate")
+        cards = gr.HTML(elem_id="text-cards")
+        cards_md = gr.Markdown()
+        cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
+        tr.make(gr.Markdown, {"value": "text.greedy_vs_stochastic"})
+
     # The generations download as a .txt headed by their recipe (prompt, length, temperatures, seed,
     # top-k/top-p, the model's sha256); the recipe panel regenerates them byte for byte.
     @exports.reproducible("text.generate", models=[service.name], text=True)
@@ -134,6 +125,38 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
         notes.append(exports.line_of(path))
         return generation_cards(rows, lang), "\n\n".join(notes), path
 
+    inputs, outputs = [lang, prompt, length, temperatures, seed, top_k, top_p], [cards, cards_md, cards_file]
+    ctx.link_target(LinkTarget(
+        "text.generate", "text",
+        {"prompt": prompt, "length": length, "temperatures": temperatures, "seed": seed, "top_k": top_k,
+         "top_p": top_p}, outputs,
+        lambda lang, prompt, length, temperatures, seed, top_k, top_p: generate(lang, prompt, length, temperatures,
+                                                                                seed, top_k, top_p)))
+    gr.on([generate_btn.click, prompt.submit], generate, inputs, outputs, api_name="text_generate")
+    return (generate, inputs, outputs), (top_k, top_p)
+
+
+def _distribution_subtab(ctx: TabContext, service, top_k, top_p):
+    """The next-word distribution before and after reweighting, and the prompt grown one sampled word at
+    a time (with the first sub-tab's top-k and top-p); its refresh part."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "text.dist_tab"}):
+        tr.make(gr.Markdown, {"value": "text.dist_intro"})
+        with gr.Row():
+            prefix = tr.make(gr.Textbox, {"label": "text.prefix"}, value=DEFAULT_PREFIX, max_lines=4, scale=3)
+            temperature = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0, step=0.05,
+                                  value=0.7)
+            top = tr.make(gr.Slider, {"label": "text.top_words"}, minimum=2, maximum=30, step=1, value=15)
+        with gr.Row():
+            show_btn = tr.make(gr.Button, {"value": "text.show"}, variant="primary")
+            word_btn = tr.make(gr.Button, {"value": "text.one_word"})
+            reset_btn = tr.make(gr.Button, {"value": "text.reset"})
+            step_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+        bars = tr.make(gr.Image, {"label": "text.bars"}, type="numpy", format="png", interactive=False,
+                       show_label=False)
+        bars_md = gr.Markdown()
+        steps = gr.State(0)
+
     @guarded
     def distribution(lang, prefix_text, t, k):
         result = service.distribution(prefix_text, t, k, lang)
@@ -150,50 +173,39 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
     def reset(lang, t, k):
         return (DEFAULT_PREFIX, 0, *distribution(lang, DEFAULT_PREFIX, t, k))
 
-    def status_text(lang):
-        try:
-            status = service.status()
-        except Exception as exc:  # noqa: BLE001 - missing weights: the message says how to train them
-            return str(exc)
-        m = status["metrics"]
-        source = text("text.user" if status["source"] == "user" else "text.shipped", lang)
-        return text("text.status", lang, source=source, command=status["command"], created=status["created"],
-                    ppl=m.get("val_perplexity", "?"), bigram=m.get("bigram_val_perplexity", "?"))
-
-    def own_status(lang):
-        if not own.trained():
-            return text("text.own_none", lang)
-        m = own.status()["metrics"]
-        return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
-
-    ctx.link_target(LinkTarget(
-        "text.generate", "text",
-        {"prompt": prompt, "length": length, "temperatures": temperatures, "seed": seed, "top_k": top_k,
-         "top_p": top_p}, [cards, cards_md, cards_file],
-        lambda lang, prompt, length, temperatures, seed, top_k, top_p: generate(lang, prompt, length, temperatures,
-                                                                                seed, top_k, top_p)))
-
-    hidden = {"api_visibility": "private"}
-    gen_inputs = [lang, prompt, length, temperatures, seed, top_k, top_p]
-    gen_outputs = [cards, cards_md, cards_file]
-    generate_btn.click(generate, gen_inputs, gen_outputs, api_name="text_generate")
-    prompt.submit(generate, gen_inputs, gen_outputs, **hidden)
-    dist_inputs = [lang, prefix, temperature, top]
-    show_btn.click(distribution, dist_inputs, [bars, bars_md], api_name="text_distribution")
-    prefix.submit(distribution, dist_inputs, [bars, bars_md], **hidden)
-    for control in (temperature, top):
-        control.release(distribution, dist_inputs, [bars, bars_md], show_progress="hidden", **hidden)
+    inputs, outputs = [lang, prefix, temperature, top], [bars, bars_md]
+    gr.on([show_btn.click, prefix.submit], distribution, inputs, outputs, api_name="text_distribution")
+    gr.on([temperature.release, top.release], distribution, inputs, outputs, show_progress="hidden",
+          api_visibility="private")
     word_btn.click(one_word, [lang, prefix, temperature, top, step_seed, steps, top_k, top_p],
                    [prefix, steps, bars, bars_md], api_name="text_next_word")
-    reset_btn.click(reset, [lang, temperature, top], [prefix, steps, bars, bars_md], **hidden)
+    reset_btn.click(reset, [lang, temperature, top], [prefix, steps, bars, bars_md], api_visibility="private")
+    return distribution, inputs, outputs
 
-    if allow_training:
-        own_btn.click(guarded(own.sample), [own_prompt, own_length, own_t, own_seed], own_out,
-                      api_name="text_own_generate")
 
-    refresh = combined((generate, gen_inputs, gen_outputs), (distribution, dist_inputs, [bars, bars_md]),
-                       (status_text, [lang], [status]))
-    return [refresh]
+def _own_text_subtab(ctx: TabContext, own) -> None:
+    """Train a character model on the student's own .txt file, then generate from it."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "text.own_tab"}):
+        tr.make(gr.Markdown, {"value": "text.own_intro"})
+
+        def own_file():
+            return tr.make(gr.File, {"label": "text.own_file"}, file_types=[".txt"], type="filepath", height=90)
+
+        hooks = TrainingHooks(job=lambda r: own.training_job(r.choice, r.epochs, r.keep_on_stop),
+                              status=lambda lg, _: own_status(own, lg), use_shipped=lambda _: None)
+        create_training_panel(ctx, hooks, api_prefix="text_own", intro_key="text.own_train_intro",
+                              default_epochs=10, max_epochs=60, make_choice=own_file)
+        with gr.Row():
+            own_prompt = tr.make(gr.Textbox, {"label": "text.own_prompt"}, value="", max_lines=2, scale=3)
+            own_length = tr.make(gr.Slider, {"label": "text.own_length"}, minimum=1, maximum=200, step=1, value=120)
+            own_t = tr.make(gr.Slider, {"label": "text.temperature"}, minimum=0.05, maximum=3.0, step=0.05,
+                            value=0.7)
+            own_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+        own_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary")
+        own_out = tr.make(gr.Textbox, {"label": "text.own_out"}, lines=4, interactive=False)
+    own_btn.click(guarded(own.sample), [own_prompt, own_length, own_t, own_seed], own_out,
+                  api_name="text_own_generate")
 
 
 POLL_LENGTH = 30  # words: enough to judge whether it reads as English, short enough to read in class
@@ -246,6 +258,4 @@ def _create_poll(ctx: TabContext, service) -> None:
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.text_lm.service import OwnTextService, TextService
-
     return create_tab(ctx, TextService(), OwnTextService())

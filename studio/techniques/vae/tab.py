@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from studio.techniques.autoencoder.service import AutoencoderService  # the VAE is compared with them
+from studio.techniques.vae.service import VAEService
 from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
@@ -16,109 +18,95 @@ from studio.ui.training_panel import TrainingHooks, create_training_panel
 DIGITS = [str(d) for d in range(10)]
 
 
+def status_text(service, lang: str) -> str:
+    """Which weights the VAE uses and its test losses."""
+    status = service.status()
+    m = status["metrics"]
+    source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
+    return text("vae.status", lang, source=source, command=status["command"], created=status["created"],
+                loss=m.get("test_total_loss", "?"), rec=m.get("test_reconstruction_loss", "?"),
+                kl=m.get("test_kl_loss", "?"))
+
+
 def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
     """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
-    tr, lang, quality, allow_training = ctx.tr, ctx.lang, ctx.quality, ctx.allow_training
+    tr = ctx.tr
     with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
         tr.make(gr.Markdown, {"value": "vae.intro"})
-        with gr.Tabs():
-            with tr.make(gr.Tab, {"label": "vae.grid_tab"}):
-                with gr.Row():
-                    grid_n = tr.make(gr.Slider, {"label": "vae.grid_n"}, minimum=2, maximum=40, step=1, value=30)
-                    low = tr.make(gr.Number, {"label": "vae.low"}, value=-1.0, step=0.1)
-                    high = tr.make(gr.Number, {"label": "vae.high"}, value=1.0, step=0.1)
-                    quantiles = tr.make(gr.Checkbox, {"label": "vae.quantiles", "info": "vae.quantiles_info"},
-                                        value=False, elem_id="vae-quantiles")
-                grid = tr.make(gr.Image, {"label": "vae.grid"}, type="numpy", format="png", interactive=False,
-                               height=560, elem_id="vae-grid")
-                grid_md = gr.Markdown()
-            with tr.make(gr.Tab, {"label": "vae.map_tab"}):
-                tr.make(gr.Markdown, {"value": "vae.map_intro"})
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        latent_map = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
-                    with gr.Column(scale=2):
-                        z1 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z1")
-                        z2 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z2")
-                        decoded = gr.Image(type="numpy", format="png", interactive=False, height=200, show_label=False)
-            with tr.make(gr.Tab, {"label": "vae.walk_tab"}):
-                with gr.Row():
-                    index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
-                    index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
-                    walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary",
-                                       elem_classes=MAIN_ACTION)
-                walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
-                gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
-                compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png",
-                                  interactive=False)
-                tr.make(gr.Markdown, {"value": "vae.compare_note"})
-                tr.make(gr.Markdown, {"value": "vae.concept_header"})
-                tr.make(gr.Markdown, {"value": "vae.concept_intro"})
-                with gr.Row():
-                    concept_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0,
-                                            maximum=999)
-                    class_from = tr.make(gr.Dropdown, {"label": "vae.class_from"}, choices=DIGITS, value="1")
-                    class_to = tr.make(gr.Dropdown, {"label": "vae.class_to"}, choices=DIGITS, value="0")
-                    strength = tr.make(gr.Slider, {"label": "vae.strength"}, minimum=0.0, maximum=3.0, step=0.1,
-                                       value=1.5)
-                    concept_btn = tr.make(gr.Button, {"value": "vae.concept_btn"}, variant="primary")
-                concept = tr.make(gr.Image, {"label": "vae.concept_out"}, type="numpy", format="png",
-                                  interactive=False)
-            with tr.make(gr.Tab, {"label": "vae.prior_tab"}):
-                tr.make(gr.Markdown, {"value": "vae.prior_intro"})
-                with gr.Row():
-                    prior_n = tr.make(gr.Slider, {"label": "vae.prior_n"}, minimum=1, maximum=100, step=1, value=50)
-                    prior_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-                    prior_btn = tr.make(gr.Button, {"value": "vae.prior_btn"}, variant="primary")
-                prior = tr.make(gr.Image, {"label": "vae.prior_out"}, type="numpy", format="png", interactive=False)
-                prior_md = gr.Markdown()
-
-        def status_text(lang):
-            status = service.status()
-            m = status["metrics"]
-            source = text("common.user" if status["source"] == "user" else "common.shipped", lang)
-            return text("vae.status", lang, source=source, command=status["command"], created=status["created"],
-                        loss=m.get("test_total_loss", "?"), rec=m.get("test_reconstruction_loss", "?"),
-                        kl=m.get("test_kl_loss", "?"))
-
+        with gr.Tabs():  # each sub-tab gives back its parts of the page's refresh
+            grid_part, window = _grid_subtab(ctx, service)
+            map_part = _map_subtab(ctx, service, window)
+            walk_parts = _walk_subtab(ctx, service)
+            prior_part, judge = _prior_subtab(ctx, service)
         panel = None
-        if allow_training:
+        if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop),
-                                  status=lambda lang, _: status_text(lang), use_shipped=lambda _: service.use_shipped())
+                                  status=lambda lang, _: status_text(service, lang),
+                                  use_shipped=lambda _: service.use_shipped())
             panel = create_training_panel(ctx, hooks, api_prefix="vae", intro_key="vae.train_intro", default_epochs=30,
                                           max_epochs=100)
 
-    # --- handlers ---------------------------------------------------------------------------
-    def window(n, lo, hi, q):
-        grid_x, grid_y = service.grid_window(n, lo, hi, q)
-        return (float(grid_x[0]), float(grid_x[-1])), (float(grid_y[0]), float(grid_y[-1]))
+    refresh = combined(grid_part, map_part, *walk_parts, prior_part)
+    if panel is not None:  # new weights: every sub-tab drawn again, then the samples judged
+        for event in (panel.finished, panel.switched):
+            event.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private").then(
+                *judge, api_visibility="private")
+    refresh.followups = [judge]
+    return [refresh]
+
+
+def _grid_subtab(ctx: TabContext, service):
+    """The book's grid of decoded latent points; (its refresh part, the window's controls)."""
+    tr, lang = ctx.tr, ctx.lang
+    with tr.make(gr.Tab, {"label": "vae.grid_tab"}):
+        with gr.Row():
+            grid_n = tr.make(gr.Slider, {"label": "vae.grid_n"}, minimum=2, maximum=40, step=1, value=30)
+            low = tr.make(gr.Number, {"label": "vae.low"}, value=-1.0, step=0.1)
+            high = tr.make(gr.Number, {"label": "vae.high"}, value=1.0, step=0.1)
+            quantiles = tr.make(gr.Checkbox, {"label": "vae.quantiles", "info": "vae.quantiles_info"},
+                                value=False, elem_id="vae-quantiles")
+        grid = tr.make(gr.Image, {"label": "vae.grid"}, type="numpy", format="png", interactive=False,
+                       height=560, elem_id="vae-grid")
+        grid_md = gr.Markdown()
 
     # The pictures a student may download carry their recipe (studio.ui.exports).
     @exports.reproducible("vae.grid", models=["vae"])
     def grid_picture(n, low, high, quantiles):
         return service.remembered_grid(n, low, high, quantiles)
 
-    @exports.reproducible("vae.walk", models=["samples", "vae"])
-    def walk_picture(a, b):
-        return service.walk(a, b)
-
-    @exports.reproducible("vae.compare", models=["samples", "vae", "autoencoder_z2"])
-    def compare_picture(a, b):
-        return service.compare_with_autoencoder(a, b)
-
-    @exports.reproducible("vae.concept", models=["samples", "vae"])
-    def concept_picture(index, class_from, class_to, strength):
-        return service.concept_walk(index, int(class_from), int(class_to), strength)[0]
-
-    @exports.reproducible("vae.prior", models=["vae"])
-    def prior_picture(n, seed):
-        return service.prior_samples(n, seed)[0]
-
     @guarded
     def draw_grid(lang, n, lo, hi, q):
         picture, ms = grid_picture(n, lo, hi, q)
         return picture, text("vae.grid_time", lang, n=int(n), count=int(n) ** 2, ms=ms) + "\n\n" + \
             exports.line_of(picture)
+
+    inputs, outputs = [lang, grid_n, low, high, quantiles], [grid, grid_md]
+    ctx.link_target(LinkTarget("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
+                               outputs, lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high, quantiles)))
+    grid_n.release(draw_grid, inputs, outputs, api_name="vae_grid", show_progress="minimal")
+    gr.on([low.submit, low.blur, high.submit, high.blur, quantiles.input], draw_grid, inputs, outputs,
+          api_visibility="private")
+    return (draw_grid, inputs, outputs), (grid_n, low, high, quantiles)
+
+
+def _map_subtab(ctx: TabContext, service, window_controls):
+    """The 2-D latent map with the grid's window outlined: a click or the sliders decode a point; its
+    refresh part. ``window_controls`` are the grid's (n, low, high, quantiles)."""
+    tr = ctx.tr
+    grid_n, _, _, quantiles = window_controls
+    with tr.make(gr.Tab, {"label": "vae.map_tab"}):
+        tr.make(gr.Markdown, {"value": "vae.map_intro"})
+        with gr.Row():
+            with gr.Column(scale=3):
+                latent_map = gr.Image(type="numpy", format="png", interactive=False, show_label=False)
+            with gr.Column(scale=2):
+                z1 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z1")
+                z2 = gr.Slider(-4, 4, value=0.0, step=0.01, label="z2")
+                decoded = gr.Image(type="numpy", format="png", interactive=False, height=200, show_label=False)
+
+    def window(n, lo, hi, q):
+        grid_x, grid_y = service.grid_window(n, lo, hi, q)
+        return (float(grid_x[0]), float(grid_x[-1])), (float(grid_y[0]), float(grid_y[-1]))
 
     @exports.reproducible("vae.map", models=["samples", "vae"])
     def map_picture(n, low, high, quantiles, z1, z2):
@@ -138,6 +126,50 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
         zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
         return map_picture(n, lo, hi, q, zx, zy), zx, zy, point_picture(zx, zy)
 
+    inputs, outputs = [*window_controls, z1, z2], [latent_map, decoded]
+    # The map outlines the grid's window, so it follows the grid's controls too.
+    gr.on([grid_n.release, quantiles.input], draw_map, inputs, outputs, api_visibility="private")
+    gr.on([z1.release, z2.release], draw_map, inputs, outputs, show_progress="hidden", api_name="vae_map")
+    latent_map.select(click_map, list(window_controls), [latent_map, z1, z2, decoded], show_progress="hidden",
+                      api_visibility="private")
+    return draw_map, inputs, outputs
+
+
+def _walk_subtab(ctx: TabContext, service):
+    """A walk between two digits (beside the autoencoder's), and a concept vector added to a digit;
+    its two refresh parts."""
+    tr = ctx.tr
+    with tr.make(gr.Tab, {"label": "vae.walk_tab"}):
+        with gr.Row():
+            index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
+            index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
+            walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary", elem_classes=MAIN_ACTION)
+        walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
+        gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
+        compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png", interactive=False)
+        tr.make(gr.Markdown, {"value": "vae.compare_note"})
+        tr.make(gr.Markdown, {"value": "vae.concept_header"})
+        tr.make(gr.Markdown, {"value": "vae.concept_intro"})
+        with gr.Row():
+            concept_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0, maximum=999)
+            class_from = tr.make(gr.Dropdown, {"label": "vae.class_from"}, choices=DIGITS, value="1")
+            class_to = tr.make(gr.Dropdown, {"label": "vae.class_to"}, choices=DIGITS, value="0")
+            strength = tr.make(gr.Slider, {"label": "vae.strength"}, minimum=0.0, maximum=3.0, step=0.1, value=1.5)
+            concept_btn = tr.make(gr.Button, {"value": "vae.concept_btn"}, variant="primary")
+        concept = tr.make(gr.Image, {"label": "vae.concept_out"}, type="numpy", format="png", interactive=False)
+
+    @exports.reproducible("vae.walk", models=["samples", "vae"])
+    def walk_picture(a, b):
+        return service.walk(a, b)
+
+    @exports.reproducible("vae.compare", models=["samples", "vae", "autoencoder_z2"])
+    def compare_picture(a, b):
+        return service.compare_with_autoencoder(a, b)
+
+    @exports.reproducible("vae.concept", models=["samples", "vae"])
+    def concept_picture(index, class_from, class_to, strength):
+        return service.concept_walk(index, int(class_from), int(class_to), strength)[0]
+
     @guarded
     def walks(a, b):
         picture, frames = walk_picture(a, b)
@@ -147,6 +179,29 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
     @guarded
     def concept_walk(index, c_from, c_to, t):
         return concept_picture(index, c_from, c_to, t)
+
+    walk_inputs, walk_outputs = [index_a, index_b], [walk, gif, compare]
+    walk_btn.click(walks, walk_inputs, walk_outputs, api_name="vae_walk")
+    concept_inputs = [concept_index, class_from, class_to, strength]
+    gr.on([concept_btn.click, strength.release], concept_walk, concept_inputs, concept, api_name="vae_concept")
+    return (walks, walk_inputs, walk_outputs), (concept_walk, concept_inputs, [concept])
+
+
+def _prior_subtab(ctx: TabContext, service):
+    """Samples drawn from the prior, then judged; (its refresh part, the judge's (fn, inputs, outputs))."""
+    tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
+    with tr.make(gr.Tab, {"label": "vae.prior_tab"}):
+        tr.make(gr.Markdown, {"value": "vae.prior_intro"})
+        with gr.Row():
+            prior_n = tr.make(gr.Slider, {"label": "vae.prior_n"}, minimum=1, maximum=100, step=1, value=50)
+            prior_seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
+            prior_btn = tr.make(gr.Button, {"value": "vae.prior_btn"}, variant="primary")
+        prior = tr.make(gr.Image, {"label": "vae.prior_out"}, type="numpy", format="png", interactive=False)
+        prior_md = gr.Markdown()
+
+    @exports.reproducible("vae.prior", models=["vae"])
+    def prior_picture(n, seed):
+        return service.prior_samples(n, seed)[0]
 
     @guarded
     def sample_prior(n, seed):
@@ -160,50 +215,13 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
         except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
             return text("judge.unavailable", lang, reason=str(exc))
 
-    ctx.link_target(LinkTarget("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
-                               [grid, grid_md], lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high,
-                                                                                                quantiles)))
-
-    hidden = {"api_visibility": "private"}
-    grid_inputs = [lang, grid_n, low, high, quantiles]
-    map_inputs = [grid_n, low, high, quantiles, z1, z2]
-    grid_n.release(draw_grid, grid_inputs, [grid, grid_md], api_name="vae_grid", show_progress="minimal")
-    for control in (low, high):
-        control.submit(draw_grid, grid_inputs, [grid, grid_md], **hidden)
-        control.blur(draw_grid, grid_inputs, [grid, grid_md], **hidden)
-    quantiles.input(draw_grid, grid_inputs, [grid, grid_md], **hidden)
-    # The map outlines the grid's window, so it follows the grid's controls too.
-    grid_n.release(draw_map, map_inputs, [latent_map, decoded], **hidden)
-    quantiles.input(draw_map, map_inputs, [latent_map, decoded], **hidden)
-    z1.release(draw_map, map_inputs, [latent_map, decoded], show_progress="hidden", api_name="vae_map")
-    z2.release(draw_map, map_inputs, [latent_map, decoded], show_progress="hidden", **hidden)
-    latent_map.select(click_map, [grid_n, low, high, quantiles], [latent_map, z1, z2, decoded],
-                      show_progress="hidden", **hidden)
-    walk_btn.click(walks, [index_a, index_b], [walk, gif, compare], api_name="vae_walk")
-    concept_btn.click(concept_walk, [concept_index, class_from, class_to, strength], concept, api_name="vae_concept")
-    strength.release(concept_walk, [concept_index, class_from, class_to, strength], concept, **hidden)
+    judge = (judge_prior, [lang, prior_n, prior_seed], [prior_md])
     prior_btn.click(sample_prior, [prior_n, prior_seed], prior, api_name="vae_prior").then(
-        judge_prior, [lang, prior_n, prior_seed], prior_md, api_name="vae_judge", show_progress="minimal")
-
-    refresh = combined((draw_grid, grid_inputs, [grid, grid_md]), (draw_map, map_inputs, [latent_map, decoded]),
-                       (walks, [index_a, index_b], [walk, gif, compare]),
-                       (concept_walk, [concept_index, class_from, class_to, strength], [concept]),
-                       (sample_prior, [prior_n, prior_seed], [prior]))
-    followups = [(judge_prior, [lang, prior_n, prior_seed], [prior_md])]
-    if panel is not None:
-        for event in (panel.finished, panel.switched):
-            event.then(refresh.fn, refresh.inputs, refresh.outputs, **hidden).then(
-                judge_prior, [lang, prior_n, prior_seed], prior_md, **hidden)
-    refresh.followups = followups
-    return [refresh]
+        *judge, api_name="vae_judge", show_progress="minimal")
+    return (sample_prior, [prior_n, prior_seed], [prior]), judge
 
 
 def build(ctx: TabContext) -> list[TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
-    from studio.techniques.autoencoder.service import (
-        AutoencoderService,  # the VAE is compared with them
-    )
-    from studio.techniques.vae.service import VAEService
-
     autoencoders = ctx.service(AutoencoderService)
     return create_tab(ctx, VAEService(autoencoders), autoencoders)
