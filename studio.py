@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.share and not args.auth:
         print("warning: --share without --auth makes the studio public to anyone with the link; "
               "consider --auth USER:PASS", file=sys.stderr)
-    from studio.ui import app  # imports Gradio: after --help has had its chance to answer quickly
+    from studio.ui import (
+        app,  # imports Gradio: after --help has had its chance to answer quickly
+    )
 
     allow = training_enabled(args)
     session = open_class(args.class_store, args.new_class) if args.start_class else None
@@ -90,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def open_class(address: str | None, new: bool):
     """The class kept in its store (its answers survive a restart), or a new one."""
-    from studio.classroom.session import ClassSession
-    from studio.classroom.store import open_store
+    from studio.classroom.session import ClassSession, open_store
 
     return ClassSession.open(open_store(address or paths.user_cache_dir() / "class.sqlite3"), new=new)
 

@@ -133,7 +133,7 @@ def main(argv=None) -> int:
                       for function in ast.walk(tree) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
                       for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom))})
     found = circles(graph)
-    print(f"imports inside functions: {inside_all} (of studio modules: {inside})")
+    print(f"imports inside functions: {inside_all} (of them, names from studio's own modules: {inside})")
     print(f"import circles: {len(found)}")
     for group in found:
         print("  " + " <-> ".join(group))

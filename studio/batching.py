@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
+import anyio
+
 
 @dataclass(eq=False)
 class _Request:
@@ -50,8 +52,6 @@ def in_readout_line(fn: Callable) -> Callable:
     status message of a queued event costs the student's browser a walk over the whole page, and a
     click followed by its readout sent eight of them), so their line is kept here; a readout waiting
     for its turn holds no thread."""
-    import anyio
-
     @functools.wraps(fn)
     async def in_line(*args):
         lock = _READOUT_LINES.setdefault(asyncio.get_running_loop(), asyncio.Lock())

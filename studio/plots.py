@@ -11,7 +11,9 @@ text keeps its look and Korean titles and labels draw real glyphs with ``pip ins
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -25,10 +27,7 @@ KOREAN_FONT = "NanumGothic"
 
 def _register_korean_font() -> bool:
     """Make NanumGothic Matplotlib's fallback font for Hangul; False when the package is missing."""
-    import importlib.util
-    from pathlib import Path
-
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: builds its font cache on import; only a figure needs it
 
     spec = importlib.util.find_spec("koreanize_matplotlib")  # finds the files, runs nothing
     if spec is None or not spec.submodule_search_locations:

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
+
 from studio import __version__, paths
 
 SHIPPED = "shipped"
@@ -243,8 +245,6 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def _provenance() -> dict:
-    import numpy
-
     versions = {"studio": __version__, "python": platform.python_version(), "numpy": numpy.__version__}
     # Record TensorFlow/Keras only when the model used them (importing them here would be slow).
     for module in ("tensorflow", "keras"):

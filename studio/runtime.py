@@ -62,7 +62,7 @@ def cpu_threads() -> int:
 def import_tensorflow():
     """Import TensorFlow once, quietly, with GPU memory growth on; returns the module."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep INFO chatter out of the console
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: seconds to import; the one place TensorFlow is first imported
 
     _enable_memory_growth(tf)
     _limit_threads(tf)
@@ -96,7 +96,7 @@ def _enable_memory_growth(tf) -> None:
 def device_info() -> DeviceInfo:
     """Detect the device TensorFlow will use (imports TensorFlow on first call)."""
     tf = import_tensorflow()
-    import keras
+    import keras  # lazy: TensorFlow's seconds, paid only when the device line is asked for
 
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from studio import runtime
+from studio.lazy_keras import keras
 from studio.training_request import option
 
 # fraction in [0, 1], and a sentence for the progress bar
@@ -85,8 +87,6 @@ def keras_callback(on_progress: ProgressFn, cancel: CancelToken, epochs: int, st
     Stopping raises TrainingCancelled out of ``fit`` (rather than setting ``stop_training``), so
     the recipe decides what to save; by default nothing, and the previous weights survive.
     """
-    import keras  # only the recipes that train Keras models pay for this import
-
     total = max(1, epochs * steps_per_epoch)
     describe = describe or (lambda epoch, logs: f"epoch {epoch + 1}/{epochs} · loss {logs.get('loss', float('nan')):.4f}")
 
@@ -179,10 +179,6 @@ def training_record(run: Run, *, batch_size: int, seed: int, optimizer: str, uni
     ``unit`` names what ``planned`` counts ("epochs", or "steps" for a GAN whose Keras epochs are
     rounds of ``per_unit`` steps); ``details`` adds recipe-specific entries (loss, tricks, notes).
     """
-    from studio import (
-        runtime,  # the device line imports TensorFlow: only recipes pay for it
-    )
-
     return {unit: run.planned * per_unit, f"{unit}_completed": run.completed * per_unit,
             "stopped_early": run.stopped_early, "batch_size": batch_size, "seed": seed, "optimizer": optimizer,
             **details, "seconds": round(run.seconds, 1), "device": runtime.device_info().label(),

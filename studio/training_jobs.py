@@ -30,7 +30,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from studio import paths
+from studio import data, paths, registry, train
+from studio.training import CancelToken, RunContext, TrainingCancelled
 from studio.training_request import TrainingRequest
 
 FINAL_EVENTS = frozenset({"done", "stopped", "failed", "crashed", "left"})
@@ -300,9 +301,6 @@ def worker_main(request, settings: dict, events, stop, keep_on_stop: bool, serve
     _exit_with_the_server(server_pid)
     started = time.monotonic()
     try:
-        from studio import data, registry, train
-        from studio.training import CancelToken, RunContext, TrainingCancelled
-
         paths.set_data_dir(settings.get("STUDIO_DATA_DIR"))
 
         def on_epoch(epoch, logs, preview) -> None:
@@ -333,8 +331,6 @@ def worker_main(request, settings: dict, events, stop, keep_on_stop: bool, serve
 def estimate_from_shipped(bundle_name: str, unit: str, units: int) -> float | None:
     """Seconds that ``units`` epochs (or steps: ``unit`` names the ``training`` key) should take,
     from the shipped bundle's recorded training time; None when it recorded none."""
-    from studio import registry
-
     try:
         training = registry.load(bundle_name, registry.SHIPPED).metadata.get("training", {})
         per_unit = float(training["seconds"]) / float(training[unit])

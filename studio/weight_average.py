@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from studio.lazy_keras import layers
+
 
 def recompute_batchnorm(generator, inputs: np.ndarray, batches: int = 100, batch_size: int = 256,
                         seed: int = 0) -> None:
@@ -23,8 +25,6 @@ def recompute_batchnorm(generator, inputs: np.ndarray, batches: int = 100, batch
     training mode with a fast momentum (0.9) replaces them with those of the current weights. Only
     the BatchNorm statistics change.
     """
-    from keras import layers
-
     norms = [layer for layer in generator.layers if isinstance(layer, layers.BatchNormalization)]
     if not norms:
         return

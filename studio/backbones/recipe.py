@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from studio import registry, runtime
+from studio.backbones.networks import build_mobilenet_v2, load_torch_state
 from studio.backbones.presets import NAME
 from studio.bundle_writer import write_bundle
 from studio.torch_weights import load_state_dict
@@ -50,8 +51,6 @@ def class_names() -> list[str] | None:
 
 def convert_backbone(request: TrainingRequest[Options]) -> registry.Bundle:
     """Convert the MobileNetV2 .pth into the studio's bundle and check it end to end."""
-    from studio.backbones.networks import build_mobilenet_v2, load_torch_state
-
     pth = Path(request.options.pth) if request.options.pth else find_pth()
     state = {k: v for k, v in load_state_dict(pth).items() if not k.endswith("num_batches_tracked")}
     runtime.import_tensorflow()

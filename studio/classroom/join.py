@@ -22,7 +22,7 @@ NO_NETWORK = ("This computer has no network address students could reach: connec
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses that another machine on its network could use (no loopback or
     link-local ones), private ranges first: a classroom's Wi-Fi is almost always one."""
-    import ifaddr
+    import ifaddr  # lazy: only a class session lists the network interfaces
 
     found = []
     for adapter in ifaddr.get_adapters():
@@ -69,7 +69,7 @@ def student_address(host: str, port: int, code: str, share_url: str | None = Non
 def qr_picture(url: str, scale: int = 10) -> np.ndarray:
     """A QR code of ``url`` as a black-on-white uint8 picture (segno: a well-kept QR library), with
     its quiet zone, large enough to scan from the back of a lecture hall when projected."""
-    import segno
+    import segno  # lazy: only a class session draws a QR code
 
     matrix = np.array(segno.make(url, error="m").matrix, dtype=bool)
     matrix = np.pad(matrix, 4)  # the quiet zone of four modules that scanners need

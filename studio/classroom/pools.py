@@ -42,12 +42,32 @@ _WORDS = {
 }
 
 
-def _word(key: str, lang: str, **fmt) -> str:
-    from studio import plots  # registers the Hangul font; says English where it cannot be drawn
+def _plots():
+    # lazy: Matplotlib (0.3 s) and the Hangul font, which only the projector's pictures need
+    from studio import plots
 
-    entry = _WORDS[key]
-    template = entry.get(lang if plots.HANGUL_READY else "en", entry["en"])
+    return plots
+
+
+def _word(key: str, lang: str, **fmt) -> str:
+    entry = _WORDS[key]  # in English where the Hangul font cannot be drawn
+    template = entry.get(lang if _plots().HANGUL_READY else "en", entry["en"])
     return template.format(**fmt) if fmt else template
+
+
+def _titled_figure(title: str, lang: str, size: tuple[float, float], answered: bool):
+    """(figure, axes, picture): a poll's figure with its title; the picture says "no answers yet" when
+    nobody has answered (and is None otherwise, for the caller to draw on)."""
+    from matplotlib.figure import Figure  # lazy: see _plots
+
+    fig = Figure(figsize=size, dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title(_word(title, lang), fontsize=11)
+    if answered:
+        return fig, ax, None
+    ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return fig, ax, _plots().render(fig)
 
 
 # --- "which is real?" ------------------------------------------------------------------------------
@@ -81,18 +101,10 @@ def game_scores(answers: list[dict]) -> list[GeneratorScore]:
 
 def game_picture(answers: list[dict], lang: str) -> np.ndarray:
     """A bar per generator: the share of images judged right, with the rounds played, and chance at 50%."""
-    from matplotlib.figure import Figure
-
-    from studio.plots import render
-
     scores = game_scores(answers)
-    fig = Figure(figsize=(7.5, 1.4 + 0.55 * max(1, len(scores))), dpi=100)
-    ax = fig.add_subplot()
-    ax.set_title(_word("game title", lang), fontsize=11)
-    if not scores:
-        ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return render(fig)
+    fig, ax, empty = _titled_figure("game title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
+    if empty is not None:
+        return empty
     names = [s.label for s in scores]
     ax.barh(names, [s.share for s in scores], color="#5b6fd8")
     ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)  # a coin toss
@@ -103,7 +115,7 @@ def game_picture(answers: list[dict], lang: str) -> np.ndarray:
     ax.set_xlabel(f'{_word("share right", lang)} (- - - {_word("chance", lang)})')
     ax.invert_yaxis()
     fig.tight_layout()
-    return render(fig)
+    return _plots().render(fig)
 
 
 # --- temperature ---------------------------------------------------------------------------------------
@@ -131,18 +143,10 @@ def temperature_rows(answers: list[dict]) -> list[TemperatureRow]:
 def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
     """The share answering "reads as English" per temperature (dots sized by the answers), and the
     measured share of distinct words of the same texts, against the temperature."""
-    from matplotlib.figure import Figure
-
-    from studio.plots import render
-
     rows = temperature_rows(answers)
-    fig = Figure(figsize=(7.5, 3.4), dpi=100)
-    ax = fig.add_subplot()
-    ax.set_title(_word("temp title", lang), fontsize=11)
-    if not rows:
-        ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return render(fig)
+    fig, ax, empty = _titled_figure("temp title", lang, (7.5, 3.4), bool(rows))
+    if empty is not None:
+        return empty
     t = [r.temperature for r in rows]
     ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=_word("yes share", lang))
     ax.scatter(t, [r.yes_share for r in rows], s=[20 + 8 * r.answers for r in rows], color="#5b6fd8", alpha=0.35)
@@ -155,7 +159,7 @@ def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return render(fig)
+    return _plots().render(fig)
 
 
 # --- the wall ----------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class RedisStore:
     """``ClassStore`` on a Redis server at ``url`` (``redis://host:port/db``)."""
 
     def __init__(self, url: str, prefix: str = PREFIX) -> None:
-        import redis
+        import redis  # lazy: optional, only for a class kept in Redis (several studios)
 
         self._errors = (redis.RedisError, OSError)
         self.redis = redis.Redis.from_url(url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S,

@@ -13,9 +13,11 @@ import secrets
 import threading
 import time
 from collections import deque
+from pathlib import Path
 
 from studio.checks import UserError
-from studio.classroom.store import ClassStore
+from studio.classroom.redis_store import RedisStore
+from studio.classroom.store import ClassStore, SQLiteStore
 
 POLLS = ("game", "temperature", "wall")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
@@ -163,3 +165,11 @@ class ClassSession:
         if poll not in POLLS:
             raise UserError(f"There is no poll {poll!r}; the polls are: {', '.join(POLLS)}.")
         return poll
+
+
+def open_store(address: str | Path) -> ClassStore:
+    """The store at ``address``: ``redis://...`` for a class shared by several studios
+    (``studio.classroom.redis_store``), otherwise the path of a SQLite file (the default, one studio)."""
+    if str(address).startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(str(address))
+    return SQLiteStore(address)

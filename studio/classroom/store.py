@@ -123,13 +123,3 @@ class SQLiteStore:
         """Close the file (tests reopen it as a restarted studio would)."""
         with self._lock:
             self._db.close()
-
-
-def open_store(address: str | Path) -> ClassStore:
-    """The store at ``address``: ``redis://...`` for a class shared by several studios
-    (``studio.classroom.redis_store``), otherwise the path of a SQLite file (the default, one studio)."""
-    if str(address).startswith(("redis://", "rediss://", "unix://")):
-        from studio.classroom.redis_store import RedisStore
-
-        return RedisStore(str(address))
-    return SQLiteStore(address)

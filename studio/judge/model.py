@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, tf
+
 FEATURES_LAYER = "features"
 
 
@@ -38,9 +40,6 @@ def build_judge(config: JudgeConfig):
     Augmentation layers act only in training; BatchNorm after every convolution lets it reach
     99.4% on MNIST in a dozen CPU epochs.
     """
-    import keras
-    from keras import layers
-
     shape = tuple(config.image_shape)
     inputs = keras.Input(shape, name="image")
     x = layers.Reshape(shape if len(shape) == 3 else (*shape, 1))(inputs)
@@ -66,9 +65,6 @@ class Judge:
     """A trained judge, answering in batches: class probabilities and features of many images."""
 
     def __init__(self, model, batch_size: int = 500) -> None:
-        import keras
-        import tensorflow as tf
-
         self.model = model
         self.image_shape = tuple(model.input_shape[1:])
         both = keras.Model(model.inputs, [model.output, model.get_layer(FEATURES_LAYER).output])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio import metrics, registry, runtime
-from studio.judge.model import Judge, JudgeConfig
+from studio.judge.model import Judge, JudgeConfig, build_judge
 
 DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20, "emoji": 40}
 # Fashion-MNIST is harder to fit than it is to overfit: with MNIST's regularisation the judge was still
@@ -40,8 +40,6 @@ class LoadedJudge:
 
 def load_judge(bundle: registry.Bundle) -> LoadedJudge:
     """The judge network and its test-set statistics from a saved bundle."""
-    from studio.judge.model import build_judge
-
     config = JudgeConfig(**{key: tuple(value) if isinstance(value, list) else value
                             for key, value in bundle.config.items()})
     runtime.import_tensorflow()

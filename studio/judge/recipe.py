@@ -22,6 +22,7 @@ from studio.judge.presets import (
     bundle_name,
     load_judge,
 )
+from studio.lazy_keras import keras
 from studio.training import (
     RunContext,
     RunOptions,
@@ -46,7 +47,6 @@ def train_judge(request: TrainingRequest[Options], ctx: RunContext = RunContext(
     dataset, batch_size, seed, limit = options.dataset, options.batch_size, options.seed, options.limit
     epochs = options.epochs or DEFAULT_EPOCHS[dataset]
     runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     (x_train, y_train), (x_test, y_test) = data.load_dataset(dataset)

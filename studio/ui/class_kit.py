@@ -13,14 +13,17 @@ import contextlib
 import contextvars
 import functools
 import logging
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
+from gradio.context import LocalContext
 
 from studio.checks import UserError
 from studio.classroom import pools, web
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
+from studio.quality import class_name
 from studio.ui.i18n import text
 
 log = logging.getLogger("studio")
@@ -32,8 +35,6 @@ _QUIET = contextvars.ContextVar("studio_class_quiet", default=False)
 
 def current_request():
     """The ``gr.Request`` of the event being handled in this thread, if any."""
-    from gradio.context import LocalContext
-
     return LocalContext.request.get(None)
 
 
@@ -136,8 +137,6 @@ class ClassKit:
     def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[str], list[bool | None]]:
         """(pictures, the judge's class name of each, whether each is what was asked for, or None) of the
         wall's entries; each entry drawn and judged once, then kept (a wall redraws every few seconds)."""
-        from studio.quality import class_name
-
         new = [e for e in entries if e["id"] not in self._cells]
         for dataset in dict.fromkeys(e["dataset"] for e in new):
             batch = [e for e in new if e["dataset"] == dataset]
@@ -158,8 +157,6 @@ class ClassKit:
     def wall_reading(lang: str, names: list[str], hits: list[bool | None]) -> str:
         """The judge's reading of the whole wall: which classes it sees, how many kinds, and where the
         students asked for a class (a digit to the cGAN, the ankle boots), how many are read as asked."""
-        from collections import Counter
-
         spread = " · ".join(f"{name}×{count}" for name, count in Counter(names).most_common(10))
         line = text("class.wall_judge", lang, spread=spread, kinds=len(set(names)))
         asked = [hit for hit in hits if hit is not None]

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import gradio as gr
+from PIL import Image
 
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
@@ -346,8 +347,6 @@ def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, techniq
 
 def _export(kit: ClassKit, poll: str, lang: str) -> list[str]:
     """The poll's answers as CSV and its picture as PNG, in a new temporary folder."""
-    from PIL import Image
-
     answers = kit.session.answers(poll)
     folder = Path(tempfile.mkdtemp(prefix="studio-class-"))
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import gradio as gr
+
 
 @dataclass(frozen=True)
 class LinkTarget:
@@ -35,8 +37,6 @@ class LinkTarget:
         updates = {self.controls[name]: self.convert.get(name, lambda v: v)(value)
                    for name, value in params.items() if name in self.controls}
         if self.sub_tabs is not None:
-            import gradio as gr
-
             updates[self.sub_tabs] = gr.Tabs(selected=self.sub_tab)
         return updates
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.imaging import from_unit_batch, to_unit_batch
+from studio.lazy_keras import keras, layers, tf
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,6 @@ class AEConfig:
 
 def build_encoder(config: AEConfig):
     """(N, 28, 28, 1) in [0, 1] -> (N, zdim); Program 10-2(a) lines 16-25, or lecture 003's Dense(32)."""
-    import keras
-    from keras import layers
-
     inputs = keras.Input((28, 28, 1), name="image")
     if config.kind == "dense":
         x = layers.Flatten()(inputs)
@@ -50,9 +48,6 @@ def build_encoder(config: AEConfig):
 
 def build_decoder(config: AEConfig):
     """(N, zdim) -> (N, 28, 28, 1); Program 10-2(a) lines 27-36, or lecture 003's Dense(784, sigmoid)."""
-    import keras
-    from keras import layers
-
     z = keras.Input((config.zdim,), name="z")
     if config.kind == "dense":
         x = layers.Dense(784, activation="sigmoid")(z)
@@ -68,9 +63,6 @@ def build_decoder(config: AEConfig):
 
 def make_autoencoder(config: AEConfig):
     """An ``Autoencoder`` built from ``config`` (class defined lazily: keras is imported on demand)."""
-    import keras
-    import tensorflow as tf
-
     class Autoencoder(keras.Model):
         """encoder + decoder, trained on MSE; denoising when ``noise_factor`` > 0."""
 
@@ -116,8 +108,6 @@ class AEInference:
     """Compiled, batched inference of a trained autoencoder: every function takes/returns numpy."""
 
     def __init__(self, model) -> None:
-        import tensorflow as tf
-
         zdim = model.config.zdim
         self.model = model
         self.zdim = zdim

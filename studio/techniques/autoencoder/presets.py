@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from studio import registry, runtime, weight_files
+from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.model import AEConfig
 
 VARIANTS = {
@@ -24,10 +27,6 @@ def bundle_name(variant: str) -> str:
 
 def load_inference(bundle: registry.Bundle):
     """The traced encoder and decoder (``AEInference``) of a saved autoencoder bundle."""
-    import numpy as np
-
-    from studio.techniques.autoencoder import model as ae
-
     runtime.import_tensorflow()
     model, _ = weight_files.built_from(bundle, AEConfig, ae.make_autoencoder, WEIGHTS_FILE)
     inference = ae.AEInference(model)

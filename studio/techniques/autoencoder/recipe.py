@@ -13,6 +13,7 @@ import numpy as np
 from studio import data, imaging, registry, runtime
 from studio.bundle_writer import write_bundle
 from studio.imaging import to_unit_batch
+from studio.lazy_keras import keras
 from studio.techniques.autoencoder.model import add_noise, make_autoencoder
 from studio.techniques.autoencoder.presets import (
     DEFAULT_EPOCHS,
@@ -43,7 +44,6 @@ def train_autoencoder(request: TrainingRequest[Options], ctx: RunContext = RunCo
     config, description = VARIANTS[variant]
     epochs = epochs or DEFAULT_EPOCHS[variant]
     runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     (x_train, _), (x_test, _) = data.load_mnist()

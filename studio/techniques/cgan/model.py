@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.imaging import to_uint8
+from studio.lazy_keras import keras, layers, tf
 
 NUM_CLASSES = 10
 KINDS = ("dense", "conv")
@@ -52,10 +53,6 @@ class CGANConfig:
 
 def _classes():
     """Define the Keras classes on first use (importing ``studio.techniques.cgan.model`` must not import TF)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    import tensorflow as tf
-    from keras import layers
-
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class Maxout(layers.Layer):
         """Lecture 004's Maxout: Dense(units * pieces, ReLU) -> Dropout 0.5 -> max over pieces -> (N, units).
@@ -293,8 +290,6 @@ def build_discriminator(config: CGANConfig):
 def make_cgan(config: CGANConfig, seed: int | None = None):
     """A compiled ``ConditionalGAN`` of ``config`` (Adam(learning_rate, beta_1) for both networks;
     the auxiliary class loss when ``config.aux_weight`` > 0)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-
     model = classes()["ConditionalGAN"](build_generator(config), build_discriminator(config), config.noise_dim, seed,
                                         aux_weight=config.aux_weight)
     model.compile(g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
@@ -323,8 +318,6 @@ class CGANInference:
     """Compiled, batched generation of a trained generator: numpy in, uint8 (N, 28, 28) out."""
 
     def __init__(self, generator, config: CGANConfig) -> None:
-        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
-
         self.generator, self.config = generator, config
         self._decode = tf.function(lambda z, y: generator(z, y, training=False),
                                    input_signature=[tf.TensorSpec((None, config.noise_dim), tf.float32),

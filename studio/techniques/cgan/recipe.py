@@ -22,6 +22,7 @@ import numpy as np
 
 from studio import data, imaging, registry, runtime, weight_files
 from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.lazy_keras import keras, tf
 from studio.quality import QualityService
 from studio.schedules import SCHEDULES
 from studio.techniques.cgan.model import (
@@ -131,7 +132,6 @@ def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext()
     epochs = epochs or (CLASSROOM.rounds if classroom else DEFAULT_EPOCHS[variant])
     unit = "round" if classroom else "epoch"
     runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     (x_train, y_train), _ = data.load_mnist()
@@ -160,7 +160,6 @@ def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext()
                                     + (f" · judge agreement {logs['judge_agreement']:.1%}" if "judge_agreement" in logs
                                        else ""))
     if classroom:  # rounds of a shuffled endless stream, so the judge reads the generator every round
-        import tensorflow as tf
 
         stream = tf.data.Dataset.from_tensor_slices((train_x, train_y)).shuffle(len(train_x), seed=seed).repeat()
         data_args = (stream.batch(batch_size, drop_remainder=True).prefetch(2),)

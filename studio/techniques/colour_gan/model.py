@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, tf
+
 SIZE = 64  # the book's picture side
 # What keras.utils.image_dataset_from_directory reads; every other file in the folder is skipped.
 PICTURE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -67,9 +69,6 @@ class ColourGANConfig:
 
 def build_generator(config: ColourGANConfig):
     """z (latent_dim,) -> picture (64, 64, 3) in [0, 1] (a keras.Sequential, as the book)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     stack = [keras.Input((config.latent_dim,)), layers.Dense(8 * 8 * config.dense_channels),
              layers.Reshape((8, 8, config.dense_channels))]
     for width in config.generator_widths:
@@ -80,9 +79,6 @@ def build_generator(config: ColourGANConfig):
 
 def build_discriminator(config: ColourGANConfig):
     """picture (64, 64, 3) in [0, 1] -> probability (1,) (a keras.Sequential, as the book)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     stack = [keras.Input((SIZE, SIZE, 3))]
     for width in config.discriminator_widths:
         stack += [layers.Conv2D(width, kernel_size=4, strides=2, padding="same"), layers.LeakyReLU(0.2)]
@@ -93,8 +89,6 @@ def build_discriminator(config: ColourGANConfig):
 def make_colour_gan(config: ColourGANConfig, ema: float = 0.0):
     """The book's ``GAN`` model (subclassed ``train_step``), compiled with Adam for D and G. ``ema`` > 0
     also keeps a moving average of G's weights in its optimizer (it changes nothing in training)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-
     model = _gan_class()(config)
     g_optimizer = (keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, use_ema=True, ema_momentum=ema)
                    if ema else keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1))
@@ -106,9 +100,6 @@ def make_colour_gan(config: ColourGANConfig, ema: float = 0.0):
 
 @functools.cache
 def _gan_class():
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    import tensorflow as tf
-
     class GAN(keras.Model):
         """Listing 12.33 of the book: ``fit`` on batches of real pictures in [0, 1]."""
 
@@ -166,8 +157,6 @@ def pictures_from_directory(folder, batch_size: int = 32, seed: int = 0):
 
     The book passes ``smart_resize=True``; Keras 3 calls the same centre crop ``crop_to_aspect_ratio``.
     """
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-
     dataset = keras.utils.image_dataset_from_directory(str(folder), label_mode=None, image_size=(SIZE, SIZE),
                                                        batch_size=batch_size, crop_to_aspect_ratio=True, seed=seed)
     return dataset.map(lambda x: x / 255.0)

@@ -20,7 +20,17 @@ import numpy as np
 
 from studio import imaging, metrics, openmoji, registry, runtime, weight_files
 from studio.bundle_writer import write_bundle
-from studio.techniques.colour_gan.model import ColourGANConfig
+from studio.lazy_keras import keras, tf
+from studio.quality import QualityService
+from studio.techniques.colour_gan.model import (
+    PICTURE_SUFFIXES,
+    ColourGANConfig,
+    build_generator,
+    generate,
+    latent_codes,
+    make_colour_gan,
+    pictures_from_directory,
+)
 from studio.techniques.colour_gan.presets import (
     BUNDLE,
     MIN_PICTURES,
@@ -29,6 +39,7 @@ from studio.techniques.colour_gan.presets import (
 )
 from studio.training import RunContext, fit, training_record
 from studio.training_request import TrainingRequest, option
+from studio.weight_average import averaged_twin
 
 NETWORKS = {"cpu": ColourGANConfig.cpu, "book": ColourGANConfig.book}
 DEFAULT_STEPS = 12000
@@ -43,8 +54,6 @@ NN_SAMPLES = 200
 
 def emoji_faces_stream(batch_size: int, seed: int):
     """Endless shuffled batches (batch, 64, 64, 3) in [0, 1] of the training faces and their mirror images."""
-    import tensorflow as tf
-
     faces = openmoji.face_pictures(test=False)
     both = np.concatenate([faces, faces[:, :, ::-1]]).astype(np.float32) / 255.0
     stream = tf.data.Dataset.from_tensor_slices(both).shuffle(len(both), seed=seed, reshuffle_each_iteration=True)
@@ -57,7 +66,6 @@ def folder_stream(folder: Path, batch_size: int, seed: int):
 
     Raises ValueError, in one sentence, when the folder holds fewer than MIN_PICTURES pictures."""
 
-    from studio.techniques.colour_gan.model import pictures_from_directory
 
     count = count_pictures(folder)
     if count < MIN_PICTURES:
@@ -70,17 +78,12 @@ def folder_stream(folder: Path, batch_size: int, seed: int):
 
 def count_pictures(folder: Path) -> int:
     """How many files ``image_dataset_from_directory`` would read from ``folder`` (sub-folders included)."""
-    from studio.techniques.colour_gan.model import PICTURE_SUFFIXES
-
     return sum(1 for path in Path(folder).rglob("*") if path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES)
 
 
 def evaluate(generator, config: ColourGANConfig) -> dict:
     """The emoji judge's FID of the generator's faces against the training faces, beside the real test faces'
     (the floor) at the same sample size; and the nearest-training-picture distance (not copies)."""
-    from studio.quality import QualityService
-    from studio.techniques.colour_gan.model import generate
-
     judge = QualityService()
     train, test = openmoji.face_pictures(test=False), openmoji.face_pictures(test=True)
     reference = metrics.GaussianStats.of(judge.features("emoji", train))
@@ -151,14 +154,7 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
     rounds = max(1, -(-int(steps) // ROUND))
     round_steps = min(ROUND, int(steps))
     runtime.import_tensorflow()
-    import keras
 
-    from studio.techniques.colour_gan.model import (
-        generate,
-        latent_codes,
-        make_colour_gan,
-    )
-    from studio.weight_average import averaged_twin
 
     keras.utils.set_random_seed(seed)
     if images_dir is None:
@@ -185,7 +181,6 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               extra_logs=after_round, initial_epoch=start, shuffle=False)
-    from studio.techniques.colour_gan.model import build_generator
 
     averaged = averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(config),
                              latent_codes(config, 256, seed + 1))
@@ -196,8 +191,6 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
     if images_dir is None and judge:
         measured |= evaluate(shipped, config)
     elif images_dir is not None:
-        from studio.techniques.colour_gan.model import pictures_from_directory
-
         real = np.concatenate([np.rint(np.asarray(b) * 255).astype(np.uint8)
                                for b in pictures_from_directory(Path(images_dir), batch_size=256, seed=seed)])
         measured["nearest_train_distance"] = round(float(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from studio.lazy_keras import keras, tf
+
 
 @dataclass(frozen=True)
 class DreamSettings:
@@ -51,9 +53,6 @@ class Dreamer:
     """A compiled gradient-ascent step for one feature extractor and one choice of layer weights."""
 
     def __init__(self, feature_model, layer_weights: dict[str, float]) -> None:
-        import keras
-        import tensorflow as tf
-
         missing = [name for name in layer_weights if name not in {layer.name for layer in feature_model.layers}]
         if missing or not layer_weights:
             raise ValueError(f"Choose layers of the backbone (unknown: {', '.join(missing) or 'none chosen'}).")
@@ -85,8 +84,6 @@ class Dreamer:
 
     def dream(self, image: np.ndarray, settings: DreamSettings, report_every: int = 5) -> Iterator[DreamFrame]:
         """Run code 12-15 on a preprocessed image (H, W, 3); yields frames every few steps and at the end."""
-        import tensorflow as tf
-
         original = tf.constant(np.asarray(image, np.float32)[None])
         shapes = octave_shapes(tuple(image.shape[:2]), settings.octaves, settings.octave_scale)
         shrunk_original = tf.image.resize(original, shapes[0])

@@ -19,8 +19,8 @@ from studio.techniques.deepdream.service import (
     example_image,
 )
 
-# The tab opens with a ready dream of the example picture: the examples technique makes it (and style
-# transfer's), and both tabs read it, and prepare that picture, as that technique does.
+# DeepDream and style transfer open with ready results of the same example pictures: the examples technique
+# makes and ships them, so both tabs read them (and prepare those pictures) through it.
 from studio.techniques.examples.presets import load_example, prepared
 from studio.ui import exports
 from studio.ui.context import TabContext

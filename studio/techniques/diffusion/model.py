@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, tf
+
 COSINE_OFFSET = 0.008  # s of the cosine schedule: keeps a(t) from falling too fast near t = 0
 MIN_SIGNAL = 1e-4  # a(t) is clipped here, so the last step's x_0 guess never divides by zero
 TIME_SCALE = 1000.0  # the sinusoidal embedding sees t * 1000, the scale of DDPM's integer steps
@@ -81,7 +83,6 @@ def signal_level(t):
         f = np.cos((t + COSINE_OFFSET) / (1 + COSINE_OFFSET) * math.pi / 2) ** 2
         f0 = math.cos(COSINE_OFFSET / (1 + COSINE_OFFSET) * math.pi / 2) ** 2
         return np.clip(f / f0, MIN_SIGNAL, 1.0)
-    import tensorflow as tf
 
     f = tf.cos((t + COSINE_OFFSET) / (1 + COSINE_OFFSET) * math.pi / 2) ** 2
     f0 = math.cos(COSINE_OFFSET / (1 + COSINE_OFFSET) * math.pi / 2) ** 2
@@ -90,8 +91,6 @@ def signal_level(t):
 
 def _time_features(t, dim: int):
     """Sinusoidal features (N, dim) of times t (N,), as the transformer's positions."""
-    import tensorflow as tf
-
     half = dim // 2
     frequencies = tf.exp(-math.log(10000.0) * tf.range(half, dtype=tf.float32) / half)
     angles = (t[:, None] * TIME_SCALE) * frequencies[None, :]
@@ -105,9 +104,6 @@ def build_unet(config: DiffusionConfig):
     time (and label) embedding added inside each block; skip connections from the way down to the
     way up; the last convolution starts at zero, so an untrained network predicts no noise.
     """
-    import keras
-    from keras import layers
-
     emb_dim = 4 * config.widths[0]
     x_in = keras.Input((28, 28, 1), name="x_t")
     t_in = keras.Input((), name="t")
@@ -158,8 +154,6 @@ def network_inputs(config: DiffusionConfig, x, t, labels) -> list:
 
 def make_diffusion(config: DiffusionConfig, network=None):
     """A compiled ``Diffusion`` (the DDPM objective, weight average with warm-up)."""
-    import keras
-
     model = _diffusion_class()(config, network)
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=1.0))
     return model
@@ -167,9 +161,6 @@ def make_diffusion(config: DiffusionConfig, network=None):
 
 @functools.cache
 def _diffusion_class():
-    import keras
-    import tensorflow as tf
-
     class Diffusion(keras.Model):
         """Trains the U-Net to predict the noise; ``average`` is its weight average (what samples)."""
 
@@ -274,8 +265,6 @@ class DiffusionSampler:
     """
 
     def __init__(self, network, config: DiffusionConfig, jit_compile: bool = False) -> None:
-        import tensorflow as tf
-
         self.network = network
         self.config = config
         self.jit_compile = jit_compile

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from studio import registry, runtime, weight_files
 from studio.schedules import SliceSchedule
-from studio.techniques.diffusion.model import DiffusionConfig
+from studio.techniques.diffusion.model import (
+    DiffusionConfig,
+    DiffusionSampler,
+    build_unet,
+)
 
 NAME = "diffusion"
 WEIGHTS_FILE = "unet.weights.h5"
@@ -37,7 +41,6 @@ CLASSROOM = SliceSchedule(epochs=4, limit=6400, batch_size=64)
 def load_inference(bundle: registry.Bundle):
     """The traced DDIM sampler (``DiffusionSampler``) of a saved diffusion bundle."""
     runtime.import_tensorflow()
-    from studio.techniques.diffusion.model import DiffusionSampler, build_unet
 
     network, config = weight_files.built_from(bundle, DiffusionConfig, build_unet, WEIGHTS_FILE)
     sampler = DiffusionSampler(network, config, jit_compile=True)

@@ -19,9 +19,15 @@ import numpy as np
 
 from studio import data, imaging, registry, runtime
 from studio.bundle_writer import write_bundle
+from studio.lazy_keras import keras
 from studio.quality import QualityService
 from studio.recipe_kit import EpochOptions, EpochRecipe
-from studio.techniques.diffusion.model import DiffusionConfig
+from studio.techniques.diffusion.model import (
+    DiffusionConfig,
+    DiffusionSampler,
+    build_unet,
+    make_diffusion,
+)
 from studio.techniques.diffusion.presets import (
     BATCH_SIZE,
     CONFIG,
@@ -96,13 +102,7 @@ def train_diffusion(request: TrainingRequest[Options], ctx: RunContext = RunCont
     epochs, batch_size, seed, limit = options.epochs, options.batch_size, options.seed, options.limit
     config = config or CONFIG
     runtime.import_tensorflow()
-    import keras
 
-    from studio.techniques.diffusion.model import (
-        DiffusionSampler,
-        build_unet,
-        make_diffusion,
-    )
 
     keras.utils.set_random_seed(seed)
     (x_train, y_train), _ = data.load_mnist()

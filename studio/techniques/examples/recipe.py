@@ -18,11 +18,11 @@ from PIL import Image
 from studio import registry, runtime
 from studio.backbones import presets as image_backbones
 from studio.bundle_writer import write_bundle
-from studio.techniques.examples.presets import FILES, NAME, prepared
 from studio.techniques.deepdream.model import (  # the ready examples are a dream ...
     Dreamer,
     DreamSettings,
 )
+from studio.techniques.examples.presets import FILES, NAME, prepared
 from studio.techniques.style.model import (  # ... and a style transfer
     DEFAULT,
     DEFAULT_SIDE,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, tf
 from studio.weight_average import averaged_twin
 
 # At the game's equilibrium D outputs 1/2 everywhere, so each cross-entropy term is -ln(1/2).
@@ -69,9 +70,6 @@ def conv003_config() -> GANConfig:
 
 def build_generator(config: GANConfig):
     """z (latent_dim,) -> image (28, 28, 1) in [-1, 1] (a functional keras.Model)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     z = keras.Input((config.latent_dim,), name="z")
     if config.architecture == "dense":
         # Lecture 001: 256-512-784, ReLU, tanh.
@@ -114,9 +112,6 @@ def build_generator(config: GANConfig):
 
 def build_discriminator(config: GANConfig):
     """image (28, 28, 1) -> one logit (the lectures' sigmoid is applied inside the loss)."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     image = keras.Input((28, 28, 1), name="image")
 
     def activate(x):
@@ -151,9 +146,6 @@ def make_gan(config: GANConfig, generator=None, discriminator=None):
 
 @functools.cache
 def _gan_class():
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    import tensorflow as tf
-
     class GAN(keras.Model):
         """The adversarial training algorithm (Fig. 10-7): ``fit`` on real images in [-1, 1].
 
@@ -272,8 +264,6 @@ class GeneratorInference:
     """A trained generator behind one traced function: z batch -> uint8 images (n, 28, 28)."""
 
     def __init__(self, generator, config: GANConfig) -> None:
-        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
-
         self.generator = generator
         self.config = config
         # One trace for every batch size: reduce_retracing still traced again for new sizes.

@@ -13,9 +13,18 @@ import numpy as np
 
 from studio import data, imaging, metrics, registry, runtime, weight_files
 from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.lazy_keras import keras, tf
 from studio.quality import QualityService
 from studio.schedules import SCHEDULES
-from studio.techniques.gan.model import GANConfig, learning_rate_factor
+from studio.techniques.gan.model import (
+    GANConfig,
+    GeneratorInference,
+    averaged_generator,
+    build_generator,
+    latent_codes,
+    learning_rate_factor,
+    make_gan,
+)
 from studio.techniques.gan.presets import (
     CLASSROOM,
     LEGACY_WEIGHTS_FILE,
@@ -25,6 +34,7 @@ from studio.techniques.gan.presets import (
     Variant,
     bundle_name,
     classroom_config,
+    load_inference,
     training_images,
 )
 from studio.training import RunContext, RunOptions, fit, training_record
@@ -80,8 +90,6 @@ def evaluate(variant: Variant, inference, x_train: np.ndarray, samples: int = EV
 def stored_generator(generator, config: GANConfig):
     """A twin of ``generator`` holding its weights as the bundle stores them (float16): what the recipe
     measures is exactly what it ships."""
-    from studio.techniques.gan.model import build_generator
-
     twin = build_generator(config)
     twin.set_weights(weight_files.rounded_weights(generator.get_weights()))
     return twin
@@ -102,8 +110,6 @@ def assess_saved(request: TrainingRequest[Options]) -> registry.Bundle:
     variant_name = request.options.variant
     variant = VARIANTS[variant_name]
     runtime.import_tensorflow()
-    from studio.techniques.gan.model import GeneratorInference
-    from studio.techniques.gan.presets import load_inference
 
     bundle = registry.load(bundle_name(variant_name), request.source)
     x_train, _ = training_images(variant)
@@ -154,16 +160,7 @@ def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(),
     rounds = max(1, -(-steps // ROUND))
     round_steps = min(ROUND, steps)
     runtime.import_tensorflow()
-    import keras
-    import tensorflow as tf
 
-    from studio.techniques.gan.model import (
-        GeneratorInference,
-        averaged_generator,
-        build_generator,
-        latent_codes,
-        make_gan,
-    )
 
     keras.utils.set_random_seed(seed)
     x_train, _ = training_images(variant, limit)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, tf
+
 
 @dataclass(frozen=True)
 class InfoGANConfig:
@@ -50,9 +52,6 @@ class InfoGANConfig:
 
 def build_generator(config: InfoGANConfig):
     """[z, one-hot c1, c2..] -> image (28, 28, 1) in [-1, 1]: FC 1024, FC 7x7x128, two 4x4 up-convolutions."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     w = config.width
     inputs = keras.Input((config.code_dim,), name="z_and_code")
     x = layers.Dense(16 * w)(inputs)
@@ -72,9 +71,6 @@ def build_discriminator(config: InfoGANConfig):
     One trunk (4x4 convolutions 64 and 128 with stride 2, FC 1024, LeakyReLU 0.1) feeds both D's
     logit and the Q head (FC 128): Q costs almost nothing on top of D, as the paper points out.
     """
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    from keras import layers
-
     w = config.width
     image = keras.Input((28, 28, 1), name="image")
     x = layers.LeakyReLU(0.1)(layers.Conv2D(w, 4, strides=2, padding="same")(image))
@@ -110,8 +106,6 @@ def generator_input(config: InfoGANConfig, noise, category, continuous) -> np.nd
 
 def make_infogan(config: InfoGANConfig, generator=None, discriminator=None):
     """A compiled ``InfoGAN`` training model (below) with fresh or given networks."""
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-
     model = _infogan_class()(config, generator, discriminator)
     model.compile(d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
                   g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1))
@@ -120,9 +114,6 @@ def make_infogan(config: InfoGANConfig, generator=None, discriminator=None):
 
 @functools.cache
 def _infogan_class():
-    import keras  # TensorFlow: imported on first use, so the app starts without it
-    import tensorflow as tf
-
     class InfoGAN(keras.Model):
         """The InfoGAN game: ``fit`` on real images in [-1, 1].
 
@@ -212,8 +203,6 @@ class InfoGANInference:
     """A trained generator behind one traced function: [z, c] rows -> uint8 images (n, 28, 28)."""
 
     def __init__(self, generator, config: InfoGANConfig) -> None:
-        import tensorflow as tf  # TensorFlow: imported on first use, so the app starts without it
-
         self.generator = generator
         self.config = config
         self._forward = tf.function(lambda x: generator(x, training=False),

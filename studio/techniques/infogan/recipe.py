@@ -21,10 +21,17 @@ import numpy as np
 
 from studio import data, imaging, registry, runtime, weight_files
 from studio.bundle_writer import write_bundle
+from studio.lazy_keras import keras
 from studio.quality import QualityService
 from studio.recipe_kit import EpochOptions, EpochRecipe
 from studio.techniques.infogan import measures
-from studio.techniques.infogan.model import InfoGANConfig
+from studio.techniques.infogan.model import (
+    InfoGANConfig,
+    InfoGANInference,
+    build_generator,
+    make_infogan,
+    sample_codes,
+)
 from studio.techniques.infogan.presets import (
     BATCH_SIZE,
     CODE_RANGE,
@@ -109,8 +116,6 @@ def code_meanings(inference, judge=None, seed: int = EVAL_SEED) -> dict:
 def storage_change(inference, build_generator, samples: int = 200, seed: int = 7) -> int:
     """The largest change, in grey levels (0-255), that the compact storage makes to ``samples`` fixed
     samples of ``inference``'s generator."""
-    from studio.techniques.infogan.model import InfoGANInference, sample_codes
-
     codes = sample_codes(inference.config, samples, seed)
     stored = build_generator(inference.config)
     stored.set_weights(weight_files.rounded_weights(inference.generator.get_weights(), INT8_FROM))
@@ -129,14 +134,7 @@ def train_infogan(request: TrainingRequest[Options], ctx: RunContext = RunContex
     epochs, batch_size, seed, limit = options.epochs, options.batch_size, options.seed, options.limit
     config = config or CONFIG
     runtime.import_tensorflow()
-    import keras
 
-    from studio.techniques.infogan.model import (
-        InfoGANInference,
-        build_generator,
-        make_infogan,
-        sample_codes,
-    )
 
     keras.utils.set_random_seed(seed)
     (x_train, _), _ = data.load_mnist()  # the labels stay unused: nobody tells InfoGAN what a digit is

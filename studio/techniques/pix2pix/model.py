@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.lazy_keras import keras, layers, ops, tf
 from studio.weight_average import recompute_batchnorm
 
 SIZE = 32  # the square size of the Fashion-MNIST shoes
@@ -182,9 +183,6 @@ def build_generator(config: Pix2PixConfig):
     concatenates the encoder's output of the same size (the U-Net of the lecture's figure).
     No dropout: the paper uses it as noise, but we want a deterministic translation.
     """
-    import keras
-    from keras import layers
-
     init = keras.initializers.RandomNormal(0.0, 0.02)
     edges = keras.Input((config.size, config.size, 1), name="edges")
     x = edges
@@ -215,9 +213,6 @@ def build_discriminator(config: Pix2PixConfig):
     is an 8 x 8 grid whose cells each see an 18 x 18 patch of the pair (``receptive_field``), so the
     verdict is local: a blurry sole and a sharp heel get different scores.
     """
-    import keras
-    from keras import layers
-
     init = keras.initializers.RandomNormal(0.0, 0.02)
     edges = keras.Input((config.size, config.size, 1), name="edges")
     shoe = keras.Input((config.size, config.size, config.channels), name="shoe")
@@ -252,9 +247,6 @@ def make_pix2pix(config: Pix2PixConfig):
     ``compile(g_optimizer=..., d_optimizer=...)``; with ``config.gan`` False there is no
     discriminator and the step minimises L1 alone. Data: (edges, shoes) in [-1, 1], (N, 32, 32, 1).
     """
-    import keras
-    import tensorflow as tf
-
     class Pix2Pix(keras.Model):
         """Generator (+ PatchGAN) trained on GAN + lambda * L1 (or L1)."""
 
@@ -327,9 +319,6 @@ def make_pix2pix(config: Pix2PixConfig):
 def paper_schedule(rate: float, constant_steps: int, decay_steps: int):
     """The paper's learning rate: ``rate`` for ``constant_steps``, then linearly down to 0 over
     ``decay_steps`` (Isola et al. train n epochs at 2e-4 and n more decaying to zero)."""
-    import keras
-    from keras import ops
-
     class ConstantThenLinear(keras.optimizers.schedules.LearningRateSchedule):
         def __call__(self, step):
             step = ops.cast(step, "float32")
@@ -346,8 +335,6 @@ def compile_pix2pix(model, decay_steps: int = 0, total_steps: int = 0) -> None:
     """Adam(2e-4, beta_1 = 0.5) for G and D, as the paper; with ``decay_steps`` the rate falls
     linearly to 0 over the last ``decay_steps`` of ``total_steps``. With ``config.ema`` G's optimizer
     also keeps the weights' moving average (Keras's ``use_ema``); ``finish_generator`` installs it."""
-    import keras
-
     def rate():
         lr = model.config.learning_rate
         return paper_schedule(lr, total_steps - decay_steps, decay_steps) if decay_steps else lr
@@ -374,8 +361,6 @@ class Pix2PixInference:
     """
 
     def __init__(self, generator, discriminator=None) -> None:
-        import tensorflow as tf
-
         self.size = int(generator.input_shape[1])
         self.channels = int(generator.output_shape[-1])
         spec = tf.TensorSpec((None, self.size, self.size, 1), tf.float32)

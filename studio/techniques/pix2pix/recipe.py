@@ -22,6 +22,7 @@ import numpy as np
 
 from studio import data, imaging, metrics, openmoji, registry, runtime, weight_files
 from studio.bundle_writer import write_bundle
+from studio.lazy_keras import keras
 from studio.quality import QualityService
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import (
@@ -154,7 +155,6 @@ def train_pix2pix(request: TrainingRequest[Options], ctx: RunContext = RunContex
     name = bundle_name(variant, dataset)
     epochs = epochs or DEFAULT_EPOCHS[dataset]
     runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     pairs = load_pairs(limit, dataset)

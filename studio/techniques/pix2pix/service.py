@@ -16,8 +16,8 @@ from PIL import Image
 from studio import imaging, openmoji, registry
 from studio.bundle_cache import BundleCache
 from studio.checks import UserError, check_schedule
-from studio.schedules import SliceSchedule
 from studio.samples.presets import NAME as SAMPLES
+from studio.schedules import SliceSchedule
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name, load_inference
 from studio.training_jobs import JobSpec, estimate_from_shipped

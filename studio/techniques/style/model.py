@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
+
+from studio.lazy_keras import keras, tf
 
 CONTENT_LAYER = "block5_conv2"
 STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1")
@@ -73,8 +76,6 @@ def deprocess(x: np.ndarray) -> np.ndarray:
 
 def gram_matrix(x):
     """Code 12-19: (H, W, C) feature map -> (C, C) Gram matrix of its channels."""
-    import tensorflow as tf
-
     x = tf.transpose(x, (2, 0, 1))
     features = tf.reshape(x, (tf.shape(x)[0], -1))
     return tf.matmul(features, tf.transpose(features))
@@ -82,23 +83,17 @@ def gram_matrix(x):
 
 def style_loss(style_gram, combination, height: int, width: int):
     """Code 12-20 with the style's Gram matrix precomputed; normalised as the book (channels = 3)."""
-    import tensorflow as tf
-
     size = height * width
     return tf.reduce_sum(tf.square(style_gram - gram_matrix(combination))) / (4.0 * (3 ** 2) * (size ** 2))
 
 
 def content_loss(base, combination):
     """Code 12-18: summed squared difference of the content layer's features."""
-    import tensorflow as tf
-
     return tf.reduce_sum(tf.square(combination - base))
 
 
 def total_variation_loss(x):
     """Code 12-21: smoothness of the image, exponent 1.25, on a (1, H, W, 3) tensor."""
-    import tensorflow as tf
-
     a = tf.square(x[:, :-1, :-1, :] - x[:, 1:, :-1, :])
     b = tf.square(x[:, :-1, :-1, :] - x[:, :-1, 1:, :])
     return tf.reduce_sum(tf.pow(a + b, 1.25))
@@ -106,8 +101,6 @@ def total_variation_loss(x):
 
 def preserve_colour(result: np.ndarray, content: np.ndarray) -> np.ndarray:
     """Luminance from the stylised result, colour (chroma) from the content (Gatys et al. 2016)."""
-    from PIL import Image
-
     y = np.asarray(Image.fromarray(result).convert("YCbCr"))[..., :1]
     cbcr = np.asarray(Image.fromarray(content).resize(result.shape[1::-1]).convert("YCbCr"))[..., 1:]
     return np.asarray(Image.fromarray(np.concatenate([y, cbcr], axis=-1), "YCbCr").convert("RGB"))
@@ -122,8 +115,6 @@ def _traced(vgg) -> tuple:
     """(extract, value_and_gradient, loss_terms) of ``vgg``, made once (keyed by the model object)."""
     if id(vgg) in _TRACED:
         return _TRACED[id(vgg)][1]
-    import keras
-    import tensorflow as tf
 
     extractor = keras.Model(vgg.inputs, [vgg.get_layer(n).output for n in (CONTENT_LAYER, *STYLE_LAYERS)])
 
@@ -156,9 +147,6 @@ class StyleTransfer:
     def __init__(self, vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: StyleSettings,
                  start: np.ndarray | None = None) -> None:
         """``start``: the picture to optimise from, in VGG's input space (1, H, W, 3) (default: the content)."""
-        import keras
-        import tensorflow as tf
-
         if settings.optimizer not in OPTIMIZERS:
             raise ValueError(f"The optimiser is one of {', '.join(OPTIMIZERS)}.")
         self.settings = settings
@@ -222,7 +210,7 @@ class StyleTransfer:
         there, as in the Keras examples of Gatys's method). A step is one evaluation of the loss and its
         gradient, counted as done (a line search may take a few more than a frame asked for); a
         restart's first point was the last one evaluated, so it is answered from memory."""
-        from scipy.optimize import fmin_l_bfgs_b
+        from scipy.optimize import fmin_l_bfgs_b  # lazy: SciPy's optimiser only for the L-BFGS setting
 
         shape = tuple(self.image.shape)
         last: dict = {"x": None, "answer": None, "terms": None}
@@ -260,8 +248,6 @@ def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: Style
             report_every: int = 10) -> Iterator[StyleFrame]:
     """The whole transfer: with ``settings.coarse_fraction`` > 0, that share of the steps at half the
     size first, then the rest at full size from the enlarged result; frames numbered throughout."""
-    from PIL import Image
-
     coarse = int(round(settings.steps * settings.coarse_fraction))
     height, width = np.asarray(content_rgb).shape[:2]
     start = None
@@ -275,7 +261,6 @@ def stylise(vgg, content_rgb: np.ndarray, style_rgb: np.ndarray, settings: Style
         for frame in first.run(report_every, coarse):
             yield StyleFrame(frame.image, frame.step, frame.losses, done=False, half_size=True)
         coarse = frame.step  # L-BFGS may have taken a step or two more than asked
-        import tensorflow as tf
 
         start = tf.image.resize(first.image, (height, width), method="bicubic").numpy()
     else:

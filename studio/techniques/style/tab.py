@@ -9,8 +9,8 @@ import gradio as gr
 from studio import plots, results
 from studio.backbones.presets import example_photo as example_image
 
-# The tab opens with a ready transfer of the example pictures: the examples technique makes it (and
-# DeepDream's), and both tabs read it, and prepare those pictures, as that technique does.
+# DeepDream and style transfer open with ready results of the same example pictures: the examples technique
+# makes and ships them, so both tabs read them (and prepare those pictures) through it.
 from studio.techniques.examples.presets import load_example, prepared
 from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
 from studio.techniques.style.service import VGG16, VGG19, StyleService, mondrian, scream

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+
+from studio.lazy_keras import keras, layers, ops, tf
 
 PAD, UNK = 0, 1
 UNK_TOKEN = "[UNK]"
@@ -112,8 +115,6 @@ class CharTokenizer(WordTokenizer):
     @classmethod
     def fit(cls, text: str, max_size: int = 2000) -> "CharTokenizer":
         """The ``max_size - 2`` most frequent characters of ``text`` (ties by first appearance)."""
-        from collections import Counter
-
         counts = Counter(cls.pieces(text))
         chars = [c for c, _ in counts.most_common(max_size - 2)]
         return cls(["", UNK_TOKEN, *chars])
@@ -256,9 +257,6 @@ class KneserNeyBigram:
 # --- the model --------------------------------------------------------------------------------------
 def _layers():
     """The custom layers, defined on first use so that importing this module needs no Keras."""
-    import keras
-    from keras import layers, ops
-
     class PositionalEmbedding(layers.Layer):
         """Token embedding + learned position embedding (the book's PositionalEmbedding)."""
 
@@ -341,8 +339,6 @@ def _layers():
 
 def masked_cross_entropy(targets, logits):
     """Mean cross-entropy (nats) over the non-padding targets only: (B, L) ids, (B, L, V) logits."""
-    from keras import ops
-
     per_token = ops.sparse_categorical_crossentropy(targets, logits, from_logits=True)
     weights = ops.cast(ops.not_equal(targets, PAD), per_token.dtype)
     return ops.sum(per_token * weights) / ops.maximum(ops.sum(weights), 1.0)
@@ -357,8 +353,6 @@ def make_language_model(config: TextLMConfig):
 
 def perplexity(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> tuple[float, int]:
     """exp(mean cross-entropy per non-padding target) over (x, y) windows; also the token count."""
-    import tensorflow as tf
-
     @tf.function(input_signature=[tf.TensorSpec((None, None), tf.int32)] * 2)
     def nll(xb, yb):
         logits = model(xb, training=False)
@@ -388,8 +382,6 @@ class TextGenerator:
     """
 
     def __init__(self, model, tokenizer: WordTokenizer) -> None:
-        import tensorflow as tf
-
         self.model = model
         self.tokenizer = tokenizer
         self.length = model.config.sequence_length
@@ -520,8 +512,6 @@ class TextGenerator:
 
 def _sample(logits, temperatures, top_k, top_p, u):
     """One token per row from (B, V) logits; temperature 0 = argmax; ``u`` one uniform in [0, 1)."""
-    import tensorflow as tf
-
     greedy = tf.argmax(logits, axis=-1, output_type=tf.int32)
     t = tf.maximum(temperatures, 1e-6)[:, None]
     # Sort once: top-k and top-p both keep a prefix of the sorted distribution.

@@ -26,6 +26,7 @@ import numpy as np
 
 from studio import data, registry, runtime, weight_files
 from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio.lazy_keras import keras, layers
 from studio.techniques.text_lm import corpus
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.presets import (
@@ -58,7 +59,6 @@ PREVIEW_PROMPT = "This movie"
 def vectorize(train_texts: list[str], texts_to_encode: list[list[str]], vocab_size: int):
     """The book's TextVectorization adapted on ``train_texts``: (vocabulary, [ragged id lists per list])."""
     tf = runtime.import_tensorflow()
-    from keras import layers
 
     layer = layers.TextVectorization(max_tokens=vocab_size, output_mode="int")
     layer.adapt(tf.data.Dataset.from_tensor_slices(train_texts).batch(1024))
@@ -146,7 +146,6 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
     epochs = options.epochs or DEFAULT_EPOCHS
     config = config or text_lm.TextLMConfig(dropout=options.dropout, tied_embeddings=options.tie_embeddings)
     tf = runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     on_progress(0.0, "Text: reading and vectorising the reviews…")
@@ -281,7 +280,6 @@ def train_own_text(request: TrainingRequest[OwnOptions], ctx: RunContext = RunCo
                          "(a few pages) so the model has something to learn.")
     text = text[:MAX_OWN_CHARS]
     tf = runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     cut = int(len(text) * 0.9)

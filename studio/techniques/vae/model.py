@@ -13,10 +13,12 @@ Images go in and come out as uint8 (N, 28, 28); the networks see floats in [0, 1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
 from studio.imaging import from_unit_batch, to_unit_batch
+from studio.lazy_keras import keras, layers, ops, tf
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,6 @@ class VAEConfig:
 
 def build_encoder(config: VAEConfig):
     """(N, 28, 28, 1) -> [z_mean, z_log_var], each (N, latent_dim); code 12-24."""
-    import keras
-    from keras import layers
-
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(inputs)
     x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)
@@ -42,9 +41,6 @@ def build_encoder(config: VAEConfig):
 
 def build_decoder(config: VAEConfig):
     """(N, latent_dim) -> (N, 28, 28, 1) in [0, 1]; code 12-26."""
-    import keras
-    from keras import layers
-
     z = keras.Input((config.latent_dim,), name="z")
     x = layers.Reshape((7, 7, 64))(layers.Dense(7 * 7 * 64, activation="relu")(z))
     x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)
@@ -58,8 +54,6 @@ def loss_terms(x, reconstruction, z_mean, z_log_var):
 
     Works on TensorFlow tensors or numpy arrays (keras.ops dispatches on either).
     """
-    from keras import ops
-
     bce = ops.binary_crossentropy(x, reconstruction)  # element-wise, (N, 28, 28, 1)
     reconstruction_loss = ops.sum(ops.reshape(bce, (ops.shape(bce)[0], -1)), axis=1)
     kl = -0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
@@ -68,9 +62,6 @@ def loss_terms(x, reconstruction, z_mean, z_log_var):
 
 def make_vae(config: VAEConfig, seed: int | None = None):
     """A ``VAE`` (subclassed keras.Model with its own train_step, code 12-27), weights built."""
-    import keras
-    import tensorflow as tf
-
     class VAE(keras.Model):
         """Encoder, sampler and decoder, trained on reconstruction + KL."""
 
@@ -131,8 +122,6 @@ class VAEInference:
     """Compiled, batched inference of a trained VAE: numpy in, numpy out."""
 
     def __init__(self, model) -> None:
-        import tensorflow as tf
-
         dim = model.config.latent_dim
         self.model = model
         self.latent_dim = dim
@@ -164,8 +153,6 @@ def grid_coordinates(n: int, low: float = -1.0, high: float = 1.0, quantiles: bo
     no point lands far out where the decoder has never been trained.
     """
     if quantiles:
-        from statistics import NormalDist
-
         probs = (np.arange(n) + 0.5) / n
         values = np.array([NormalDist().inv_cdf(p) for p in probs])
         return values, values

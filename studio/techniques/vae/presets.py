@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio import registry, runtime, weight_files
+from studio.techniques.vae import model as vae
 
 NAME = "vae"
 DEFAULT_EPOCHS = 30
@@ -13,8 +14,6 @@ WEIGHTS_FILE = "model.weights.h5"
 
 def load_inference(bundle: registry.Bundle):
     """The traced encoder / decoder (``VAEInference``) of a saved VAE bundle."""
-    from studio.techniques.vae import model as vae
-
     runtime.import_tensorflow()
     model, _ = weight_files.built_from(bundle, vae.VAEConfig, vae.make_vae, WEIGHTS_FILE)
     inference = vae.VAEInference(model)

@@ -14,6 +14,7 @@ import numpy as np
 from studio import data, imaging, registry, runtime
 from studio.bundle_writer import write_bundle
 from studio.imaging import to_unit_batch
+from studio.lazy_keras import keras
 from studio.techniques.vae.model import (
     VAEConfig,
     VAEInference,
@@ -44,7 +45,6 @@ def train_vae(request: TrainingRequest[Options], ctx: RunContext = RunContext())
     epochs, batch_size, seed, limit, cosine = options.epochs, options.batch_size, options.seed, options.limit, options.cosine
     epochs = epochs or DEFAULT_EPOCHS
     runtime.import_tensorflow()
-    import keras
 
     keras.utils.set_random_seed(seed)
     (x_train, _), (x_test, _) = data.load_mnist()

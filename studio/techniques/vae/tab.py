@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from studio.techniques.autoencoder.service import AutoencoderService  # the VAE is compared with them
+from studio.techniques.autoencoder.service import (
+    AutoencoderService,  # the VAE is compared with them
+)
 from studio.techniques.vae.service import VAEService
 from studio.ui import exports
 from studio.ui.context import TabContext

@@ -8,9 +8,8 @@ folder brings its words with it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TECHNIQUES = HERE.parent.parent / "techniques"
