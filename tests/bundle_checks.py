@@ -4,7 +4,7 @@ seeded result from its own files, makes the same bytes again, and its recorded c
 request of the technique's own recipe.
 
 Each technique's ``tests/techniques/NAME/test_NAME_bundles.py`` declares ``BUNDLE_CHECKS``: bundle
-name -> a function that makes a result from that bundle. ``tests/test_bundle_checks.py`` makes sure that
+name -> a function that makes a result from that bundle. ``tests/test_core_bundles.py`` makes sure that
 every folder of ``pretrained/`` is claimed by exactly one technique.
 """
 

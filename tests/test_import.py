@@ -121,3 +121,22 @@ def test_the_benchmarks_name_the_cpu_and_its_widest_instructions():
     assert runtime.cpu_model("model name\t: AMD EPYC\nflags\t: sse avx avx2\n") == "AMD EPYC, AVX2"
     assert runtime.cpu_model("model name\t: Some ARM core\n") == "Some ARM core"
     assert runtime.cpu_model("") == ""
+
+
+def test_an_import_inside_a_function_says_why_it_waits():
+    """An import inside a function only where it must be (a heavy or optional module, or start-up time),
+    each with its reason: ``# lazy: ...`` on its line or the line above. Keras and TensorFlow go through
+    ``studio.lazy_keras`` instead."""
+    import ast
+
+    unexplained = []
+    for path in sorted((ROOT / "studio").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines))
+        functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        imports = {n for f in functions for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))}
+        for node in imports:
+            said = lines[node.lineno - 1] + (lines[node.lineno - 2] if node.lineno > 1 else "")
+            if "# lazy:" not in said:
+                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not unexplained, f"imports inside functions without a '# lazy:' reason: {unexplained}"
