@@ -86,6 +86,13 @@ def dataset_source(name: str) -> str:
     return _locate(name)[1]
 
 
+def provenance(name: str, **counts) -> dict:
+    """What a bundle records about a data set it learnt from: its description, where it was loaded from
+    and ``counts`` (``train_images=60000``, ``labels_used=False``)."""
+    source = imdb_source() if name == "imdb" else dataset_source(name)
+    return {"description": DESCRIPTIONS[name], "loaded_from": source, **counts}
+
+
 def _locate(name: str) -> tuple[tuple[Split, Split], str]:
     if name not in _DATASETS:
         raise ValueError(f"Unknown data set {name!r}; choose one of {sorted(_DATASETS)}.")

@@ -41,6 +41,10 @@ CLASS_FLOOR_SIZES = (100, 500, 1000)
 FLOOR_FEATURE_IMAGES = 30000  # the first training images whose features give every floor
 
 
+PURPOSE = ("quality judge for generated samples: class (label agreement, coverage) and penultimate-layer features "
+           "(Fréchet distance in judge features; not comparable to Inception FID)")
+
+
 def train_judge(request: TrainingRequest[Options], ctx: RunContext = RunContext()) -> registry.Bundle:
     """Train, evaluate and save the judge of ``dataset``; ``limit`` trains on the first N images (tests)."""
     options, on_progress = request.options, ctx.on_progress
@@ -83,19 +87,19 @@ def train_judge(request: TrainingRequest[Options], ctx: RunContext = RunContext(
     arrays = {"means": np.stack([s.mean for s in stats]).astype(np.float32),
               "covs": np.stack([s.cov for s in stats]).astype(np.float32),
               "counts": np.array([s.count for s in stats], np.int64)}
-    data_record = {dataset: {"description": data.DESCRIPTIONS[dataset], "loaded_from": data.dataset_source(dataset),
-                       "fit_images": len(x_fit), "validation_images": held_out,
-                       "test_images": len(x_test)}}
+    data_record = {dataset: data.provenance(dataset, fit_images=len(x_fit), validation_images=held_out,
+                                            test_images=len(x_test))}
     training = training_record(
         run, batch_size=batch_size, seed=seed, optimizer="AdamW(CosineDecay(1e-3), weight_decay=1e-4)",
         **({"class_weight": "balanced (each class counts as much as the others)"} if weights else {}),
         augmentation=f"random shifts of {config.translate:.0%}" + (", horizontal flips" if config.flip else ""))
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: build_judge(config)),
              STATS_FILE: lambda path: np.savez(path, **arrays)}
-    bundle = write_bundle(request, bundle_name(dataset), config, files, technique="judge", purpose="quality judge for generated samples: class (label agreement, coverage) and penultimate-layer "
-                   "features (Fréchet distance in judge features; not comparable to Inception FID)", data=data_record, training=training, metrics={"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
-                    "test_accuracy_balanced": round(float(np.nanmean(per_class)), 5),
-                    **real_floors(judge, x_train, y_train, stats)})
+    measured = {"test_accuracy": round(accuracy, 5), "test_accuracy_per_class": [round(a, 4) for a in per_class],
+                "test_accuracy_balanced": round(float(np.nanmean(per_class)), 5),
+                **real_floors(judge, x_train, y_train, stats)}
+    bundle = write_bundle(request, bundle_name(dataset), config, files, technique="judge", purpose=PURPOSE,
+                          data=data_record, training=training, metrics=measured)
     on_progress(1.0, f"{dataset} judge: test accuracy {accuracy:.4f}")
     return bundle
 

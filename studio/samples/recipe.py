@@ -24,8 +24,7 @@ def save_samples(request: TrainingRequest[Options], datasets=("mnist", "fashion"
     for name in datasets:
         _, (x_test, y_test) = data.load_dataset(name)
         arrays[f"{name}_x"], arrays[f"{name}_y"] = x_test[:count], y_test[:count]
-        provenance[name] = {"description": data.DESCRIPTIONS[name], "loaded_from": data.dataset_source(name),
-                            "images": f"the first {count} test images, in order (x_test[:{count}])"}
+        provenance[name] = data.provenance(name, images=f"the first {count} test images, in order (x_test[:{count}])")
     files = {"test_images.npz": lambda path: np.savez_compressed(path, **arrays)}
     return write_bundle(request, NAME, {"datasets": list(datasets), "count": count}, files, technique="samples",
                         data=provenance)

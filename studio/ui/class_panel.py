@@ -228,31 +228,14 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
             with gr.Column(scale=2):
                 address = gr.Markdown(elem_id="studio-class-address")
                 tr.make(gr.Markdown, {"value": "class.how"})
-        views = {}
         with gr.Tabs():
-            for poll in POLLS:
-                with tr.make(gr.Tab, {"label": f"class.{poll}"}):
-                    picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
-                                       elem_id=f"studio-class-{poll}")
-                    summary = gr.Markdown(elem_id=f"studio-class-{poll}-summary")
-                    with gr.Row():
-                        paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
-                        reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
-                        download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
-                    files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False,
-                                    visible=False)
-                    if poll == "temperature":
-                        hand_out = tr.make(gr.Checkbox, {"label": "class.hand_out"}, value=False)
-                views[poll] = (picture, summary, paused, reset, download, files)
+            views = [_poll_tab(kit, tr, lang, poll) for poll in POLLS]  # (picture, summary) of each poll
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
 
-    def refused(request) -> bool:
-        return not kit.is_lecturer(request)
-
     @guarded
     def open_panel(lg, request: gr.Request):
-        if refused(request):
+        if not kit.is_lecturer(request):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
                                      session.code, launch_info.get("share_url"))
@@ -264,7 +247,56 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
 
     open_btn.click(open_panel, [lang], [panel, qr, address, timer], queue=False, show_progress="hidden",
                    api_visibility="private")
+    timer.tick(_projector_tick(kit), [lang], [timer] + [c for view in views for c in view], queue=False,
+               show_progress="hidden", api_visibility="private")
 
+
+def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: str) -> tuple[gr.Image, gr.Markdown]:
+    """One poll's tab of the lecturer's panel, with its pause, reset and download (and, for the temperature
+    poll, handing temperatures out): (picture, summary line), which the projector's timer fills."""
+    session = kit.session
+    with tr.make(gr.Tab, {"label": f"class.{poll}"}):
+        picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
+                           elem_id=f"studio-class-{poll}")
+        summary = gr.Markdown(elem_id=f"studio-class-{poll}-summary")
+        with gr.Row():
+            paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
+            reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
+            download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
+        files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False,
+                        visible=False)
+        if poll == "temperature":
+            hand_out = tr.make(gr.Checkbox, {"label": "class.hand_out"}, value=False)
+
+            @guarded
+            def handing_out(on, request: gr.Request):
+                session.hand_out(kit.lecturer_key(request), on)
+
+            hand_out.input(handing_out, hand_out, None, api_visibility="private")
+
+    @guarded
+    def pause(on, request: gr.Request):
+        session.pause(kit.lecturer_key(request), poll, on)
+
+    @guarded
+    def clear(request: gr.Request):
+        session.reset(kit.lecturer_key(request), poll)
+
+    @guarded
+    def export(lg, request: gr.Request):
+        session.require_lecturer(kit.lecturer_key(request))
+        return gr.File(_export(kit, poll, lg), visible=True)
+
+    paused.input(pause, paused, None, api_visibility="private")
+    reset.click(clear, None, None, api_visibility="private")
+    download.click(export, [lang], files, api_visibility="private")
+    return picture, summary
+
+
+def _projector_tick(kit: ClassKit):
+    """The lecturer's timer event: every poll's (picture, summary), each drawn once for each state of its
+    answers and sent to a page only when it changed; a page that is not the lecturer's stops its timer."""
+    session = kit.session
     views_made: dict = {}  # (poll, fingerprint) -> (picture, summary): drawn once for each state of the answers
     page_has: dict = {}  # (page's session, poll) -> the fingerprint that page shows: sent only when it changed
 
@@ -282,7 +314,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
         return views_made[(poll, fingerprint)]
 
     def tick(lg, request: gr.Request):
-        if refused(request):
+        if not kit.is_lecturer(request):
             return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(POLLS))
         page = str(getattr(request, "session_hash", ""))
         try:
@@ -290,32 +322,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
         except StoreBusy:  # the projector keeps its pictures until the store is back
             return [gr.skip()] * (1 + 2 * len(POLLS))
 
-    timer.tick(tick, [lang], [timer] + [c for poll in POLLS for c in views[poll][:2]], queue=False,
-               show_progress="hidden", api_visibility="private")
-
-    @guarded
-    def handing_out(on, request: gr.Request):
-        session.hand_out(kit.lecturer_key(request), on)
-
-    hand_out.input(handing_out, hand_out, None, api_visibility="private")
-
-    for poll, (picture, summary, paused, reset, download, files) in views.items():
-        @guarded
-        def pause(on, request: gr.Request, _poll=poll):
-            session.pause(kit.lecturer_key(request), _poll, on)
-
-        @guarded
-        def clear(request: gr.Request, _poll=poll):
-            session.reset(kit.lecturer_key(request), _poll)
-
-        @guarded
-        def export(lg, request: gr.Request, _poll=poll):
-            session.require_lecturer(kit.lecturer_key(request))
-            return gr.File(_export(kit, _poll, lg), visible=True)
-
-        paused.input(pause, paused, None, api_visibility="private")
-        reset.click(clear, None, None, api_visibility="private")
-        download.click(export, [lang], files, api_visibility="private")
+    return tick
 
 
 def _wall_technique(kit: ClassKit) -> str:

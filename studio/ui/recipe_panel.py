@@ -47,69 +47,91 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
                 note = gr.Markdown(elem_id="recipe-note")
                 download = tr.make(gr.File, {"label": "recipe.download"}, interactive=False, height=80)
 
-    def shown(lang, path, recipe, same, heading: str = "") -> tuple:
-        """(picture, note, download) of a re-made result."""
-        verdict = text("recipe.same_weights" if same else "recipe.other_weights", lang)
-        note_text = f"{heading}{verdict}\n\n{exports.line_of(recipe)}"
-        if path.endswith(".txt"):  # a text result: shown in the note, no picture
-            body = provenance.text_body(path).replace("`", "'")
-            return None, f"{note_text}\n\n```text\n{body}\n```", path
-        return path, note_text, path
-
     @guarded
     def reproduce(lang, line, file):
-        return shown(lang, *exports.reproduce(line, file))
+        return _shown(lang, *exports.reproduce(line, file))
 
-    by_recipe = {target.recipe: target for target in targets}
-
-    def open_link(lang, request: gr.Request):
-        # Only a page opened with ?r=... does anything; any other page load leaves the page as it is.
-        query = dict(request.query_params) if request is not None else {}
-        if links.QUERY_KEY not in query:
-            return gr.skip()
-        return open_address(lang, "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]}))
-
-    def open_address(lang, link: str) -> dict:
-        """The updates that show ``link``'s result on its tab (or in the panel), as a page opened from it."""
-        fresh = _fresh_link(link)
-        if fresh is not None and fresh.technique in by_recipe and tabs is not None:  # e.g. a new game round
-            target = by_recipe[fresh.technique]
-            try:
-                opened = target.updates(lang, fresh.params)
-            except Exception as exc:  # noqa: BLE001 - e.g. an edited generator name: one sentence, a normal page
-                return {link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
-            return {**opened, tabs: gr.Tabs(selected=target.tab),
-                    link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)}", visible=True)}
-        try:
-            path, recipe, same = exports.reproduce(link)
-        except exports.UploadNeeded as exc:  # the tab with the link's settings, asking for the picture
-            target = by_recipe.get(exc.recipe.technique)
-            updates = {link_note: gr.Markdown(text("recipe.upload_needed", lang), visible=True)}
-            if target is None or tabs is None:
-                return updates
-            return {**updates, **target.settings(exc.recipe.params), tabs: gr.Tabs(selected=target.tab)}
-        except (UserError, WeightsUnavailableError) as exc:  # a bad link: one sentence; the page opens normally
-            return {link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
-        picture, note_text, download_path = shown(lang, path, recipe, same, text("recipe.from_link", lang) + " ")
-        updates = {recipe_text: link, result: picture, note: note_text, download: download_path,
-                   link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)} "
-                                          f"{text('recipe.same_weights' if same else 'recipe.other_weights', lang)}",
-                                          visible=True)}
-        target = by_recipe.get(recipe.technique)
-        if target is None or tabs is None:
-            return {**updates, panel: gr.Accordion(open=True)}
-        try:  # the result on its own tab, as a click with the link's values would show it
-            updates.update(target.updates(lang, recipe.params))
-        except Exception:  # noqa: BLE001 - the panel already shows the result; the tab keeps its defaults
-            logging.getLogger(__name__).exception("A link to %s could not open on its tab", recipe.technique)
-            return {**updates, panel: gr.Accordion(open=True)}
-        return {**updates, tabs: gr.Tabs(selected=target.tab)}
-
+    run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
+    page = _LinkedPage(link_note, panel, recipe_text, result, note, download, tabs,
+                       {target.recipe: target for target in targets})
     outputs = [link_note, panel, recipe_text, result, note, download]
     if tabs is not None:
         outputs += [tabs, *components_of(list(targets))]
-    run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
-    return LinkOpener(open_link, [lang], outputs, link_note, open_address)
+    return LinkOpener(page.open_link, [lang], outputs, link_note, page.open_address)
+
+
+def _shown(lang, path, recipe, same, heading: str = "") -> tuple:
+    """(picture, note, download) of a re-made result."""
+    verdict = text("recipe.same_weights" if same else "recipe.other_weights", lang)
+    note_text = f"{heading}{verdict}\n\n{exports.line_of(recipe)}"
+    if path.endswith(".txt"):  # a text result: shown in the note, no picture
+        body = provenance.text_body(path).replace("`", "'")
+        return None, f"{note_text}\n\n```text\n{body}\n```", path
+    return path, note_text, path
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself: its methods are event handlers
+class _LinkedPage:
+    """What a link changes in the page: the note at its top, the recipe panel's widgets, and (with ``tabs``)
+    the tab of the link's result, found in ``by_recipe`` (recipe -> ``LinkTarget``)."""
+
+    link_note: gr.Markdown
+    panel: gr.Accordion
+    recipe_text: gr.Textbox
+    result: gr.Image
+    note: gr.Markdown
+    download: gr.File
+    tabs: object  # the techniques' gr.Tabs, or None
+    by_recipe: dict
+
+    def open_link(self, lang, request: gr.Request):
+        """The page-load event: only a page opened with ?r=... does anything; any other page load leaves
+        the page as it is."""
+        query = dict(request.query_params) if request is not None else {}
+        if links.QUERY_KEY not in query:
+            return gr.skip()
+        return self.open_address(lang, "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]}))
+
+    def open_address(self, lang, link: str) -> dict:
+        """The updates that show ``link``'s result on its tab (or in the panel), as a page opened from it."""
+        fresh = _fresh_link(link)
+        # a link to a fresh per-session result (e.g. a new game round) opens a new one on its tab
+        if fresh is not None and fresh.technique in self.by_recipe and self.tabs is not None:
+            target = self.by_recipe[fresh.technique]
+            try:
+                opened = target.updates(lang, fresh.params)
+            except Exception as exc:  # noqa: BLE001 - e.g. an edited generator name: one sentence, a normal page
+                return {self.link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
+            return {**opened, self.tabs: gr.Tabs(selected=target.tab),
+                    self.link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)}", visible=True)}
+        try:
+            path, recipe, same = exports.reproduce(link)
+        except exports.UploadNeeded as exc:  # the tab with the link's settings, asking for the picture
+            target = self.by_recipe.get(exc.recipe.technique)
+            updates = {self.link_note: gr.Markdown(text("recipe.upload_needed", lang), visible=True)}
+            if target is None or self.tabs is None:
+                return updates
+            return {**updates, **target.settings(exc.recipe.params), self.tabs: gr.Tabs(selected=target.tab)}
+        except (UserError, WeightsUnavailableError) as exc:  # a bad link: one sentence; the page opens normally
+            return {self.link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
+        return self._remade(lang, link, path, recipe, same)
+
+    def _remade(self, lang, link: str, path, recipe, same) -> dict:
+        """A link's re-made result in the panel, and on its own tab as a click with the link's values would
+        show it (the panel opened instead where it has no tab)."""
+        picture, note_text, download_path = _shown(lang, path, recipe, same, text("recipe.from_link", lang) + " ")
+        verdict = text("recipe.same_weights" if same else "recipe.other_weights", lang)
+        updates = {self.recipe_text: link, self.result: picture, self.note: note_text, self.download: download_path,
+                   self.link_note: gr.Markdown(f"🔗 {text('recipe.from_link', lang)} {verdict}", visible=True)}
+        target = self.by_recipe.get(recipe.technique)
+        if target is None or self.tabs is None:
+            return {**updates, self.panel: gr.Accordion(open=True)}
+        try:
+            updates.update(target.updates(lang, recipe.params))
+        except Exception:  # noqa: BLE001 - the panel already shows the result; the tab keeps its defaults
+            logging.getLogger(__name__).exception("A link to %s could not open on its tab", recipe.technique)
+            return {**updates, self.panel: gr.Accordion(open=True)}
+        return {**updates, self.tabs: gr.Tabs(selected=target.tab)}
 
 
 def _fresh_link(link: str):

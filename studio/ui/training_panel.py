@@ -154,19 +154,7 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
         # Every panel's Train event has the same inputs: a tab without a choice or a schedule holds a
         # constant in their place, so one handler signature serves every tab.
         choice = make_choice() if make_choice else gr.State(None)
-        if classroom_key:
-            schedule = tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
-                (text(classroom_key, lang), "classroom"), (text("train.lecture_settings", lang), "lecture")]},
-                value="classroom")
-        else:
-            schedule = gr.State("lecture")
-        with gr.Row():
-            epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
-                             value=default_epochs, visible=not classroom_key)
-            keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
-        if classroom_key:
-            schedule.change(lambda chosen: gr.update(visible=chosen != "classroom"), schedule, epochs,
-                          queue=False, api_visibility="private")
+        schedule, epochs, keep = _settings(tr, classroom_key, epochs_key, default_epochs, max_epochs)
         with gr.Row():
             train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary", elem_id=f"{api_prefix}-train")
             stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop", elem_id=f"{api_prefix}-stop")
@@ -179,69 +167,99 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
                             interactive=False, height=220)
     status = gr.Markdown()
 
-    def running_line(lang, ticket, message: str) -> str:
-        """'**40%** · the recipe's message · 1:05 elapsed · time left, about 2 min'."""
-        elapsed = time.monotonic() - (ticket.started_at or time.monotonic())
-        line = (f"**{ticket.fraction:.0%}** · {message} · "
-                + text("train.elapsed", lang, elapsed=f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"))
-        left = ticket.remaining_s()
-        if left is not None and ticket.fraction >= 0.02:  # before that the pace says little
-            line += " · " + text("train.left", lang, eta=_minutes(left, lang))
-        return line
-
     def train(lang, n_epochs, keep_on_stop, chosen, settings, request: gr.Request):
         # may refuse bad input before anything waits
         spec = hooks.job(TrainRequest(int(n_epochs), bool(keep_on_stop), chosen, settings))
         token = jobs.start(request.session_hash)
-        history: dict[str, list[float]] = {}
-        latest_preview = None
-        message = text("train.starting", lang)
-        last_yield = 0.0
-        ticket = None
         try:
-            for kind, *payload in follow_job(trainer, spec, token):
-                fresh = False  # a new epoch: a new preview and curve point to draw
-                if kind == "submitted":
-                    ticket = payload[0]
-                elif kind == "progress":
-                    message = payload[1]
-                elif kind == "epoch":
-                    _, logs, image = payload
-                    for name, value in logs.items():
-                        history.setdefault(name, []).append(float(value))
-                    latest_preview = image if image is not None else latest_preview
-                    fresh = True
-                elif kind in ("done", "stopped", "left"):
-                    key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
-                        ("train.stopped_saved" if payload[0] else "train.stopped")
-                    yield (text(key, lang), latest_preview, curves(history, lang=lang) if history else None,
-                           hooks.status(lang, chosen))
-                    return
-                now = time.monotonic()
-                if fresh or now - last_yield >= _REFRESH_SECONDS:
-                    last_yield = now
-                    line = waiting_line(trainer, ticket, lang) if ticket.state == "waiting" else \
-                        running_line(lang, ticket, message)
-                    # pictures only when they change: a curve is a Matplotlib drawing, not free
-                    yield (line, latest_preview if fresh and latest_preview is not None else gr.skip(),
-                           curves(history, lang=lang) if fresh else gr.skip(), gr.skip())
+            yield from _job_updates(trainer, spec, token, lang, curves, lambda: hooks.status(lang, chosen))
         finally:
             jobs.finish(request.session_hash, token)
-
-    def stop(lang, request: gr.Request):
-        if jobs.cancel(request.session_hash):
-            gr.Info(text("train.stopping", lang))
-
-    @guarded
-    def switch_back(lang, chosen):
-        hooks.use_shipped(chosen)
-        return hooks.status(lang, chosen)
 
     # Many may click Train at once: the line of training jobs (not Gradio's queue) makes them wait
     # their turn, with their place shown; this limit only bounds the waiting streams.
     finished = train_btn.click(guarded(train), [lang, epochs, keep, choice, schedule],
                                [progress_md, preview, curve, status], api_name=f"{api_prefix}_train",
                                concurrency_limit=WAITING_LIMIT, concurrency_id=TRAINING_STREAMS)
+
+    def stop(lang, request: gr.Request):
+        if jobs.cancel(request.session_hash):
+            gr.Info(text("train.stopping", lang))
+
     stop_btn.click(stop, [lang], None, queue=False, api_visibility="private")
+
+    @guarded
+    def switch_back(lang, chosen):
+        hooks.use_shipped(chosen)
+        return hooks.status(lang, chosen)
+
     switched = shipped_btn.click(switch_back, [lang, choice], status, api_name=f"{api_prefix}_use_shipped")
     return TrainingPanel(finished, switched, status)
+
+
+def _settings(tr, classroom_key: str | None, epochs_key: str, default_epochs: int, max_epochs: int) -> tuple:
+    """The panel's settings: (schedule, length slider, keep-on-stop box). With a ``classroom_key`` the
+    schedule is a choice, and the slider shows only for the lecture's settings; without one it is the
+    constant "lecture"."""
+    if classroom_key:
+        schedule = tr.make(gr.Radio, {"label": "train.settings", "choices": lambda lang: [
+            (text(classroom_key, lang), "classroom"), (text("train.lecture_settings", lang), "lecture")]},
+            value="classroom")
+    else:
+        schedule = gr.State("lecture")
+    with gr.Row():
+        epochs = tr.make(gr.Slider, {"label": epochs_key}, minimum=1, maximum=max_epochs, step=1,
+                         value=default_epochs, visible=not classroom_key)
+        keep = tr.make(gr.Checkbox, {"label": "train.keep_on_stop"}, value=False)
+    if classroom_key:
+        schedule.change(lambda chosen: gr.update(visible=chosen != "classroom"), schedule, epochs,
+                        queue=False, api_visibility="private")
+    return schedule, epochs, keep
+
+
+def _job_updates(trainer: TrainingJobs, spec: JobSpec, token: CancelToken, lang: str,
+                 curves: Callable[..., object], final_status: Callable[[], str]) -> Iterator[tuple]:
+    """(progress line, preview, loss curve, status) of one Train click while its job waits and runs, at
+    most every ``_REFRESH_SECONDS`` and at each new epoch; the last one says how the job ended, with
+    ``final_status()`` (the weights now in use)."""
+    history: dict[str, list[float]] = {}
+    latest_preview = None
+    message = text("train.starting", lang)
+    last_yield = 0.0
+    ticket = None
+    for kind, *payload in follow_job(trainer, spec, token):
+        fresh = False  # a new epoch: a new preview and curve point to draw
+        if kind == "submitted":
+            ticket = payload[0]
+        elif kind == "progress":
+            message = payload[1]
+        elif kind == "epoch":
+            _, logs, image = payload
+            for name, value in logs.items():
+                history.setdefault(name, []).append(float(value))
+            latest_preview = image if image is not None else latest_preview
+            fresh = True
+        elif kind in ("done", "stopped", "left"):
+            key = {"done": "train.done", "left": "train.left_line"}.get(kind) or \
+                ("train.stopped_saved" if payload[0] else "train.stopped")
+            yield (text(key, lang), latest_preview, curves(history, lang=lang) if history else None, final_status())
+            return
+        now = time.monotonic()
+        if fresh or now - last_yield >= _REFRESH_SECONDS:
+            last_yield = now
+            line = waiting_line(trainer, ticket, lang) if ticket.state == "waiting" else \
+                _running_line(ticket, message, lang)
+            # pictures only when they change: a curve is a Matplotlib drawing, not free
+            yield (line, latest_preview if fresh and latest_preview is not None else gr.skip(),
+                   curves(history, lang=lang) if fresh else gr.skip(), gr.skip())
+
+
+def _running_line(ticket, message: str, lang: str) -> str:
+    """'**40%** · the recipe's message · 1:05 elapsed · time left, about 2 min'."""
+    elapsed = time.monotonic() - (ticket.started_at or time.monotonic())
+    line = (f"**{ticket.fraction:.0%}** · {message} · "
+            + text("train.elapsed", lang, elapsed=f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"))
+    left = ticket.remaining_s()
+    if left is not None and ticket.fraction >= 0.02:  # before that the pace says little
+        line += " · " + text("train.left", lang, eta=_minutes(left, lang))
+    return line

@@ -76,11 +76,11 @@ def train_autoencoder(request: TrainingRequest[Options], ctx: RunContext = RunCo
         measured["noisy_input_mse"] = round(float(np.mean((noisy_test - test_x) ** 2)), 6)
         measured["denoise_note"] = (f"test digits + {config.noise_factor} * N(0, 1) noise (seed {DENOISE_SEED}): MSE "
                                     "of the denoised output vs the clean digit, and of the noisy input itself")
-    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                       "train_images": len(x_train), "test_images": len(x_test)}}
+    data_record = {"mnist": data.provenance("mnist", train_images=len(x_train), test_images=len(x_test))}
     training = training_record(run, batch_size=batch_size, seed=seed, optimizer="Adam(1e-3)", loss="MSE")
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_autoencoder(config))}
-    bundle = write_bundle(request, bundle_name(variant), config, files, technique="autoencoder", variant=variant, reproduces=description, data=data_record, training=training, metrics=measured)
+    bundle = write_bundle(request, bundle_name(variant), config, files, technique="autoencoder", variant=variant,
+                          reproduces=description, data=data_record, training=training, metrics=measured)
     on_progress(1.0, f"{variant}: test MSE {test_mse:.5f}")
     return bundle
 

@@ -28,6 +28,7 @@ both from one persistent tape). Images are in [-1, 1] for the networks, uint8 (N
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,10 @@ class CGANConfig:
     aux_weight: float = 0.0  # AC-GAN class loss weight (conv only); 0 = the plain cGAN
 
 
-def _classes():
-    """Define the Keras classes on first use (importing ``studio.techniques.cgan.model`` must not import TF)."""
+# The Keras classes are defined on first use, one small factory each, so that importing this module does
+# not import TensorFlow; ``classes()`` defines them all and gives them by name.
+@functools.cache
+def _maxout_class():
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class Maxout(layers.Layer):
         """Lecture 004's Maxout: Dense(units * pieces, ReLU) -> Dropout 0.5 -> max over pieces -> (N, units).
@@ -74,6 +77,11 @@ def _classes():
         def get_config(self):
             return {**super().get_config(), "units": self.units, "pieces": self.pieces, "dropout": self.dropout_rate}
 
+    return Maxout
+
+
+@functools.cache
+def _generator_class():
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class GeneratorCGAN(keras.Model):
         """Lecture 004's generator: (noise (N, 100), one-hot label (N, 10)) -> (N, 28, 28, 1) in [-1, 1]."""
@@ -93,6 +101,13 @@ def _classes():
 
         def get_config(self):
             return {**super().get_config(), "noise_dim": self.noise_dim, "num_classes": self.num_classes}
+
+    return GeneratorCGAN
+
+
+@functools.cache
+def _discriminator_class():
+    Maxout = _maxout_class()
 
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class DiscriminatorCGAN(keras.Model):
@@ -116,6 +131,11 @@ def _classes():
         def get_config(self):
             return {**super().get_config(), "num_classes": self.num_classes}
 
+    return DiscriminatorCGAN
+
+
+@functools.cache
+def _conv_generator_class():
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class ConvGeneratorCGAN(keras.Model):
         """cDCGAN generator: [noise, one-hot] -> 7x7x128 -> 14x14x64 -> (N, 28, 28, 1) tanh."""
@@ -136,6 +156,11 @@ def _classes():
         def get_config(self):
             return {**super().get_config(), "noise_dim": self.noise_dim, "num_classes": self.num_classes}
 
+    return ConvGeneratorCGAN
+
+
+@functools.cache
+def _conv_discriminator_class():
     @keras.saving.register_keras_serializable(package="studio_cgan")
     class ConvDiscriminatorCGAN(keras.Model):
         """cDCGAN discriminator -> logit (N, 1): the label as constant planes beside the image, plus a
@@ -172,6 +197,12 @@ def _classes():
         def get_config(self):
             return {**super().get_config(), "num_classes": self.num_classes, "auxiliary": self.auxiliary}
 
+    return ConvDiscriminatorCGAN
+
+
+@functools.cache
+def _losses():
+    """(generator_loss, discriminator_loss): the lecture's two losses, sharing one BCE from logits."""
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
     def generator_loss(fake_output):
@@ -181,6 +212,13 @@ def _classes():
     def discriminator_loss(real_output, fake_output):
         """The lecture's discriminator_loss: BCE(1, D(x, y)) + BCE(0, D(G(z, y), y))."""
         return bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)
+
+    return generator_loss, discriminator_loss
+
+
+@functools.cache
+def _cgan_class():
+    generator_loss, discriminator_loss = _losses()
 
     class ConditionalGAN(keras.Model):
         """Generator and discriminator trained together; ``compile(g_optimizer=..., d_optimizer=...)``."""
@@ -243,21 +281,17 @@ def _classes():
                 self.class_loss_tracker.update_state(real_class_loss)
             return {m.name: m.result() for m in self.metrics}
 
-    return {"Maxout": Maxout, "GeneratorCGAN": GeneratorCGAN, "DiscriminatorCGAN": DiscriminatorCGAN,
-            "ConvGeneratorCGAN": ConvGeneratorCGAN, "ConvDiscriminatorCGAN": ConvDiscriminatorCGAN,
-            "ConditionalGAN": ConditionalGAN, "generator_loss": generator_loss,
-            "discriminator_loss": discriminator_loss}
+    return ConditionalGAN
 
 
-_CLASSES: dict | None = None
-
-
+@functools.cache
 def classes() -> dict:
     """The Keras classes and loss functions of this module, by name (defined once, on first use)."""
-    global _CLASSES
-    if _CLASSES is None:
-        _CLASSES = _classes()
-    return _CLASSES
+    generator_loss, discriminator_loss = _losses()
+    return {"Maxout": _maxout_class(), "GeneratorCGAN": _generator_class(),
+            "DiscriminatorCGAN": _discriminator_class(), "ConvGeneratorCGAN": _conv_generator_class(),
+            "ConvDiscriminatorCGAN": _conv_discriminator_class(), "ConditionalGAN": _cgan_class(),
+            "generator_loss": generator_loss, "discriminator_loss": discriminator_loss}
 
 
 def _check_kind(config: CGANConfig) -> None:

@@ -182,8 +182,7 @@ def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext()
     else:
         metrics = {"note": "no MNIST judge bundle: train it first (python -m studio.train judge --dataset mnist)"}
     metrics["float16_max_pixel_change"] = change
-    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                             "train_images": len(x_train)}}
+    data_record = {"mnist": data.provenance("mnist", train_images=len(x_train))}
     training = training_record(
         run, batch_size=batch_size, seed=seed,
         optimizer=f"Adam({config.learning_rate:g}, beta_1={config.beta_1:g}) for G and for D",

@@ -66,7 +66,6 @@ def folder_stream(folder: Path, batch_size: int, seed: int):
 
     Raises ValueError, in one sentence, when the folder holds fewer than MIN_PICTURES pictures."""
 
-
     count = count_pictures(folder)
     if count < MIN_PICTURES:
         raise ValueError(f"Found {count} pictures in {folder}; the colour GAN needs at least {MIN_PICTURES}.")
@@ -155,7 +154,6 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
     round_steps = min(ROUND, int(steps))
     runtime.import_tensorflow()
 
-
     keras.utils.set_random_seed(seed)
     if images_dir is None:
         stream, pictures = emoji_faces_stream(batch_size, seed)
@@ -179,7 +177,8 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
-              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch,
+              preview=preview,
               extra_logs=after_round, initial_epoch=start, shuffle=False)
 
     averaged = averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(config),
@@ -211,8 +210,10 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
         tricks=[f"the book's uniform label noise {config.label_noise} on D's targets",
                 f"ships G's weight average (EMA {EMA})", "each picture also mirrored"])
     files = {WEIGHTS_FILE: weight_files.weights_writer(shipped)}
-    bundle = write_bundle(request, BUNDLE, config, files, technique="colour_gan", variant="colour", network=network, reproduces="Deep Learning with Python, section 12.5: the colour DCGAN (64 x 64 x 3, latent 128)"
-                      + (" at the book's widths" if network == "book" else ", the same layers at narrower widths"), data=data_record, training=training, metrics=measured)
+    reproduces = ("Deep Learning with Python, section 12.5: the colour DCGAN (64 x 64 x 3, latent 128)"
+                  + (" at the book's widths" if network == "book" else ", the same layers at narrower widths"))
+    bundle = write_bundle(request, BUNDLE, config, files, technique="colour_gan", variant="colour", network=network,
+                          reproduces=reproduces, data=data_record, training=training, metrics=measured)
     on_progress(1.0, "colour DCGAN: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
 

@@ -103,7 +103,6 @@ def train_diffusion(request: TrainingRequest[Options], ctx: RunContext = RunCont
     config = config or CONFIG
     runtime.import_tensorflow()
 
-
     keras.utils.set_random_seed(seed)
     (x_train, y_train), _ = data.load_mnist()
     if limit is not None:
@@ -127,8 +126,7 @@ def train_diffusion(request: TrainingRequest[Options], ctx: RunContext = RunCont
     if judge:
         on_progress(1.0, "diffusion: the judge reads 2,000 samples")
         measured = measure(sampler, QualityService())
-    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                             "train_images": len(x_train), "labels_used": config.conditional}}
+    data_record = {"mnist": data.provenance("mnist", train_images=len(x_train), labels_used=config.conditional)}
     training = training_record(
         run, batch_size=batch_size, seed=seed, optimizer=f"Adam({config.learning_rate:g}, global_clipnorm=1)",
         loss="mean squared error of the predicted noise (DDPM), t ~ U(0, 1), cosine schedule",

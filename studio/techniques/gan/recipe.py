@@ -128,6 +128,67 @@ def judge_now(variant: Variant, inference, judge, samples: int = EVAL_SAMPLES):
     return judge.assess(variant.dataset, inference.generate(samples, EVAL_SEED), variant.label)
 
 
+@dataclass(frozen=True)
+class GANPlan:
+    """A GAN run's settings once the variant's defaults and the classroom schedule's are filled in."""
+
+    variant: Variant
+    config: GANConfig
+    steps: int
+    batch_size: int
+    fid_every: int
+    classroom: bool
+
+    @classmethod
+    def of(cls, options: Options, config: GANConfig | None = None) -> GANPlan:
+        """The plan of one variant's ``options``; ``config`` overrides the variant's network (tests)."""
+        if options.variant == "all":
+            raise ValueError("A GAN run trains one variant; run() trains them all.")
+        variant, classroom = VARIANTS[options.variant], options.schedule == "classroom"
+        steps, batch_size, fid_every = options.steps, options.batch_size, options.fid_every
+        if classroom:
+            if options.variant != CLASSROOM.variant:
+                raise ValueError(f"The classroom schedule trains {CLASSROOM.variant}, not {options.variant}.")
+            config = config or classroom_config()
+            steps, batch_size = steps or CLASSROOM.rounds * ROUND, batch_size or CLASSROOM.batch_size
+            fid_every = fid_every or CLASSROOM.fid_every
+        return cls(variant, config or variant.config, int(steps or variant.steps),
+                   int(batch_size or variant.batch_size), fid_every, classroom)
+
+    @property
+    def rounds(self) -> int:
+        """Keras epochs of ``round_steps`` steps each: a preview and a history point per round."""
+        return max(1, -(-self.steps // ROUND))
+
+    @property
+    def round_steps(self) -> int:
+        return min(ROUND, self.steps)
+
+    def training_record(self, run, seed: int, bn_codes: int, fid_curve: dict) -> dict:
+        """The ``training`` block of metadata.json."""
+        config = self.config
+        return training_record(
+            run, unit="steps", per_unit=self.round_steps, batch_size=self.batch_size, seed=seed,
+            history_every_steps=self.round_steps,
+            optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
+                      + (f", falling linearly to 0 over the last {1 - config.lr_decay_start:.0%} of the steps"
+                         if config.lr_decay_start < 1 else ""),
+            tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
+            + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
+            + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
+                f"{bn_codes:,} noise codes"] if config.ema else []),
+            **({"fid_curve": fid_curve} if fid_curve["fid"] else {}),
+            **({"schedule": "classroom"} if self.classroom else {}))
+
+
+def image_stream(x_train: np.ndarray, batch_size: int, seed: int):
+    """Shuffled epochs of ``x_train`` one after another, in [-1, 1]; the last partial batch is dropped so
+    every step has a full batch."""
+    images = tf.data.Dataset.from_tensor_slices(to_tanh_range(x_train))
+    stream = images.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True).repeat()
+    return stream.batch(batch_size, drop_remainder=True).prefetch(2)
+
+
 def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *, judge: bool = True,
               config: GANConfig | None = None) -> registry.Bundle:
     """Train one GAN variant (``request.options.variant``) for ``steps`` batches, judge it and save its
@@ -141,33 +202,12 @@ def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(),
     "classroom" trains lecture 003's conv GAN (``CLASSROOM.variant``) with ``CLASSROOM``'s batch,
     optimiser, length and FID readings instead (``steps`` and ``batch_size`` still override it).
     """
-    options, on_progress = request.options, ctx.on_progress
-    variant_name, steps, batch_size = options.variant, options.steps, options.batch_size
-    seed, limit, fid_every = options.seed, options.limit, options.fid_every
-    if variant_name == "all":
-        raise ValueError("train_gan trains one variant; run() trains them all.")
-    classroom = options.schedule == "classroom"
-    if classroom and variant_name != CLASSROOM.variant:
-        raise ValueError(f"The classroom schedule trains {CLASSROOM.variant}, not {variant_name}.")
-    variant = VARIANTS[variant_name]
-    if classroom:
-        config = config or classroom_config()
-        steps, batch_size = steps or CLASSROOM.rounds * ROUND, batch_size or CLASSROOM.batch_size
-        fid_every = fid_every or CLASSROOM.fid_every
-    config = config or variant.config
-    steps = int(steps or variant.steps)
-    batch_size = int(batch_size or variant.batch_size)
-    rounds = max(1, -(-steps // ROUND))
-    round_steps = min(ROUND, steps)
-    runtime.import_tensorflow()
-
-
+    plan = GANPlan.of(request.options, config)
+    variant, variant_name, config, on_progress = plan.variant, request.options.variant, plan.config, ctx.on_progress
+    rounds, round_steps, fid_every, seed = plan.rounds, plan.round_steps, plan.fid_every, request.options.seed
     keras.utils.set_random_seed(seed)
-    x_train, _ = training_images(variant, limit)
-    images = tf.data.Dataset.from_tensor_slices(to_tanh_range(x_train))
-    # Shuffled epochs one after another; the last partial batch is dropped so every step has a full batch.
-    stream = images.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True).repeat()
-    stream = stream.batch(batch_size, drop_remainder=True).prefetch(2)
+    x_train, _ = training_images(variant, request.options.limit)
+    stream = image_stream(x_train, plan.batch_size, seed)
     model = make_gan(config)
     model.compile()
     inference = GeneratorInference(model.generator, config)
@@ -217,30 +257,21 @@ def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(),
         return {}
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
-              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch,
+              preview=preview,
               extra_logs=after_round, shuffle=False)
     exact = GeneratorInference(averaged_generator(model, bn_codes), config) if config.ema else inference
     shipped = GeneratorInference(stored_generator(exact.generator, config), config)
     measured = evaluate(variant, shipped, x_train) if judge else {}
     measured["storage_max_pixel_change"] = storage_change(exact, shipped)
 
-    data_record = {variant.dataset: {
-        "description": data.DESCRIPTIONS[variant.dataset], "loaded_from": data.dataset_source(variant.dataset),
-        "class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label],
-        "train_images": len(x_train)}}
-    training = training_record(
-        run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed, history_every_steps=round_steps,
-        optimizer=f"Adam({config.learning_rate}, beta_1={config.beta_1}) for D and for G"
-                  + (f", falling linearly to 0 over the last {1 - config.lr_decay_start:.0%} of the steps"
-                     if config.lr_decay_start < 1 else ""),
-        tricks=(["LeakyReLU(0.2) in D"] if config.leaky else [])
-        + ([f"uniform label noise {config.label_noise} on D's targets"] if config.label_noise else [])
-        + ([f"ships G's weight average (EMA {config.ema}) with BatchNorm statistics re-estimated on "
-            f"{len(bn_codes):,} noise codes"] if config.ema else []),
-        **({"fid_curve": fid_curve} if fid_curve["fid"] else {}), **({"schedule": "classroom"} if classroom else {}))
+    data_record = {variant.dataset: data.provenance(
+        variant.dataset, train_images=len(x_train),
+        **{"class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label]})}
     files = {WEIGHTS_FILE: weight_files.weights_writer(shipped.generator)}
     bundle = write_bundle(request, bundle_name(variant_name), config, files, technique="gan", variant=variant_name,
-                          reproduces=variant.reproduces, data=data_record, training=training, metrics=measured)
+                          reproduces=variant.reproduces, data=data_record,
+                          training=plan.training_record(run, seed, len(bn_codes), fid_curve), metrics=measured)
     on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
 
@@ -257,12 +288,14 @@ class Options(RunOptions):
     steps: int | None = option(None, "training batches (default: " + ", ".join(
         f"{v.steps:,} for {k}" for k, v in VARIANTS.items()) + f"); previews and loss points every {ROUND}")
     assess_only: bool = option(False, "measure the saved bundle again with today's metrics instead of training")
-    fid_every: int = option(0, "measure the judge's FID of the generator to be shipped every N steps (0: only at the end)")
+    fid_every: int = option(0, "measure the judge's FID of the generator to be shipped every N steps "
+                               "(0: only at the end)")
     schedule: str = option("lecture", f"classroom: {CLASSROOM.variant} in about 3 minutes ({CLASSROOM.rounds * ROUND} steps "
                            f"of batch {CLASSROOM.batch_size}, Adam({CLASSROOM.learning_rate:g}, beta_1 "
                            f"{CLASSROOM.beta_1}), the judge's FID every {CLASSROOM.fid_every} steps)",
                            choices=SCHEDULES)
-    batch_size: int | None = option(None, "default: " + ", ".join(f"{v.batch_size} for {k}" for k, v in VARIANTS.items()))
+    batch_size: int | None = option(None, "default: " + ", ".join(f"{v.batch_size} for {k}"
+                                                                   for k, v in VARIANTS.items()))
 
 
 def run(request: TrainingRequest[Options], ctx: RunContext) -> list[registry.Bundle]:

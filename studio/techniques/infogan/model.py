@@ -112,6 +112,24 @@ def make_infogan(config: InfoGANConfig, generator=None, discriminator=None):
     return model
 
 
+def _random_codes(c: InfoGANConfig, batch, seed_generator):
+    """A training batch of codes, drawn in the graph: (generator inputs [z, one-hot c1, continuous],
+    one-hot c1, continuous codes)."""
+    noise = keras.random.normal((batch, c.noise_dim), seed=seed_generator)
+    category = keras.random.randint((batch,), 0, c.categories, seed=seed_generator)
+    one_hot = tf.one_hot(category, c.categories)
+    continuous = keras.random.uniform((batch, c.continuous), -1.0, 1.0, seed=seed_generator)
+    return tf.concat([noise, one_hot, continuous], axis=1), one_hot, continuous
+
+
+def _information_loss(cce, one_hot, continuous, category_logits, continuous_mean):
+    """Q's error reading the codes back: (c1's cross-entropy ``cce``, the continuous codes' loss)."""
+    c1 = cce(one_hot, category_logits)
+    # Gaussian NLL with unit variance, up to a constant: half the squared error, summed over codes.
+    c_cont = tf.reduce_mean(tf.reduce_sum(0.5 * tf.square(continuous - continuous_mean), axis=1))
+    return c1, c_cont
+
+
 @functools.cache
 def _infogan_class():
     class InfoGAN(keras.Model):
@@ -145,20 +163,6 @@ def _infogan_class():
         def call(self, inputs, training=False):
             return self.generator(inputs, training=training)
 
-        def _codes(self, batch):
-            c = self.config
-            noise = keras.random.normal((batch, c.noise_dim), seed=self.seed_generator)
-            category = keras.random.randint((batch,), 0, c.categories, seed=self.seed_generator)
-            one_hot = tf.one_hot(category, c.categories)
-            continuous = keras.random.uniform((batch, c.continuous), -1.0, 1.0, seed=self.seed_generator)
-            return tf.concat([noise, one_hot, continuous], axis=1), one_hot, continuous
-
-        def _information(self, one_hot, continuous, category_logits, continuous_mean):
-            c1 = self._cce(one_hot, category_logits)
-            # Gaussian NLL with unit variance, up to a constant: half the squared error, summed over codes.
-            c_cont = tf.reduce_mean(tf.reduce_sum(0.5 * tf.square(continuous - continuous_mean), axis=1))
-            return c1, c_cont
-
         def train_step(self, real):
             if isinstance(real, tuple):
                 real = real[0]
@@ -167,24 +171,24 @@ def _infogan_class():
             lam = self.config.info_weight
 
             # 1) D and Q: real vs fake, and read the fake batch's codes back.
-            inputs, one_hot, continuous = self._codes(batch)
+            inputs, one_hot, continuous = _random_codes(self.config, batch, self.seed_generator)
             fake = self.generator(inputs, training=True)
             with tf.GradientTape() as tape:
                 real_logit, _, _ = self.discriminator(real, training=True)
                 fake_logit, category_logits, continuous_mean = self.discriminator(fake, training=True)
                 d_adv = 0.5 * (self._bce(ones, real_logit) + self._bce(zeros, fake_logit))
-                c1, c_cont = self._information(one_hot, continuous, category_logits, continuous_mean)
+                c1, c_cont = _information_loss(self._cce, one_hot, continuous, category_logits, continuous_mean)
                 d_loss = d_adv + lam * (c1 + c_cont)
             grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
             # 2) G on fresh codes: fool D and keep the codes readable; only G's weights move.
-            inputs, one_hot, continuous = self._codes(batch)
+            inputs, one_hot, continuous = _random_codes(self.config, batch, self.seed_generator)
             with tf.GradientTape() as tape:
                 logit, category_logits, continuous_mean = self.discriminator(
                     self.generator(inputs, training=True), training=True)
                 g_adv = self._bce(ones, logit)
-                c1, c_cont = self._information(one_hot, continuous, category_logits, continuous_mean)
+                c1, c_cont = _information_loss(self._cce, one_hot, continuous, category_logits, continuous_mean)
                 g_loss = g_adv + lam * (c1 + c_cont)
             grads = tape.gradient(g_loss, self.generator.trainable_weights)
             self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))

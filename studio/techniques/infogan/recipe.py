@@ -135,7 +135,6 @@ def train_infogan(request: TrainingRequest[Options], ctx: RunContext = RunContex
     config = config or CONFIG
     runtime.import_tensorflow()
 
-
     keras.utils.set_random_seed(seed)
     (x_train, _), _ = data.load_mnist()  # the labels stay unused: nobody tells InfoGAN what a digit is
     if limit is not None:
@@ -155,15 +154,15 @@ def train_infogan(request: TrainingRequest[Options], ctx: RunContext = RunContex
 
     steps = -(-len(x_train) // batch_size)
     run = fit(model, unit_images(x_train), epochs=epochs, steps_per_epoch=steps, on_progress=on_progress,
-              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
+              cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch,
+              preview=preview,
               batch_size=batch_size, shuffle=True)
     quality = None
     if judge:
         on_progress(1.0, "InfoGAN: measuring what its codes mean")
         quality = QualityService()
     measured = code_meanings(inference, quality)
-    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                             "train_images": len(x_train), "labels_used": False}}
+    data_record = {"mnist": data.provenance("mnist", train_images=len(x_train), labels_used=False)}
     training = training_record(
         run, batch_size=batch_size, seed=seed,
         optimizer=f"Adam({config.d_learning_rate:g}, beta_1={config.beta_1:g}) for D and Q, "

@@ -53,10 +53,9 @@ def data_provenance(dataset: str) -> dict:
     if dataset == "emoji":
         return {"description": openmoji.DESCRIPTION, "loaded_from": openmoji.source(),
                 "pairs": "black line layer of the render -> the colour render, both box-filtered to 64x64"}
-    return {"description": data.DESCRIPTIONS["fashion"], "loaded_from": data.dataset_source("fashion"),
-            "classes": "5 sandal, 7 sneaker, 9 ankle boot",
-            "pairs": "numpy edge map (Sobel + non-maximum suppression + relative threshold) -> shoe, 28x28 padded "
-                     "to 32x32"}
+    return data.provenance("fashion", classes="5 sandal, 7 sneaker, 9 ankle boot",
+                           pairs="numpy edge map (Sobel + non-maximum suppression + relative threshold) -> shoe, "
+                                 "28x28 padded to 32x32")
 @dataclasses.dataclass(frozen=True)
 class Pairs:
     """Outlines (uint8 (N, S, S)) and pictures ((N, S, S) grey or (N, S, S, 3) colour) of both splits."""
@@ -216,7 +215,12 @@ def train_pix2pix(request: TrainingRequest[Options], ctx: RunContext = RunContex
     # discriminator would be 0.6 MB that nothing reads.
     if model.discriminator is not None and (dataset == "fashion" or variant == "unet"):
         files["discriminator.npz"] = weight_files.weights_writer(model.discriminator)
-    bundle = write_bundle(request, name, config, files, technique="pix2pix", variant=variant, description=DESCRIPTIONS[variant], reproduces="lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); Isola et al. 2017", augmentation="each training pair and its mirror image" if dataset == "emoji" else "none", data=data_record, training=training, metrics=measures)
+    bundle = write_bundle(request, name, config, files, technique="pix2pix", variant=variant,
+                          description=DESCRIPTIONS[variant],
+                          reproduces="lecture 004 (Pix2Pix: U-Net vs encoder-decoder, PatchGAN, L1 + GAN loss); "
+                                     "Isola et al. 2017",
+                          augmentation="each training pair and its mirror image" if dataset == "emoji" else "none",
+                          data=data_record, training=training, metrics=measures)
     fid = measures[f"fid_{dataset}"]
     on_progress(1.0, f"Pix2Pix {dataset} {variant}: test L1 {measures['test_l1']:.4f}"
                 + (f" · FID {fid:.2f}" if fid is not None else "") + f" · sharpness x{measures['sharpness_ratio']:.2f}")

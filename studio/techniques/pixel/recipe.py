@@ -45,21 +45,21 @@ def train_pixel(request: TrainingRequest[Options], ctx: RunContext = RunContext(
         for split, counts in (("train", train_counts), ("test", test_counts)):
             dtype = np.uint16 if counts.max() < 2**16 else np.uint32
             arrays[f"{name}_{split}"] = counts.astype(dtype)
-        provenance[name] = {
-            "description": data.DESCRIPTIONS[name],
-            "loaded_from": data.dataset_source(name),
-            "train_images_per_class": np.bincount(y_train, minlength=10).tolist(),
-            "test_images_per_class": np.bincount(y_test, minlength=10).tolist(),
-            "limit_per_class": limit_per_class,
-        }
+        provenance[name] = data.provenance(name, train_images_per_class=np.bincount(y_train, minlength=10).tolist(),
+                                           test_images_per_class=np.bincount(y_test, minlength=10).tolist(),
+                                           limit_per_class=limit_per_class)
         metrics[name] = _pixel_metrics(train_counts, test_counts)
     on_progress(0.95, "Saving")
     config = dataclasses.asdict(pixel.PixelConfig(datasets=tuple(datasets)))
-    data_record = provenance
     files = {"histograms.npz": lambda path: np.savez_compressed(path, **arrays)}
-    bundle = write_bundle(request, "pixel", config, files, technique="pixel", reproduces="Lecture 000, Program 10-1: per-pixel 256-bin histograms, pixels sampled independently", data=data_record, metrics=metrics, metrics_note="test negative log-likelihood in bits per pixel (lower is better) for each class "
-                        "model on that class's test images, and for the all-classes model on all test images, "
-                        "at Laplace smoothing alpha; 'inf' means some test pixel value had probability 0")
+    bundle = write_bundle(request, "pixel", config, files, technique="pixel",
+                          reproduces="Lecture 000, Program 10-1: per-pixel 256-bin histograms, pixels sampled "
+                                     "independently",
+                          data=provenance, metrics=metrics,
+                          metrics_note="test negative log-likelihood in bits per pixel (lower is better) for each "
+                                       "class model on that class's test images, and for the all-classes model on all "
+                                       "test images, at Laplace smoothing alpha; 'inf' means some test pixel value had "
+                                       "probability 0")
     on_progress(1.0, "Done")
     return bundle
 

@@ -23,6 +23,7 @@ whitespace) in plain Python, so the studio needs no TensorFlow to tokenise a pro
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -255,8 +256,9 @@ class KneserNeyBigram:
 
 
 # --- the model --------------------------------------------------------------------------------------
-def _layers():
-    """The custom layers, defined on first use so that importing this module needs no Keras."""
+# The custom layers and the model, each defined on first use so that importing this module needs no Keras.
+@functools.cache
+def _positional_embedding_class():
     class PositionalEmbedding(layers.Layer):
         """Token embedding + learned position embedding (the book's PositionalEmbedding)."""
 
@@ -269,6 +271,11 @@ def _layers():
             positions = ops.arange(ops.shape(tokens)[-1])
             return self.token_embeddings(tokens) + self.position_embeddings(positions)[None]
 
+    return PositionalEmbedding
+
+
+@functools.cache
+def _transformer_decoder_class():
     class TransformerDecoder(layers.Layer):
         """The book's decoder block, called on (x, x): causal self-attention, a second (causal)
         attention back onto the embeddings, feed-forward; residual + LayerNorm after each."""
@@ -296,6 +303,11 @@ def _layers():
             feed_forward = self.dense_2(self.dense_1(out_2))
             return self.layernorm_3(out_2 + self.dropout(feed_forward, training=training))
 
+    return TransformerDecoder
+
+
+@functools.cache
+def _tied_head_class():
     class TiedHead(layers.Layer):
         """Logits = hidden @ token_embeddings^T + bias: the output layer shares the input embeddings.
 
@@ -310,6 +322,14 @@ def _layers():
         def call(self, hidden):
             # einsum, not matmul(transpose(E)): no transposed 15,000 x 256 copy per generated word
             return ops.einsum("...d,vd->...v", hidden, ops.cast(self._matrix(), hidden.dtype)) + self.bias
+
+    return TiedHead
+
+
+@functools.cache
+def _language_model_class():
+    PositionalEmbedding, TransformerDecoder = _positional_embedding_class(), _transformer_decoder_class()
+    TiedHead = _tied_head_class()
 
     class LanguageModel(keras.Model):
         """backbone (tokens -> hidden states) + head (hidden -> logits); the loss skips padding."""
@@ -334,7 +354,7 @@ def _layers():
         def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
             return masked_cross_entropy(y, y_pred)
 
-    return PositionalEmbedding, TransformerDecoder, LanguageModel
+    return LanguageModel
 
 
 def masked_cross_entropy(targets, logits):
@@ -346,7 +366,7 @@ def masked_cross_entropy(targets, logits):
 
 def make_language_model(config: TextLMConfig):
     """The book's model (code 12-7) as a ``LanguageModel``, weights built."""
-    model = _layers()[2](config, name="text_lm")
+    model = _language_model_class()(config, name="text_lm")
     model(np.zeros((1, config.sequence_length), np.int32))
     return model
 
@@ -368,6 +388,94 @@ def perplexity(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> tup
 
 
 # --- fast generation --------------------------------------------------------------------------------
+def _attend(mha, query, key, value, visible):
+    """One query position of ``mha`` against cached keys and values, as the layer computes it:
+    query (B, 1, D); key/value (B, L, H, K); visible (L,) bool -> (B, 1, D)."""
+    q = mha._query_dense(query) * mha._inverse_sqrt_key_dim
+    scores = tf.einsum("bqhk,bshk->bhqs", q, key)
+    scores = tf.where(visible[None, None, None, :], scores, tf.cast(-1e9, scores.dtype))
+    weights = tf.nn.softmax(scores, axis=-1)
+    return mha._output_dense(tf.einsum("bhqs,bshk->bqhk", weights, value))
+
+
+def _decoder_steps(model):
+    """(keys_values, logits_at, prefill): the decoder of ``model`` split for a key/value cache."""
+    L = model.config.sequence_length
+    embedding = model.get_layer("positional_embedding")
+    decoder = model.get_layer("transformer_decoder")
+    head = model.head
+
+    def keys_values(x):
+        # x: (B, T, D) embeddings -> keys and values of both attention layers, each (B, T, H, K)
+        return tuple(dense(x) for mha in (decoder.attention_1, decoder.attention_2)
+                     for dense in (mha._key_dense, mha._value_dense))
+
+    def logits_at(x_p, cache, position):
+        # The decoder at one position p (x_p: (B, 1, D) its embedding), seeing keys 0..p.
+        k1, v1, k2, v2 = cache
+        visible = tf.range(L) <= position
+        out_1 = decoder.layernorm_1(x_p + _attend(decoder.attention_1, x_p, k1, v1, visible))
+        out_2 = decoder.layernorm_2(out_1 + _attend(decoder.attention_2, out_1, k2, v2, visible))
+        hidden = decoder.layernorm_3(out_2 + decoder.dense_2(decoder.dense_1(out_2)))
+        return tf.cast(head(hidden[:, 0]), tf.float32)  # (B, V)
+
+    def prefill(window, position):
+        # The whole window's cache, and the logits after position ``position``.
+        x = embedding(window)
+        cache = keys_values(x)
+        return logits_at(tf.gather(x, [position], axis=1), cache, position), cache
+
+    return keys_values, logits_at, prefill
+
+
+def _generate_function(model, keys_values, logits_at, prefill):
+    """The compiled generation loop (see ``TextGenerator``): window, length, steps, temperatures,
+    top_k, top_p, seed -> new token ids (B, steps)."""
+    L = model.config.sequence_length
+    embedding = model.get_layer("positional_embedding")
+
+    @tf.function(input_signature=[
+        tf.TensorSpec((None, L), tf.int32),  # window: the prompt, left-aligned, zero-padded
+        tf.TensorSpec((), tf.int32),  # length: prompt tokens in the window (1..L)
+        tf.TensorSpec((), tf.int32),  # steps
+        tf.TensorSpec((None,), tf.float32),  # temperature per row; 0 = greedy
+        tf.TensorSpec((), tf.int32),  # top_k (0 = off)
+        tf.TensorSpec((), tf.float32),  # top_p (1 = off)
+        tf.TensorSpec((2,), tf.int32),  # seed
+    ])
+    def generate(window, length, steps, temperatures, top_k, top_p, seed):
+        rows = tf.shape(window)[0]
+        slots = tf.range(L)
+        logits, cache = prefill(window, length - 1)
+        out = tf.TensorArray(tf.int32, size=steps)
+
+        def body(i, window, length, logits, cache, out):
+            logits = tf.concat([tf.fill([rows, 1], -1e9), logits[:, 1:]], axis=1)  # never padding
+            u = tf.random.stateless_uniform([], seed=seed + tf.stack([0, i]))
+            token = _sample(logits, temperatures, top_k, top_p, u)
+            out = out.write(i, token)
+
+            def extend():  # room left: one more position of the cache
+                x_p = embedding.token_embeddings(token[:, None]) + embedding.position_embeddings(length)[None, None]
+                new = keys_values(x_p)
+                cache_n = tuple(tf.where((slots == length)[None, :, None, None], n, c) for n, c in zip(new, cache))
+                return (tf.where(slots[None, :] == length, token[:, None], window),
+                        logits_at(x_p, cache_n, length), cache_n)
+
+            def slide():  # window full: drop the first token, recompute the window
+                shifted = tf.concat([window[:, 1:], token[:, None]], axis=1)
+                logits_n, cache_n = prefill(shifted, L - 1)
+                return shifted, logits_n, cache_n
+
+            window, logits, cache = tf.cond(length < L, extend, slide)
+            return i + 1, window, tf.minimum(length + 1, L), logits, cache, out
+
+        loop = tf.while_loop(lambda i, *_: i < steps, body, [0, window, length, logits, cache, out])
+        return tf.transpose(loop[-1].stack())  # (B, steps)
+
+    return generate
+
+
 class TextGenerator:
     """Compiled generation and next-word distributions of a trained model; numpy in, numpy out.
 
@@ -385,84 +493,14 @@ class TextGenerator:
         self.model = model
         self.tokenizer = tokenizer
         self.length = model.config.sequence_length
-        L = self.length
-        embedding = model.get_layer("positional_embedding")
-        decoder = model.get_layer("transformer_decoder")
-        head = model.head
+        keys_values, logits_at, prefill = _decoder_steps(model)
 
-        def keys_values(x):
-            # x: (B, T, D) embeddings -> keys and values of both attention layers, each (B, T, H, K)
-            return tuple(dense(x) for mha in (decoder.attention_1, decoder.attention_2)
-                         for dense in (mha._key_dense, mha._value_dense))
-
-        def attend(mha, query, key, value, visible):
-            # query (B, 1, D); key/value (B, L, H, K); visible (L,) bool -> (B, 1, D), as the layer computes it
-            q = mha._query_dense(query) * mha._inverse_sqrt_key_dim
-            scores = tf.einsum("bqhk,bshk->bhqs", q, key)
-            scores = tf.where(visible[None, None, None, :], scores, tf.cast(-1e9, scores.dtype))
-            weights = tf.nn.softmax(scores, axis=-1)
-            return mha._output_dense(tf.einsum("bhqs,bshk->bqhk", weights, value))
-
-        def logits_at(x_p, cache, position):
-            # The decoder at one position p (x_p: (B, 1, D) its embedding), seeing keys 0..p.
-            k1, v1, k2, v2 = cache
-            visible = tf.range(L) <= position
-            out_1 = decoder.layernorm_1(x_p + attend(decoder.attention_1, x_p, k1, v1, visible))
-            out_2 = decoder.layernorm_2(out_1 + attend(decoder.attention_2, out_1, k2, v2, visible))
-            hidden = decoder.layernorm_3(out_2 + decoder.dense_2(decoder.dense_1(out_2)))
-            return tf.cast(head(hidden[:, 0]), tf.float32)  # (B, V)
-
-        def prefill(window, position):
-            # The whole window's cache, and the logits after position ``position``.
-            x = embedding(window)
-            cache = keys_values(x)
-            return logits_at(tf.gather(x, [position], axis=1), cache, position), cache
-
-        @tf.function(input_signature=[tf.TensorSpec((None, L), tf.int32), tf.TensorSpec((), tf.int32)])
+        @tf.function(input_signature=[tf.TensorSpec((None, self.length), tf.int32), tf.TensorSpec((), tf.int32)])
         def next_logits(window, position):
             return prefill(window, position)[0]
 
-        @tf.function(input_signature=[
-            tf.TensorSpec((None, L), tf.int32),  # window: the prompt, left-aligned, zero-padded
-            tf.TensorSpec((), tf.int32),  # length: prompt tokens in the window (1..L)
-            tf.TensorSpec((), tf.int32),  # steps
-            tf.TensorSpec((None,), tf.float32),  # temperature per row; 0 = greedy
-            tf.TensorSpec((), tf.int32),  # top_k (0 = off)
-            tf.TensorSpec((), tf.float32),  # top_p (1 = off)
-            tf.TensorSpec((2,), tf.int32),  # seed
-        ])
-        def generate(window, length, steps, temperatures, top_k, top_p, seed):
-            rows = tf.shape(window)[0]
-            slots = tf.range(L)
-            logits, cache = prefill(window, length - 1)
-            out = tf.TensorArray(tf.int32, size=steps)
-
-            def body(i, window, length, logits, cache, out):
-                logits = tf.concat([tf.fill([rows, 1], -1e9), logits[:, 1:]], axis=1)  # never padding
-                u = tf.random.stateless_uniform([], seed=seed + tf.stack([0, i]))
-                token = _sample(logits, temperatures, top_k, top_p, u)
-                out = out.write(i, token)
-
-                def extend():  # room left: one more position of the cache
-                    x_p = embedding.token_embeddings(token[:, None]) + embedding.position_embeddings(length)[None, None]
-                    new = keys_values(x_p)
-                    cache_n = tuple(tf.where((slots == length)[None, :, None, None], n, c) for n, c in zip(new, cache))
-                    return (tf.where(slots[None, :] == length, token[:, None], window),
-                            logits_at(x_p, cache_n, length), cache_n)
-
-                def slide():  # window full: drop the first token, recompute the window
-                    shifted = tf.concat([window[:, 1:], token[:, None]], axis=1)
-                    logits_n, cache_n = prefill(shifted, L - 1)
-                    return shifted, logits_n, cache_n
-
-                window, logits, cache = tf.cond(length < L, extend, slide)
-                return i + 1, window, tf.minimum(length + 1, L), logits, cache, out
-
-            loop = tf.while_loop(lambda i, *_: i < steps, body, [0, window, length, logits, cache, out])
-            return tf.transpose(loop[-1].stack())  # (B, steps)
-
         self._next_logits = next_logits
-        self._generate = generate
+        self._generate = _generate_function(model, keys_values, logits_at, prefill)
 
     def window(self, ids: list[int], rows: int = 1) -> tuple[np.ndarray, int]:
         """The last ``sequence_length`` ids, left-aligned in a zero window repeated ``rows`` times."""

@@ -208,9 +208,8 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
         "val_tokens": val_tokens,
         "training_tokens_per_second": round(tokens * epochs / seconds, 1),
     }
-    data_record = {"imdb": {"description": data.DESCRIPTIONS["imdb"], "loaded_from": data.imdb_source(),
-                          "train_reviews": len(train_texts), "validation_reviews": len(val_texts),
-                          "train_windows": len(x), "train_tokens": tokens, "validation_tokens": val_tokens}}
+    data_record = {"imdb": data.provenance("imdb", train_reviews=len(train_texts), validation_reviews=len(val_texts),
+                          train_windows=len(x), train_tokens=tokens, validation_tokens=val_tokens)}
     training = {"epochs": epochs, "segments": segments, "steps": total_steps, "batch_size": batch_size,
                      "seed": seed, "optimizer": f"Adam(warm-up {warmup} steps to {learning_rate:g}, cosine decay), "
                                                 "clipnorm 1 (the book: RMSprop)",

@@ -42,7 +42,8 @@ def train_vae(request: TrainingRequest[Options], ctx: RunContext = RunContext())
     the book's constant 1e-3: the last epochs then settle instead of hopping around the minimum.
     """
     options, on_progress = request.options, ctx.on_progress
-    epochs, batch_size, seed, limit, cosine = options.epochs, options.batch_size, options.seed, options.limit, options.cosine
+    epochs, batch_size, seed, limit = options.epochs, options.batch_size, options.seed, options.limit
+    cosine = options.cosine
     epochs = epochs or DEFAULT_EPOCHS
     runtime.import_tensorflow()
 
@@ -77,13 +78,15 @@ def train_vae(request: TrainingRequest[Options], ctx: RunContext = RunContext())
                "test_kl_loss": round(float(test["kl_loss"]), 3),
                "note": "per test image: summed binary cross-entropy over 784 pixels + KL to N(0, I), with one "
                        "sampled z per image (the book reports about 146.7 as its training loss on 70,000 digits)"}
-    data_record = {"mnist": {"description": data.DESCRIPTIONS["mnist"], "loaded_from": data.dataset_source("mnist"),
-                       "train_images": len(x_train), "test_images": len(x_test)}}
+    data_record = {"mnist": data.provenance("mnist", train_images=len(x_train), test_images=len(x_test))}
     training = training_record(
         run, batch_size=batch_size, seed=seed,
         optimizer="Adam(CosineDecay(1e-3 -> 1e-5))" if cosine else "Adam(1e-3), as the book")
     files = {WEIGHTS_FILE: inference_weights_writer(model, lambda: make_vae(config))}
-    bundle = write_bundle(request, NAME, config, files, technique="vae", reproduces="Keras book (Chollet, 2nd ed.) section 12.4, codes 12-24 to 12-29: VAE with a 2-D latent space", data=data_record, training=training, metrics=metrics)
+    bundle = write_bundle(request, NAME, config, files, technique="vae",
+                          reproduces="Keras book (Chollet, 2nd ed.) section 12.4, codes 12-24 to 12-29: VAE with a "
+                                     "2-D latent space",
+                          data=data_record, training=training, metrics=metrics)
     on_progress(1.0, f"VAE: test loss {metrics['test_total_loss']:.2f}")
     return bundle
 
