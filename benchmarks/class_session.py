@@ -47,7 +47,7 @@ components (the game picture ``gan-game``, the follow buttons), never written he
 
 ``--replicas N`` (N >= 2): a private redis-server (append-only, loopback, its own folder), N studios
 ``studio.py --class --class-store redis://... --no-training`` started together on the emptied Redis (they
-agree on one class as they start) and nginx with deploy/nginx.conf in front (benchmarks/deploy_local.py,
+agree on one class as they start) and nginx with deploy/nginx.conf in front (benchmarks/local_stack.py,
 as tests/test_deploy.py runs it). Every page and light student speaks to nginx's address only (a light
 student keeps the ``studio_route`` cookie nginx gives it); the answers are counted from Redis; the server's
 CPU is the sum over the studios' process trees (nginx's and redis-server's are reported apart); each
@@ -83,7 +83,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import deploy_local
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+import local_stack  # noqa: E402  (nginx and Redis on loopback, shared with tests/test_deploy.py)
 from classroom import (ARGS, CHROMIUM, CLICK_AND_WAIT, COUNT_EVENTS, ROOT, browsers_cpu_s, free_port,
                        process_tree_cpu_s, wait_warm)
 
@@ -348,7 +349,7 @@ def deployment(folder: Path, args, replicas: int):
     import redis
 
     with contextlib.ExitStack() as stack:
-        redis_url = stack.enter_context(deploy_local.redis_server(folder / "redis"))
+        redis_url = stack.enter_context(local_stack.redis_server(folder / "redis"))
         with redis.Redis.from_url(redis_url) as client:
             client.flushdb()  # a new class: the studios below agree on one key and code (SET NX) as they start
         started = []
@@ -366,13 +367,13 @@ def deployment(folder: Path, args, replicas: int):
         if len(classes) != 1:
             raise SystemExit(f"the studios announced different classes: {sorted(classes)}")
         key, code = classes.pop()
-        url = stack.enter_context(deploy_local.running_nginx([u[len("http://"):-1] for _, u, _ in started],
+        url = stack.enter_context(local_stack.running_nginx([u[len("http://"):-1] for _, u, _ in started],
                                                              folder / "nginx"))
         warm = [wait_studio_warm(u, args.lang) for _, u, _ in started]
         print(f"{replicas} studios up behind nginx at {url} (one class in Redis {redis_url}); each said it was "
               f"warm after another {', '.join(f'{s:.1f}' for s in warm)} s")
         yield Deployment([(process, u) for process, u, _ in started], url, key, code, redis_url=redis_url,
-                         nginx=deploy_local.NGINX_PROCESSES[url], redis_process=deploy_local.REDIS_PROCESSES[redis_url])
+                         nginx=local_stack.NGINX_PROCESSES[url], redis_process=local_stack.REDIS_PROCESSES[redis_url])
 
 
 def events_of(config: dict) -> dict:
@@ -464,22 +465,24 @@ class LightStudent:
                         task.add_done_callback(self.tasks.discard)
             await asyncio.sleep(POLL_S + random.uniform(-POLL_JITTER_S, POLL_JITTER_S))
 
+    def _payload(self, event: str, data: list) -> dict:
+        """The body the page posts for ``event`` with ``data``."""
+        fn, trigger = self.events[event]
+        return {"data": data, "event_data": None, "fn_index": fn, "trigger_id": trigger,
+                "session_hash": self.session_hash}
+
     async def run(self, event: str, data: list):
         """An event outside the queue, as the page sends it: its outputs."""
-        fn, trigger = self.events[event]
         answer = await self.client.post("/gradio_api/run/predict", params={"class": self.code},
-                                        json={"data": data, "event_data": None, "fn_index": fn,
-                                              "trigger_id": trigger, "session_hash": self.session_hash})
+                                        json=self._payload(event, data))
         if answer.status_code != 200:
             raise RuntimeError(f"{event}: HTTP {answer.status_code} {answer.text[:200]}")
         return answer.json()["data"]
 
     async def queued(self, event: str, data: list):
         """An event through Gradio's queue (join, then the session's event stream): its outputs."""
-        fn, trigger = self.events[event]
         joined = await self.client.post("/gradio_api/queue/join", params={"class": self.code},
-                                        json={"data": data, "event_data": None, "fn_index": fn,
-                                              "trigger_id": trigger, "session_hash": self.session_hash})
+                                        json=self._payload(event, data))
         joined.raise_for_status()
         event_id, result = joined.json()["event_id"], None
         async with self.client.stream("GET", "/gradio_api/queue/data",

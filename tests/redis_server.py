@@ -1,7 +1,7 @@
 """A private redis-server for tests, on a free loopback port, with its data in a folder (append-only
 file), so a test can stop it and start it again on the same data as a restarted Redis would.
 
-The server itself is started by benchmarks/deploy_local.py (shared with benchmarks/class_session.py);
+The server itself is started by deploy/local_stack.py (shared with benchmarks/class_session.py);
 here a missing redis-server skips the test."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import deploy_local  # noqa: E402
+sys.path.insert(0, str(ROOT / "deploy"))
+import local_stack  # noqa: E402  (shared with benchmarks/class_session.py)
 
-REDIS_SERVER = deploy_local.REDIS_SERVER
+REDIS_SERVER = local_stack.REDIS_SERVER
 
 
 @contextlib.contextmanager
@@ -25,5 +25,5 @@ def redis_server(folder: Path, port: int | None = None):
     """Run redis-server on 127.0.0.1 (skips the test without it); yields its URL; stops it after."""
     if not Path(REDIS_SERVER).exists():
         pytest.skip("Debian's redis-server is not installed (apt-get install redis-server)")
-    with deploy_local.redis_server(folder, port=port) as url:
+    with local_stack.redis_server(folder, port=port) as url:
         yield url

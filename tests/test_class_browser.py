@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from class_pages import answers_on_projector, play_a_round
 from conftest import ARTIFACTS, running_studio
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -37,21 +38,6 @@ def class_studio(tmp_path_factory):
         key = re.search(r"\?key=([A-Za-z0-9_-]+)", log).group(1)
         code = re.search(r"^Class ([A-Z0-9]+)\.", log, re.M).group(1)
         yield url, key, code
-
-
-def summary_count(page) -> int:
-    """The number of answers the lecturer's projector shows for the game."""
-    words = page.locator("#studio-class-game-summary").inner_text()
-    found = re.search(r"(\d+) answers", words)
-    return int(found.group(1)) if found else -1
-
-
-def play_a_round(page) -> None:
-    page.get_by_role("button", name="New round").click()
-    page.locator("#gan-game img").wait_for(state="visible", timeout=60_000)
-    page.get_by_label("1", exact=True).check()
-    page.get_by_role("button", name="Check", exact=True).click()
-    sync_api.expect(page.get_by_text("The class so far")).to_be_visible(timeout=30_000)
 
 
 def test_a_lecturer_and_two_students(class_studio):
@@ -98,11 +84,11 @@ def test_a_lecturer_and_two_students(class_studio):
             follower.get_by_role("button", name="New round").click()
             follower.locator("#gan-game img").wait_for(state="visible", timeout=60_000)
             time.sleep(1.5)  # a round shown is not an answer: the projector still counts none
-            assert summary_count(lecturer) == 0
+            assert answers_on_projector(lecturer) == 0
             follower.get_by_label("1", exact=True).check()
             follower.get_by_role("button", name="Check", exact=True).click()
             sync_api.expect(follower.get_by_text("The class so far")).to_be_visible(timeout=30_000)
-            play_a_round(explorer)
+            assert "The class so far" in play_a_round(explorer)
             sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("2 answers",
                                                                                            timeout=30_000)
             lecturer.get_by_role("tab", name="Which is real? (Fig. 10-9)").scroll_into_view_if_needed()

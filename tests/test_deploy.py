@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from class_pages import play_a_round
 from conftest import ROOT, SERVER_PROCESSES, running_studio
 from redis_server import redis_server
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from deploy_local import NGINX, running_nginx  # noqa: E402  (shared with benchmarks/class_session.py)
+sys.path.insert(0, str(ROOT / "deploy"))
+from local_stack import NGINX, running_nginx  # noqa: E402  (shared with benchmarks/class_session.py)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,23 +62,6 @@ def page_on_route(browser, url: str, route: str, path: str, problems: list[str])
     page.on("console", lambda m: problems.append(m.text) if "Session not found" in m.text else None)
     page.goto(url + path)
     return page
-
-
-def answers_on_projector(lecturer) -> int:
-    words = lecturer.locator("#studio-class-game-summary").inner_text()
-    found = re.search(r"(\d+) answers", words)
-    return int(found.group(1)) if found else -1
-
-
-def play_a_round(page) -> str:
-    """New round, one pick, Check: the verdict's words."""
-    page.get_by_role("button", name="New round").click()
-    page.locator("#gan-game img").wait_for(state="visible", timeout=60_000)
-    page.get_by_label("1", exact=True).check()
-    page.get_by_role("button", name="Check", exact=True).click()
-    verdict = page.get_by_text(re.compile("The class so far|Not counted for the class"))
-    verdict.first.wait_for(timeout=60_000)
-    return verdict.first.inner_text()
 
 
 def open_game(page) -> None:

@@ -1,7 +1,8 @@
 """deploy/ on one machine, on loopback only: a private redis-server and nginx with deploy/nginx.conf.
 
 Shared by the deployment test (tests/test_deploy.py) and the class benchmark with several studios
-(benchmarks/class_session.py --replicas N), so both run the same nginx file the same way.
+(benchmarks/class_session.py --replicas N), so both run the same nginx file the same way. It is neither a
+test nor a benchmark: both put deploy/ on their path to import it.
 
 - ``redis_server(folder, port=None)``: redis-server on 127.0.0.1, append-only, its data in ``folder``
   (so it can be stopped and started again on the same data, as a restarted Redis would); yields its URL.
@@ -25,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 NGINX_PROCESSES: dict[str, subprocess.Popen] = {}  # URL -> the nginx master serving it
@@ -43,12 +44,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_until_up(process: subprocess.Popen, ready, what: str, errors: tuple[type[Exception], ...],
+                   log: Path | None = None, every_s: float = 0.1) -> None:
+    """Ask ``ready()`` until it answers (15 s at most); RuntimeError when ``process`` ends or time runs out."""
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            ready()
+            return
+        except errors:
+            if time.monotonic() > deadline or process.poll() is not None:
+                said = log.read_text()[-800:] if log is not None and log.exists() else ""
+                raise RuntimeError(f"{what} did not start{': ' + said if said else ''}") from None
+            time.sleep(every_s)
+
+
+@contextlib.contextmanager
+def _serving(process: subprocess.Popen, url: str, registry: dict[str, subprocess.Popen]):
+    """``url`` while ``process`` serves it (listed in ``registry``); the process is stopped after."""
+    try:
+        registry[url] = process
+        yield url
+    finally:
+        registry.pop(url, None)
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def redis_server(folder: Path, port: int | None = None):
     """Run redis-server on 127.0.0.1 with its append-only file in ``folder``; yields its URL; stops it after."""
     if not Path(REDIS_SERVER).exists():
         raise RedisMissing("Debian's redis-server is not installed (apt-get install redis-server)")
-    import redis
+    import redis  # the optional client, only where a Redis is started
 
     folder.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
@@ -56,22 +84,13 @@ def redis_server(folder: Path, port: int | None = None):
                                 "--appendonly", "yes", "--save", "", "--protected-mode", "yes"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                redis.Redis.from_url(url, socket_timeout=1).ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        REDIS_PROCESSES[url] = process
+    with contextlib.ExitStack() as stop:
+        stop.callback(lambda: (process.terminate(), process.wait(timeout=10)) if process.poll() is None else None)
+        _wait_until_up(process, lambda: redis.Redis.from_url(url, socket_timeout=1).ping(), "redis-server",
+                       (redis.ConnectionError,), every_s=0.05)
+        stop.pop_all()
+    with _serving(process, url, REDIS_PROCESSES):
         yield url
-    finally:
-        REDIS_PROCESSES.pop(url, None)
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def nginx_config(template: str, studios: list[str], port: int, folder: Path) -> str:
@@ -93,19 +112,10 @@ def running_nginx(studios: list[str], folder: Path):
     process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder), "-e", str(folder / "error.log"),
                                 "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(url + "studio-class/state", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()[-800:]}") from None
-                time.sleep(0.2)
-        NGINX_PROCESSES[url] = process
+    with contextlib.ExitStack() as stop:
+        stop.callback(lambda: (process.terminate(), process.wait(timeout=10)) if process.poll() is None else None)
+        _wait_until_up(process, lambda: urllib.request.urlopen(url + "studio-class/state", timeout=5).read(), "nginx",
+                       (OSError,), log=folder / "error.log", every_s=0.2)
+        stop.pop_all()
+    with _serving(process, url, NGINX_PROCESSES):
         yield url
-    finally:
-        NGINX_PROCESSES.pop(url, None)
-        process.terminate()
-        process.wait(timeout=10)
