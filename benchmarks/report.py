@@ -1,13 +1,17 @@
-"""Run every benchmark in turn and rewrite the README's "Measured here" section from their output.
+"""Run every benchmark in turn and rewrite the measured block of docs/measurements.md from their output.
 
     python benchmarks/report.py [--only gan.py vae.py ...] [--dry-run]
 
 Each benchmark runs as its own process (`python benchmarks/NAME ...`, shipped weights); its output
-goes into the README verbatim, headed by its command, so every figure there comes from one recorded
-run, with the date, the device line and the machine's load average at the start and the end.
+goes into docs/measurements.md verbatim, between the markers ``<!-- measured:start -->`` and
+``<!-- measured:end -->``, headed by its command, so every figure there comes from one recorded run,
+with the date, the device line and the machine's load average at the start and the end. The page's
+prose around the markers is written by hand and left as it is. (Until 2026-12-06 the block was in
+the README, which now links to the page.)
 Each block starts with the day and the device it ran on: with ``--only`` the other benchmarks' blocks
-stay as the README has them, measured on another day, perhaps on another machine. Run it on a quiet
-machine (the load averages it prints say whether it was). Last line:
+stay as the page has them, measured on another day, perhaps on another machine. ``--only`` with no
+names runs nothing and re-renders the page's blocks (with ``--dry-run``: prints them, writes nothing).
+Run it on a quiet machine (the load averages it prints say whether it was). Last line:
 ``summary: benchmarks=N failed=N seconds=S``.
 """
 
@@ -23,9 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+TARGET = ROOT / "docs" / "measurements.md"  # the page whose measured block this script writes
 START, END = "<!-- measured:start -->", "<!-- measured:end -->"
-# In the README's order; the arguments are the ones its figures are quoted with.
+# In the page's order; the arguments are the ones its figures are quoted with.
 BENCHMARKS = [
     ("startup.py", ["--runs", "3"]),
     ("pixel.py", []),
@@ -75,13 +79,28 @@ def render(blocks: dict[str, str], date: str, device: str, load_start: str, load
     return head + body + "\n```"
 
 
-def rewrite(readme: str, section: str) -> str:
-    """``readme`` with the text between the markers replaced by ``section``."""
-    if START not in readme or END not in readme or readme.index(START) > readme.index(END):
-        raise ValueError(f"README.md lacks the markers {START} … {END} around the measured section")
-    before, rest = readme.split(START, 1)
+def rewrite(page: str, section: str) -> str:
+    """``page`` (docs/measurements.md's text) with the text between the markers replaced by ``section``."""
+    if START not in page or END not in page or page.index(START) > page.index(END):
+        raise ValueError(f"{TARGET.relative_to(ROOT)} lacks the markers {START} … {END} around the measured section")
+    before, rest = page.split(START, 1)
     after = rest.split(END, 1)[1]
     return f"{before}{START}\n{section}\n{END}{after}"
+
+
+def measured_section(page: str) -> str:
+    """The text between the markers of ``page`` ("" without them)."""
+    return page.split(START, 1)[1].split(END, 1)[0] if START in page and END in page else ""
+
+
+def kept_blocks(previous: dict[str, str], name: str, command: str) -> dict[str, str]:
+    """The blocks of the page to keep for a benchmark that is not run this time: the one recorded with
+    today's ``command``, or else those of the same file recorded with arguments no longer listed (such as
+    ``time_to_quality.py --only gan --cap 200``), so that ``--only`` never drops a measurement."""
+    if command in previous:
+        return {command: previous[command]}
+    listed = {" ".join([n, *extra]) for n, extra in BENCHMARKS}
+    return {c: body for c, body in previous.items() if c.split()[0] == name and c not in listed}
 
 
 def stamp(day: str, device: str) -> str:
@@ -96,20 +115,20 @@ def _load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmark files")
-    parser.add_argument("--dry-run", action="store_true", help="print the section instead of writing README.md")
+    parser.add_argument("--dry-run", action="store_true",
+                        help=f"print the section instead of writing {TARGET.relative_to(ROOT)}")
     args = parser.parse_args()
     from studio import runtime
 
     started, load_start = time.perf_counter(), _load()
     today, device = datetime.date.today().isoformat(), runtime.device_info().label()
-    readme = README.read_text(encoding="utf-8")
-    previous = blocks_of(readme.split(START, 1)[1].split(END, 1)[0]) if START in readme else {}
+    page = TARGET.read_text(encoding="utf-8")
+    previous = blocks_of(measured_section(page))
     blocks, failed = {}, 0
     for name, extra in BENCHMARKS:
         command = " ".join([name, *extra])
         if args.only is not None and name not in args.only:
-            if command in previous:
-                blocks[command] = previous[command]
+            blocks.update(kept_blocks(previous, name, command))
             continue
         print(f"running {command} ...", flush=True)
         output, ok = run(name, extra)
@@ -119,8 +138,8 @@ def main() -> None:
     if args.dry_run:
         print(section)
     else:
-        README.write_text(rewrite(readme, section), encoding="utf-8")
-        print(f"rewrote the measured section of {README}")
+        TARGET.write_text(rewrite(page, section), encoding="utf-8")
+        print(f"rewrote the measured section of {TARGET}")
     print(f"load average at end: {_load()}")
     print(f"summary: benchmarks={len(blocks)} failed={failed} seconds={time.perf_counter() - started:.1f}")
 

@@ -6,6 +6,7 @@ the other lives here so every tab scales, tiles and exports pictures the same wa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from studio import texts
 
 # Uploads are cut down to this many pixels on the long side before any model sees them.
 MAX_SIDE = 1024
@@ -251,10 +254,30 @@ def save_gif(frames: np.ndarray, path: str | Path, duration_ms: int = 120, loop:
     return path
 
 
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f" for ch in text)
+
+
+def caption_font(labels: list[str], size: int | None = 12):
+    """The font for captions drawn with Pillow: its built-in font (Latin only), or NanumGothic
+    (``texts.korean_font_file``) when a caption has Hangul; ``size`` None is Pillow's default 10 px."""
+    korean = texts.korean_font_file()
+    if korean is not None and any(_hangul(label) for label in labels):
+        return _korean_font(str(korean), size or 11)
+    return ImageFont.load_default(size=size) if size else ImageFont.load_default()
+
+
+@functools.lru_cache(maxsize=4)
+def _korean_font(path: str, size: int):
+    return ImageFont.truetype(path, size)
+
+
 def labelled_grid(images: np.ndarray, labels: list[str], cols: int, scale: int = 3, pad: int = 2) -> np.ndarray:
     """A grid of grey images with a caption above each (e.g. "noise=0.3" as Program 10-2(b)), RGB uint8.
 
-    Drawn with Pillow's built-in bitmap font: a few milliseconds, fast enough for every slider move.
+    Drawn with Pillow's built-in font (NanumGothic for Korean captions, ``caption_font``): a few
+    milliseconds, fast enough for every slider move. The captions come in the page's language (from the
+    texts table, ``texts.picture_text``).
     """
     images = np.asarray(images)
     if len(labels) != len(images):
@@ -267,7 +290,7 @@ def labelled_grid(images: np.ndarray, labels: list[str], cols: int, scale: int =
     rows = -(-n // cols)
     canvas = Image.new("RGB", (cols * w + (cols + 1) * pad, rows * (h + caption) + (rows + 1) * pad), "white")
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default(size=12)  # the default 10 px leaves a 2 px space that reads as none
+    font = caption_font(labels, 12)  # the default 10 px leaves a 2 px space that reads as none
     for k in range(n):
         r, q = divmod(k, cols)
         x, y = pad + q * (w + pad), pad + r * (h + caption + pad)

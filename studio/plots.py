@@ -4,22 +4,25 @@ Uses matplotlib's object API with the Agg canvas, never pyplot: pyplot keeps glo
 not safe when several users' requests draw at the same time.
 
 Hangul comes from NanumGothic (SIL Open Font Licence), which the pinned PyPI package
-``koreanize-matplotlib`` ships: registered here from its file, without importing that package (its
-import rewrites Matplotlib's global settings), and set as the fallback after DejaVu Sans, so Latin
-text keeps its look and Korean titles and labels draw real glyphs with ``pip install`` alone.
+``koreanize-matplotlib`` ships: registered here from its file (``studio.texts.korean_font_file``),
+without importing that package (its import rewrites Matplotlib's global settings), and set as the
+fallback after DejaVu Sans, so Latin text keeps its look and Korean titles and labels draw real glyphs
+with ``pip install`` alone.
+
+Every word a figure draws comes from the texts table (``word``), in the page's language.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from studio import texts
 
 _DPI = 100
 KOREAN_FONT = "NanumGothic"
@@ -29,11 +32,8 @@ def _register_korean_font() -> bool:
     """Make NanumGothic Matplotlib's fallback font for Hangul; False when the package is missing."""
     from matplotlib import font_manager  # lazy: builds its font cache on import; only a figure needs it
 
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # finds the files, runs nothing
-    if spec is None or not spec.submodule_search_locations:
-        return False
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / f"{KOREAN_FONT}.ttf"
-    if not path.is_file():
+    path = texts.korean_font_file()
+    if path is None:
         return False
     font_manager.fontManager.addfont(str(path))
     matplotlib.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]  # per-glyph fallback
@@ -43,25 +43,21 @@ def _register_korean_font() -> bool:
 
 HANGUL_READY = _register_korean_font()
 
-# The figures' own words (axis labels, notes) in the interface languages; titles come from callers.
-_WORDS = {
-    "epoch": {"ko": "에포크", "en": "epoch"},
-    "model softmax": {"ko": "모델의 softmax", "en": "model softmax"},
-    "reweighted": {"ko": "재가중", "en": "reweighted"},
-    "greedy": {"ko": "탐욕적 선택", "en": "greedy"},
-    "entropy": {"ko": "엔트로피", "en": "entropy"},
-    "bits": {"ko": "비트", "en": "bits"},
-    "pixel at": {"ko": "픽셀 ({r}행, {c}열)", "en": "pixel (row {r}, column {c})"},
-    "most likely": {"ko": "가장 가능성 높은 값: {level} (p = {p:.2f})", "en": "most likely: {level} (p = {p:.2f})"},
-    "grey level": {"ko": "회색 단계 (0 = 검정, 255 = 흰색)", "en": "grey level (0 = black, 255 = white)"},
-    "probability": {"ko": "확률", "en": "probability"},
-}
+
+def word(key: str, lang: str, **fmt) -> str:
+    """A word drawn into a figure: the texts table's ``key`` (``studio.texts``) in ``lang``, formatted with
+    ``fmt``; in English where Hangul cannot be drawn (``HANGUL_READY``)."""
+    return texts.text(key, lang if HANGUL_READY else "en", **fmt)
 
 
-def word(key: str, lang: str) -> str:
-    """A figure's word ``key`` (a key of ``_WORDS``) in ``lang`` ("ko" or "en"); English when a language lacks it (or Hangul cannot be drawn)."""
-    words = _WORDS[key]
-    return words.get(lang if HANGUL_READY else "en", words["en"])
+def curve_name(name: str, lang: str) -> str:
+    """The legend's name of a logged curve (``"loss"``, ``"val_gen_l1_loss"``) in ``lang``: the table's
+    ``curve.NAME`` (``val_`` names the validation curve of NAME); a name the table lacks stays as logged."""
+    if f"curve.{name}" in texts.STRINGS:
+        return word(f"curve.{name}", lang)
+    if name.startswith("val_") and f"curve.{name[4:]}" in texts.STRINGS:
+        return word("curve.val", lang, name=curve_name(name[4:], lang))
+    return name
 
 
 def render(fig: Figure) -> np.ndarray:
@@ -111,10 +107,10 @@ def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: f
     ax.set_xlim(-2, len(probs) + 1)
     ax.set_ylim(-0.06, max(0.05, float(probs.max())) * 1.08)
     top = int(np.argmax(probs))
-    ax.annotate(word("most likely", lang).format(level=top, p=probs[top]), xy=(0.98, 0.9),
+    ax.annotate(word("plots.most_likely", lang, level=top, p=probs[top]), xy=(0.98, 0.9),
                 xycoords="axes fraction", ha="right", fontsize=8)
-    ax.set_xlabel(word("grey level", lang), fontsize=9)
-    ax.set_ylabel(word("probability", lang), fontsize=9)
+    ax.set_xlabel(word("plots.grey_level", lang), fontsize=9)
+    ax.set_ylabel(word("plots.probability", lang), fontsize=9)
     ax.set_title(title, fontsize=10)
     ax.set_facecolor("#f2f5fb")
     fig.tight_layout()
@@ -123,17 +119,18 @@ def level_histogram(probs: np.ndarray, title: str, width: float = 6.0, height: f
 
 def loss_curves(history: dict[str, list[float]], title: str = "", width: float = 5.0,
                 height: float = 2.8, lang: str = "en") -> np.ndarray:
-    """Per-epoch curves (e.g. {"loss": [...], "val_loss": [...]}) on a log scale when they span a decade."""
+    """Per-epoch curves (e.g. {"loss": [...], "val_loss": [...]}) on a log scale when they span a decade;
+    the legend names them in ``lang`` (``curve_name``)."""
     fig = Figure(figsize=(width, height), dpi=_DPI)
     ax = fig.add_subplot()
     for name, values in history.items():
         if values:
             epochs = np.arange(1, len(values) + 1)
-            ax.plot(epochs, values, marker="o", markersize=3, label=name)
+            ax.plot(epochs, values, marker="o", markersize=3, label=curve_name(name, lang))
     finite = [v for vals in history.values() for v in vals if np.isfinite(v) and v > 0]
     if finite and max(finite) / min(finite) > 10:
         ax.set_yscale("log")
-    ax.set_xlabel(word("epoch", lang), fontsize=9)
+    ax.set_xlabel(word("plots.epoch", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.values()):
         ax.legend(fontsize=8)

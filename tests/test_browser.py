@@ -1,6 +1,7 @@
 """A real browser: Debian's Chromium, driven by Playwright, opens the studio and samples."""
 
 import contextlib
+import os
 import shutil
 import sys
 
@@ -23,6 +24,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+# A student's laptop is slower than this machine, and CI's machine is busy: the page's CPU is slowed this many
+# times through the DevTools protocol (STUDIO_BROWSER_SLOWDOWN=1 runs it at full speed).
+SLOWDOWN = float(os.environ.get("STUDIO_BROWSER_SLOWDOWN", "4"))
+
+
+def slowed(page, rate: float = SLOWDOWN):
+    """``page`` with its CPU slowed ``rate`` times (Chromium's DevTools protocol)."""
+    if rate > 1:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return page
+
+
 @contextlib.contextmanager
 def studio_page(url: str, width: int, height: int):
     """Debian's Chromium on the studio at ``url`` in a window of width x height; closed afterwards."""
@@ -31,6 +44,7 @@ def studio_page(url: str, width: int, height: int):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
+            slowed(page)
             page.goto(url)
             yield page
         finally:
@@ -123,6 +137,24 @@ _WATCH_BUSY = """() => {
 }""" % _BUSY
 _IDLE_AFTER_BUSY = f"() => window.__studioBusySeen && document.querySelector('{_BUSY}') === null"
 _IDLE = f"() => document.querySelector('{_BUSY}') === null"
+# Gradio's Sketchpad draws with PixiJS (its ImageEditor); once, in CI on a busy machine, its first draw
+# failed with "Cannot read properties of undefined (reading 'addRenderable')" (PixiJS found no render pipe
+# for a shape) and the page went on working. Not reproduced since in the slowed test, nor at 6-8x with the
+# machine loaded. That one error, and only from PixiJS's code in Gradio's bundle, is written to
+# test-artifacts/known_frontend_errors.txt instead of failing the test; any other page error still fails it.
+KNOWN_PIXI_RACE = "reading 'addRenderable'"
+
+
+def noted(problems: list[str], message: str, stack: str | None) -> None:
+    """Add a page error to ``problems``, unless it is the known PixiJS race (then it is recorded)."""
+    if KNOWN_PIXI_RACE in message and "/assets/" in (stack or ""):
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(ARTIFACTS / "known_frontend_errors.txt", "a", encoding="utf-8") as log:
+            log.write(f"{message}\n{stack}\n\n")
+        return
+    problems.append(message)
+
+
 # The sub-tab (by position) holding a tab's main action when it is not the first: the VAE's walk.
 MAIN_ACTION_SUBTAB = {2: 2}
 
@@ -133,7 +165,7 @@ def test_every_tabs_main_action_answers_in_both_languages_without_an_error(studi
     problems: list[str] = []
     with studio_page(studio_server, 1280, 900) as page:
         page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("pageerror", lambda e: noted(problems, f"page error: {e}", e.stack))
         tabs = page.locator("#studio-techniques > .tab-wrapper [role=tab]")
         for language, lang in (("English", "en"), ("한국어", "ko")):
             page.get_by_label(language).check()

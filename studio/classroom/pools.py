@@ -28,19 +28,6 @@ from studio import imaging
 
 WALL_SIZE = 40  # the newest pictures on the wall (8 rows of 5 on a projector)
 
-_WORDS = {
-    "no answers": {"ko": "아직 답이 없습니다", "en": "no answers yet"},
-    "game title": {"ko": "반 전체: 진짜와 가짜를 맞힌 비율 (생성기별)", "en": "The class: share of images judged right, per generator"},
-    "share right": {"ko": "맞힌 비율", "en": "share judged right"},
-    "chance": {"ko": "찍어도 50%", "en": "chance: 50%"},
-    "rounds": {"ko": "{n}판 · {share:.0%}", "en": "{n} rounds · {share:.0%}"},
-    "temp title": {"ko": "반 전체: 온도별로 '영어로 읽힌다'고 답한 비율", "en": "The class: share answering 'reads as English', per temperature"},
-    "temperature": {"ko": "온도 T", "en": "temperature T"},
-    "yes share": {"ko": "'읽힌다' 비율", "en": "share 'yes'"},
-    "distinct": {"ko": "서로 다른 단어 비율 (측정)", "en": "distinct words (measured)"},
-    "answers": {"ko": "답 {n}개", "en": "{n} answers"},
-}
-
 
 def _plots():
     # lazy: Matplotlib (0.3 s) and the Hangul font, which only the projector's pictures need
@@ -50,9 +37,9 @@ def _plots():
 
 
 def _word(key: str, lang: str, **fmt) -> str:
-    entry = _WORDS[key]  # in English where the Hangul font cannot be drawn
-    template = entry.get(lang if _plots().HANGUL_READY else "en", entry["en"])
-    return template.format(**fmt) if fmt else template
+    """A word of the pools' figures: the texts table's ``key`` (``studio/ui/texts/class.toml``) through
+    ``plots.word`` (in English where the Hangul font cannot be drawn)."""
+    return _plots().word(key, lang, **fmt)
 
 
 def _titled_figure(title: str, lang: str, size: tuple[float, float], answered: bool):
@@ -65,7 +52,7 @@ def _titled_figure(title: str, lang: str, size: tuple[float, float], answered: b
     ax.set_title(_word(title, lang), fontsize=11)
     if answered:
         return fig, ax, None
-    ax.text(0.5, 0.5, _word("no answers", lang), ha="center", va="center", transform=ax.transAxes)
+    ax.text(0.5, 0.5, _word("class.fig_no_answers", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
     return fig, ax, _plots().render(fig)
 
@@ -102,17 +89,18 @@ def game_scores(answers: list[dict]) -> list[GeneratorScore]:
 def game_picture(answers: list[dict], lang: str) -> np.ndarray:
     """A bar per generator: the share of images judged right, with the rounds played, and chance at 50%."""
     scores = game_scores(answers)
-    fig, ax, empty = _titled_figure("game title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
+    fig, ax, empty = _titled_figure("class.fig_game_title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
     if empty is not None:
         return empty
     names = [s.label for s in scores]
     ax.barh(names, [s.share for s in scores], color="#5b6fd8")
     ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)  # a coin toss
     for k, s in enumerate(scores):
-        ax.text(min(s.share, 0.97) + 0.01, k, _word("rounds", lang, n=s.rounds, share=s.share), va="center", fontsize=9)
+        ax.text(min(s.share, 0.97) + 0.01, k, _word("class.fig_rounds", lang, n=s.rounds, share=s.share),
+                va="center", fontsize=9)
     ax.set_xlim(0, 1.2)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel(f'{_word("share right", lang)} (- - - {_word("chance", lang)})')
+    ax.set_xlabel(f'{_word("class.fig_share_right", lang)} (- - - {_word("class.fig_chance", lang)})')
     ax.invert_yaxis()
     fig.tight_layout()
     return _plots().render(fig)
@@ -144,18 +132,19 @@ def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
     """The share answering "reads as English" per temperature (dots sized by the answers), and the
     measured share of distinct words of the same texts, against the temperature."""
     rows = temperature_rows(answers)
-    fig, ax, empty = _titled_figure("temp title", lang, (7.5, 3.4), bool(rows))
+    fig, ax, empty = _titled_figure("class.fig_temp_title", lang, (7.5, 3.4), bool(rows))
     if empty is not None:
         return empty
     t = [r.temperature for r in rows]
-    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=_word("yes share", lang))
+    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=_word("class.fig_yes_share", lang))
     ax.scatter(t, [r.yes_share for r in rows], s=[20 + 8 * r.answers for r in rows], color="#5b6fd8", alpha=0.35)
-    ax.plot(t, [r.distinct for r in rows], color="#d8845b", marker="s", linestyle="--", label=_word("distinct", lang))
+    ax.plot(t, [r.distinct for r in rows], color="#d8845b", marker="s", linestyle="--",
+            label=_word("class.fig_distinct", lang))
     for r in rows:
-        ax.annotate(_word("answers", lang, n=r.answers), (r.temperature, r.yes_share), textcoords="offset points",
+        ax.annotate(_word("class.answers", lang, n=r.answers), (r.temperature, r.yes_share), textcoords="offset points",
                     xytext=(0, 8), ha="center", fontsize=8)
     ax.set_ylim(-0.05, 1.15)
-    ax.set_xlabel(_word("temperature", lang))
+    ax.set_xlabel(_word("class.fig_temperature", lang))
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -49,6 +49,22 @@ details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break
 /* A picture's label sits above it instead of floating over its top-left corner, where it covered the
    first digits and the captions drawn into the picture (a long label covered a third of a row). */
 .block.auto-margin > label[data-testid="block-label"].float { position: static; margin: var(--block-label-margin); width: fit-content; }
+/* A phone: the technique tabs' names are one row that scrolls sideways (ten names took eight lines of the
+   screen), and the page keeps its width: the row's width does not count towards the page's (width 0,
+   min-width 100%). Sub-tabs keep Gradio's own overflow menu. Gradio scopes these rules inside its
+   container, so they name the tabs, not .gradio-container. */
+@media (max-width: 640px) {
+  #studio-techniques > .tab-wrapper, #studio-techniques > .tab-wrapper > .tab-container {
+    flex-wrap: nowrap !important; height: auto; }
+  #studio-techniques > .tab-wrapper > .tab-container { width: 0; min-width: 100%; overflow-x: auto;
+    overflow-y: hidden; scrollbar-width: thin; }
+  #studio-techniques > .tab-wrapper > .tab-container > button { flex: 0 0 auto; white-space: nowrap; }
+  /* A sub-tab row counts no width either, so Gradio's menu takes the sub-tabs that do not fit. */
+  .tab-wrapper { min-width: 0; }
+  .tab-wrapper > .tab-container[role=tablist] { width: 0; min-width: 100%; }
+  /* A long command or file name in a sentence breaks where it must, instead of widening the page. */
+  .prose :not(pre) > code, .prose p, .prose li, .prose td { overflow-wrap: anywhere; white-space: normal; }
+}
 """
 
 # Uploads beyond this are refused by Gradio with a message; anything smaller is shrunk before use.
@@ -119,9 +135,15 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # One event fills every tab on page load, and one re-words them after a switch; their
         # results are shared by every page (studio.ui.page_load), so a class costs one computation.
         page = PageResults(refreshes, language)
+        first_tab, other_tabs = page.split()
+        first_tab.show_at_once(tr.lang)
         # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
-        # and each animated placeholder is drawn at 60 frames a second until its result lands.
-        loaded = demo.load(quietly(page.load), page.inputs, page.outputs, api_visibility="private", show_progress="hidden")
+        # and each animated placeholder is drawn at 60 frames a second until its result lands. The first
+        # tab's results come first, on their own: a phone shows them before it works through the rest.
+        loaded = demo.load(quietly(first_tab.load), first_tab.inputs, first_tab.outputs, api_visibility="private",
+                           show_progress="hidden").then(
+            quietly(other_tabs.load), other_tabs.inputs, other_tabs.outputs, api_visibility="private",
+            show_progress="hidden")
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")

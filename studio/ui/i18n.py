@@ -2,8 +2,10 @@
 
 Every visible string has a key in ``STRINGS``, read from TOML files: the frame's, the training
 panel's and the judge's in ``studio/ui/texts/``, each technique's in its folder
-(``studio/techniques/NAME/texts.toml``). Components are made through ``Translator.make`` so that the
-language radio can later send each of them its texts in the other language.
+(``studio/techniques/NAME/texts.toml``). The table and ``text`` live in the core (``studio.texts``,
+re-exported here), so the figures, which must not import Gradio, draw their words from the same table.
+Components are made through ``Translator.make`` so that the language radio can later send each of them
+its texts in the other language.
 """
 
 from __future__ import annotations
@@ -13,20 +15,9 @@ from typing import Any
 
 import gradio as gr
 
-from studio.ui import texts
+from studio.texts import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, text
 
-LANGUAGES = {"ko": "한국어", "en": "English"}
-DEFAULT_LANGUAGE = "ko"
-
-STRINGS: dict[str, dict[str, str]] = texts.collect()  # every text, by key
-
-
-def text(key: str, lang: str, **fmt: Any) -> str:
-    """The string ``key`` in ``lang`` (falling back to English), formatted with ``fmt``."""
-    entry = STRINGS[key]
-    template = entry.get(lang) or entry["en"]
-    return template.format(**fmt) if fmt else template
-
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "STRINGS", "Text", "Translator", "text"]
 
 Text = str | Callable[[str], Any]  # a key of STRINGS, or a function of the language
 

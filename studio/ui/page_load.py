@@ -22,6 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import gradio as gr
+from gradio.data_classes import BaseModel
+from gradio.processing_utils import move_files_to_cache
+from gradio_client import utils as client_utils
 import numpy as np
 from PIL import Image
 
@@ -62,10 +65,40 @@ class PageResults:
         for step in steps:
             if any(isinstance(c, gr.State) for c in (*step.inputs, *step.outputs)):
                 raise ValueError(f"The page load of {step.name} uses per-session state; it cannot be shared.")
+        self._use(steps)
+
+    def _use(self, steps: list[_Step]) -> None:
         self.steps = steps
         self.inputs = _unique(c for step in steps for c in step.inputs)
         self.outputs = _unique(c for step in steps for c in step.outputs)
         self._input_index = {id(c): k for k, c in enumerate(self.inputs)}
+
+    def split(self) -> tuple[PageResults, PageResults]:
+        """(the first tab's steps, the other tabs'): a page shows its first tab's pictures before the
+        browser has applied the other tabs' dozens of results (on a slow phone that took 0.6 s). Both
+        parts keep their steps' names, so they share the results this page computes or warms."""
+        parts = []
+        for keep in (lambda step: step.name.split(":")[0] == "0", lambda step: step.name.split(":")[0] != "0"):
+            part = PageResults.__new__(PageResults)
+            part.language, part.results = self.language, self.results
+            part._use([step for step in self.steps if keep(step)])
+            parts.append(part)
+        return parts[0], parts[1]
+
+    def show_at_once(self, lang: str) -> None:
+        """Make these steps' page-load results the starting values of their widgets, in ``lang``: the page
+        then carries them, and a phone draws the first tab's pictures as it draws the page, before its
+        page-load event has even been sent. The event still runs (the shared results make it cheap), so
+        a page in another language or with newer weights gets its own."""
+        for component, value in zip(self.outputs, self.load(*self.starting_values(lang))):
+            if isinstance(value, dict) and value.get("__type__") == "update":
+                continue  # gr.skip() or an update of properties: not a value
+            initial = component.postprocess(value)
+            if isinstance(initial, BaseModel):
+                initial = initial.model_dump()
+            component.value = move_files_to_cache(initial, component, postprocess=True, keep_in_cache=True)
+            if client_utils.is_file_obj(component.value):
+                component.keep_in_cache.add(component.value["path"])
 
     def load(self, *values) -> list:
         """Every tab's starting results for the values a page sends (its widgets' starting values)."""

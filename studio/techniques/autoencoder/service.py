@@ -13,6 +13,7 @@ from studio.checks import UserError
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.presets import VARIANTS, bundle_name, load_inference
+from studio.texts import picture_text
 from studio.training_jobs import JobSpec, estimate_from_shipped
 from studio.training_request import request
 
@@ -82,13 +83,14 @@ class AutoencoderService:
         return picture, [float(m) for m in mse]
 
     # --- Program 10-2(b) --------------------------------------------------------------------------
-    def noise_walk(self, index: int, scale: float, variant: str = "z32") -> tuple[np.ndarray, np.ndarray]:
-        """Experiment 1: decode z + (i-10)/10 * scale for 20 steps; (captioned picture, frames)."""
+    def noise_walk(self, index: int, scale: float, variant: str = "z32",
+                   lang: str = "en") -> tuple[np.ndarray, np.ndarray]:
+        """Experiment 1: decode z + (i-10)/10 * scale for 20 steps; (picture captioned in ``lang``, frames)."""
         model = self.model(variant)
         z = model.encode(self.digit(index)[None])[0]
         codes, noises = ae.noise_walk_codes(z, float(scale), STEPS)
         frames = model.decode(codes)
-        captions = [f"noise={n:+.2f}" for n in noises]
+        captions = [picture_text("ae.fig_noise", lang, noise=n) for n in noises]
         return imaging.labelled_grid(frames, captions, cols=10), frames
 
     def interpolation(self, index_a: int, index_b: int, variant: str = "z32") -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ from studio.techniques.diffusion.presets import (
     NAME,
     load_inference,
 )
+from studio.texts import picture_text
 from studio.training_jobs import JobSpec
 
 MAX_SAMPLES = 100
@@ -125,9 +126,9 @@ class DiffusionService:
         return self.model().run(1, steps, seed, labels, check_guidance(guidance), record=True)
 
     @staticmethod
-    def trajectory_frame(trajectory, step) -> np.ndarray:
+    def trajectory_frame(trajectory, step, lang: str = "en") -> np.ndarray:
         """Step ``step`` (0 = pure noise, S = the digit) of a trajectory: x_t beside the network's guess of
-        the clean digit at that moment, captioned, enlarged for the projector."""
+        the clean digit at that moment, captioned in ``lang``, enlarged for the projector."""
         if trajectory is None:
             raise UserError("Run the sampler first: press 'Sample one trajectory'.")
         last = len(trajectory.times) - 1
@@ -136,7 +137,8 @@ class DiffusionService:
         guess = trajectory.guesses[min(step, last - 1)]  # at the end, the final guess is the digit itself
         signal = float(signal_level(t))
         return imaging.labelled_grid(np.stack([trajectory.noisy[step][0], guess[0]]),
-                                     [f"x_t  t={t:.2f}  signal {signal:.0%}", "guess of x_0"], cols=2,
+                                     [picture_text("diffusion.fig_noisy", lang, t=t, signal=signal),
+                                      picture_text("diffusion.fig_guess", lang)], cols=2,
                                      scale=TRAJECTORY_ZOOM)
 
     @staticmethod

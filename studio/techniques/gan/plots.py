@@ -1,6 +1,7 @@
 """The GAN's figures (Programs 10-4, 10-5): D and G losses while it trains, and a bundle's training record
 (losses, and the judge's FID per step). Only the GAN tab draws them, so they live in its folder rather
-than in the core's ``studio.plots``, whose fonts and renderer they use."""
+than in the core's ``studio.plots``, whose fonts, renderer and words (``word``: the texts table, this
+folder's ``texts.toml``) they use."""
 
 from __future__ import annotations
 
@@ -8,24 +9,9 @@ import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 
-from studio.plots import HANGUL_READY, render
+from studio.plots import curve_name, render, word
 
 _DPI = 100
-
-# The figures' own words (axis labels, notes) in the interface languages.
-_WORDS = {
-    "training step": {"ko": "학습 스텝", "en": "training step"},
-    "equilibrium": {"ko": "ln 2 = 0.69 (균형점)", "en": "ln 2 = 0.69 (equilibrium)"},
-    "losses": {"ko": "손실", "en": "losses"},
-    "fid": {"ko": "판정자 FID (낮을수록 좋음)", "en": "judge's FID (lower is better)"},
-    "floor": {"ko": "실제 데이터 하한", "en": "real-data floor"},
-}
-
-
-def word(key: str, lang: str) -> str:
-    """A figure's word ``key`` in ``lang``; English when a language lacks it (or Hangul cannot be drawn)."""
-    words = _WORDS[key]
-    return words.get(lang if HANGUL_READY else "en", words["en"])
 
 
 def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "", lang: str = "en") -> np.ndarray:
@@ -39,11 +25,12 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
     for name in ("d_loss", "g_loss"):
         values = history.get(name) or []
         if values:
-            ax.plot(np.arange(1, len(values) + 1) * every_steps, values, marker="o", markersize=2.5, label=name)
+            ax.plot(np.arange(1, len(values) + 1) * every_steps, values, marker="o", markersize=2.5,
+                    label=curve_name(name, lang))
     ax.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
-    ax.annotate(word("equilibrium", lang), xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
+    ax.annotate(word("gan.fig_equilibrium", lang), xy=(0.99, np.log(2.0)), xycoords=("axes fraction", "data"),
                 ha="right", va="bottom", fontsize=8, color="#555555")
-    ax.set_xlabel(word("training step", lang), fontsize=9)
+    ax.set_xlabel(word("gan.fig_training_step", lang), fontsize=9)
     ax.grid(alpha=0.3)
     if any(history.get(k) for k in ("d_loss", "g_loss")):
         ax.legend(fontsize=8, loc="upper left")
@@ -52,7 +39,7 @@ def gan_curves(history: dict[str, list[float]], every_steps: int, title: str = "
         right = ax.twinx()
         right.plot(np.arange(1, len(fids) + 1) * every_steps, fids, color="#d0583a", marker="s", markersize=3)
         right.set_yscale("log")
-        right.set_ylabel(word("fid", lang), fontsize=9, color="#d0583a")
+        right.set_ylabel(word("gan.fig_fid", lang), fontsize=9, color="#d0583a")
         right.annotate(f"{fids[-1]:.0f}", (len(fids) * every_steps, fids[-1]), textcoords="offset points",
                        xytext=(-4, 5), ha="right", fontsize=8, color="#d0583a")
     ax.set_title(title, fontsize=10)
@@ -69,10 +56,11 @@ def gan_record(history: dict[str, list[float]], every_steps: int, fid_steps: lis
     for name in ("d_loss", "g_loss"):
         values = history.get(name) or []
         if values:
-            left.plot(np.arange(1, len(values) + 1) * every_steps, values, linewidth=1, label=name)
+            left.plot(np.arange(1, len(values) + 1) * every_steps, values, linewidth=1,
+                      label=curve_name(name, lang))
     left.axhline(np.log(2.0), color="#888888", linestyle="--", linewidth=1)
-    left.set_title(word("losses", lang), fontsize=10)
-    left.set_xlabel(word("training step", lang), fontsize=9)
+    left.set_title(word("gan.fig_losses", lang), fontsize=10)
+    left.set_xlabel(word("gan.fig_training_step", lang), fontsize=9)
     left.legend(fontsize=8, loc="upper right")
     if fids:
         right.plot(fid_steps, fids, marker="o", markersize=4, color="#d0583a")
@@ -80,13 +68,14 @@ def gan_record(history: dict[str, list[float]], every_steps: int, fid_steps: lis
             right.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
         if floor:
             right.axhline(floor, color="#3a7d44", linestyle=":", linewidth=1.2)
-            right.annotate(f"{word('floor', lang)} {floor:.2f}", xy=(0.99, floor), xycoords=("axes fraction", "data"),
+            right.annotate(word("gan.fig_floor", lang, floor=floor), xy=(0.99, floor),
+                           xycoords=("axes fraction", "data"),
                            ha="right", va="bottom", fontsize=8, color="#3a7d44")
         right.set_yscale("log")
         right.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
         right.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    right.set_title(word("fid", lang), fontsize=10)
-    right.set_xlabel(word("training step", lang), fontsize=9)
+    right.set_title(word("gan.fig_fid", lang), fontsize=10)
+    right.set_xlabel(word("gan.fig_training_step", lang), fontsize=9)
     for ax in (left, right):
         ax.grid(alpha=0.3)
     fig.tight_layout()

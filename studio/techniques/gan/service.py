@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from studio import batching, imaging, metrics, registry
 from studio.bundle_cache import BundleCache, RecentDraws
@@ -23,6 +23,7 @@ from studio.techniques.gan.presets import (
     load_inference,
     training_images,
 )
+from studio.texts import picture_text
 from studio.training_jobs import JobSpec, estimate_from_shipped
 from studio.training_request import request
 
@@ -199,8 +200,9 @@ class GANService:
         return GameRound(picture, is_fake, variant)
 
     @staticmethod
-    def check_answer(round_: GameRound | None, picked_fakes: list) -> GameVerdict:
-        """Score the student's picks (image numbers 1..GAME_SIZE they call fake) against the truth."""
+    def check_answer(round_: GameRound | None, picked_fakes: list, lang: str = "en") -> GameVerdict:
+        """Score the student's picks (image numbers 1..GAME_SIZE they call fake) against the truth; the
+        picture says under each image what it was and whether the student was right, in ``lang``."""
         if round_ is None:
             raise UserError("Start a round first: press 'New round'.")
         try:
@@ -211,7 +213,9 @@ class GANService:
             raise UserError(f"Images are numbered 1 to {len(round_.is_fake)}.")
         said_fake = [k + 1 in chosen for k in range(len(round_.is_fake))]
         correct = sum(s == f for s, f in zip(said_fake, round_.is_fake))
-        captions = [("GAN" if f else "real") + (" ok" if s == f else " x") for s, f in zip(said_fake, round_.is_fake)]
+        captions = [(picture_text("gan.truth_right" if s == f else "gan.truth_wrong", lang,
+                                  what=picture_text("gan.truth_fake" if f else "gan.truth_real", lang)), s == f)
+                    for s, f in zip(said_fake, round_.is_fake)]
         picture = _truth_picture(round_.picture, captions)
         return GameVerdict(picture, correct, len(round_.is_fake), sum(s and f for s, f in zip(said_fake, round_.is_fake)),
                            sum(round_.is_fake))
@@ -250,16 +254,17 @@ class GANService:
         return self.status(variant)
 
 
-def _truth_picture(picture: np.ndarray, captions: list[str]) -> np.ndarray:
-    """The round's picture with a caption strip under it saying, per image, what it really was."""
+def _truth_picture(picture: np.ndarray, captions: list[tuple[str, bool]]) -> np.ndarray:
+    """The round's picture with a caption strip under it saying, per image, what it really was:
+    ``captions`` are (words, judged right), green when right and red when wrong."""
     h, w = picture.shape[:2]
     strip = 16
     canvas = Image.new("RGB", (w, h + strip), "white")
     canvas.paste(Image.fromarray(picture).convert("RGB"), (0, 0))
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default()
+    font = imaging.caption_font([c for c, _ in captions], None)
     cell = w / len(captions)
-    for k, caption in enumerate(captions):
-        colour = (20, 130, 60) if caption.endswith("ok") else (190, 30, 30)
+    for k, (caption, right) in enumerate(captions):
+        colour = (20, 130, 60) if right else (190, 30, 30)
         draw.text((cell * (k + 0.5), h + strip / 2), caption, fill=colour, font=font, anchor="mm")
     return np.asarray(canvas)

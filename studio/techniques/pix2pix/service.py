@@ -20,6 +20,7 @@ from studio.samples.presets import NAME as SAMPLES
 from studio.schedules import SliceSchedule
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name, load_inference
+from studio.texts import picture_text
 from studio.training_jobs import JobSpec, estimate_from_shipped
 from studio.training_request import request
 
@@ -238,12 +239,15 @@ class Pix2PixService:
             raise UserError(f"Test example {i} is out of range: choose 0 to {len(edges) - 1}.")
         return edges[i], shoes[i]
 
-    def gallery(self, dataset: str = "fashion") -> list[tuple[np.ndarray, str]]:
-        """The first GALLERY test outlines to pick from, each with its index (and the emoji's name)."""
+    def gallery(self, dataset: str = "fashion", lang: str = "en") -> list[tuple[np.ndarray, str]]:
+        """The first GALLERY test outlines to pick from, each with its index (and the emoji's name in
+        ``lang``)."""
         edges, _ = self.examples(dataset)
-        names = [e.name.split(":")[0].capitalize() for e in openmoji.load_split(True).emoji] \
-            if dataset == "emoji" else None
-        return [(zoom(edges[i], 2), f"{i}" + (f" · {names[i]}" if names else "")) for i in range(min(GALLERY, len(edges)))]
+        shown = range(min(GALLERY, len(edges)))
+        if dataset != "emoji":
+            return [(zoom(edges[i], 2), f"{i}") for i in shown]
+        emoji = openmoji.load_split(True).emoji
+        return [(zoom(edges[i], 2), f"{i} · {openmoji.name_of(emoji[i], lang)}") for i in shown]
 
     # --- translation -------------------------------------------------------------------------------
     def translate(self, edges: np.ndarray, variants=COMPARED, dataset: str = "fashion") -> dict[str, np.ndarray]:
@@ -256,16 +260,16 @@ class Pix2PixService:
         return {v: m.translate(edges)[0] for v, m in models.items()}
 
     def comparison(self, edges: np.ndarray, truth: np.ndarray | None = None,
-                   dataset: str = "fashion") -> tuple[np.ndarray, dict]:
-        """Input | U-Net | encoder-decoder | L1-only (| ground truth) as one labelled picture,
+                   dataset: str = "fashion", lang: str = "en") -> tuple[np.ndarray, dict]:
+        """Input | U-Net | encoder-decoder | L1-only (| ground truth) as one picture labelled in ``lang``,
         and the translations (plus the L1 to the truth per variant when there is one)."""
         shoes = self.translate(edges, dataset=dataset)
         images = [rgb(edges), *(rgb(s) for s in shoes.values())]
-        labels = ["input outline", "U-Net + GAN", "encoder-decoder + GAN", "U-Net, L1 only"]
+        labels = [picture_text("p2p.fig_input", lang), *(picture_text(f"p2p.name_{v}", lang) for v in shoes)]
         errors = {}
         if truth is not None:
             images.append(rgb(truth))
-            labels.append("ground truth")
+            labels.append(picture_text("p2p.fig_truth", lang))
             errors = {v: p2p.mean_l1(s, truth) for v, s in shoes.items()}
         picture = imaging.labelled_grid(np.stack(images), labels, cols=len(images), scale=ZOOM[dataset], pad=4)
         return picture, {"shoes": shoes, "l1": errors, "sharpness": {v: p2p.sharpness(s[None])

@@ -164,7 +164,7 @@ class PixelService:
                         row: int, col: int, lang: str = "en") -> np.ndarray:
         """Per-pixel entropy heat map (bits) with the selected pixel marked; its words in ``lang``."""
         bits = pixel.entropy_bits(self.probabilities(dataset, label, smoothing))
-        return plots.heatmap(bits, "", cmap="magma", colorbar_label=plots.word("bits", lang),
+        return plots.heatmap(bits, "", cmap="magma", colorbar_label=plots.word("plots.bits", lang),
                              vmin=0, vmax=max(1.0, float(bits.max())), marker=_pixel(row, col))
 
     def histogram_picture(self, dataset: str, label: int | None, smoothing: float,
@@ -172,7 +172,7 @@ class PixelService:
         """The 256-bin distribution of the selected pixel; its words in ``lang``."""
         r, c = _pixel(row, col)
         probs = self.probabilities(dataset, label, smoothing)[r, c]
-        return plots.level_histogram(probs, plots.word("pixel at", lang).format(r=r, c=c), lang=lang)
+        return plots.level_histogram(probs, plots.word("pixel.fig_pixel_at", lang, r=r, c=c), lang=lang)
 
 
 def _pixel(row: int, col: int) -> tuple[int, int]:

@@ -169,16 +169,12 @@ class TextService:
         reweighted = text_lm.reweight_distribution(probs, t) if t > 0 else np.eye(len(probs))[int(np.argmax(probs))]
         order = np.argsort(-probs, kind="stable")[:top]
         words = [generator.tokenizer.token(i) or "(pad)" for i in order]
-        label = f"T = {t:g}" if t > 0 else plots.word("greedy", lang)
+        label = f"T = {t:g}" if t > 0 else plots.word("text.fig_greedy", lang)
         h_before, h_after = text_lm.entropy_bits(probs), text_lm.entropy_bits(reweighted)
-
-        def entropy(bits: float) -> str:
-            return f"{plots.word('entropy', lang)} {bits:.2f} {plots.word('bits', lang)}"
-
         picture = next_word_bars(
             [repr(w) if generator.tokenizer.level == "char" else w for w in words], probs[order], reweighted[order],
-            (f"{plots.word('model softmax', lang)} · {entropy(h_before)}",
-             f"{plots.word('reweighted', lang)}, {label} · {entropy(h_after)}"))
+            (plots.word("text.fig_softmax", lang, bits=h_before),
+             plots.word("text.fig_reweighted", lang, how=label, bits=h_after)))
         return {"words": words, "before": probs[order], "after": reweighted[order], "entropy_before": h_before,
                 "entropy_after": h_after, "picture": picture, "top_share_after": float(reweighted[order].sum()),
                 "top_share_before": float(probs[order].sum()), "prompt": checked}
