@@ -1,6 +1,8 @@
 """Requests for the tests' tiny training runs, written where each test's temporary folders say."""
 
-from studio import registry
+import contextlib
+
+from studio import data, paths, registry
 from studio.training_request import TrainingRequest, request
 
 
@@ -13,3 +15,19 @@ def shipped_request(recipe: str, **options) -> TrainingRequest:
 def user_request(recipe: str, **options) -> TrainingRequest:
     """A checked request that writes into the user cache, as a Train button does."""
     return request(recipe, to=registry.USER, **options)
+
+
+@contextlib.contextmanager
+def tiny_mnist_run(tmp_path, monkeypatch, train: int = 64, test: int = 20):
+    """A temporary pretrained/ folder and a tiny synthetic MNIST as the data folder, for one tiny training
+    run (nothing downloads); the data folder is unset after."""
+    from conftest import write_tiny_data
+
+    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
+    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=train, test=test))
+    data._load_cached.cache_clear()
+    try:
+        yield
+    finally:
+        paths.set_data_dir(None)

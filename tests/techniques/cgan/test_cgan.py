@@ -152,20 +152,14 @@ def test_recipe_writes_float16_generator_and_history(tiny_cgan):
 
 
 def test_the_classroom_schedule_trains_in_rounds_and_says_so(tmp_path, monkeypatch):
-    from studio import data, paths
     from studio.techniques.cgan.presets import CLASSROOM
     from studio.techniques.cgan.recipe import train_cgan
+    from training_requests import tiny_mnist_run
 
-    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
-    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=64, test=20))
-    data._load_cached.cache_clear()
     messages = []
-    try:
+    with tiny_mnist_run(tmp_path, monkeypatch):
         bundle = train_cgan(shipped_request("cgan", variant="conv", epochs=2, schedule="classroom"),
                             RunContext(on_progress=lambda f, m: messages.append(m)))
-    finally:
-        paths.set_data_dir(None)
     training = bundle.metadata["training"]
     assert training["schedule"] == "classroom" and training["batch_size"] == CLASSROOM.batch_size
     assert training["epochs_completed"] == 2 and len(training["history"]["d_loss"]) == 2

@@ -102,24 +102,17 @@ def test_the_xla_sampler_pads_to_whole_rows_and_draws_the_same_digits():
 
 
 def test_the_recipe_trains_saves_and_the_bundle_samples(tmp_path, monkeypatch):
-    from conftest import write_tiny_data
-    from studio import data, paths, registry
+    from studio import registry
     from studio.techniques.diffusion.presets import load_inference
     from studio.techniques.diffusion.recipe import train_diffusion
     from studio.training import RunContext
-    from training_requests import shipped_request
+    from training_requests import shipped_request, tiny_mnist_run
 
-    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
-    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=64, test=20))
-    data._load_cached.cache_clear()
     epochs = []
-    try:
+    with tiny_mnist_run(tmp_path, monkeypatch):
         bundle = train_diffusion(shipped_request("diffusion", epochs=2, batch_size=32),
                                  RunContext(on_epoch=lambda e, logs, image: epochs.append((logs, image))),
                                  judge=False, config=TINY)
-    finally:
-        paths.set_data_dir(None)
     assert len(epochs) == 2 and epochs[-1][1].shape == (28 * 2 + 4, 10 * 28 * 2 + 22)  # ten digits a preview
     assert bundle.metadata["command"].startswith("python -m studio.train diffusion --epochs 2")
     assert bundle.metadata["data"]["mnist"]["labels_used"] is True

@@ -81,24 +81,17 @@ def test_a_config_without_meaningful_codes_is_refused(bad, message):
 
 
 def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monkeypatch):
-    from conftest import write_tiny_data
-    from studio import data, paths, registry
+    from studio import registry
     from studio.techniques.infogan.presets import load_inference
     from studio.techniques.infogan.recipe import train_infogan
     from studio.training import RunContext
-    from training_requests import shipped_request
+    from training_requests import shipped_request, tiny_mnist_run
 
-    monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    monkeypatch.setenv("STUDIO_NO_DOWNLOAD", "1")
-    paths.set_data_dir(write_tiny_data(tmp_path / "data", train=64, test=20))
-    data._load_cached.cache_clear()
     epochs = []
-    try:
+    with tiny_mnist_run(tmp_path, monkeypatch):
         bundle = train_infogan(shipped_request("infogan", epochs=2, batch_size=32),
                                RunContext(on_epoch=lambda e, logs, image: epochs.append((logs, image))),
                                judge=False, config=infogan.InfoGANConfig(noise_dim=8, width=8))
-    finally:
-        paths.set_data_dir(None)
     assert len(epochs) == 2 and epochs[-1][1].ndim == 2  # a preview (one noise, every c1 value) per epoch
     assert {"d_loss", "info_loss", "q_accuracy"} <= set(epochs[-1][0])
     metadata = bundle.metadata
