@@ -125,7 +125,7 @@ def main(argv=None) -> int:
     inside = 0
     for name, (_, tree) in modules.items():
         for target, in_function in imported_modules(tree, name, known):
-            inside += in_function
+            inside += in_function and target in known
             if target in known and target != name:
                 graph.setdefault(name, set()).add(target)
     # Imports of any module inside functions, not only the studio's.

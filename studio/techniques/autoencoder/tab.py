@@ -140,9 +140,10 @@ def _walk_subtab(ctx: TabContext, service):
         walk = tr.make(gr.Image, {"label": "ae.walk_out"}, type="numpy", format="png", interactive=False)
         walk_md = gr.Markdown()
 
+    # ``lang`` words the captions: recipes made before it existed draw in English, as they did.
     @exports.reproducible("ae.noise_walk", models=["samples", "autoencoder_z32"])
-    def noise_walk_picture(index, scale):
-        return service.noise_walk(index, scale)
+    def noise_walk_picture(index, scale, lang="en"):
+        return service.noise_walk(index, scale, lang=lang)
 
     def walk_judgement(lang, index, frames, noises) -> str:
         try:
@@ -157,7 +158,7 @@ def _walk_subtab(ctx: TabContext, service):
 
     @guarded
     def noise_walk(lang, index, scale):
-        picture, frames = noise_walk_picture(index, scale)
+        picture, frames = noise_walk_picture(index, scale, lang)
         noises = (np.arange(20) - 10) / 10 * float(scale)
         return picture, walk_judgement(lang, index, frames, noises) + "\n\n" + exports.line_of(picture)
 

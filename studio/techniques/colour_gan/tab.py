@@ -50,7 +50,6 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "colour.tab"}, id="gan-colour"):
         tr.make(gr.Markdown, {"value": "colour.intro"})
-        status = gr.Markdown()
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "colour.count"}, minimum=1, maximum=MAX_SAMPLES, step=1, value=32)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
@@ -68,6 +67,9 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
             nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
         gr.Markdown(openmoji.CREDIT)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
+        # Where the weights in use come from and what they measured: under the results, folded.
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
 
     @exports.reproducible("gan.colour_samples", models=("gan_colour",))
     def samples_picture(n, seed):

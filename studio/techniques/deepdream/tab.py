@@ -117,18 +117,20 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
     with tr.make(gr.Tab, {"label": "dream.tab"}, id="deepdream"):
         tr.make(gr.Markdown, {"value": "dream.intro"})
         with gr.Row():
+            # The photo and the Run button under it (a phone finds it in its first screens); the settings
+            # beside them (on a phone, after them: their defaults dream at once).
             with gr.Column(scale=2):
                 source = tr.make(gr.Image, {"label": "dream.input"}, type="pil", sources=["upload", "clipboard"],
                                  value=example_image(), height=320, image_mode=None)
                 example_btn = tr.make(gr.Button, {"value": "dream.example"}, size="sm")
                 example_btn.click(lambda: example_image(), None, source, api_visibility="private")
-            with gr.Column(scale=3):
-                backbone, note, layers = _backbone_and_layers(ctx, service, available, start_backbone)
-                octaves, scale, steps, step_size, max_loss, max_side = _settings(tr, default_side)
                 with gr.Row():
                     run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary", elem_classes=MAIN_ACTION)
                     stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                     compare_btn = tr.make(gr.Button, {"value": "dream.compare"})
+            with gr.Column(scale=3):
+                backbone, note, layers = _backbone_and_layers(ctx, service, available, start_backbone)
+                octaves, scale, steps, step_size, max_loss, max_side = _settings(tr, default_side)
         progress_md = gr.Markdown()
         with gr.Row():
             output = tr.make(gr.Image, {"label": "dream.output"}, type="numpy", format="png", interactive=False,

@@ -49,7 +49,6 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     tr, lang = ctx.tr, ctx.lang
     with tr.make(gr.Tab, {"label": "diffusion.tab"}, id="diffusion"):
         tr.make(gr.Markdown, {"value": "diffusion.intro"})
-        status = gr.Markdown()
         with gr.Row():  # the sampler's settings, shared by the sub-tabs
             steps = tr.make(gr.Slider, {"label": "diffusion.steps"}, minimum=1, maximum=MAX_STEPS, step=1,
                             value=DEFAULT_STEPS)
@@ -59,7 +58,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
         with gr.Tabs():
             count, grid, sample, judge = _grid_subtab(ctx, service, steps, seed, label, guidance)
-            _scrub_subtab(ctx, service, steps, seed, label, guidance)
+            scrubbed = _scrub_subtab(ctx, service, steps, seed, label, guidance)
             index, forward_outputs, forward = _forward_subtab(ctx, service, seed)
         panel = None
         if ctx.allow_training:
@@ -69,6 +68,9 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             panel = create_training_panel(
                 ctx, hooks, api_prefix="diffusion", intro_key="diffusion.train_intro", default_epochs=5,
                 max_epochs=100, classroom_key="diffusion.classroom")
+        # Where the weights in use come from and what they measured: under the results, folded.
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
 
     @guarded
     def refresh(lang, n, steps_, seed_, label_, guidance_, index_):
@@ -84,7 +86,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     if panel is not None:  # new weights: the grid and the forward process drawn again
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed], reword=reword)]
 
 
 def _grid_subtab(ctx: TabContext, service, steps, seed, label, guidance):
@@ -145,16 +147,18 @@ def _grid_subtab(ctx: TabContext, service, steps, seed, label, guidance):
     return count, grid, sample, (judge, [lang, *sample_inputs], [judge_md])
 
 
-def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> None:
-    """One sample's whole run, recorded for this session and scrubbed step by step."""
+def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> tuple:
+    """One sample's whole run, recorded for this session and scrubbed step by step. Returns its part of the
+    page load, (fn, inputs, outputs): the run of the starting settings, at its last step."""
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
         tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
         run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
         scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary",
                             elem_id="diffusion-scrub")
+        # at the last step: the page opens with the starting settings' run finished
         step = tr.make(gr.Slider, {"label": "diffusion.scrub_step"}, minimum=0, maximum=DEFAULT_STEPS, step=1,
-                       value=0, elem_id="diffusion-scrub-step")
+                       value=DEFAULT_STEPS, elem_id="diffusion-scrub-step")
         frame = tr.make(gr.Image, {"label": "diffusion.scrub_frame"}, type="numpy", format="png",
                         interactive=False, elem_id="diffusion-scrub-frame")
         strip = tr.make(gr.Image, {"label": "diffusion.scrub_strip"}, type="numpy", format="png",
@@ -168,23 +172,30 @@ def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> Non
         return service.trajectory_strip(trajectory, every), trajectory
 
     @guarded
-    def run_trajectory(steps_, seed_, label_, guidance_):
+    def run_trajectory(lang, steps_, seed_, label_, guidance_):
         strip_path, trajectory = trajectory_picture(steps_, seed_, label_, guidance_)
         last = len(trajectory.times) - 1
-        frames = [service.trajectory_frame(trajectory, k) for k in range(last + 1)]
+        frames = [service.trajectory_frame(trajectory, k, lang) for k in range(last + 1)]
         # the GIF rests on the finished digit before it starts again
         gif_path = exports.gif(frames + [frames[-1]] * 5, f"diffusion_{int(seed_)}_{last}", strip_path, duration_ms=150)
         return trajectory, gr.update(maximum=last, value=last), frames[-1], strip_path, gif_path
 
     @guarded
-    def scrub(trajectory, k):
-        return service.trajectory_frame(trajectory, k)
+    def scrub(trajectory, k, lang, steps_, seed_, label_, guidance_):
+        if trajectory is None:  # no run of this session's yet: the page's own, of the settings (computed once)
+            trajectory = trajectory_picture(steps_, seed_, label_, guidance_)[1]
+        return service.trajectory_frame(trajectory, k, lang)
 
-    scrub_btn.click(run_trajectory, [steps, seed, label, guidance], [run_state, step, frame, strip, scrub_gif],
+    def on_page_load(lang, steps_, seed_, label_, guidance_):
+        return run_trajectory(lang, steps_, seed_, label_, guidance_)[2:]  # not the session's run (no state)
+
+    settings = [steps, seed, label, guidance]
+    scrub_btn.click(run_trajectory, [ctx.lang, *settings], [run_state, step, frame, strip, scrub_gif],
                     api_name="diffusion_trajectory")
     # The scrubber redraws from this session's recorded run: numpy only, no network call.
-    step.change(scrub, [run_state, step], frame, show_progress="hidden", trigger_mode="always_last",
-                api_visibility="private")
+    step.change(scrub, [run_state, step, ctx.lang, *settings], frame, show_progress="hidden",
+                trigger_mode="always_last", api_visibility="private")
+    return on_page_load, [ctx.lang, *settings], [frame, strip, scrub_gif]
 
 
 def _forward_subtab(ctx: TabContext, service, seed):

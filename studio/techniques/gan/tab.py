@@ -103,18 +103,20 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                               value="dcgan_mnist", scale=2)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1,
                            elem_id="gan-seed")
-        status = gr.Markdown()
-        with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
-            record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
-                             show_label=False)
-        variant.change(guarded(status_text), [lang, variant], status, **HIDDEN).then(
-            guarded(record_picture), [lang, variant], record, **HIDDEN)
         with gr.Tabs() as sub_tabs:
             samples = _samples_subtab(ctx, service, variant, seed)
             walk = _walk_subtab(ctx, service, variant, sub_tabs)
-            _nearest_subtab(ctx, service, variant, seed, sub_tabs)
+            nearest = _nearest_subtab(ctx, service, variant, seed, sub_tabs)
             _game_subtab(ctx, service, variant, sub_tabs)
             parts = ctx.build_parts(sub_tabs, tab="gan")
+        # Where the weights in use come from and what they measured: under the results, folded.
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
+            with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
+                record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
+                                 show_label=False)
+        variant.change(guarded(status_text), [lang, variant], status, **HIDDEN).then(
+            guarded(record_picture), [lang, variant], record, **HIDDEN)
 
     # On page load and after training: the words, the record, the samples and the walk; then the readout.
     @guarded
@@ -132,7 +134,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     if samples.panel is not None:
         for event in (samples.panel.finished, samples.panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN).then(*judged, **HIDDEN)
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged], reword=reword), *parts]
+    # The nearest training images follow on their own: they need the training set, which a server may lack.
+    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged, nearest], reword=reword), *parts]
 
 
 class _Samples(NamedTuple):
@@ -255,8 +258,10 @@ def _walk_subtab(ctx: TabContext, service, variant, sub_tabs) -> _Walk:
     return _Walk(walk_between, [variant, seed_a, seed_b, frames], [walk, gif])
 
 
-def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> None:
-    """Each sample beside its nearest training image (Program 10-5(b)): is it a copy?"""
+def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> tuple:
+    """Each sample beside its nearest training image (Program 10-5(b)): is it a copy? Returns its part
+    of the page load, (fn, inputs, outputs): the pictures of the starting generator, count and seed, or
+    where the training set is missing, the sentence saying how to get it."""
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "gan.nn_tab"}, id="gan-nn"):
         tr.make(gr.Markdown, {"value": "gan.nn_intro"})
@@ -275,10 +280,19 @@ def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> None:
         picture = nearest_picture(name, n, s)
         return picture, text("gan.nn_note", lang) + "\n\n" + exports.line_of(picture)
 
-    nn_btn.click(nearest, [ctx.lang, variant, nn_count, seed], [nn_picture, nn_md], api_name="gan_nearest")
+    def on_page_load(lang, name, n, s):
+        # A page load has no pop-up to show: a missing training set is said where the pictures would be.
+        try:
+            return nearest(lang, name, n, s)
+        except gr.Error as exc:
+            return None, exc.message
+
+    inputs, outputs = [ctx.lang, variant, nn_count, seed], [nn_picture, nn_md]
+    nn_btn.click(nearest, inputs, outputs, api_name="gan_nearest")
     ctx.link_target(LinkTarget("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
                                [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
                                sub_tabs=sub_tabs, sub_tab="gan-nn"))
+    return on_page_load, inputs, outputs
 
 
 def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
@@ -304,7 +318,7 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
 
     @guarded
     def check(lang, round_, chosen, score):
-        verdict = service.check_answer(round_, chosen)
+        verdict = service.check_answer(round_, chosen, lang)
         score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
                  "shown": score["shown"] + verdict.total}
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)

@@ -67,7 +67,6 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
     low, high = CODE_RANGE
     with tr.make(gr.Tab, {"label": "infogan.tab"}, id="infogan"):
         tr.make(gr.Markdown, {"value": "infogan.intro"})
-        status = gr.Markdown()
         with gr.Row():
             with gr.Column(scale=2):
                 first = _choices(service.matched_digits())
@@ -83,6 +82,9 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         grid = tr.make(gr.Image, {"label": "infogan.grid"}, type="numpy", format="png", interactive=False)
         gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
+        # Where the weights in use come from and what their codes were measured to mean: folded, under the results.
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
 
     # One picture for the codes: each move answers at once (< 100 ms a sample).
     @exports.reproducible("infogan.live", models=("infogan",))

@@ -28,7 +28,7 @@ def generators(dataset: str) -> list[str]:
     return [bundle_name(v, dataset) for v in VARIANTS]
 
 
-def example_models(index, dataset: str = "fashion") -> list[str]:
+def example_models(index, dataset: str = "fashion", lang: str = "en") -> list[str]:
     """The bundles of a test example's comparison: the generators, and for the shoes the shipped test
     images they come from (the emoji are rendered from the installed OpenMoji font)."""
     return generators(dataset) + (["samples"] if dataset == "fashion" else [])
@@ -82,6 +82,16 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         dataset = tr.make(gr.Radio, {"label": "p2p.dataset",
                                      "choices": lambda lg: [(text(f"p2p.data_{d}", lg), d) for d in offered]},
                           value=offered[0], elem_id="p2p-dataset")
+        # A test example first: its picker, its button and its comparison (a phone finds them in its first
+        # screens), then the sketchpad for an outline of one's own, beside what the model sees of it.
+        gallery = tr.make(gr.Gallery, {"label": "p2p.gallery"}, columns=8, height=300, allow_preview=False,
+                          object_fit="contain", elem_id="p2p-gallery", buttons=[])
+        with gr.Row():
+            example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
+            example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
+        tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
+        compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="p2p-compare")
+        result_md = gr.Markdown()
         with gr.Row():
             with gr.Column(scale=2):
                 sketch = tr.make(gr.Sketchpad, {"label": "p2p.sketch"}, value=blank_paper(), type="numpy",
@@ -97,18 +107,11 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 patch = tr.make(gr.Image, {"label": "p2p.patch"}, type="numpy", format="png", interactive=False,
                                 height=200, buttons=[])
                 tr.make(gr.Markdown, {"value": "p2p.patch_caption"})
-        gallery = tr.make(gr.Gallery, {"label": "p2p.gallery"}, columns=8, height=300, allow_preview=False,
-                          object_fit="contain", elem_id="p2p-gallery", buttons=[])
-        with gr.Row():
-            example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
-            example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
-        tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
-        compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="p2p-compare")
-        result_md = gr.Markdown()
         tr.make(gr.Markdown, {"value": "p2p.notes"})
-        metrics_md = gr.Markdown()
         tr.make(gr.Markdown, {"value": "p2p.credit"})
         panel = _training_panel(ctx, service, offered) if ctx.allow_training else None
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            metrics_md = gr.Markdown()
 
     translate_sketch, translate_example = _translations(ctx, service)
     outputs = [seen, compare, patch, result_md]
@@ -122,9 +125,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
     gallery.select(pick, [lang, dataset], [example, *outputs], api_visibility="private")
 
+    # On page load and after a language switch: the gallery (the emoji's names in ``lang``), the example's
+    # comparison (its captions in ``lang``) and the table.
     @guarded
     def refresh(lang, data, index):
-        return (service.gallery(data), *translate_example(lang, data, index), metrics_table(service, lang, data))
+        return (service.gallery(data, lang), *translate_example(lang, data, index),
+                metrics_table(service, lang, data))
 
     @guarded
     def switch_data(lang, data):
@@ -133,8 +139,9 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     refresh_inputs, refresh_outputs = [lang, dataset, example], [gallery, *outputs, metrics_md]
     # .input, not .change: a link that sets the data set (below) must not reset the example it opens.
     dataset.input(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
+    # The link's "lang" (the language of its picture's captions) gives way to the page's own.
     ctx.link_target(LinkTarget("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
-                               lambda lang, index, dataset: refresh(lang, dataset, index)))
+                               lambda page_lang, index, dataset, lang="en": refresh(page_lang, dataset, index)))
     if panel is not None:  # new weights: the gallery, the example and the table drawn again
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
@@ -174,17 +181,18 @@ def _translations(ctx: TabContext, service):
 
     # A test example is picked by its index: its comparison is reproducible from the recipe. A sketch
     # or an upload is recorded by its sha256 only (exports.stamp), as DeepDream and style transfer do.
+    # ``lang`` words the captions: recipes made before it existed draw in English, as they did.
     @exports.reproducible("p2p.example", models=example_models)
-    def example_picture(index, dataset="fashion"):
+    def example_picture(index, dataset="fashion", lang="en"):
         edges, truth = service.example(index, dataset)
-        return service.comparison(edges, truth, dataset)
+        return service.comparison(edges, truth, dataset, lang)
 
     @guarded
     def translate_sketch(lang, data, value):
         started = time.perf_counter()
         drawing = sketch_image(value)
         edges = service.sketch_to_edges(drawing, data)
-        picture, info = service.comparison(edges, dataset=data)
+        picture, info = service.comparison(edges, dataset=data, lang=lang)
         stamped = exports.stamp(picture, "p2p.sketch", {"dataset": data}, generators(data), uploads={"sketch": drawing})
         return show(lang, data, edges, (stamped, info), started)
 
@@ -192,7 +200,7 @@ def _translations(ctx: TabContext, service):
     def translate_example(lang, data, index):
         started = time.perf_counter()
         edges, truth = service.example(index, data)
-        return show(lang, data, edges, example_picture(index, data), started, truth)
+        return show(lang, data, edges, example_picture(index, data, lang), started, truth)
 
     return translate_sketch, translate_example
 

@@ -56,10 +56,13 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     entropy_picture, histogram_picture, sample_picture = _reproducible(service)
     with tr.make(gr.Tab, {"label": "pixel.tab"}, id="pixel"):
         tr.make(gr.Markdown, {"value": "pixel.intro"})
-        model_inputs, (row, col), picture_outputs, pictures = _model_view(ctx, service, entropy_picture,
-                                                                          histogram_picture)
-        likelihood = gr.Markdown(elem_id="pixel-likelihood")
+        # The controls and the samples first (a phone finds the Sample button in its first screen), then
+        # the model's pictures that explain them, its likelihood and the lecture's conclusion.
+        model_inputs = _model_choices(ctx, service)
         (count, seed), samples, draw_samples, judge = _samples_view(ctx, service, model_inputs, sample_picture)
+        (row, col), picture_outputs, pictures = _model_pictures(ctx, service, model_inputs, entropy_picture,
+                                                                histogram_picture)
+        likelihood = gr.Markdown(elem_id="pixel-likelihood")
         tr.make(gr.Markdown, {"value": "pixel.conclusion"})
         with tr.make(gr.Accordion, {"label": "common.training"}, open=False, visible=ctx.allow_training):
             tr.make(gr.Markdown, {"value": "pixel.train_intro"})
@@ -69,7 +72,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
                 stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                 shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
-        status = gr.Markdown()
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
 
     # A new data set, class or smoothing: the whole tab drawn again (and its class names in ``lang``).
     @guarded
@@ -119,17 +123,23 @@ def _reproducible(service):
     return entropy_picture, histogram_picture, sample_picture
 
 
-def _model_view(ctx: TabContext, service, entropy_picture, histogram_picture):
-    """The model's choices (data set, class, smoothing) and its pictures: the mean, the entropy and one
-    pixel's histogram (a click on the mean, or the sliders, picks the pixel). Returns (the three choices,
-    (row, col), the three pictures, the handler drawing them)."""
-    tr, lang = ctx.tr, ctx.lang
+def _model_choices(ctx: TabContext, service) -> list:
+    """The model's choices: [data set, class, smoothing]."""
+    tr = ctx.tr
     with gr.Row():
         dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
         label = tr.make(gr.Dropdown, {"label": "pixel.class"}, choices=_class_choices(service, "mnist", tr.lang),
                         value="0")
         smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
                             minimum=0.0, maximum=2.0, step=0.01, value=0.0)
+    return [dataset, label, smoothing]
+
+
+def _model_pictures(ctx: TabContext, service, model_inputs, entropy_picture, histogram_picture):
+    """The model's pictures for its choices (``model_inputs``): the mean, the entropy and one pixel's
+    histogram (a click on the mean, or the sliders, picks the pixel). Returns ((row, col), the three
+    pictures, the handler drawing them)."""
+    tr, lang = ctx.tr, ctx.lang
     with gr.Row(equal_height=True):
         mean = tr.make(gr.Image, {"label": "pixel.mean"}, type="numpy", format="png", interactive=False,
                        buttons=[], height=260)
@@ -154,12 +164,12 @@ def _model_view(ctx: TabContext, service, entropy_picture, histogram_picture):
         r, c = service.click_to_pixel(*evt.index)
         return (r, c, *pictures(dataset, label, smoothing, r, c, lang))
 
-    model_inputs, outputs = [dataset, label, smoothing], [mean, entropy, histogram]
+    outputs = [mean, entropy, histogram]
     gr.on([row.release, col.release], pictures, [*model_inputs, row, col, lang], outputs, api_name="pixel_pictures",
           show_progress="hidden")
     mean.select(select_pixel, [*model_inputs, lang], [row, col, *outputs], show_progress="hidden",
                 api_visibility="private")
-    return model_inputs, (row, col), outputs, pictures
+    return (row, col), outputs, pictures
 
 
 def _samples_view(ctx: TabContext, service, model_inputs, sample_picture):

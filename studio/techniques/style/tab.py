@@ -155,19 +155,23 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     with tr.make(gr.Tab, {"label": "style.tab"}, id="style"):
         tr.make(gr.Markdown, {"value": "style.intro"})
         with gr.Row():
-            content, style = _picture_columns(tr)
-            with gr.Column():
+            # The two pictures, and under them the one-pass button that needs nothing else (a phone finds
+            # it in its first two screens); beside them the optimisation's settings and its Run button.
+            with gr.Column(scale=3):
+                with gr.Row():
+                    content, style = _picture_columns(tr)
+                with gr.Row():
+                    ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0,
+                                          step=0.05, value=1.0, scale=2)
+                    ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary",
+                                     elem_classes=MAIN_ACTION, scale=1)
+                tr.make(gr.Markdown, {"value": "style.ff_intro"})
+            with gr.Column(scale=2):
                 backbone, note = _backbone_row(ctx, service, available)
                 strength, smoothness, steps, side, optimizer, preserve = _settings(tr)
                 with gr.Row():
                     run_btn = tr.make(gr.Button, {"value": "style.run"}, variant="primary")
                     stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
-        with gr.Row():
-            tr.make(gr.Markdown, {"value": "style.ff_intro"})
-            with gr.Column(scale=0, min_width=280):
-                ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0, step=0.05,
-                                      value=1.0)
-                ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary", elem_classes=MAIN_ACTION)
         progress_md = gr.Markdown()
         with gr.Row():
             output = tr.make(gr.Image, {"label": "style.output"}, type="numpy", format="png", interactive=False,
@@ -220,12 +224,13 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
 
 def _picture_columns(tr):
-    """The content and the style picture, each with its example buttons; (content, style)."""
-    with gr.Column():
+    """The content and the style picture, each with its example buttons, side by side even on a phone
+    (narrow columns); (content, style)."""
+    with gr.Column(min_width=150):
         content = tr.make(gr.Image, {"label": "style.content"}, type="pil", sources=["upload", "clipboard"],
                           value=example_image(), height=260, image_mode=None)
         content_btn = tr.make(gr.Button, {"value": "style.example_content"}, size="sm")
-    with gr.Column():
+    with gr.Column(min_width=150):
         style = tr.make(gr.Image, {"label": "style.style"}, type="pil", sources=["upload", "clipboard"],
                         value=scream(), height=260, image_mode=None)
         with gr.Row():

@@ -81,7 +81,9 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                 _create_poll(ctx, service)
             if ctx.allow_training:
                 _own_text_subtab(ctx, own)
-        status = gr.Markdown()
+        # Where the weights in use come from and what they measured: under the results, folded.
+        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+            status = gr.Markdown()
     return [combined(generate_part, distribution_part, (lambda lang: status_text(service, lang), [lang], [status]))]
 
 
