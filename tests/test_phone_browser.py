@@ -77,6 +77,7 @@ def test_a_phone_gets_a_page_it_can_use(studio_server):
                 if i in MAIN_ACTION_SUBTAB:
                     open_sub_tab(page, MAIN_ACTION_SUBTAB[i])
                 page.locator(".studio-main-action:visible").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(2500)  # the tab's pictures have arrived (a gallery once widened the page)
                 page.evaluate("() => window.scrollTo(0, 0)")
                 screens = page.evaluate(_MAIN_BUTTON_SCREENS)
                 page.screenshot(path=str(ARTIFACTS / f"phone_tab{i + 1}.png"), full_page=False)

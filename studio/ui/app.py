@@ -62,6 +62,8 @@ details.studio-recipe pre { font-size: 0.75em; white-space: pre-wrap; word-break
   /* A sub-tab row counts no width either, so Gradio's menu takes the sub-tabs that do not fit. */
   .tab-wrapper { min-width: 0; }
   .tab-wrapper > .tab-container[role=tablist] { width: 0; min-width: 100%; }
+  /* Pix2Pix's gallery: four thumbnails a row (its eight columns of 100 px widened the page to 937 px). */
+  #p2p-gallery .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }
   /* A long command or file name in a sentence breaks where it must, instead of widening the page. */
   .prose :not(pre) > code, .prose p, .prose li, .prose td { overflow-wrap: anywhere; white-space: normal; }
 }
