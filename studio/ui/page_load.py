@@ -74,11 +74,14 @@ class PageResults:
         self._input_index = {id(c): k for k, c in enumerate(self.inputs)}
 
     def split(self) -> tuple[PageResults, PageResults]:
-        """(the first tab's steps, the other tabs'): a page shows its first tab's pictures before the
+        """(the first tab's refresh, everything else): a page shows its first tab's pictures before the
         browser has applied the other tabs' dozens of results (on a slow phone that took 0.6 s). Both
         parts keep their steps' names, so they share the results this page computes or warms."""
         parts = []
-        for keep in (lambda step: step.name.split(":")[0] == "0", lambda step: step.name.split(":")[0] != "0"):
+        # The first tab's own refresh ("0:module"); its follow-ups ("0:module/k": a judge's readout, which
+        # loads TensorFlow) come with the other tabs.
+        first = (lambda step: step.name.startswith("0:") and "/" not in step.name)
+        for keep in (first, lambda step: not first(step)):
             part = PageResults.__new__(PageResults)
             part.language, part.results = self.language, self.results
             part._use([step for step in self.steps if keep(step)])
