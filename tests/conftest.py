@@ -131,6 +131,13 @@ def studio_server(tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="module")
+def client(studio_server):
+    """A gradio_client on the shared studio (the end-to-end tests of every tab)."""
+    gradio_client = pytest.importorskip("gradio_client")
+    return gradio_client.Client(studio_server, verbose=False)
+
+
 @pytest.fixture(scope="session")
 def tiny_bundles(tmp_path_factory):
     """Samples, the four autoencoders and the VAE, trained one epoch on synthetic data, in a temporary

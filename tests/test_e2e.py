@@ -10,11 +10,6 @@ pytestmark = pytest.mark.server
 gradio_client = pytest.importorskip("gradio_client")
 
 
-@pytest.fixture(scope="module")
-def client(studio_server):
-    return gradio_client.Client(studio_server, verbose=False)
-
-
 def _open(path):
     with Image.open(path) as image:
         return image.convert("RGB").copy()

@@ -9,11 +9,6 @@ gradio_client = pytest.importorskip("gradio_client")
 pytestmark = [pytest.mark.server, pytest.mark.skipif(not (ROOT / "pretrained" / "cgan_conv").is_dir(), reason="no shipped cGAN weights")]
 
 
-@pytest.fixture(scope="module")
-def client(studio_server):
-    return gradio_client.Client(studio_server, verbose=False)
-
-
 def _open(path):
     with Image.open(path) as image:
         return image.convert("L").copy()

@@ -7,11 +7,6 @@ pytestmark = pytest.mark.server
 gradio_client = pytest.importorskip("gradio_client")
 
 
-@pytest.fixture(scope="module")
-def client(studio_server):
-    return gradio_client.Client(studio_server, verbose=False)
-
-
 def test_api_lists_the_text_endpoints(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert {"/text_generate", "/text_distribution", "/text_next_word"} <= set(endpoints)
