@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio import openmoji, paths
+from studio import openmoji, paths, texts
 from studio.lazy_keras import keras
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -50,6 +50,13 @@ CLASS_NAMES = {
     "emoji": ["Smileys & Emotion", "People & Body", "Animals & Nature", "Food & Drink", "Travel & Places",
               "Activities", "Objects"],  # studio.openmoji.CATEGORIES
 }
+
+
+def class_names(dataset: str, lang: str = "en") -> list[str]:
+    """The names of ``dataset``'s classes in ``lang``: the texts table's ("class_name.DATASET.K"), for
+    those that have words (MNIST's are digits). ``CLASS_NAMES`` stays English: bundles record it."""
+    return [texts.text(f"class_name.{dataset}.{k}", lang) if f"class_name.{dataset}.{k}" in texts.STRINGS
+            else name for k, name in enumerate(CLASS_NAMES[dataset])]
 
 
 class DataUnavailableError(RuntimeError):

@@ -147,6 +147,6 @@ class QualityService:
         return float(floors[size])
 
 
-def class_name(dataset: str, label: int) -> str:
-    """The display name of a class, e.g. "7" or "Ankle boot"."""
-    return data.CLASS_NAMES[dataset][label]
+def class_name(dataset: str, label: int, lang: str = "en") -> str:
+    """The display name of a class in ``lang``, e.g. "7", "Ankle boot" or "앵클부츠"."""
+    return data.class_names(dataset, lang)[label]

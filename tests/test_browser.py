@@ -199,19 +199,44 @@ def _settled_text(page) -> str:
     return page.locator("#studio-techniques").inner_text()
 
 
+# A slow network for the page's own load: its first requests sent in English reach the server 4 s late,
+# so a student's switch to Korean is answered first and their late English answers come after it.
+DELAY_ENGLISH_LOADS = """
+(() => {
+  window.__delayedLoads = 0;
+  const original = window.fetch;
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    if (url.includes('/queue/join') && window.__delayedLoads < 3
+        && String(init && init.body).includes('"en"')) {
+      window.__delayedLoads += 1;
+      await new Promise(resolve => setTimeout(resolve, 4000));
+    }
+    return original(input, init);
+  };
+})();
+"""
+
+
 def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
     """Switching ko and back to en re-words every tab from the shared results; the words are those
-    of a page opened in English."""
+    of a page opened in English. A switch made while the page's own load is still on its way is not
+    undone by that load's late answers."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             pages = []
-            for _ in range(2):
+            for delay in (False, False, True):
                 context = browser.new_context(viewport={"width": 1300, "height": 1500})
+                if delay:
+                    context.add_init_script(DELAY_ENGLISH_LOADS)
                 context.add_init_script(COUNT_EVENTS)
                 page = context.new_page()
                 page.goto(studio_server)
                 pages.append(page)
+            early = pages[2]
+            early.wait_for_function("() => window.__delayedLoads >= 3", timeout=60_000)
+            early.get_by_label("한국어").check()  # the page's load is still on its way
             fresh = _settled_text(pages[0])
             switching = pages[1]
             _settled_text(switching)
@@ -221,10 +246,12 @@ def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
             switching.get_by_label("English").check()
             sync_api.expect(switching.locator("#pixel-sample-button")).not_to_have_text("샘플 생성", timeout=60_000)
             back = _settled_text(switching)
+            switched_early = _settled_text(early)
         finally:
             browser.close()
     assert "Pixel probability model" in fresh and "화소 확률 모델" in korean
     assert back == fresh
+    assert switched_early == korean
 
 
 # Counts the page's animation frames: those Gradio's status tracker asks for itself, those the

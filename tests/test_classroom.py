@@ -253,12 +253,13 @@ def test_the_wall_draws_and_judges_each_pin_once_from_its_recipe():
     kit.wall_drawer("gan", lambda params: drawn.append(params["seed"]) or np.full((28, 28), params["seed"], np.uint8))
     entries = [{"id": f"e{k}", "technique": "gan", "params": {"seed": k}, "dataset": "mnist", "asked": 7 if k else 3}
                for k in range(3)]
-    pictures, names, hits = kit.wall_cells(entries)
-    assert pictures.shape == (3, 28, 28) and names == ["7"] * 3 and hits == [False, True, True]
+    pictures, classes, hits = kit.wall_cells(entries)
+    assert pictures.shape == (3, 28, 28) and classes == [("mnist", 7)] * 3 and hits == [False, True, True]
     kit.wall_cells(entries + [{"id": "e3", "technique": "gan", "params": {"seed": 3}, "dataset": "mnist",
                                "asked": None}])
     assert drawn == [0, 1, 2, 3] and judged == [3, 1]  # the new pin only
-    assert "67%" in kit.wall_reading("en", names, hits)
+    assert "67%" in kit.wall_reading("en", classes, hits)
+    assert "앵클부츠×2" in kit.wall_reading("ko", [("fashion", 9), ("fashion", 9)], [True, True])
 
 
 # --- over HTTP (in-process) -----------------------------------------------------------------------

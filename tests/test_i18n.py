@@ -30,3 +30,17 @@ def test_translator_switches_registered_components():
 def test_unknown_language_falls_back_to_the_default():
     assert i18n.Translator("fr").lang == i18n.DEFAULT_LANGUAGE
     assert i18n.text("pixel.row", "fr") == "Row"
+
+
+def test_class_names_are_said_in_the_pages_language():
+    """The Fashion-MNIST and emoji classes in a Korean readout are Korean; the English words are the
+    ones bundles record (data.CLASS_NAMES); MNIST's digits stay digits."""
+    from studio import data
+
+    for dataset, english in data.CLASS_NAMES.items():
+        assert data.class_names(dataset, "en") == english
+        assert len(data.class_names(dataset, "ko")) == len(english)
+    assert data.class_names("fashion", "ko")[9] == "앵클부츠"
+    assert data.class_names("mnist", "ko") == [str(d) for d in range(10)]
+    korean = [name for dataset in ("fashion", "emoji") for name in data.class_names(dataset, "ko")]
+    assert not any(c.isascii() and c.isalpha() for name in korean for c in name)

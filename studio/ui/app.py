@@ -21,7 +21,7 @@ from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
 from studio.ui.jobs import SessionJobs
-from studio.ui.page_load import PageResults
+from studio.ui.page_load import RECHECK_JS, PageResults
 from studio.ui.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.response_cache import ResponseCache
 
@@ -139,13 +139,19 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         page = PageResults(refreshes, language)
         first_tab, other_tabs = page.split()
         first_tab.show_at_once(tr.lang)
+        # The language the tabs' words are in, and the button the page presses when a late page load
+        # answered in the language it had before a switch (page_load.RECHECK_JS).
+        words_language = gr.Textbox(tr.lang, elem_id="studio-words-language", elem_classes=["studio-hidden"])
+        reword = gr.Button("reword", elem_id="studio-reword", elem_classes=["studio-hidden"])
         # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
         # and each animated placeholder is drawn at 60 frames a second until its result lands. The first
         # tab's results come first, on their own: a phone shows them before it works through the rest.
-        loaded = demo.load(quietly(first_tab.load), first_tab.inputs, first_tab.outputs, api_visibility="private",
-                           show_progress="hidden").then(
-            quietly(other_tabs.load), other_tabs.inputs, other_tabs.outputs, api_visibility="private",
-            show_progress="hidden")
+        fn, inputs, outputs = first_tab.event(words_language)
+        first_loaded = demo.load(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
+        fn, inputs, outputs = other_tabs.event(words_language)
+        loaded = first_loaded.then(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
+        for answered in (first_loaded, loaded):
+            answered.then(None, [words_language, language], None, js=RECHECK_JS)
         # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
         demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
                   show_progress="hidden")
@@ -163,8 +169,10 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             exports.RESULT_LISTENERS[:] = [kit.lecturer_made]  # one class per process
             loaded.then(None, js=class_panel.READY_JS)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
-        switched.then(quietly(page.reword), page.inputs, page.outputs, api_visibility="private").then(
+        fn, inputs, outputs = page.event(words_language, reword=True)
+        switched.then(quietly(fn), inputs, outputs, api_visibility="private").then(
             describe_device, language, device, api_visibility="private", concurrency_limit=None)
+        reword.click(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
         # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
         # (a switch, and the switch back, find their words ready).
         ctx.warm_ups.insert(0, lambda: page.warm([tr.lang]))

@@ -135,7 +135,7 @@ class ClassKit:
         self.answer("en", "wall", entry_id, payload)
 
     def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[str], list[bool | None]]:
-        """(pictures, the judge's class name of each, whether each is what was asked for, or None) of the
+        """(pictures, the judge's (data set, class) of each, whether each is what was asked for, or None) of the
         wall's entries; each entry drawn and judged once, then kept (a wall redraws every few seconds)."""
         new = [e for e in entries if e["id"] not in self._cells]
         for dataset in dict.fromkeys(e["dataset"] for e in new):
@@ -145,7 +145,7 @@ class ClassKit:
             labels = self.quality.classify(dataset, pictures)
             for e, picture, label in zip(batch, pictures, labels):
                 asked = e.get("asked")
-                self._cells[e["id"]] = (picture, class_name(dataset, int(label)),
+                self._cells[e["id"]] = (picture, (dataset, int(label)),
                                         None if asked is None else int(label) == asked)
         if len(self._cells) > 4 * pools.WALL_SIZE:  # keep the newest walls' cells
             for stale in list(self._cells)[:len(self._cells) - 2 * pools.WALL_SIZE]:
@@ -154,9 +154,11 @@ class ClassKit:
         return np.stack([c[0] for c in cells]), [c[1] for c in cells], [c[2] for c in cells]
 
     @staticmethod
-    def wall_reading(lang: str, names: list[str], hits: list[bool | None]) -> str:
-        """The judge's reading of the whole wall: which classes it sees, how many kinds, and where the
-        students asked for a class (a digit to the cGAN, the ankle boots), how many are read as asked."""
+    def wall_reading(lang: str, classes: list[tuple[str, int]], hits: list[bool | None]) -> str:
+        """The judge's reading of the whole wall (``classes``: each cell's data set and judged class):
+        which classes it sees, how many kinds, and where the students asked for a class (a digit to the
+        cGAN, the ankle boots), how many are read as asked."""
+        names = [class_name(dataset, label, lang) for dataset, label in classes]
         spread = " · ".join(f"{name}×{count}" for name, count in Counter(names).most_common(10))
         line = text("class.wall_judge", lang, spread=spread, kinds=len(set(names)))
         asked = [hit for hit in hits if hit is not None]

@@ -9,7 +9,10 @@ ones: the starting values are the same, the seeds are fixed, the weights are the
   inputs (language included) and ``registry.weights_version()``; the first page, or the warm-up before
   it, computes it, and every later page gets the same values (the same files: Gradio does not encode
   a picture again);
-* a tab whose refresh fails shows nothing new and does not hold up the others.
+* a tab whose refresh fails shows nothing new and does not hold up the others;
+* each event also answers the language its words are in (``event``), and the page compares it with the
+  language it shows (``RECHECK_JS``): a switch made while a slow page load was on its way is not undone
+  by that load's late answer, but re-worded once more.
 
 Only results that are functions of their inputs go through here: a refresh must not read or write
 per-session state (``gr.State``), and ``PageResults`` refuses one that does.
@@ -32,6 +35,12 @@ from studio import imaging, registry
 from studio.results import SHARED, SharedResults, fingerprint
 
 log = logging.getLogger("studio")
+
+
+# Run in the page after each of its own results: when they came in another language than the one the page
+# now shows (a switch made while they were on their way), the page's hidden "reword" button re-words it.
+RECHECK_JS = ("(shown, chosen) => { if (shown && chosen && shown !== chosen) "
+              "document.querySelector('#studio-reword')?.click(); }")
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,18 @@ class PageResults:
             component.value = move_files_to_cache(initial, component, postprocess=True, keep_in_cache=True)
             if client_utils.is_file_obj(component.value):
                 component.keep_in_cache.add(component.value["path"])
+
+    def event(self, words_language, reword: bool = False) -> tuple[Callable, list, list]:
+        """(fn, inputs, outputs) of one Gradio event: these steps' page load (or re-wording), and the
+        language the page sent with it, answered into ``words_language`` (a hidden textbox) for
+        ``RECHECK_JS``."""
+        run = self.reword if reword else self.load
+
+        def answer_with_language(language: str, *values) -> list:
+            return [*run(*values), language]
+
+        answer_with_language.__name__ = run.__name__  # the queue's logs name the step, not the wrapper
+        return answer_with_language, [self.language, *self.inputs], [*self.outputs, words_language]
 
     def load(self, *values) -> list:
         """Every tab's starting results for the values a page sends (its widgets' starting values)."""

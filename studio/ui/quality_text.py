@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.data import CLASS_NAMES
+from studio.data import class_names
 from studio.ui.i18n import text
 
 _DATASET_TITLES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
@@ -16,7 +16,7 @@ def judge_readout(report, shown_judged, accuracy: float, lang: str) -> str:
     Conditional samples (``report.requested`` set) get the label agreement; unconditional ones the
     class spread; both get the FID next to the real-data floor, and a warning on mode collapse.
     """
-    names = CLASS_NAMES[report.dataset]
+    names = class_names(report.dataset, lang)
     lines = [text("judge.header", lang, dataset=_DATASET_TITLES[report.dataset], accuracy=accuracy)]
     if report.requested is not None:
         hits = int((shown_judged == report.requested).sum())
@@ -33,7 +33,7 @@ def readout_text(readout, lang: str) -> str:
     samples, then the model's figures, said to be measured once on a fixed seed's samples, the same
     for everyone (not on the samples above)."""
     report = readout.model
-    names = CLASS_NAMES[report.dataset]
+    names = class_names(report.dataset, lang)
     n = len(readout.shown)
     lines = [text("judge.header", lang, dataset=_DATASET_TITLES[report.dataset], accuracy=readout.accuracy)]
     if report.requested is not None:
@@ -55,7 +55,7 @@ def readout_text(readout, lang: str) -> str:
 
 def _spread_lines(report, lang: str) -> list[str]:
     """The judged classes over the report's samples, and a mode-collapse warning when one applies."""
-    names = CLASS_NAMES[report.dataset]
+    names = class_names(report.dataset, lang)
     shares = " · ".join(f"{names[k]} {share:.0%}" for k, share in enumerate(report.coverage.shares))
     lines = [text("judge.coverage", lang, big=report.samples, shares=shares, ratio=report.coverage.entropy_ratio)]
     reasons = []
@@ -73,7 +73,7 @@ def _fid_lines(report, lang: str) -> list[str]:
     """The FID next to the real-data floor (none below the sample size a FID needs)."""
     if report.fid is None:
         return []
-    names = CLASS_NAMES[report.dataset]
+    names = class_names(report.dataset, lang)
     target = (text("judge.class_test", lang, name=names[report.requested]) if report.requested is not None
               else text("judge.all_test", lang))
     floor = report.fid_floor if report.fid_floor is not None else float("nan")

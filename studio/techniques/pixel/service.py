@@ -139,9 +139,9 @@ class PixelService:
 
     # --- pictures ----------------------------------------------------------------------------
     @staticmethod
-    def class_names(dataset: str) -> list[str]:
-        """Display names of the ten classes of ``dataset``."""
-        return data.CLASS_NAMES[dataset]
+    def class_names(dataset: str, lang: str = "en") -> list[str]:
+        """Display names of the ten classes of ``dataset``, in ``lang``."""
+        return data.class_names(dataset, lang)
 
     @staticmethod
     def click_to_pixel(x: int, y: int) -> tuple[int, int]:

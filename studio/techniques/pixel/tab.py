@@ -30,7 +30,7 @@ def _label(value: str) -> int | None:
 
 
 def _class_choices(service, dataset: str, lang: str) -> list[tuple[str, str]]:
-    names = service.class_names(dataset)
+    names = service.class_names(dataset, lang)
     shown = [f"{k} · {name}" if name != str(k) else name for k, name in enumerate(names)]
     return [(text("pixel.all_classes", lang), ALL)] + [(s, str(k)) for k, s in enumerate(shown)]
 
