@@ -254,6 +254,19 @@ def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
     assert switched_early == korean
 
 
+def test_a_refused_number_outside_the_queue_says_why_in_a_pop_up(studio_server):
+    """The GAN's seed at -5 and Enter: its sampler runs outside Gradio's queue, whose errors Gradio 6's
+    page did not show (gradio_fixes.ClientPatch); the student reads one sentence naming the control."""
+    with studio_page(studio_server, 1280, 900) as page:
+        page.get_by_role("tab", name="④ GAN").click()
+        seed = page.locator("#gan-seed input")
+        seed.fill("-5")
+        seed.press("Enter")
+        toast = page.locator(".toast-body.error")
+        sync_api.expect(toast).to_contain_text("must be at least 0, not -5.", timeout=30_000)
+        assert "Seed" in toast.inner_text()
+
+
 # Counts the page's animation frames: those Gradio's status tracker asks for itself, those the
 # page's early script asks for on its behalf (its callback is named "serve"), and the rest.
 COUNT_FRAMES = """

@@ -46,8 +46,8 @@ def test_pictures_endpoint_returns_three_images(client):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("mnist", "0", 0.0, 0, 1), "less than minimum value 1"),
-    (("mnist", "0", 0.0, 20, -3), "less than minimum value 0"),
+    (("mnist", "0", 0.0, 0, 1), "must be (at least|between) 1\\b.*, not 0\\."),
+    (("mnist", "0", 0.0, 20, -3), "must be (at least|between) 0\\b.*, not -3\\."),
     (("mnist", "42", 0.0, 5, 1), "not in the list of choices"),
     (("mnist", "0", 0.0, 20, "seven"), "must be a number, not 'seven'"),
 ])

@@ -59,3 +59,5 @@ def test_guards_explain_broken_uploads_and_shrink_big_ones(uploads, tmp_path):
         with pytest.raises(gr.Error, match=f"'{label}' must be a finite number"):
             component.preprocess(math.nan)
     assert number.preprocess(3.0) == 3 and slider.preprocess(0.5) == 0.5
+    with pytest.raises(gr.Error, match=r"'Noise' must be between 0 and 1, not 1\.5\."):
+        slider.preprocess(1.5)

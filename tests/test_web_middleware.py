@@ -105,3 +105,28 @@ def test_the_class_and_route_cookies_share_the_kept_page_but_a_login_does_not():
     assert calls["page"] == 1
     client.get("/", headers={"cookie": "studio_route=r9; access-token=someone"})
     assert calls["page"] == 2
+
+
+def test_the_installed_gradios_client_shows_errors_answered_outside_the_queue():
+    """``ClientPatch`` finds, in this Gradio's own client file, the status it builds for an error
+    outside the queue, and adds the ``visible`` flag the page needs to show it (a newer Gradio
+    without that code fails here: look at the fix again)."""
+    from pathlib import Path
+
+    import gradio
+
+    from studio.ui.gradio_fixes import CLIENT_FIX, ClientPatch
+
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    clients = [path for path in assets.glob("index-*.js") if CLIENT_FIX.search(path.read_bytes())]
+    assert len(clients) == 1
+    script = clients[0].read_bytes()
+    app = Starlette(routes=[Route(f"/assets/{clients[0].name}",
+                                  lambda request: Response(script, media_type="text/javascript")),
+                            Route("/assets/other.js", lambda request: Response(script, media_type="text/javascript"))],
+                    middleware=[Middleware(ClientPatch)])
+    client = TestClient(app)
+    patched = client.get(f"/assets/{clients[0].name}").content
+    assert b"queue:!1,visible:e.visible!==!1,duration:e.duration??10,_title:e.title" in patched
+    assert len(patched) == len(script) + len(b",visible:e.visible!==!1,duration:e.duration??10,_title:e.title")
+    assert client.get("/assets/other.js").content == script  # only Gradio's index-*.js files

@@ -198,6 +198,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
         css += class_panel.CSS
         middleware.insert(0, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
+    middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=css,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
                 max_file_size=MAX_UPLOAD, app_kwargs={"middleware": middleware}, **kwargs)

@@ -12,11 +12,20 @@
   cores. ``EarlyScript`` puts a script at the top of the page that serves all of those loops with
   one frame 5 times a second: the elapsed time on a waiting output still counts up visibly. (``launch(head=...)`` comes too late: Gradio adds it
   after its modules, and the tracker's module keeps ``requestAnimationFrame`` from when it loaded.)
+- An error in an event outside Gradio's queue (``queue=False``: every sampler's button, see
+  ``tab_kit.SAMPLER``) never reached the student: Gradio 6's client builds that error's status without
+  the ``visible`` flag the server sends, and the page shows a pop-up only when it is set, so a refused
+  seed left an "Error" badge and no sentence. (The Gradio issue it would be: "An error raised in an
+  event with queue=False shows no toast: the client's non-queued error status drops `visible`".)
+  ``ClientPatch`` adds the flag, the duration and the title to that status in the client's file as it
+  is served. ``CLIENT_FIX.search`` finds nothing in another Gradio's client; the test of this module
+  then fails, and the fix is to be looked at again.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -66,16 +75,25 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
     return str(final)
 
 
-class EarlyScript:
-    """ASGI middleware: ``EARLY_SCRIPT`` as the first thing in the ``<head>`` of every HTML page the
-    server sends, so that it runs before Gradio's modules load. Other answers pass untouched."""
+class _Rewrite:
+    """ASGI middleware that holds some answers whole and sends them rewritten, with their length
+    corrected: ``wants`` picks the requests, ``holds`` the answers (by their start), ``rewrite`` the
+    body. Every other answer passes untouched."""
 
-    def __init__(self, app: ASGIApp, script: str = EARLY_SCRIPT) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.script = script.encode()
+
+    def wants(self, scope: Scope) -> bool:
+        return scope["type"] == "http" and scope.get("method") == "GET"
+
+    def holds(self, start: Message, headers: MutableHeaders) -> bool:
+        raise NotImplementedError
+
+    def rewrite(self, body: bytes) -> bytes:
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
+        if not self.wants(scope):
             await self.app(scope, receive, send)
             return
         start: Message | None = None
@@ -84,20 +102,59 @@ class EarlyScript:
         async def patch(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=list(message["headers"]))
-                if headers.get("content-type", "").startswith("text/html") and "content-encoding" not in headers:
-                    start = message  # held until the whole page is here
+                if self.holds(message, MutableHeaders(raw=list(message["headers"]))):
+                    start = message  # held until the whole answer is here
                     return
             elif start is not None and message["type"] == "http.response.body":
                 body.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                page = b"".join(body).replace(b"<head>", b"<head>" + self.script, 1)
+                rewritten = self.rewrite(b"".join(body))
                 headers = MutableHeaders(raw=list(start["headers"]))
-                headers["content-length"] = str(len(page))
+                headers["content-length"] = str(len(rewritten))
                 await send({**start, "headers": headers.raw})
-                await send({"type": "http.response.body", "body": page})
+                await send({"type": "http.response.body", "body": rewritten})
                 return
             await send(message)
 
         await self.app(scope, receive, patch)
+
+
+class EarlyScript(_Rewrite):
+    """ASGI middleware: ``EARLY_SCRIPT`` as the first thing in the ``<head>`` of every HTML page the
+    server sends, so that it runs before Gradio's modules load. Other answers pass untouched."""
+
+    def __init__(self, app: ASGIApp, script: str = EARLY_SCRIPT) -> None:
+        super().__init__(app)
+        self.script = script.encode()
+
+    def holds(self, start: Message, headers: MutableHeaders) -> bool:
+        return headers.get("content-type", "").startswith("text/html") and "content-encoding" not in headers
+
+    def rewrite(self, body: bytes) -> bytes:
+        return body.replace(b"<head>", b"<head>" + self.script, 1)
+
+
+# The client's status for an error answered outside the queue (its 500's JSON is ``e``), before and after.
+CLIENT_FIX = re.compile(rb"(stage:`error`,endpoint:\w+,fn_index:\w+,message:(\w+)\.error,broken:\w+,queue:!1)")
+CLIENT_FIXED = rb"\1,visible:\2.visible!==!1,duration:\2.duration??10,_title:\2.title"
+
+
+def fix_client(script: bytes) -> bytes:
+    """Gradio's client script with the non-queued error's status carrying ``visible`` (see the module)."""
+    return CLIENT_FIX.sub(CLIENT_FIXED, script, count=1)
+
+
+class ClientPatch(_Rewrite):
+    """ASGI middleware: Gradio's frontend scripts (``/assets/index-*.js``) with ``fix_client`` applied,
+    once (``ResponseCache`` keeps the result). Every other answer passes untouched."""
+
+    def wants(self, scope: Scope) -> bool:
+        path = scope.get("path", "")
+        return super().wants(scope) and path.startswith("/assets/index-") and path.endswith(".js")
+
+    def holds(self, start: Message, headers: MutableHeaders) -> bool:
+        return start.get("status") == 200 and "content-encoding" not in headers
+
+    def rewrite(self, body: bytes) -> bytes:
+        return fix_client(body)

@@ -9,7 +9,8 @@ widget, including those of tabs added later, so that:
   too many pixels -> one clear sentence), shrunk to ``imaging.MAX_SIDE`` and put in a plain mode
   before any code of the tab sees it;
 - a number that is NaN or infinite (JSON clients can send those; Gradio's range check lets NaN
-  through), or not a number at all, is refused with a sentence naming the control.
+  through), not a number at all, or outside the control's range, is refused with a sentence naming
+  the control.
 """
 
 from __future__ import annotations
@@ -101,4 +102,15 @@ def _finite_number_preprocess(self, payload):
         raise gr.Error(f"{label} must be a number, not {quoted(str(payload))}.")
     if isinstance(payload, float) and not math.isfinite(payload):
         raise gr.Error(f"{label} must be a finite number, not {payload}.")
+    # Gradio's own range check says "Value -5 is less than minimum value 0." without naming the control.
+    low, high = getattr(self, "minimum", None), getattr(self, "maximum", None)
+    if payload is not None and ((low is not None and payload < low) or (high is not None and payload > high)):
+        bounds = (f"between {_plain(low)} and {_plain(high)}" if low is not None and high is not None
+                  else f"at least {_plain(low)}" if low is not None else f"at most {_plain(high)}")
+        raise gr.Error(f"{label} must be {bounds}, not {_plain(payload)}.")
     return _original(self)(payload)
+
+
+def _plain(number: float) -> str:
+    """5 rather than 5.0: the way a student typed it."""
+    return f"{number:g}"

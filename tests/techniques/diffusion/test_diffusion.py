@@ -237,7 +237,7 @@ def test_the_tab_answers_over_http(tiny_service):
             assert animation.info["duration"] == 6 * 150
         picture, forward_gif = client.predict(3, 0, api_name="/diffusion_forward")
         assert Image.open(picture).size[0] > 10 * 28
-        with pytest.raises(gradio_client.exceptions.AppError, match="less than minimum value 1"):
+        with pytest.raises(gradio_client.exceptions.AppError, match="less than minimum value 1"):  # its own small app: no studio guards
             client.predict(0, 3, 4, "each", 2.0, api_name="/diffusion_samples")
         status, grid, forward_picture, forward_file = refreshes[0].fn("en", 10, 2, 0, "each", 2.0, 0)
         assert "12.50" in status and "98.0%" in status and forward_file.endswith(".gif")
