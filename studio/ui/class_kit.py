@@ -134,7 +134,7 @@ class ClassKit:
             payload["picture"] = pools.picture_field(picture)
         self.answer("en", "wall", entry_id, payload)
 
-    def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[str], list[bool | None]]:
+    def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[tuple[str, int]], list[bool | None]]:
         """(pictures, the judge's (data set, class) of each, whether each is what was asked for, or None) of the
         wall's entries; each entry drawn and judged once, then kept (a wall redraws every few seconds)."""
         new = [e for e in entries if e["id"] not in self._cells]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import gradio as gr
+
 from studio.ui.errors import guarded
 
 # The CSS class of each tab's main button (one per tab: what a first-time visitor presses), so the
@@ -63,3 +65,10 @@ def combined(*parts: tuple[Callable, list, list]) -> TabRefresh:
         return tuple(results)
 
     return TabRefresh(refresh, inputs, outputs)
+
+
+def about_weights(tr) -> gr.Markdown:
+    """Where the weights in use come from and what they measured, under a tab's results, folded (a phone
+    reaches the controls first): the Markdown to fill, inside a closed "about these weights" accordion."""
+    with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
+        return gr.Markdown()

@@ -19,7 +19,7 @@ from studio.ui.context import SubTabs, TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh
+from studio.ui.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh, about_weights
 from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
@@ -67,9 +67,7 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
             nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
         gr.Markdown(openmoji.CREDIT)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
-        # Where the weights in use come from and what they measured: under the results, folded.
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            status = gr.Markdown()
+        status = about_weights(tr)
 
     @exports.reproducible("gan.colour_samples", models=("gan_colour",))
     def samples_picture(n, seed):

@@ -14,7 +14,7 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import judge_readout
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 DEFAULT_STEPS = 20
@@ -68,9 +68,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             panel = create_training_panel(
                 ctx, hooks, api_prefix="diffusion", intro_key="diffusion.train_intro", default_epochs=5,
                 max_epochs=100, classroom_key="diffusion.classroom")
-        # Where the weights in use come from and what they measured: under the results, folded.
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            status = gr.Markdown()
+        status = about_weights(tr)
 
     @guarded
     def refresh(lang, n, steps_, seed_, label_, guidance_, index_):

@@ -15,7 +15,7 @@ from studio.ui.context import SubTabs, TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import TabRefresh
+from studio.ui.tab_kit import TabRefresh, about_weights
 from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 CODE_STEP = 0.05  # slider resolution of c2, c3
@@ -82,9 +82,7 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         grid = tr.make(gr.Image, {"label": "infogan.grid"}, type="numpy", format="png", interactive=False)
         gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
-        # Where the weights in use come from and what their codes were measured to mean: folded, under the results.
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            status = gr.Markdown()
+        status = about_weights(tr)
 
     # One picture for the codes: each move answers at once (< 100 ms a sample).
     @exports.reproducible("infogan.live", models=("infogan",))

@@ -15,7 +15,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 VARIANTS, DATASETS = p2p.VARIANTS, p2p.DATASETS  # the first data set is the tab's default
@@ -110,8 +110,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         tr.make(gr.Markdown, {"value": "p2p.notes"})
         tr.make(gr.Markdown, {"value": "p2p.credit"})
         panel = _training_panel(ctx, service, offered) if ctx.allow_training else None
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            metrics_md = gr.Markdown()
+        metrics_md = about_weights(tr)
 
     translate_sketch, translate_example = _translations(ctx, service)
     outputs = [seen, compare, patch, result_md]

@@ -11,7 +11,7 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
 from studio.ui.quality_text import readout_text
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
 from studio.ui.training_panel import (
     TRAINING_STREAMS,
     WAITING_LIMIT,
@@ -72,8 +72,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
                 stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                 shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            status = gr.Markdown()
+        status = about_weights(tr)
 
     # A new data set, class or smoothing: the whole tab drawn again (and its class names in ``lang``).
     @guarded

@@ -16,7 +16,7 @@ from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
 from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
@@ -81,9 +81,7 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                 _create_poll(ctx, service)
             if ctx.allow_training:
                 _own_text_subtab(ctx, own)
-        # Where the weights in use come from and what they measured: under the results, folded.
-        with tr.make(gr.Accordion, {"label": "common.about_weights"}, open=False):
-            status = gr.Markdown()
+        status = about_weights(tr)
     return [combined(generate_part, distribution_part, (lambda lang: status_text(service, lang), [lang], [status]))]
 
 

@@ -3,12 +3,5 @@
 Each file maps a key to its words, ``["gan.tab"]`` then ``ko = "..."`` and ``en = "..."``; each
 technique keeps its own in ``studio/techniques/NAME/texts.toml``. The core module ``studio.texts``
 reads them all (as files: the core never imports ``studio.ui``) and looks words up with ``text``; this
-package only holds the files, and names its reader's functions for whoever looks for them here.
+package only holds the files.
 """
-
-from __future__ import annotations
-
-from studio.texts import SHARED as HERE
-from studio.texts import TECHNIQUES, collect, files
-
-__all__ = ["HERE", "TECHNIQUES", "collect", "files"]
