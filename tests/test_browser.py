@@ -256,15 +256,18 @@ def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
 
 def test_a_refused_number_outside_the_queue_says_why_in_a_pop_up(studio_server):
     """The GAN's seed at -5 and Enter: its sampler runs outside Gradio's queue, whose errors Gradio 6's
-    page did not show (gradio_fixes.ClientPatch); the student reads one sentence naming the control."""
+    page did not show (gradio_fixes.ClientPatch); the student reads one sentence naming the control.
+    After a language switch too, which makes each re-labelled widget anew (input_guards)."""
     with studio_page(studio_server, 1280, 900) as page:
-        page.get_by_role("tab", name="④ GAN").click()
+        page.get_by_label("한국어").check()
+        page.wait_for_function(_IDLE, timeout=120_000)  # the switch re-words every tab
+        page.get_by_role("tab", name="④ GAN (생성 적대 신경망)").click()
         seed = page.locator("#gan-seed input")
         seed.fill("-5")
         seed.press("Enter")
         toast = page.locator(".toast-body.error")
         sync_api.expect(toast).to_contain_text("must be at least 0, not -5.", timeout=30_000)
-        assert "Seed" in toast.inner_text()
+        assert "'시드" in toast.inner_text()
 
 
 # Counts the page's animation frames: those Gradio's status tracker asks for itself, those the

@@ -61,3 +61,26 @@ def test_guards_explain_broken_uploads_and_shrink_big_ones(uploads, tmp_path):
     assert number.preprocess(3.0) == 3 and slider.preprocess(0.5) == 0.5
     with pytest.raises(gr.Error, match=r"'Noise' must be between 0 and 1, not 1\.5\."):
         slider.preprocess(1.5)
+
+
+def test_the_guards_outlive_gradio_making_a_widget_anew():
+    """An event that updates a widget's properties (a language switch re-labels every one) makes Gradio
+    build the session's copy anew from the widget's class and arguments; the guards hold for the copy,
+    and the page still draws the same components."""
+    with gr.Blocks() as demo:
+        number = gr.Number(label="Seed", precision=0, minimum=0)
+        sketch = gr.Sketchpad(type="numpy")
+        image = gr.Image(type="numpy")
+    guard_inputs(demo)
+    guard_inputs(demo)  # twice: still one guard
+    # what gradio.blocks does with an update of properties
+    anew = [block.__class__(**{**block.constructor_args, "label": "시드", "render": False})
+            for block in (number, sketch, image)]
+    with pytest.raises(gr.Error, match="'시드' must be at least 0, not -5."):
+        anew[0].preprocess(-5)
+    assert anew[0].preprocess(3.0) == 3
+    with pytest.raises(gr.Error, match="must be a finite number"):
+        anew[0].preprocess(math.nan)
+    assert [block.get_block_name() for block in anew] == ["number", "imageeditor", "image"]
+    assert isinstance(anew[1], gr.Sketchpad) and type(anew[1]).__name__ == "Sketchpad"
+    assert anew[2].get_component_class_id() == gr.Image.get_component_class_id()

@@ -16,7 +16,6 @@ widget, including those of tabs added later, so that:
 from __future__ import annotations
 
 import math
-import types
 import warnings
 from pathlib import Path
 
@@ -32,19 +31,35 @@ def guard_inputs(demo: gr.Blocks) -> None:
     """Install the guards on every input component of ``demo`` (call after all tabs are built)."""
     for block in demo.blocks.values():
         if isinstance(block, (gr.Image, gr.ImageEditor)):
-            _wrap(block, _safe_picture_preprocess)
+            _guard(block, _safe_picture_preprocess)
         elif isinstance(block, (gr.Slider, gr.Number)):
-            _wrap(block, _finite_number_preprocess)
+            _guard(block, _finite_number_preprocess)
 
 
-def _wrap(block, replacement) -> None:
-    # A bound method (not a closure over ``block``): Gradio deep-copies components into session
-    # state, and a copied bound method follows the copy.
-    block.preprocess = types.MethodType(replacement, block)
+# The guarded class of each Gradio class: the same component, whose ``preprocess`` is the guard's.
+_GUARDED: dict[type, type] = {}
+
+
+def _guard(block, guard) -> None:
+    # The guard goes on the block's class, not on the block: when an event updates a widget's properties
+    # (a language switch re-labels every one), Gradio makes the session's copy anew as
+    # ``block.__class__(**arguments)``, and a guard set on the old object alone was gone from then on.
+    if isinstance(block, tuple(_GUARDED.values())):
+        return
+    base = type(block)
+    if base not in _GUARDED:
+        # The page draws a component by its block name; Sketchpad is a "template" of ImageEditor and
+        # names its parent, which a subclass of it would not.
+        name = block.get_block_name()
+        _GUARDED[base] = type(base.__name__, (base,), {
+            "__module__": base.__module__, "__doc__": base.__doc__, "preprocess": guard, "_unguarded": base,
+            "get_block_name": lambda self: name, "get_block_class": lambda self: name,
+            "get_component_class_id": classmethod(lambda cls: base.get_component_class_id())})
+    block.__class__ = _GUARDED[base]
 
 
 def _original(block):
-    return type(block).preprocess.__get__(block)
+    return block._unguarded.preprocess.__get__(block)
 
 
 def _safe_picture_preprocess(self, payload):
