@@ -42,6 +42,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where the class keeps its answers: a SQLite file (default: class.sqlite3 in the user "
                              "cache) or redis://HOST:PORT/DB, shared by several studios behind one address "
                              "(default: $STUDIO_CLASS_STORE)")
+    parser.add_argument("--new-key", action="store_true",
+                        help="with --class: a new lecturer key for the class that goes on (its answers kept), for a "
+                             "key that was seen; every lecturer session of the old key ends")
+    parser.add_argument("--public-url", default=os.environ.get("STUDIO_PUBLIC_URL") or None, metavar="URL",
+                        help="the address students open (behind a proxy or in a container, e.g. "
+                             "https://studio.example.edu): the page and the QR code use it, whatever a request "
+                             "says (default: $STUDIO_PUBLIC_URL)")
+    parser.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
+                        help="the proxies whose X-Forwarded-* headers are believed: comma-separated addresses or "
+                             "networks, or * when only a proxy can reach the studio (default: $FORWARDED_ALLOW_IPS, "
+                             "else 127.0.0.1,::1)")
     training = parser.add_mutually_exclusive_group()
     training.add_argument("--no-training", action="store_true", help="hide every training control")
     training.add_argument("--allow-training", action="store_true",
@@ -49,10 +60,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.inference_threads is not None and args.inference_threads < 1:
         parser.error("--inference-threads needs a whole number of at least 1")
-    if (args.new_class or args.class_store) and not args.start_class:
-        if args.new_class:
-            parser.error("--new-class goes with --class")
+    if (args.new_class or args.new_key or args.class_store) and not args.start_class:
+        if args.new_class or args.new_key:
+            parser.error("--new-class and --new-key go with --class")
         args.class_store = None  # $STUDIO_CLASS_STORE set for a deployment; no class asked for here
+    if args.public_url is not None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(args.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            parser.error("--public-url needs an address such as http://192.168.0.12:7860 or https://studio.example.edu")
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth needs the form USER:PASS")
     return args
@@ -80,21 +97,37 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     allow = training_enabled(args)
-    session = open_class(args.class_store, args.new_class) if args.start_class else None
+    session = None
+    if args.start_class:
+        from studio.checks import UserError
+
+        try:
+            session = open_class(args.class_store, args.new_class, args.new_key)
+        except UserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     demo = app.build_app(lang=args.lang, allow_training=allow,
                          training_note=args.share and not allow and not args.no_training, classroom=session)
     if session is not None:
         announce_class(session, args)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
-    app.launch(demo, host=args.host, port=args.port, share=args.share, auth=auth)
+    app.launch(demo, host=args.host, port=args.port, share=args.share, auth=auth, public_url=args.public_url,
+               forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 
-def open_class(address: str | None, new: bool):
-    """The class kept in its store (its answers survive a restart), or a new one."""
+def open_class(address: str | None, new: bool, new_key: bool = False):
+    """The class kept in its store (its answers survive a restart), or a new one (refused with a
+    ``UserError`` while other studios run the class); this studio then beats as one of the class's."""
     from studio.classroom.session import ClassSession, open_store
+    from studio.classroom.web import SERVED_BY
 
-    return ClassSession.open(open_store(address or paths.user_cache_dir() / "class.sqlite3"), new=new)
+    store = open_store(address or paths.user_cache_dir() / "class.sqlite3")
+    session = ClassSession.open(store, new=new, studio=SERVED_BY, archive=paths.user_cache_dir() / "class-archive")
+    if new_key:
+        session.replace_key()
+    session.start_heartbeat()
+    return session
 
 
 def announce_class(session, args: argparse.Namespace) -> None:

@@ -40,6 +40,12 @@ def session(store):
     return ClassSession.open(store, new=True)
 
 
+@pytest.fixture
+def lecturer(session):
+    """A lecturer session of ``session``'s class (what the lecturer's cookie holds)."""
+    return session.sign_in(session.key)
+
+
 def test_an_answer_is_counted_once_whatever_is_sent_again(session):
     payload = {"generator": "dcgan_mnist", "label": "DCGAN", "correct": 6, "total": 8}
     assert session.answer("game", "browser-a", "round-1", payload) is True
@@ -67,7 +73,7 @@ def test_the_class_and_its_answers_survive_a_restart(tmp_path, kind, request):
     first_store = open_store(path)
     first = ClassSession.open(first_store)
     first.answer("temperature", "b", "text-1", {"temperature": 1.5, "yes": False, "distinct": 0.9, "repeated": 0})
-    first.show(first.key, tabs={"1": "text"})
+    first.show(first.sign_in(first.key), tabs={"1": "text"})
     first_store.close()
 
     again = ClassSession.open(open_store(path))  # the studio started again with --class
@@ -86,14 +92,14 @@ def test_a_busy_store_waits_instead_of_losing_the_answer(tmp_path):
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock for a moment
     threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
     assert kept.add_answer("game", "r1", "b", {"correct": 1}) is True  # waited, then written
-    assert len(kept.answers("game")) == 1
+    assert len(kept.answers_since("game", 0, 0)[1]) == 1
     other.close()
 
 
 def test_two_studios_starting_one_class_together_agree_on_its_key_and_code(store):
     first, second = ClassSession.open(store), ClassSession.open(store)
     assert (first.key, first.code) == (second.key, second.code)
-    first.show(first.key, tabs={"1": "gan"})
+    first.show(first.sign_in(first.key), tabs={"1": "gan"})
     assert second.shown()["tabs"] == {"1": "gan"}  # the lecturer on one studio, a student on the other
 
 
@@ -111,10 +117,12 @@ def test_redis_down_refuses_an_answer_with_one_sentence_and_back_up_keeps_them_a
         assert [a["id"] for a in session.answers("game")] == ["r1", "r2"]
 
 
-def test_only_the_lecturer_key_drives_pauses_and_resets(session):
-    for forged in (None, "", "x" * 32, session.key[:-1] + ("a" if session.key[-1] != "a" else "b")):
+def test_only_a_lecturer_session_drives_pauses_and_resets(session, lecturer):
+    near = lecturer[:-1] + ("a" if lecturer[-1] != "a" else "b")
+    for forged in (None, "", "x" * 32, near, session.key):  # the key itself is no session: it is only exchanged
+
         assert not session.is_lecturer(forged)
-        with pytest.raises(NotLecturer, match="lecturer key"):
+        with pytest.raises(NotLecturer, match="lecturer address"):
             session.show(forged, tabs={"1": "gan"})
         with pytest.raises(NotLecturer):
             session.pause(forged, "game", True)
@@ -123,11 +131,11 @@ def test_only_the_lecturer_key_drives_pauses_and_resets(session):
     assert session.shown()["version"] == 0  # nothing a forged key sent was taken
 
 
-def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_nothing(session):
-    session.pause(session.key, "game", True)
+def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_nothing(session, lecturer):
+    session.pause(lecturer, "game", True)
     with pytest.raises(UserError, match="paused"):
         session.answer("game", "b", "r", {"generator": "g", "correct": 1, "total": 8})
-    session.pause(session.key, "game", False)
+    session.pause(lecturer, "game", False)
     for k in range(20):
         session.answer("game", "flood", f"r{k}", {"generator": "g", "correct": 1, "total": 8})
     with pytest.raises(UserError, match="Too many answers"):
@@ -136,17 +144,17 @@ def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_no
     with pytest.raises(UserError, match="no poll"):
         session.answer("votes", "b", "x", {})
     assert len(session.answers("game")) == 21
-    session.reset(session.key, "game")
+    session.reset(lecturer, "game")
     assert session.answers("game") == []
 
 
-def test_the_lecturer_hands_temperatures_out_across_the_room(session):
+def test_the_lecturer_hands_temperatures_out_across_the_room(session, lecturer):
     from studio.classroom.session import HANDED_TEMPERATURES
 
     assert session.handed_temperature("b1") is None  # each student picks their own
     with pytest.raises(NotLecturer):
         session.hand_out("forged", True)
-    session.hand_out(session.key, True)
+    session.hand_out(lecturer, True)
     handed = [session.handed_temperature(f"browser-{k}") for k in range(200)]
     assert set(handed) == set(HANDED_TEMPERATURES)  # the room gets every temperature
     assert session.handed_temperature("browser-7") == handed[7]  # and a browser keeps its own
@@ -159,30 +167,29 @@ def test_a_wrong_or_old_class_code_gets_one_sentence(session):
         session.check_code("OLD123")
 
 
-def test_the_lecturer_state_moves_forward_and_keeps_the_tabs(session):
-    first = session.show(session.key, tabs={"10": "gan"})
-    second = session.show(session.key, tabs={"20": "gan-game"})
+def test_the_lecturer_state_moves_forward_and_keeps_the_tabs(session, lecturer):
+    first = session.show(lecturer, tabs={"10": "gan"})
+    second = session.show(lecturer, tabs={"20": "gan-game"})
     assert second["version"] == first["version"] + 1
     assert second["tabs"] == {"10": "gan", "20": "gan-game"} and second["link"] is None
-    third = session.show(session.key, tabs={"10": "cgan"}, link="?r=abc")
+    third = session.show(lecturer, tabs={"10": "cgan"}, link="?r=abc")
     assert third["link"] == "?r=abc" and third["tabs"]["10"] == "cgan"
 
 
 def test_presence_counts_students_and_who_follows(session):
-    session.seen("a", following=True)
-    session.seen("b", following=False)
-    session.seen("a", following=True)
-    assert session.counts() == (2, 1)
-    assert not session.lecturer_online()
-    session.seen("lecturer-browser", following=False, lecturer=True)
-    assert session.lecturer_online() and session.counts() == (2, 1)
+    session.poll("a", following=True)
+    session.poll("b", following=False)
+    assert not session.poll("a", following=True)["lecturer_online"]
+    asked = session.poll(None, following=False, lecturer=True)
+    assert asked["lecturer_online"] and asked["counts"] == (2, 1)
+    assert session.poll(None, following=True)["counts"] is None  # only the lecturer hears the room's counts
 
 
 # --- the address students join ----------------------------------------------------------------------
 def test_students_join_at_the_share_link_or_the_network_address_never_at_loopback():
     assert join.student_address("127.0.0.1", 7860, "ABC234").problem == join.LOCAL_ONLY
     assert "--host 0.0.0.0" in join.LOCAL_ONLY and "--share" in join.LOCAL_ONLY
-    assert join.student_address("0.0.0.0", 7860, "ABC234", addresses=["192.168.0.12"]).url == \
+    assert join.student_address("0.0.0.0", 7860, "ABC234", addresses=["192.168.0.12"], container=False).url == \
         "http://192.168.0.12:7860/?class=ABC234"
     assert join.student_address("0.0.0.0", 7860, "ABC234", addresses=[]).problem == join.NO_NETWORK
     shared = join.student_address("0.0.0.0", 7860, "ABC234", share_url="https://abc.gradio.live")
@@ -266,39 +273,43 @@ def test_the_wall_draws_and_judges_each_pin_once_from_its_recipe():
 @pytest.fixture
 def http(session):
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
     from starlette.testclient import TestClient
 
     from studio.classroom.web import ClassRoutes
 
-    page = Starlette(routes=[Route("/", lambda request: PlainTextResponse("the studio's page"))])
-    return TestClient(ClassRoutes(page, session=session), base_url="http://127.0.0.1")
+    page = Starlette(routes=[Route("/", lambda request: PlainTextResponse("the studio's page"))],
+                     middleware=[Middleware(ClassRoutes, session=session)])
+    return TestClient(page, base_url="http://127.0.0.1")
 
 
-def test_the_lecturer_key_leaves_the_address_for_an_httponly_cookie(http, session):
+def test_the_lecturer_key_leaves_the_address_for_a_session_cookie_that_is_not_the_key(http, session):
     answer = http.get(f"/?key={session.key}", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/"
     cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"studio_lecturer={session.key}") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert cookie.startswith("studio_lecturer_80=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert session.key not in cookie and "Secure" not in cookie  # a random session; plain http here
     state = http.get("/studio-class/state").json()  # the client keeps the cookie, as the browser does
     assert state["lecturer"] is True and "connected" in state
 
 
-def test_a_forged_key_gets_one_sentence_and_no_cookie(http):
+def test_a_forged_key_gets_one_sentence_and_no_cookie(http, session):
     answer = http.get("/?key=forged", follow_redirects=False)
     assert answer.status_code == 403 and "not the key" in answer.text
     assert "set-cookie" not in answer.headers
-    http.cookies.set("studio_lecturer", "forged")
-    state = http.get("/studio-class/state").json()
-    assert state["lecturer"] is False and "connected" not in state
+    for forged in ("forged", session.key):  # the key in a cookie is no lecturer session either
+        http.cookies.set("studio_lecturer_80", forged)
+        state = http.get("/studio-class/state").json()
+        assert state["lecturer"] is False and "connected" not in state
 
 
-def test_a_student_gets_a_random_id_and_the_lecturers_state_without_secrets(http, session):
-    session.show(session.key, tabs={"7": "cgan"}, link="?r=abc")
+def test_a_student_gets_a_signed_id_and_the_lecturers_state_without_secrets(http, session, lecturer):
+    session.show(lecturer, tabs={"7": "cgan"}, link="?r=abc")
     state = http.get(f"/studio-class/state?class={session.code}").json()
     assert state["tabs"] == {"7": "cgan"} and state["link"] == "?r=abc" and "problem" not in state
-    assert len(http.cookies["studio_browser"]) >= 12
+    assert session.browser_of(http.cookies["studio_browser"]) is not None
     assert session.key not in str(state) and "key" not in state
     assert http.get("/studio-class/state?class=OLD999").json()["problem"].startswith("The class code")
     assert http.get("/").text == "the studio's page"  # everything else is the studio's

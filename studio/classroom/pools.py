@@ -153,8 +153,17 @@ def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
 
 # --- the wall ----------------------------------------------------------------------------------------------
 def wall_entries(answers: list[dict], technique: str, limit: int = WALL_SIZE) -> list[dict]:
-    """The newest ``limit`` entries of ``technique``, newest first."""
-    return [a for a in reversed(answers) if a.get("technique") == technique][:limit]
+    """The newest ``limit`` entries of ``technique``, newest first, one per browser: a student's newest pin
+    replaces their older ones (one student cannot fill the wall)."""
+    entries, browsers = [], set()
+    for a in reversed(answers):
+        if a.get("technique") != technique or a.get("browser") in browsers:
+            continue
+        browsers.add(a.get("browser"))
+        entries.append(a)
+        if len(entries) == limit:
+            break
+    return entries
 
 
 def picture_field(picture: np.ndarray) -> str:
@@ -183,5 +192,17 @@ def csv_of(answers: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for a in answers:
-        writer.writerow({k: (str(v) if isinstance(v, dict) else v) for k, v in a.items()})
+        writer.writerow({k: _cell(str(v) if isinstance(v, dict) else v) for k, v in a.items()})
     return out.getvalue()
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd, @SUM...).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """``value`` as a spreadsheet shows it, never run: text that would start a formula gets a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -10,16 +10,21 @@ student still follows, and the answer still reaches the projector.
 - When Redis cannot be reached, a write raises ``StoreBusy``: the student is told in one sentence that
   the answer was not counted and to send it again. Nothing is queued in a studio's memory, where a
   kill would lose it silently.
-- Presence (who asked for the class state lately) is a hash of browser -> [time, following]; entries
-  older than a minute are dropped as they are read.
+- A Redis that accepts connections but does not answer (a stall) costs one call ``TIMEOUT_S``; then a
+  circuit breaker answers ``StoreBusy`` at once for ``BREAK_S`` before one call tries Redis again, so a
+  stall never ties up the server's threads. (A refused connection fails at once by itself.)
+- A page's ask for the class state is one round trip (a pipeline): its presence goes into two sorted
+  sets (``seen`` and ``following``: browser -> last seen), pruned as they are written; the lecturer's
+  last-seen time is its own key; counting the room is ``ZCOUNT``, never a read of every page.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 
-from studio.classroom.store import StoreBusy
+from studio.classroom.store import MAX_PAGES, STALE_S, StoreBusy
 
 PREFIX = "studio:class:"
 _ADD = """
@@ -29,82 +34,156 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
 end
 return 0
 """
-STALE_S = 60.0  # a page not seen for this long is gone: its presence entry is removed
-TIMEOUT_S = 2.0  # a page waits this long at most for Redis before hearing "send it again"
+TIMEOUT_S = 1.0  # a call waits this long at most for Redis before hearing "send it again"
+BREAK_S = 3.0  # after a failed call, calls fail at once for this long (a stalled Redis blocks nothing)
+
+
+class CircuitBreaker:
+    """Open for ``BREAK_S`` after a failure: calls fail at once instead of each waiting for a timeout."""
+
+    def __init__(self, break_s: float = BREAK_S) -> None:
+        self.break_s = break_s
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        """Raise ``StoreBusy`` while open; let one caller through each ``break_s`` to try again."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._open_until:
+                raise StoreBusy("Redis did not answer a moment ago; not asked again yet")
+            if self._open_until:  # half-open: this caller tries; the others wait for its outcome
+                self._open_until = now + self.break_s
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until = time.monotonic() + self.break_s
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._open_until = 0.0
 
 
 class RedisStore:
     """``ClassStore`` on a Redis server at ``url`` (``redis://host:port/db``)."""
 
-    def __init__(self, url: str, prefix: str = PREFIX) -> None:
+    def __init__(self, url: str, prefix: str = PREFIX, timeout_s: float = TIMEOUT_S) -> None:
         import redis  # lazy: optional, only for a class kept in Redis (several studios)
 
         self._errors = (redis.RedisError, OSError)
-        self.redis = redis.Redis.from_url(url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S,
+        self._stalls = (redis.TimeoutError, TimeoutError)  # a refused connection fails fast by itself
+        self.redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
                                           health_check_interval=10)
         self.prefix = prefix
+        self.breaker = CircuitBreaker()
         self._add = self.redis.register_script(_ADD)
 
     def _call(self, fn, *args):
+        self.breaker.check()
         try:
-            return fn(*args)
+            result = fn(*args)
         except self._errors as exc:
+            if isinstance(exc, self._stalls):
+                self.breaker.failed()
             raise StoreBusy(f"Redis: {exc}") from exc
+        self.breaker.succeeded()
+        return result
+
+    def _key(self, name: str) -> str:
+        return self.prefix + name
 
     def add_answer(self, poll: str, answer_id: str, browser: str, payload: dict) -> bool:
         record = json.dumps({"browser": browser, "at": time.time(), "payload": payload})
-        keys = [f"{self.prefix}answers:{poll}", f"{self.prefix}order:{poll}"]
+        keys = [self._key(f"answers:{poll}"), self._key(f"order:{poll}")]
         return self._call(lambda: self._add(keys=keys, args=[answer_id, record])) == 1
 
-    def answers(self, poll: str) -> list[dict]:
-        def read():
-            ids = self.redis.lrange(f"{self.prefix}order:{poll}", 0, -1)
-            return ids, (self.redis.hmget(f"{self.prefix}answers:{poll}", ids) if ids else [])
+    def answers_since(self, poll: str, generation: int, cursor: int) -> tuple[int, list[dict], int]:
+        def read(start: int):
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.get(self._key(f"generation:{poll}"))
+            pipe.lrange(self._key(f"order:{poll}"), start, -1)
+            found, ids = pipe.execute()
+            return int(found or 0), ids
 
-        ids, records = self._call(read)
+        now, ids = self._call(read, cursor)
+        start = cursor
+        if now != generation:  # reset since: read from the start
+            now, ids = self._call(read, 0)
+            start = 0
+        records = self._call(self.redis.hmget, self._key(f"answers:{poll}"), ids) if ids else []
         kept = []
         for id_, record in zip(ids, records):
             if record is None:  # cleared between the two reads
                 continue
             row = json.loads(record)
             kept.append({**row["payload"], "id": id_.decode(), "browser": row["browser"], "at": row["at"]})
-        return kept
+        return now, kept, start + len(ids)
 
     def clear(self, poll: str) -> None:
-        self._call(self.redis.delete, f"{self.prefix}answers:{poll}", f"{self.prefix}order:{poll}")
+        def reset():
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.delete(self._key(f"answers:{poll}"), self._key(f"order:{poll}"))
+            pipe.incr(self._key(f"generation:{poll}"))
+            pipe.execute()
+
+        self._call(reset)
 
     def get(self, key: str, default=None):
-        value = self._call(self.redis.get, f"{self.prefix}state:{key}")
+        value = self._call(self.redis.get, self._key(f"state:{key}"))
         return default if value is None else json.loads(value)
 
     def put(self, key: str, value) -> None:
-        self._call(self.redis.set, f"{self.prefix}state:{key}", json.dumps(value))
+        self._call(self.redis.set, self._key(f"state:{key}"), json.dumps(value))
 
     def put_if_absent(self, key: str, value):
-        self._call(lambda: self.redis.set(f"{self.prefix}state:{key}", json.dumps(value), nx=True))
+        self._call(lambda: self.redis.set(self._key(f"state:{key}"), json.dumps(value), nx=True))
         return self.get(key)
 
-    def seen(self, browser: str, following: bool, lecturer: bool) -> None:
+    def poll(self, browser: str | None, following: bool, lecturer: bool, online_s: float) -> dict:
+        now = time.time()
+        seen, follows = self._key("seen"), self._key("following")
+
+        def ask():
+            pipe = self.redis.pipeline(transaction=False)
+            if lecturer:
+                pipe.set(self._key("lecturer_seen"), now)
+            elif browser is not None:
+                pipe.zadd(seen, {browser: now})
+                (pipe.zadd(follows, {browser: now}) if following else pipe.zrem(follows, browser))
+                for name in (seen, follows):  # a minute unseen, or past the cap: gone
+                    pipe.zremrangebyscore(name, "-inf", now - STALE_S)
+                    pipe.zremrangebyrank(name, 0, -MAX_PAGES - 1)
+            pipe.mget(self._key("state:class"), self._key("state:shown"), self._key("lecturer_seen"))
+            if lecturer:
+                pipe.zcount(seen, now - online_s, "+inf")
+                pipe.zcount(follows, now - online_s, "+inf")
+            return pipe.execute()
+
+        answers = self._call(ask)
         if lecturer:
-            self._call(self.redis.set, f"{self.prefix}lecturer_seen", time.time())
+            (record, shown, lecturer_seen), connected, following_n = answers[-3:]
+            counts = (int(connected), int(following_n))
         else:
-            self._call(self.redis.hset, f"{self.prefix}pages", browser, json.dumps([time.time(), following]))
+            record, shown, lecturer_seen = answers[-1]
+            counts = None
+        return {"class": None if record is None else json.loads(record),
+                "shown": None if shown is None else json.loads(shown),
+                "lecturer_seen": None if lecturer_seen is None else float(lecturer_seen), "counts": counts}
 
-    def present(self) -> tuple[dict[str, tuple[float, bool]], float | None]:
-        def read():
-            return self.redis.hgetall(f"{self.prefix}pages"), self.redis.get(f"{self.prefix}lecturer_seen")
+    def beat(self, studio: str) -> None:
+        name = self._key("studios")
 
-        pages, lecturer = self._call(read)
-        now, live, stale = time.time(), {}, []
-        for browser, value in pages.items():
-            seen, following = json.loads(value)
-            if now - seen > STALE_S:
-                stale.append(browser)
-            else:
-                live[browser.decode()] = (seen, following)
-        if stale:
-            self._call(self.redis.hdel, f"{self.prefix}pages", *stale)
-        return live, None if lecturer is None else float(lecturer)
+        def beat():
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.zadd(name, {studio: time.time()})
+            pipe.zremrangebyscore(name, "-inf", time.time() - STALE_S)
+            pipe.execute()
+
+        self._call(beat)
+
+    def live_studios(self, within_s: float) -> list[str]:
+        found = self._call(self.redis.zrangebyscore, self._key("studios"), time.time() - within_s, "+inf")
+        return [studio.decode() for studio in found]
 
     def close(self) -> None:
         """Close the connections."""

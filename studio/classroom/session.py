@@ -1,8 +1,13 @@
-"""A class: who may drive it (the lecturer key), how students find it (the class code), what the
-lecturer shows (followed by the students' pages), who is here, and the pooled answers.
+"""A class: who may drive it (a lecturer session, given for the lecturer key), how students find it (the
+class code), who a browser is (an id the server minted and signed), what the lecturer shows (followed by
+the students' pages), who is here, and the pooled answers.
 
 Nothing here knows Gradio or a technique: the web layer (``studio.classroom.web``) reads the browser's
 cookies and hands this object plain strings, and the tabs hand it answers as small dictionaries.
+
+Several studios may serve one class (``deploy/``): the class record (key, code, epoch) lives in the
+store, and each studio reads it again on every page's ask, so a new class started anywhere reaches every
+studio within a second or two.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import time
 from collections import deque
 from pathlib import Path
 
+from itsdangerous import BadSignature, Signer
+
 from studio.checks import UserError
+from studio.classroom.answer_log import AnswerLog
 from studio.classroom.redis_store import RedisStore
-from studio.classroom.store import ClassStore, SQLiteStore
+from studio.classroom.store import ClassStore, SQLiteStore, StoreBusy
 
 POLLS = ("game", "temperature", "wall")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
@@ -26,49 +34,170 @@ ONLINE_S = 6.0  # a page that asked for the class state this recently is connect
 HANDED_TEMPERATURES = (0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5)  # from the book's "too cold" to nonsense
 NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
+MAX_RATE_ENTRIES = 10_000  # browsers whose recent answers are remembered at most (then the idle ones go)
+LECTURER_SESSION_S = 12 * 3600  # a day of lectures; then the lecturer opens the key's address again
+LECTURER_CACHE_S = 2.0  # a lecturer session checked this recently is not read from the store again
+STUDIO_LIVE_S = 10.0  # a studio that beat this recently is running the class (studios beat every 3 s)
+BEAT_S = 3.0
 
 
 class NotLecturer(UserError):
-    """A lecturer's action asked for by a page or a call without the lecturer key."""
+    """A lecturer's action asked for by a page or a call without a lecturer session."""
+
+
+def _digest(token: str) -> str:
+    """What the store keeps of a lecturer session: its hash, so a copy of the store signs nobody in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_record(epoch: int, key: str | None = None) -> dict:
+    return {"key": key or secrets.token_urlsafe(24), "epoch": epoch, "started": time.time(),
+            "code": "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))}
 
 
 class ClassSession:
     """One class, kept in ``store`` so that it outlives a restart of the studio."""
 
-    def __init__(self, store: ClassStore, key: str, code: str) -> None:
+    def __init__(self, store: ClassStore, record: dict, studio: str = "") -> None:
         self.store = store
-        self.key = key
-        self.code = code
+        self.studio = studio
+        self._record = record
         self._lock = threading.Lock()
+        secret = store.put_if_absent("secret", secrets.token_hex(32))  # one secret for every studio
+        self._signer = Signer(secret, salt="studio-browser-id")
         # A browser's answers reach one studio (sticky sessions), so its rate is counted where it lands.
         self._recent: dict[str, deque] = {}  # browser -> times of its latest answers
+        self._logs = {poll: AnswerLog(store, poll) for poll in POLLS}
+        self._sessions_read: tuple[float, dict] = (0.0, {})  # (when, {digest: expiry}) of the lecturer sessions
 
     @classmethod
-    def open(cls, store: ClassStore, new: bool = False) -> ClassSession:
-        """The class kept in ``store`` (its answers and code), or a new one with a new key and code."""
-        made = {"key": secrets.token_urlsafe(24), "code": "".join(secrets.choice(CODE_ALPHABET)
-                                                                  for _ in range(CODE_LENGTH)),
-                "started": time.time()}
-        if new:  # nothing of the last class reaches the new one: its answers, pauses and state go
-            store.put("class", made)
-            store.put("shown", NOTHING_SHOWN)
-            store.put("hand_out:temperature", False)
-            for poll in POLLS:
-                store.clear(poll)
-                store.put(f"paused:{poll}", False)
-        kept = store.put_if_absent("class", made)  # several studios starting together agree on one class
-        return cls(store, kept["key"], kept["code"])
+    def open(cls, store: ClassStore, new: bool = False, studio: str = "", archive: Path | None = None) -> ClassSession:
+        """The class kept in ``store`` (its answers and code), or a new one with a new key and code.
+
+        A new class is refused with one sentence while other studios run the class (they would each go
+        on with the old one): start it with ``python -m studio.classroom new-class`` instead."""
+        if new:
+            others = [s for s in store.live_studios(STUDIO_LIVE_S) if s != studio]
+            if others:
+                raise UserError(f"{len(others)} other studio(s) run this class now ({', '.join(sorted(others))}): "
+                                "start the new class for all of them with `python -m studio.classroom new-class "
+                                "--class-store ADDRESS` or the lecturer panel's 'End the class', or stop them first.")
+            start_new_class(store, archive=archive)
+        kept = store.put_if_absent("class", _new_record(1))  # several studios starting together agree on one class
+        return cls(store, kept, studio)
+
+    # --- the class record ---------------------------------------------------------------------------
+    @property
+    def key(self) -> str:
+        """The lecturer key (exchanged once for a lecturer session; never a cookie)."""
+        return self._record["key"]
+
+    @property
+    def code(self) -> str:
+        """The class code students join with."""
+        return self._record["code"]
+
+    @property
+    def epoch(self) -> int:
+        """Which class of this store this is: each new class counts one more."""
+        return int(self._record.get("epoch", 1))
+
+    def _adopt(self, record: dict | None) -> None:
+        """Take the class record read from the store; when the store lost it (a Redis that lost its data),
+        write ours back, and every studio agrees on whichever one got there first."""
+        if record is None:
+            record = self.store.put_if_absent("class", self._record)
+        self._record = record
+
+    def refresh(self) -> None:
+        """Beat as a live studio of the class, and read the class record again (a studio's heartbeat)."""
+        if self.studio:
+            self.store.beat(self.studio)
+        self._adopt(self.store.get("class"))
+
+    def start_heartbeat(self) -> threading.Thread:
+        """Refresh every ``BEAT_S`` in a daemon thread, for as long as the studio runs."""
+        def beat() -> None:
+            while True:
+                try:
+                    self.refresh()
+                except StoreBusy:
+                    pass  # the store is back soon; the pages hear of it from their own asks
+                time.sleep(BEAT_S)
+
+        thread = threading.Thread(target=beat, name="class-heartbeat", daemon=True)
+        thread.start()
+        return thread
 
     # --- who is who ---------------------------------------------------------------------------------
-    def is_lecturer(self, key: str | None) -> bool:
-        """Whether ``key`` is this class's lecturer key (compared in constant time)."""
-        return bool(key) and hmac.compare_digest(str(key).encode(), self.key.encode())
+    def sign_in(self, key: str | None) -> str | None:
+        """A new lecturer session for the right ``key`` (compared in constant time), else None."""
+        if not key or not hmac.compare_digest(str(key).encode(), self.key.encode()):
+            return None
+        token = secrets.token_urlsafe(32)
+        now = time.time()
+        with self._lock:
+            kept = {d: t for d, t in self.store.get("lecturer_sessions", {}).items() if t > now}
+            kept[_digest(token)] = now + LECTURER_SESSION_S
+            self.store.put("lecturer_sessions", kept)
+            self._sessions_read = (0.0, {})
+        return token
 
-    def require_lecturer(self, key: str | None) -> None:
-        """Raise ``NotLecturer`` with one sentence unless ``key`` is the lecturer key."""
-        if not self.is_lecturer(key):
-            raise NotLecturer("Only the lecturer's page can do this: it needs the lecturer key the studio "
-                              "printed when the class started.")
+    def is_lecturer(self, token: str | None) -> bool:
+        """Whether ``token`` is a live lecturer session of this class."""
+        if not token or len(token) > 128:
+            return False
+        now = time.monotonic()
+        read_at, sessions = self._sessions_read
+        if now - read_at > LECTURER_CACHE_S:
+            sessions = self.store.get("lecturer_sessions", {})
+            self._sessions_read = (now, sessions)
+        return sessions.get(_digest(str(token)), 0) > time.time()
+
+    def require_lecturer(self, token: str | None) -> None:
+        """Raise ``NotLecturer`` with one sentence unless ``token`` is a lecturer session."""
+        if not self.is_lecturer(token):
+            raise NotLecturer("Only the lecturer's page can do this: open the lecturer address (with the key) "
+                              "the studio printed when the class started.")
+
+    def sign_out(self, token: str | None) -> None:
+        """End the lecturer session ``token`` ("leave lecturer mode" on a shared PC)."""
+        if not token:
+            return
+        with self._lock:
+            kept = self.store.get("lecturer_sessions", {})
+            kept.pop(_digest(str(token)), None)
+            self.store.put("lecturer_sessions", kept)
+            self._sessions_read = (0.0, {})
+
+    def replace_key(self, keep: str | None = None) -> str:
+        """A new lecturer key for this class (the operator's ``--new-key``); the answers stay, and every
+        lecturer session ends but ``keep``'s (whoever had the old key is out). The new key."""
+        with self._lock:
+            record = {**(self.store.get("class") or self._record), "key": secrets.token_urlsafe(24)}
+            self.store.put("class", record)
+            self.store.put("lecturer_sessions", {_digest(keep): time.time() + LECTURER_SESSION_S} if keep else {})
+            self._record, self._sessions_read = record, (0.0, {})
+        return record["key"]
+
+    def rotate_key(self, token: str | None) -> str:
+        """``replace_key`` from the lecturer's panel (lecturer only): the caller's session goes on."""
+        self.require_lecturer(token)
+        return self.replace_key(keep=token)
+
+    def mint_browser(self) -> tuple[str, str]:
+        """(id, cookie value) of a new browser: a random id and the server's signature of it."""
+        browser = secrets.token_urlsafe(12)
+        return browser, self._signer.sign(browser).decode()
+
+    def browser_of(self, cookie: str | None) -> str | None:
+        """The browser id a cookie value carries, when the server signed it; None for anything else."""
+        if not cookie or len(cookie) > 128:
+            return None
+        try:
+            return self._signer.unsign(cookie).decode()
+        except BadSignature:
+            return None
 
     def check_code(self, code: str | None) -> None:
         """Nothing for no code or this class's code; one sentence for any other (an old class's, a typo)."""
@@ -77,10 +206,10 @@ class ClassSession:
                             "scan the QR code on the projector again.")
 
     # --- what the lecturer shows --------------------------------------------------------------------
-    def show(self, key: str | None, tabs: dict | None = None, link: str | None = None) -> dict:
+    def show(self, token: str | None, tabs: dict | None = None, link: str | None = None) -> dict:
         """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``,
-        its ``?r=...``): the state every following page takes on next. Refused without the key."""
-        self.require_lecturer(key)
+        its ``?r=...``): the state every following page takes on next. Refused without a lecturer session."""
+        self.require_lecturer(token)
         with self._lock:  # one lecturer page drives: its clicks arrive at one studio, one after another
             before = self.shown()
             shown = {"version": before["version"] + 1, "tabs": {**before["tabs"], **(tabs or {})},
@@ -93,63 +222,78 @@ class ClassSession:
         may be on another studio behind the same address)."""
         return self.store.get("shown", None) or NOTHING_SHOWN
 
-    # --- who is here ----------------------------------------------------------------------------------
-    def seen(self, browser: str, following: bool, lecturer: bool = False) -> None:
-        """A page asked for the class state (every second while it is open)."""
-        self.store.seen(browser, following, lecturer)
-
-    def counts(self) -> tuple[int, int]:
-        """(students connected, of whom following the lecturer)."""
-        now = time.time()
-        live = [following for seen, following in self.store.present()[0].values() if now - seen < ONLINE_S]
-        return len(live), sum(live)
-
-    def lecturer_online(self) -> bool:
-        """Whether the lecturer's page is open (it asked for the state in the last few seconds)."""
-        seen = self.store.present()[1]
-        return seen is not None and time.time() - seen < ONLINE_S
+    # --- a page's ask, and who is here ---------------------------------------------------------------
+    def poll(self, browser: str | None, following: bool, lecturer: bool = False) -> dict:
+        """A page asked for the class state (about once a second): note it as present (``browser``: its
+        verified id; None notes nothing) and say ``{"shown", "lecturer_online"}``, and for the lecturer
+        ``"counts"``: (students connected, of whom following). One store round trip."""
+        answer = self.store.poll(browser, following, lecturer, ONLINE_S)
+        self._adopt(answer["class"])
+        seen = answer["lecturer_seen"]
+        return {"shown": answer["shown"] or NOTHING_SHOWN, "counts": answer["counts"],
+                "lecturer_online": seen is not None and time.time() - seen < ONLINE_S}
 
     # --- pooled answers ----------------------------------------------------------------------------
-    def answer(self, poll: str, browser: str, answer_id: str, payload: dict) -> bool:
-        """Count one answer; False if it was already counted (a double click, a retry, a reload).
+    def answer(self, poll: str, browser: str, answer_id: str, payload: dict, lecturer: bool = False) -> bool:
+        """Count one answer; False if it was already counted (a double click, a retry, a reload). The
+        lecturer's own (a demo round) is kept marked, and left out of the class's pools.
 
         One sentence, and nothing counted, for a paused poll or a browser sending too many answers.
         """
         self._check_poll(poll)
         if self.paused(poll):
             raise UserError("The lecturer has paused this poll: your answer was not counted.")
+        self._count_rate(browser)
+        if lecturer:
+            payload = {**payload, "by_lecturer": True}
+        return self.store.add_answer(poll, answer_id, browser, payload)
+
+    def _count_rate(self, browser: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._recent) > MAX_RATE_ENTRIES:  # forget the browsers with nothing in the window
+                self._recent = {b: times for b, times in self._recent.items()
+                                if times and now - times[-1] <= RATE_LIMIT[1]}
             recent = self._recent.setdefault(browser, deque())
             while recent and now - recent[0] > RATE_LIMIT[1]:
                 recent.popleft()
             if len(recent) >= RATE_LIMIT[0]:
                 raise UserError("Too many answers from this browser at once: wait a few seconds and answer again.")
             recent.append(now)
-        return self.store.add_answer(poll, answer_id, browser, payload)
 
-    def answers(self, poll: str) -> list[dict]:
-        """The poll's answers, oldest first."""
-        return self.store.answers(self._check_poll(poll))
+    def answers(self, poll: str, with_lecturer: bool = False) -> list[dict]:
+        """The poll's answers, oldest first; the lecturer's own only with ``with_lecturer`` (the CSV)."""
+        kept = self._logs[self._check_poll(poll)].read()
+        return kept if with_lecturer else [a for a in kept if not a.get("by_lecturer")]
 
     def paused(self, poll: str) -> bool:
         """Whether the lecturer paused ``poll``."""
         return bool(self.store.get(f"paused:{self._check_poll(poll)}", False))
 
-    def pause(self, key: str | None, poll: str, paused: bool) -> None:
+    def pause(self, token: str | None, poll: str, paused: bool) -> None:
         """Pause or resume ``poll`` (lecturer only)."""
-        self.require_lecturer(key)
+        self.require_lecturer(token)
         self.store.put(f"paused:{self._check_poll(poll)}", bool(paused))
 
-    def reset(self, key: str | None, poll: str) -> None:
+    def reset(self, token: str | None, poll: str) -> None:
         """Forget ``poll``'s answers (lecturer only)."""
-        self.require_lecturer(key)
+        self.require_lecturer(token)
         self.store.clear(self._check_poll(poll))
 
-    def hand_out(self, key: str | None, on: bool) -> None:
+    def end_class(self, token: str | None, archive: Path) -> tuple[Path, str]:
+        """End this class (lecturer only): its answers go to CSV files in a new folder under ``archive``,
+        and a fresh class starts with a new code (the lecturer stays signed in, with the same key).
+        (the archive's folder, the new code)."""
+        self.require_lecturer(token)
+        with self._lock:
+            folder = start_new_class(self.store, archive=archive, key=self.key)
+            self._adopt(self.store.get("class"))
+        return folder, self.code
+
+    def hand_out(self, token: str | None, on: bool) -> None:
         """Hand the temperatures of the poll out across the room (lecturer only): each browser then
         generates at its own one of ``HANDED_TEMPERATURES`` instead of the one it picks."""
-        self.require_lecturer(key)
+        self.require_lecturer(token)
         self.store.put("hand_out:temperature", bool(on))
 
     def handed_temperature(self, browser: str) -> float | None:
@@ -165,6 +309,32 @@ class ClassSession:
         if poll not in POLLS:
             raise UserError(f"There is no poll {poll!r}; the polls are: {', '.join(POLLS)}.")
         return poll
+
+
+def start_new_class(store: ClassStore, archive: Path | None = None, key: str | None = None) -> Path | None:
+    """Write a new class into ``store`` (its epoch one more): nothing of the last class reaches it, neither
+    its answers (first written as CSV files to a new folder under ``archive``, when given), pauses and state,
+    nor, unless ``key`` keeps the key, its lecturer sessions. Every studio of the class takes it on at its
+    next page's ask. The archive's folder, or None."""
+    from studio.classroom.pools import csv_of  # lazy: the pools' module draws figures (NumPy)
+
+    before = store.get("class", None) or {}
+    folder = None
+    if archive is not None and before:
+        folder = Path(archive) / f"{before.get('code', 'class')}-{time.strftime('%Y%m%d-%H%M%S')}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for poll in POLLS:
+            _, kept, _ = store.answers_since(poll, -1, 0)
+            (folder / f"{poll}.csv").write_text(csv_of(kept), encoding="utf-8")
+    store.put("shown", NOTHING_SHOWN)
+    store.put("hand_out:temperature", False)
+    for poll in POLLS:
+        store.clear(poll)
+        store.put(f"paused:{poll}", False)
+    if key is None:
+        store.put("lecturer_sessions", {})
+    store.put("class", _new_record(int(before.get("epoch", 0)) + 1, key))
+    return folder
 
 
 def open_store(address: str | Path) -> ClassStore:

@@ -1,45 +1,58 @@
-"""The class over HTTP: the lecturer key becomes a cookie, and every page asks for the class state.
+"""The class over HTTP: the lecturer key is exchanged for a lecturer session, and every page asks for the
+class state.
 
 ``ClassRoutes`` is an ASGI middleware in front of Gradio:
 
 * ``/?key=KEY``: the lecturer's address. With the right key the answer is a redirect to the plain
-  address that sets the key as an HttpOnly cookie, so the key leaves the address bar (and the
-  projector) at once. A wrong key gets one sentence and no cookie.
+  address that sets a new lecturer session (random, expiring, never the key) as an HttpOnly cookie, so
+  the key leaves the address bar (and the projector) at once. Under https the cookie is ``Secure`` and
+  named ``__Host-studio_lecturer`` (this host only); over http it is named after the studio's port, so two
+  studios on one machine keep their own. A wrong key gets one sentence and no cookie.
+* ``studio-class/leave`` (POST): "leave lecturer mode" on a shared PC: the session ends, the cookie goes.
 * ``studio-class/state``: what each page asks for about once a second: what the lecturer shows now
   (a version, the selected tabs, the latest result as a link), whether the lecturer's page is open,
   and for the lecturer the number of students connected and following. The ask doubles as the
-  page's presence. It also gives a browser its random id (a cookie, ``studio_browser``): the only
-  thing that tells one student's answers from another's; no name is ever asked for.
+  page's presence. It also gives a browser its id (a cookie, ``studio_browser``): random, and signed by
+  the server, so a client can neither choose one nor invent more. A request without a valid id gets a
+  new one and is not counted until it comes back with it. No name is ever asked for.
 
-Gradio's events read the same cookies from their ``gr.Request`` (``lecturer_key``, ``browser_id``).
+With ``--auth``, every class route first asks for Gradio's login, as the page does. The store is asked
+in a small pool of threads, never on the server's event loop, and a page waits ``STATE_TIMEOUT_S`` at most:
+a stalled store answers 503 there, and every other route goes on.
+
+Gradio's events read the same cookies from their ``gr.Request`` (``lecturer_token``, ``browser_cookie``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import json
 import os
-import secrets
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.checks import UserError
-from studio.classroom.session import ClassSession
+from studio.classroom.session import LECTURER_SESSION_S, ClassSession
 from studio.classroom.store import StoreBusy
 
 # Which studio answered (behind nginx, one of several): for the operator's eyes and the deployment test.
 SERVED_BY = f"{socket.gethostname()}:{os.getpid()}"
-LECTURER_COOKIE = "studio_lecturer"
+LECTURER_COOKIE = "studio_lecturer"  # + "_PORT" over http; "__Host-" + it under https
 BROWSER_COOKIE = "studio_browser"
 STATE_PATH = "studio-class/state"
-COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures; the key itself lasts as long as the class
+LEAVE_PATH = "studio-class/leave"
+COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
+STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
+STATE_THREADS = 4
 STORE_DOWN = "The class's store cannot be reached just now: your page stays as it is, and answers wait until it is back."
 FORGED_KEY = ("This lecturer key is not the key of the class running here: open the lecturer address "
               "the studio printed when it started, or the plain address to join as a student.")
+LOG_IN_FIRST = "This studio asks for a login: open its plain address, log in, then open the lecturer address again."
 
 
 def _cookies(request) -> dict:
@@ -49,20 +62,48 @@ def _cookies(request) -> dict:
     return dict(cookies or {})
 
 
-def lecturer_key(request) -> str | None:
-    """The lecturer key a request carries in its cookie (a ``gr.Request`` or starlette's), if any."""
-    return _cookies(request).get(LECTURER_COOKIE) if request is not None else None
-
-
-def browser_id(request) -> str:
-    """The random id of the browser behind a request: its cookie, else its Gradio session (a page whose
-    cookie has not arrived yet, or an API client)."""
+def lecturer_tokens(request) -> list[str]:
+    """The lecturer-session cookies a request carries (a ``gr.Request`` or starlette's): usually none or one."""
     if request is None:
-        return "anonymous"
-    kept = _cookies(request).get(BROWSER_COOKIE)
-    if kept and len(kept) <= 64:
-        return kept
-    return "session-" + str(getattr(request, "session_hash", None) or "anonymous")
+        return []
+    return [value for name, value in _cookies(request).items()
+            if name == "__Host-" + LECTURER_COOKIE or name.startswith(LECTURER_COOKIE + "_")]
+
+
+def lecturer_token(request, session: ClassSession) -> str | None:
+    """The request's live lecturer session, if it carries one (checked by ``session``)."""
+    return next((token for token in lecturer_tokens(request) if session.is_lecturer(token)), None)
+
+
+def browser_cookie(request) -> str | None:
+    """The browser-id cookie as the request carries it: to be verified (``ClassSession.browser_of``)."""
+    return _cookies(request).get(BROWSER_COOKIE) if request is not None else None
+
+
+def _is_https(request: Request) -> bool:
+    return request.url.scheme == "https"  # behind a trusted proxy, from its X-Forwarded-Proto
+
+
+def _lecturer_cookie_name(request: Request) -> str:
+    if _is_https(request):
+        return "__Host-" + LECTURER_COOKIE  # the browser keeps it for this host alone, https only, path /
+    server = request.scope.get("server")
+    return f"{LECTURER_COOKIE}_{server[1] if server else 'studio'}"
+
+
+def _logged_in(scope: Scope, request: Request) -> bool:
+    """Whether Gradio's ``--auth`` login lets this request in (always, without ``--auth``)."""
+    app = scope.get("app")
+    if app is None or not getattr(app, "auth", None):
+        return True
+    cookie_id = getattr(app, "cookie_id", "")
+    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(f"access-token-unsecure-{cookie_id}")
+    return token is not None and token in getattr(app, "tokens", {})
+
+
+def _sentence(text: str, status: int) -> HTMLResponse:
+    return HTMLResponse(f"<!doctype html><meta charset=utf-8><p style='font:1.3em sans-serif;margin:2em'>"
+                        f"{html.escape(text)}</p>", status_code=status)
 
 
 class ClassRoutes:
@@ -71,57 +112,84 @@ class ClassRoutes:
     def __init__(self, app: ASGIApp, session: ClassSession) -> None:
         self.app = app
         self.session = session
+        self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") == "GET":
-            request = Request(scope)
-            response = None
-            if request.url.path.endswith("/" + STATE_PATH):
-                response = self.state(request)
-            elif request.url.path.endswith("/") and "key" in request.query_params:
-                response = self.lecturer_entry(request)
-            if response is not None:
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        route = self._route(scope)
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if not _logged_in(scope, request):
+            response = JSONResponse({"class": True, "problem": LOG_IN_FIRST}, status_code=401) \
+                if route != "entry" else _sentence(LOG_IN_FIRST, 401)
+        else:
+            response = await self._answer(route, request)
+        await response(scope, receive, send)
 
-    def lecturer_entry(self, request: Request):
-        """The redirect that swaps ``?key=`` for a cookie, or one sentence for a wrong key."""
-        key = request.query_params["key"]
-        if not self.session.is_lecturer(key):
-            return HTMLResponse(f"<!doctype html><meta charset=utf-8><p style='font:1.3em sans-serif;margin:2em'>"
-                                f"{html.escape(FORGED_KEY)}</p>", status_code=403)
+    @staticmethod
+    def _route(scope: Scope) -> str | None:
+        if scope["type"] != "http":
+            return None
+        path, method = scope["path"], scope.get("method")
+        if method == "GET" and path.endswith("/" + STATE_PATH):
+            return "state"
+        if method == "POST" and path.endswith("/" + LEAVE_PATH):
+            return "leave"
+        if method == "GET" and path.endswith("/") and b"key=" in scope.get("query_string", b""):
+            return "entry" if "key" in Request(scope).query_params else None
+        return None
+
+    async def _answer(self, route: str, request: Request) -> Response:
+        """The route's answer, made in the pool (the store may be slow); 503 after ``STATE_TIMEOUT_S``."""
+        work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave}[route]
+        try:
+            return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, request),
+                                          timeout=STATE_TIMEOUT_S)
+        except (StoreBusy, asyncio.TimeoutError):
+            return JSONResponse({"class": True, "problem": STORE_DOWN}, status_code=503,
+                                headers={"Cache-Control": "no-store", "Retry-After": "2"})
+
+    def lecturer_entry(self, request: Request) -> Response:
+        """The redirect that swaps ``?key=`` for a lecturer session, or one sentence for a wrong key."""
+        token = self.session.sign_in(request.query_params["key"])
+        if token is None:
+            return _sentence(FORGED_KEY, 403)
         rest = {name: value for name, value in request.query_params.items() if name != "key"}
         response = RedirectResponse(request.url.path + (f"?{urlencode(rest)}" if rest else ""), status_code=303)
-        response.set_cookie(LECTURER_COOKIE, key, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="strict")
+        response.set_cookie(_lecturer_cookie_name(request), token, max_age=LECTURER_SESSION_S, httponly=True,
+                            samesite="strict", secure=_is_https(request), path="/")
         return response
 
-    def state(self, request: Request):
-        """What a page needs to follow the class; ``?follow=0`` from a student exploring alone. While the
-        store cannot be reached the page hears so (503) and keeps what it shows."""
-        try:
-            return self._state(request)
-        except StoreBusy:
-            return JSONResponse({"class": True, "problem": STORE_DOWN}, status_code=503,
-                                headers={"Cache-Control": "no-store"})
+    def leave(self, request: Request) -> Response:
+        """End the request's lecturer session and drop its cookies; the page reloads as a student's."""
+        for token in lecturer_tokens(request):
+            self.session.sign_out(token)
+        response = JSONResponse({"class": True, "lecturer": False}, headers={"Cache-Control": "no-store"})
+        for name in request.cookies:
+            if name in (f"__Host-{LECTURER_COOKIE}",) or name.startswith(LECTURER_COOKIE + "_"):
+                response.delete_cookie(name, path="/", secure=_is_https(request), httponly=True, samesite="strict")
+        return response
 
-    def _state(self, request: Request):
+    def state(self, request: Request) -> Response:
+        """What a page needs to follow the class; ``?follow=0`` from a student exploring alone."""
         session = self.session
-        lecturer = session.is_lecturer(lecturer_key(request))
-        browser = request.cookies.get(BROWSER_COOKIE)
-        new_browser = not browser or len(browser) > 64
-        if new_browser:
-            browser = secrets.token_urlsafe(12)
-        body = {"class": True, "lecturer": lecturer, "lecturer_online": session.lecturer_online(),
-                **session.shown(), "served_by": SERVED_BY}
+        lecturer = lecturer_token(request, session) is not None
+        browser = session.browser_of(request.cookies.get(BROWSER_COOKIE))
+        minted = None
+        if browser is None and not lecturer:  # no id, or one the server did not sign: a new one, counted next time
+            _, minted = session.mint_browser()
+        asked = session.poll(browser, request.query_params.get("follow", "1") != "0", lecturer=lecturer)
+        body = {"class": True, "lecturer": lecturer, "lecturer_online": asked["lecturer_online"],
+                **asked["shown"], "served_by": SERVED_BY}
         try:
             session.check_code(request.query_params.get("class"))
         except UserError as exc:
             body["problem"] = str(exc)
-        session.seen(browser, request.query_params.get("follow", "1") != "0", lecturer=lecturer)
         if lecturer:
-            body["connected"], body["following"] = session.counts()
-        response = JSONResponse(json.loads(json.dumps(body)), headers={"Cache-Control": "no-store"})
-        if new_browser:
-            response.set_cookie(BROWSER_COOKIE, browser, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="lax")
+            body["connected"], body["following"] = asked["counts"]
+        response = JSONResponse(body, headers={"Cache-Control": "no-store"})
+        if minted is not None:
+            response.set_cookie(BROWSER_COOKIE, minted, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="lax",
+                                secure=_is_https(request), path="/")
         return response

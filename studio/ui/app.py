@@ -8,6 +8,7 @@ so the page is up in seconds.
 from __future__ import annotations
 
 import logging
+import os
 
 import gradio as gr
 from starlette.middleware import Middleware
@@ -16,7 +17,7 @@ from studio import __version__, runtime, techniques
 from studio.classroom.web import ClassRoutes
 from studio.quality import QualityService
 from studio.training_jobs import TrainingJobs
-from studio.ui import class_panel, exports, gradio_fixes, i18n, link_button
+from studio.ui import class_panel, exports, forwarded, gradio_fixes, i18n, link_button
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
@@ -187,22 +188,32 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           auth: tuple[str, str] | None = None, **kwargs) -> None:
-    """Serve ``demo`` with the studio's theme; blocks until the server stops."""
+           auth: tuple[str, str] | None = None, public_url: str | None = None,
+           forwarded_allow_ips: str | None = None, **kwargs) -> None:
+    """Serve ``demo`` with the studio's theme; blocks until the server stops.
+
+    ``public_url``: the address students use (behind a proxy, in a container): the page names it as its
+    own, whatever a request says. ``forwarded_allow_ips``: the proxies whose forwarded headers are believed
+    (``studio.ui.forwarded``; by default ``$FORWARDED_ALLOW_IPS``, else this machine)."""
     # The page and the frontend's files are the same for every student: built and compressed once.
     scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
-    middleware, css = [Middleware(ResponseCache)], CSS
+    trusted = forwarded_allow_ips or forwarded.trusted_from_environment()
+    os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn's own copy trusts nobody: TrustedProxies decides (its docstring)
+    middleware, css = [Middleware(forwarded.TrustedProxies, trusted=trusted), Middleware(ResponseCache)], CSS
     kit = getattr(demo, "classroom", None)
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
         scripts += class_panel.SCRIPT
         css += class_panel.CSS
-        middleware.insert(0, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept
+        middleware.insert(1, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
     middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
+    if public_url:  # Gradio takes a full URL as the page's root, for every request
+        kwargs["root_path"] = public_url.rstrip("/")
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, theme=THEME, css=css,
                 footer_links=["api", "settings"], show_error=True, prevent_thread_lock=True,
                 max_file_size=MAX_UPLOAD, app_kwargs={"middleware": middleware}, **kwargs)
-    getattr(demo, "launch_info", {}).update(host=host, port=port, share_url=getattr(demo, "share_url", None))
+    getattr(demo, "launch_info", {}).update(host=host, port=port, share_url=getattr(demo, "share_url", None),
+                                            public_url=public_url)
     # Only now, with the page already served, pay TensorFlow's import and every tab's first click.
     runtime.warm_up_in_background(getattr(demo, "warm_ups", ()))
     demo.block_thread()

@@ -3,8 +3,9 @@ the class answered so far. Without a class (``python studio.py`` without ``--cla
 no-op that returns an empty line, so the tabs never test for a class themselves.
 
 The request behind a call is Gradio's own (``gradio.context.LocalContext.request``): the browser's
-random id and the lecturer key come from its cookies (``studio.classroom.web``), and the class code
-from the page's address, so the tabs' handlers keep their signatures.
+signed id and the lecturer session come from its cookies (``studio.classroom.web``), and the class code
+from the page's address, so the tabs' handlers keep their signatures. An answer without an id the server
+signed is not counted.
 """
 
 from __future__ import annotations
@@ -68,13 +69,24 @@ class ClassKit:
         return self.session is not None
 
     def is_lecturer(self, request=None) -> bool:
-        """Whether the request (by default the current event's) comes from the lecturer's page."""
-        request = current_request() if request is None else request
-        return self.active and self.session.is_lecturer(web.lecturer_key(request))
+        """Whether the request (by default the current event's) comes from the lecturer's page (not while
+        the store cannot say)."""
+        return self.active and self.lecturer_token(request) is not None
 
-    def lecturer_key(self, request=None) -> str | None:
-        """The lecturer key the request carries (checked by the session, never trusted here)."""
-        return web.lecturer_key(current_request() if request is None else request)
+    def lecturer_token(self, request=None) -> str | None:
+        """The live lecturer session the request (by default the current event's) carries, if any."""
+        if not self.active:
+            return None
+        try:
+            return web.lecturer_token(current_request() if request is None else request, self.session)
+        except StoreBusy:
+            return None
+
+    def browser(self, request=None) -> str | None:
+        """The server-signed id of the browser behind the request, or None (no cookie yet, or a forged one)."""
+        if not self.active:
+            return None
+        return self.session.browser_of(web.browser_cookie(current_request() if request is None else request))
 
     # --- answers ---------------------------------------------------------------------------------------
     def answer(self, lang: str, poll: str, answer_id: str, payload: dict) -> tuple[bool, str]:
@@ -83,9 +95,13 @@ class ClassKit:
         if not self.active:
             return False, ""
         request = current_request()
+        lecturer = self.is_lecturer(request)
+        browser = self.browser(request) or ("lecturer" if lecturer else None)
+        if browser is None:  # no id the server signed: a script's invented one, or a page not yet in the class
+            return False, text("class.not_counted", lang, reason=text("class.no_id", lang))
         try:
             self.session.check_code(_page_code(request))
-            counted = self.session.answer(poll, web.browser_id(request), answer_id, payload)
+            counted = self.session.answer(poll, browser, answer_id, payload, lecturer=lecturer)
         except UserError as exc:
             return False, text("class.not_counted", lang, reason=str(exc))
         except StoreBusy:
@@ -105,10 +121,11 @@ class ClassKit:
 
     def handed_temperature(self) -> float | None:
         """The temperature the lecturer handed to the current request's browser, or None."""
-        if not self.active:
+        browser = self.browser()
+        if browser is None:
             return None
         try:
-            return self.session.handed_temperature(web.browser_id(current_request()))
+            return self.session.handed_temperature(browser)
         except StoreBusy:
             return None
 
@@ -124,11 +141,12 @@ class ClassKit:
         """Put the current student's Generate on the wall: its recipe ``params`` (the projector draws its
         first sample with the technique's ``wall_drawer``, or keeps ``picture``), and for the judge its
         ``dataset`` and the class ``asked`` for, if any. Nothing is drawn here, so the student's click is
-        not slowed. The lecturer's own clicks and a page outside the class are not pinned; a refused pin
-        costs the student nothing."""
-        if not self.active or self.is_lecturer():
+        not slowed. The lecturer's own clicks and a page outside the class (or without its signed id) are not
+        pinned; a refused pin costs the student nothing. The wall shows each browser's newest pin per tab."""
+        browser = self.browser()
+        if browser is None or self.is_lecturer():
             return
-        entry_id = f"{web.browser_id(current_request())}:{technique}:{sorted(params.items())}"
+        entry_id = f"{browser}:{technique}:{sorted(params.items())}"
         payload = {"technique": technique, "params": params, "caption": caption, "dataset": dataset, "asked": asked}
         if picture is not None:
             payload["picture"] = pools.picture_field(picture)
@@ -171,17 +189,19 @@ class ClassKit:
         if not self.active or _QUIET.get():
             return
         request = current_request()
-        if request is None or not self.is_lecturer(request):
+        token = None if request is None else self.lecturer_token(request)
+        if token is None:
             return
         tabs = next((found for show in self.shows if (found := show(technique)) is not None), None)
         if tabs is None:  # a result with no place in the page (e.g. the recipe panel's)
             return
-        self.session.show(self.lecturer_key(request), tabs=tabs, link=link)
+        self.session.show(token, tabs=tabs, link=link)
 
     def lecturer_moved(self, tabs: dict, request) -> None:
         """A tab selected on a page: when it is the lecturer's, the class follows to it."""
-        if self.active and self.is_lecturer(request):
-            self.session.show(self.lecturer_key(request), tabs=tabs)
+        token = self.lecturer_token(request)
+        if token is not None:
+            self.session.show(token, tabs=tabs)
 
 
 def _page_code(request) -> str | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from studio import paths
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
 from studio.classroom.store import StoreBusy
@@ -217,10 +218,10 @@ def create_following(kit: ClassKit, lang, technique_tabs, link_opener, link_targ
 
 
 def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict) -> None:
-    """The lecturer's panel at the top of the page: the QR code students scan, the address, and a tab per
-    poll with its live picture, pause, reset and download. Hidden on every page but the lecturer's.
-    ``launch_info`` is filled by ``launch``: host, port and the share link (known only once served)."""
-    session = kit.session
+    """The lecturer's panel at the top of the page: the QR code students scan, the address (which the
+    lecturer can correct), the class's controls, and a tab per poll with its live picture, pause, reset and
+    download. Hidden on every page but the lecturer's. ``launch_info`` is filled by ``launch``: host, port,
+    the share link (known only once served) and the public address (``--public-url``)."""
     with tr.make(gr.Accordion, {"label": "class.panel"}, open=True, visible=False) as panel:
         with gr.Row():
             qr = gr.Image(type="numpy", format="png", interactive=False, show_label=False, height=320,
@@ -228,27 +229,87 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
             with gr.Column(scale=2):
                 address = gr.Markdown(elem_id="studio-class-address")
                 tr.make(gr.Markdown, {"value": "class.how"})
+                with gr.Row():
+                    typed = tr.make(gr.Textbox, {"label": "class.address_fix"}, elem_id="studio-class-address-fix",
+                                    scale=3)
+                    use = tr.make(gr.Button, {"value": "class.use_address"}, size="sm", scale=1)
         with gr.Tabs():
             views = [_poll_tab(kit, tr, lang, poll) for poll in POLLS]  # (picture, summary) of each poll
+        _class_controls(kit, tr, lang)
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
 
     @guarded
     def open_panel(lg, request: gr.Request):
         if not kit.is_lecturer(request):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
-                                     session.code, launch_info.get("share_url"))
-        if place.url is None:  # no QR code to scan: the one sentence says which flag fixes it
-            return gr.Accordion(visible=True), gr.Image(visible=False), \
-                text("class.unreachable", lg, problem=place.problem), gr.Timer(active=True)
-        return gr.Accordion(visible=True), gr.Image(join.qr_picture(place.url), visible=True), \
-            text("class.address", lg, url=place.url, code=session.code), gr.Timer(active=True)
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        picture, line, url = _join_view(kit, launch_info, lg, request)
+        return gr.Accordion(visible=True), picture, line, gr.Timer(active=True), url
 
-    open_btn.click(open_panel, [lang], [panel, qr, address, timer], queue=False, show_progress="hidden",
+    @guarded
+    def use_address(lg, url, request: gr.Request):
+        kit.session.require_lecturer(kit.lecturer_token(request))
+        kit.session.store.put("join_url", join.checked_url(url) if url.strip() else None)  # every studio's QR code
+        picture, line, _ = _join_view(kit, launch_info, lg, request)
+        return picture, line
+
+    open_btn.click(open_panel, [lang], [panel, qr, address, timer, typed], queue=False, show_progress="hidden",
                    api_visibility="private")
+    use.click(use_address, [lang, typed], [qr, address], queue=False, api_visibility="private")
     timer.tick(_projector_tick(kit), [lang], [timer] + [c for view in views for c in view], queue=False,
                show_progress="hidden", api_visibility="private")
+
+
+def _join_view(kit: ClassKit, launch_info: dict, lang: str, request) -> tuple:
+    """(QR picture update, the address line, the address) for the lecturer's page behind ``request``."""
+    session = kit.session
+    headers = getattr(request, "headers", {}) or {}
+    # The host this page was opened by (X-Forwarded-Host only from a trusted proxy: studio.ui.forwarded).
+    page_host = headers.get("x-forwarded-host") or headers.get("host") or ""
+    scheme = getattr(getattr(request, "request", request), "url", None)
+    page = (getattr(scheme, "scheme", "http") or "http", page_host.split(",")[0].strip())
+    place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
+                                 session.code, launch_info.get("share_url"),
+                                 public_url=session.store.get("join_url") or launch_info.get("public_url"), page=page)
+    if place.url is None:  # no QR code to scan: the one sentence says what fixes it
+        return gr.Image(visible=False), text("class.unreachable", lang, problem=place.problem), ""
+    return gr.Image(join.qr_picture(place.url), visible=True), \
+        text("class.address", lang, url=place.url, code=session.code), place.url.split("?")[0]
+
+
+# "Leave lecturer mode": the page asks the server to end its lecturer session (its cookie is HttpOnly), then
+# opens the plain address as a student's page would.
+LEAVE_JS = ("() => { fetch('studio-class/leave', {method: 'POST', credentials: 'same-origin'})"
+            ".finally(() => location.assign(location.pathname)); }")
+
+
+def _class_controls(kit: ClassKit, tr: Translator, lang) -> None:
+    """The class's own controls: leave lecturer mode, a new lecturer key (answers kept), end the class."""
+    session = kit.session
+    with gr.Row():
+        leave = tr.make(gr.Button, {"value": "class.leave"}, size="sm", elem_id="studio-class-leave")
+        rotate = tr.make(gr.Button, {"value": "class.rotate_key"}, size="sm", elem_id="studio-class-rotate")
+        end = tr.make(gr.Button, {"value": "class.end_class"}, size="sm", variant="stop", elem_id="studio-class-end")
+    said = gr.Markdown(elem_id="studio-class-said")
+
+    @guarded
+    def new_key(lg, request: gr.Request):
+        key = session.rotate_key(kit.lecturer_token(request))
+        print(f"\nA new lecturer key for class {session.code}: the lecturer's address is now\n    /?key={key}\n"
+              "(after the studio's address; the old key no longer works)\n", flush=True)
+        return text("class.new_key", lg)
+
+    @guarded
+    def end_class(lg, request: gr.Request):
+        if not lg:  # the lecturer answered "no" to the page's question
+            return gr.skip()
+        folder, code = session.end_class(kit.lecturer_token(request), paths.user_cache_dir() / "class-archive")
+        return text("class.ended", lg, folder=str(folder), code=code)
+
+    leave.click(None, js=LEAVE_JS)
+    rotate.click(new_key, [lang], said, api_visibility="private")
+    end.click(end_class, [lang], said, api_visibility="private",
+              js="(lang) => confirm('End the class? Its answers are archived. / 수업을 끝낼까요? 답은 보관됩니다.') ? lang : ''")
 
 
 def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: str) -> tuple[gr.Image, gr.Markdown]:
@@ -270,21 +331,21 @@ def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: str) -> tuple[gr.Image,
 
             @guarded
             def handing_out(on, request: gr.Request):
-                session.hand_out(kit.lecturer_key(request), on)
+                session.hand_out(kit.lecturer_token(request), on)
 
             hand_out.input(handing_out, hand_out, None, api_visibility="private")
 
     @guarded
     def pause(on, request: gr.Request):
-        session.pause(kit.lecturer_key(request), poll, on)
+        session.pause(kit.lecturer_token(request), poll, on)
 
     @guarded
     def clear(request: gr.Request):
-        session.reset(kit.lecturer_key(request), poll)
+        session.reset(kit.lecturer_token(request), poll)
 
     @guarded
     def export(lg, request: gr.Request):
-        session.require_lecturer(kit.lecturer_key(request))
+        session.require_lecturer(kit.lecturer_token(request))
         return gr.File(_export(kit, poll, lg), visible=True)
 
     paused.input(pause, paused, None, api_visibility="private")
@@ -354,13 +415,13 @@ def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, techniq
 
 def _export(kit: ClassKit, poll: str, lang: str) -> list[str]:
     """The poll's answers as CSV and its picture as PNG, in a new temporary folder."""
-    answers = kit.session.answers(poll)
+    answers = kit.session.answers(poll, with_lecturer=True)  # the lecturer's rounds too, marked
     folder = Path(tempfile.mkdtemp(prefix="studio-class-"))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     csv_path = folder / f"class-{poll}-{stamp}.csv"
     csv_path.write_text(pools.csv_of(answers), encoding="utf-8")
     paths = [str(csv_path)]
-    picture, _ = _pool_view(kit, poll, answers, lang, _wall_technique(kit) if poll == "wall" else "")
+    picture, _ = _pool_view(kit, poll, kit.session.answers(poll), lang, _wall_technique(kit) if poll == "wall" else "")
     if picture is not None:
         png = folder / f"class-{poll}-{stamp}.png"
         Image.fromarray(picture).save(png)

@@ -8,10 +8,11 @@ the configuration is fixed once the app is built, and the frontend files are nam
 
 ``ResponseCache`` is an ASGI middleware that keeps the first successful answer to such a ``GET``,
 compressed once, and sends the same bytes to every later request with the same key. The key holds
-everything the answer may depend on: path and query, the host the browser used (the page names its
-own address), the cookies and authorisation (a login changes the page), and whether the browser
-takes Brotli. Answers that set a cookie, fail, or are partial (``Range``) are passed through as
-they are, and nothing else (events, uploads, result files) is touched.
+everything the answer may depend on: path and query, the host and scheme the browser used and the
+forwarded headers of a trusted proxy (the page names its own address from them), the cookies and
+authorisation (a login changes the page), and whether the browser takes Brotli. Answers that set a
+cookie, fail, or are partial (``Range``) are passed through as they are, and nothing else (events,
+uploads, result files) is touched.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         takes_brotli = "br" in headers.get("accept-encoding", "")
-        key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), headers.get("host"),
+        key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), scope.get("scheme"),
+               headers.get("host"), *(headers.get(name) for name in _ADDRESS_HEADERS),
                _page_cookies(headers.get("cookie")), headers.get("authorization"), takes_brotli)
         with self._lock:
             kept = self._entries.get(key)
@@ -116,11 +118,16 @@ def _whole_answer(messages: list[Message], takes_brotli: bool) -> tuple[Message,
     return {"type": "http.response.start", "status": 200, "headers": headers.raw}, body
 
 
+# Gradio writes the page's own address (its root) from these when a request has them: a page asked for
+# with one is another page (studio.ui.forwarded keeps them to trusted proxies; this keeps a trusted
+# proxy's answer for one host from reaching a browser that used another).
+_ADDRESS_HEADERS = ("x-forwarded-host", "x-forwarded-proto", "x-gradio-server", "forwarded")
+
 # The class session's own cookies (a browser's random id, the lecturer key) and nginx's route cookie
 # (deploy/nginx.conf) change nothing in the page: every student's page is the same answer, and the
 # lecturer's panel is shown by an event, not the page. Keyed by them, each student would miss the cache
 # (measured behind nginx: 0.59 s of server CPU a page instead of 0.2 s).
-_CLASS_COOKIES = ("studio_browser=", "studio_lecturer=", "studio_route=")
+_CLASS_COOKIES = ("studio_browser=", "studio_lecturer_", "__Host-studio_lecturer=", "studio_route=")
 
 
 def _page_cookies(cookie: str | None) -> str | None:
