@@ -123,8 +123,45 @@ def test_a_student_cannot_act_as_the_lecturer(class_studio):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{url}?key=not-{key}", timeout=10)
     assert refused.value.code == 403 and b"not the key" in refused.value.read()
+    port = url.rstrip("/").rsplit(":", 1)[1]
     forged = urllib.request.Request(f"{url}studio-class/state?class={code}",
-                                    headers={"Cookie": f"studio_lecturer=not-{key}"})
+                                    headers={"Cookie": f"studio_lecturer_{port}={key}; studio_lecturer=not-{key}"})
     with urllib.request.urlopen(forged, timeout=10) as answer:
         state = answer.read().decode()
     assert '"lecturer":false' in state and key not in state and "connected" not in state
+
+
+def test_a_forged_forwarded_host_does_not_change_the_page_later_students_get(class_studio):
+    """Issue 50: one request with a forged X-Forwarded-Host used to become every later student's page."""
+    url, _, code = class_studio
+    forged = urllib.request.Request(f"{url}?class={code}", headers={"X-Forwarded-Host": "attacker.invalid:8000",
+                                                                    "Accept-Encoding": "identity"})
+    urllib.request.urlopen(forged, timeout=30).read()
+    for path in (f"?class={code}", "", "config"):
+        plain = urllib.request.Request(url + path, headers={"Accept-Encoding": "identity"})
+        with urllib.request.urlopen(plain, timeout=30) as answer:
+            assert b"attacker.invalid" not in answer.read(), path
+
+
+def test_a_lecturer_on_a_shared_pc_leaves_lecturer_mode(class_studio):
+    """Issue 50: the lecturer's page holds a session (not the key), and "Leave lecturer mode" ends it: the
+    page comes back as a student's, and the old cookie drives nothing."""
+    url, key, _ = class_studio
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 1200})
+            page = context.new_page()
+            page.goto(f"{url}?key={key}")
+            sync_api.expect(page.locator("#studio-class-bar")).to_contain_text("Lecturer", timeout=90_000)
+            session_cookie = next(c for c in context.cookies() if c["name"].startswith("studio_lecturer"))
+            assert key not in session_cookie["value"] and session_cookie["httpOnly"]
+            page.locator("#studio-class-leave").click(timeout=90_000)
+            sync_api.expect(page.locator("#studio-class-bar")).not_to_contain_text("Lecturer", timeout=30_000)
+            assert not any(c["name"].startswith("studio_lecturer") for c in context.cookies())
+            replayed = urllib.request.Request(f"{url}studio-class/state", headers={
+                "Cookie": f"{session_cookie['name']}={session_cookie['value']}"})
+            with urllib.request.urlopen(replayed, timeout=10) as answer:
+                assert json.loads(answer.read())["lecturer"] is False
+        finally:
+            browser.close()

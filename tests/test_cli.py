@@ -67,3 +67,19 @@ def test_train_without_data_fails_with_advice(tmp_path, monkeypatch, capsys):
     assert train.main(["pixel", "--data-dir", str(tmp_path / "nothing")]) == 2
     assert "--data-dir" in capsys.readouterr().err
     assert not (tmp_path / "pretrained" / "pixel").exists()
+
+
+def test_the_class_flags_of_a_real_room(monkeypatch, tmp_path):
+    monkeypatch.delenv("STUDIO_PUBLIC_URL", raising=False)
+    assert studio_cli_module.parse_args([]).public_url is None
+    monkeypatch.setenv("STUDIO_PUBLIC_URL", "https://studio.example.edu")
+    assert studio_cli_module.parse_args([]).public_url == "https://studio.example.edu"
+    for bad in (["--public-url", "studio.example.edu"], ["--public-url", "javascript:x"], ["--new-key"]):
+        with pytest.raises(SystemExit):
+            studio_cli_module.parse_args(bad)
+    # --new-key: the class goes on with its answers, under a new key
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    first = studio_cli_module.open_class(None, new=True)
+    first.answer("game", "b", "r1", {"generator": "g", "correct": 1, "total": 8})
+    again = studio_cli_module.open_class(None, new=False, new_key=True)
+    assert again.code == first.code and again.key != first.key and len(again.answers("game")) == 1

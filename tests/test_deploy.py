@@ -1,22 +1,30 @@
-"""Two studios behind nginx (deploy/nginx.conf) sharing one class through Redis, on loopback only.
+"""deploy/nginx.conf in front of real studios, on loopback only.
 
-A lecturer and two students in Chromium, the students on different studios: they follow the lecturer
-across studios and their answers reach the lecturer's projector, with no "Session not found". Then one
-studio is killed mid-class (SIGKILL): its student reconnects through nginx to the other and goes on,
-and every answer counted before is still counted, none twice. Then Redis restarts: an answer sent while
-it is down is refused with one sentence on the student's page, and counted once it is back.
+Two studios behind nginx sharing one class through Redis: a lecturer and two students in Chromium, the
+students on different studios: they follow the lecturer across studios and their answers reach the
+lecturer's projector, with no "Session not found". Then one studio is killed mid-class (SIGKILL): its
+student reconnects through nginx to the other and goes on, and every answer counted before is still
+counted, none twice. Then Redis restarts: an answer sent while it is down is refused with one sentence
+on the student's page, and counted once it is back.
+
+TLS at nginx: one studio behind nginx over https (a throwaway certificate for 127.0.0.1): the studio
+builds https addresses, a forged X-Forwarded-Host or X-Forwarded-Proto changes nothing, the lecturer's
+cookie is Secure, and plain http answers a redirect to https (unless a TLS proxy in front says https).
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import re
 import shutil
 import signal
+import ssl
 import sys
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,17 +33,19 @@ from conftest import ROOT, SERVER_PROCESSES, running_studio
 from redis_server import redis_server
 
 sys.path.insert(0, str(ROOT / "deploy"))
-from local_stack import NGINX, running_nginx  # noqa: E402  (shared with benchmarks/class_session.py)
+from local_stack import HTTP_URLS, NGINX, OPENSSL, running_nginx  # noqa: E402  (shared with the benchmark)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api
+except ImportError:  # the TLS test needs no browser
+    sync_api = None
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 SELECTED_TAB = "#studio-techniques > .tab-wrapper [role=tab][aria-selected=true]"
 
-pytestmark = [pytest.mark.browser, pytest.mark.server,
-              pytest.mark.skipif(not (Path(NGINX).exists() and shutil.which("chromium")),
-                                 reason="needs Debian's nginx and chromium (apt-get install nginx chromium)")]
+pytestmark = [pytest.mark.server,
+              pytest.mark.skipif(not Path(NGINX).exists(), reason="needs Debian's nginx (apt-get install nginx)")]
 
 
 def served_by(url: str, route: str) -> str:
@@ -70,6 +80,9 @@ def open_game(page) -> None:
     page.get_by_role("button", name="New round").wait_for(timeout=30_000)
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(not (sync_api and shutil.which("chromium")),
+                    reason="needs Playwright and Debian's chromium (apt-get install chromium)")
 def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(tmp_path):
     redis_folder = tmp_path / "redis"
     with contextlib.ExitStack() as stack:
@@ -136,3 +149,61 @@ def _stop_redis(port: int) -> None:
 
     with contextlib.suppress(redis.ConnectionError):
         redis.Redis(host="127.0.0.1", port=port).shutdown(save=False)
+
+
+def fetch(url: str, context: ssl.SSLContext | None = None, headers: dict | None = None):
+    """One GET, redirects not followed: (status, response headers, body as text)."""
+    parts = urlsplit(url)
+    connection = (http.client.HTTPSConnection(parts.hostname, parts.port, timeout=30, context=context)
+                  if parts.scheme == "https" else http.client.HTTPConnection(parts.hostname, parts.port, timeout=30))
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.headers, answer.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(not Path(OPENSSL).exists(), reason="needs the openssl command line (apt-get install openssl)")
+def test_tls_at_nginx_https_addresses_no_forged_host_and_a_secure_lecturer_cookie(tmp_path):
+    (tmp_path / "studio").mkdir()
+    with contextlib.ExitStack() as stack:
+        studio = stack.enter_context(running_studio(tmp_path / "studio",
+                                                    args=("--class", "--new-class", "--no-training")))
+        key = re.search(r"\?key=([A-Za-z0-9_-]+)", (tmp_path / "studio" / "studio.log").read_text()).group(1)
+        url = stack.enter_context(running_nginx([studio[7:-1]], tmp_path / "nginx", tls=True))
+        origin = url.rstrip("/")
+        assert origin.startswith("https://127.0.0.1:")
+        # Verified against the throwaway certificate itself: it names 127.0.0.1 (subjectAltName IP).
+        tls = ssl.create_default_context(cafile=str(tmp_path / "nginx" / "studio.crt"))
+
+        # (a) Behind nginx over https, the studio builds https addresses: the config and the page's root.
+        status, _, body = fetch(url + "config", tls)
+        assert status == 200 and json.loads(body)["root"] == origin
+        status, _, page = fetch(url, tls)
+        assert status == 200 and f'"root":"{origin}"' in page.replace(" ", "")
+
+        # (b) The class state through https: JSON of a class.
+        status, _, body = fetch(url + "studio-class/state", tls)
+        assert status == 200 and json.loads(body)["class"] is True
+
+        # (c) A forged X-Forwarded-Host (and X-Forwarded-Proto: http) is overwritten by nginx.
+        forged = {"X-Forwarded-Host": "attacker.invalid", "X-Forwarded-Proto": "http"}
+        status, _, body = fetch(url + "config", tls, forged)
+        assert status == 200 and json.loads(body)["root"] == origin
+        status, _, page = fetch(url, tls, forged)
+        assert status == 200 and "attacker.invalid" not in page and f'"root":"{origin}"' in page.replace(" ", "")
+
+        # (d) The lecturer's address over https: a 303 to the plain address, its cookie Secure and HttpOnly.
+        status, answer, _ = fetch(url + f"?key={key}", tls)
+        assert status == 303 and key not in answer["Location"]
+        cookies = answer.get_all("Set-Cookie") or []
+        assert any("secure" in c.lower() and "httponly" in c.lower() for c in cookies), cookies
+
+        # Plain http answers a 301 to the same address over https...
+        plain = HTTP_URLS[url]
+        status, answer, _ = fetch(plain + "?lang=en", None)
+        assert status == 301 and answer["Location"] == url + "?lang=en"
+        # ...unless a proxy in front ended TLS and says so: then it serves, and the addresses are https.
+        status, _, body = fetch(plain + "config", None, {"X-Forwarded-Proto": "https"})
+        assert status == 200 and json.loads(body)["root"] == "https://" + plain[len("http://"):].rstrip("/")

@@ -40,7 +40,8 @@ class TrustedProxies:
         entries = [item.strip() for item in trusted.split(",") if item.strip()]
         self.everyone = "*" in entries
         self.networks = [ipaddress.ip_network(item, strict=False) for item in entries if item != "*"]
-        self.proxied = ProxyHeadersMiddleware(app, trusted_hosts="*")  # trust is decided here, before it
+        # uvicorn's walks X-Forwarded-For from the right past the trusted proxies to the browser's address
+        self.proxied = ProxyHeadersMiddleware(app, trusted_hosts=entries)
 
     def trusts(self, peer: str | None) -> bool:
         """Whether ``peer`` (the address the request came from) is a trusted proxy."""
