@@ -3,6 +3,7 @@
     python benchmarks/class_session.py [--students 30] [--browsers 5] [--screenshot-dir test-artifacts/]
     python benchmarks/class_session.py --replicas 2    # two studios behind nginx, one class in Redis
     python benchmarks/class_session.py --compare       # one studio alone, then two, in the same run
+    python benchmarks/class_session.py --hostile [--replicas 2]   # the class while one client attacks it
 
 Starts ``studio.py --class --new-class`` on its own (shipped weights, a private cache), opens the
 lecturer's address (``/?key=KEY``, which becomes an HttpOnly cookie) in headless Chromium and waits
@@ -61,6 +62,44 @@ answers_sent, answer_p95_s <= 2, wall_p95_s <= 3, click_cost_ratio <= 1.5; serve
 students' joining and phases 1-3 and 5). With ``--compare``: ``summary: students=N one_follow_p95_s=S
 one_answers_sent=N one_answers_counted=N one_answer_p95_s=S one_wall_p95_s=S one_server_cpu_s=S
 two_follow_p95_s=S ... two_server_cpu_s=S page_cpu_s=S click_cpu_s=S`` (page and click from the studio alone).
+
+``--hostile``: the class while one hostile client attacks it (instead of phases 0-5); the hostile client is
+one of ``--students`` (by default 29 honest students, 5 of them browsers, and 1 hostile). The one studio alone
+keeps its class in a private redis-server as well (``--class-store redis://...``, no nginx); with
+``--replicas 2`` the studios share theirs behind nginx as above. The lecturer opens the game, the class
+joins, and until the hostile client is done the lecturer clicks a tab every ``--move-s`` (10 s: the cGAN,
+GAN, text, GAN tabs, over and over; each student timed until its page or poll shows it, as in phase 1) and
+every student plays a round every ``--round-s`` (a page waits for the game's buttons whenever the lecturer
+shows another tab; an answer refused because the store was busy, "send it once more", is sent once more
+each second, as a student would, for up to 40 s). After one such round alone, the hostile client
+(benchmarks/class_hostile.py), one step after another:
+
+a. asks the page (``/?class=CODE`` and ``/``) and ``/config`` with a forged ``X-Forwarded-Host:
+   attacker.invalid:8000``, ``X-Forwarded-Proto: https`` and ``X-Gradio-Server: http://attacker.invalid``
+   (once per Accept-Encoding, which the page's cache keys by), then the same without them: each plain
+   answer naming attacker.invalid is a leak (asked again at the end of the phase): ``forged_root_leaks``;
+b. asks ``studio-class/state`` ``--flood`` times (20,000) without a cookie, ``--flood-concurrency`` (50) at
+   a time (stopped after ``--hostile-limit-s``), while the lecturer's "connected" count is read every
+   0.5 s all through the phase: ``max_connected_seen``;
+c. sends ``--forged-answers`` (1,000) game answers (New round, then Check, through Gradio's queue as a
+   light student does, ``--forged-concurrency`` at a time), each in a new Gradio session under an invented
+   ``studio_browser`` cookie: half random strings, half ``<id>.<signature>`` shaped like the cookie the
+   studio minted for the hostile client, with a wrong signature. ``hostile_extra_counted`` = the store's
+   answers of no honest student's id, less one honest student's share (the most answers the store
+   counted for one student), at least 0;
+d. pauses Redis (``CLIENT PAUSE`` ``--stall-s``*1000 ``ALL``, through redis-py) while, from 1 s before until
+   3 s after, a small frontend file (a route outside the class) and the class state are each asked every
+   100 ms without waiting for the last answer: ``stall_max_block_s`` = the longest of the first asked
+   during the pause, ``state_503_p95_s`` = p95 of the state's answers asked during the pause. No move is
+   clicked into the pause.
+
+Then one more round (the refused answers sent again), and the class finishes. The studios' resident memory
+(VmRSS over their process trees) is read before step a and at the end: ``rss_growth_mb``. Last line:
+``summary: honest_follow_p95_s=S honest_answers_sent=N honest_answers_counted=N hostile_extra_counted=N
+stall_max_block_s=S rss_growth_mb=M forged_root_leaks=N max_connected_seen=N state_503_p95_s=S
+redis_growth_mb=M`` (targets: honest_follow_p95_s <= 2, honest_answers_counted == honest_answers_sent,
+hostile_extra_counted 0, stall_max_block_s <= 1, rss_growth_mb <= 50, forged_root_leaks 0, max_connected_seen
+near --students). Smaller runs for a try: ``--students 8 --browsers 1 --flood 1000 --forged-answers 20``.
 """
 
 from __future__ import annotations
@@ -68,6 +107,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -81,10 +121,12 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
 import local_stack  # noqa: E402  (nginx and Redis on loopback, shared with tests/test_deploy.py)
+import class_hostile as hostile  # noqa: E402  (the hostile client of --hostile)
 from classroom import (ARGS, CHROMIUM, CLICK_AND_WAIT, COUNT_EVENTS, ROOT, browsers_cpu_s, free_port,
                        process_tree_cpu_s, wait_warm)
 
@@ -98,6 +140,7 @@ PAGE_QUIET_MS = 1500  # a page is complete once nothing new has started or finis
 N_SAMPLES = 50
 WAIT_S = 20.0  # the longest any student is waited for after one lecturer's move
 MOVE_SEED = 4242  # the lecturer's Generate in phase 1
+RESEND_S = 40.0  # --hostile: how long a student sends a refused answer once more (its store was busy)
 
 # Counts the page's events outside the queue (POST .../run/predict), once their answer has been read.
 COUNT_RUNS = """
@@ -169,6 +212,64 @@ async ({newRound, check, picks, think}) => {
   button(check).click();
   await until(() => s.completed > done, 30000, 'the check');
   return {sent, done: Date.now()};
+}
+"""
+
+# PLAY_ROUND for a page that follows a lecturer who moves meanwhile (--hostile): each button and checkbox
+# is waited for until it is visible again (the game's tab shown), and an answer refused because the class's
+# store was busy ("send it once more") is sent once more each second while the studio says so. Any failure
+# comes back as {error} with the time Check was first pressed, if it was.
+PLAY_ROUND_PATIENT = """
+async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
+  const s = window.__studio;
+  const visible = (el) => el && el.offsetParent !== null;
+  const button = (name) => Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === name && visible(b));
+  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+  const until = (cond, ms, what) => new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const tick = () => {
+      let v = null;
+      try { v = cond(); } catch (e) { v = null; }
+      if (v) resolve(v);
+      else if (performance.now() - t0 > ms) reject(new Error('timed out waiting for ' + what));
+      else setTimeout(tick, 50);
+    };
+    tick();
+  });
+  const img = () => document.querySelector('#gan-game img');
+  const verdict = () => { const g = document.querySelector('#gan-game'); const p = g && g.closest('[role=tabpanel]');
+                          return p ? p.textContent : ''; };
+  let sent = null, done = null, resent = 0;
+  try {
+    const before = img() ? img().src : null;
+    let n = s.completed;
+    (await until(() => button(newRound), waitMs, 'the New round button')).click();
+    await until(() => s.completed > n && img() && img().src !== before && img().complete, waitMs, 'the round');
+    await sleep(think);
+    for (const k of picks) {
+      const box = await until(() => Array.from(document.querySelectorAll('input[type=checkbox]'))
+        .find(i => visible(i) && i.closest('label') && i.closest('label').innerText.trim() === k), waitMs, 'checkbox ' + k);
+      if (!box.checked) box.click();
+    }
+    await sleep(150);
+    const b = await until(() => button(check), waitMs, 'the Check button');
+    n = s.completed;
+    sent = Date.now();
+    b.click();
+    await until(() => s.completed > n, waitMs, 'the check');
+    while (verdict().includes(busy) && Date.now() - sent < resendMs) {
+      await sleep(1000);
+      const again = await until(() => button(check), waitMs, 'the Check button');
+      n = s.completed;
+      again.click();
+      resent += 1;
+      await until(() => s.completed > n, waitMs, 'the check sent once more');
+    }
+    done = Date.now();
+    return {sent, done, resent, refused: verdict().includes(refused)};
+  } catch (e) {
+    return {sent, done: null, resent, error: String(e && e.message || e)};
+  }
 }
 """
 
@@ -322,6 +423,10 @@ class Deployment:
         """CPU seconds of every studio's process tree, together."""
         return sum(process_tree_cpu_s(process.pid) for process, _ in self.studios)
 
+    def rss_mb(self) -> float:
+        """Resident memory (VmRSS) of every studio's process tree, together, in MB."""
+        return sum(hostile.tree_rss_mb(process.pid) for process, _ in self.studios)
+
     def side_cpu(self) -> dict[str, float]:
         """CPU seconds of nginx (master and workers) and of redis-server, where they run."""
         return {name: process_tree_cpu_s(process.pid) for name, process in
@@ -338,7 +443,25 @@ class Deployment:
 def deployment(folder: Path, args, replicas: int):
     """One studio alone (``studio.py --class --new-class``), or ``replicas`` studios (``--class --class-store
     redis://... --no-training``) with a private redis-server and nginx (deploy/nginx.conf) in front; yields a
-    ``Deployment`` once every studio is up (and, with several, warm); stops them all after."""
+    ``Deployment`` once every studio is up (and, with several, warm); stops them all after. With ``--hostile``
+    the one studio alone keeps its class in a private redis-server too (``--class-store redis://...``), so that
+    the hostile client can stall its store."""
+    if replicas == 1 and getattr(args, "hostile", False):
+        import redis
+
+        with local_stack.redis_server(folder / "redis") as redis_url:
+            with redis.Redis.from_url(redis_url) as client:
+                client.flushdb()
+            log_file = Path(args.log or folder / "studio.log")
+            process, url = launch_studio(folder, args.lang, log_file, ["--class", "--new-class", "--class-store",
+                                                                        redis_url])
+            try:
+                key, code = wait_class_studio(process, url, log_file)
+                yield Deployment([(process, url)], url, key, code, redis_url=redis_url,
+                                 redis_process=local_stack.REDIS_PROCESSES[redis_url])
+            finally:
+                stop_process(process)
+        return
     if replicas == 1:
         process, url, key, code = start_class_studio(folder, args.lang, args.log)
         try:
@@ -428,12 +551,13 @@ class LightStudent:
         import httpx
 
         self.number, self.code, self.events, self.lang = number, code, events, lang
-        self.client = httpx.AsyncClient(base_url=url, timeout=60.0)
+        self.client = httpx.AsyncClient(base_url=url, timeout=60.0, verify=False)  # loopback; TLS may be self-signed
         self.session_hash = secrets.token_hex(6)
         self.version = None
         self.seen: dict[int, tuple[float, dict]] = {}  # version -> (when this student first saw it, the state)
         self.followed: dict[int, float] = {}  # version -> when its follow event's answer (and files) arrived
         self.errors: list[str] = []
+        self.unavailable = 0  # state asks answered without a state (503 while the class's store is down)
         self.served: list[str] = []  # the studios that answered its polls ("served_by"), each change once
         self.follow_lock = asyncio.Lock()
         self.tasks: set = set()
@@ -456,9 +580,11 @@ class LightStudent:
             else:
                 if state.get("served_by") and (not self.served or self.served[-1] != state["served_by"]):
                     self.served.append(state["served_by"])
-                if state.get("version") != self.version:
+                if "version" not in state:  # the store is down: the page keeps what it shows and asks again
+                    self.unavailable += 1
+                elif state.get("version") != self.version:
                     self.version = state["version"]
-                    self.seen[self.version] = (time.time(), state)
+                    self.seen.setdefault(self.version, (time.time(), state))
                     if not state.get("lecturer") and not state.get("problem"):
                         task = asyncio.create_task(self.follow(state))
                         self.tasks.add(task)
@@ -561,6 +687,42 @@ class LightStudent:
                 played.append((time.time(), None, False))
         return played
 
+    async def play_on(self, stop: asyncio.Event, start: float, round_s: float, rng: random.Random,
+                      words: tuple[str, str], resend_s: float = RESEND_S) -> list[dict]:
+        """Rounds of the game until ``stop`` (round r opening at start + r * round_s), as ``play`` plays them;
+        an answer the studio refused with ``words[0]`` (its store was busy: "send it once more") is sent
+        once more every second, as a student would, until it is not or ``resend_s`` have passed. One entry
+        per answer sent (Check pressed): {"sent", "done" (None: it failed), "ok" (counted, as the student
+        was told), "resent"}; ``words[1]`` is the start of the studio's "not counted" sentence."""
+        busy, refused = words
+        self.played = played = []
+        for r in itertools.count():
+            await asyncio.sleep(max(0.0, start + r * round_s + rng.uniform(0, 0.45 * round_s) - time.time()))
+            if stop.is_set():
+                break
+            sent, resent = None, 0
+            try:
+                outputs = await self.queued("new_round", [self.lang, VARIANT, None])
+                await self.fetch_files(outputs[:1])
+                await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
+                picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
+                sent = time.time()
+                outputs = await self.queued("check", [self.lang, None, picks, None])
+                while busy in str(outputs[-1]) and time.time() - sent < resend_s:
+                    await asyncio.sleep(1.0)
+                    resent += 1
+                    outputs = await self.queued("check", [self.lang, None, picks, None])
+                ok = refused not in str(outputs[-1])
+                if not ok:
+                    self.errors.append(f"check not counted: {str(outputs[-1])[-200:]}")
+                played.append({"sent": sent, "done": time.time(), "ok": ok, "resent": resent})
+                await self.fetch_files(outputs[:1])
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(f"round {r}{f' (sent {resent} more times)' if resent else ''}: {exc!r}")
+                if sent is not None:
+                    played.append({"sent": sent, "done": None, "ok": False, "resent": resent})
+        return played
+
     async def generate(self, seed: int, start: asyncio.Event) -> float:
         """Press Generate with ``seed`` once ``start`` is set (the grid, its picture, then the judge's
         readout, as the page does): (the time of the click, the time its picture had arrived)."""
@@ -587,7 +749,7 @@ class BrowserStudent:
         self.errors: list[str] = []
 
     async def open(self, browser, url: str) -> float:
-        self.context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = await browser.new_context(viewport={"width": 1280, "height": 900}, ignore_https_errors=True)
         await self.context.add_init_script(COUNT_EVENTS)
         await self.context.add_init_script(COUNT_RUNS)
         self.page = await self.context.new_page()
@@ -625,6 +787,31 @@ class BrowserStudent:
             except Exception as exc:  # noqa: BLE001
                 self.errors.append(f"round {r}: {str(exc)[:160]}")
                 played.append((time.time(), None, False))
+        return played
+
+    async def play_on(self, stop: asyncio.Event, start: float, round_s: float, rng: random.Random,
+                      words: tuple[str, str], busy: tuple[str, str], resend_s: float = RESEND_S) -> list[dict]:
+        """``LightStudent.play_on`` in the page (its buttons, ``PLAY_ROUND_PATIENT``): ``words`` are the New round
+        and Check buttons' words, ``busy`` the studio's "send it once more" and "not counted" words."""
+        self.played = played = []
+        for r in itertools.count():
+            await asyncio.sleep(max(0.0, start + r * round_s + rng.uniform(0, 0.45 * round_s) - time.time()))
+            if stop.is_set():
+                break
+            picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
+            try:
+                got = await self.page.evaluate(PLAY_ROUND_PATIENT, {
+                    "newRound": words[0], "check": words[1], "picks": picks, "think": int(rng.uniform(500, 2000)),
+                    "busy": busy[0], "refused": busy[1], "resendMs": int(resend_s * 1000), "waitMs": 60_000})
+            except Exception as exc:  # noqa: BLE001 - the page itself failed (closed, crashed)
+                self.errors.append(f"round {r}: {str(exc)[:160]}")
+                continue
+            if got.get("error"):
+                self.errors.append(f"round {r}: {got['error'][:160]}")
+            if got.get("sent") is not None:
+                done = got.get("done")
+                played.append({"sent": got["sent"] / 1000, "done": None if done is None else done / 1000,
+                               "ok": done is not None and not got.get("refused"), "resent": got.get("resent", 0)})
         return played
 
     async def type_seed(self, seed: int) -> None:
@@ -678,6 +865,21 @@ class Projector:
     async def shown_at(self, poll: str, rank: int) -> float | None:
         """When the projector's count first included the answer that arrived ``rank``-th (1-based)."""
         return next((at for at, n in await self.history(poll) if n >= rank), None)
+
+
+async def cookies_set_by_redirect(context, arrived) -> dict:
+    """The cookies (name -> value, as the browser keeps them) that the lecturer address's redirect set: the
+    lecturer's session, whatever its name. Without a redirect seen, every cookie but the students' own."""
+    names: set[str] = set()
+    first = arrived.request if arrived is not None else None
+    while first is not None and first.redirected_from is not None:
+        first = first.redirected_from
+        answer = await first.response()
+        if answer is not None:
+            names |= {line.split("=", 1)[0].strip() for line in await answer.header_values("set-cookie")}
+    kept = {c["name"]: c["value"] for c in await context.cookies()}
+    chosen = {name: value for name, value in kept.items() if name in names}
+    return chosen or {name: value for name, value in kept.items() if name not in ("studio_browser", "studio_route")}
 
 
 async def server_version(client) -> int:
@@ -737,7 +939,7 @@ async def measure_page_loads(chromium, deploy: Deployment, address: str, count: 
     background = (deploy.cpu() - cpu0) / (time.monotonic() - t0)
     raw, net, took, side, pages = [], [], [], {}, []
     for _ in range(count):
-        context = await chromium.new_context(viewport={"width": 1280, "height": 900})
+        context = await chromium.new_context(viewport={"width": 1280, "height": 900}, ignore_https_errors=True)
         await context.add_init_script(COUNT_EVENTS)
         await context.add_init_script(COUNT_RUNS)
         page = await context.new_page()
@@ -784,24 +986,24 @@ async def main_async(args, replicas: int = 1) -> dict:
         lights: list[LightStudent] = []
         pollers: list[asyncio.Task] = []
         try:
-            config = httpx.get(url + "config", timeout=30).json()
+            config = httpx.get(url + "config", timeout=30, verify=False).json()
             events = events_of(config)
             async with async_playwright() as p:
                 chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                lecturer_context = await chromium.new_context(viewport={"width": 1280, "height": 1000})
+                lecturer_context = await chromium.new_context(viewport={"width": 1280, "height": 1000}, ignore_https_errors=True)
                 await lecturer_context.add_init_script(COUNT_EVENTS)
                 await lecturer_context.add_init_script(WATCH_PROJECTOR)
                 lecturer = await lecturer_context.new_page()
-                await lecturer.goto(f"{url}?key={key}", timeout=120_000)  # 303 to "/" with the key as a cookie
+                arrived = await lecturer.goto(f"{url}?key={key}", timeout=120_000)  # 303 to "/" with a cookie
                 await lecturer.wait_for_selector("#studio-class-game-summary", timeout=120_000)
                 await wait_warm(lecturer)
+                lecturer_cookies = await cookies_set_by_redirect(lecturer_context, arrived)
                 lecturer_on = deploy.name(await lecturer.evaluate(
                     "() => window.studioClass && window.studioClass.state && window.studioClass.state.served_by"))
                 print(f"{'studio' if replicas == 1 else f'{replicas} studios'} up and warm (class {code}) after "
                       f"{time.monotonic() - session_start:.1f} s; the lecturer's address became {lecturer.url}"
                       f"{f' (its page on {lecturer_on})' if replicas > 1 else ''}")
-                cookie = next(c["value"] for c in await lecturer_context.cookies() if c["name"] == "studio_lecturer")
-                watcher = httpx.AsyncClient(base_url=url, cookies={"studio_lecturer": cookie}, timeout=30)
+                watcher = httpx.AsyncClient(base_url=url, cookies=lecturer_cookies, timeout=30, verify=False)
                 projector = Projector(lecturer, args.lang)
                 side0 = deploy.side_cpu()
 
@@ -1038,6 +1240,277 @@ async def main_async(args, replicas: int = 1) -> dict:
     results["session_s"] = time.monotonic() - session_start
     return results
 
+# --- --hostile: the class while one client attacks it ---------------------------------------------------------
+HOSTILE_TABS = ("cgan", "gan", "text", "gan")  # the lecturer's moves during the hostile phase, over and over
+
+
+async def current_version(client, timeout_s: float = 30.0) -> int | None:
+    """The class state's version, asked until the studio answers with one (it may be refusing: 503)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            state = (await client.get("studio-class/state", params={"follow": "1"})).json()
+            if "version" in state:
+                return state["version"]
+        await asyncio.sleep(0.2)
+    return None
+
+
+class Mover:
+    """The lecturer during the hostile phase: clicks the next of ``HOSTILE_TABS`` every ``every_s`` and times
+    each student until its page (or poll) shows it, as phase 1 does. While ``gate`` is cleared no move
+    starts; ``lock`` is held from a click until its followers are timed."""
+
+    def __init__(self, lecturer, watcher, browsers: list, lights: list, key_outer: str, every_s: float) -> None:
+        self.lecturer, self.watcher, self.browsers, self.lights = lecturer, watcher, browsers, lights
+        self.key_outer, self.every_s = key_outer, every_s
+        self.gate, self.lock = asyncio.Event(), asyncio.Lock()
+        self.gate.set()
+        self.follow_all: list[float] = []
+        self.follow_browser: list[float] = []
+        self.follow_light: list[float] = []
+        self.moves: list[tuple[str, float, int]] = []  # (tab, when clicked, students who never showed it)
+        self.errors: list[str] = []
+
+    async def run(self, stop: asyncio.Event) -> None:
+        for k in itertools.count():
+            next_at = time.monotonic() + self.every_s
+            await self.gate.wait()
+            if stop.is_set():
+                break
+            async with self.lock:
+                try:
+                    await self.move(HOSTILE_TABS[k % len(HOSTILE_TABS)])
+                except Exception as exc:  # noqa: BLE001 - the next move is tried all the same
+                    self.errors.append(f"move {k}: {str(exc)[:160]}")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, next_at - time.monotonic()))
+            if stop.is_set():
+                break
+
+    async def move(self, tab_id: str) -> None:
+        version = await current_version(self.watcher)
+        if version is None:
+            self.errors.append(f"no class state before the move to {tab_id}")
+            return
+        target = self.lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
+        await target.wait_for(state="visible", timeout=30_000)
+        waits = [asyncio.create_task(b.shows(TAB_SELECTED, tab_id, WAIT_S)) for b in self.browsers]
+        clicked = time.time()
+        await target.click()
+        seen_browser = [None if t is None else t - clicked for t in await asyncio.gather(*waits)]
+        seen_light = await wait_light(self.lights, lambda st: st.get("tabs", {}).get(self.key_outer) == tab_id,
+                                      version, clicked, WAIT_S)
+        missing = sum(t is None for t in seen_browser + seen_light)
+        self.follow_browser += [t for t in seen_browser if t is not None]
+        self.follow_light += [t for t in seen_light if t is not None]
+        self.follow_all += [t for t in seen_browser + seen_light if t is not None] + [WAIT_S] * missing
+        self.moves.append((tab_id, clicked, missing))
+
+
+def id_forms(cookie: str | None) -> set[str]:
+    """The ways a store may write the browser of a ``studio_browser`` cookie: the cookie, and its id without
+    the signature (``<id>.<signature>``)."""
+    if not cookie:
+        return set()
+    return {cookie, cookie.rsplit(".", 1)[0]} if "." in cookie else {cookie}
+
+
+async def hostile_async(args, replicas: int = 1) -> dict:
+    """The class (``--students``, ``--browsers``) follows a lecturer who moves every ``--move-s`` and plays
+    the game, while one hostile client, in turn, forges forwarded headers, floods the class state without
+    a cookie, sends game answers under invented browser ids, and stalls the class's Redis."""
+    import httpx
+    from playwright.async_api import async_playwright
+
+    from studio import runtime
+    from studio.texts import text
+
+    # the studio's words for an answer refused because its store was busy, and for any answer not counted
+    busy = (text("class.busy", args.lang), text("class.not_counted", args.lang, reason="").strip())
+    honest = args.students - 1  # the hostile client is one of the class
+    print(f"device: {runtime.cpu_model()}, {os.cpu_count()} cores; students={args.students}: {honest} honest "
+          f"(browsers={args.browsers}, light={honest - args.browsers}) and 1 hostile, lang={args.lang}; hostile: "
+          f"{args.flood} cookieless state asks, {args.forged_answers} forged answers, Redis paused {args.stall_s:.0f} s")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    rng = random.Random(args.seed)
+    results: dict = {"replicas": replicas}
+    session_start = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp, deployment(Path(tmp), args, replicas) as deploy:
+        url, key, code = deploy.url, deploy.key, deploy.code
+        stop, finish = asyncio.Event(), asyncio.Event()  # the pollers' end; the game's and the moves' end
+        lights: list[LightStudent] = []
+        tasks: list[asyncio.Task] = []
+        try:
+            events = events_of(httpx.get(url + "config", timeout=30, verify=False).json())
+            async with async_playwright() as p:
+                chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+                lecturer_context = await chromium.new_context(viewport={"width": 1280, "height": 1000},
+                                                              ignore_https_errors=True)
+                await lecturer_context.add_init_script(COUNT_EVENTS)
+                lecturer = await lecturer_context.new_page()
+                arrived = await lecturer.goto(f"{url}?key={key}", timeout=300_000)
+                await lecturer.wait_for_selector("#studio-class-game-summary", timeout=300_000)
+                await wait_warm(lecturer)
+                lecturer_cookies = await cookies_set_by_redirect(lecturer_context, arrived)
+                watcher = httpx.AsyncClient(base_url=url, cookies=lecturer_cookies, timeout=30, verify=False)
+                print(f"{'studio' if replicas == 1 else f'{replicas} studios'} up and warm (class {code}, its store in "
+                      f"Redis) after {time.monotonic() - session_start:.1f} s; the lecturer's address became "
+                      f"{lecturer.url}, its redirect set {', '.join(sorted(lecturer_cookies)) or 'no cookie'}")
+                for tab_id in ("gan", "gan-game"):  # the lecturer opens the game
+                    await lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]').click(
+                        timeout=30_000)
+                    await asyncio.sleep(0.5)
+
+                # --- the class joins, all at once ----------------------------------------------------------
+                browsers = [BrowserStudent(k) for k in range(args.browsers)]
+                lights = [LightStudent(k, url, code, events, args.lang) for k in range(honest - args.browsers)]
+                joined_at = time.time()
+
+                async def join_light(student):
+                    await student.join()
+                    tasks.append(asyncio.create_task(student.poll(stop)))
+
+                opened = await asyncio.gather(*(b.open(chromium, f"{url}?class={code}") for b in browsers),
+                                              *(join_light(s) for s in lights))
+                await settle_version(watcher)
+                await wait_light(lights, lambda st: True, -1, joined_at, 10)
+                connected = (await watcher.get("studio-class/state")).json()
+                print(f"{honest} honest students joined: the {args.browsers} pages ready after "
+                      f"{', '.join(f'{s:.1f}' for s in sorted(opened[:args.browsers]))} s; the lecturer's bar says "
+                      f"connected {connected.get('connected')}, following {connected.get('following')}")
+
+                # --- the honest class: the lecturer moves, everyone plays, until the hostile client is done ---
+                mover = Mover(lecturer, watcher, browsers, lights, events["techniques_key"], args.move_s)
+                watch = hostile.ConnectedWatch(url, lecturer_cookies)
+                start = time.time() + 1.0
+                words = (events["new_round_words"], events["check_words"])
+                players = [asyncio.create_task(b.play_on(finish, start, args.round_s, random.Random(rng.random()),
+                                                         words, busy)) for b in browsers]
+                players += [asyncio.create_task(s.play_on(finish, start, args.round_s, random.Random(rng.random()),
+                                                          busy)) for s in lights]
+                tasks += [asyncio.create_task(mover.run(finish)), asyncio.create_task(watch.run(stop))]
+                rss0, cpu0, phase0 = deploy.rss_mb(), deploy.cpu(), time.monotonic()
+                redis0 = deploy.redis.info("memory")["used_memory"] / 2**20
+                await asyncio.sleep(args.round_s)  # a round of the class alone first
+                print(f"the class plays and follows (moves every {args.move_s:.0f} s, rounds every {args.round_s:.0f} s); "
+                      f"studio memory {rss0:.0f} MB; the hostile client starts")
+
+                # the hostile client's one real browser: the cookie any page gets from its first ask
+                async with httpx.AsyncClient(base_url=url, timeout=30, verify=False) as own:
+                    await own.get("studio-class/state", params={"follow": "1", "class": code})
+                    own_cookies = {c.name: c.value for c in own.cookies.jar}
+                real = own_cookies.get("studio_browser")
+
+                # a. forged forwarded headers
+                t0 = time.monotonic()
+                forged = await hostile.forge_forwarded(url, code)
+                leaks = await hostile.plain_leaks(url, code)
+                print(f"a. forged X-Forwarded-Host/-Proto and X-Gradio-Server on {forged['forged']} asks (answers "
+                      f"{forged['statuses']}; {forged['echoed']} named {hostile.FORGED_HOST} to the forger); then "
+                      f"{leaks['checked']} plain asks: {leaks['leaks']} named it"
+                      f"{': ' + ', '.join(leaks['where']) if leaks['where'] else ''} ({time.monotonic() - t0:.1f} s)")
+
+                # b. the cookieless flood
+                flood = await hostile.flood_state(url, code, args.flood, args.flood_concurrency, args.hostile_limit_s)
+                rss_flood = deploy.rss_mb()
+                print(f"b. {flood['sent']} cookieless state asks ({args.flood_concurrency} at a time) in "
+                      f"{flood['seconds']:.1f} s ({flood['sent'] / flood['seconds']:.0f}/s"
+                      f"{', stopped at the time limit' if flood['stopped_early'] else ''}): answers {flood['statuses']}, "
+                      f"{flood['set_cookie']} set a cookie; each p50 {flood['p50_s'] * 1000:.0f} ms, max "
+                      f"{flood['max_s']:.2f} s; the lecturer's 'connected' up to {watch.max} so far; studio memory "
+                      f"{rss_flood:.0f} MB ({rss_flood - rss0:+.0f} MB)")
+
+                # c. answers under invented browser ids
+                answers = await hostile.forged_answers(url, code, events, args.lang, VARIANT, args.forged_answers,
+                                                       args.forged_concurrency, args.hostile_limit_s, real, busy[1])
+                print(f"c. {answers['sent']} game answers under invented studio_browser cookies (random strings and "
+                      f"'<id>.<signature>' with a wrong signature; a new Gradio session each) in "
+                      f"{answers['seconds']:.1f} s{', stopped at the time limit' if answers['stopped_early'] else ''}: "
+                      f"the studio said {answers['outcome']}"
+                      f"{'; e.g. ' + ' | '.join(answers['errors'][:2]) if answers['errors'] else ''}")
+
+                # d. Redis stalled (the lecturer waits: no move is clicked into the stall)
+                route = await hostile.probe_route(url)
+                mover.gate.clear()
+                async with mover.lock:
+                    stall = await hostile.stall_redis(deploy.redis, url, code, args.stall_s, route, own_cookies)
+                mover.gate.set()
+                slow = stall["slowest_other"]
+                slow = f" (the slowest asked {slow[1] - stall['paused_at']:.1f} s into the stall)" if slow else ""
+                print(f"d. Redis paused (CLIENT PAUSE {args.stall_s * 1000:.0f} ALL): /{route} every 100 ms "
+                      f"{spread(stall['other_s'])} {stall['other_statuses']}{slow}; "
+                      f"the class state {spread(stall['state_s'])} {stall['state_statuses']}; after it: state "
+                      f"{stall['after_state_statuses']}, slowest {stall['after_max_s']:.2f} s")
+                await asyncio.sleep(args.round_s + 5)  # another round: refused answers are sent once more
+                leaks_end = await hostile.plain_leaks(url, code)
+                rss1, cpu1 = deploy.rss_mb(), deploy.cpu()
+                redis1 = deploy.redis.info("memory")["used_memory"] / 2**20
+                results["phase_s"] = time.monotonic() - phase0
+
+                # --- the end: the class finishes its rounds; what the store counted -----------------------
+                finish.set()
+                done, pending = await asyncio.wait(players, timeout=2 * RESEND_S + 130)
+                for task in pending:
+                    task.cancel()
+                await asyncio.sleep(2.0)
+                played = [getattr(s, "played", []) for s in [*browsers, *lights]]
+                rows = deploy.rows("game")
+                honest_ids = [b.browser for b in browsers] + [s.browser for s in lights]
+                owner = {form: k for k, cookie in enumerate(honest_ids) for form in id_forms(cookie)}
+                forged_forms = set().union(*(id_forms(c) for c in answers["cookies"]))
+                per_student = Counter(owner[b] for b, _ in rows if b in owner)
+                not_honest = [b for b, _ in rows if b not in owner]
+                share = max(per_student.values(), default=0)
+                sent = sum(len(p) for p in played)
+                resent = sum(1 for p in played for a in p if a["resent"])
+                failed = sum(1 for p in played for a in p if a["done"] is None or not a["ok"])
+                from_forged = sum(b in forged_forms for b in not_honest)
+                results.update(
+                    follow_p95=p95(mover.follow_all), answers_sent=sent, answers_counted=sum(per_student.values()),
+                    hostile_counted=len(not_honest), share=share, hostile_extra=max(0, len(not_honest) - share),
+                    stall_max_block=max(stall["other_s"], default=float("nan")), state_503_p95=p95(stall["state_s"]),
+                    rss_growth=rss1 - rss0, redis_growth=redis1 - redis0, leaks=leaks["leaks"] + leaks_end["leaks"], max_connected=watch.max)
+                print(f"the honest class, all through: {len(mover.moves)} moves, followed by every student "
+                      f"{spread(mover.follow_all)} (browsers {spread(mover.follow_browser)}; light polls "
+                      f"{spread(mover.follow_light)}){f'; {sum(m[2] for m in mover.moves)} never showed a move' if any(m[2] for m in mover.moves) else ''}"
+                      f"{'; lecturer: ' + ' | '.join(mover.errors[:3]) if mover.errors else ''}")
+                print(f"   {sent} answers sent ({resent} sent once more after 'store busy', {failed} failed or not "
+                      f"counted, {len(pending)} students cut short), counted by the store {sum(per_student.values())}"
+                      f"{'' if sent == sum(per_student.values()) else '  <-- MISMATCH'}; one student's most: {share}; "
+                      f"light students' asks answered without a state (503): {sum(s.unavailable for s in lights)}")
+                print(f"   the store also counted {len(not_honest)} answers of no honest student ({from_forged} under a "
+                      f"forged cookie's id): hostile_extra_counted {results['hostile_extra']}; the lecturer's 'connected' "
+                      f"at most {watch.max} (read {len(watch.seen)} times); plain asks naming {hostile.FORGED_HOST} at "
+                      f"the end: {leaks_end['leaks']} of {leaks_end['checked']}")
+                print(f"   studio memory {rss0:.0f} MB before the hostile client, {rss_flood:.0f} MB after the flood, "
+                      f"{rss1:.0f} MB at the end: rss_growth_mb {rss1 - rss0:.0f}; Redis's used memory {redis0:.1f} -> "
+                      f"{redis1:.1f} MB; server CPU {cpu1 - cpu0:.1f} s over "
+                      f"{results['phase_s']:.0f} s{'' if replicas == 1 else ' (the studios together)'}")
+                errors = [e for st in [*browsers, *lights] for e in st.errors]
+                if errors:
+                    print(f"student errors ({len(errors)}): " + " | ".join(errors[:6]))
+                stop.set()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                for st in lights:
+                    await st.client.aclose()
+                await watcher.aclose()
+                await chromium.close()
+        finally:
+            stop.set()
+            finish.set()
+            for task in tasks:
+                task.cancel()
+    return results
+
+
+def hostile_line(results: dict) -> str:
+    return (f"summary: honest_follow_p95_s={results['follow_p95']:.2f} honest_answers_sent={results['answers_sent']} "
+            f"honest_answers_counted={results['answers_counted']} hostile_extra_counted={results['hostile_extra']} "
+            f"stall_max_block_s={results['stall_max_block']:.2f} rss_growth_mb={results['rss_growth']:.0f} "
+            f"forged_root_leaks={results['leaks']} max_connected_seen={results['max_connected']} "
+            f"state_503_p95_s={results['state_503_p95']:.2f} redis_growth_mb={results['redis_growth']:.1f}")
+
 
 def _set_event() -> asyncio.Event:
     event = asyncio.Event()
@@ -1142,6 +1615,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="the students' picks and timing")
     parser.add_argument("--screenshot-dir", default="test-artifacts/")
     parser.add_argument("--log", metavar="FILE", help="keep the studio's log in FILE (with several: FILE-1, FILE-2, ...)")
+    hostile_args = parser.add_argument_group("--hostile", "the class while one hostile client attacks it")
+    hostile_args.add_argument("--hostile", action="store_true",
+                              help="the class plays and follows while one client forges headers, floods, forges "
+                                   "answers and stalls Redis (the one studio alone keeps its class in Redis too)")
+    hostile_args.add_argument("--flood", type=int, default=20_000, help="cookieless class-state asks")
+    hostile_args.add_argument("--flood-concurrency", type=int, default=50, help="flood asks at a time")
+    hostile_args.add_argument("--forged-answers", type=int, default=1000, help="game answers under invented ids")
+    hostile_args.add_argument("--forged-concurrency", type=int, default=8, help="forged answers at a time")
+    hostile_args.add_argument("--stall-s", type=float, default=10.0, help="seconds Redis is paused")
+    hostile_args.add_argument("--hostile-limit-s", type=float, default=600.0,
+                              help="the flood and the forged answers each stop after this many seconds")
+    hostile_args.add_argument("--move-s", type=float, default=10.0, help="seconds between the lecturer's moves")
     args = parser.parse_args()
     if not 0 <= args.browsers <= args.students:
         parser.error("--browsers must be between 0 and --students")
@@ -1149,10 +1634,20 @@ def main() -> None:
         parser.error("--replicas and --page-loads need a whole number of at least 1")
     if args.compare and args.replicas != 1:
         parser.error("--compare runs one studio and then two: leave --replicas out")
+    if args.hostile and args.compare:
+        parser.error("--hostile runs one configuration: give --replicas instead of --compare")
+    if args.hostile and args.browsers > args.students - 1:
+        parser.error("--hostile: one of --students is the hostile client, so --browsers must be below --students")
     # A timeout's SIGTERM unwinds like an interrupt: every studio, nginx and redis-server started here is stopped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     os.environ["STUDIO_WEIGHTS"] = "shipped"  # the server and the samples measured here use the same weights
     shots = Path(args.screenshot_dir)
+
+    if args.hostile:
+        results = asyncio.run(hostile_async(args, replicas=args.replicas))
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(hostile_line(results))
+        return
 
     if not args.compare:
         results = asyncio.run(main_async(args, replicas=args.replicas))

@@ -405,3 +405,33 @@ def test_a_studio_with_auth_keeps_its_class_routes_behind_the_login(tmp_path):
             assert client.get("studio-class/state").json()["class"] is True
             entered = client.get(f"?key={key}", follow_redirects=False)
             assert entered.status_code == 303 and key not in entered.headers["set-cookie"]
+
+
+def test_the_lecturer_corrects_the_students_address_in_the_panel(session):
+    """The panel's events, called as Gradio calls them: the QR code from the lecturer page's own host, then
+    from the address the lecturer typed; a bad address gets one sentence; a student's request gets nothing."""
+    import gradio as gr
+
+    from studio.ui import app
+
+    demo = app.build_app(lang="en", allow_training=False, classroom=session)
+    events = {fn.name: fn.fn for fn in demo.fns.values() if fn.name in ("open_panel", "use_address")}
+    token = session.sign_in(session.key)
+
+    def request(host, lecturer=True):
+        starlette_request = SimpleNamespace(headers={"host": host}, url=SimpleNamespace(scheme="http"),
+                                            cookies={"studio_lecturer_7860": token} if lecturer else {})
+        return SimpleNamespace(cookies=starlette_request.cookies, request=starlette_request, query_params={})
+
+    shown = events["open_panel"]("en", request("192.168.0.5:7860"))
+    assert f"http://192.168.0.5:7860/?class={session.code}" in shown[2] and shown[1].visible
+    on_loopback = events["open_panel"]("en", request("127.0.0.1:7860"))
+    assert "127.0.0.1" in on_loopback[2] and not on_loopback[1].visible  # --host 0.0.0.0 or --share is needed
+    picture, line = events["use_address"]("en", "http://10.20.30.40:7860", request("127.0.0.1:7860"))
+    assert "http://10.20.30.40:7860/?class=" in line and picture.visible
+    assert "10.20.30.40" in events["open_panel"]("en", request("127.0.0.1:7860"))[2]  # kept for every page
+    with pytest.raises(gr.Error, match="not an address a phone can open"):
+        events["use_address"]("en", "my laptop", request("127.0.0.1:7860"))
+    with pytest.raises(gr.Error, match="Only the lecturer"):
+        events["use_address"]("en", "http://evil.invalid", request("192.168.0.9:7860", lecturer=False))
+    assert events["open_panel"]("en", request("192.168.0.9:7860", lecturer=False)) == (gr.skip(),) * 5

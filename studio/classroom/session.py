@@ -205,6 +205,15 @@ class ClassSession:
             raise UserError(f"The class code {code.strip()[:12]!r} is not the class running now: "
                             "scan the QR code on the projector again.")
 
+    def join_url(self) -> str | None:
+        """The students' address the lecturer typed in the panel, if any (every studio's QR code uses it)."""
+        return self.store.get("join_url")
+
+    def set_join_url(self, token: str | None, url: str | None) -> None:
+        """Keep the students' address the lecturer typed (lecturer only; ``None`` forgets it)."""
+        self.require_lecturer(token)
+        self.store.put("join_url", url)
+
     # --- what the lecturer shows --------------------------------------------------------------------
     def show(self, token: str | None, tabs: dict | None = None, link: str | None = None) -> dict:
         """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``,

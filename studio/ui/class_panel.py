@@ -248,8 +248,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
 
     @guarded
     def use_address(lg, url, request: gr.Request):
-        kit.session.require_lecturer(kit.lecturer_token(request))
-        kit.session.store.put("join_url", join.checked_url(url) if url.strip() else None)  # every studio's QR code
+        kit.session.set_join_url(kit.lecturer_token(request), join.checked_url(url) if url.strip() else None)
         picture, line, _ = _join_view(kit, launch_info, lg, request)
         return picture, line
 
@@ -263,18 +262,24 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
 def _join_view(kit: ClassKit, launch_info: dict, lang: str, request) -> tuple:
     """(QR picture update, the address line, the address) for the lecturer's page behind ``request``."""
     session = kit.session
-    headers = getattr(request, "headers", {}) or {}
-    # The host this page was opened by (X-Forwarded-Host only from a trusted proxy: studio.ui.forwarded).
-    page_host = headers.get("x-forwarded-host") or headers.get("host") or ""
-    scheme = getattr(getattr(request, "request", request), "url", None)
-    page = (getattr(scheme, "scheme", "http") or "http", page_host.split(",")[0].strip())
+    page = _page_address(request)
     place = join.student_address(launch_info.get("host", "127.0.0.1"), launch_info.get("port", 7860),
                                  session.code, launch_info.get("share_url"),
-                                 public_url=session.store.get("join_url") or launch_info.get("public_url"), page=page)
+                                 public_url=session.join_url() or launch_info.get("public_url"), page=page)
     if place.url is None:  # no QR code to scan: the one sentence says what fixes it
         return gr.Image(visible=False), text("class.unreachable", lang, problem=place.problem), ""
     return gr.Image(join.qr_picture(place.url), visible=True), \
         text("class.address", lang, url=place.url, code=session.code), place.url.split("?")[0]
+
+
+def _page_address(request) -> tuple[str, str]:
+    """(scheme, host[:port]) that the page behind ``request`` was opened at: X-Forwarded-Host and the
+    scheme come from a trusted proxy only (``studio.ui.forwarded`` removed anyone else's)."""
+    starlette_request = getattr(request, "request", request)  # a gr.Request wraps starlette's
+    headers = getattr(starlette_request, "headers", None) or {}
+    host = (headers.get("x-forwarded-host") or headers.get("host") or "").split(",")[0].strip()
+    url = getattr(starlette_request, "url", None)
+    return (getattr(url, "scheme", None) or "http", host)
 
 
 # "Leave lecturer mode": the page asks the server to end its lecturer session (its cookie is HttpOnly), then
