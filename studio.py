@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from urllib.parse import urlsplit
 
 from studio import paths
 
@@ -65,8 +66,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             parser.error("--new-class and --new-key go with --class")
         args.class_store = None  # $STUDIO_CLASS_STORE set for a deployment; no class asked for here
     if args.public_url is not None:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(args.public_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             parser.error("--public-url needs an address such as http://192.168.0.12:7860 or https://studio.example.edu")
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     allow = training_enabled(args)
     session = None
     if args.start_class:
-        from studio.checks import UserError
+        from studio.checks import UserError  # lazy: NumPy and Pillow, after --help has answered
 
         try:
             session = open_class(args.class_store, args.new_class, args.new_key)

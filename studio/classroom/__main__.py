@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the class's store: redis://HOST:PORT/DB or a SQLite file (default: $STUDIO_CLASS_STORE, "
                              "else class.sqlite3 in the user cache)")
     args = parser.parse_args(argv)
-    from studio.classroom.session import ClassSession, open_store, start_new_class
+    from studio.classroom.session import ClassSession, open_store, start_new_class  # lazy: after --help answered
 
     store = open_store(args.class_store or paths.user_cache_dir() / "class.sqlite3")
     if args.command == "new-class":
