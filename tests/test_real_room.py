@@ -435,3 +435,30 @@ def test_the_lecturer_corrects_the_students_address_in_the_panel(session):
     with pytest.raises(gr.Error, match="Only the lecturer"):
         events["use_address"]("en", "http://evil.invalid", request("192.168.0.9:7860", lecturer=False))
     assert events["open_panel"]("en", request("192.168.0.9:7860", lecturer=False)) == (gr.skip(),) * 5
+
+
+def test_a_game_answer_refused_by_a_busy_store_keeps_its_round_to_be_sent_again(tmp_path, monkeypatch):
+    """Nothing lost: when the store cannot take a round's answer, Check keeps the round (the student
+    presses Check again and it counts once); a counted answer ends the round."""
+    from studio.techniques.gan import tab as gan_tab
+    from studio.ui import class_kit
+
+    class BusyOnce(SQLiteStore):
+        busy = True
+
+        def add_answer(self, *args):
+            if self.busy:
+                self.busy = False
+                raise StoreBusy("stalled")
+            return super().add_answer(*args)
+
+    session = ClassSession.open(BusyOnce(tmp_path / "class.sqlite3"), new=True)
+    kit = class_kit.ClassKit(session)
+    request = SimpleNamespace(cookies={"studio_browser": session.mint_browser()[1]}, query_params={})
+    monkeypatch.setattr(class_kit, "current_request", lambda: request)
+    round_ = SimpleNamespace(variant="dcgan_mnist", round_id="round-1")
+    verdict = SimpleNamespace(correct=5, total=8)
+    refused, send_again = gan_tab._pooled(kit, "en", round_, verdict)
+    assert send_again and "send it once more" in refused
+    counted, send_again = gan_tab._pooled(kit, "en", round_, verdict)
+    assert not send_again and "The class so far" in counted and len(session.answers("game")) == 1

@@ -91,7 +91,8 @@ class ClassKit:
     # --- answers ---------------------------------------------------------------------------------------
     def answer(self, lang: str, poll: str, answer_id: str, payload: dict) -> tuple[bool, str]:
         """Pool one answer of the current request's browser: (counted now, a line for the student).
-        A paused poll, an old class code, a flood or a busy store give a sentence and count nothing."""
+        A paused poll, an old class code, a flood or a busy store give a sentence and count nothing; for a
+        busy store ``counted`` is None: the student may send the same answer again."""
         if not self.active:
             return False, ""
         request = current_request()
@@ -104,9 +105,9 @@ class ClassKit:
             counted = self.session.answer(poll, browser, answer_id, payload, lecturer=lecturer)
         except UserError as exc:
             return False, text("class.not_counted", lang, reason=str(exc))
-        except StoreBusy:
-            log.exception("The class store was busy: an answer was refused")
-            return False, text("class.not_counted", lang, reason=text("class.busy", lang))
+        except StoreBusy:  # counted None: not decided, the same answer may be sent again
+            log.warning("The class store was busy: an answer was refused, to be sent again")
+            return None, text("class.not_counted", lang, reason=text("class.busy", lang))
         return counted, "" if counted else text("class.counted_once", lang)
 
     def answers(self, poll: str) -> list[dict]:

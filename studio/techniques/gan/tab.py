@@ -72,17 +72,18 @@ def _score_line(lang: str, score: dict) -> str:
                 share=score["correct"] / score["shown"])
 
 
-def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> str:
-    """In a class: the answer pooled (once per round), then the class's figure, seen only now."""
+def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> tuple[str, bool]:
+    """In a class: the answer pooled (once per round), then the class's figure, seen only now; and whether
+    the store was too busy to take it (the round is then kept, for Check to send it again)."""
     if not classroom.active:
-        return ""
+        return "", False
     label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
-    _, line = classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
+    counted, line = classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
                                                                "correct": verdict.correct, "total": verdict.total})
     scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
                         for s in game_scores(classroom.answers("game")))
     pooled = text("class.game_class", lang, scores=scores) if scores else ""
-    return "\n\n" + "\n\n".join(part for part in (line, pooled) if part)
+    return "\n\n" + "\n\n".join(part for part in (line, pooled) if part), counted is None
 
 
 def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
@@ -319,12 +320,14 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
     @guarded
     def check(lang, round_, chosen, score):
         verdict = service.check_answer(round_, chosen, lang)
-        score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
-                 "shown": score["shown"] + verdict.total}
+        pooled, send_again = _pooled(ctx.classroom, lang, round_, verdict)
+        if not send_again:  # a round refused by a busy store stays, and is scored when Check sends it again
+            score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
+                     "shown": score["shown"] + verdict.total}
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)
         md = text("gan.verdict", lang, correct=verdict.correct, total=verdict.total, found=verdict.fakes_found,
                   fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
-        return verdict.picture, None, score, md + _pooled(ctx.classroom, lang, round_, verdict)
+        return verdict.picture, round_ if send_again else None, score, md + pooled
 
     # The game's answer stays on the server in gr.State: the API hides these two events, so the
     # truth cannot be read from an endpoint.
