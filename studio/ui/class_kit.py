@@ -68,10 +68,15 @@ class ClassKit:
         """Whether a class is running."""
         return self.session is not None
 
-    def is_lecturer(self, request=None) -> bool:
-        """Whether the request (by default the current event's) comes from the lecturer's page (not while
-        the store cannot say)."""
-        return self.active and self.lecturer_token(request) is not None
+    def is_lecturer(self, request=None, while_busy: bool = False) -> bool:
+        """Whether the request (by default the current event's) comes from the lecturer's page;
+        ``while_busy`` while the store cannot say (the projector keeps its timer through an outage)."""
+        if not self.active:
+            return False
+        try:
+            return web.lecturer_token(current_request() if request is None else request, self.session) is not None
+        except StoreBusy:
+            return while_busy
 
     def lecturer_token(self, request=None) -> str | None:
         """The live lecturer session the request (by default the current event's) carries, if any."""

@@ -380,7 +380,7 @@ def _projector_tick(kit: ClassKit):
         return views_made[(poll, fingerprint)]
 
     def tick(lg, request: gr.Request):
-        if not kit.is_lecturer(request):
+        if not kit.is_lecturer(request, while_busy=True):  # a store outage must not stop the projector
             return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(POLLS))
         page = str(getattr(request, "session_hash", ""))
         try:
