@@ -287,3 +287,12 @@ class ConnectedWatch:
                 except Exception:  # noqa: BLE001 - the count is read again next time
                     self.failed += 1
                 await asyncio.sleep(self.every_s)
+
+
+def summary_line(results: dict) -> str:
+    """The last line of ``class_session.py --hostile``: the honest class's figures and the hostile client's."""
+    return (f"summary: honest_follow_p95_s={results['follow_p95']:.2f} honest_answers_sent={results['answers_sent']} "
+            f"honest_answers_counted={results['answers_counted']} hostile_extra_counted={results['hostile_extra']} "
+            f"stall_max_block_s={results['stall_max_block']:.2f} rss_growth_mb={results['rss_growth']:.0f} "
+            f"forged_root_leaks={results['leaks']} max_connected_seen={results['max_connected']} "
+            f"state_503_p95_s={results['state_503_p95']:.2f} redis_growth_mb={results['redis_growth']:.1f}")

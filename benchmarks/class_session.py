@@ -177,8 +177,9 @@ WATCH_PROJECTOR = """
 """
 
 # A browser student's round, played in its page: New round, a look at the pictures, the picks, Check.
-PLAY_ROUND = """
-async ({newRound, check, picks, think}) => {
+# What both game-playing scripts need in the page: its counters, visible buttons by name, a wait with a limit,
+# and the game's picture.
+GAME_PAGE_HELPERS = """
   const s = window.__studio;
   const visible = (el) => el && el.offsetParent !== null;
   const button = (name) => Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === name && visible(b));
@@ -194,7 +195,11 @@ async ({newRound, check, picks, think}) => {
     tick();
   });
   const img = () => document.querySelector('#gan-game img');
-  const before = img() ? img().src : null;
+"""
+
+PLAY_ROUND = """
+async ({newRound, check, picks, think}) => {
+""" + GAME_PAGE_HELPERS + """  const before = img() ? img().src : null;
   await until(() => button(newRound), 20000, 'the New round button');
   let done = s.completed;
   button(newRound).click();
@@ -221,22 +226,7 @@ async ({newRound, check, picks, think}) => {
 # comes back as {error} with the time Check was first pressed, if it was.
 PLAY_ROUND_PATIENT = """
 async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
-  const s = window.__studio;
-  const visible = (el) => el && el.offsetParent !== null;
-  const button = (name) => Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === name && visible(b));
-  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
-  const until = (cond, ms, what) => new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const tick = () => {
-      let v = null;
-      try { v = cond(); } catch (e) { v = null; }
-      if (v) resolve(v);
-      else if (performance.now() - t0 > ms) reject(new Error('timed out waiting for ' + what));
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
-  const img = () => document.querySelector('#gan-game img');
+""" + GAME_PAGE_HELPERS + """  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
   const verdict = () => { const g = document.querySelector('#gan-game'); const p = g && g.closest('[role=tabpanel]');
                           return p ? p.textContent : ''; };
   let sent = null, done = null, resent = 0;
@@ -1504,14 +1494,6 @@ async def hostile_async(args, replicas: int = 1) -> dict:
     return results
 
 
-def hostile_line(results: dict) -> str:
-    return (f"summary: honest_follow_p95_s={results['follow_p95']:.2f} honest_answers_sent={results['answers_sent']} "
-            f"honest_answers_counted={results['answers_counted']} hostile_extra_counted={results['hostile_extra']} "
-            f"stall_max_block_s={results['stall_max_block']:.2f} rss_growth_mb={results['rss_growth']:.0f} "
-            f"forged_root_leaks={results['leaks']} max_connected_seen={results['max_connected']} "
-            f"state_503_p95_s={results['state_503_p95']:.2f} redis_growth_mb={results['redis_growth']:.1f}")
-
-
 def _set_event() -> asyncio.Event:
     event = asyncio.Event()
     event.set()
@@ -1646,7 +1628,7 @@ def main() -> None:
     if args.hostile:
         results = asyncio.run(hostile_async(args, replicas=args.replicas))
         print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(hostile_line(results))
+        print(hostile.summary_line(results))
         return
 
     if not args.compare:
