@@ -128,7 +128,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
 import local_stack  # noqa: E402  (nginx and Redis on loopback, shared with tests/test_deploy.py)
 import class_hostile as hostile  # noqa: E402  (the hostile client of --hostile)
 from classroom import (ARGS, CHROMIUM, CLICK_AND_WAIT, COUNT_EVENTS, ROOT, browsers_cpu_s, free_port,
-                       process_tree_cpu_s, wait_warm)
+                       process_tree_cpu_s, start_profiler, stop_profiler, wait_warm)
 
 POLL_S = 0.8  # the page's script asks for the class state this long after its last answer
 # Each light student's wait after an answer varies by this much (its mean stays POLL_S): the 25 share one
@@ -510,16 +510,17 @@ def events_of(config: dict) -> dict:
             name = "check" if any(kind(i) == "checkboxgroup" for i in ins) else "new_round"
             found[name] = (dep["id"], trigger)
             found[name + "_words"] = comps[trigger]["props"]["value"]
-        if trigger is not None and elem(trigger) == "studio-follow-tabs":
-            found["follow_tabs"] = (dep["id"], trigger)
-        if trigger is not None and elem(trigger) == "studio-follow-link":
-            found["follow_link"] = (dep["id"], trigger)
+        if trigger is not None and (elem(trigger) or "").startswith("studio-follow-"):
+            found[elem(trigger)] = (dep["id"], trigger)  # a result's own follow button
     generate = found["generate"][0]
     found["judge"] = next((d["id"], found["generate"][1]) for d in config["dependencies"]
                           if d.get("trigger_after") == generate)
     found["techniques_key"] = str(next(c["id"] for c in config["components"]
                                        if c.get("props", {}).get("elem_id") == "studio-techniques"))
-    missing = {"generate", "judge", "new_round", "check", "follow_tabs", "follow_link"} - set(found)
+    # a studio from before issue 51 had two follow buttons (tabs, link) instead of one per result: its pages
+    # pressed them, and so do the light students, so that this benchmark measures before and after alike
+    follow = {"studio-follow-gan-samples"} if "studio-follow-link" not in found else {"studio-follow-link"}
+    missing = {"generate", "judge", "new_round", "check", *follow} - set(found)
     if missing:
         raise SystemExit(f"could not find these events in /config: {', '.join(sorted(missing))}")
     return found
@@ -637,17 +638,19 @@ class LightStudent:
             (await self.client.get(url)).raise_for_status()
 
     async def follow(self, state: dict) -> None:
-        """What the page's script does for a new version: press the follow button's event."""
+        """What the page's script does for a new version: the tabs it selects itself (no request), and for a
+        result the event of that result's own follow button, then its pictures."""
         async with self.follow_lock:
             if state["version"] != self.version:  # a newer one came meanwhile: its own follow takes it
                 return
-            shown = json.dumps(state)
             try:
-                if state.get("link"):
-                    outputs = await self.run("follow_link", [self.lang, shown])
-                else:
-                    outputs = await self.run("follow_tabs", [shown])
-                await self.fetch_files(outputs)
+                if "studio-follow-link" in self.events:  # a studio from before issue 51 (see events_of)
+                    button = "studio-follow-link" if state.get("link") else "studio-follow-tabs"
+                    data = [self.lang, json.dumps(state)] if state.get("link") else [json.dumps(state)]
+                    await self.fetch_files(await self.run(button, data))
+                elif state.get("link") and state.get("result"):
+                    button = "studio-follow-" + re.sub(r"[^a-z0-9]+", "-", state["result"].lower())
+                    await self.fetch_files(await self.run(button, [self.lang, json.dumps(state)]))
                 self.followed[state["version"]] = time.time()
             except Exception as exc:  # noqa: BLE001
                 self.errors.append(f"follow: {exc!r}")
@@ -919,15 +922,18 @@ def spread_words(where: dict) -> str:
                      for name in names)
 
 
-async def measure_page_loads(chromium, deploy: Deployment, address: str, count: int, quiet_s: float) -> dict:
+async def measure_page_loads(chromium, deploy: Deployment, address: str, count: int, quiet_s: float,
+                             lang: str) -> dict:
     """The server's CPU for one student's page load alone, ``count`` times one after another (a fresh browser
     context each, before the class joins): from ``goto`` until the page is complete (``PAGE_COMPLETE``), less
-    the background (the lecturer's page asking and the projector's tick) measured over ``quiet_s`` just before."""
+    the background (the lecturer's page asking and the projector's tick) measured over ``quiet_s`` just before.
+    On the first page, the language switch to the other language and back: each from the click until the
+    page is complete again, less the background (``switches``)."""
     await asyncio.sleep(2.0)
     cpu0, t0 = deploy.cpu(), time.monotonic()
     await asyncio.sleep(quiet_s)
     background = (deploy.cpu() - cpu0) / (time.monotonic() - t0)
-    raw, net, took, side, pages = [], [], [], {}, []
+    raw, net, took, side, pages, switches = [], [], [], {}, [], []
     for _ in range(count):
         context = await chromium.new_context(viewport={"width": 1280, "height": 900}, ignore_https_errors=True)
         await context.add_init_script(COUNT_EVENTS)
@@ -944,11 +950,40 @@ async def measure_page_loads(chromium, deploy: Deployment, address: str, count: 
         for name in side_b:
             side.setdefault(name, []).append(side_b[name] - side_a[name])
         pages.append(done)
+        if len(pages) == 1:  # the language switch, there and back, on this complete page
+            for name in ("한국어", "English") if lang == "en" else ("English", "한국어"):
+                joined = await page.evaluate("window.__studio.joined")
+                cpu_a, t_a = deploy.cpu(), time.monotonic()
+                await page.get_by_label(name, exact=True).check()
+                await page.wait_for_function(f"(q) => window.__studio.joined > {joined} && ({PAGE_COMPLETE})(q)",
+                                             arg=PAGE_QUIET_MS, polling=100, timeout=120_000)
+                switches.append(deploy.cpu() - cpu_a - background * (time.monotonic() - t_a))
         await context.close()
         await asyncio.sleep(1.0)
     # the pages' presence leaves the lecturer's count ("connected") before the class joins
     await asyncio.sleep(6.5)
-    return {"raw": raw, "net": net, "took": took, "side": side, "pages": pages, "background": background}
+    return {"raw": raw, "net": net, "took": took, "side": side, "pages": pages, "background": background,
+            "switches": switches}
+
+
+def top_functions(path: str, n: int = 12) -> list[tuple[float, str]]:
+    """The ``n`` functions in most of a py-spy recording's samples (collapsed stacks; a function counted once
+    per stack), with their share of all samples in %."""
+    inclusive: Counter = Counter()
+    total = 0
+    with contextlib.suppress(FileNotFoundError), open(path, encoding="utf-8") as recording:
+        for line in recording:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            total += int(count)
+            for frame in set(stack.split(";")):
+                inclusive[frame] += int(count)
+    boring = ("<module>", "run (threading.py", "_bootstrap", "worker (concurrent", "run (asyncio", "run_forever",
+              "_run_once", "_run (asyncio", "process_api", "app (", "__call__ (")
+    ranked = [(100 * count / total, frame) for frame, count in inclusive.most_common()
+              if total and not frame.startswith(boring)]
+    return ranked[:n]
 
 
 def mean(values: list[float]) -> float:
@@ -998,8 +1033,10 @@ async def main_async(args, replicas: int = 1) -> dict:
                 side0 = deploy.side_cpu()
 
                 # --- 0. one page load alone, before the class joins ---------------------------------------------
-                loads = await measure_page_loads(chromium, deploy, f"{url}?class={code}", args.page_loads, args.quiet_s)
+                loads = await measure_page_loads(chromium, deploy, f"{url}?class={code}", args.page_loads, args.quiet_s,
+                                                 args.lang)
                 results["page_cpu"] = mean(loads["net"])
+                results["switch_cpu"] = mean(loads["switches"])
                 results["page_loads"] = loads
                 side_words = "".join(f", {name} {mean(v) * 1000:.0f} ms" for name, v in loads["side"].items())
                 print(f"0. one student's page load alone ({args.page_loads} times, one after another, a fresh browser "
@@ -1009,7 +1046,9 @@ async def main_async(args, replicas: int = 1) -> dict:
                       f"{', '.join(deploy.name(pg['servedBy']) for pg in loads['pages'])}); server CPU each "
                       f"{', '.join(f'{c:.2f}' for c in loads['raw'])} s, less the background "
                       f"({loads['background']:.3f} CPU s per s) {', '.join(f'{c:.2f}' for c in loads['net'])} s: "
-                      f"page_cpu_s {results['page_cpu']:.3f}{side_words}")
+                      f"page_cpu_s {results['page_cpu']:.3f}{side_words}; the language switch there and back on the "
+                      f"first: server CPU {', '.join(f'{c:.3f}' for c in loads['switches'])} s, less the background: "
+                      f"lang_cpu_s {results['switch_cpu']:.3f}")
 
                 # --- the students join, all at once ---------------------------------------------------------
                 n_light = args.students - args.browsers
@@ -1048,7 +1087,10 @@ async def main_async(args, replicas: int = 1) -> dict:
                 ]
                 cpu0 = deploy.cpu()
                 follow_all, follow_browser, follow_light, followed_light = [], [], [], []
+                have = {"tab": [], "result": []}  # each student's seconds until it had the change, by kind of move
+                move_cpu_ms = {"tab": [], "result": []}  # the server's CPU per student of each move
                 for name, tab_id, predicate, light_test in moves:
+                    kind = "result" if tab_id is None else "tab"
                     version = await settle_version(watcher, quiet_s=0.8)
                     if tab_id is None:  # the Generate: the seed typed first, then the click
                         await lecturer.locator("#gan-seed input").fill(str(MOVE_SEED))
@@ -1061,6 +1103,7 @@ async def main_async(args, replicas: int = 1) -> dict:
                         waits = [asyncio.create_task(b.shows(predicate, tab_id, WAIT_S)) for b in browsers]
                         target = lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
                     await target.wait_for(state="visible", timeout=30_000)
+                    profiler = await start_profiler(args.profile, "result", deploy.studios[0][0].pid) if kind == "result" else None
                     move_cpu = deploy.cpu()
                     clicked = time.time()
                     await target.click()
@@ -1070,7 +1113,14 @@ async def main_async(args, replicas: int = 1) -> dict:
                     done_light = [max((at for v, at in s.followed.items() if v > version), default=None) for s in lights]
                     done_light = [None if at is None else at - clicked for at in done_light]
                     move_cpu = deploy.cpu() - move_cpu
+                    stop_profiler(profiler)
                     missing = sum(t is None for t in seen_browser + seen_light)
+                    # a light student has a tab move once its poll saw it (its page selects the tab itself), and a
+                    # result once its follow event was answered and its pictures fetched
+                    light_has = done_light if kind == "result" else seen_light
+                    has = [t for t in seen_browser + light_has if t is not None]
+                    have[kind] += has + [WAIT_S] * (args.students - len(has))
+                    move_cpu_ms[kind].append(1000 * move_cpu / args.students)
                     got_b = [t for t in seen_browser if t is not None]
                     got_l = [t for t in seen_light if t is not None]
                     follow_browser += got_b
@@ -1079,13 +1129,24 @@ async def main_async(args, replicas: int = 1) -> dict:
                     followed_light += [t for t in done_light if t is not None]
                     print(f"  move '{name}' (version {version} -> {final}): browsers {spread(got_b)}; light polls "
                           f"{spread(got_l)}; light follow events answered {spread([t for t in done_light if t])}"
-                          f"{f'; {missing} students never showed it' if missing else ''}; server CPU {move_cpu:.2f} s")
+                          f"{f'; {missing} students never showed it' if missing else ''}; every student had it "
+                          f"{spread(has)}; server CPU {move_cpu:.2f} s, "
+                          f"{move_cpu_ms[kind][-1]:.1f} ms per student")
                     await asyncio.sleep(0.5)
                 results["cpu"]["follow"] = deploy.cpu() - cpu0
                 results["follow_p95"] = p95(follow_all)
+                results.update(tab_p95=p95(have["tab"]), result_p95=p95(have["result"]),
+                               tab_cpu_ms=mean(move_cpu_ms["tab"]), result_cpu_ms=mean(move_cpu_ms["result"]))
+                if args.profile:
+                    print(f"   the result move's profile (py-spy, {args.profile}.result), the server's top functions:")
+                    for share, function in top_functions(f"{args.profile}.result"):
+                        print(f"     {share:5.1f}%  {function}")
                 print(f"1. following {len(moves)} moves: every student {spread(follow_all)} (browsers "
                       f"{spread(follow_browser)}; light students' polls {spread(follow_light)}; their follow events "
-                      f"answered {spread(followed_light)}); server CPU {results['cpu']['follow']:.1f} s")
+                      f"answered {spread(followed_light)}); server CPU {results['cpu']['follow']:.1f} s; until every "
+                      f"student had the change: tab moves {spread(have['tab'])}, the result {spread(have['result'])}; "
+                      f"server CPU per student: a tab move {results['tab_cpu_ms']:.1f} ms, the result "
+                      f"{results['result_cpu_ms']:.1f} ms")
 
                 # --- 2. the game: every student plays, the projector counts ------------------------------------
                 cpu0, browsers0, own0 = deploy.cpu(), browsers_cpu_s(), time.process_time()
@@ -1597,6 +1658,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="the students' picks and timing")
     parser.add_argument("--screenshot-dir", default="test-artifacts/")
     parser.add_argument("--log", metavar="FILE", help="keep the studio's log in FILE (with several: FILE-1, FILE-2, ...)")
+    parser.add_argument("--profile", metavar="PREFIX",
+                        help="record the studio with py-spy during the lecturer's result move (PREFIX.result, "
+                             "collapsed stacks) and print its top functions")
     hostile_args = parser.add_argument_group("--hostile", "the class while one hostile client attacks it")
     hostile_args.add_argument("--hostile", action="store_true",
                               help="the class plays and follows while one client forges headers, floods, forges "
@@ -1640,9 +1704,13 @@ def main() -> None:
         capacity_lines(results, args.students)
         print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"summary: students={args.students} follow_p95_s={results['follow_p95']:.2f} "
+              f"tab_p95_s={results['tab_p95']:.2f} result_p95_s={results['result_p95']:.2f} "
+              f"result_cpu_ms={results['result_cpu_ms']:.1f} "
+              f"idle_ms_per_student_s={1000 * results['background'] / args.students:.2f} "
               f"answers_sent={results['answers_sent']} answers_counted={results['answers_counted']} "
               f"answer_p95_s={results['answer_p95']:.2f} wall_p95_s={results['wall_p95']:.2f} "
-              f"server_cpu_s={sum(results['cpu'].values()):.1f} click_cost_ratio={ratio:.2f}")
+              f"server_cpu_s={sum(results['cpu'].values()):.1f} click_cost_ratio={ratio:.2f} "
+              f"page_cpu_s={results['page_cpu']:.3f} lang_cpu_s={results['switch_cpu']:.3f}")
         return
 
     runs: dict[str, dict] = {}

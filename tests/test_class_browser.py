@@ -70,10 +70,26 @@ def test_a_lecturer_and_two_students(class_studio):
             before = explorer.locator(SELECTED_TAB).inner_text()
             sync_api.expect(lecturer.locator("#studio-class-bar")).to_contain_text("following 1", timeout=30_000)
 
+            asked = []  # the follower's requests to Gradio's events
+            follower.on("request", lambda r: asked.append(r.url) if "/gradio_api/" in r.url and
+                        ("/run/" in r.url or "/queue/join" in r.url) else None)
             started = time.monotonic()
             lecturer.get_by_role("tab", name="④ GAN").click()
             sync_api.expect(follower.locator(SELECTED_TAB)).to_have_text("④ GAN", timeout=30_000)
             followed_s = time.monotonic() - started
+            time.sleep(1.0)
+            assert asked == [], asked  # issue 51: a tab move is the page's own, no event to the server
+            # The lecturer's result: the follower gets the same settings and the very same picture file.
+            lecturer.locator("#gan-seed input").fill("77")
+            lecturer.locator("#gan-seed input").blur()
+            grid_before = follower.locator("#gan-grid img").get_attribute("src")
+            lecturer.locator("#gan-sample").click()
+            sync_api.expect(follower.locator("#gan-seed input")).to_have_value("77", timeout=30_000)
+            sync_api.expect(follower.locator("#gan-grid img")).not_to_have_attribute("src", grid_before or "",
+                                                                                timeout=30_000)
+            sync_api.expect(lecturer.locator("#gan-grid img")).to_have_attribute(
+                "src", follower.locator("#gan-grid img").get_attribute("src"), timeout=30_000)
+            assert [url for url in asked if "/run/" in url] and len(asked) <= 2, asked  # its result's one event
             lecturer.get_by_role("tab", name="Which is real?", exact=True).click()
             sync_api.expect(follower.get_by_role("button", name="New round")).to_be_visible(timeout=30_000)
             time.sleep(2)  # two of its questions: the explorer was not moved

@@ -32,7 +32,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud an
 CODE_LENGTH = 6
 ONLINE_S = 6.0  # a page that asked for the class state this recently is connected (pages ask every second)
 HANDED_TEMPERATURES = (0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5)  # from the book's "too cold" to nonsense
-NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None}
+NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None, "result": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
 MAX_RATE_ENTRIES = 10_000  # browsers whose recent answers are remembered at most (then the idle ones go)
 LECTURER_SESSION_S = 12 * 3600  # a day of lectures; then the lecturer opens the key's address again
@@ -215,14 +215,18 @@ class ClassSession:
         self.store.put("join_url", url)
 
     # --- what the lecturer shows --------------------------------------------------------------------
-    def show(self, token: str | None, tabs: dict | None = None, link: str | None = None) -> dict:
-        """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``,
-        its ``?r=...``): the state every following page takes on next. Refused without a lecturer session."""
+    def show(self, token: str | None, tabs: dict | None = None, link: str | None = None,
+             result: str | None = None) -> dict:
+        """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``, its
+        ``?r=...``, and ``result``, the technique that made it): the state every following page takes on
+        next. Refused without a lecturer session."""
         self.require_lecturer(token)
         with self._lock:  # one lecturer page drives: its clicks arrive at one studio, one after another
-            before = self.shown()
+            before = {**NOTHING_SHOWN, **self.shown()}
+            kept = link is None and tabs is None  # nothing new: the version alone moves on
             shown = {"version": before["version"] + 1, "tabs": {**before["tabs"], **(tabs or {})},
-                     "link": link if link is not None else (before["link"] if tabs is None else None)}
+                     "link": link if link is not None else (before["link"] if kept else None),
+                     "result": result if link is not None else (before["result"] if kept else None)}
             self.store.put("shown", shown)
         return shown
 

@@ -9,6 +9,9 @@ class state.
   named ``__Host-studio_lecturer`` (this host only); over http it is named after the studio's port, so two
   studios on one machine keep their own. A wrong key gets one sentence and no cookie.
 * ``studio-class/leave`` (POST): "leave lecturer mode" on a shared PC: the session ends, the cookie goes.
+* ``studio-class/move?tab=ID`` (POST): the lecturer's page picked a tab; it becomes the class state. Only
+  the lecturer's session may move the class, and only to a tab of the page (``places``). Tab clicks are
+  not Gradio events, so a following page selecting its tabs costs the server nothing.
 * ``studio-class/state``: what each page asks for about once a second: what the lecturer shows now
   (a version, the selected tabs, the latest result as a link), whether the lecturer's page is open,
   and for the lecturer the number of students connected and following. The ask doubles as the
@@ -46,6 +49,7 @@ LECTURER_COOKIE = "studio_lecturer"  # + "_PORT" over http; "__Host-" + it under
 BROWSER_COOKIE = "studio_browser"
 STATE_PATH = "studio-class/state"
 LEAVE_PATH = "studio-class/leave"
+MOVE_PATH = "studio-class/move"
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
 STATE_THREADS = 4
@@ -109,9 +113,10 @@ def _sentence(text: str, status: int) -> HTMLResponse:
 class ClassRoutes:
     """ASGI middleware: the lecturer's address and the class state (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, session: ClassSession) -> None:
+    def __init__(self, app: ASGIApp, session: ClassSession, places: dict[str, str] | None = None) -> None:
         self.app = app
         self.session = session
+        self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,13 +141,15 @@ class ClassRoutes:
             return "state"
         if method == "POST" and path.endswith("/" + LEAVE_PATH):
             return "leave"
+        if method == "POST" and path.endswith("/" + MOVE_PATH):
+            return "move"
         if method == "GET" and path.endswith("/") and b"key=" in scope.get("query_string", b""):
             return "entry" if "key" in Request(scope).query_params else None
         return None
 
     async def _answer(self, route: str, request: Request) -> Response:
         """The route's answer, made in the pool (the store may be slow); 503 after ``STATE_TIMEOUT_S``."""
-        work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave}[route]
+        work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave, "move": self.move}[route]
         try:
             return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, request),
                                           timeout=STATE_TIMEOUT_S)
@@ -170,6 +177,17 @@ class ClassRoutes:
             if name in (f"__Host-{LECTURER_COOKIE}",) or name.startswith(LECTURER_COOKIE + "_"):
                 response.delete_cookie(name, path="/", secure=_is_https(request), httponly=True, samesite="strict")
         return response
+
+    def move(self, request: Request) -> Response:
+        """The lecturer's page picked tab ``?tab=ID``: the class follows to it. 403 for any other page."""
+        tab = request.query_params.get("tab", "")
+        token = lecturer_token(request, self.session)
+        if token is None:
+            return JSONResponse({"problem": "Only the lecturer's page moves the class."}, status_code=403)
+        if tab not in self.places:
+            return JSONResponse({"problem": f"This page has no tab '{tab[:40]}'."}, status_code=400)
+        shown = self.session.show(token, tabs={self.places[tab]: tab})
+        return JSONResponse({"version": shown["version"]}, headers={"Cache-Control": "no-store"})
 
     def state(self, request: Request) -> Response:
         """What a page needs to follow the class; ``?follow=0`` from a student exploring alone."""

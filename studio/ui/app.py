@@ -17,7 +17,7 @@ from studio import __version__, runtime, techniques
 from studio.classroom.web import ClassRoutes
 from studio.quality import QualityService
 from studio.training_jobs import TrainingJobs
-from studio.ui import class_panel, exports, forwarded, gradio_fixes, i18n, link_button
+from studio.ui import class_panel, exports, forwarded, gradio_fixes, gradio_speedups, i18n, link_button
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
@@ -102,6 +102,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
     (``studio.classroom.session.ClassSession``) of ``python studio.py --class``, or None.
     """
     gradio_fixes.install()
+    gradio_speedups.install()  # a class's pages cost Gradio less per student
     tr = i18n.Translator(lang)
     with gr.Blocks(title="Generative Studio · 생성 모델 스튜디오") as demo:
         device, language = _header(tr)
@@ -166,7 +167,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
                         queue=False, show_progress="hidden")
         loaded.then(None, js=OPEN_LINK_JS)
         if kit.active:  # students' pages follow the lecturer's tabs and results, once their own are in
-            class_panel.create_following(kit, language, technique_tabs, link_opener, ctx.link_targets)
+            class_panel.create_following(kit, language, technique_tabs, ctx.link_targets)
             exports.RESULT_LISTENERS[:] = [kit.lecturer_made]  # one class per process
             loaded.then(None, js=class_panel.READY_JS)
         switched = language.change(switch_language, language, tr.components, api_visibility="private")
@@ -204,7 +205,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
         scripts += class_panel.SCRIPT
         css += class_panel.CSS
-        middleware.insert(1, Middleware(ClassRoutes, session=kit.session))  # before the cache: /?key= is never kept
+        # before the cache: /?key= is never kept
+        middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places))
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
     middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
     if public_url:  # Gradio takes a full URL as the page's root, for every request

@@ -60,6 +60,9 @@ class ClassKit:
         self.session = session
         self.quality = quality  # the judges (studio.quality.QualityService), for the wall's reading
         self.shows: list[Callable[[str], dict | None]] = []  # technique -> {container: tab} of its result
+        # tab id -> the key of the tab container it is in: the lecturer's tab clicks, named by the page
+        # (``studio.classroom.web``, POST studio-class/move), become the class state with it
+        self.tab_places: dict[str, str] = {}
         self.drawers: dict[str, Callable[[dict], np.ndarray]] = {}  # technique -> a pinned recipe's picture
         self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 
@@ -201,13 +204,7 @@ class ClassKit:
         tabs = next((found for show in self.shows if (found := show(technique)) is not None), None)
         if tabs is None:  # a result with no place in the page (e.g. the recipe panel's)
             return
-        self.session.show(token, tabs=tabs, link=link)
-
-    def lecturer_moved(self, tabs: dict, request) -> None:
-        """A tab selected on a page: when it is the lecturer's, the class follows to it."""
-        token = self.lecturer_token(request)
-        if token is not None:
-            self.session.show(token, tabs=tabs)
+        self.session.show(token, tabs=tabs, link=link, result=technique)
 
 
 def _page_code(request) -> str | None:

@@ -1,13 +1,14 @@
 """The class in the page: the lecturer's panel (QR code, pooled answers) and the students' following.
 
-* Every page runs ``SCRIPT``: it asks ``studio-class/state`` once a second (``studio.classroom.web``),
-  shows a small bar (following the lecturer, or exploring alone, and one button to switch), and when
-  the lecturer shows something new presses one of two hidden buttons: ``#studio-follow-tabs`` selects
-  the lecturer's tabs, ``#studio-follow-link`` opens the lecturer's latest result as a link would.
-  The lecturer's state is a link: the same recipe, checked the same way, computed once for the class.
-* The lecturer is known by the HttpOnly cookie the lecturer's address set. Their tab clicks and results
-  become the class state on the server (``ClassKit.lecturer_moved`` / ``lecturer_made``); no page can
-  send a state of its own.
+* Every page runs ``SCRIPT``: it asks ``studio-class/state`` once a second (``studio.classroom.web``) and
+  shows a small bar (following the lecturer, or exploring alone, and one button to switch). When the
+  lecturer shows something new, a following page selects the lecturer's tabs itself (no event to the
+  server), and for a result presses that result's hidden button (``#studio-follow-<technique>``), whose
+  event sends the result's controls and outputs as plain values. The lecturer's state is a link: the same
+  recipe, checked the same way, computed once for the class.
+* The lecturer is known by the HttpOnly cookie the lecturer's address set. Their tab clicks (the page
+  posts ``studio-class/move``) and results (``ClassKit.lecturer_made``) become the class state on the
+  server; no page can send a state of its own.
 * Only the lecturer's page shows the panel: its script presses ``#studio-class-open``, and the server
   answers with the panel only for the lecturer's cookie. Pause, reset and download check it again.
 """
@@ -15,6 +16,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -22,16 +25,18 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
-from studio import paths
+from studio import links, paths
 from studio.classroom import join, pools
 from studio.classroom.session import POLLS
 from studio.classroom.store import StoreBusy
+from studio.provenance import RecipeError
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 
+log = logging.getLogger("studio")
+
 POLL_INTERVAL_MS = 800  # a lecturer's change reaches a following page within about this plus one event
-PICK_WINDOW_MS = 3000  # a tab's select event this soon after a person picked it is theirs
 PROJECTOR_TICK_S = 0.5  # the lecturer's panel redraws the pooled answers this often (only when they changed)
 
 SCRIPT = f"""<script>
@@ -81,14 +86,36 @@ SCRIPT = f"""<script>
     render(S.state);
     apply();
   }};
+  // Select each of ``tabs`` (container -> tab id) by clicking its button as a person would (untrusted, so it
+  // is not "exploring alone"; and a tab click is no event for the server). A sub-tab's button is drawn once
+  // its tab shows: tried again every 50 ms, for 3 s at most; then ``done``.
+  const selectTabs = (tabs, done) => {{
+    const wanted = Object.values(tabs || {{}});
+    let tries = 0;
+    const step = () => {{
+      let waiting = 0;
+      for (const id of wanted) {{
+        const buttons = [...document.querySelectorAll(
+          `#studio-techniques button[role="tab"][data-tab-id="${{CSS.escape(String(id))}}"]`)];
+        if (buttons.some((b) => b.getAttribute('aria-selected') === 'true')) continue;
+        waiting += 1;
+        if (buttons.length) buttons[0].click();
+      }}
+      if (waiting && ++tries < 60) setTimeout(step, 50); else done();
+    }};
+    step();
+  }};
+  const followId = (result) => 'studio-follow-' + String(result).toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const apply = () => {{
     const shown = S.state;
     if (!S.ready || !S.following || !shown || shown.lecturer || shown.problem || shown.version === S.seen) return;
-    const button = document.getElementById(shown.link ? 'studio-follow-link' : 'studio-follow-tabs');
-    if (!button) return;
     S.seen = shown.version;
     S.shown = shown;
-    button.click();
+    selectTabs(shown.tabs, () => {{  // then a result: its own button, whose event fills that result alone
+      if (!shown.link || !shown.result || S.seen !== shown.version || !S.following) return;
+      const button = document.getElementById(followId(shown.result));
+      if (button) button.click();
+    }});
   }};
   const ask = async () => {{
     try {{
@@ -108,19 +135,19 @@ SCRIPT = f"""<script>
     }}
     setTimeout(ask, {POLL_INTERVAL_MS});
   }};
-  // A student who picks a tab by hand is exploring alone until they press "Follow the lecturer".
-  // The tab a person picked (by pointer or keyboard), and when: Gradio also "selects" a tab when it first
-  // draws it (the page's first tab, a tab's first sub-tab), which is nobody moving.
+  // A tab a person picks (pointer or keyboard: a trusted click). On the lecturer's page it moves the class
+  // (``studio-class/move``); on a student's it means exploring alone, until "Follow the lecturer".
   const picked = (event) => {{
     const button = event.isTrusted && event.target.closest && event.target.closest('#studio-techniques button[role="tab"]');
-    if (!button) return;
-    S.pickedTab = button.dataset.tabId;
-    S.pickedAt = Date.now();
-    if (S.following && S.state && !S.state.lecturer) setFollowing(false);
+    if (!button || !S.state || button.getAttribute('aria-selected') === 'true') return;
+    if (S.state.lecturer) {{
+      fetch(`studio-class/move?tab=${{encodeURIComponent(button.dataset.tabId)}}`,
+            {{method: 'POST', credentials: 'same-origin'}}).catch(() => {{}});
+    }} else if (S.following) {{
+      setFollowing(false);
+    }}
   }};
-  document.addEventListener('pointerdown', picked, true);
-  document.addEventListener('keydown', (event) => {{ if (['Enter', ' '].includes(event.key)) picked(event); }}, true);
-  window.studioClassPicked = (tab) => String(S.pickedTab === tab && Date.now() - S.pickedAt < {PICK_WINDOW_MS});
+  document.addEventListener('click', picked, true);
   window.studioClassReady = () => {{ S.ready = true; apply(); }};
   ask();
 }})();
@@ -168,53 +195,55 @@ def placement(component) -> dict[str, str]:
     return where
 
 
-def create_following(kit: ClassKit, lang, technique_tabs, link_opener, link_targets) -> None:
-    """The lecturer's tab clicks become the class state; the hidden buttons that make a page follow it."""
-    containers = tab_containers(technique_tabs)
-    state_box = gr.Textbox(visible=True, elem_classes=["studio-hidden"], container=False)  # values come from js
-    by_key = {str(container._id): container for container, _ in containers}
-    for container, tabs in containers:
+def follow_id(technique: str) -> str:
+    """The element id of the hidden button a following page presses for a lecturer's result of ``technique``
+    (the page's script makes the same id: ``followId``)."""
+    return "studio-follow-" + re.sub(r"[^a-z0-9]+", "-", technique.lower())
+
+
+def create_following(kit: ClassKit, lang, technique_tabs, link_targets) -> None:
+    """Where each tab and result lives, for the lecturer's moves; one hidden button per linkable result,
+    which a following page presses to show the lecturer's result of that kind.
+
+    A follower's tab move is no event at all: its page selects the tabs itself (``SCRIPT``). A result's event
+    has only that result's controls and outputs as outputs and answers plain values, so Gradio sends them
+    without rebuilding components for the page (an update, or a ``gr.skip()`` for an output left alone,
+    costs a component built anew per page: docs/gradio-upstream.md)."""
+    for container, tabs in tab_containers(technique_tabs):
         for tab in tabs:
-            def moved(picked: str, request: gr.Request, _where={str(container._id): tab.id}):
-                if picked == "true":  # a person picked this tab (not Gradio drawing it the first time)
-                    kit.lecturer_moved(_where, request)
-            tab.select(moved, state_box, None, queue=False, show_progress="hidden", api_visibility="private",
-                       js=f"() => window.studioClassPicked ? window.studioClassPicked({json.dumps(str(tab.id))}) : 'false'")
+            if kit.tab_places.setdefault(str(tab.id), str(container._id)) != str(container._id):
+                raise ValueError(f"Two tabs of the page have the id {tab.id!r}: the class could not tell them apart.")
     # Where each result lives: its first output's tabs (a result on a sub-tab brings the class there).
     where_of = {target.recipe: placement(target.outputs[0]) for target in link_targets if target.outputs}
     kit.shows.append(where_of.get)
+    state_box = gr.Textbox(visible=True, elem_classes=["studio-hidden"], container=False)  # values come from js
+    shown_js = "(lang) => [lang, JSON.stringify(window.studioClass ? window.studioClass.shown : {})]"
+    for target in link_targets:
+        button = gr.Button("follow", elem_id=follow_id(target.recipe), elem_classes=["studio-hidden"])
+        button.click(_follower(target), [lang, state_box], target.followed(), js=shown_js, queue=False,
+                     show_progress="hidden", api_visibility="private")
 
-    def selected(shown: str) -> dict:
-        try:
-            tabs = json.loads(shown or "{}").get("tabs", {})
-        except (ValueError, AttributeError):
-            return {}
-        return {by_key[key]: gr.Tabs(selected=tab) for key, tab in tabs.items() if key in by_key}
 
-    def follow_tabs(shown: str):
-        return selected(shown) or gr.skip()
+def _follower(target):
+    """The event of ``target``'s hidden follow button: the lecturer's result (the class state's link) as plain
+    values of its controls and outputs; nothing changes for a state that is not a result of this kind."""
 
     @quietly  # the class's pages making the lecturer's result are not the lecturer showing it again
-    def follow_link(lang_, shown: str):
+    def follow(lang, shown: str):
         try:
-            link = json.loads(shown or "{}").get("link") or ""
-        except (ValueError, AttributeError):
-            link = ""
-        updates = selected(shown)
-        if link.startswith("?"):
-            updates.update(link_opener.open(lang_, link))
-            updates[link_opener.note] = gr.Markdown(visible=False)  # the bar says "following", not "from a link"
-        return updates or gr.skip()
+            state = json.loads(shown or "{}")
+            linked = links.read_link(state.get("link") or "")
+        except (ValueError, AttributeError, RecipeError):
+            return gr.skip()
+        if linked.technique != target.recipe:
+            return gr.skip()
+        try:
+            return target.values(lang, linked.params)
+        except Exception:  # noqa: BLE001 - e.g. weights being replaced: the page keeps what it shows
+            log.exception("A follower could not show the lecturer's %s", target.recipe)
+            return gr.skip()
 
-    tabs_btn = gr.Button("follow tabs", elem_id="studio-follow-tabs", elem_classes=["studio-hidden"])
-    link_btn = gr.Button("follow link", elem_id="studio-follow-link", elem_classes=["studio-hidden"])
-    shown_js = "() => JSON.stringify(window.studioClass ? window.studioClass.shown : {})"
-    tabs_btn.click(follow_tabs, state_box, [c for c, _ in containers], js=shown_js, queue=False,
-                   show_progress="hidden", api_visibility="private")
-    outputs = list({id(c): c for c in [*link_opener.outputs, *(c for c, _ in containers)]}.values())
-    link_btn.click(follow_link, [lang, state_box], outputs, queue=False, show_progress="hidden",
-                   api_visibility="private",
-                   js="(lang) => [lang, JSON.stringify(window.studioClass ? window.studioClass.shown : {})]")
+    return follow
 
 
 def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict) -> None:

@@ -44,6 +44,21 @@ class LinkTarget:
         """Every widget a link to this result may change."""
         return [*self.controls.values(), *self.outputs, *([self.sub_tabs] if self.sub_tabs is not None else [])]
 
+    def followed(self) -> list:
+        """The widgets a following page fills with a lecturer's result: the controls, then the outputs, each
+        once (no tab containers: the page selects its tabs itself)."""
+        return list({id(c): c for c in [*self.controls.values(), *self.outputs]}.values())
+
+    def values(self, lang: str, params: dict) -> list:
+        """The values of ``followed()`` for a result with ``params``: plain values, so that Gradio sends
+        them without rebuilding a component per page (only an output the tab's handler itself returns as
+        an update is one)."""
+        settings = {self.controls[name]: self.convert.get(name, lambda v: v)(value)
+                    for name, value in params.items() if name in self.controls}
+        shown = self.show(lang, **params)
+        settings.update(zip(self.outputs, (shown,) if len(self.outputs) == 1 else shown))
+        return [settings[c] if c in settings else gr.skip() for c in self.followed()]  # unset: kept
+
     def updates(self, lang: str, params: dict) -> dict:
         """{widget: value}: the controls at the link's values and the result as the tab shows it."""
         values = self.show(lang, **params)

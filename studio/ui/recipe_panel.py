@@ -57,7 +57,7 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
     outputs = [link_note, panel, recipe_text, result, note, download]
     if tabs is not None:
         outputs += [tabs, *components_of(list(targets))]
-    return LinkOpener(page.open_link, [lang], outputs, link_note, page.open_address)
+    return LinkOpener(page.open_link, [lang], outputs)
 
 
 def _shown(lang, path, recipe, same, heading: str = "") -> tuple:
@@ -150,5 +150,3 @@ class LinkOpener:
     fn: object
     inputs: list
     outputs: list
-    note: object  # the one-line note "Opened from a link" (or why the link could not be opened)
-    open: object = None  # (lang, "?r=...") -> the same updates for a link given by the caller (a followed lecturer)
