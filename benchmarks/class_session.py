@@ -550,6 +550,7 @@ class LightStudent:
         self.errors: list[str] = []
         self.unavailable = 0  # state asks answered without a state (503 while the class's store is down)
         self.served: list[str] = []  # the studios that answered its polls ("served_by"), each change once
+        self.ask_s: list[float] = []  # how long each of its state asks took
         self.follow_lock = asyncio.Lock()
         self.tasks: set = set()
 
@@ -564,8 +565,10 @@ class LightStudent:
         await asyncio.sleep(random.uniform(0, POLL_S))
         while not stop.is_set():
             try:
+                asked = time.monotonic()
                 answer = await self.client.get("/studio-class/state", params={"follow": "1", "class": self.code})
                 state = answer.json()
+                self.ask_s.append(time.monotonic() - asked)
             except Exception as exc:  # noqa: BLE001 - a page shows "cannot be reached" and asks again
                 self.errors.append(f"state: {exc!r}")
             else:
@@ -966,9 +969,14 @@ async def measure_page_loads(chromium, deploy: Deployment, address: str, count: 
             "switches": switches}
 
 
+# Frames of the machinery every sample passes through (threads, event loops, the server): not what it did.
+MACHINERY = ("threading.py", "asyncio/", "anyio/", "uvicorn/", "concurrent/futures", "selectors.py", "starlette/",
+             "fastapi/", "contextvars", "<module>")
+
+
 def top_functions(path: str, n: int = 12) -> list[tuple[float, str]]:
     """The ``n`` functions in most of a py-spy recording's samples (collapsed stacks; a function counted once
-    per stack), with their share of all samples in %."""
+    per stack; the machinery left out), with their share of all samples in %."""
     inclusive: Counter = Counter()
     total = 0
     with contextlib.suppress(FileNotFoundError), open(path, encoding="utf-8") as recording:
@@ -979,10 +987,8 @@ def top_functions(path: str, n: int = 12) -> list[tuple[float, str]]:
             total += int(count)
             for frame in set(stack.split(";")):
                 inclusive[frame] += int(count)
-    boring = ("<module>", "run (threading.py", "_bootstrap", "worker (concurrent", "run (asyncio", "run_forever",
-              "_run_once", "_run (asyncio", "process_api", "app (", "__call__ (")
     ranked = [(100 * count / total, frame) for frame, count in inclusive.most_common()
-              if total and not frame.startswith(boring)]
+              if total and not any(part in frame for part in MACHINERY)]
     return ranked[:n]
 
 
@@ -1103,7 +1109,7 @@ async def main_async(args, replicas: int = 1) -> dict:
                         waits = [asyncio.create_task(b.shows(predicate, tab_id, WAIT_S)) for b in browsers]
                         target = lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
                     await target.wait_for(state="visible", timeout=30_000)
-                    profiler = await start_profiler(args.profile, "result", deploy.studios[0][0].pid) if kind == "result" else None
+                    profiler = await start_profiler(args.profile, "result", deploy.studios[0][0].pid, gil=True) if kind == "result" else None
                     move_cpu = deploy.cpu()
                     clicked = time.time()
                     await target.click()
@@ -1116,8 +1122,10 @@ async def main_async(args, replicas: int = 1) -> dict:
                     stop_profiler(profiler)
                     missing = sum(t is None for t in seen_browser + seen_light)
                     # a light student has a tab move once its poll saw it (its page selects the tab itself), and a
-                    # result once its follow event was answered and its pictures fetched
-                    light_has = done_light if kind == "result" else seen_light
+                    # result once its follow event was answered and its pictures fetched (before issue 51 a page
+                    # needed its follow event for a tab move too)
+                    legacy = "studio-follow-link" in events
+                    light_has = done_light if kind == "result" or legacy else seen_light
                     has = [t for t in seen_browser + light_has if t is not None]
                     have[kind] += has + [WAIT_S] * (args.students - len(has))
                     move_cpu_ms[kind].append(1000 * move_cpu / args.students)

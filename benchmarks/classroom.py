@@ -173,12 +173,14 @@ def start_studio(folder: Path, lang: str, log_path: str | None = None) -> tuple[
     raise SystemExit("studio.py did not answer within 120 s")
 
 
-async def start_profiler(prefix: str | None, phase: str, pid: int):
-    """py-spy recording the server into PREFIX.PHASE (collapsed stacks), when asked for."""
+async def start_profiler(prefix: str | None, phase: str, pid: int, gil: bool = False):
+    """py-spy recording the server into PREFIX.PHASE (collapsed stacks), when asked for; with ``gil``, only
+    the thread holding Python's lock in each sample (where a GIL-bound server spends its CPU)."""
     if not prefix:
         return None
     profiler = subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "50",
-                                 "--output", f"{prefix}.{phase}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 *(["--gil"] if gil else []), "--output", f"{prefix}.{phase}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     await asyncio.sleep(2.0)  # attached
     return profiler
 

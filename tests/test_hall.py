@@ -15,7 +15,7 @@ import pytest
 from gradio.state_holder import SessionState
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -111,3 +111,33 @@ def test_a_follow_event_for_another_result_or_a_bad_link_changes_nothing(hall):
     assert data == [{"__type__": "update"}] * len(fn.outputs)
     walk = session.show(token, link="?r=" + "e30", result="gan.walk")  # "{}": not a studio link either
     assert _follow(demo, page, "gan.samples", walk)[0] == [{"__type__": "update"}] * len(fn.outputs)
+
+
+def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends_the_same_inputs():
+    from studio.ui.response_cache import ResponseCache
+
+    calls = []
+
+    async def predict(request):
+        asked = await request.json()
+        calls.append(asked["fn_index"])
+        data = [{"__type__": "update"}] if asked["data"] == ["nothing"] else [f"value of {asked['data'][0]}"]
+        return JSONResponse({"data": data, "is_generating": False})
+
+    page = Starlette(routes=[Route("/gradio_api/run/predict", predict, methods=["POST"])],
+                     middleware=[Middleware(ResponseCache, shared_events={7})])
+    http = TestClient(page, base_url="http://127.0.0.1")
+
+    def ask(fn_index, data, session):
+        answer = http.post("/gradio_api/run/predict", json={"fn_index": fn_index, "data": data,
+                                                            "session_hash": session})
+        assert answer.status_code == 200
+        return answer.json()["data"]
+
+    assert [ask(7, ["a"], f"page{k}") for k in range(5)] == [["value of a"]] * 5
+    assert calls == [7]  # five pages, one post-processing
+    assert ask(7, ["b"], "page0") == ["value of b"] and calls == [7, 7]  # other inputs, its own answer
+    ask(8, ["a"], "page0"), ask(8, ["a"], "page1")
+    assert calls == [7, 7, 8, 8]  # an event that is not shared is always the app's
+    ask(7, ["nothing"], "page0"), ask(7, ["nothing"], "page1")
+    assert calls == [7, 7, 8, 8, 7, 7]  # an answer that changes nothing is not kept

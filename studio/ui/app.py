@@ -200,8 +200,11 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
     trusted = forwarded_allow_ips or forwarded.trusted_from_environment()
     os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn's own copy trusts nobody: TrustedProxies decides (its docstring)
-    middleware, css = [Middleware(forwarded.TrustedProxies, trusted=trusted), Middleware(ResponseCache)], CSS
     kit = getattr(demo, "classroom", None)
+    shared = kit.shared_events if kit is not None and kit.active else None  # the class's follow answers
+    middleware = [Middleware(forwarded.TrustedProxies, trusted=trusted),
+                  Middleware(ResponseCache, shared_events=shared)]
+    css = CSS
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
         scripts += class_panel.SCRIPT
         css += class_panel.CSS

@@ -63,6 +63,9 @@ class ClassKit:
         # tab id -> the key of the tab container it is in: the lecturer's tab clicks, named by the page
         # (``studio.classroom.web``, POST studio-class/move), become the class state with it
         self.tab_places: dict[str, str] = {}
+        # fn_index of the follow events whose answer is the same for every page that sends the same inputs
+        # (a shared recipe's result): ``ResponseCache`` answers 200 followers from one post-processing
+        self.shared_events: set[int] = set()
         self.drawers: dict[str, Callable[[dict], np.ndarray]] = {}  # technique -> a pinned recipe's picture
         self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 

@@ -30,6 +30,7 @@ from studio.classroom import join, pools
 from studio.classroom.session import POLLS
 from studio.classroom.store import StoreBusy
 from studio.provenance import RecipeError
+from studio.ui import exports
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
@@ -220,8 +221,10 @@ def create_following(kit: ClassKit, lang, technique_tabs, link_targets) -> None:
     shown_js = "(lang) => [lang, JSON.stringify(window.studioClass ? window.studioClass.shown : {})]"
     for target in link_targets:
         button = gr.Button("follow", elem_id=follow_id(target.recipe), elem_classes=["studio-hidden"])
-        button.click(_follower(target), [lang, state_box], target.followed(), js=shown_js, queue=False,
-                     show_progress="hidden", api_visibility="private")
+        event = button.click(_follower(target), [lang, state_box], target.followed(), js=shown_js, queue=False,
+                             show_progress="hidden", api_visibility="private")
+        if not exports.opens_fresh(target.recipe):  # a shared recipe: every page gets the same answer
+            kit.shared_events.add(event["id"])
 
 
 def _follower(target):

@@ -13,10 +13,17 @@ forwarded headers of a trusted proxy (the page names its own address from them),
 authorisation (a login changes the page), and whether the browser takes Brotli. Answers that set a
 cookie, fail, or are partial (``Range``) are passed through as they are, and nothing else (events,
 uploads, result files) is touched.
+
+One kind of event is kept too: an event outside the queue whose answer depends on its inputs alone, the
+same for every page that sends them (``shared_events``, by Gradio's fn_index). The class's follow events
+are such (a lecturer's result as values, ``studio.ui.class_panel``): 200 pages send the same inputs
+within a second, and Gradio would post-process the same answer 200 times. Their answer is kept by
+(fn_index, inputs), unless it changes nothing (every output skipped: a link that could not be read now).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 
@@ -34,15 +41,20 @@ BROTLI_QUALITY = 9  # paid once per file, not once per student
 class ResponseCache:
     """Keeps the fixed answers of the studio's web server (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = 64 << 20) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = 64 << 20, shared_events: set | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.shared_events = set() if shared_events is None else shared_events  # filled as the page is built
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[Message, bytes]] = OrderedDict()
         self._bytes = 0
         self.hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.shared_events and scope["type"] == "http" and scope.get("method") == "POST" \
+                and scope["path"].endswith(_EVENT_PATH):
+            await self._event(scope, receive, send)
+            return
         if scope["type"] != "http" or scope.get("method") != "GET" or not _is_fixed(scope):
             await self.app(scope, receive, send)
             return
@@ -80,6 +92,50 @@ class ResponseCache:
         await send(start)
         await send({"type": "http.response.body", "body": body})
 
+    async def _event(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An event outside the queue: a shared event's kept answer, or the app's (kept when it is one)."""
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        key = _event_key(body, self.shared_events)
+        with self._lock:
+            kept = self._entries.get(key) if key is not None else None
+            if kept is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+        if kept is not None:
+            await send(kept[0])
+            await send({"type": "http.response.body", "body": kept[1]})
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        if key is None:
+            await self.app(scope, replay, send)
+            return
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+
+        await self.app(scope, replay, capture)
+        answer = _whole_answer(messages, takes_brotli=False)
+        if answer is not None and _changes_something(answer[1]):
+            self._keep(key, answer)
+        for message in messages:
+            await send(message)
+
     def _keep(self, key: tuple, answer: tuple[Message, bytes]) -> None:
         size = len(answer[1])
         if size > self.max_bytes // 4:
@@ -91,6 +147,30 @@ class ResponseCache:
             while self._bytes > self.max_bytes:
                 _, (_, body) = self._entries.popitem(last=False)
                 self._bytes -= len(body)
+
+
+_EVENT_PATH = "/run/predict"  # Gradio's events outside the queue
+_SKIPPED = {"__type__": "update"}
+
+
+def _event_key(body: bytes, shared: set) -> tuple | None:
+    """The key of a shared event's request (its fn_index and inputs), or None for any other."""
+    try:
+        request = json.loads(body)
+        fn_index = request["fn_index"]
+        if fn_index not in shared:
+            return None
+        return ("event", fn_index, json.dumps(request.get("data"), sort_keys=True))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _changes_something(body: bytes) -> bool:
+    """Whether an event's answer sets at least one output (an answer that skips them all is not kept)."""
+    try:
+        return any(value != _SKIPPED for value in json.loads(body).get("data", []))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _is_fixed(scope: Scope) -> bool:
