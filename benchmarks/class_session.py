@@ -1156,6 +1156,14 @@ async def main_async(args, replicas: int = 1) -> dict:
                       f"server CPU per student: a tab move {results['tab_cpu_ms']:.1f} ms, the result "
                       f"{results['result_cpu_ms']:.1f} ms")
 
+                # the class idle (every page asking, nothing shown): its CPU per student per second
+                await asyncio.sleep(2.0)
+                idle_cpu, idle_t = deploy.cpu(), time.monotonic()
+                await asyncio.sleep(args.quiet_s)
+                results["idle"] = (deploy.cpu() - idle_cpu) / (time.monotonic() - idle_t)
+                print(f"   the class idle, every page asking: server CPU {results['idle']:.3f} s per s, "
+                      f"{1000 * results['idle'] / args.students:.2f} ms per student per second")
+
                 # --- 2. the game: every student plays, the projector counts ------------------------------------
                 cpu0, browsers0, own0 = deploy.cpu(), browsers_cpu_s(), time.process_time()
                 start = time.time() + 1.0
@@ -1714,7 +1722,7 @@ def main() -> None:
         print(f"summary: students={args.students} follow_p95_s={results['follow_p95']:.2f} "
               f"tab_p95_s={results['tab_p95']:.2f} result_p95_s={results['result_p95']:.2f} "
               f"result_cpu_ms={results['result_cpu_ms']:.1f} "
-              f"idle_ms_per_student_s={1000 * results['background'] / args.students:.2f} "
+              f"idle_ms_per_student_s={1000 * results['idle'] / args.students:.2f} "
               f"answers_sent={results['answers_sent']} answers_counted={results['answers_counted']} "
               f"answer_p95_s={results['answer_p95']:.2f} wall_p95_s={results['wall_p95']:.2f} "
               f"server_cpu_s={sum(results['cpu'].values()):.1f} click_cost_ratio={ratio:.2f} "

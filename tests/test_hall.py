@@ -141,3 +141,28 @@ def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends
     assert calls == [7, 7, 8, 8]  # an event that is not shared is always the app's
     ask(7, ["nothing"], "page0"), ask(7, ["nothing"], "page1")
     assert calls == [7, 7, 8, 8, 7, 7]  # an answer that changes nothing is not kept
+
+
+def test_pages_asking_for_a_shared_answer_at_once_wait_for_the_first_one_to_be_made():
+    import httpx
+
+    from studio.ui.response_cache import ResponseCache
+
+    calls = []
+
+    async def predict(request):
+        calls.append((await request.json())["fn_index"])
+        await asyncio.sleep(0.2)  # the first answer is being made while the other pages ask
+        return JSONResponse({"data": ["the lecturer's result"], "is_generating": False})
+
+    page = Starlette(routes=[Route("/gradio_api/run/predict", predict, methods=["POST"])],
+                     middleware=[Middleware(ResponseCache, shared_events={3})])
+
+    async def hall():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=page), base_url="http://127.0.0.1") as http:
+            return await asyncio.gather(*(http.post("/gradio_api/run/predict", json={
+                "fn_index": 3, "data": ["en", "state"], "session_hash": f"page{k}"}) for k in range(20)))
+
+    answers = asyncio.run(hall())
+    assert [a.json()["data"] for a in answers] == [["the lecturer's result"]] * 20
+    assert calls == [3]  # twenty pages, one answer made

@@ -23,6 +23,7 @@ within a second, and Gradio would post-process the same answer 200 times. Their 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections import OrderedDict
@@ -45,6 +46,7 @@ class ResponseCache:
         self.app = app
         self.max_bytes = max_bytes
         self.shared_events = set() if shared_events is None else shared_events  # filled as the page is built
+        self._making: dict[tuple, asyncio.Future] = {}  # a shared event's answer being made, by key
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[Message, bytes]] = OrderedDict()
         self._bytes = 0
@@ -124,15 +126,30 @@ class ResponseCache:
         if key is None:
             await self.app(scope, replay, send)
             return
+        # 200 pages send the same inputs within a second: the first one's answer is awaited by the others
+        # (on the server's event loop: nothing to lock), not made 200 times over
+        waiting = self._making.get(key)
+        if waiting is not None:
+            answer = await asyncio.shield(waiting)
+            if answer is not None:
+                await send(answer[0])
+                await send({"type": "http.response.body", "body": answer[1]})
+                return
+        made = self._making[key] = asyncio.get_running_loop().create_future()
         messages: list[Message] = []
 
         async def capture(message: Message) -> None:
             messages.append(message)
 
-        await self.app(scope, replay, capture)
-        answer = _whole_answer(messages, takes_brotli=False)
-        if answer is not None and _changes_something(answer[1]):
-            self._keep(key, answer)
+        try:
+            await self.app(scope, replay, capture)
+        finally:
+            answer = _whole_answer(messages, takes_brotli=False)
+            keep = answer is not None and _changes_something(answer[1])
+            if keep:
+                self._keep(key, answer)
+            self._making.pop(key, None)
+            made.set_result(answer if keep else None)  # the others make their own when it was not kept
         for message in messages:
             await send(message)
 
