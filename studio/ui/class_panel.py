@@ -96,8 +96,8 @@ SCRIPT = f"""<script>
     const step = () => {{
       let waiting = 0;
       for (const id of wanted) {{
-        const buttons = [...document.querySelectorAll(
-          `#studio-techniques button[role="tab"][data-tab-id="${{CSS.escape(String(id))}}"]`)];
+        // the tab bar's button, and on a narrow page (a phone) the overflow menu's, hidden or not
+        const buttons = [...document.querySelectorAll(`#studio-techniques [data-tab-id="${{CSS.escape(String(id))}}"]`)];
         if (buttons.some((b) => b.getAttribute('aria-selected') === 'true')) continue;
         waiting += 1;
         if (buttons.length) buttons[0].click();
