@@ -10,8 +10,10 @@ lecturer's address (``/?key=KEY``, which becomes an HttpOnly cookie) in headless
 until every tab is warm. Then the students join at the same moment: ``--browsers`` real pages (one
 Chromium, one browser context each) and the rest "light" students, one ``httpx.AsyncClient`` each with
 its own cookies, speaking a page's protocol and nothing more: they ask ``studio-class/state`` 0.8 s
-(+-0.05 s, ``POLL_JITTER_S``) after the last answer, as the page's script does, press the hidden follow buttons' events
-(``POST /gradio_api/run/predict``) when the lecturer's version changes, play the game through Gradio's
+(+-0.05 s, ``POLL_JITTER_S``) after the last answer, as the page's script does; when the lecturer's version
+changes, a tab move needs nothing more (a page selects its tabs itself) and a result is the event of that
+result's own hidden follow button (``POST /gradio_api/run/predict``; a studio from before issue 51 had two
+follow buttons, for tabs and for links, and is followed as its pages did), play the game through Gradio's
 queue (``POST /gradio_api/queue/join`` then the ``queue/data`` event stream, with one session hash, so
 the round stays in the page's ``gr.State``), press Generate (``gan_samples``, outside the queue, then the
 judge's readout that follows it) and download the pictures the answers point to. A light student does
@@ -21,7 +23,11 @@ components (the game picture ``gan-game``, the follow buttons), never written he
 1. The lecturer moves five times (the cGAN tab, the text tab, the GAN tab, GAN Generate with a new seed,
    the game's sub-tab). Each student's seconds from the lecturer's click until their page shows it:
    a browser until the tab is selected (or the seed is in the box and the new grid has loaded), checked
-   inside the page every 50 ms; a light student until its poll sees the new state.
+   inside the page every 50 ms; a light student until its poll sees the new state (follow_p95_s), and
+   until it has the change (a tab: its poll saw it; a result: its follow event answered and its pictures
+   fetched): tab_p95_s, result_p95_s. The server's CPU of each move per student (result_cpu_ms: the result
+   move's, the class's asking included); ``--profile PREFIX`` records the result move with py-spy and prints
+   its top functions. Then the class idle for ``--quiet-s``: idle_ms_per_student_s.
 2. Every student plays ``--rounds`` rounds of "which is real?" (new round, a look, some picks, Check):
    round r opens for everyone at the same moment and the class answers within about ``--round-s``
    seconds. Browser students play through the page itself (its New round button, the checkboxes, its
@@ -56,10 +62,12 @@ student's studio is read from the class state's ``served_by``. ``--compare`` run
 two replicas with the same students and settings, and ends with one ``summary:`` line for both.
 
 The lecturer's page with the pooled game and the wall is saved as PNGs in ``--screenshot-dir``. Last
-line: ``summary: students=N follow_p95_s=S answers_sent=N answers_counted=N answer_p95_s=S
-wall_p95_s=S server_cpu_s=S click_cost_ratio=R`` (targets: follow_p95_s <= 2, answers_counted ==
-answers_sent, answer_p95_s <= 2, wall_p95_s <= 3, click_cost_ratio <= 1.5; server_cpu_s covers the
-students' joining and phases 1-3 and 5). With ``--compare``: ``summary: students=N one_follow_p95_s=S
+line: ``summary: students=N follow_p95_s=S tab_p95_s=S result_p95_s=S result_cpu_ms=M idle_ms_per_student_s=M
+answers_sent=N answers_counted=N answer_p95_s=S wall_p95_s=S server_cpu_s=S click_cost_ratio=R page_cpu_s=S
+lang_cpu_s=S`` (targets: follow_p95_s <= 2, answers_counted == answers_sent, answer_p95_s <= 2, wall_p95_s <= 3,
+click_cost_ratio <= 1.5; with 200 students, issue 51's: tab_p95_s <= 1, result_p95_s <= 3, result_cpu_ms <= 10,
+idle_ms_per_student_s <= 1; server_cpu_s covers the students' joining and phases 1-3 and 5; lang_cpu_s is a
+language switch on phase 0's first page). With ``--compare``: ``summary: students=N one_follow_p95_s=S
 one_answers_sent=N one_answers_counted=N one_answer_p95_s=S one_wall_p95_s=S one_server_cpu_s=S
 two_follow_p95_s=S ... two_server_cpu_s=S page_cpu_s=S click_cpu_s=S`` (page and click from the studio alone).
 
@@ -1109,7 +1117,8 @@ async def main_async(args, replicas: int = 1) -> dict:
                         waits = [asyncio.create_task(b.shows(predicate, tab_id, WAIT_S)) for b in browsers]
                         target = lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
                     await target.wait_for(state="visible", timeout=30_000)
-                    profiler = await start_profiler(args.profile, "result", deploy.studios[0][0].pid, gil=True) if kind == "result" else None
+                    profiler = None if kind != "result" else \
+                        await start_profiler(args.profile, "result", deploy.studios[0][0].pid, gil=True)
                     move_cpu = deploy.cpu()
                     clicked = time.time()
                     await target.click()
