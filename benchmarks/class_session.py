@@ -1192,7 +1192,8 @@ async def main_async(args, replicas: int = 1) -> dict:
                 for rank, (browser_id, _) in enumerate(rows, start=1):
                     ranks.setdefault(browser_id, []).append(rank)
                 answer_s, unranked = [], 0
-                ids = [b.browser for b in browsers] + [s.browser for s in lights]
+                # the store writes a browser's id, its cookie is "<id>.<signature>" (issue 50)
+                ids = [stored_id(b.browser) for b in browsers] + [stored_id(s.browser) for s in lights]
                 for browser_id, rounds in zip(ids, played):
                     mine = ranks.get(browser_id, [])
                     for k, (sent_at, _, ok) in enumerate(r for r in rounds if r[1] is not None and r[2]):
@@ -1382,6 +1383,11 @@ class Mover:
         self.follow_light += [t for t in seen_light if t is not None]
         self.follow_all += [t for t in seen_browser + seen_light if t is not None] + [WAIT_S] * missing
         self.moves.append((tab_id, clicked, missing))
+
+
+def stored_id(cookie: str | None) -> str | None:
+    """The browser id a store writes for a ``studio_browser`` cookie (``<id>.<signature>``; an id alone before)."""
+    return cookie.rsplit(".", 1)[0] if cookie else cookie
 
 
 def id_forms(cookie: str | None) -> set[str]:
