@@ -53,8 +53,7 @@ class LinkTarget:
         """The values of ``followed()`` for a result with ``params``: plain values, so that Gradio sends
         them without rebuilding a component per page (only an output the tab's handler itself returns as
         an update is one)."""
-        settings = {self.controls[name]: self.convert.get(name, lambda v: v)(value)
-                    for name, value in params.items() if name in self.controls}
+        settings = self.settings(params)  # its sub-tab selection is not among followed(): the page selects it
         shown = self.show(lang, **params)
         settings.update(zip(self.outputs, (shown,) if len(self.outputs) == 1 else shown))
         return [settings[c] if c in settings else gr.skip() for c in self.followed()]  # unset: kept
