@@ -118,9 +118,11 @@ def main(argv: list[str] | None = None) -> int:
 def open_class(address: str | None, new: bool, new_key: bool = False):
     """The class kept in its store (its answers survive a restart), or a new one (refused with a
     ``UserError`` while other studios run the class); this studio then beats as one of the class's."""
+    from studio import techniques
     from studio.classroom.session import ClassSession, open_store
     from studio.classroom.web import SERVED_BY
 
+    techniques.load()  # their class polls: a new class archives and clears each
     store = open_store(address or paths.user_cache_dir() / "class.sqlite3")
     session = ClassSession.open(store, new=new, studio=SERVED_BY, archive=paths.user_cache_dir() / "class-archive")
     if new_key:

@@ -9,8 +9,9 @@ Starts ``studio.py --class --new-class`` on its own (shipped weights, a private 
 lecturer's address (``/?key=KEY``, which becomes an HttpOnly cookie) in headless Chromium and waits
 until every tab is warm. Then the students join at the same moment: ``--browsers`` real pages (one
 Chromium, one browser context each) and the rest "light" students, one ``httpx.AsyncClient`` each with
-its own cookies, speaking a page's protocol and nothing more: they ask ``studio-class/state`` 0.8 s
-(+-0.05 s, ``POLL_JITTER_S``) after the last answer, as the page's script does; when the lecturer's version
+its own cookies, speaking a page's protocol and nothing more: they ask ``studio-class/state`` once and then
+hold its stream ``studio-class/stream``, as the page's script does (a studio without the stream is asked
+0.8 s, +-0.05 s ``POLL_JITTER_S``, after each answer); when the lecturer's version
 changes, a tab move needs nothing more (a page selects its tabs itself) and a result is the event of that
 result's own hidden follow button (``POST /gradio_api/run/predict``; a studio from before issue 51 had two
 follow buttons, for tabs and for links, and is followed as its pages did), play the game through Gradio's
@@ -143,6 +144,7 @@ POLL_S = 0.8  # the page's script asks for the class state this long after its l
 # event loop and the 2 cores with the Chromium pages, so one stall of this process would otherwise keep
 # them asking in lock-step for the rest of the run, where a class's devices drift apart.
 POLL_JITTER_S = 0.05
+STREAM_RETRY_S = 1.0  # EventSource's wait before the next stream (the feed's ``retry``)
 VARIANT = "dcgan_mnist"
 PAGE_QUIET_MS = 1500  # a page is complete once nothing new has started or finished for this long
 N_SAMPLES = 50
@@ -560,6 +562,7 @@ class LightStudent:
         self.served: list[str] = []  # the studios that answered its polls ("served_by"), each change once
         self.ask_s: list[float] = []  # how long each of its state asks took
         self.follow_lock = asyncio.Lock()
+        self.streams = True  # until the studio refuses a stream: then this page polls, as the script does
         self.tasks: set = set()
 
     @property
@@ -570,6 +573,8 @@ class LightStudent:
         (await self.client.get("/", params={"class": self.code})).raise_for_status()
 
     async def poll(self, stop: asyncio.Event) -> None:
+        """As the page's script: one ask for the state (which gives the id), then the state's stream; asking
+        every ``POLL_S`` instead while the studio refuses a stream (or has none: before issue 51's stream)."""
         await asyncio.sleep(random.uniform(0, POLL_S))
         while not stop.is_set():
             try:
@@ -580,18 +585,54 @@ class LightStudent:
             except Exception as exc:  # noqa: BLE001 - a page shows "cannot be reached" and asks again
                 self.errors.append(f"state: {exc!r}")
             else:
-                if state.get("served_by") and (not self.served or self.served[-1] != state["served_by"]):
-                    self.served.append(state["served_by"])
-                if "version" not in state:  # the store is down: the page keeps what it shows and asks again
-                    self.unavailable += 1
-                elif state.get("version") != self.version:
-                    self.version = state["version"]
-                    self.seen.setdefault(self.version, (time.time(), state))
-                    if not state.get("lecturer") and not state.get("problem"):
-                        task = asyncio.create_task(self.follow(state))
-                        self.tasks.add(task)
-                        task.add_done_callback(self.tasks.discard)
+                self.take(state)
+                if self.streams and await self.listen(stop):
+                    continue
             await asyncio.sleep(POLL_S + random.uniform(-POLL_JITTER_S, POLL_JITTER_S))
+
+    async def listen(self, stop: asyncio.Event) -> bool:
+        """The state's stream until it ends (``True``: open the next, as ``EventSource`` does after its
+        ``retry``) or is refused (``False``: this page polls from now on)."""
+        stopped = asyncio.create_task(stop.wait())
+        try:
+            async with self.client.stream("GET", "/studio-class/stream",
+                                          params={"follow": "1", "class": self.code}) as answer:
+                if answer.status_code != 200 or "event-stream" not in answer.headers.get("content-type", ""):
+                    self.streams = False
+                    return False
+                lines = answer.aiter_lines()
+                while True:
+                    line = asyncio.create_task(anext(lines))
+                    await asyncio.wait({line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                    if stopped.done():
+                        line.cancel()
+                        return True
+                    try:
+                        text = line.result()
+                    except StopAsyncIteration:
+                        break
+                    if text.startswith("data: "):
+                        self.take(json.loads(text[6:]))
+        except Exception as exc:  # noqa: BLE001 - EventSource opens the stream again after its retry
+            self.errors.append(f"stream: {exc!r}")
+        finally:
+            stopped.cancel()
+        await asyncio.sleep(STREAM_RETRY_S)
+        return True
+
+    def take(self, state: dict) -> None:
+        """A state heard (asked or streamed): a new version is noted, and followed."""
+        if state.get("served_by") and (not self.served or self.served[-1] != state["served_by"]):
+            self.served.append(state["served_by"])
+        if "version" not in state:  # the store is down: the page keeps what it shows and asks again
+            self.unavailable += 1
+        elif state.get("version") != self.version:
+            self.version = state["version"]
+            self.seen.setdefault(self.version, (time.time(), state))
+            if not state.get("lecturer") and not state.get("problem"):
+                task = asyncio.create_task(self.follow(state))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
 
     def _payload(self, event: str, data: list) -> dict:
         """The body the page posts for ``event`` with ``data``."""

@@ -1,5 +1,7 @@
 """The shape of the code, as a new engineer meets it: lines per technique folder, the longest functions
-in ``studio/``, imports inside functions, and import circles between the studio's modules.
+in ``studio/``, imports inside functions, import circles between the studio's modules, the core names the
+GAN and cGAN tabs import, the lines of the class core that name a technique's poll, and the flat modules
+of ``studio/`` and ``studio/ui/`` (issue 52's measures).
 
     python benchmarks/code_shape.py [--longest 10]
 
@@ -99,6 +101,30 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def core_names_imported(tree: ast.Module, own_package: str) -> set[str]:
+    """The names a module imports from ``studio`` modules outside its own technique's folder."""
+    return {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and node.module and node.module.startswith("studio") and not node.module.startswith(own_package)
+            for alias in node.names}
+
+
+def poll_naming_lines(modules: dict) -> list[str]:
+    """``path:line`` of every line in ``studio/classroom`` and ``studio/ui`` that names a declared class poll
+    (as a string), other than the poll's own declaration (``ClassPoll("NAME", ...)``)."""
+    declared = {node.args[0].value for _, tree in modules.values() for node in ast.walk(tree)
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ClassPoll"
+                and node.args and isinstance(node.args[0], ast.Constant)}
+    found = []
+    for name, (path, tree) in modules.items():
+        if not name.startswith(("studio.classroom", "studio.ui")):
+            continue
+        declarations = {node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+                        and getattr(node.func, "id", None) == "ClassPoll"}
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and node.value in declared and node.lineno not in declarations]
+    return sorted(set(found))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--longest", type=int, default=10)
@@ -138,8 +164,19 @@ def main(argv=None) -> int:
     for group in found:
         print("  " + " <-> ".join(group))
     longest_tab = max(tabs)[0] if tabs else 0
+    core_names = {tab: len(core_names_imported(modules[f"studio.techniques.{tab}.tab"][1], f"studio.techniques.{tab}"))
+                  for tab in ("gan", "cgan")}
+    print(f"core names imported by the GAN tab: {core_names['gan']}, by the cGAN tab: {core_names['cgan']}")
+    naming = poll_naming_lines(modules)
+    print(f"lines in studio/classroom and studio/ui that name a poll: {len(naming)}")
+    for where in naming:
+        print("  " + where)
+    flat = {folder: len(list((PACKAGE / folder).glob("*.py"))) for folder in ("", "ui")}
+    print(f"flat modules: {flat['']} in studio/, {flat['ui']} in studio/ui/")
     print(f"summary: longest_function={every[0][0]} functions_over_80={sum(1 for l, _, _ in every if l > 80)} "
-          f"longest_create_tab={longest_tab} imports_inside_functions={inside_all} import_circles={len(found)}")
+          f"longest_create_tab={longest_tab} imports_inside_functions={inside_all} import_circles={len(found)} "
+          f"gan_tab_core_names={core_names['gan']} cgan_tab_core_names={core_names['cgan']} "
+          f"poll_naming_lines={len(naming)} flat_studio={flat['']} flat_ui={flat['ui']}")
     return 0
 
 

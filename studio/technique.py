@@ -45,6 +45,9 @@ class Technique:
     """A technique of the lectures: its name, its training commands, and the function that builds its
     tab, ``"module:function"`` (None for a technique with no tab at all).
 
+    A technique that asks the class something declares its polls (``ClassPoll``): the lecturer's panel,
+    the class's archive and its answers take every declared poll, and name none.
+
     A technique shown inside another's tab names that one as its ``parent``: its function then builds
     one sub-tab inside the parent's ``gr.Tabs``, wherever the parent's tab asks for its parts
     (``TabContext.build_parts``). A tab's function takes the app's ``TabContext``, a sub-tab's takes it
@@ -55,6 +58,7 @@ class Technique:
     recipes: tuple[Recipe, ...] = ()
     tab: str | None = None
     parent: str | None = None
+    polls: tuple = ()  # its class polls (``studio.classroom.polls.ClassPoll``), if it asks the class anything
 
     def build_tab(self, ctx) -> list:
         """Build the tab inside the app's ``gr.Tabs``; the refreshes the page runs on load."""

@@ -11,6 +11,8 @@ import pytest
 
 from studio.checks import UserError
 from studio.classroom import join, pools
+from studio.techniques.gan import poll as game_poll
+from studio.techniques.text_lm import poll as temperature_poll
 from studio.classroom.session import ClassSession, NotLecturer, open_store
 from studio.classroom.store import SQLiteStore, StoreBusy
 
@@ -149,15 +151,19 @@ def test_a_paused_poll_a_flood_and_an_unknown_poll_get_one_sentence_and_count_no
 
 
 def test_the_lecturer_hands_temperatures_out_across_the_room(session, lecturer):
-    from studio.classroom.session import HANDED_TEMPERATURES
+    from studio.techniques.text_lm import TEMPERATURE_POLL
+    from studio.techniques.text_lm.poll import HANDED_TEMPERATURES
 
-    assert session.handed_temperature("b1") is None  # each student picks their own
+    def handed(browser):
+        return session.spread(browser, HANDED_TEMPERATURES) if session.switch(TEMPERATURE_POLL.name) else None
+
+    assert handed("b1") is None  # each student picks their own
     with pytest.raises(NotLecturer):
-        session.hand_out("forged", True)
-    session.hand_out(lecturer, True)
-    handed = [session.handed_temperature(f"browser-{k}") for k in range(200)]
-    assert set(handed) == set(HANDED_TEMPERATURES)  # the room gets every temperature
-    assert session.handed_temperature("browser-7") == handed[7]  # and a browser keeps its own
+        session.set_switch("forged", TEMPERATURE_POLL.name, True)
+    session.set_switch(lecturer, TEMPERATURE_POLL.name, True)
+    room = [handed(f"browser-{k}") for k in range(200)]
+    assert set(room) == set(HANDED_TEMPERATURES)  # the room gets every temperature
+    assert handed("browser-7") == room[7]  # and a browser keeps its own
 
 
 def test_a_wrong_or_old_class_code_gets_one_sentence(session):
@@ -215,11 +221,11 @@ def test_game_scores_and_picture_per_generator():
     answers = [{"generator": "dcgan", "label": "DCGAN", "correct": 4, "total": 8},
                {"generator": "dense", "label": "Dense", "correct": 8, "total": 8},
                {"generator": "dcgan", "label": "DCGAN", "correct": 5, "total": 8}]
-    scores = pools.game_scores(answers)
+    scores = game_poll.game_scores(answers)
     assert [(s.generator, s.rounds, s.correct, s.total) for s in scores] == [("dcgan", 2, 9, 16), ("dense", 1, 8, 8)]
     assert scores[1].share == 1.0
     for lang in ("ko", "en"):
-        picture = pools.game_picture(answers, lang)
+        picture = game_poll.game_picture(answers, lang)
         assert picture.ndim == 3 and picture.dtype == np.uint8 and picture.std() > 10
 
 
@@ -227,10 +233,10 @@ def test_temperature_rows_and_picture():
     answers = [{"temperature": 0.5, "yes": True, "distinct": 0.6, "repeated": 0.2},
                {"temperature": 0.5, "yes": False, "distinct": 0.8, "repeated": 0.0},
                {"temperature": 2.0, "yes": False, "distinct": 1.0, "repeated": 0.0}]
-    rows = pools.temperature_rows(answers)
+    rows = temperature_poll.temperature_rows(answers)
     assert [(r.temperature, r.answers, r.yes_share) for r in rows] == [(0.5, 2, 0.5), (2.0, 1, 0.0)]
-    assert pools.temperature_picture(answers, "ko").shape[2] == 3
-    assert pools.temperature_picture([], "en").std() > 0  # "no answers yet", not a blank
+    assert temperature_poll.temperature_picture(answers, "ko").shape[2] == 3
+    assert temperature_poll.temperature_picture([], "en").std() > 0  # "no answers yet", not a blank
 
 
 def test_the_wall_keeps_each_picture_and_the_csv_leaves_pictures_out():

@@ -129,13 +129,15 @@ def test_the_training_curves_name_every_logged_curve_in_korean(drawn):
 
 def test_the_class_pools_and_the_latent_maps_speak_korean(drawn):
     from studio.classroom import pools
+    from studio.techniques.gan.poll import game_picture
+    from studio.techniques.text_lm.poll import temperature_picture
 
     label = texts.text("gan.tab", "ko")  # the GAN tab pools a generator's name from the table
-    pools.game_picture([{"generator": "dcgan_mnist", "label": label, "correct": 6, "total": 8}], "ko")
-    pools.temperature_picture([{"temperature": 0.5, "yes": True, "distinct": 0.6, "repeated": 0.1},
-                               {"temperature": 1.5, "yes": False, "distinct": 0.9, "repeated": 0.0}], "ko")
-    pools.game_picture([], "ko")
-    pools.temperature_picture([], "ko")
+    game_picture([{"generator": "dcgan_mnist", "label": label, "correct": 6, "total": 8}], "ko")
+    temperature_picture([{"temperature": 0.5, "yes": True, "distinct": 0.6, "repeated": 0.1},
+                         {"temperature": 1.5, "yes": False, "distinct": 0.9, "repeated": 0.0}], "ko")
+    game_picture([], "ko")
+    temperature_picture([], "ko")
     pools.wall_picture(np.zeros((3, 28, 28), np.uint8), ["1", "7·2", "42"])
     rng = np.random.default_rng(0)
     plots.latent_scatter(rng.normal(size=(40, 2)), np.arange(40) % 10, data.CLASS_NAMES["mnist"], (-3, 3), (-3, 3))

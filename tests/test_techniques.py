@@ -6,6 +6,7 @@ import hashlib
 import json
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -207,3 +208,60 @@ def test_a_recipe_exported_before_the_redesign_gives_the_same_bytes(made, studio
     before = np.asarray(Image.open(BEFORE_THE_REDESIGN_PICTURES / f"{made['technique']}.png"), dtype=np.int16)
     after = np.asarray(Image.open(path), dtype=np.int16)
     assert after.shape == before.shape and np.abs(after - before).max() <= REMADE_GREY_LEVELS
+
+
+TALLY = {
+    "__init__.py": '''
+        """A made-up technique whose only part is a class poll: hands up."""
+        from studio.classroom.polls import ClassPoll
+        from studio.technique import Technique
+
+        TECHNIQUE = Technique("tally", polls=(ClassPoll("hands", label="tally.poll", view=f"{__name__}.poll:view"),))
+    ''',
+    "poll.py": '''
+        import numpy as np
+
+        def view(kit, answers, lang):
+            picture = np.full((20, 20 * max(1, len(answers)), 3), 255, np.uint8)
+            picture[:, ::20] = 0  # a stroke per hand
+            return picture, f"{len(answers)} hands up"
+    ''',
+}
+
+
+def test_a_new_technique_with_a_poll_shows_it_on_the_projector(tmp_path, monkeypatch):
+    """A poll is declared in its technique's folder alone: the lecturer's panel gets its tab, the class takes
+    its answers, and the projector's tick draws them with the technique's own view."""
+    from studio import texts
+    from studio.classroom import polls
+    from studio.classroom.session import ClassSession
+    from studio.classroom.store import SQLiteStore
+    from studio.ui import app
+
+    made_up_technique(tmp_path, monkeypatch, "made_up_poll", "tally", TALLY)
+    monkeypatch.setattr(polls, "_DECLARED", dict(polls._DECLARED))  # the made-up poll leaves with the test
+    monkeypatch.setitem(texts.STRINGS, "tally.poll", {"en": "Hands up", "ko": "손 들기"})
+    session = ClassSession.open(SQLiteStore(tmp_path / "class.sqlite3"), new=True)
+    demo = app.build_app(lang="en", allow_training=False, classroom=session)
+    labels = [c["props"].get("label") for c in demo.get_config_file()["components"] if c["type"] == "tabitem"]
+    assert "Hands up" in labels
+    for k in range(3):
+        assert session.answer("hands", f"browser-{k}", f"hand-{k}", {})
+    token = session.sign_in(session.key)
+    request = SimpleNamespace(cookies={"studio_lecturer_7860": token}, query_params={}, session_hash="projector",
+                              request=SimpleNamespace(cookies={"studio_lecturer_7860": token}, headers={}))
+    tick = next(fn.fn for fn in demo.fns.values() if fn.name == "tick")
+    shown = tick("en", request)
+    where = polls.names().index("hands")
+    picture, summary = shown[1 + 2 * where], shown[2 + 2 * where]
+    assert summary == "3 hands up" and picture.shape == (20, 60, 3)
+    assert start_new_class_clears(session, "hands")
+
+
+def start_new_class_clears(session, poll: str) -> bool:
+    """A new class archives and clears the made-up poll as any other."""
+    from studio.classroom.session import start_new_class
+
+    start_new_class(session.store)
+    session.refresh()
+    return session.answers(poll) == []

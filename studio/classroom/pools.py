@@ -1,17 +1,12 @@
-"""The class's answers as one picture each, for the projector, and as a CSV for the lecturer.
+"""What every class poll draws with: a titled figure (which says "no answers yet" for none), its words, the
+wall's pictures, and the answers as a CSV for the lecturer.
 
-Three polls (``session.POLLS``):
-
-* ``game``: Fig. 10-9's "which is real?" played by every student; one answer per round:
-  ``{"generator": variant, "label": its name, "correct": k, "total": 8}``. The picture is a bar per
-  generator: the share of images the class judged right, with the number of rounds.
-* ``temperature``: "does this read as English?" for a text generated at a temperature:
-  ``{"temperature": t, "yes": bool, "distinct": share of distinct words, "repeated": share of repeated
-  3-grams}``. The picture plots the share of "yes" and the measured distinct-word share against T.
-* ``wall``: each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption",
-  "dataset", "asked"}``: the recipe (the projector draws its first sample from it, once), the judge's data
-  set and the class asked for (or None); where a sample cannot be drawn again cheaply (diffusion) also
-  ``"picture"``, the sample itself (28x28 grey, base64).
+The polls themselves are declared by the techniques that run them (``studio.classroom.polls``), each
+with its own figure in its own folder. The class's own poll, the wall (``studio.classroom.wall``), keeps
+each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption", "dataset",
+"asked"}``: the recipe (the projector draws its first sample from it, once), the judge's data set and the
+class asked for (or None); where a sample cannot be drawn again cheaply (diffusion) also ``"picture"``,
+the sample itself (28x28 grey, base64).
 """
 
 from __future__ import annotations
@@ -19,8 +14,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from collections import defaultdict
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,118 +29,29 @@ def _plots():
     return plots
 
 
-def _word(key: str, lang: str, **fmt) -> str:
+def word(key: str, lang: str, **fmt) -> str:
     """A word of the pools' figures: the texts table's ``key`` (``studio/ui/texts/class.toml``) through
     ``plots.word`` (in English where the Hangul font cannot be drawn)."""
     return _plots().word(key, lang, **fmt)
 
 
-def _titled_figure(title: str, lang: str, size: tuple[float, float], answered: bool):
+def titled_figure(title: str, lang: str, size: tuple[float, float], answered: bool):
     """(figure, axes, picture): a poll's figure with its title; the picture says "no answers yet" when
     nobody has answered (and is None otherwise, for the caller to draw on)."""
     from matplotlib.figure import Figure  # lazy: see _plots
 
     fig = Figure(figsize=size, dpi=100)
     ax = fig.add_subplot()
-    ax.set_title(_word(title, lang), fontsize=11)
+    ax.set_title(word(title, lang), fontsize=11)
     if answered:
         return fig, ax, None
-    ax.text(0.5, 0.5, _word("class.fig_no_answers", lang), ha="center", va="center", transform=ax.transAxes)
+    ax.text(0.5, 0.5, word("class.fig_no_answers", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
-    return fig, ax, _plots().render(fig)
+    return fig, ax, render(fig)
 
 
-# --- "which is real?" ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GeneratorScore:
-    """The class's answers about one generator."""
-
-    generator: str
-    label: str
-    rounds: int
-    correct: int
-    total: int
-
-    @property
-    def share(self) -> float:
-        """The share of images the class judged right."""
-        return self.correct / self.total if self.total else 0.0
-
-
-def game_scores(answers: list[dict]) -> list[GeneratorScore]:
-    """One score per generator, in the order the class first played them."""
-    rounds, correct, total, labels = defaultdict(int), defaultdict(int), defaultdict(int), {}
-    for a in answers:
-        g = a["generator"]
-        labels.setdefault(g, a.get("label", g))
-        rounds[g] += 1
-        correct[g] += int(a["correct"])
-        total[g] += int(a["total"])
-    return [GeneratorScore(g, labels[g], rounds[g], correct[g], total[g]) for g in labels]
-
-
-def game_picture(answers: list[dict], lang: str) -> np.ndarray:
-    """A bar per generator: the share of images judged right, with the rounds played, and chance at 50%."""
-    scores = game_scores(answers)
-    fig, ax, empty = _titled_figure("class.fig_game_title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
-    if empty is not None:
-        return empty
-    names = [s.label for s in scores]
-    ax.barh(names, [s.share for s in scores], color="#5b6fd8")
-    ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)  # a coin toss
-    for k, s in enumerate(scores):
-        ax.text(min(s.share, 0.97) + 0.01, k, _word("class.fig_rounds", lang, n=s.rounds, share=s.share),
-                va="center", fontsize=9)
-    ax.set_xlim(0, 1.2)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel(f'{_word("class.fig_share_right", lang)} (- - - {_word("class.fig_chance", lang)})')
-    ax.invert_yaxis()
-    fig.tight_layout()
-    return _plots().render(fig)
-
-
-# --- temperature ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TemperatureRow:
-    """The class's answers about the texts of one temperature."""
-
-    temperature: float
-    answers: int
-    yes_share: float
-    distinct: float
-    repeated: float
-
-
-def temperature_rows(answers: list[dict]) -> list[TemperatureRow]:
-    """One row per temperature, coldest first."""
-    by_t: dict[float, list[dict]] = defaultdict(list)
-    for a in answers:
-        by_t[round(float(a["temperature"]), 2)].append(a)
-    return [TemperatureRow(t, len(rows), float(np.mean([bool(r["yes"]) for r in rows])),
-                           float(np.mean([r["distinct"] for r in rows])), float(np.mean([r["repeated"] for r in rows])))
-            for t, rows in sorted(by_t.items())]
-
-
-def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
-    """The share answering "reads as English" per temperature (dots sized by the answers), and the
-    measured share of distinct words of the same texts, against the temperature."""
-    rows = temperature_rows(answers)
-    fig, ax, empty = _titled_figure("class.fig_temp_title", lang, (7.5, 3.4), bool(rows))
-    if empty is not None:
-        return empty
-    t = [r.temperature for r in rows]
-    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=_word("class.fig_yes_share", lang))
-    ax.scatter(t, [r.yes_share for r in rows], s=[20 + 8 * r.answers for r in rows], color="#5b6fd8", alpha=0.35)
-    ax.plot(t, [r.distinct for r in rows], color="#d8845b", marker="s", linestyle="--",
-            label=_word("class.fig_distinct", lang))
-    for r in rows:
-        ax.annotate(_word("class.answers", lang, n=r.answers), (r.temperature, r.yes_share), textcoords="offset points",
-                    xytext=(0, 8), ha="center", fontsize=8)
-    ax.set_ylim(-0.05, 1.15)
-    ax.set_xlabel(_word("class.fig_temperature", lang))
-    ax.legend(loc="lower left", fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
+def render(fig) -> np.ndarray:
+    """The figure as an RGB picture."""
     return _plots().render(fig)
 
 

@@ -139,17 +139,22 @@ class RedisStore:
         self._call(lambda: self.redis.set(self._key(f"state:{key}"), json.dumps(value), nx=True))
         return self.get(key)
 
-    def poll(self, browser: str | None, following: bool, lecturer: bool, online_s: float) -> dict:
+    def poll(self, pages: dict[str, bool], lecturer: bool, online_s: float) -> dict:
         now = time.time()
         seen, follows = self._key("seen"), self._key("following")
+        followers = {browser: now for browser, following in pages.items() if following}
+        alone = [browser for browser, following in pages.items() if not following]
 
         def ask():
             pipe = self.redis.pipeline(transaction=False)
             if lecturer:
                 pipe.set(self._key("lecturer_seen"), now)
-            elif browser is not None:
-                pipe.zadd(seen, {browser: now})
-                (pipe.zadd(follows, {browser: now}) if following else pipe.zrem(follows, browser))
+            if pages:
+                pipe.zadd(seen, dict.fromkeys(pages, now))
+                if followers:
+                    pipe.zadd(follows, followers)
+                if alone:
+                    pipe.zrem(follows, *alone)
                 for name in (seen, follows):  # a minute unseen, or past the cap: gone
                     pipe.zremrangebyscore(name, "-inf", now - STALE_S)
                     pipe.zremrangebyrank(name, 0, -MAX_PAGES - 1)

@@ -23,15 +23,14 @@ from pathlib import Path
 from itsdangerous import BadSignature, Signer
 
 from studio.checks import UserError
+from studio.classroom import polls, wall  # noqa: F401 - wall: the class's own poll is declared with it
 from studio.classroom.answer_log import AnswerLog
 from studio.classroom.redis_store import RedisStore
 from studio.classroom.store import ClassStore, SQLiteStore, StoreBusy
 
-POLLS = ("game", "temperature", "wall")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 CODE_LENGTH = 6
 ONLINE_S = 6.0  # a page that asked for the class state this recently is connected (pages ask every second)
-HANDED_TEMPERATURES = (0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5)  # from the book's "too cold" to nonsense
 NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None, "result": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
 MAX_RATE_ENTRIES = 10_000  # browsers whose recent answers are remembered at most (then the idle ones go)
@@ -67,7 +66,10 @@ class ClassSession:
         self._signer = Signer(secret, salt="studio-browser-id")
         # A browser's answers reach one studio (sticky sessions), so its rate is counted where it lands.
         self._recent: dict[str, deque] = {}  # browser -> times of its latest answers
-        self._logs = {poll: AnswerLog(store, poll) for poll in POLLS}
+        self._logs: dict[str, AnswerLog] = {}  # poll -> its answers read so far (made at its first read)
+        had = store.get("polls", None) or []
+        if not set(polls.names()) <= set(had):  # for new-class, which declares no technique's poll
+            store.put("polls", sorted(set(had) | set(polls.names())))
         self._sessions_read: tuple[float, dict] = (0.0, {})  # (when, {digest: expiry}) of the lecturer sessions
 
     @classmethod
@@ -236,11 +238,16 @@ class ClassSession:
         return self.store.get("shown", None) or NOTHING_SHOWN
 
     # --- a page's ask, and who is here ---------------------------------------------------------------
-    def poll(self, browser: str | None, following: bool, lecturer: bool = False) -> dict:
-        """A page asked for the class state (about once a second): note it as present (``browser``: its
-        verified id; None notes nothing) and say ``{"shown", "lecturer_online"}``, and for the lecturer
-        ``"counts"``: (students connected, of whom following). One store round trip."""
-        answer = self.store.poll(browser, following, lecturer, ONLINE_S)
+    def poll(self, browser: str | None, following: bool, lecturer: bool = False,
+             pages: dict[str, bool] | None = None) -> dict:
+        """A page asked for the class state: note it as present (``browser``: its verified id; None notes
+        nothing), and with it ``pages`` (id -> following: the pages streaming from this studio), and say
+        ``{"shown", "lecturer_online"}``, and with ``lecturer`` ``"counts"``: (students connected, of whom
+        following). One store round trip."""
+        pages = dict(pages or {})
+        if browser is not None and not lecturer:
+            pages[browser] = following
+        answer = self.store.poll(pages, lecturer, ONLINE_S)
         self._adopt(answer["class"])
         seen = answer["lecturer_seen"]
         return {"shown": answer["shown"] or NOTHING_SHOWN, "counts": answer["counts"],
@@ -276,7 +283,10 @@ class ClassSession:
 
     def answers(self, poll: str, with_lecturer: bool = False) -> list[dict]:
         """The poll's answers, oldest first; the lecturer's own only with ``with_lecturer`` (the CSV)."""
-        kept = self._logs[self._check_poll(poll)].read()
+        log = self._logs.get(poll)
+        if log is None:
+            log = self._logs.setdefault(self._check_poll(poll), AnswerLog(self.store, poll))
+        kept = log.read()
         return kept if with_lecturer else [a for a in kept if not a.get("by_lecturer")]
 
     def paused(self, poll: str) -> bool:
@@ -303,25 +313,24 @@ class ClassSession:
             self._adopt(self.store.get("class"))
         return folder, self.code
 
-    def hand_out(self, token: str | None, on: bool) -> None:
-        """Hand the temperatures of the poll out across the room (lecturer only): each browser then
-        generates at its own one of ``HANDED_TEMPERATURES`` instead of the one it picks."""
+    def set_switch(self, token: str | None, poll: str, on: bool) -> None:
+        """Turn ``poll``'s one setting (its ``ClassPoll.switch``) on or off (lecturer only)."""
         self.require_lecturer(token)
-        self.store.put("hand_out:temperature", bool(on))
+        self.store.put(f"switch:{self._check_poll(poll)}", bool(on))
 
-    def handed_temperature(self, browser: str) -> float | None:
-        """The temperature handed to ``browser``, or None while the lecturer hands none out. The same
-        browser always gets the same one; the room gets all of them, about equally often."""
-        if not self.store.get("hand_out:temperature", False):
-            return None
+    def switch(self, poll: str) -> bool:
+        """Whether the lecturer turned ``poll``'s setting on (off in a new class)."""
+        return bool(self.store.get(f"switch:{self._check_poll(poll)}", False))
+
+    def spread(self, browser: str, choices: tuple):
+        """One of ``choices`` for ``browser``: the same browser always gets the same one in this class,
+        and the room gets all of them about equally often (a technique hands out its settings so)."""
         digest = hashlib.sha256(f"{self.code}:{browser}".encode()).digest()
-        return HANDED_TEMPERATURES[digest[0] % len(HANDED_TEMPERATURES)]
+        return choices[digest[0] % len(choices)]
 
     @staticmethod
     def _check_poll(poll: str) -> str:
-        if poll not in POLLS:
-            raise UserError(f"There is no poll {poll!r}; the polls are: {', '.join(POLLS)}.")
-        return poll
+        return polls.find(poll, UserError).name
 
 
 def start_new_class(store: ClassStore, archive: Path | None = None, key: str | None = None) -> Path | None:
@@ -332,18 +341,19 @@ def start_new_class(store: ClassStore, archive: Path | None = None, key: str | N
     from studio.classroom.pools import csv_of  # lazy: the pools' module draws figures (NumPy)
 
     before = store.get("class", None) or {}
+    every_poll = sorted(set(polls.names()) | set(store.get("polls", None) or []))
     folder = None
     if archive is not None and before:
         folder = Path(archive) / f"{before.get('code', 'class')}-{time.strftime('%Y%m%d-%H%M%S')}"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for poll in POLLS:
+        for poll in every_poll:
             _, kept, _ = store.answers_since(poll, -1, 0)
             (folder / f"{poll}.csv").write_text(csv_of(kept), encoding="utf-8")
     store.put("shown", NOTHING_SHOWN)
-    store.put("hand_out:temperature", False)
-    for poll in POLLS:
+    for poll in every_poll:
         store.clear(poll)
         store.put(f"paused:{poll}", False)
+        store.put(f"switch:{poll}", False)
     if key is None:
         store.put("lecturer_sessions", {})
     store.put("class", _new_record(int(before.get("epoch", 0)) + 1, key))

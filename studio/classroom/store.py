@@ -54,10 +54,11 @@ class ClassStore(Protocol):
         """Keep ``value`` under ``key`` unless something is kept there already; the value kept now (two
         studios starting one class together agree on one key and code)."""
 
-    def poll(self, browser: str | None, following: bool, lecturer: bool, online_s: float) -> dict:
-        """One page's ask for the class state, in one round trip: note its presence (``browser``: its
-        verified id, or None to note nothing) and read ``{"class", "shown", "lecturer_seen"}``, and for
-        the lecturer ``"counts"``: (pages seen within ``online_s``, of which following)."""
+    def poll(self, pages: dict[str, bool], lecturer: bool, online_s: float) -> dict:
+        """The class state asked for, in one round trip: note the presence of ``pages`` (verified browser
+        id -> following; one page's ask, or every page streaming from this studio) and read ``{"class",
+        "shown", "lecturer_seen"}``, and when ``lecturer`` (the lecturer's page is one of the askers)
+        ``"counts"``: (pages seen within ``online_s``, of which following)."""
 
     def beat(self, studio: str) -> None:
         """Studio ``studio`` is alive now (several studios serve one class)."""
@@ -150,15 +151,15 @@ class SQLiteStore:
 
     # Presence changes every second and matters only while the pages are open: one studio keeps it in
     # its memory rather than writing the file thirty times a second, pruned and capped.
-    def poll(self, browser: str | None, following: bool, lecturer: bool, online_s: float) -> dict:
+    def poll(self, pages: dict[str, bool], lecturer: bool, online_s: float) -> dict:
         now = time.time()
         with self._lock:
             if lecturer:
                 self._lecturer_seen = now
-            elif browser is not None:
+            for browser, following in pages.items():
                 self._pages[browser] = (now, following)
-                if len(self._pages) > MAX_PAGES or now - self._pruned > STALE_S / 4:
-                    self._prune(now)
+            if pages and (len(self._pages) > MAX_PAGES or now - self._pruned > STALE_S / 4):
+                self._prune(now)
             counts = None
             if lecturer:
                 live = [f for seen, f in self._pages.values() if now - seen < online_s]

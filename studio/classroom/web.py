@@ -19,6 +19,10 @@ class state.
   the server, so a client can neither choose one nor invent more. A request without a valid id gets a
   new one and is not counted until it comes back with it. No name is ever asked for.
 
+* ``studio-class/stream``: the same state as a server-sent stream (``studio.classroom.feed``), which the
+  page opens once it has its id: one connection per page instead of an ask per second, and a move
+  reaches it within ``feed.TICK_S``. A page refused a stream (the studio holds ``MAX_STREAMS``) polls.
+
 With ``--auth``, every class route first asks for Gradio's login, as the page does. The store is asked
 in a small pool of threads, never on the server's event loop, and a page waits ``STATE_TIMEOUT_S`` at most:
 a stalled store answers 503 there, and every other route goes on.
@@ -30,30 +34,26 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from studio.checks import UserError
+from studio.classroom.feed import SERVED_BY, STORE_DOWN, ClassFeed, state_body
 from studio.classroom.session import LECTURER_SESSION_S, ClassSession
 from studio.classroom.store import StoreBusy
 
-# Which studio answered (behind nginx, one of several): for the operator's eyes and the deployment test.
-SERVED_BY = f"{socket.gethostname()}:{os.getpid()}"
 LECTURER_COOKIE = "studio_lecturer"  # + "_PORT" over http; "__Host-" + it under https
 BROWSER_COOKIE = "studio_browser"
 STATE_PATH = "studio-class/state"
+STREAM_PATH = "studio-class/stream"
 LEAVE_PATH = "studio-class/leave"
 MOVE_PATH = "studio-class/move"
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
 STATE_THREADS = 4
-STORE_DOWN = "The class's store cannot be reached just now: your page stays as it is, and answers wait until it is back."
 FORGED_KEY = ("This lecturer key is not the key of the class running here: open the lecturer address "
               "the studio printed when it started, or the plain address to join as a student.")
 LOG_IN_FIRST = "This studio asks for a login: open its plain address, log in, then open the lecturer address again."
@@ -118,6 +118,7 @@ class ClassRoutes:
         self.session = session
         self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
+        self.feed = ClassFeed(session, self._in_pool)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope)
@@ -128,6 +129,8 @@ class ClassRoutes:
         if not _logged_in(scope, request):
             response = JSONResponse({"class": True, "problem": LOG_IN_FIRST}, status_code=401) \
                 if route != "entry" else _sentence(LOG_IN_FIRST, 401)
+        elif route == "stream":
+            response = await self.stream(request)
         else:
             response = await self._answer(route, request)
         await response(scope, receive, send)
@@ -139,6 +142,8 @@ class ClassRoutes:
         path, method = scope["path"], scope.get("method")
         if method == "GET" and path.endswith("/" + STATE_PATH):
             return "state"
+        if method == "GET" and path.endswith("/" + STREAM_PATH):
+            return "stream"
         if method == "POST" and path.endswith("/" + LEAVE_PATH):
             return "leave"
         if method == "POST" and path.endswith("/" + MOVE_PATH):
@@ -147,15 +152,38 @@ class ClassRoutes:
             return "entry" if "key" in Request(scope).query_params else None
         return None
 
+    async def _in_pool(self, work, *args):
+        """``work(*args)`` in the pool (the store may be slow): ``asyncio.TimeoutError`` after
+        ``STATE_TIMEOUT_S``, ``StoreBusy`` when the store said so."""
+        return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, *args),
+                                      timeout=STATE_TIMEOUT_S)
+
     async def _answer(self, route: str, request: Request) -> Response:
-        """The route's answer, made in the pool (the store may be slow); 503 after ``STATE_TIMEOUT_S``."""
+        """The route's answer, made in the pool; 503 when the store is slow or down."""
         work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave, "move": self.move}[route]
         try:
-            return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, request),
-                                          timeout=STATE_TIMEOUT_S)
+            return await self._in_pool(work, request)
         except (StoreBusy, asyncio.TimeoutError):
-            return JSONResponse({"class": True, "problem": STORE_DOWN}, status_code=503,
-                                headers={"Cache-Control": "no-store", "Retry-After": "2"})
+            return _store_down()
+
+    async def stream(self, request: Request) -> Response:
+        """The class state as a server-sent stream (``studio.classroom.feed``). A page without a signed id
+        gets its state but is not counted (it asks ``state`` first, which gives it one); 503 when this
+        studio holds its most streams, or the store is down: the page then polls."""
+        try:
+            lecturer = await self._in_pool(lambda: lecturer_token(request, self.session) is not None)
+        except (StoreBusy, asyncio.TimeoutError):
+            return _store_down()
+        listener = self.feed.listen(None if lecturer else self.session.browser_of(request.cookies.get(BROWSER_COOKIE)),
+                                    request.query_params.get("follow", "1") != "0", lecturer,
+                                    request.query_params.get("class"))
+        if listener is None:
+            return JSONResponse({"class": True, "problem": "This studio streams to as many pages as it can: "
+                                 "your page asks every second instead."}, status_code=503,
+                                headers={"Cache-Control": "no-store"})
+        # X-Accel-Buffering: nginx passes each event on at once instead of filling its buffer first
+        return StreamingResponse(self.feed.events(listener), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     def lecturer_entry(self, request: Request) -> Response:
         """The redirect that swaps ``?key=`` for a lecturer session, or one sentence for a wrong key."""
@@ -198,16 +226,14 @@ class ClassRoutes:
         if browser is None and not lecturer:  # no id, or one the server did not sign: a new one, counted next time
             _, minted = session.mint_browser()
         asked = session.poll(browser, request.query_params.get("follow", "1") != "0", lecturer=lecturer)
-        body = {"class": True, "lecturer": lecturer, "lecturer_online": asked["lecturer_online"],
-                **asked["shown"], "served_by": SERVED_BY}
-        try:
-            session.check_code(request.query_params.get("class"))
-        except UserError as exc:
-            body["problem"] = str(exc)
-        if lecturer:
-            body["connected"], body["following"] = asked["counts"]
+        body = state_body(session, asked, lecturer, request.query_params.get("class"))
         response = JSONResponse(body, headers={"Cache-Control": "no-store"})
         if minted is not None:
             response.set_cookie(BROWSER_COOKIE, minted, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="lax",
                                 secure=_is_https(request), path="/")
         return response
+
+
+def _store_down() -> Response:
+    return JSONResponse({"class": True, "problem": STORE_DOWN}, status_code=503,
+                        headers={"Cache-Control": "no-store", "Retry-After": "2"})

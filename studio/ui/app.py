@@ -115,13 +115,14 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         ctx = TabContext(tr, language, SessionJobs(), TrainingJobs() if allow_training else None, quality,
                          classroom=kit)
         launch_info: dict = {}  # host, port and share link, filled by launch(): the address students join
+        declared = techniques.load()  # and their class polls, which the lecturer's panel shows
         if kit.active:  # the lecturer's panel, on the lecturer's page only
             class_panel.create_lecturer_panel(kit, tr, language, launch_info)
         # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
         # than the last ones hidden behind Gradio's overflow menu (its default).
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques") as technique_tabs:
-            refreshes = ctx.build_tabs(techniques.load())  # a sub-tab's technique is built by its parent's tab
+            refreshes = ctx.build_tabs(declared)  # a sub-tab's technique is built by its parent's tab
         # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
         link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")

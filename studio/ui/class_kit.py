@@ -24,6 +24,7 @@ from studio.checks import UserError
 from studio.classroom import pools, web
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
+from studio.classroom.wall import WALL
 from studio.quality import class_name
 from studio.ui.i18n import text
 
@@ -131,13 +132,14 @@ class ClassKit:
         except StoreBusy:
             return []
 
-    def handed_temperature(self) -> float | None:
-        """The temperature the lecturer handed to the current request's browser, or None."""
-        browser = self.browser()
+    def handed(self, poll: str, choices: tuple):
+        """While the lecturer has ``poll``'s switch on: the one of ``choices`` handed to the current request's
+        browser (``ClassSession.spread``: its own, the same each time); otherwise None, as without a class."""
+        browser = self.browser() if self.active else None
         if browser is None:
             return None
         try:
-            return self.session.handed_temperature(browser)
+            return self.session.spread(browser, choices) if self.session.switch(poll) else None
         except StoreBusy:
             return None
 
@@ -162,7 +164,7 @@ class ClassKit:
         payload = {"technique": technique, "params": params, "caption": caption, "dataset": dataset, "asked": asked}
         if picture is not None:
             payload["picture"] = pools.picture_field(picture)
-        self.answer("en", "wall", entry_id, payload)
+        self.answer("en", WALL.name, entry_id, payload)
 
     def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[tuple[str, int]], list[bool | None]]:
         """(pictures, the judge's (data set, class) of each, whether each is what was asked for, or None) of the

@@ -26,8 +26,8 @@ import gradio as gr
 from PIL import Image
 
 from studio import links, paths
-from studio.classroom import join, pools
-from studio.classroom.session import POLLS
+from studio.classroom import join, polls, pools
+from studio.classroom.polls import ClassPoll
 from studio.classroom.store import StoreBusy
 from studio.provenance import RecipeError
 from studio.ui import exports
@@ -37,7 +37,7 @@ from studio.ui.i18n import Translator, text
 
 log = logging.getLogger("studio")
 
-POLL_INTERVAL_MS = 800  # a lecturer's change reaches a following page within about this plus one event
+POLL_INTERVAL_MS = 800  # a page refused a stream asks this often (a streaming page hears each change at once)
 PROJECTOR_TICK_S = 0.5  # the lecturer's panel redraws the pooled answers this often (only when they changed)
 
 SCRIPT = f"""<script>
@@ -86,6 +86,7 @@ SCRIPT = f"""<script>
     if (on) S.seen = -1;  // take the lecturer's state again at once
     render(S.state);
     apply();
+    relisten();  // the studio counts who follows from the stream's address
   }};
   // Select each of ``tabs`` (container -> tab id) by clicking its button as a person would (untrusted, so it
   // is not "exploring alone"; and a tab click is no event for the server). A sub-tab's button is drawn once
@@ -118,23 +119,48 @@ SCRIPT = f"""<script>
       if (button) button.click();
     }});
   }};
+  const openPanel = () => {{  // the lecturer's panel, once the page is drawn and the state says "lecturer"
+    if (!S.state || !S.state.lecturer || !S.ready || S.opened) return;
+    const open = document.getElementById('studio-class-open');
+    if (open) {{ S.opened = true; open.click(); }}
+  }};
+  const take = (state) => {{
+    S.state = state;
+    openPanel();
+    render(S.state);
+    apply();
+  }};
+  const address = (route) => `studio-class/${{route}}?follow=${{S.following ? 1 : 0}}&class=${{encodeURIComponent(code)}}`;
+  // One stream for the state (the studio pushes each change) once the page has its id from an ask; asking
+  // every {POLL_INTERVAL_MS} ms again when a stream is refused (a full studio, an old proxy), for 30 s.
+  let stream = null, lostTimer = null;
+  const listen = () => {{
+    stream = new EventSource(address('stream'), {{withCredentials: true}});
+    stream.onmessage = (event) => {{
+      clearTimeout(lostTimer); lostTimer = null;
+      try {{ take(JSON.parse(event.data)); }} catch (error) {{ /* a torn event: the next one comes */ }}
+    }};
+    stream.onerror = () => {{
+      if (stream.readyState === EventSource.CLOSED) {{
+        stream = null; S.streamAfter = Date.now() + 30000;
+        setTimeout(ask, {POLL_INTERVAL_MS});
+      }} else if (lostTimer === null) {{  // reconnecting by itself: "cannot be reached" only if it stays so
+        lostTimer = setTimeout(() => {{ S.state = null; render(null); }}, 3000);
+      }}
+    }};
+  }};
+  const relisten = () => {{ if (stream) {{ stream.close(); listen(); }} }};
   const ask = async () => {{
     try {{
-      const answer = await fetch(`studio-class/state?follow=${{S.following ? 1 : 0}}&class=${{encodeURIComponent(code)}}`,
-                                 {{credentials: 'same-origin', cache: 'no-store'}});
+      const answer = await fetch(address('state'), {{credentials: 'same-origin', cache: 'no-store'}});
       if (!answer.ok) throw new Error(String(answer.status));
-      S.state = await answer.json();
-      if (S.state.lecturer && S.ready && !S.opened) {{
-        const open = document.getElementById('studio-class-open');
-        if (open) {{ S.opened = true; open.click(); }}
-      }}
-      render(S.state);
-      apply();
+      take(await answer.json());
     }} catch (error) {{
       S.state = null;
       render(null);
     }}
-    setTimeout(ask, {POLL_INTERVAL_MS});
+    if (S.state && window.EventSource && Date.now() >= (S.streamAfter || 0)) listen();
+    else setTimeout(ask, {POLL_INTERVAL_MS});
   }};
   // A tab a person picks (pointer or keyboard: a trusted click). On the lecturer's page it moves the class
   // (``studio-class/move``); on a student's it means exploring alone, until "Follow the lecturer".
@@ -149,7 +175,7 @@ SCRIPT = f"""<script>
     }}
   }};
   document.addEventListener('click', picked, true);
-  window.studioClassReady = () => {{ S.ready = true; apply(); }};
+  window.studioClassReady = () => {{ S.ready = true; openPanel(); apply(); }};
   ask();
 }})();
 </script>"""
@@ -266,7 +292,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
                                     scale=3)
                     use = tr.make(gr.Button, {"value": "class.use_address"}, size="sm", scale=1)
         with gr.Tabs():
-            views = [_poll_tab(kit, tr, lang, poll) for poll in POLLS]  # (picture, summary) of each poll
+            views = [_poll_tab(kit, tr, lang, poll) for poll in polls.declared()]  # (picture, summary) of each
         _class_controls(kit, tr, lang)
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
@@ -349,36 +375,36 @@ def _class_controls(kit: ClassKit, tr: Translator, lang) -> None:
               js="(lang) => confirm('End the class? Its answers are archived. / 수업을 끝낼까요? 답은 보관됩니다.') ? lang : ''")
 
 
-def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: str) -> tuple[gr.Image, gr.Markdown]:
-    """One poll's tab of the lecturer's panel, with its pause, reset and download (and, for the temperature
-    poll, handing temperatures out): (picture, summary line), which the projector's timer fills."""
-    session = kit.session
-    with tr.make(gr.Tab, {"label": f"class.{poll}"}):
+def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: ClassPoll) -> tuple[gr.Image, gr.Markdown]:
+    """One poll's tab of the lecturer's panel, with its pause, reset and download (and its switch, if the
+    poll declares one): (picture, summary line), which the projector's timer fills."""
+    session, name = kit.session, poll.name
+    with tr.make(gr.Tab, {"label": poll.label}):
         picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
-                           elem_id=f"studio-class-{poll}")
-        summary = gr.Markdown(elem_id=f"studio-class-{poll}-summary")
+                           elem_id=f"studio-class-{name}")
+        summary = gr.Markdown(elem_id=f"studio-class-{name}-summary")
         with gr.Row():
             paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
             reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
             download = tr.make(gr.Button, {"value": "class.download"}, size="sm")
         files = gr.File(interactive=False, file_count="multiple", height=80, show_label=False,
                         visible=False)
-        if poll == "temperature":
-            hand_out = tr.make(gr.Checkbox, {"label": "class.hand_out"}, value=False)
+        if poll.switch is not None:
+            switch = tr.make(gr.Checkbox, {"label": poll.switch}, value=False, elem_id=f"studio-class-{name}-switch")
 
             @guarded
-            def handing_out(on, request: gr.Request):
-                session.hand_out(kit.lecturer_token(request), on)
+            def turn(on, request: gr.Request):
+                session.set_switch(kit.lecturer_token(request), name, on)
 
-            hand_out.input(handing_out, hand_out, None, api_visibility="private")
+            switch.input(turn, switch, None, api_visibility="private")
 
     @guarded
     def pause(on, request: gr.Request):
-        session.pause(kit.lecturer_token(request), poll, on)
+        session.pause(kit.lecturer_token(request), name, on)
 
     @guarded
     def clear(request: gr.Request):
-        session.reset(kit.lecturer_token(request), poll)
+        session.reset(kit.lecturer_token(request), name)
 
     @guarded
     def export(lg, request: gr.Request):
@@ -398,69 +424,49 @@ def _projector_tick(kit: ClassKit):
     views_made: dict = {}  # (poll, fingerprint) -> (picture, summary): drawn once for each state of the answers
     page_has: dict = {}  # (page's session, poll) -> the fingerprint that page shows: sent only when it changed
 
-    def draw(poll: str, lg: str, page: str):
-        answers = session.answers(poll)
-        technique = _wall_technique(kit) if poll == "wall" else ""
-        fingerprint = (len(answers), answers[-1]["id"] if answers else None, lg, technique, session.paused(poll))
-        if page_has.get((page, poll)) == fingerprint:
+    def draw(poll: ClassPoll, lg: str, page: str):
+        answers = session.answers(poll.name)
+        fingerprint = (len(answers), answers[-1]["id"] if answers else None, lg, poll.subject(kit),
+                       session.paused(poll.name))
+        if page_has.get((page, poll.name)) == fingerprint:
             return gr.skip(), gr.skip()
-        if (poll, fingerprint) not in views_made:
+        if (poll.name, fingerprint) not in views_made:
             if len(views_made) > 64:
                 views_made.clear()
-            views_made[(poll, fingerprint)] = _pool_view(kit, poll, answers, lg, technique)
-        page_has[(page, poll)] = fingerprint
-        return views_made[(poll, fingerprint)]
+            views_made[(poll.name, fingerprint)] = _pool_view(kit, poll, answers, lg)
+        page_has[(page, poll.name)] = fingerprint
+        return views_made[(poll.name, fingerprint)]
 
     def tick(lg, request: gr.Request):
+        declared = polls.declared()
         if not kit.is_lecturer(request, while_busy=True):  # a store outage must not stop the projector
-            return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(POLLS))
+            return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(declared))
         page = str(getattr(request, "session_hash", ""))
         try:
-            return [gr.skip()] + [value for poll in POLLS for value in draw(poll, lg, page)]
+            return [gr.skip()] + [value for poll in declared for value in draw(poll, lg, page)]
         except StoreBusy:  # the projector keeps its pictures until the store is back
-            return [gr.skip()] * (1 + 2 * len(POLLS))
+            return [gr.skip()] * (1 + 2 * len(declared))
 
     return tick
 
 
-def _wall_technique(kit: ClassKit) -> str:
-    """The sampler tab the lecturer has open, when the wall has its pictures, else the newest picture's."""
-    on_wall = list(dict.fromkeys(a["technique"] for a in reversed(kit.session.answers("wall"))))
-    selected = set(kit.session.shown().get("tabs", {}).values())
-    return next((t for t in on_wall if t in selected), on_wall[0] if on_wall else "")
+def _pool_view(kit: ClassKit, poll: ClassPoll, answers: list[dict], lang: str):
+    """(picture, summary line) of one poll for the projector: what the poll draws, and whether it is paused."""
+    picture, line = poll.draw(kit, answers, lang)
+    return picture, (text("class.paused", lang) + " " if kit.session.paused(poll.name) else "") + line
 
 
-def _pool_view(kit: ClassKit, poll: str, answers: list[dict], lang: str, technique: str = ""):
-    """(picture, summary line) of one poll for the projector."""
-    paused = text("class.paused", lang) + " " if kit.session.paused(poll) else ""
-    if poll == "game":
-        scores = pools.game_scores(answers)
-        line = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
-                          for s in scores)
-        return pools.game_picture(answers, lang), paused + text("class.answers", lang, n=len(answers)) + \
-            (f" — {line}" if line else "")
-    if poll == "temperature":
-        return pools.temperature_picture(answers, lang), paused + text("class.answers", lang, n=len(answers))
-    entries = pools.wall_entries(answers, technique)
-    if not entries:
-        return None, paused + text("class.wall_empty", lang)
-    pictures, names, hits = kit.wall_cells(entries)
-    judged = kit.wall_reading(lang, names, hits)
-    return pools.wall_picture(pictures, [e["caption"] for e in entries]), \
-        paused + text("class.wall_line", lang, n=len(entries), total=len(answers)) + f" — {judged}"
-
-
-def _export(kit: ClassKit, poll: str, lang: str) -> list[str]:
+def _export(kit: ClassKit, poll: ClassPoll, lang: str) -> list[str]:
     """The poll's answers as CSV and its picture as PNG, in a new temporary folder."""
-    answers = kit.session.answers(poll, with_lecturer=True)  # the lecturer's rounds too, marked
+    answers = kit.session.answers(poll.name, with_lecturer=True)  # the lecturer's rounds too, marked
     folder = Path(tempfile.mkdtemp(prefix="studio-class-"))
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    csv_path = folder / f"class-{poll}-{stamp}.csv"
+    csv_path = folder / f"class-{poll.name}-{stamp}.csv"
     csv_path.write_text(pools.csv_of(answers), encoding="utf-8")
     paths = [str(csv_path)]
-    picture, _ = _pool_view(kit, poll, kit.session.answers(poll), lang, _wall_technique(kit) if poll == "wall" else "")
+    picture, _ = _pool_view(kit, poll, kit.session.answers(poll.name), lang)
     if picture is not None:
-        png = folder / f"class-{poll}-{stamp}.png"
+        png = folder / f"class-{poll.name}-{stamp}.png"
         Image.fromarray(picture).save(png)
         paths.append(str(png))
     return paths

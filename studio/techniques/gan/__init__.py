@@ -1,6 +1,9 @@
 """GANs (Program 10-4/10-5, lecture 8): DCGAN and the dense GAN; samples, walks, nearest neighbours,
-"which is real?"."""
+"which is real?" (also a class poll)."""
 
+from studio.classroom.polls import ClassPoll
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("gan", recipes=(Recipe("gan", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build")
+GAME_POLL = ClassPoll("game", label="class.game", view=f"{__name__}.poll:view")
+TECHNIQUE = Technique("gan", recipes=(Recipe("gan", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build",
+                      polls=(GAME_POLL,))

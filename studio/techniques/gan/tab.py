@@ -14,9 +14,10 @@ import gradio as gr
 import numpy as np
 
 from studio import batching
-from studio.classroom.pools import game_scores
 from studio.results import shared
+from studio.techniques.gan import GAME_POLL
 from studio.techniques.gan.plots import gan_curves, gan_record
+from studio.techniques.gan.poll import scores_line
 from studio.techniques.gan.presets import ROUND
 from studio.techniques.gan.service import GANService
 from studio.ui import exports
@@ -78,10 +79,9 @@ def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> tuple[str, bool]
     if not classroom.active:
         return "", False
     label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
-    counted, line = classroom.answer(lang, "game", round_.round_id, {"generator": round_.variant, "label": label,
-                                                               "correct": verdict.correct, "total": verdict.total})
-    scores = " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
-                        for s in game_scores(classroom.answers("game")))
+    counted, line = classroom.answer(lang, GAME_POLL.name, round_.round_id, {
+        "generator": round_.variant, "label": label, "correct": verdict.correct, "total": verdict.total})
+    scores = scores_line(classroom.answers(GAME_POLL.name), lang)
     pooled = text("class.game_class", lang, scores=scores) if scores else ""
     return "\n\n" + "\n\n".join(part for part in (line, pooled) if part), counted is None
 

@@ -1,8 +1,12 @@
-"""Text generation (Keras book 12.1): a language model sampled at a temperature, on IMDB reviews or your own text."""
+"""Text generation (Keras book 12.1): a language model sampled at a temperature, on IMDB reviews or your own
+text; and the class's temperature poll."""
 
+from studio.classroom.polls import ClassPoll
 from studio.technique import Recipe, Technique
 
-TECHNIQUE = Technique("text_lm", tab=f"{__name__}.tab:build", recipes=(
+TEMPERATURE_POLL = ClassPoll("temperature", label="class.temperature", view=f"{__name__}.poll:view",
+                             switch="class.hand_out")
+TECHNIQUE = Technique("text_lm", tab=f"{__name__}.tab:build", polls=(TEMPERATURE_POLL,), recipes=(
     Recipe("text", f"{__name__}.recipe"),
     Recipe("text-own", f"{__name__}.recipe", help="OWN_HELP", options="OwnOptions", run="run_own"),
 ))

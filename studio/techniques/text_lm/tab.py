@@ -9,7 +9,8 @@ import time
 import gradio as gr
 
 from studio.checks import UserError
-from studio.classroom.pools import temperature_rows
+from studio.techniques.text_lm import TEMPERATURE_POLL
+from studio.techniques.text_lm.poll import handed_temperature, temperature_rows
 from studio.techniques.text_lm.service import OwnTextService, TextService
 from studio.ui import exports
 from studio.ui.context import TabContext
@@ -231,7 +232,7 @@ def _create_poll(ctx: TabContext, service) -> None:
 
     @guarded
     def poll_generate(lg, t):
-        handed = ctx.classroom.handed_temperature()  # the lecturer may spread the temperatures over the room
+        handed = handed_temperature(ctx.classroom)  # the lecturer may spread the temperatures over the room
         t = float(t) if handed is None else handed
         _, rows = service.generate(DEFAULT_PROMPT, POLL_LENGTH, [t], secrets.randbelow(2**31))
         row = rows[0]
@@ -245,8 +246,8 @@ def _create_poll(ctx: TabContext, service) -> None:
         if state is None:
             raise UserError(text("text.poll_first", lg))
         figures = {k: v for k, v in state.items() if k != "id"}
-        _, line = ctx.classroom.answer(lg, "temperature", state["id"], {**figures, "yes": bool(yes)})
-        rows = temperature_rows(ctx.classroom.answers("temperature"))
+        _, line = ctx.classroom.answer(lg, TEMPERATURE_POLL.name, state["id"], {**figures, "yes": bool(yes)})
+        rows = temperature_rows(ctx.classroom.answers(TEMPERATURE_POLL.name))
         shown = " · ".join(text("class.temp_row", lg, t=r.temperature, yes=r.yes_share, n=r.answers) for r in rows)
         return "\n\n".join(part for part in (line, text("class.temp_class", lg, rows=shown) if shown else "") if part)
 
