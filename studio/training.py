@@ -1,6 +1,6 @@
 """The training engine every recipe shares: progress reports, Stop, the fit loop and its record.
 
-A recipe is build -> ``fit(...)`` -> measure -> ``registry.save``. ``fit`` runs ``model.fit`` with
+A recipe is build -> ``fit(...)`` -> measure -> ``bundle_writer.write_bundle``. ``fit`` runs ``model.fit`` with
 progress reports (``on_progress(fraction, message)``), a preview and a history entry per epoch,
 and Stop (a ``CancelToken``): a stopped run raises ``TrainingCancelled`` before anything is saved,
 so the previous weights survive untouched, unless ``keep_on_stop`` asks to keep what was learnt.

@@ -8,6 +8,7 @@ answer. The lecturer key works only from the lecturer's address, and leaves the 
 import json
 import re
 import shutil
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -37,11 +38,26 @@ def class_studio(tmp_path_factory):
         log = (folder / "studio.log").read_text()
         key = re.search(r"\?key=([A-Za-z0-9_-]+)", log).group(1)
         code = re.search(r"^Class ([A-Z0-9]+)\.", log, re.M).group(1)
-        yield url, key, code
+        yield url, key, code, folder / "cache" / "class.sqlite3"
+
+
+def stored_answers(store) -> int:
+    """The game answers in the studio's own store (read-only), whatever the projector shows yet."""
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*) FROM answers WHERE poll = 'game'").fetchone()[0]
+
+
+def class_version(url) -> int:
+    with urllib.request.urlopen(f"{url}studio-class/state", timeout=10) as answer:
+        return json.loads(answer.read())["version"]
+
+
+# A page's script keeps the state it heard in ``window.studioClass``: ``seen`` is the version it has applied.
+HEARD = "v => window.studioClass && window.studioClass.state && window.studioClass.state.version >= v"
 
 
 def test_a_lecturer_and_two_students(class_studio):
-    url, key, code = class_studio
+    url, key, code, store = class_studio
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -77,7 +93,7 @@ def test_a_lecturer_and_two_students(class_studio):
             lecturer.get_by_role("tab", name="④ GAN").click()
             sync_api.expect(follower.locator(SELECTED_TAB)).to_have_text("④ GAN", timeout=30_000)
             followed_s = time.monotonic() - started
-            time.sleep(1.0)
+            assert follower.evaluate("() => window.studioClass.seen") == class_version(url)  # it applied the move
             assert asked == [], asked  # issue 51: a tab move is the page's own, no event to the server
             # The lecturer's result: the follower gets the same settings and the very same picture file.
             lecturer.locator("#gan-seed input").fill("77")
@@ -92,14 +108,14 @@ def test_a_lecturer_and_two_students(class_studio):
             assert [url for url in asked if "/run/" in url] and len(asked) <= 2, asked  # its result's one event
             lecturer.get_by_role("tab", name="Which is real?", exact=True).click()
             sync_api.expect(follower.get_by_role("button", name="New round")).to_be_visible(timeout=30_000)
-            time.sleep(2)  # two of its questions: the explorer was not moved
-            assert explorer.locator(SELECTED_TAB).inner_text() == before
+            explorer.wait_for_function(HEARD, arg=class_version(url), timeout=30_000)  # it heard the newest state
+            assert explorer.locator(SELECTED_TAB).inner_text() == before  # ... and was not moved
 
             explorer.get_by_role("tab", name="④ GAN").click()
             explorer.get_by_role("tab", name="Which is real?", exact=True).click()
             follower.get_by_role("button", name="New round").click()
             follower.locator("#gan-game img").wait_for(state="visible", timeout=60_000)
-            time.sleep(1.5)  # a round shown is not an answer: the projector still counts none
+            assert stored_answers(store) == 0  # a round shown is not an answer: none is kept
             assert answers_on_projector(lecturer) == 0
             follower.get_by_label("1", exact=True).check()
             follower.get_by_role("button", name="Check", exact=True).click()
@@ -135,7 +151,7 @@ def test_a_lecturer_and_two_students(class_studio):
 
 
 def test_a_student_cannot_act_as_the_lecturer(class_studio):
-    url, key, code = class_studio
+    url, key, code, _ = class_studio
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{url}?key=not-{key}", timeout=10)
     assert refused.value.code == 403 and b"not the key" in refused.value.read()
@@ -149,7 +165,7 @@ def test_a_student_cannot_act_as_the_lecturer(class_studio):
 
 def test_a_forged_forwarded_host_does_not_change_the_page_later_students_get(class_studio):
     """Issue 50: one request with a forged X-Forwarded-Host used to become every later student's page."""
-    url, _, code = class_studio
+    url, _, code, _ = class_studio
     forged = urllib.request.Request(f"{url}?class={code}", headers={"X-Forwarded-Host": "attacker.invalid:8000",
                                                                     "Accept-Encoding": "identity"})
     urllib.request.urlopen(forged, timeout=30).read()
@@ -162,7 +178,7 @@ def test_a_forged_forwarded_host_does_not_change_the_page_later_students_get(cla
 def test_a_lecturer_on_a_shared_pc_leaves_lecturer_mode(class_studio):
     """Issue 50: the lecturer's page holds a session (not the key), and "Leave lecturer mode" ends it: the
     page comes back as a student's, and the old cookie drives nothing."""
-    url, key, _ = class_studio
+    url, key, _, _ = class_studio
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:

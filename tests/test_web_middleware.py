@@ -17,7 +17,7 @@ PAGE = "<!doctype html><html><head><title>studio</title></head><body>" + "x" * 2
 
 
 def make_app(*middleware):
-    calls = {"page": 0, "config": 0}
+    calls = {"page": 0, "config": 0, "login": 0, "missing": 0}
 
     def page(request):
         calls["page"] += 1
@@ -28,12 +28,17 @@ def make_app(*middleware):
         return JSONResponse({"calls": calls["config"]})
 
     def login(request):
+        calls["login"] += 1
         response = HTMLResponse(PAGE)
-        response.set_cookie("session", str(calls["page"]))
+        response.set_cookie("session", f"visit-{calls['login']}")  # a new cookie each time
         return response
 
+    def missing(request):
+        calls["missing"] += 1
+        return Response(f"no ({calls['missing']})", status_code=404)
+
     app = Starlette(routes=[Route("/", page), Route("/config", config), Route("/assets/login.html", login),
-                            Route("/assets/missing.js", lambda request: Response("no", status_code=404))],
+                            Route("/assets/missing.js", missing)],
                     middleware=[Middleware(m) for m in middleware])
     return TestClient(app), calls
 
@@ -74,12 +79,14 @@ def test_a_browser_without_brotli_gets_the_plain_page():
 
 @pytest.mark.parametrize("path", ["/assets/login.html", "/assets/missing.js"])
 def test_answers_with_cookies_or_errors_are_not_kept(path):
-    client, _ = make_app(ResponseCache)
+    client, calls = make_app(ResponseCache)
     first, second = client.get(path), client.get(path)
     assert first.status_code == second.status_code
-    if path.endswith("login.html"):
-        assert "session" in first.headers["set-cookie"]
-        assert "session" in second.headers["set-cookie"]  # built again, not replayed
+    if path.endswith("login.html"):  # built again, not replayed: the second visit has its own cookie
+        assert "visit-1" in first.headers["set-cookie"] and "visit-2" in second.headers["set-cookie"]
+        assert calls["login"] == 2
+    else:
+        assert (first.text, second.text) == ("no (1)", "no (2)") and calls["missing"] == 2
 
 
 def test_only_fixed_paths_are_kept():

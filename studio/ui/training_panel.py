@@ -125,11 +125,13 @@ class TrainingHooks:
     use_shipped: Callable[[object], object]
 
     @classmethod
-    def of_variants(cls, service, status: Callable[[str, object], str], presets: bool = False) -> "TrainingHooks":
+    def of_variants(cls, service, status: Callable[[str, object], str],
+                    takes_schedule: bool = False) -> "TrainingHooks":
         """The hooks of a service that trains the variant chosen in the panel:
-        ``training_job(variant, epochs, keep_on_stop[, schedule])`` and ``use_shipped(variant)``."""
+        ``training_job(variant, epochs, keep_on_stop[, schedule])`` (the schedule, "lecture" or
+        "classroom", when ``takes_schedule``) and ``use_shipped(variant)``."""
         def job(r: TrainRequest) -> JobSpec:
-            extra = (r.schedule,) if presets else ()
+            extra = (r.schedule,) if takes_schedule else ()
             return service.training_job(r.choice, r.epochs, r.keep_on_stop, *extra)
 
         return cls(job=job, status=status, use_shipped=service.use_shipped)

@@ -23,7 +23,7 @@ WEIGHTS_FILE = "generator.weights.npz"
 
 
 @dataclasses.dataclass(frozen=True)
-class ClassroomPreset:
+class ClassroomSchedule:
     """The Train button's quick settings for the conv cGAN: a class sees 90% label agreement in about
     1.5 minutes on a 2-core CPU (measured: ``benchmarks/time_to_quality.py``).
 
@@ -37,7 +37,7 @@ class ClassroomPreset:
     rounds: int = 14
 
 
-CLASSROOM = ClassroomPreset()
+CLASSROOM = ClassroomSchedule()
 NOISE_SCALE = 1.0  # the tab samples z ~ N(0, I), as in training (see assess_generator's two readings)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from studio import batching
 from studio.checks import UserError
 from studio.results import shared
+from studio.techniques.cgan.presets import NOISE_SCALE, bundle_name
 from studio.techniques.cgan.service import CGANService
 from studio.ui import exports
 from studio.ui.context import TabContext
@@ -25,7 +26,6 @@ from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
-NOISE_SCALE = 1.0  # the default of studio.techniques.cgan.recipe.NOISE_SCALE (tabs import no recipes; a test checks they match)
 VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
 VARIANTS = [value for _, value in VARIANT_CHOICES]
 HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
@@ -37,7 +37,7 @@ def _bundles_of(chosen, **_) -> list[str]:
     byte for byte."""
     if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
         raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
-    return [f"cgan_{chosen}"]  # studio.techniques.cgan.recipe.bundle_name (tabs import no recipes)
+    return [bundle_name(chosen)]
 
 
 def describe(lang: str, chosen: str, status: dict) -> str:
@@ -238,7 +238,7 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:
     """Train either model (the classroom schedule or the lecture's settings)."""
     hooks = TrainingHooks.of_variants(service, lambda lang, chosen: describe(lang, chosen, service.status(chosen)),
-                                      presets=True)
+                                      takes_schedule=True)
     return create_training_panel(
         ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
         classroom_key="cgan.classroom",

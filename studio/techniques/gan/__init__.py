@@ -4,6 +4,6 @@
 from studio.classroom.polls import ClassPoll
 from studio.technique import Recipe, Technique
 
-GAME_POLL = ClassPoll("game", label="class.game", view=f"{__name__}.poll:view")
+GAME_POLL = ClassPoll("game", label="gan.poll", view=f"{__name__}.poll:view")
 TECHNIQUE = Technique("gan", recipes=(Recipe("gan", f"{__name__}.recipe"),), tab=f"{__name__}.tab:build",
                       polls=(GAME_POLL,))

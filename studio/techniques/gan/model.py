@@ -6,8 +6,9 @@ fake batch, then the stacked ``gan`` model with a frozen discriminator). Here on
 ``train_step`` does the same algorithm: the discriminator learns on a real and a fake batch, then the
 generator learns from fresh noise through the discriminator, whose weights that step leaves alone.
 
-Images are in [-1, 1] (tanh), as the lectures; ``generate`` returns uint8. Keras is imported
-inside the functions, so the app can import this module without paying for TensorFlow.
+Images are in [-1, 1] (tanh), as the lectures; ``generate`` returns uint8. Keras comes through
+``studio.lazy_keras``, loaded at its first use, so the app can import this module without paying for
+TensorFlow.
 """
 
 from __future__ import annotations

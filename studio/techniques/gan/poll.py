@@ -48,18 +48,18 @@ def game_scores(answers: list[dict]) -> list[GeneratorScore]:
 def game_picture(answers: list[dict], lang: str) -> np.ndarray:
     """A bar per generator: the share of images judged right, with the rounds played, and chance at 50%."""
     scores = game_scores(answers)
-    fig, ax, empty = pools.titled_figure("class.fig_game_title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
+    fig, ax, empty = pools.titled_figure("gan.poll_fig_title", lang, (7.5, 1.4 + 0.55 * max(1, len(scores))), bool(scores))
     if empty is not None:
         return empty
     names = [s.label for s in scores]
     ax.barh(names, [s.share for s in scores], color="#5b6fd8")
     ax.axvline(0.5, color="#999", linestyle="--", linewidth=1)  # a coin toss
     for k, s in enumerate(scores):
-        ax.text(min(s.share, 0.97) + 0.01, k, pools.word("class.fig_rounds", lang, n=s.rounds, share=s.share),
+        ax.text(min(s.share, 0.97) + 0.01, k, pools.word("gan.poll_fig_rounds", lang, n=s.rounds, share=s.share),
                 va="center", fontsize=9)
     ax.set_xlim(0, 1.2)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel(f'{pools.word("class.fig_share_right", lang)} (- - - {pools.word("class.fig_chance", lang)})')
+    ax.set_xlabel(f'{pools.word("gan.poll_fig_share_right", lang)} (- - - {pools.word("gan.poll_fig_chance", lang)})')
     ax.invert_yaxis()
     fig.tight_layout()
     return pools.render(fig)
@@ -67,7 +67,7 @@ def game_picture(answers: list[dict], lang: str) -> np.ndarray:
 
 def scores_line(answers: list[dict], lang: str) -> str:
     """The class's scores in one line (empty before any answer)."""
-    return " · ".join(text("class.game_score", lang, label=s.label, share=s.share, rounds=s.rounds)
+    return " · ".join(text("gan.poll_score", lang, label=s.label, share=s.share, rounds=s.rounds)
                       for s in game_scores(answers))
 
 

@@ -58,7 +58,7 @@ VARIANTS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class ClassroomPreset:
+class ClassroomSchedule:
     """The Train button's quick settings: a class watches a GAN learn within minutes, not hours.
 
     Lecture 003's conv GAN, the lightest convolutional network of the lectures, whatever generator is
@@ -81,11 +81,11 @@ class ClassroomPreset:
     fid_every: int = ROUND
 
 
-CLASSROOM = ClassroomPreset()
+CLASSROOM = ClassroomSchedule()
 
 
 def classroom_config() -> GANConfig:
-    """Lecture 003's network with the classroom preset's optimiser settings."""
+    """Lecture 003's network with the classroom schedule's optimiser settings."""
     return dataclasses.replace(VARIANTS[CLASSROOM.variant].config, learning_rate=CLASSROOM.learning_rate,
                                beta_1=CLASSROOM.beta_1, ema=CLASSROOM.ema, lr_decay_start=CLASSROOM.lr_decay_start)
 

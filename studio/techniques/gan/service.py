@@ -30,6 +30,10 @@ from studio.training_request import request
 MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk
 GAME_SIZE = 8  # images per round of "which is real?": half real, half generated
+# A round's fakes are drawn from this many samples, generated once per weights: 200 students pressing
+# New round together then cost no model call (4 fakes cost about 40 ms of CPU each round otherwise, and a
+# hall's rounds queued for seconds). A round picks 4 of them by its seed, so it stays a function of the seed.
+GAME_FAKES, GAME_FAKES_SEED = 256, 109  # the seed: Fig. 10-9, the game
 EVAL_SAMPLES = 1000  # the model's readout (FID, coverage) uses this many samples of one fixed seed
 NN_ZOOM = 2
 
@@ -68,6 +72,8 @@ class GANService:
 
     def __init__(self) -> None:
         self._models = BundleCache()
+        self._game_fakes = BundleCache()  # variant's bundle -> its GAME_FAKES samples
+        self._game_reals: dict[str, np.ndarray] = {}  # variant -> the shipped test images it is played with
         # The samples of recent clicks, for the judge's readout that follows each click (a class's
         # clicks are all drawn before their readouts, so it keeps more than a class's worth).
         self._shown = RecentDraws(size=64)
@@ -179,20 +185,29 @@ class GANService:
 
     # --- Fig. 10-9: which is real? ----------------------------------------------------------------
     def _real_images(self, variant: str) -> np.ndarray:
-        dataset, label = self.dataset_of(variant)
-        bundle = registry.load(SAMPLES)
-        with np.load(bundle.path("test_images.npz")) as f:
-            x, y = f[f"{dataset}_x"], f[f"{dataset}_y"]
-        return x if label is None else x[y == label]
+        if variant not in self._game_reals:
+            dataset, label = self.dataset_of(variant)
+            bundle = registry.load(SAMPLES)
+            with np.load(bundle.path("test_images.npz")) as f:
+                x, y = f[f"{dataset}_x"], f[f"{dataset}_y"]
+            self._game_reals[variant] = x if label is None else x[y == label]
+        return self._game_reals[variant]
+
+    def game_fakes(self, variant: str) -> np.ndarray:
+        """The GAME_FAKES samples rounds of ``variant`` pick their fakes from (made again after a retrain)."""
+        return self._game_fakes.get(bundle_name(check_variant(variant)),
+                                    lambda _: self.model(variant).generate(GAME_FAKES, GAME_FAKES_SEED))
 
     def game_round(self, variant: str, seed: int) -> GameRound:
-        """GAME_SIZE images, half shipped real test images and half generated, in a seeded order."""
+        """GAME_SIZE images, half shipped real test images and half generated (from ``game_fakes``), in a
+        seeded order."""
         check_variant(variant)
         rng = np.random.default_rng(check_seed(seed))
         half = GAME_SIZE // 2
         real = self._real_images(variant)
         real = real[rng.choice(len(real), half, replace=False)]
-        fake = self.model(variant).generate(half, int(rng.integers(2**31)))
+        fakes = self.game_fakes(variant)
+        fake = fakes[rng.choice(len(fakes), half, replace=False)]
         order = rng.permutation(GAME_SIZE)
         images = np.concatenate([real, fake])[order]
         is_fake = tuple(bool(k >= half) for k in order)

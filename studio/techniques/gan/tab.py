@@ -82,7 +82,7 @@ def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> tuple[str, bool]
     counted, line = classroom.answer(lang, GAME_POLL.name, round_.round_id, {
         "generator": round_.variant, "label": label, "correct": verdict.correct, "total": verdict.total})
     scores = scores_line(classroom.answers(GAME_POLL.name), lang)
-    pooled = text("class.game_class", lang, scores=scores) if scores else ""
+    pooled = text("gan.poll_class", lang, scores=scores) if scores else ""
     return "\n\n" + "\n\n".join(part for part in (line, pooled) if part), counted is None
 
 
@@ -210,7 +210,7 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:
     """Train one of the generators (the classroom schedule or the lecture's settings), streaming D and G's losses."""
-    hooks = TrainingHooks.of_variants(service, lambda lang, name: describe(lang, service.status(name)), presets=True)
+    hooks = TrainingHooks.of_variants(service, lambda lang, name: describe(lang, service.status(name)), takes_schedule=True)
     return create_training_panel(
         ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
         classroom_key="gan.classroom", epochs_key="gan.rounds",
@@ -337,6 +337,7 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
                     [game_picture, game_state, score_state, verdict_md], **HIDDEN)
     # A link to the game opens a new round of its own (each page's round stays on the server).
     exports.session_link("gan.game")
+    ctx.warm_up(lambda: service.game_fakes("dcgan_mnist"))  # the game's fakes, before a class presses New round
     ctx.link_target(LinkTarget("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
                                lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
                                sub_tabs=sub_tabs, sub_tab="gan-game"))

@@ -155,7 +155,7 @@ def _training_panel(ctx: TabContext, service, offered: list[str]):
         return [(f"{text(f'p2p.name_{v}', lg)} · {text(f'p2p.data_{d}', lg)}", f"{d}/{v}")
                 for d in offered for v in VARIANTS]
 
-    hooks = TrainingHooks.of_variants(service, lambda lang, choice: status_text(service, lang, choice), presets=True)
+    hooks = TrainingHooks.of_variants(service, lambda lang, choice: status_text(service, lang, choice), takes_schedule=True)
     return create_training_panel(
         ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60,
         classroom_key="p2p.classroom",

@@ -45,19 +45,19 @@ def temperature_picture(answers: list[dict], lang: str) -> np.ndarray:
     """The share answering "reads as English" per temperature (dots sized by the answers), and the
     measured share of distinct words of the same texts, against the temperature."""
     rows = temperature_rows(answers)
-    fig, ax, empty = pools.titled_figure("class.fig_temp_title", lang, (7.5, 3.4), bool(rows))
+    fig, ax, empty = pools.titled_figure("text.class_fig_title", lang, (7.5, 3.4), bool(rows))
     if empty is not None:
         return empty
     t = [r.temperature for r in rows]
-    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=pools.word("class.fig_yes_share", lang))
+    ax.plot(t, [r.yes_share for r in rows], color="#5b6fd8", marker="o", label=pools.word("text.class_fig_yes_share", lang))
     ax.scatter(t, [r.yes_share for r in rows], s=[20 + 8 * r.answers for r in rows], color="#5b6fd8", alpha=0.35)
     ax.plot(t, [r.distinct for r in rows], color="#d8845b", marker="s", linestyle="--",
-            label=pools.word("class.fig_distinct", lang))
+            label=pools.word("text.class_fig_distinct", lang))
     for r in rows:
         ax.annotate(pools.word("class.answers", lang, n=r.answers), (r.temperature, r.yes_share), textcoords="offset points",
                     xytext=(0, 8), ha="center", fontsize=8)
     ax.set_ylim(-0.05, 1.15)
-    ax.set_xlabel(pools.word("class.fig_temperature", lang))
+    ax.set_xlabel(pools.word("text.class_fig_temperature", lang))
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -248,8 +248,8 @@ def _create_poll(ctx: TabContext, service) -> None:
         figures = {k: v for k, v in state.items() if k != "id"}
         _, line = ctx.classroom.answer(lg, TEMPERATURE_POLL.name, state["id"], {**figures, "yes": bool(yes)})
         rows = temperature_rows(ctx.classroom.answers(TEMPERATURE_POLL.name))
-        shown = " · ".join(text("class.temp_row", lg, t=r.temperature, yes=r.yes_share, n=r.answers) for r in rows)
-        return "\n\n".join(part for part in (line, text("class.temp_class", lg, rows=shown) if shown else "") if part)
+        shown = " · ".join(text("text.class_row", lg, t=r.temperature, yes=r.yes_share, n=r.answers) for r in rows)
+        return "\n\n".join(part for part in (line, text("text.class_rows", lg, rows=shown) if shown else "") if part)
 
     hidden = {"api_visibility": "private"}
     poll_btn.click(poll_generate, [lang, poll_t], [poll_card, poll_state, poll_md, poll_t], **hidden)

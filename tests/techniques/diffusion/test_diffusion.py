@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from studio.techniques.diffusion import model as diffusion
+from service_checks import check_refusal
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -178,10 +179,7 @@ def test_a_streamed_grid_shows_the_guesses_then_keeps_the_same_draw_as_samples(t
     (lambda s: s.training_job(3, False, "fast"), "Unknown training settings"),
 ])
 def test_the_service_refuses_bad_requests_with_a_sentence(tiny_service, call, message):
-    from studio.checks import UserError
-
-    with pytest.raises(UserError, match=message):
-        call(tiny_service)
+    check_refusal(tiny_service, call, message)
 
 
 def test_the_train_button_runs_the_recipes_own_options(tiny_service):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import counting_quality, events_until_final
+from service_checks import check_refusal
 from studio import paths, registry
-from studio.checks import UserError
 from studio.techniques.pixel.service import PixelService
 
 
@@ -50,15 +50,14 @@ def test_the_readout_measures_the_model_once_and_judges_the_shown_samples(servic
     assert quality.model_reports_computed == 2
 
 
-def test_bad_sample_requests_are_explained(service):
-    with pytest.raises(UserError, match="between 1 and"):
-        service.samples("mnist", 0, 0.0, 0, 1)
-    with pytest.raises(UserError, match="whole number"):
-        service.samples("mnist", 0, 0.0, 5, "abc")
-    with pytest.raises(UserError, match="zero or positive"):
-        service.samples("mnist", 0, 0.0, 5, -3)
-    with pytest.raises(UserError, match="do not cover"):
-        service.samples("cifar", 0, 0.0, 5, 1)
+@pytest.mark.parametrize("call, words", [
+    (lambda s: s.samples("mnist", 0, 0.0, 0, 1), "between 1 and"),
+    (lambda s: s.samples("mnist", 0, 0.0, 5, "abc"), "whole number"),
+    (lambda s: s.samples("mnist", 0, 0.0, 5, -3), "zero or positive"),
+    (lambda s: s.samples("cifar", 0, 0.0, 5, 1), "do not cover"),
+])
+def test_bad_sample_requests_are_explained(service, call, words):
+    check_refusal(service, call, words)
 
 
 def test_likelihood_is_infinite_without_smoothing_and_finite_with_it(service):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import counting_quality, synthetic_split
+from service_checks import check_refusal
 from studio.imaging import to_unit_batch
 from studio.techniques.vae import model as vae
 from studio.checks import UserError
@@ -82,8 +83,7 @@ def test_service_grid_map_walks_and_prior(service):
     (lambda s: s.prior_samples(0, 1), "between 1 and 100"),
 ])
 def test_service_explains_bad_requests(service, call, message):
-    with pytest.raises(UserError, match=message):
-        call(service)
+    check_refusal(service, call, message)
 
 
 def test_the_tab_reuses_a_recent_grid_with_its_measured_time(service):
