@@ -128,9 +128,10 @@ def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends
                      middleware=[Middleware(ResponseCache, shared_events={7})])
     http = TestClient(page, base_url="http://127.0.0.1")
 
-    def ask(fn_index, data, session):
+    def ask(fn_index, data, session, cookies=None):
+        http.cookies.clear()
         answer = http.post("/gradio_api/run/predict", json={"fn_index": fn_index, "data": data,
-                                                            "session_hash": session})
+                                                            "session_hash": session}, cookies=cookies)
         assert answer.status_code == 200
         return answer.json()["data"]
 
@@ -141,6 +142,10 @@ def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends
     assert calls == [7, 7, 8, 8]  # an event that is not shared is always the app's
     ask(7, ["nothing"], "page0"), ask(7, ["nothing"], "page1")
     assert calls == [7, 7, 8, 8, 7, 7]  # an answer that changes nothing is not kept
+    ask(7, ["a"], "page6", cookies={"studio_browser": "x.sig", "studio_route": "2"})
+    assert calls == [7, 7, 8, 8, 7, 7]  # the class's own cookies change nothing: shared
+    ask(7, ["a"], "page7", cookies={"access-token": "someone-logged-in"})
+    assert calls == [7, 7, 8, 8, 7, 7, 7]  # a login is the app's to check (--auth): never answered from another's
 
 
 def test_pages_asking_for_a_shared_answer_at_once_wait_for_the_first_one_to_be_made():

@@ -37,8 +37,14 @@ def make_app(*middleware):
         calls["missing"] += 1
         return Response(f"no ({calls['missing']})", status_code=404)
 
+    def result_file(request):
+        calls["file"] = calls.get("file", 0) + 1
+        size = 100 if "small" in request.url.path else 40 << 20  # a picture, and a 40 MB video
+        return Response(b"\x89PNG" + b"\0" * size, media_type="image/png")
+
     app = Starlette(routes=[Route("/", page), Route("/config", config), Route("/assets/login.html", login),
-                            Route("/assets/missing.js", missing)],
+                            Route("/assets/missing.js", missing),
+                            Route("/gradio_api/file={path:path}", result_file)],
                     middleware=[Middleware(m) for m in middleware])
     return TestClient(app), calls
 
@@ -137,3 +143,14 @@ def test_the_installed_gradios_client_shows_errors_answered_outside_the_queue():
     assert b"queue:!1,visible:e.visible!==!1,duration:e.duration??10,_title:e.title" in patched
     assert len(patched) == len(script) + len(b",visible:e.visible!==!1,duration:e.duration??10,_title:e.title")
     assert client.get("/assets/other.js").content == script  # only Gradio's index-*.js files
+
+
+def test_a_result_file_is_read_once_for_a_whole_class_and_a_large_one_is_never_held():
+    client, calls = make_app(ResponseCache)
+    small = "/gradio_api/file=/tmp/gradio/0a1b2c/small.png"
+    firsts = [client.get(small, cookies={"studio_browser": f"student{k}.sig"}) for k in range(5)]
+    assert all(a.status_code == 200 and a.content == firsts[0].content for a in firsts)
+    assert calls["file"] == 1  # 5 students, one read
+    large = "/gradio_api/file=/tmp/gradio/3d4e5f/large.mp4"
+    assert len(client.get(large).content) == len(client.get(large).content) == (40 << 20) + 4
+    assert calls["file"] == 3  # too large to keep: each student's own read

@@ -5,20 +5,23 @@ writes the whole app's configuration into it) and about 90 JavaScript and CSS fi
 the page again for each request (a deep copy of the configuration, its root URL written into every
 file reference) and compresses every file again with Brotli. Both are the same for every student:
 the configuration is fixed once the app is built, and the frontend files are named by their content.
+So are the result files Gradio serves (``/gradio_api/file=``, under a hash of their bytes): a lecturer's
+picture that 200 following pages fetch is read and checked once.
 
 ``ResponseCache`` is an ASGI middleware that keeps the first successful answer to such a ``GET``,
 compressed once, and sends the same bytes to every later request with the same key. The key holds
 everything the answer may depend on: path and query, the host and scheme the browser used and the
 forwarded headers of a trusted proxy (the page names its own address from them), the cookies and
 authorisation (a login changes the page), and whether the browser takes Brotli. Answers that set a
-cookie, fail, or are partial (``Range``) are passed through as they are, and nothing else (events,
-uploads, result files) is touched.
+cookie, fail, are partial (``Range``) or too large to keep are passed through as they are, and nothing
+else (events, uploads) is touched.
 
 One kind of event is kept too: an event outside the queue whose answer depends on its inputs alone, the
 same for every page that sends them (``shared_events``, by Gradio's fn_index). The class's follow events
 are such (a lecturer's result as values, ``studio.ui.class_panel``): 200 pages send the same inputs
 within a second, and Gradio would post-process the same answer 200 times. Their answer is kept by
-(fn_index, inputs), unless it changes nothing (every output skipped: a link that could not be read now).
+(fn_index, inputs, the login's cookies), unless it changes nothing (every output skipped: a link that
+could not be read now).
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ import brotli
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Paths whose answers are fixed for the life of the server: the page itself and the frontend's files.
-_FIXED_PREFIXES = ("/assets/", "/static/")
+# Paths whose answers are fixed for the life of the server: the page itself, the frontend's files, and the
+# result files Gradio serves (named by a hash of their content: the same URL is always the same bytes, so
+# a lecturer's picture followed by 200 pages is read from disk and checked by Gradio once).
+_FIXED_PREFIXES = ("/assets/", "/static/", "/gradio_api/file=")
 _FIXED_PATHS = ("/", "/theme.css", "/favicon.ico")
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 BROTLI_QUALITY = 9  # paid once per file, not once per student
@@ -79,11 +84,20 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": body})
             return
         messages: list[Message] = []
+        passing = False  # a file too large to keep is sent on as it comes, never held in memory
 
         async def capture(message: Message) -> None:
-            messages.append(message)
+            nonlocal passing
+            if not passing and message["type"] == "http.response.start" and self._too_large(message):
+                passing = True
+            if passing:
+                await send(message)
+            else:
+                messages.append(message)
 
         await self.app(scope, receive, capture)
+        if passing:
+            return
         answer = _whole_answer(messages, takes_brotli)
         if answer is None:  # not a plain, complete, cookie-free success: pass it on as it was
             for message in messages:
@@ -104,7 +118,10 @@ class ResponseCache:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        headers = Headers(scope=scope)
         key = _event_key(body, self.shared_events)
+        if key is not None:  # a login (--auth) is the app's to check: a page without it never shares an answer
+            key = (*key, _page_cookies(headers.get("cookie")), headers.get("authorization"))
         with self._lock:
             kept = self._entries.get(key) if key is not None else None
             if kept is not None:
@@ -152,6 +169,10 @@ class ResponseCache:
             made.set_result(answer if keep else None)  # the others make their own when it was not kept
         for message in messages:
             await send(message)
+
+    def _too_large(self, start: Message) -> bool:
+        length = Headers(raw=start["headers"]).get("content-length")
+        return length is not None and length.isdigit() and int(length) > self.max_bytes // 4
 
     def _keep(self, key: tuple, answer: tuple[Message, bytes]) -> None:
         size = len(answer[1])
