@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
-    if args.inference_threads:  # read when TensorFlow is first imported (studio.runtime.THREADS_VARIABLE)
+    if args.inference_threads:  # read when TensorFlow is first imported (studio.serving.runtime.THREADS_VARIABLE)
         os.environ["STUDIO_INFERENCE_THREADS"] = str(args.inference_threads)
     if args.share and not args.auth:
         print("warning: --share without --auth makes the studio public to anyone with the link; "

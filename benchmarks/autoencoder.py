@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import data, paths, runtime
-from studio.imaging import to_unit_batch
+from studio import data, paths
+from studio.serving import runtime
+from studio.media.imaging import to_unit_batch
 from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.service import AutoencoderService
 

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import data, paths, runtime
+from studio import data, paths
+from studio.serving import runtime
 from studio.techniques.cgan import model as cgan
 from studio.techniques.cgan.recipe import VARIANTS, unit_images
 from studio.techniques.cgan.service import CGANService

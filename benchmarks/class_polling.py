@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PREFIX", help="py-spy the studio while the class asks (PREFIX.polling)")
     args = parser.parse_args()
     os.environ["STUDIO_WEIGHTS"] = "shipped"
-    from studio import runtime
+    from studio.serving import runtime
 
     print(f"device: {runtime.cpu_model()}, {os.cpu_count()} cores; students={args.students}")
     with tempfile.TemporaryDirectory() as tmp:

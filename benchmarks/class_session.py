@@ -1049,7 +1049,7 @@ async def main_async(args, replicas: int = 1) -> dict:
     import httpx
     from playwright.async_api import async_playwright
 
-    from studio import runtime
+    from studio.serving import runtime
 
     print(f"device: {runtime.cpu_model()}, {os.cpu_count()} cores; students={args.students} "
           f"(browsers={args.browsers}, light={args.students - args.browsers}), lang={args.lang}")
@@ -1160,7 +1160,7 @@ async def main_async(args, replicas: int = 1) -> dict:
                     await target.wait_for(state="visible", timeout=30_000)
                     profiler = None if kind != "result" else \
                         await start_profiler(args.profile, "result", deploy.studios[0][0].pid, gil=True)
-                    move_cpu = deploy.cpu()
+                    move_cpu, browsers_before, own_before = deploy.cpu(), browsers_cpu_s(), time.process_time()
                     clicked = time.time()
                     await target.click()
                     seen_browser = [None if t is None else t - clicked for t in await asyncio.gather(*waits)]
@@ -1169,6 +1169,8 @@ async def main_async(args, replicas: int = 1) -> dict:
                     done_light = [max((at for v, at in s.followed.items() if v > version), default=None) for s in lights]
                     done_light = [None if at is None else at - clicked for at in done_light]
                     move_cpu = deploy.cpu() - move_cpu
+                    # the same 2 cores also run the 5 Chromium pages and this process's 195 simulated pages
+                    beside = (browsers_cpu_s() - browsers_before, time.process_time() - own_before)
                     stop_profiler(profiler)
                     missing = sum(t is None for t in seen_browser + seen_light)
                     # a light student has a tab move once its poll saw it (its page selects the tab itself), and a
@@ -1189,7 +1191,8 @@ async def main_async(args, replicas: int = 1) -> dict:
                           f"{spread(got_l)}; light follow events answered {spread([t for t in done_light if t])}"
                           f"{f'; {missing} students never showed it' if missing else ''}; every student had it "
                           f"{spread(has)}; server CPU {move_cpu:.2f} s, "
-                          f"{move_cpu_ms[kind][-1]:.1f} ms per student")
+                          f"{move_cpu_ms[kind][-1]:.1f} ms per student (on the same cores: Chromium "
+                          f"{beside[0]:.1f} s, this process {beside[1]:.1f} s)")
                     await asyncio.sleep(0.5)
                 results["cpu"]["follow"] = deploy.cpu() - cpu0
                 results["follow_p95"] = p95(follow_all)
@@ -1446,7 +1449,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
     import httpx
     from playwright.async_api import async_playwright
 
-    from studio import runtime
+    from studio.serving import runtime
     from studio.texts import text
 
     # the studio's words for an answer refused because its store was busy, and for any answer not counted
@@ -1636,10 +1639,10 @@ def _set_event() -> asyncio.Event:
 def samples_alone_cpu(seeds: list[int]) -> tuple[list[float], list[float]]:
     """CPU seconds (this process, every thread) of drawing each seed's 50 samples, after a warm-up; then
     of the same click with the judge's readout under it, without the server (as benchmarks/readout.py)."""
-    from studio import runtime
+    from studio.serving import runtime
 
     runtime.import_tensorflow()
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
     from studio.techniques.gan.service import GANService
     from studio.ui.quality_text import readout_text
 

@@ -252,7 +252,7 @@ async def click_generate(page, seed: int, start: asyncio.Event, ready: asyncio.Q
 async def main_async(args) -> None:
     from playwright.async_api import async_playwright
 
-    from studio import runtime
+    from studio.serving import runtime
 
     print(f"device: {runtime.cpu_model()}, {os.cpu_count()} cores; students={args.students}, lang={args.lang}")
     with tempfile.TemporaryDirectory() as tmp:

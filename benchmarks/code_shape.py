@@ -62,7 +62,7 @@ def imported_modules(tree: ast.Module, name: str, known: set[str]):
                 if child.level:
                     anchor = package.split(".")[: len(package.split(".")) - child.level + 1]
                     base = ".".join(anchor + ([base] if base else []))
-                for alias in child.names:  # ``from studio import plots`` imports the module studio.plots
+                for alias in child.names:  # ``from studio.media import plots`` imports the module studio.media.plots
                     yield (f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base), inside
             yield from walk(child, nested)
     yield from walk(tree, False)

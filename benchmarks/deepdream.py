@@ -21,7 +21,7 @@ import time
 
 from timing import add_weights_option, choose_weights, summary
 
-from studio import runtime
+from studio.serving import runtime
 from studio.backbones import networks as backbones
 from studio.techniques.deepdream.model import Dreamer, DreamSettings
 from studio.techniques.deepdream.service import (

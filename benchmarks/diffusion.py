@@ -25,7 +25,9 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import data, paths, registry, runtime
+from studio import data, paths
+from studio.bundles import registry
+from studio.serving import runtime
 
 BATCH = 128
 
@@ -99,7 +101,7 @@ def main() -> None:
     # --- 3. the judge --------------------------------------------------------------------------------
     fid = floor = "none"
     if shipped:
-        from studio.quality import QualityService
+        from studio.judge.quality import QualityService
         from studio.techniques.diffusion.recipe import measure
 
         measured = measure(sampler, QualityService())

@@ -31,7 +31,9 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import data, metrics, paths, runtime
+from studio import data, paths
+from studio.judge import metrics
+from studio.serving import runtime
 from studio.techniques.gan import model as gan
 
 

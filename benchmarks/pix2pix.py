@@ -34,8 +34,9 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import paths, runtime
-from studio.quality import QualityService
+from studio import paths
+from studio.serving import runtime
+from studio.judge.quality import QualityService
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.recipe import evaluate, load_pairs
 from studio.techniques.pix2pix.service import Pix2PixService
@@ -172,7 +173,7 @@ def bench_seeds(seeds: int, epochs: int, quality) -> dict:
     import os
     import tempfile
 
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.pix2pix.presets import load_inference
     from studio.techniques.pix2pix.recipe import train_pix2pix
 

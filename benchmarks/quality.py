@@ -28,8 +28,10 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, summary
 
-from studio import data, metrics, paths, registry
-from studio.quality import QualityService
+from studio import data, paths
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.judge.quality import QualityService
 from studio.techniques.autoencoder.service import AutoencoderService
 from studio.techniques.cgan.service import CGANService
 from studio.techniques.pixel.service import PixelService

@@ -26,7 +26,7 @@ import time
 
 from timing import add_weights_option, choose_weights, summary
 
-from studio import runtime
+from studio.serving import runtime
 
 N = 50  # the tab's default count
 
@@ -42,7 +42,7 @@ def main() -> None:
     runtime.import_tensorflow()
     print(runtime.device_info().label())
 
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
     from studio.techniques.gan.service import EVAL_SAMPLES, GANService
     from studio.ui.quality_text import readout_text
 

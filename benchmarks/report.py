@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help=f"print the section instead of writing {TARGET.relative_to(ROOT)}")
     args = parser.parse_args()
-    from studio import runtime
+    from studio.serving import runtime
 
     started, load_start = time.perf_counter(), _load()
     today, device = datetime.date.today().isoformat(), runtime.device_info().label()

@@ -26,7 +26,7 @@ import time
 
 from timing import add_weights_option, choose_weights, summary
 
-from studio import runtime
+from studio.serving import runtime
 from studio.techniques.deepdream.service import example_image
 from studio.techniques.style import model as style
 from studio.techniques.style.service import VGG16, StyleService, scream

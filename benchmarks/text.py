@@ -23,7 +23,7 @@ import time
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import runtime
+from studio.serving import runtime
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.service import BOOK_TEMPERATURES, TextService
 

@@ -34,7 +34,9 @@ from pathlib import Path
 import numpy as np
 from timing import summary
 
-from studio import paths, registry, runtime
+from studio import paths
+from studio.bundles import registry
+from studio.serving import runtime
 from studio.training import CancelToken, TrainingCancelled
 
 GAN_FID = 200.0
@@ -113,7 +115,7 @@ def classroom_gan(cap: float) -> tuple[float | None, float | None]:
 
 
 def cgan(cap: float) -> tuple[float | None, float | None]:
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
     from studio.techniques.cgan.recipe import train_cgan
 
     judge = QualityService()  # one judge for both runs, loaded before either clock starts

@@ -38,7 +38,7 @@ def summary(**values) -> None:
     """Print which weights were measured, the load average and the run's last line,
     ``summary: key=value ...``, which is how results are compared from run to run (floats with 3
     decimals, keys in the values' units)."""
-    from studio import registry
+    from studio.bundles import registry
 
     for name, (source, digest) in sorted(registry.loaded_bundles().items()):
         print(f"measured {name}: {source} weights, files sha256 {digest[:16]}")

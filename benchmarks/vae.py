@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 from timing import add_weights_option, choose_weights, median_ms, summary
 
-from studio import data, paths, runtime
-from studio.imaging import to_unit_batch
+from studio import data, paths
+from studio.serving import runtime
+from studio.media.imaging import to_unit_batch
 from studio.techniques.autoencoder.service import AutoencoderService
 from studio.techniques.vae import model as vae
 from studio.techniques.vae.service import VAEService

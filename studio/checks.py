@@ -9,8 +9,8 @@ import math
 import numpy as np
 from PIL import Image
 
-from studio import imaging
-from studio.schedules import SCHEDULES
+from studio.media import imaging
+from studio.training.schedules import SCHEDULES
 
 # TensorFlow's stateless samplers take int32 seeds; every tab takes the same range.
 MAX_SEED = 2**31 - 1
@@ -41,7 +41,7 @@ def check_seed(seed) -> int:
 
 
 def check_schedule(schedule) -> str:
-    """A Train button's settings, "classroom" or "lecture" (``studio.schedules.SCHEDULES``), for every tab."""
+    """A Train button's settings, "classroom" or "lecture" (``studio.training.schedules.SCHEDULES``), for every tab."""
     if schedule not in SCHEDULES:
         raise UserError(f"Unknown training settings {schedule!r}; choose one of {', '.join(SCHEDULES)}.")
     return schedule

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from studio import openmoji, paths, texts
-from studio.lazy_keras import keras
+from studio import paths, texts
+from studio.media import openmoji
+from studio.serving.lazy_keras import keras
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -36,7 +37,7 @@ _DATASETS = {
 DESCRIPTIONS = {
     "mnist": "MNIST (LeCun, Cortes & Burges), Keras's mnist.npz layout: 60,000 train / 10,000 test digits",
     "fashion": "Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, MIT licence): 60,000 train / 10,000 test images",
-    "emoji": "OpenMoji colour emoji (CC BY-SA 4.0) rendered offline at 64x64x3 (studio.openmoji), labelled by "
+    "emoji": "OpenMoji colour emoji (CC BY-SA 4.0) rendered offline at 64x64x3 (studio.media.openmoji), labelled by "
              "Unicode group, split by emoji",
 }
 
@@ -48,7 +49,7 @@ CLASS_NAMES = {
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ],
     "emoji": ["Smileys & Emotion", "People & Body", "Animals & Nature", "Food & Drink", "Travel & Places",
-              "Activities", "Objects"],  # studio.openmoji.CATEGORIES
+              "Activities", "Objects"],  # studio.media.openmoji.CATEGORIES
 }
 
 
@@ -80,7 +81,7 @@ def load_fashion_mnist() -> tuple[Split, Split]:
 
 def load_dataset(name: str) -> tuple[Split, Split]:
     """Load ``"mnist"`` or ``"fashion"`` from the data folder, Keras's cache, or Keras's download;
-    ``"emoji"`` is rendered from the installed OpenMoji font (``studio.openmoji``)."""
+    ``"emoji"`` is rendered from the installed OpenMoji font (``studio.media.openmoji``)."""
     if name == "emoji":
         return openmoji.load_classes()
     return _locate(name)[0]

@@ -15,7 +15,7 @@ import hashlib
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from studio.provenance import Recipe, RecipeError
+from studio.bundles.provenance import Recipe, RecipeError
 
 QUERY_KEY = "r"
 MAX_LINK_CHARS = 8_000  # browsers and chat programs cut longer links; a 2,000-character prompt fits

@@ -2,7 +2,7 @@
 
 Every word a student sees comes from here: the interface's (``studio.ui.i18n`` re-exports ``text`` and
 the table, and adds the machinery that switches the page's language) and every word drawn into a
-figure or a picture (``studio.plots.word``, ``picture_text`` for Pillow's captions). This module is the
+figure or a picture (``studio.media.plots.word``, ``picture_text`` for Pillow's captions). This module is the
 core's, so it imports neither Gradio nor the interface: the figures' modules and the class pools,
 which must stay light, read the same table as the page.
 
@@ -61,7 +61,7 @@ def text(key: str, lang: str, **fmt: Any) -> str:
 def korean_font_file() -> Path | None:
     """NanumGothic (SIL Open Font Licence), which the pinned ``koreanize-matplotlib`` ships, found by its
     file without importing that package (its import rewrites Matplotlib's settings); None without it.
-    Matplotlib (``studio.plots``) and Pillow (``studio.imaging``'s captions) draw Hangul with it."""
+    Matplotlib (``studio.media.plots``) and Pillow (``studio.media.imaging``'s captions) draw Hangul with it."""
     spec = importlib.util.find_spec("koreanize_matplotlib")  # finds the files, runs nothing
     if spec is None or not spec.submodule_search_locations:
         return None

@@ -19,9 +19,9 @@ Train buttons do.
     python -m studio.train text-own --file my_text.txt
 
 Each recipe module declares its own options (``Options``) and how to run them (``run(request, ctx)``);
-the techniques declare their recipes (``studio.techniques``, listed by ``studio.recipes``), and this
+the techniques declare their recipes (``studio.techniques``, listed by ``studio.training.recipes``), and this
 module is only the terminal around them. The studio's training jobs run the very same
-``run(request, ctx)`` in a worker process (``studio.training_jobs``).
+``run(request, ctx)`` in a worker process (``studio.training.jobs``).
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ import sys
 import time
 from collections.abc import Sequence
 
-from studio import data, paths, recipes, registry, training_request
+from studio import data, paths
+from studio.training import recipes, request as training_request
+from studio.bundles import registry
 from studio.training import EPOCH_MARK, RunContext, TrainingCancelled
-from studio.training_request import TrainingRequest
+from studio.training.request import TrainingRequest
 
 
 class ThrottledPrinter:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from studio import registry
-from studio.training_request import TrainingRequest, from_command
+from studio.bundles import registry
+from studio.training.request import TrainingRequest, from_command
 
 
 def check_shipped_bundle(name: str, make: Callable[[], object], recipes: tuple[str, ...]) -> TrainingRequest:

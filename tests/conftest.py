@@ -171,11 +171,11 @@ def tiny_bundles(tmp_path_factory):
 
 
 def events_until_kind(ticket, kind: str | None = None, timeout: float = 240.0) -> list[tuple]:
-    """A training job's events (``studio.training_jobs``) up to the first of ``kind``, or up to its
+    """A training job's events (``studio.training.jobs``) up to the first of ``kind``, or up to its
     final event when ``kind`` is None; fails if the job ends first or nothing comes in ``timeout`` s."""
     import queue
 
-    from studio.training_jobs import FINAL_EVENTS
+    from studio.training.jobs import FINAL_EVENTS
 
     events, deadline = [], time.monotonic() + timeout
     while True:
@@ -213,9 +213,9 @@ def pytest_collection_modifyitems(config, items):
 def counting_quality():
     """A ``QualityService`` whose judges are a cheap stand-in (no bundle, no TensorFlow) that
     records how many images each call reads: ``service.calls`` lists the batch sizes."""
-    from studio import metrics
+    from studio.judge import metrics
     from studio.judge.presets import LoadedJudge
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
 
     calls: list[int] = []
 

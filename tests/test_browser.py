@@ -408,7 +408,7 @@ def test_a_results_link_opens_the_same_result_on_its_tab_in_a_fresh_browser(stud
 
             # A link to the "which is real?" game opens a new round of the page's own on the game's sub-tab.
             from studio import links
-            from studio.provenance import Recipe
+            from studio.bundles.provenance import Recipe
 
             game = _opened(browser, links.link_of(Recipe("gan.game", {"name": "dcgan_mnist"}, {}), studio_server))
             sync_api.expect(game.locator("#gan-game img")).to_be_visible(timeout=60_000)

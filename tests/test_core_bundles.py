@@ -9,8 +9,9 @@ import pytest
 from bundle_checks import check_shipped_bundle
 from conftest import ROOT
 
-from studio import openmoji, registry
-from studio.quality import QualityService
+from studio.media import openmoji
+from studio.bundles import registry
+from studio.judge.quality import QualityService
 from studio.samples.presets import FILE as SAMPLES_FILE
 from studio.samples.presets import NAME as SAMPLES
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio import imaging, provenance
-from studio.provenance import Recipe, RecipeError
+from studio.media import imaging
+from studio.bundles import provenance
+from studio.bundles.provenance import Recipe, RecipeError
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -48,7 +49,7 @@ def test_same_recipe_same_bytes_in_process():
         calls.append((n, seed))
         return np.random.default_rng(seed).integers(0, 255, (n, n), dtype=np.uint8)
 
-    from studio import results
+    from studio.serving import results
 
     first = noise(6, seed=3)
     assert noise(6, 3) == first and calls == [(6, 3)]  # the same recipe is served, not drawn again

@@ -28,7 +28,8 @@ from matplotlib.text import Text
 from PIL import ImageDraw
 
 from conftest import ROOT
-from studio import data, plots, texts
+from studio import data, texts
+from studio.media import plots
 
 # Names the studio's figures draw as the lectures and papers write them, in Korean texts too: the models
 # (GAN; AE and VAE, the autoencoder and the variational one, on the VAE tab's comparison), Pix2Pix's
@@ -93,7 +94,7 @@ def test_the_check_catches_english_words_and_lets_korean_symbols_and_names_pass(
 def test_the_table_is_the_cores_and_without_a_korean_font_the_pictures_speak_english(monkeypatch):
     """The figures read the table without Gradio or the interface; where Hangul cannot be drawn, they
     draw English rather than empty boxes."""
-    code = ("import sys, studio.texts, studio.plots, studio.imaging, studio.classroom.pools; "
+    code = ("import sys, studio.texts, studio.media.plots, studio.media.imaging, studio.classroom.pools; "
             "print(sorted(m for m in sys.modules if m == 'gradio' or m.startswith('studio.ui')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["[]"]
@@ -179,7 +180,8 @@ def test_pix2pix_labels_its_comparison_and_names_the_emoji_in_korean(drawn):
 
 
 def test_the_gans_pictures_speak_korean(drawn, monkeypatch):
-    from studio import metrics, openmoji
+    from studio.judge import metrics
+    from studio.media import openmoji
     from studio.techniques.colour_gan.service import ColourGANService
     from studio.techniques.gan.service import GANService
 

@@ -19,7 +19,8 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from studio import links, provenance
+from studio import links
+from studio.bundles import provenance
 from studio.classroom.session import ClassSession
 from studio.classroom.store import SQLiteStore
 from studio.classroom.web import ClassRoutes

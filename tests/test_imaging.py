@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from studio import imaging
+from studio.media import imaging
 
 
 def test_to_uint8_maps_and_clips_ranges():

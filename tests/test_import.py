@@ -6,8 +6,8 @@ import sys
 
 from conftest import ROOT
 
-LIGHT_MODULES = ["studio", "studio.paths", "studio.data", "studio.imaging", "studio.runtime",
-                 "studio.registry", "studio.training", "studio.train", "studio.plots", "studio.weight_files",
+LIGHT_MODULES = ["studio", "studio.paths", "studio.data", "studio.media.imaging", "studio.serving.runtime",
+                 "studio.bundles.registry", "studio.training", "studio.train", "studio.media.plots", "studio.bundles.weight_files",
                  "studio.techniques.pixel.model", "studio.techniques.pixel.service"]
 
 
@@ -103,7 +103,7 @@ def test_layers_only_point_down():
 
 def test_the_server_can_leave_cores_to_its_training_worker():
     """STUDIO_INFERENCE_THREADS caps the server's TensorFlow thread pools; unset, TensorFlow keeps its defaults."""
-    code = ("from studio import runtime; tf = runtime.import_tensorflow(); "
+    code = ("from studio.serving import runtime; tf = runtime.import_tensorflow(); "
             "print(tf.config.threading.get_intra_op_parallelism_threads(), "
             "tf.config.threading.get_inter_op_parallelism_threads())")
     env = {**os.environ, "STUDIO_INFERENCE_THREADS": "1"}
@@ -115,7 +115,7 @@ def test_the_server_can_leave_cores_to_its_training_worker():
 
 
 def test_the_benchmarks_name_the_cpu_and_its_widest_instructions():
-    from studio import runtime
+    from studio.serving import runtime
 
     intel = "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Platinum 8480+\nflags\t\t: fpu avx2 avx512f amx_tile\n"
     assert runtime.cpu_model(intel) == "Intel(R) Xeon(R) Platinum 8480+, AMX"
@@ -127,7 +127,7 @@ def test_the_benchmarks_name_the_cpu_and_its_widest_instructions():
 def test_an_import_inside_a_function_says_why_it_waits():
     """An import inside a function only where it must be (a heavy or optional module, or start-up time),
     each with its reason: ``# lazy: ...`` on its line or the line above. Keras and TensorFlow go through
-    ``studio.lazy_keras`` instead."""
+    ``studio.serving.lazy_keras`` instead."""
     import ast
 
     unexplained = []

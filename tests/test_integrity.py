@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import ROOT, running_studio, write_tiny_data
-from studio import registry
+from studio.bundles import registry
 
 pytestmark = pytest.mark.server
 

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, counting_quality
-from studio import paths, registry
+from studio import paths
+from studio.bundles import registry
 from studio.judge.recipe import train_judge
 from studio.training import RunContext
 from training_requests import shipped_request
-from studio.quality import QualityService
+from studio.judge.quality import QualityService
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_readout_measures_the_model_once_and_judges_only_the_shown_samples(tmp
     seed a student picks; each click's own work is judging the samples it showed."""
     import os
 
-    from studio.quality import MODEL_SEED
+    from studio.judge.quality import MODEL_SEED
     from studio.ui.quality_text import readout_text
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))

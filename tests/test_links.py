@@ -3,7 +3,7 @@
 import pytest
 
 from studio import links
-from studio.provenance import Recipe, RecipeError
+from studio.bundles.provenance import Recipe, RecipeError
 
 MODELS = {"gan_dcgan_mnist": {"source": "shipped", "sha256": {"generator.weights.npz": "ab" * 32}}}
 RECIPE = Recipe("gan.samples", {"name": "dcgan_mnist", "n": 20, "seed": 7}, MODELS)
@@ -68,7 +68,7 @@ def test_a_link_gives_the_bytes_of_the_result_it_was_made_from(studio_built):
     import json
     from pathlib import Path
 
-    from studio import provenance
+    from studio.bundles import provenance
     from studio.ui import exports
 
     made = json.loads((Path(__file__).parent / "data" / "recipes_before_the_redesign.json").read_text())[1]
@@ -86,7 +86,7 @@ def test_a_link_gives_the_bytes_of_the_result_it_was_made_from(studio_built):
 ])
 def test_a_link_with_edited_values_gets_the_clicks_sentence(params, sentence, studio_built):
     from studio.checks import UserError
-    from studio.registry import WeightsUnavailableError
+    from studio.bundles.registry import WeightsUnavailableError
     from studio.ui import exports
 
     link = links.link_of(Recipe("gan.samples", params, {}), "http://localhost:7860/")
@@ -148,7 +148,7 @@ def test_a_dream_link_from_the_example_picture_gives_the_example_and_an_own_pict
     import hashlib
     from pathlib import Path
 
-    from studio import provenance
+    from studio.bundles import provenance
     from studio.ui import exports
 
     target = next(t for t in studio_built.link_targets if t.recipe == "deepdream")

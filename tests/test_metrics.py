@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from studio import metrics
+from studio.judge import metrics
 
 
 def test_identical_sets_have_zero_frechet_distance():

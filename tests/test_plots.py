@@ -1,8 +1,8 @@
-"""studio.plots: Hangul glyphs from pip-installed files, figure words in the interface language."""
+"""studio.media.plots: Hangul glyphs from pip-installed files, figure words in the interface language."""
 
 import numpy as np
 
-from studio import plots
+from studio.media import plots
 
 
 def _drawn(text: str) -> np.ndarray:

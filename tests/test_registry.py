@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from studio import registry
+from studio.bundles import registry
 
 
 @pytest.fixture

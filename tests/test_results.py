@@ -1,5 +1,5 @@
-"""Results computed once and shared (studio.results), the page load built on them
-(studio.ui.page_load) and the batching of a burst of samples (studio.batching)."""
+"""Results computed once and shared (studio.serving.results), the page load built on them
+(studio.ui.page_load) and the batching of a burst of samples (studio.serving.batching)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import time
 import numpy as np
 import pytest
 
-from studio import batching, imaging, registry, results
-from studio.results import SharedResults
+from studio.serving import batching, results
+from studio.media import imaging
+from studio.bundles import registry
+from studio.serving.results import SharedResults
 
 
 def test_identical_concurrent_requests_compute_once():
@@ -327,7 +329,7 @@ def test_readouts_take_turns_without_holding_a_thread_while_they_wait():
     import threading
     import time
 
-    from studio import batching
+    from studio.serving import batching
 
     running, most, lock = [0], [0], threading.Lock()
 

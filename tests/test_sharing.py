@@ -114,7 +114,7 @@ def test_no_pickle_eval_or_unsafe_keras_loading_in_the_studio():
 def test_the_one_unpickler_refuses_code():
     import pickle
 
-    from studio import torch_weights
+    from studio.backbones import torch_weights
 
     class Evil:
         def __reduce__(self):

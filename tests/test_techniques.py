@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio import recipes, techniques, train, training_request
+from studio import techniques, train
+from studio.training import recipes, request as training_request
 from studio.technique import Technique
 
 
@@ -41,7 +42,7 @@ TINY = {
     "recipe.py": '''
         from dataclasses import dataclass
 
-        from studio.training_request import option
+        from studio.training.request import option
 
         HELP = "a made-up technique that trains nothing"
         CALLS = []

@@ -11,7 +11,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from studio.torch_weights import LEGACY_MAGIC, load_state_dict
+from studio.backbones.torch_weights import LEGACY_MAGIC, load_state_dict
 
 
 class _FakeStorage:

@@ -13,9 +13,10 @@ import signal
 import pytest
 from conftest import events_until_final, events_until_kind
 
-from studio import paths, registry
-from studio.training_jobs import JobSpec, TrainingJobs
-from studio.training_request import from_argv
+from studio import paths
+from studio.bundles import registry
+from studio.training.jobs import JobSpec, TrainingJobs
+from studio.training.request import from_argv
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +91,7 @@ def test_keep_on_stop_saves_what_was_learnt(jobs):
 
 
 def test_a_bad_request_is_refused_in_one_sentence_before_it_waits_in_line():
-    from studio.training_request import request
+    from studio.training.request import request
 
     with pytest.raises(ValueError, match="option 'variant' cannot be 'nonsense'; choose one of"):
         request("gan", variant="nonsense")
@@ -105,7 +106,7 @@ def test_a_bad_request_is_refused_in_one_sentence_before_it_waits_in_line():
 def test_a_request_crosses_to_the_worker_typed_and_its_command_line_says_the_same():
     import pickle
 
-    from studio.training_request import from_argv, from_command, request
+    from studio.training.request import from_argv, from_command, request
 
     made = request("gan", variant="conv003_mnist", steps=300, batch_size=16)
     assert pickle.loads(pickle.dumps(made)) == made and made.options.steps == 300 and made.options.fid_every == 0
@@ -124,8 +125,8 @@ def test_a_worker_ends_with_its_server(tiny_data_dir, tmp_path):
 
     script = ("import sys, time\n"
               "from studio import paths\n"
-              "from studio.training_jobs import JobSpec, TrainingJobs\n"
-              "from studio.training_request import from_argv\n"
+              "from studio.training.jobs import JobSpec, TrainingJobs\n"
+              "from studio.training.request import from_argv\n"
               "if __name__ == '__main__':\n"
               f"    paths.set_data_dir({str(tiny_data_dir)!r})\n"
               "    jobs = TrainingJobs()\n"

@@ -12,8 +12,8 @@ def panel_url(tmp_path_factory):
     import gradio as gr
 
     from studio import paths
-    from studio.training_jobs import JobSpec, TrainingJobs
-    from studio.training_request import from_argv
+    from studio.training.jobs import JobSpec, TrainingJobs
+    from studio.training.request import from_argv
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs

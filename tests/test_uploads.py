@@ -8,7 +8,7 @@ from gradio.data_classes import ImageData
 from PIL import Image
 
 import fuzz_corpus as corpus
-from studio import imaging
+from studio.media import imaging
 from studio.ui.input_guards import guard_inputs
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from studio import weight_files
+from studio.bundles import weight_files
 
 
 class Weights:

@@ -2,8 +2,9 @@
 
 import contextlib
 
-from studio import data, paths, registry
-from studio.training_request import TrainingRequest, request
+from studio import data, paths
+from studio.bundles import registry
+from studio.training.request import TrainingRequest, request
 
 
 def shipped_request(recipe: str, **options) -> TrainingRequest:

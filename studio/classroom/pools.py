@@ -17,14 +17,14 @@ import io
 
 import numpy as np
 
-from studio import imaging
+from studio.media import imaging
 
 WALL_SIZE = 40  # the newest pictures on the wall (8 rows of 5 on a projector)
 
 
 def _plots():
     # lazy: Matplotlib (0.3 s) and the Hangul font, which only the projector's pictures need
-    from studio import plots
+    from studio.media import plots
 
     return plots
 

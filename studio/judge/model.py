@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, tf
+from studio.serving.lazy_keras import keras, layers, tf
 
 FEATURES_LAYER = "features"
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import metrics, registry, runtime
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.serving import runtime
 from studio.judge.model import Judge, JudgeConfig, build_judge
 
 DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20, "emoji": 40}
@@ -15,7 +17,7 @@ DEFAULT_EPOCHS = {"mnist": 12, "fashion": 20, "emoji": 40}
 # plus horizontal flips (shoes and bags point either way).
 CONFIGS = {"mnist": JudgeConfig(dataset="mnist"),
            "fashion": JudgeConfig(dataset="fashion", dropout=0.2, dense_dropout=0.3, translate=0.05, flip=True),
-           # The colour emoji (studio.openmoji): 7 Unicode groups, 64 x 64 x 3; four conv blocks and global
+           # The colour emoji (studio.media.openmoji): 7 Unicode groups, 64 x 64 x 3; four conv blocks and global
            # average pooling keep it small (a flattened 16 x 16 map would need a 2M-weight feature layer).
            "emoji": JudgeConfig(dataset="emoji", filters=(32, 64, 128, 128), dropout=0.1, dense_dropout=0.3,
                                 translate=0.05, flip=True, num_classes=7, image_shape=(64, 64, 3),

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, metrics, registry, runtime
-from studio.bundle_writer import rewrite_metrics, write_bundle
+from studio import data
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.serving import runtime
+from studio.bundles.writer import rewrite_metrics, write_bundle
 from studio.judge.model import Judge, build_judge
 from studio.judge.presets import (
     CONFIGS,
@@ -22,7 +25,7 @@ from studio.judge.presets import (
     bundle_name,
     load_judge,
 )
-from studio.lazy_keras import keras
+from studio.serving.lazy_keras import keras
 from studio.training import (
     RunContext,
     RunOptions,
@@ -30,7 +33,7 @@ from studio.training import (
     inference_weights_writer,
     training_record,
 )
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 VALIDATION = 5000
 # FID floors are reported at these sample counts: real training images against the test set.

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, registry
-from studio.bundle_writer import write_bundle
+from studio import data
+from studio.bundles import registry
+from studio.bundles.writer import write_bundle
 from studio.samples.presets import COUNT, NAME
 from studio.training import RunContext
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 
 def save_samples(request: TrainingRequest[Options], datasets=("mnist", "fashion")) -> registry.Bundle:

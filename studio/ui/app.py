@@ -13,10 +13,11 @@ import os
 import gradio as gr
 from starlette.middleware import Middleware
 
-from studio import __version__, runtime, techniques
+from studio import __version__, techniques
+from studio.serving import runtime
 from studio.classroom.web import ClassRoutes
-from studio.quality import QualityService
-from studio.training_jobs import TrainingJobs
+from studio.judge.quality import QualityService
+from studio.training.jobs import TrainingJobs
 from studio.ui import class_panel, exports, forwarded, gradio_fixes, gradio_speedups, i18n, link_button
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext

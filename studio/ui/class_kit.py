@@ -25,7 +25,7 @@ from studio.classroom import pools, web
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
 from studio.classroom.wall import WALL
-from studio.quality import class_name
+from studio.judge.quality import class_name
 from studio.ui.i18n import text
 
 log = logging.getLogger("studio")
@@ -59,7 +59,7 @@ class ClassKit:
 
     def __init__(self, session: ClassSession | None = None, quality=None) -> None:
         self.session = session
-        self.quality = quality  # the judges (studio.quality.QualityService), for the wall's reading
+        self.quality = quality  # the judges (studio.judge.quality.QualityService), for the wall's reading
         self.shows: list[Callable[[str], dict | None]] = []  # technique -> {container: tab} of its result
         # tab id -> the key of the tab container it is in: the lecturer's tab clicks, named by the page
         # (``studio.classroom.web``, POST studio-class/move), become the class state with it

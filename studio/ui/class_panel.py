@@ -29,7 +29,7 @@ from studio import links, paths
 from studio.classroom import join, polls, pools
 from studio.classroom.polls import ClassPoll
 from studio.classroom.store import StoreBusy
-from studio.provenance import RecipeError
+from studio.bundles.provenance import RecipeError
 from studio.ui import exports
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded

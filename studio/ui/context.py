@@ -28,7 +28,7 @@ class TabContext:
 
     ``lang`` is the page's language widget (an input of most events); ``jobs`` holds each browser
     session's Stop button for long jobs; ``trainer`` is the server's line of training jobs
-    (``studio.training_jobs.TrainingJobs``), None when training is off; ``quality`` the judges.
+    (``studio.training.jobs.TrainingJobs``), None when training is off; ``quality`` the judges.
     ``classroom`` pools the students' answers when a class runs (``studio.ui.class_kit``).
     ``warm_ups`` collects, in tab order, what each tab's first click would otherwise pay for
     (loading its models, tracing its functions); the app runs them once the page is served.

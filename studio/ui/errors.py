@@ -11,9 +11,9 @@ import gradio as gr
 
 from studio.checks import UserError
 from studio.data import DataUnavailableError
-from studio.registry import WeightsUnavailableError
+from studio.bundles.registry import WeightsUnavailableError
 from studio.training import TrainingCancelled
-from studio.training_jobs import TrainingFailed
+from studio.training.jobs import TrainingFailed
 
 log = logging.getLogger("studio")
 

@@ -36,9 +36,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from studio import imaging, links, provenance, registry, results
+from studio import links
+from studio.media import imaging
+from studio.bundles import provenance, registry
+from studio.serving import results
 from studio.checks import UserError
-from studio.provenance import Recipe, RecipeError
+from studio.bundles.provenance import Recipe, RecipeError
 
 # technique -> (drawing function, models): filled as the tabs are built.
 _TECHNIQUES: dict[str, tuple[Callable, object]] = {}

@@ -23,7 +23,7 @@ import gradio as gr
 from gradio.data_classes import FileData
 from PIL import Image
 
-from studio import imaging
+from studio.media import imaging
 from studio.checks import quoted
 
 

@@ -5,7 +5,7 @@ each computed its pictures, readouts, figures and GIFs again, although every pag
 ones: the starting values are the same, the seeds are fixed, the weights are the same. Here:
 
 * one event fills every tab (``load``), and one re-words them after a language switch (``reword``);
-* each tab's part of it is a shared result (``studio.results.SHARED``), keyed by the tab's step, its
+* each tab's part of it is a shared result (``studio.serving.results.SHARED``), keyed by the tab's step, its
   inputs (language included) and ``registry.weights_version()``; the first page, or the warm-up before
   it, computes it, and every later page gets the same values (the same files: Gradio does not encode
   a picture again);
@@ -31,8 +31,9 @@ from gradio_client import utils as client_utils
 import numpy as np
 from PIL import Image
 
-from studio import imaging, registry
-from studio.results import SHARED, SharedResults, fingerprint
+from studio.media import imaging
+from studio.bundles import registry
+from studio.serving.results import SHARED, SharedResults, fingerprint
 
 log = logging.getLogger("studio")
 

@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 
 import gradio as gr
 
-from studio import links, provenance
+from studio import links
+from studio.bundles import provenance
 from studio.checks import UserError
-from studio.registry import WeightsUnavailableError
+from studio.bundles.registry import WeightsUnavailableError
 from studio.ui import exports
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text

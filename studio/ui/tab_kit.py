@@ -19,7 +19,7 @@ PHOTO_QUEUE = "dream"
 # Event settings for a sampler's button: outside Gradio's queue, so a click costs its browser two
 # status messages instead of four (each makes Gradio's frontend walk the page's components), and
 # no queue slot: the clicks that arrive together are drawn in one batch by the service's Coalescer
-# (studio.batching), which bounds the work whatever the number of clicks.
+# (studio.serving.batching), which bounds the work whatever the number of clicks.
 SAMPLER = {"queue": False}
 # The judge's readouts (a thousand samples each) run outside Gradio's queue, wrapped in
 # ``batching.in_readout_line``: one at a time, after the samplers are quiet, so that a burst of them

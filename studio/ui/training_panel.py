@@ -2,7 +2,7 @@
 
 A tab supplies ``TrainingHooks``; their ``job(TrainRequest) -> JobSpec`` is the ``python -m
 studio.train`` command its Train button stands for. The panel puts it in the server's line of
-training jobs (``studio.training_jobs``), which runs it in a worker process, so training never holds
+training jobs (``studio.training.jobs``), which runs it in a worker process, so training never holds
 up anyone's inference. While the job waits the panel shows its place in the line and an estimate
 (Stop leaves the line); while it runs it streams the progress line with the time left, the latest
 preview and the loss curves; at the end it says in one sentence how the job ended.
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from studio import plots
+from studio.media import plots
 from studio.training import CancelToken
-from studio.training_jobs import FINAL_EVENTS, JobSpec, TrainingFailed, TrainingJobs
+from studio.training.jobs import FINAL_EVENTS, JobSpec, TrainingFailed, TrainingJobs
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.imaging import from_unit_batch, to_unit_batch
-from studio.lazy_keras import keras, layers, tf
+from studio.media.imaging import from_unit_batch, to_unit_batch
+from studio.serving.lazy_keras import keras, layers, tf
 
 
 @dataclass(frozen=True)

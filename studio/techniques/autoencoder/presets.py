@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio import registry, runtime, weight_files
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
 from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.model import AEConfig
 

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, registry, runtime
-from studio.bundle_writer import write_bundle
-from studio.imaging import to_unit_batch
-from studio.lazy_keras import keras
+from studio import data
+from studio.media import imaging
+from studio.bundles import registry
+from studio.serving import runtime
+from studio.bundles.writer import write_bundle
+from studio.media.imaging import to_unit_batch
+from studio.serving.lazy_keras import keras
 from studio.techniques.autoencoder.model import add_noise, make_autoencoder
 from studio.techniques.autoencoder.presets import (
     DEFAULT_EPOCHS,
@@ -28,7 +31,7 @@ from studio.training import (
     inference_weights_writer,
     training_record,
 )
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 PREVIEW_DIGITS = 8
 DENOISE_SEED = 1234  # the fixed noise of the recorded denoising metrics

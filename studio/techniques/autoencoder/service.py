@@ -7,15 +7,17 @@ import threading
 
 import numpy as np
 
-from studio import data, imaging, plots, registry
-from studio.bundle_cache import BundleCache
+from studio import data
+from studio.media import imaging, plots
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.checks import UserError
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.autoencoder import model as ae
 from studio.techniques.autoencoder.presets import VARIANTS, bundle_name, load_inference
 from studio.texts import picture_text
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 STEPS = 20  # frames of the noise walk and of the interpolation, as the lecture
 MAX_MAP_POINTS = 1000  # the shipped test digits

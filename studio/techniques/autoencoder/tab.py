@@ -8,7 +8,7 @@ import gradio as gr
 import numpy as np
 
 from studio.checks import UserError, quoted
-from studio.imaging import to_mnist_digit
+from studio.media.imaging import to_mnist_digit
 from studio.techniques.autoencoder.service import AutoencoderService
 from studio.ui import exports
 from studio.ui.context import TabContext

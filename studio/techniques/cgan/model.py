@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.imaging import to_uint8
-from studio.lazy_keras import keras, layers, tf
+from studio.media.imaging import to_uint8
+from studio.serving.lazy_keras import keras, layers, tf
 
 NUM_CLASSES = 10
 KINDS = ("dense", "conv")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from studio import weight_files
+from studio.bundles import weight_files
 from studio.techniques.cgan.model import CGANConfig, build_generator
 
 VARIANTS = {

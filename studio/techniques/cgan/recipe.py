@@ -20,11 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, registry, runtime, weight_files
-from studio.bundle_writer import rewrite_metrics, write_bundle
-from studio.lazy_keras import keras, tf
-from studio.quality import QualityService
-from studio.schedules import SCHEDULES
+from studio import data
+from studio.media import imaging
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import rewrite_metrics, write_bundle
+from studio.serving.lazy_keras import keras, tf
+from studio.judge.quality import QualityService
+from studio.training.schedules import SCHEDULES
 from studio.techniques.cgan.model import (
     CGANConfig,
     CGANInference,
@@ -42,7 +45,7 @@ from studio.techniques.cgan.presets import (
     load_generator,
 )
 from studio.training import RunContext, RunOptions, fit, training_record
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 PREVIEW_SEED = 0  # the noise of the 10 x 10 preview table
 EVAL_SEED = 2024  # the noise of the recorded metrics

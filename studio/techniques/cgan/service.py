@@ -7,8 +7,10 @@ import math
 
 import numpy as np
 
-from studio import batching, imaging, registry, runtime
-from studio.bundle_cache import BundleCache, RecentDraws
+from studio.serving import batching, runtime
+from studio.media import imaging
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.checks import UserError, check_schedule, check_seed
 from studio.techniques.cgan import model as cgan
 from studio.techniques.cgan.presets import (
@@ -19,8 +21,8 @@ from studio.techniques.cgan.presets import (
     bundle_name,
     load_generator,
 )
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 DEFAULT_VARIANT = "conv"  # the cDCGAN: it meets the 99% label-agreement target; "dense" is the lecture's
 MAX_SAMPLES = 100

@@ -11,9 +11,9 @@ import time
 import gradio as gr
 import numpy as np
 
-from studio import batching
+from studio.serving import batching
 from studio.checks import UserError
-from studio.results import shared
+from studio.serving.results import shared
 from studio.techniques.cgan.presets import NOISE_SCALE, bundle_name
 from studio.techniques.cgan.service import CGANService
 from studio.ui import exports

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, tf
+from studio.serving.lazy_keras import keras, layers, tf
 
 SIZE = 64  # the book's picture side
 # What keras.utils.image_dataset_from_directory reads; every other file in the folder is skipped.

@@ -3,7 +3,8 @@ is counted, and how to load one."""
 
 from __future__ import annotations
 
-from studio import registry, runtime, weight_files
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
 from studio.techniques.colour_gan.model import (
     ColourGANConfig,
     build_generator,

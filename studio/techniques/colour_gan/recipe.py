@@ -18,10 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from studio import imaging, metrics, openmoji, registry, runtime, weight_files
-from studio.bundle_writer import write_bundle
-from studio.lazy_keras import keras, tf
-from studio.quality import QualityService
+from studio.media import imaging, openmoji
+from studio.judge import metrics
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import write_bundle
+from studio.serving.lazy_keras import keras, tf
+from studio.judge.quality import QualityService
 from studio.techniques.colour_gan.model import (
     PICTURE_SUFFIXES,
     ColourGANConfig,
@@ -38,8 +41,8 @@ from studio.techniques.colour_gan.presets import (
     WEIGHTS_FILE,
 )
 from studio.training import RunContext, fit, training_record
-from studio.training_request import TrainingRequest, option
-from studio.weight_average import averaged_twin
+from studio.training.request import TrainingRequest, option
+from studio.training.weight_average import averaged_twin
 
 NETWORKS = {"cpu": ColourGANConfig.cpu, "book": ColourGANConfig.book}
 DEFAULT_STEPS = 12000

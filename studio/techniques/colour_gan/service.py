@@ -8,8 +8,11 @@ import shutil
 
 import numpy as np
 
-from studio import imaging, metrics, openmoji, paths, picture_uploads, registry
-from studio.bundle_cache import BundleCache
+from studio import paths
+from studio.media import imaging, openmoji, picture_uploads
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.checks import UserError, check_count, check_seed
 from studio.techniques.colour_gan.model import generate
 from studio.techniques.colour_gan.presets import (
@@ -18,8 +21,8 @@ from studio.techniques.colour_gan.presets import (
     ROUND,
     load_generator,
 )
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 MAX_SAMPLES = 64
 ZOOM = 2  # 64-px faces shown at 128 px

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from studio import openmoji
+from studio.media import openmoji
 from studio.techniques.colour_gan.service import (
     MAX_ROUNDS,
     MAX_SAMPLES,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from studio.lazy_keras import keras, tf
+from studio.serving.lazy_keras import keras, tf
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import time
 import gradio as gr
 import numpy as np
 
-from studio import results
+from studio.serving import results
 from studio.techniques.deepdream.model import DreamSettings
 from studio.techniques.deepdream.service import (
     DEFAULT_LAYERS,

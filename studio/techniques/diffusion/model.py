@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, tf
+from studio.serving.lazy_keras import keras, layers, tf
 
 COSINE_OFFSET = 0.008  # s of the cosine schedule: keeps a(t) from falling too fast near t = 0
 MIN_SIGNAL = 1e-4  # a(t) is clipped here, so the last step's x_0 guess never divides by zero

@@ -7,8 +7,9 @@ are training-only.
 
 from __future__ import annotations
 
-from studio import registry, runtime, weight_files
-from studio.schedules import SliceSchedule
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.training.schedules import SliceSchedule
 from studio.techniques.diffusion.model import (
     DiffusionConfig,
     DiffusionSampler,

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, registry, runtime
-from studio.bundle_writer import write_bundle
-from studio.lazy_keras import keras
-from studio.quality import QualityService
-from studio.recipe_kit import EpochOptions, EpochRecipe
+from studio import data
+from studio.media import imaging
+from studio.bundles import registry
+from studio.serving import runtime
+from studio.bundles.writer import write_bundle
+from studio.serving.lazy_keras import keras
+from studio.judge.quality import QualityService
+from studio.training.recipe_kit import EpochOptions, EpochRecipe
 from studio.techniques.diffusion.model import (
     DiffusionConfig,
     DiffusionSampler,
@@ -45,7 +48,7 @@ from studio.training import (
     inference_weights_writer,
     training_record,
 )
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 EVAL_SEED = 2024
 SECOND_DRAW_SEED = 7  # a second guided draw: FID of 1,000 samples moves by about 2 from draw to draw

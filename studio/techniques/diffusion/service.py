@@ -8,10 +8,12 @@ import time
 
 import numpy as np
 
-from studio import epoch_jobs, imaging, registry
-from studio.bundle_cache import BundleCache, RecentDraws
+from studio.training import epoch_jobs
+from studio.media import imaging
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.checks import UserError, check_count, check_seed
-from studio.epoch_jobs import epoch_job
+from studio.training.epoch_jobs import epoch_job
 from studio.samples.presets import FILE as SAMPLES_FILE
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.diffusion.model import noise_digits, signal_level, to_uint8
@@ -25,7 +27,7 @@ from studio.techniques.diffusion.presets import (
     load_inference,
 )
 from studio.texts import picture_text
-from studio.training_jobs import JobSpec
+from studio.training.jobs import JobSpec
 
 MAX_SAMPLES = 100
 LABELS = ("each", "none", *(str(d) for d in range(10)))  # one of each digit per row / no label / one digit

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from studio import imaging, registry
+from studio.media import imaging
+from studio.bundles import registry
 
 NAME = "examples"
 FILES = {"deepdream": "deepdream.png", "style": "style.png"}

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from studio import registry, runtime
+from studio.bundles import registry
+from studio.serving import runtime
 from studio.backbones import presets as image_backbones
-from studio.bundle_writer import write_bundle
+from studio.bundles.writer import write_bundle
 from studio.techniques.deepdream.model import (  # the ready examples are a dream ...
     Dreamer,
     DreamSettings,
@@ -30,7 +31,7 @@ from studio.techniques.style.model import (  # ... and a style transfer
     stylise,
 )
 from studio.training import RunContext
-from studio.training_request import TrainingRequest
+from studio.training.request import TrainingRequest
 
 DREAM_BACKBONE = image_backbones.MOBILENET
 DREAM_SIDE = 400

@@ -7,7 +7,7 @@ fake batch, then the stacked ``gan`` model with a frozen discriminator). Here on
 generator learns from fresh noise through the discriminator, whose weights that step leaves alone.
 
 Images are in [-1, 1] (tanh), as the lectures; ``generate`` returns uint8. Keras comes through
-``studio.lazy_keras``, loaded at its first use, so the app can import this module without paying for
+``studio.serving.lazy_keras``, loaded at its first use, so the app can import this module without paying for
 TensorFlow.
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, tf
-from studio.weight_average import averaged_twin
+from studio.serving.lazy_keras import keras, layers, tf
+from studio.training.weight_average import averaged_twin
 
 # At the game's equilibrium D outputs 1/2 everywhere, so each cross-entropy term is -ln(1/2).
 EQUILIBRIUM_LOSS = math.log(2.0)

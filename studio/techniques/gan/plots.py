@@ -1,6 +1,6 @@
 """The GAN's figures (Programs 10-4, 10-5): D and G losses while it trains, and a bundle's training record
 (losses, and the judge's FID per step). Only the GAN tab draws them, so they live in its folder rather
-than in the core's ``studio.plots``, whose fonts, renderer and words (``word``: the texts table, this
+than in the core's ``studio.media.plots``, whose fonts, renderer and words (``word``: the texts table, this
 folder's ``texts.toml``) they use."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 
-from studio.plots import curve_name, render, word
+from studio.media.plots import curve_name, render, word
 
 _DPI = 100
 

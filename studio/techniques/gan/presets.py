@@ -11,7 +11,9 @@ import dataclasses
 
 import numpy as np
 
-from studio import data, registry, runtime, weight_files
+from studio import data
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
 from studio.techniques.gan.model import (
     GANConfig,
     GeneratorInference,

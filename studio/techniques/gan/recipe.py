@@ -11,11 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, metrics, registry, runtime, weight_files
-from studio.bundle_writer import rewrite_metrics, write_bundle
-from studio.lazy_keras import keras, tf
-from studio.quality import QualityService
-from studio.schedules import SCHEDULES
+from studio import data
+from studio.media import imaging
+from studio.judge import metrics
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import rewrite_metrics, write_bundle
+from studio.serving.lazy_keras import keras, tf
+from studio.judge.quality import QualityService
+from studio.training.schedules import SCHEDULES
 from studio.techniques.gan.model import (
     GANConfig,
     GeneratorInference,
@@ -38,7 +42,7 @@ from studio.techniques.gan.presets import (
     training_images,
 )
 from studio.training import RunContext, RunOptions, fit, training_record
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 PREVIEW_SEED = 1234  # the fixed noise of the preview grid
 PREVIEW_COUNT = 20  # two rows of ten, as the lecture's figure during training

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw
 
-from studio import batching, imaging, metrics, registry
-from studio.bundle_cache import BundleCache, RecentDraws
+from studio.serving import batching
+from studio.media import imaging
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.checks import UserError, check_count, check_schedule, check_seed
 from studio.samples.presets import NAME as SAMPLES
 from studio.techniques.gan.model import latent_codes, slerp_codes
@@ -24,8 +27,8 @@ from studio.techniques.gan.presets import (
     training_images,
 )
 from studio.texts import picture_text
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 MAX_SAMPLES = 100
 MAX_STEPS = 24  # frames of a latent walk

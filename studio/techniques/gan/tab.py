@@ -13,8 +13,8 @@ from typing import NamedTuple
 import gradio as gr
 import numpy as np
 
-from studio import batching
-from studio.results import shared
+from studio.serving import batching
+from studio.serving.results import shared
 from studio.techniques.gan import GAME_POLL
 from studio.techniques.gan.plots import gan_curves, gan_record
 from studio.techniques.gan.poll import scores_line

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, tf
+from studio.serving.lazy_keras import keras, layers, tf
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ studio's ~60 MB budget.
 
 from __future__ import annotations
 
-from studio import registry, runtime, weight_files
-from studio.schedules import SliceSchedule
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.training.schedules import SliceSchedule
 from studio.techniques.infogan.model import (
     InfoGANConfig,
     InfoGANInference,

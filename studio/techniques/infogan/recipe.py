@@ -19,11 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, registry, runtime, weight_files
-from studio.bundle_writer import write_bundle
-from studio.lazy_keras import keras
-from studio.quality import QualityService
-from studio.recipe_kit import EpochOptions, EpochRecipe
+from studio import data
+from studio.media import imaging
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import write_bundle
+from studio.serving.lazy_keras import keras
+from studio.judge.quality import QualityService
+from studio.training.recipe_kit import EpochOptions, EpochRecipe
 from studio.techniques.infogan import measures
 from studio.techniques.infogan.model import (
     InfoGANConfig,
@@ -48,7 +51,7 @@ from studio.training import (
     fit,
     training_record,
 )
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 EVAL_SEED = 0
 EVAL_PER_CODE = 100  # samples per c1 value for the category agreement and the FID (1,000 in all)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio import epoch_jobs, imaging, registry
-from studio.bundle_cache import BundleCache
+from studio.training import epoch_jobs
+from studio.media import imaging
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.checks import UserError, check_seed
-from studio.epoch_jobs import epoch_job
+from studio.training.epoch_jobs import epoch_job
 from studio.techniques.infogan.presets import (
     BATCH_SIZE,
     CLASSROOM,
@@ -16,7 +18,7 @@ from studio.techniques.infogan.presets import (
     NAME,
     load_inference,
 )
-from studio.training_jobs import JobSpec
+from studio.training.jobs import JobSpec
 
 LIVE_ZOOM = 8  # one 28x28 sample drawn at 224 px
 GRID_STEPS = 9  # columns of a code grid, from -2 to 2

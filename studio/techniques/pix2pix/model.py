@@ -1,7 +1,7 @@
 """Pix2Pix (lecture 004, "Pix2Pix"; Isola et al. 2017): outline -> picture, on two data sets.
 
 - "emoji" (the default): OpenMoji's colour emoji at 64 x 64 x 3, each paired with its own black line
-  layer (``studio.openmoji``), the lecture's edges2shoes in colour;
+  layer (``studio.media.openmoji``), the lecture's edges2shoes in colour;
 - "fashion": edges -> shoes made from Fashion-MNIST at 32 x 32 in grey, described below.
 
 The lecture's parts, sized so that they train on a 2-core CPU:
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, ops, tf
-from studio.weight_average import recompute_batchnorm
+from studio.serving.lazy_keras import keras, layers, ops, tf
+from studio.training.weight_average import recompute_batchnorm
 
 SIZE = 32  # the square size of the Fashion-MNIST shoes
 DATASETS = ("emoji", "fashion")  # the first is the tab's default

@@ -2,7 +2,7 @@
 
 Data:
 - "emoji": OpenMoji's colour emoji at 64 x 64 x 3, each paired with its own black line layer, split by
-  emoji (``studio.openmoji``: about 2,850 training and 430 test pairs);
+  emoji (``studio.media.openmoji``: about 2,850 training and 430 test pairs);
 - "fashion": Fashion-MNIST's sandals, sneakers and ankle boots (18,000 training, 3,000 test images),
   each paired with its numpy edge map (``pix2pix.edge_maps``), at 32 x 32.
 
@@ -20,10 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, metrics, openmoji, registry, runtime, weight_files
-from studio.bundle_writer import write_bundle
-from studio.lazy_keras import keras
-from studio.quality import QualityService
+from studio import data
+from studio.media import imaging, openmoji
+from studio.judge import metrics
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import write_bundle
+from studio.serving.lazy_keras import keras
+from studio.judge.quality import QualityService
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import (
     DEFAULT_EPOCHS,
@@ -31,7 +35,7 @@ from studio.techniques.pix2pix.presets import (
     bundle_name,
 )
 from studio.training import RunContext, RunOptions, fit, training_record
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 PREVIEW_PAIRS = 6  # fixed test pairs shown while training: edges / translation / truth
 VALIDATION_PAIRS = 1000  # per-epoch test L1 on this many test pairs (the full test set at the end)

@@ -13,16 +13,17 @@ import threading
 import numpy as np
 from PIL import Image
 
-from studio import imaging, openmoji, registry
-from studio.bundle_cache import BundleCache
+from studio.media import imaging, openmoji
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.checks import UserError, check_schedule
 from studio.samples.presets import NAME as SAMPLES
-from studio.schedules import SliceSchedule
+from studio.training.schedules import SliceSchedule
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name, load_inference
 from studio.texts import picture_text
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 ZOOM = {"fashion": 6, "emoji": 4}  # 32 px -> 192 px, 64 px -> 256 px on screen, nearest neighbour (honest pixels)
 # Classroom schedule of the Train button: 5 passes over 1,500 pairs at batch 32 (about a minute and a half

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, registry
-from studio.bundle_writer import write_bundle
+from studio import data
+from studio.bundles import registry
+from studio.bundles.writer import write_bundle
 from studio.techniques.pixel import model as pixel
 from studio.training import CancelToken, RunContext
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 # Test-set metrics are recorded at these smoothing strengths (pseudo-counts per grey level).
 PIXEL_REPORTED_SMOOTHING = (0.0, 0.1, 1.0)

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, imaging, plots, registry
-from studio.bundle_cache import BundleCache
+from studio import data
+from studio.media import imaging, plots
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.checks import UserError
 from studio.techniques.pixel import model as pixel
-from studio.training_jobs import JobSpec
-from studio.training_request import request
+from studio.training.jobs import JobSpec
+from studio.training.request import request
 
 NAME = "pixel"
 FID_SAMPLES = 1000  # the model's readout (FID, spread) is taken over this many samples of one fixed seed

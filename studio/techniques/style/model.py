@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from studio.lazy_keras import keras, tf
+from studio.serving.lazy_keras import keras, tf
 
 CONTENT_LAYER = "block5_conv2"
 STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1")

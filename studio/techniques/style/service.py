@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from studio import data, imaging, runtime
+from studio import data
+from studio.media import imaging
+from studio.serving import runtime
 from studio.backbones import networks as backbones
 from studio.backbones import presets as image_backbones
 from studio.backbones.presets import (  # noqa: F401 - the tab's names and example

@@ -6,7 +6,8 @@ import time
 
 import gradio as gr
 
-from studio import plots, results
+from studio.media import plots
+from studio.serving import results
 from studio.backbones.presets import example_photo as example_image
 
 # DeepDream and style transfer open with ready results of the same example pictures: the examples technique

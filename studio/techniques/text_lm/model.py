@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.lazy_keras import keras, layers, ops, tf
+from studio.serving.lazy_keras import keras, layers, ops, tf
 
 PAD, UNK = 0, 1
 UNK_TOKEN = "[UNK]"

@@ -1,5 +1,5 @@
 """The text tab's figure (Keras book 12.1): the next-word distribution before and after reweighting. Only
-the text tab draws it, so it lives in its folder rather than in the core's ``studio.plots``, whose fonts
+the text tab draws it, so it lives in its folder rather than in the core's ``studio.media.plots``, whose fonts
 and renderer it uses."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from studio.plots import render
+from studio.media.plots import render
 
 _DPI = 100
 

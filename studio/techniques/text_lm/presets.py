@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from studio import registry, runtime, weight_files
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
 from studio.techniques.text_lm import model as text_lm
 
 NAME = "text_lm"

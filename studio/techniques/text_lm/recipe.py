@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, registry, runtime, weight_files
-from studio.bundle_writer import rewrite_metrics, write_bundle
-from studio.lazy_keras import keras, layers
+from studio import data
+from studio.bundles import registry, weight_files
+from studio.serving import runtime
+from studio.bundles.writer import rewrite_metrics, write_bundle
+from studio.serving.lazy_keras import keras, layers
 from studio.techniques.text_lm import corpus
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.presets import (
@@ -45,7 +47,7 @@ from studio.training import (
     TrainingCancelled,
     keras_callback,
 )
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 DEFAULT_EPOCHS = 1
 SEGMENTS = 5  # Keras "epochs" per pass over the data: a point on the training curve each

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, plots, registry
-from studio.bundle_cache import BundleCache, RecentDraws
+from studio import data
+from studio.media import plots
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.checks import MAX_SEED, UserError, check_seed
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.plots import next_word_bars
 from studio.techniques.text_lm.presets import NAME, OWN_NAME, load_generator
-from studio.training_jobs import JobSpec
-from studio.training_request import request
+from studio.training.jobs import JobSpec
+from studio.training.request import request
 
 BOOK_TEMPERATURES = (0.2, 0.5, 0.7, 1.0, 1.5)  # code 12-9
 GREEDY = "greedy"

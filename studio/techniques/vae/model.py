@@ -17,8 +17,8 @@ from statistics import NormalDist
 
 import numpy as np
 
-from studio.imaging import from_unit_batch, to_unit_batch
-from studio.lazy_keras import keras, layers, ops, tf
+from studio.media.imaging import from_unit_batch, to_unit_batch
+from studio.serving.lazy_keras import keras, layers, ops, tf
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,18 @@ import time
 
 import numpy as np
 
-from studio import data, imaging, plots, registry
-from studio.bundle_cache import BundleCache, RecentDraws
+from studio import data
+from studio.media import imaging, plots
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache, RecentDraws
 from studio.checks import UserError
 from studio.techniques.autoencoder.model import (
     interpolation_codes,  # the same walk as the autoencoder, to compare
 )
 from studio.techniques.vae import model as vae
 from studio.techniques.vae.presets import NAME, load_inference
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 MAX_GRID = 40  # 40 x 40 = 1,600 decoded digits: a 1,120 px square picture
 STEPS = 12  # frames of a walk

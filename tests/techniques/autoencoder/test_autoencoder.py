@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from conftest import synthetic_split
-from studio import paths, registry
-from studio.imaging import to_unit_batch
+from studio import paths
+from studio.bundles import registry
+from studio.media.imaging import to_unit_batch
 from studio.techniques.autoencoder import model as ae
 from studio.training import CancelToken, RunContext, TrainingCancelled
 from training_requests import shipped_request, user_request

@@ -243,7 +243,7 @@ def test_service_explains_bad_requests(service, call, message):
 def shipped():
     """The shipped default generator and the MNIST judge; skips when they are not in pretrained/."""
     from studio.techniques.cgan.service import DEFAULT_VARIANT
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
 
     if not (ROOT / "pretrained" / f"cgan_{DEFAULT_VARIANT}").is_dir():
         pytest.skip("no shipped cGAN weights")
@@ -264,7 +264,7 @@ def test_shipped_generator_draws_the_requested_digit(shipped):
 
 def test_lecture_004s_dense_generator_obeys_its_label():
     """The shipped dense cGAN (the lecture's networks and settings, 250 epochs) draws the digit it is asked for."""
-    from studio.quality import QualityService
+    from studio.judge.quality import QualityService
     from studio.techniques.cgan.service import CGANService
 
     if not (ROOT / "pretrained" / "cgan_dense").is_dir():

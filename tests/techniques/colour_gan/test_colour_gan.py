@@ -73,7 +73,7 @@ def _picture_folder(folder, n: int = 64):
 
 
 def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp_path):
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder = _picture_folder(tmp_path / "mine")
@@ -100,7 +100,7 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
 
     import pytest
 
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.colour_gan import recipe as colour_recipe
     from studio.techniques.colour_gan.service import ColourGANService
     from studio.training import CancelToken, TrainingCancelled
@@ -126,7 +126,7 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
 
 
 def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder, checkpoints = _picture_folder(tmp_path / "mine"), tmp_path / "checkpoints"

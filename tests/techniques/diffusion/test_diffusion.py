@@ -103,7 +103,7 @@ def test_the_xla_sampler_pads_to_whole_rows_and_draws_the_same_digits():
 
 
 def test_the_recipe_trains_saves_and_the_bundle_samples(tmp_path, monkeypatch):
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.diffusion.presets import load_inference
     from studio.techniques.diffusion.recipe import train_diffusion
     from studio.training import RunContext
@@ -127,7 +127,8 @@ def tiny_service(tmp_path, monkeypatch):
     import dataclasses
     import shutil
 
-    from studio import paths, registry
+    from studio import paths
+    from studio.bundles import registry
     from studio.techniques.diffusion.presets import NAME, WEIGHTS_FILE
     from studio.techniques.diffusion.service import DiffusionService
 
@@ -210,9 +211,9 @@ def test_the_tab_answers_over_http(tiny_service):
     import gradio as gr
 
     from conftest import free_port
-    from studio import provenance
-    from studio.quality import QualityService
-    from studio.training_jobs import TrainingJobs
+    from studio.bundles import provenance
+    from studio.judge.quality import QualityService
+    from studio.training.jobs import TrainingJobs
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs

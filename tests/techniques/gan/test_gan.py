@@ -155,7 +155,7 @@ def test_the_recipe_records_its_run(gan_bundles):
 def test_a_generator_saved_in_the_older_float32_format_still_loads(gan_bundles, tmp_path, monkeypatch):
     import dataclasses
 
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.gan.presets import LEGACY_WEIGHTS_FILE, load_inference
 
     config = gan.dense_config()
@@ -243,7 +243,7 @@ def test_samples_and_walk(service):
 def test_a_click_readout_judges_its_own_samples_and_the_model_once(service, monkeypatch):
     """The judge's readout after a Generate click: the model's 1,000 samples are drawn and judged
     once (the fixed seed, for everyone); each click judges only the samples it showed."""
-    from studio.quality import MODEL_SEED
+    from studio.judge.quality import MODEL_SEED
     from studio.techniques.gan.service import EVAL_SAMPLES
 
     quality, drawn, judged_draw = counting_quality(), [], service.judged_draw
@@ -300,7 +300,7 @@ def test_bad_inputs_get_clear_messages(service, call, message):
 
 
 def test_missing_weights_are_explained(monkeypatch, tmp_path):
-    from studio.registry import WeightsUnavailableError
+    from studio.bundles.registry import WeightsUnavailableError
     from studio.techniques.gan.service import GANService
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "empty"))
@@ -340,7 +340,7 @@ def test_each_gan_sub_tabs_training_panel_sits_in_its_own_sub_tab():
     import gradio as gr
 
     from studio.techniques import colour_gan, gan, infogan
-    from studio.training_jobs import TrainingJobs
+    from studio.training.jobs import TrainingJobs
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs

@@ -82,7 +82,7 @@ def test_a_config_without_meaningful_codes_is_refused(bad, message):
 
 
 def test_the_recipe_trains_saves_and_measures_what_its_codes_mean(tmp_path, monkeypatch):
-    from studio import registry
+    from studio.bundles import registry
     from studio.techniques.infogan.presets import load_inference
     from studio.techniques.infogan.recipe import train_infogan
     from studio.training import RunContext
@@ -111,7 +111,7 @@ def tiny_service(tmp_path, monkeypatch):
     """An InfoGANService over an untrained tiny generator saved as a bundle."""
     import dataclasses
 
-    from studio import registry, weight_files
+    from studio.bundles import registry, weight_files
     from studio.techniques.infogan.presets import INT8_FROM, NAME, WEIGHTS_FILE
     from studio.techniques.infogan.service import InfoGANService
 
@@ -164,7 +164,7 @@ def infogan_page(tiny_service):
     import gradio as gr
 
     from conftest import free_port
-    from studio.training_jobs import TrainingJobs
+    from studio.training.jobs import TrainingJobs
     from studio.ui.context import TabContext
     from studio.ui.i18n import Translator
     from studio.ui.jobs import SessionJobs
@@ -195,7 +195,7 @@ def test_the_gan_tab_has_an_infogan_part_only_with_infogan_weights(tmp_path, mon
 
 
 def test_the_infogan_part_answers_over_http_and_refuses_bad_codes(infogan_page):
-    from studio import provenance
+    from studio.bundles import provenance
 
     url, refreshes = infogan_page
     assert len(refreshes) == 2

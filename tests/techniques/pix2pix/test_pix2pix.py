@@ -325,7 +325,7 @@ def test_colourfulness_is_zero_for_grey_and_one_for_pure_colour():
 def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tmp_path, monkeypatch):
     """The classroom schedule's shape of run (``--limit``) on the colour emoji: the mirror images double the
     slice, the whole test side is measured, the bundle credits OpenMoji, and only the U-Net ships its D."""
-    from studio import openmoji
+    from studio.media import openmoji
     from studio.techniques.pix2pix.recipe import train_pix2pix
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))

@@ -4,7 +4,7 @@
 import pytest
 from bundle_checks import check_shipped_bundle
 
-from studio.quality import QualityService
+from studio.judge.quality import QualityService
 from studio.techniques.pix2pix.service import Pix2PixService
 
 

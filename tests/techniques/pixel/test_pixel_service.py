@@ -5,7 +5,8 @@ import pytest
 
 from conftest import counting_quality, events_until_final
 from service_checks import check_refusal
-from studio import paths, registry
+from studio import paths
+from studio.bundles import registry
 from studio.techniques.pixel.service import PixelService
 
 
@@ -79,7 +80,7 @@ def test_pictures_have_sane_shapes_and_extreme_pixels_are_clamped(service):
 
 
 def test_the_pixel_figures_speak_the_interface_language(service):
-    from studio import plots
+    from studio.media import plots
 
     for draw in (service.entropy_picture, service.histogram_picture):
         english, korean = draw("mnist", 3, 0.5, 14, 8, "en"), draw("mnist", 3, 0.5, 14, 8, "ko")
@@ -88,7 +89,7 @@ def test_the_pixel_figures_speak_the_interface_language(service):
 
 
 def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir):
-    from studio.training_jobs import TrainingJobs
+    from studio.training.jobs import TrainingJobs
 
     paths.set_data_dir(tiny_data_dir)
     shipped_nll = service.likelihood("mnist", 0, 1.0).report.bits_per_pixel
@@ -106,7 +107,7 @@ def test_retrain_goes_to_the_user_cache_and_can_be_undone(service, tiny_data_dir
 
 
 def test_stopped_retrain_leaves_the_weights_alone(service, tiny_data_dir):
-    from studio.training_jobs import TrainingJobs
+    from studio.training.jobs import TrainingJobs
 
     paths.set_data_dir(tiny_data_dir)
     jobs = TrainingJobs()

@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 
-from studio import weight_files
+from studio.bundles import weight_files
 from studio.techniques.text_lm.presets import STORAGES
 from studio.techniques.text_lm import model as text_lm
 from studio.techniques.text_lm.model import TextLMConfig, reweight_distribution
 from studio.training import RunContext
-from studio.training_request import from_command
+from studio.training.request import from_command
 from training_requests import shipped_request, user_request
 
 TINY = TextLMConfig(vocab_size=40, sequence_length=8, embed_dim=16, dense_dim=32, num_heads=2)
@@ -410,7 +410,7 @@ def test_bad_temperatures_give_clear_messages(service, temperature):
 
 
 def test_the_distribution_bars_are_titled_in_the_interface_language(service):
-    from studio import plots
+    from studio.media import plots
 
     english = service.distribution("This movie", 0.7, 10, "en")
     korean = service.distribution("This movie", 0.7, 10, "ko")
@@ -469,7 +469,7 @@ def test_own_text_stop_keeps_the_previous_model(tmp_path):
     file.write_text(KOREAN, encoding="utf-8")
     with pytest.raises(TrainingCancelled):
         train_own_text(user_request("text-own", file=str(file), epochs=2), RunContext(cancel=token), config=tiny)
-    from studio import registry
+    from studio.bundles import registry
 
     assert not registry.exists("text_own", registry.USER)
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import counting_quality, synthetic_split
 from service_checks import check_refusal
-from studio.imaging import to_unit_batch
+from studio.media.imaging import to_unit_batch
 from studio.techniques.vae import model as vae
 from studio.checks import UserError
 

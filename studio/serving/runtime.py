@@ -2,7 +2,7 @@
 
 There is no studio-wide lock around model work: inference calls built models (safe from several
 threads), building a model holds only the lock of its bundle (``bundles.cache.BundleCache``), and
-training runs in a worker process (``studio.training_jobs``).
+training runs in a worker process (``studio.training.jobs``).
 
 TensorFlow is imported lazily (it costs seconds); the app asks for `device_summary()` after its page
 is up, and `warm_up_in_background()` pays the import while the first user is still reading.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from studio import registry
-from studio.training_request import TrainingRequest
+from studio.bundles import registry
+from studio.training.request import TrainingRequest
 
 
 def write_bundle(request: TrainingRequest, name: str, config, files: Mapping[str, registry.FileWriter], *,

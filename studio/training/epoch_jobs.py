@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from studio import registry
+from studio.bundles import registry
 from studio.checks import UserError, check_count, check_schedule
-from studio.schedules import SliceSchedule
-from studio.training_jobs import JobSpec, estimate_from_shipped
-from studio.training_request import request
+from studio.training.schedules import SliceSchedule
+from studio.training.jobs import JobSpec, estimate_from_shipped
+from studio.training.request import request
 
 TRAIN_IMAGES = 60000  # MNIST's training digits: a schedule's share of an epoch scales the estimate
 

@@ -167,7 +167,7 @@ def temp_gif(frames, name: str, duration_ms: int = 200, scale: int = 1, comment:
 
     Frames of different sizes (a dream's octaves) are scaled to the last frame's size; ``scale``
     enlarges every pixel to a block (keeps 28x28 digits crisp); ``comment`` is written into the GIF
-    (a recipe, see studio.provenance).
+    (a recipe, see studio.bundles.provenance).
     """
     frames = [np.asarray(f) for f in frames]
     if not frames:

@@ -30,9 +30,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from studio import data, paths, registry, train
+from studio import data, paths, train
+from studio.bundles import registry
 from studio.training import CancelToken, RunContext, TrainingCancelled
-from studio.training_request import TrainingRequest
+from studio.training.request import TrainingRequest
 
 FINAL_EVENTS = frozenset({"done", "stopped", "failed", "crashed", "left"})
 STOP_GRACE_S = 15.0  # a stopped job that saves nothing must be gone by then (one batch, or TF's import)

@@ -1,4 +1,4 @@
-"""Keras and TensorFlow, imported on first use: ``from studio.lazy_keras import keras, layers, ops, tf``.
+"""Keras and TensorFlow, imported on first use: ``from studio.serving.lazy_keras import keras, layers, ops, tf``.
 
 Importing TensorFlow costs seconds, and most of the studio's processes never need it: the command line
 building its parser, the app building its page, a test reading a config. So a model module names Keras at
@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from studio import runtime
+from studio.serving import runtime
 
 
 class LazyModule:

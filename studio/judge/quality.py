@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio import data, metrics, registry
-from studio.bundle_cache import BundleCache
+from studio import data
+from studio.judge import metrics
+from studio.bundles import registry
+from studio.bundles.cache import BundleCache
 from studio.judge.presets import LoadedJudge, bundle_name, load_judge
-from studio.results import SharedResults
+from studio.serving.results import SharedResults
 
 MIN_FID_SAMPLES = 50  # below this a 128x128 covariance is too noisy to be worth a number
 MODEL_SEED = 0  # the model's readout (FID, coverage, agreement) is measured on samples of this seed, for everyone

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from studio import imaging
+from studio.media import imaging
 from studio.checks import UserError
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one uploaded file, archive or picture

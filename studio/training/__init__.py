@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from studio import runtime
-from studio.lazy_keras import keras
-from studio.training_request import option
+from studio.serving import runtime
+from studio.serving.lazy_keras import keras
+from studio.training.request import option
 
 # fraction in [0, 1], and a sentence for the progress bar
 ProgressFn = Callable[[float, str], None]

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from studio import __version__, imaging
+from studio import __version__
+from studio.media import imaging
 
 PREFIX = "studio-recipe:"
 KEY = "studio-recipe"

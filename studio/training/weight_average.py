@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from studio.lazy_keras import layers
+from studio.serving.lazy_keras import layers
 
 
 def recompute_batchnorm(generator, inputs: np.ndarray, batches: int = 100, batch_size: int = 256,

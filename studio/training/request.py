@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from studio import recipes, registry
+from studio.training import recipes
+from studio.bundles import registry
 
 Options = TypeVar("Options")
 

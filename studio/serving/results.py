@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from studio import imaging, registry
+from studio.media import imaging
+from studio.bundles import registry
 
 
 def fingerprint(value) -> object:

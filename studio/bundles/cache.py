@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from studio import registry
+from studio.bundles import registry
 
 T = TypeVar("T")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from studio import registry
-from studio.bundle_writer import rewrite_metrics
-from studio.quality import QualityService
+from studio.bundles import registry
+from studio.bundles.writer import rewrite_metrics
+from studio.judge.quality import QualityService
 from studio.training import RunContext, RunOptions
-from studio.training_request import TrainingRequest, option
+from studio.training.request import TrainingRequest, option
 
 ASSESS_HELP = "measure the saved bundle again with today's metrics instead of training"
 
