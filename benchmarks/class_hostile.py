@@ -36,6 +36,7 @@ FORGED_HEADERS = {"X-Forwarded-Host": f"{FORGED_HOST}:8000", "X-Forwarded-Proto"
 ENCODINGS = ("gzip, deflate, br", "gzip, deflate", "identity")
 URLSAFE = string.ascii_letters + string.digits + "-_"
 STATE_PATH = "studio-class/state"
+EVENT_LIMIT_S = 60.0  # one queued event of the hostile client, at most
 
 
 def _client(url: str, **kw) -> httpx.AsyncClient:
@@ -136,9 +137,14 @@ async def _queued(client: httpx.AsyncClient, url: str, code: str, events: dict, 
     if joined.status_code != 200:
         raise RuntimeError(f"{event}: join HTTP {joined.status_code} {joined.text[:120]}")
     event_id = joined.json()["event_id"]
+    # Behind nginx the stream must reach the studio that took the join: the script keeps nginx's route
+    # cookie as any cookie jar would (without it, the stream of another studio only sends heartbeats).
+    route = joined.cookies.get("studio_route")
+    cookies = f"studio_browser={cookie}" + (f"; studio_route={route}" if route else "")
     stream = await client.send(_request(url, "gradio_api/queue/data", {"session_hash": session_hash},
-                                        {"Cookie": f"studio_browser={cookie}"}), stream=True)
-    try:
+                                        {"Cookie": cookies}), stream=True)
+
+    async def result():
         async for line in stream.aiter_lines():
             if not line.startswith("data:"):
                 continue
@@ -149,9 +155,12 @@ async def _queued(client: httpx.AsyncClient, url: str, code: str, events: dict, 
                 return message["output"]["data"]
             if message.get("msg") in ("close_stream", "unexpected_error"):
                 break
+        raise RuntimeError(f"{event}: the stream ended without its result")
+
+    try:  # heartbeats keep a read from timing out: the whole event is bounded instead
+        return await asyncio.wait_for(result(), EVENT_LIMIT_S)
     finally:
         await stream.aclose()
-    raise RuntimeError(f"{event}: the stream ended without its result")
 
 
 async def forged_answers(url: str, code: str, events: dict, lang: str, variant: str, count: int,
