@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import time
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from studio.checks import UserError
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
+
+log = logging.getLogger("studio")
 
 # Which studio answered (behind nginx, one of several): for the operator's eyes and the deployment test.
 SERVED_BY = f"{socket.gethostname()}:{os.getpid()}"
@@ -128,6 +131,9 @@ class ClassFeed:
             if note:
                 self._noted = time.monotonic()
         except (StoreBusy, asyncio.TimeoutError):
+            asked = None
+        except Exception:  # noqa: BLE001 - any other failure of the store: said as "down", the reader goes on
+            log.exception("The class state could not be read for the streams")
             asked = None
         events: dict[tuple[bool, str | None], bytes] = {}  # pages told the same share one encoding
         for listener in listeners:

@@ -118,7 +118,9 @@ class ClassRoutes:
         self.session = session
         self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
-        self.feed = ClassFeed(session, self._in_pool)
+        # The streams' reader has a thread of its own: a flood of asks filling the pool never delays a move
+        self._feed_thread = ThreadPoolExecutor(1, thread_name_prefix="class-feed")
+        self.feed = ClassFeed(session, self._in_feed_thread)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope)
@@ -156,6 +158,10 @@ class ClassRoutes:
         """``work(*args)`` in the pool (the store may be slow): ``asyncio.TimeoutError`` after
         ``STATE_TIMEOUT_S``, ``StoreBusy`` when the store said so."""
         return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, *args),
+                                      timeout=STATE_TIMEOUT_S)
+
+    async def _in_feed_thread(self, work):
+        return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._feed_thread, work),
                                       timeout=STATE_TIMEOUT_S)
 
     async def _answer(self, route: str, request: Request) -> Response:
