@@ -8,7 +8,7 @@ it (``switch``). The lecturer's panel makes a tab for every declared poll, ``sta
 clears every declared poll, and ``ClassSession.answer`` takes answers only for a declared poll.
 
 ``studio.techniques.load()`` declares the techniques' polls here as it reads their declarations; the
-class's own wall (pins of any sampler tab) is declared by ``studio.classroom.wall`` the same way. A class
+class's wall (pins of any sampler tab) is declared by ``studio.techniques.wall`` the same way. A class
 keeps in its store the polls it has had (``"polls"``), so that the operator's ``new-class`` command,
 which loads no technique, still archives and clears every one.
 """
@@ -39,6 +39,7 @@ class ClassPoll:
     topic: str | None = None
     switch: str | None = None
     last: bool = False  # shown after the techniques' polls (the class's own wall)
+    pins: bool = False  # the poll that takes the sampler tabs' pins (``ClassKit.pin``): the wall
 
     def draw(self, kit, answers: list[dict], lang: str):
         """(picture or None, summary line) of ``answers`` for the projector."""
@@ -69,6 +70,11 @@ def declared() -> list[ClassPoll]:
 def names() -> tuple[str, ...]:
     """The declared polls' names."""
     return tuple(poll.name for poll in declared())
+
+
+def pinned() -> ClassPoll | None:
+    """The poll that takes the sampler tabs' pins, if one is declared."""
+    return next((poll for poll in declared() if poll.pins), None)
 
 
 def find(name: str, unknown: Callable[[str], Exception] | None = None) -> ClassPoll:

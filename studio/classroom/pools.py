@@ -2,7 +2,7 @@
 wall's pictures, and the answers as a CSV for the lecturer.
 
 The polls themselves are declared by the techniques that run them (``studio.classroom.polls``), each
-with its own figure in its own folder. The class's own poll, the wall (``studio.classroom.wall``), keeps
+with its own figure in its own folder. The class's own poll, the wall (``studio.techniques.wall``), keeps
 each student's Generate on the lecturer's sampler tab: ``{"technique", "params", "caption", "dataset",
 "asked"}``: the recipe (the projector draws its first sample from it, once), the judge's data set and the
 class asked for (or None); where a sample cannot be drawn again cheaply (diffusion) also ``"picture"``,

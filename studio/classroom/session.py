@@ -23,7 +23,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, Signer
 
 from studio.checks import UserError
-from studio.classroom import polls, wall  # noqa: F401 - wall: the class's own poll is declared with it
+from studio.classroom import polls
 from studio.classroom.answer_log import AnswerLog
 from studio.classroom.redis_store import RedisStore
 from studio.classroom.store import ClassStore, SQLiteStore, StoreBusy

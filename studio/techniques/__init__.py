@@ -16,7 +16,7 @@ from studio.technique import Technique
 
 LECTURE_ORDER: list[str] = [
     "pixel", "autoencoder", "vae", "gan", "infogan", "colour_gan", "cgan", "pix2pix", "deepdream", "style", "text_lm",
-    "diffusion", "examples",
+    "diffusion", "examples", "wall",
 ]
 
 

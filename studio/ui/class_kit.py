@@ -21,10 +21,9 @@ import numpy as np
 from gradio.context import LocalContext
 
 from studio.checks import UserError
-from studio.classroom import pools, web
+from studio.classroom import polls, pools, web
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
-from studio.classroom.wall import WALL
 from studio.judge.quality import class_name
 from studio.ui.i18n import text
 
@@ -164,7 +163,9 @@ class ClassKit:
         payload = {"technique": technique, "params": params, "caption": caption, "dataset": dataset, "asked": asked}
         if picture is not None:
             payload["picture"] = pools.picture_field(picture)
-        self.answer("en", WALL.name, entry_id, payload)
+        wall = polls.pinned()
+        if wall is not None:
+            self.answer("en", wall.name, entry_id, payload)
 
     def wall_cells(self, entries: list[dict]) -> tuple[np.ndarray, list[tuple[str, int]], list[bool | None]]:
         """(pictures, the judge's (data set, class) of each, whether each is what was asked for, or None) of the

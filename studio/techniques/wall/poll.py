@@ -1,24 +1,20 @@
 """The class's own poll: the wall, where each student's Generate on a sampler tab is pinned (one picture per
 student and tab, the newest), and the projector shows the pins of the tab the lecturer has open.
 
-Declared as any technique's poll is (``studio.classroom.polls``), but by the class itself: every sampler
-tab pins to it through ``ClassKit.pin``, so it belongs to no technique. Its view is handed the class kit,
+Declared in its own folder as any technique's poll is (``pins=True``: every sampler tab's
+``ClassKit.pin`` lands here, so it belongs to no one technique). Its view is handed the class kit,
 which draws and judges the pinned recipes (``wall_cells``, ``wall_reading``).
 """
 
 from __future__ import annotations
 
-from studio.classroom.polls import ClassPoll, declare
+from studio.techniques.wall import WALL_POLL
 from studio.texts import text
-
-WALL = ClassPoll("wall", label="class.wall", view=f"{__name__}:view", topic=f"{__name__}:shown_technique",
-                 last=True)
-declare(WALL)
 
 
 def shown_technique(kit) -> str:
     """The sampler tab the lecturer has open, when the wall has its pictures, else the newest picture's."""
-    on_wall = list(dict.fromkeys(a["technique"] for a in reversed(kit.session.answers(WALL.name))))
+    on_wall = list(dict.fromkeys(a["technique"] for a in reversed(kit.session.answers(WALL_POLL.name))))
     selected = set(kit.session.shown().get("tabs", {}).values())
     return next((t for t in on_wall if t in selected), on_wall[0] if on_wall else "")
 
