@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--new-key", action="store_true",
                         help="with --class: a new lecturer key for the class that goes on (its answers kept), for a "
                              "key that was seen; every lecturer session of the old key ends")
+    parser.add_argument("--plan", default=None, metavar="NAME_OR_FILE",
+                        help="with --class: the lecture plan to step through (a shipped plan: 000 to 004 in "
+                             "lectures/, or a .toml file); the lecturer's PageDown shows its first step")
     parser.add_argument("--public-url", default=os.environ.get("STUDIO_PUBLIC_URL") or None, metavar="URL",
                         help="the address students open (behind a proxy or in a container, e.g. "
                              "https://studio.example.edu): the page and the QR code use it, whatever a request "
@@ -61,9 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.inference_threads is not None and args.inference_threads < 1:
         parser.error("--inference-threads needs a whole number of at least 1")
-    if (args.new_class or args.new_key or args.class_store) and not args.start_class:
-        if args.new_class or args.new_key:
-            parser.error("--new-class and --new-key go with --class")
+    if (args.new_class or args.new_key or args.class_store or args.plan) and not args.start_class:
+        if args.new_class or args.new_key or args.plan:
+            parser.error("--new-class, --new-key and --plan go with --class")
         args.class_store = None  # $STUDIO_CLASS_STORE set for a deployment; no class asked for here
     if args.public_url is not None:
         parts = urlsplit(args.public_url)
@@ -97,16 +100,20 @@ def main(argv: list[str] | None = None) -> int:
 
     allow = training_enabled(args)
     session = None
-    if args.start_class:
-        from studio.checks import UserError  # lazy: NumPy and Pillow, after --help has answered
+    from studio.checks import UserError  # lazy: NumPy and Pillow, after --help has answered
 
+    if args.start_class:
         try:
             session = open_class(args.class_store, args.new_class, args.new_key)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    demo = app.build_app(lang=args.lang, allow_training=allow,
-                         training_note=args.share and not allow and not args.no_training, classroom=session)
+    try:
+        demo = app.build_app(lang=args.lang, allow_training=allow, classroom=session, plan=args.plan,
+                             training_note=args.share and not allow and not args.no_training)
+    except UserError as exc:  # a lecture plan that cannot be used: its one sentence
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if session is not None:
         announce_class(session, args)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None

@@ -72,6 +72,12 @@ language switch on phase 0's first page). With ``--compare``: ``summary: student
 one_answers_sent=N one_answers_counted=N one_answer_p95_s=S one_wall_p95_s=S one_server_cpu_s=S
 two_follow_p95_s=S ... two_server_cpu_s=S page_cpu_s=S click_cpu_s=S`` (page and click from the studio alone).
 
+``--plan NAME`` (issue 53, ``benchmarks/class_plan.py``): the studio starts with ``--plan NAME`` and, once the
+class has joined, the lecturer presses PageDown through ``--plan-steps`` steps, one every ``--step-s`` seconds,
+instead of phases 1-5: ``summary: students=N browsers=N replicas=N plan=NAME plan_steps=N plan_follow_p95_s=S
+plan_cpu_ms_per_step=M server_cpu_s=S page_cpu_s=S`` (target: plan_follow_p95_s <= 2 with 5 browsers and 25
+light students, ``--students 30``).
+
 ``--hostile``: the class while one hostile client attacks it (instead of phases 0-5); the hostile client is
 one of ``--students`` (by default 29 honest students, 5 of them browsers, and 1 hostile). The one studio alone
 keeps its class in a private redis-server as well (``--class-store redis://...``, no nginx); with
@@ -357,10 +363,12 @@ def wait_class_studio(process: subprocess.Popen, url: str, log_file: Path, timeo
     raise SystemExit(f"studio.py did not announce its class and answer within {timeout_s:.0f} s; see {log_file}")
 
 
-def start_class_studio(folder: Path, lang: str, log_path: str | None) -> tuple[subprocess.Popen, str, str, str]:
-    """``studio.py --class --new-class`` with a private cache: (process, base url, lecturer key, class code)."""
+def start_class_studio(folder: Path, lang: str, log_path: str | None,
+                       plan: str | None = None) -> tuple[subprocess.Popen, str, str, str]:
+    """``studio.py --class --new-class`` (and ``--plan``) with a private cache: (process, base url, lecturer key,
+    class code)."""
     log_file = Path(log_path or folder / "studio.log")
-    process, url = launch_studio(folder, lang, log_file, ["--class", "--new-class"])
+    process, url = launch_studio(folder, lang, log_file, ["--class", "--new-class", *(["--plan", plan] if plan else [])])
     key, code = wait_class_studio(process, url, log_file)
     return process, url, key, code
 
@@ -463,7 +471,7 @@ def deployment(folder: Path, args, replicas: int):
                 stop_process(process)
         return
     if replicas == 1:
-        process, url, key, code = start_class_studio(folder, args.lang, args.log)
+        process, url, key, code = start_class_studio(folder, args.lang, args.log, getattr(args, "plan", None))
         try:
             yield Deployment([(process, url)], url, key, code, db=folder / "cache" / "class.sqlite3")
         finally:
@@ -482,8 +490,9 @@ def deployment(folder: Path, args, replicas: int):
                 log_file = Path(args.log).with_name(f"{Path(args.log).stem}-{k}{Path(args.log).suffix}")
             else:
                 log_file = folder / f"studio{k}" / "studio.log"
+            plan = ["--plan", args.plan] if getattr(args, "plan", None) else []
             process, url = launch_studio(folder / f"studio{k}", args.lang, log_file,
-                                         ["--class", "--class-store", redis_url, "--no-training"])
+                                         ["--class", "--class-store", redis_url, "--no-training", *plan])
             stack.callback(stop_process, process)
             started.append((process, url, log_file))
         classes = {wait_class_studio(process, url, log_file, timeout_s=300) for process, url, log_file in started}
@@ -1130,6 +1139,15 @@ async def main_async(args, replicas: int = 1) -> dict:
                 print(f"   the {args.students} students over the studios (each page's \"served_by\"): "
                       f"{results['spread']}")
 
+                if args.plan:  # issue 53: the lecturer steps a lecture plan with the clicker's key, nothing else
+                    import class_plan
+
+                    results.update(await class_plan.step_through(args, deploy, lecturer, watcher, browsers, lights))
+                    results["cpu"]["plan"] = deploy.cpu() - cpu0
+                    await close_class(stop, pollers, lights, watcher, chromium)
+                    results["session_s"] = time.monotonic() - session_start
+                    return results
+
                 # --- 1. the lecturer moves; the class follows ------------------------------------------------
                 key_outer = events["techniques_key"]
                 tab = lambda tab_id: (lambda st: st.get("tabs", {}).get(key_outer) == tab_id)  # noqa: E731
@@ -1348,18 +1366,24 @@ async def main_async(args, replicas: int = 1) -> dict:
                     print(f"   at the end: {spread_words(at_end)}; {moved} students changed studio during the session; "
                           f"besides the studios: {', '.join(f'{n} {c:.1f} s' for n, c in side.items())} CPU "
                           f"(from the page-load test to the end)")
-                stop.set()
-                await asyncio.gather(*pollers, return_exceptions=True)
-                for s in lights:
-                    await s.client.aclose()
-                await watcher.aclose()
-                await chromium.close()
+                await close_class(stop, pollers, lights, watcher, chromium)
         finally:
             stop.set()
             for task in pollers:
                 task.cancel()
     results["session_s"] = time.monotonic() - session_start
     return results
+
+
+async def close_class(stop: asyncio.Event, pollers: list, lights: list, watcher, chromium) -> None:
+    """The students stop asking, their connections close, and the browsers go."""
+    stop.set()
+    await asyncio.gather(*pollers, return_exceptions=True)
+    for student in lights:
+        await student.client.aclose()
+    await watcher.aclose()
+    await chromium.close()
+
 
 # --- --hostile: the class while one client attacks it ---------------------------------------------------------
 HOSTILE_TABS = ("cgan", "gan", "text", "gan")  # the lecturer's moves during the hostile phase, over and over
@@ -1616,12 +1640,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 errors = [e for st in [*browsers, *lights] for e in st.errors]
                 if errors:
                     print(f"student errors ({len(errors)}): " + " | ".join(errors[:6]))
-                stop.set()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                for st in lights:
-                    await st.client.aclose()
-                await watcher.aclose()
-                await chromium.close()
+                await close_class(stop, tasks, lights, watcher, chromium)
         finally:
             stop.set()
             finish.set()
@@ -1736,6 +1755,11 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PREFIX",
                         help="record the studio with py-spy during the lecturer's result move (PREFIX.result, "
                              "collapsed stacks) and print its top functions")
+    plan_args = parser.add_argument_group("--plan", "the lecturer steps a lecture plan (issue 53; benchmarks/class_plan.py)")
+    plan_args.add_argument("--plan", metavar="NAME", help="a shipped plan (000-004): the studio starts with it, and "
+                           "the lecturer presses PageDown through it instead of phases 1-5")
+    plan_args.add_argument("--plan-steps", type=int, default=10, help="how many of its steps")
+    plan_args.add_argument("--step-s", type=float, default=15.0, help="seconds from one step to the next")
     hostile_args = parser.add_argument_group("--hostile", "the class while one hostile client attacks it")
     hostile_args.add_argument("--hostile", action="store_true",
                               help="the class plays and follows while one client forges headers, floods, forges "
@@ -1768,6 +1792,17 @@ def main() -> None:
         results = asyncio.run(hostile_async(args, replicas=args.replicas))
         print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(hostile.summary_line(results))
+        return
+
+    if args.plan:
+        if args.hostile or args.compare:
+            parser.error("--plan runs one class stepping its plan: leave --hostile and --compare out")
+        results = asyncio.run(main_async(args, replicas=args.replicas))
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"summary: students={args.students} browsers={args.browsers} replicas={args.replicas} plan={args.plan} "
+              f"plan_steps={results['plan_steps']} plan_follow_p95_s={results['plan_follow_p95']:.2f} "
+              f"plan_cpu_ms_per_step={results['plan_cpu_ms']:.0f} server_cpu_s={sum(results['cpu'].values()):.1f} "
+              f"page_cpu_s={results['page_cpu']:.3f}")
         return
 
     if not args.compare:

@@ -15,6 +15,7 @@ import hashlib
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from studio import __version__
 from studio.bundles.provenance import Recipe, RecipeError
 
 QUERY_KEY = "r"
@@ -29,7 +30,12 @@ def weights_digest(models: dict) -> str:
 
 def query_of(recipe: Recipe) -> str:
     """The ``r=...`` query part that carries ``recipe``."""
-    record = {"t": recipe.technique, "p": recipe.params, "v": recipe.version, "w": weights_digest(recipe.models)}
+    return query_for(recipe.technique, recipe.params, weights_digest(recipe.models), recipe.version)
+
+
+def query_for(technique: str, params: dict, weights: str, version: str = __version__) -> str:
+    """The ``r=...`` query part of a result named by its parts (a lecture plan's step keeps them as words)."""
+    record = {"t": technique, "p": params, "v": version, "w": weights}
     packed = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     return urlencode({QUERY_KEY: base64.urlsafe_b64encode(packed).decode().rstrip("=")})
 

@@ -176,3 +176,71 @@ def _dream_params(app) -> dict:
     keys = ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size", "max_loss", "side")
     return {k: made[k] for k in keys} | {"stopped": False,
                                         "input_sha256": exports.sha256_of(prepared(example_image(), made["side"]))}
+
+
+def _linked_page(demo):
+    """The page's link opener (``recipe_panel._LinkedPage``): what a page opened from a link runs."""
+    button = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "studio-open-link")
+    event = next(f for f in demo.fns.values() if f.targets and f.targets[0][0] == button._id)
+    return event.fn.__wrapped__.__self__  # quietly(page.open_link)
+
+
+# Results on a sub-tab of their own, each at its tab's values (the diffusion ones smaller, for the CPU):
+# (recipe, tab, sub-tab, the recipe's parameters).
+ON_THEIR_SUB_TABS = [
+    ("ae.reconstruct", "autoencoder", "ae-recon", {"indices": "0-9"}),
+    ("ae.noise_walk", "autoencoder", "ae-walk", {"index": 0, "scale": 1.0, "lang": "en"}),
+    ("ae.interpolate", "autoencoder", "ae-interp", {"a": 4, "b": 6}),
+    ("ae.map", "autoencoder", "ae-map", {"n": 1000, "z1": 0.0, "z2": 0.0}),
+    ("ae.decode", "autoencoder", "ae-map", {"z1": 0.5, "z2": -0.25}),
+    ("ae.denoise", "autoencoder", "ae-denoise", {"indices": "0-9", "noise_factor": 0.55, "seed": 0}),
+    ("vae.grid", "vae", "vae-grid", {"n": 30, "low": -1.0, "high": 1.0, "quantiles": False}),
+    ("vae.map", "vae", "vae-map", {"n": 30, "low": -1.0, "high": 1.0, "quantiles": False, "z1": 0.0, "z2": 0.0}),
+    ("vae.decode", "vae", "vae-map", {"z1": 0.3, "z2": 0.2}),
+    ("vae.walk", "vae", "vae-walk", {"a": 4, "b": 6}),
+    ("vae.compare", "vae", "vae-walk", {"a": 4, "b": 6}),
+    ("vae.concept", "vae", "vae-walk", {"index": 0, "class_from": "1", "class_to": "0", "strength": 1.5}),
+    ("vae.prior", "vae", "vae-prior", {"n": 50, "seed": 0}),
+    ("pixel.entropy", "pixel", None, {"dataset": "mnist", "label": "0", "smoothing": 0.0, "row": 14, "col": 8,
+                                      "lang": "en"}),
+    ("pixel.histogram", "pixel", None, {"dataset": "mnist", "label": "0", "smoothing": 0.0, "row": 14, "col": 8,
+                                        "lang": "en"}),
+    ("diffusion.samples", "diffusion", "diffusion-grid", {"n": 4, "steps": 3, "seed": 0, "label": "each",
+                                                          "guidance": 1.75}),
+    ("diffusion.trajectory", "diffusion", "diffusion-scrub", {"steps": 4, "seed": 1, "label": "none",
+                                                              "guidance": 0.0}),
+    ("diffusion.forward", "diffusion", "diffusion-forward", {"index": 0, "seed": 0}),
+]
+
+
+@pytest.mark.parametrize("recipe_name, tab, sub_tab, params", ON_THEIR_SUB_TABS, ids=[r[0] for r in ON_THEIR_SUB_TABS])
+def test_a_results_link_opens_on_its_sub_tab_with_the_bytes_of_its_recipe(studio_built, recipe_name, tab, sub_tab,
+                                                                          params):
+    """A link to a result (made by its recipe's own function) opens the result's tab and sub-tab with the
+    link's values in the controls and the very bytes the recipe gives again; a following page gets plain
+    values (a Gradio update only where the tab's own handler answers one)."""
+    from pathlib import Path
+
+    import gradio as gr
+
+    from studio.bundles import provenance
+    from studio.ui import exports
+
+    made = exports._TECHNIQUES[recipe_name][0](**params)
+    link = links.link_of(provenance.read(made[0] if isinstance(made, tuple) else made), "http://localhost:7860/")
+    again, recipe, same = exports.reproduce(text=link)
+    assert same and recipe.technique == recipe_name and recipe.params == params
+    page = _linked_page(studio_built)
+    opened = page.open_address("en", link)
+    target = page.by_recipe[recipe_name]
+    assert opened[page.tabs].selected == tab == target.tab and target.sub_tab == sub_tab
+    if sub_tab is not None:
+        assert opened[target.sub_tabs].selected == sub_tab
+    assert {name: opened[widget] for name, widget in target.controls.items()} == \
+        {name: value for name, value in params.items() if name != "lang"}
+    shown = [value for value in (opened[output] for output in target.outputs)
+             if isinstance(value, str) and value.endswith(".png") and provenance.read(value).technique == recipe_name]
+    assert len(shown) == 1 and Path(shown[0]).read_bytes() == Path(again).read_bytes()
+    followed = target.values("en", params)
+    assert len(followed) == len(target.followed()) and not any(isinstance(v, gr.components.Component)
+                                                               for v in followed)

@@ -23,7 +23,8 @@ from pathlib import Path
 from itsdangerous import BadSignature, Signer
 
 from studio.checks import UserError
-from studio.classroom import polls
+from studio.classroom import plans, polls
+from studio.classroom.plans import LecturePlan, PlanStep
 from studio.classroom.answer_log import AnswerLog
 from studio.classroom.redis_store import RedisStore
 from studio.classroom.store import ClassStore, SQLiteStore, StoreBusy
@@ -31,7 +32,7 @@ from studio.classroom.store import ClassStore, SQLiteStore, StoreBusy
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 CODE_LENGTH = 6
 ONLINE_S = 6.0  # a page that asked for the class state this recently is connected (pages ask every second)
-NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None, "result": None}
+NOTHING_SHOWN = {"version": 0, "tabs": {}, "link": None, "result": None, "step": None}
 RATE_LIMIT = (20, 10.0)  # at most 20 answers from one browser in any 10 s: a game round takes longer than that
 MAX_RATE_ENTRIES = 10_000  # browsers whose recent answers are remembered at most (then the idle ones go)
 LECTURER_SESSION_S = 12 * 3600  # a day of lectures; then the lecturer opens the key's address again
@@ -62,6 +63,7 @@ class ClassSession:
         self.studio = studio
         self._record = record
         self._lock = threading.Lock()
+        self._plan_cache: tuple = (None, None)  # (the store's plan record, its parsed plan)
         secret = store.put_if_absent("secret", secrets.token_hex(32))  # one secret for every studio
         self._signer = Signer(secret, salt="studio-browser-id")
         # A browser's answers reach one studio (sticky sessions), so its rate is counted where it lands.
@@ -218,19 +220,66 @@ class ClassSession:
 
     # --- what the lecturer shows --------------------------------------------------------------------
     def show(self, token: str | None, tabs: dict | None = None, link: str | None = None,
-             result: str | None = None) -> dict:
+             result: str | None = None, step: dict | None = None) -> dict:
         """The lecturer moved (``tabs``: tab container -> selected tab) or made a result (``link``, its
-        ``?r=...``, and ``result``, the technique that made it): the state every following page takes on
-        next. Refused without a lecturer session."""
+        ``?r=...``, and ``result``, the technique that made it), or stepped their plan (``step``: the plan's
+        name, the step's number ``n`` of ``of``, its title): the state every following page takes on next.
+        The step stays until the next one (a move between steps is part of it). Refused without a lecturer
+        session."""
         self.require_lecturer(token)
         with self._lock:  # one lecturer page drives: its clicks arrive at one studio, one after another
             before = {**NOTHING_SHOWN, **self.shown()}
             kept = link is None and tabs is None  # nothing new: the version alone moves on
             shown = {"version": before["version"] + 1, "tabs": {**before["tabs"], **(tabs or {})},
                      "link": link if link is not None else (before["link"] if kept else None),
-                     "result": result if link is not None else (before["result"] if kept else None)}
+                     "result": result if link is not None else (before["result"] if kept else None),
+                     "step": before["step"] if step is None else ({**step, "at": before["version"] + 1} if step else None)}
             self.store.put("shown", shown)
         return shown
+
+    # --- the lecture plan (studio.classroom.plans) ------------------------------------------------------
+    def set_plan(self, token: str | None, plan: LecturePlan | None) -> None:
+        """Make ``plan`` the class's (None: none). Kept in the store as its file, so that every studio behind
+        the same address steps the same plan."""
+        self.require_lecturer(token)
+        self.store.put("plan", None if plan is None else {"name": plan.name, "text": plan.to_toml()})
+        if plan is None:
+            self.show(token, step={})  # the pages stop showing a step
+
+    def adopt_plan(self, plan: LecturePlan) -> None:
+        """The class's plan from the start (``python studio.py --class --plan NAME``: the operator's choice,
+        with no lecturer page yet); its step 1 comes with the lecturer's first PageDown."""
+        self.store.put("plan", {"name": plan.name, "text": plan.to_toml()})
+
+    def plan(self) -> LecturePlan | None:
+        """The class's plan, if the lecturer chose one (parsed once for each plan the store holds)."""
+        kept = self.store.get("plan", None)
+        if not kept:
+            return None
+        cache_key = (kept["name"], kept["text"])
+        if self._plan_cache[0] != cache_key:
+            self._plan_cache = (cache_key, plans.parse(kept["text"], kept["name"]))
+        return self._plan_cache[1]
+
+    def set_recording(self, token: str | None, on: bool) -> None:
+        """Start (with no steps yet) or stop recording the lecturer's results as a plan's steps."""
+        self.require_lecturer(token)
+        self.store.put("recording", {"on": True, "steps": []} if on else
+                       {**(self.store.get("recording", None) or {"steps": []}), "on": False})
+
+    def record(self, token: str | None, step: PlanStep) -> bool:
+        """Add ``step`` to the recording, if one is on (the lecturer's result, made with a click)."""
+        self.require_lecturer(token)
+        with self._lock:
+            recording = self.store.get("recording", None)
+            if not recording or not recording.get("on") or len(recording["steps"]) >= plans.MAX_STEPS:
+                return False
+            self.store.put("recording", {**recording, "steps": [*recording["steps"], step.record()]})
+        return True
+
+    def recorded(self) -> list[dict]:
+        """The steps recorded so far (their file records), on or stopped."""
+        return list((self.store.get("recording", None) or {}).get("steps", []))
 
     def shown(self) -> dict:
         """What the lecturer shows now: ``{"version", "tabs", "link"}`` (from the store: the lecturer's page
@@ -317,6 +366,13 @@ class ClassSession:
         """Turn ``poll``'s one setting (its ``ClassPoll.switch``) on or off (lecturer only)."""
         self.require_lecturer(token)
         self.store.put(f"switch:{self._check_poll(poll)}", bool(on))
+
+    def open_poll(self, token: str | None, poll: str) -> None:
+        """Open ``poll`` for the class's answers (a plan's step asks for it): resumed, and its setting on if
+        it declares one (the text model's handed-out temperatures)."""
+        self.pause(token, poll, False)
+        if polls.find(poll, UserError).switch is not None:
+            self.set_switch(token, poll, True)
 
     def switch(self, poll: str) -> bool:
         """Whether the lecturer turned ``poll``'s setting on (off in a new class)."""

@@ -22,6 +22,9 @@ class state.
 * ``studio-class/stream``: the same state as a server-sent stream (``studio.classroom.feed``), which the
   page opens once it has its id: one connection per page instead of an ask per second, and a move
   reaches it within ``feed.TICK_S``. A page refused a stream (the studio holds ``MAX_STREAMS``) polls.
+* ``studio-class/step?to=N`` (POST): the lecturer's clicker steps the class's lecture plan (lecturer only):
+  step N's result becomes the class state, with the step's number and title. ``studio-class/plan``: the
+  plan as a page shows it (``plan_steps``, ``studio.ui.lecture_plan``), its notes only for the lecturer.
 
 With ``--auth``, every class route first asks for Gradio's login, as the page does. The store is asked
 in a small pool of threads, never on the server's event loop, and a page waits ``STATE_TIMEOUT_S`` at most:
@@ -41,6 +44,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from studio.checks import UserError
 from studio.classroom.feed import SERVED_BY, STORE_DOWN, ClassFeed, state_body
 from studio.classroom.session import LECTURER_SESSION_S, ClassSession
 from studio.classroom.store import StoreBusy
@@ -51,6 +55,8 @@ STATE_PATH = "studio-class/state"
 STREAM_PATH = "studio-class/stream"
 LEAVE_PATH = "studio-class/leave"
 MOVE_PATH = "studio-class/move"
+STEP_PATH = "studio-class/step"  # POST ?to=N: the lecturer's clicker steps the class's lecture plan
+PLAN_PATH = "studio-class/plan"  # GET: the class's plan as the page shows it (studio.ui.lecture_plan)
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
 STATE_THREADS = 4
@@ -113,10 +119,14 @@ def _sentence(text: str, status: int) -> HTMLResponse:
 class ClassRoutes:
     """ASGI middleware: the lecturer's address and the class state (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, session: ClassSession, places: dict[str, str] | None = None) -> None:
+    def __init__(self, app: ASGIApp, session: ClassSession, places: dict[str, str] | None = None,
+                 plan_steps=None) -> None:
         self.app = app
         self.session = session
         self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
+        # the page's side of lecture plans (studio.ui.lecture_plan.PlanSteps): where a step shows, and its
+        # words; None: this studio has no plans (the routes answer 404)
+        self.plan_steps = plan_steps
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
         # The streams' reader has a thread of its own: a flood of asks filling the pool never delays a move
         self._feed_thread = ThreadPoolExecutor(1, thread_name_prefix="class-feed")
@@ -150,6 +160,10 @@ class ClassRoutes:
             return "leave"
         if method == "POST" and path.endswith("/" + MOVE_PATH):
             return "move"
+        if method == "POST" and path.endswith("/" + STEP_PATH):
+            return "step"
+        if method == "GET" and path.endswith("/" + PLAN_PATH):
+            return "plan"
         if method == "GET" and path.endswith("/") and b"key=" in scope.get("query_string", b""):
             return "entry" if "key" in Request(scope).query_params else None
         return None
@@ -166,7 +180,8 @@ class ClassRoutes:
 
     async def _answer(self, route: str, request: Request) -> Response:
         """The route's answer, made in the pool; 503 when the store is slow or down."""
-        work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave, "move": self.move}[route]
+        work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave, "move": self.move,
+                "step": self.step, "plan": self.plan}[route]
         try:
             return await self._in_pool(work, request)
         except (StoreBusy, asyncio.TimeoutError):
@@ -222,6 +237,33 @@ class ClassRoutes:
             return JSONResponse({"problem": f"This page has no tab '{tab[:40]}'."}, status_code=400)
         shown = self.session.show(token, tabs={self.places[tab]: tab})
         return JSONResponse({"version": shown["version"]}, headers={"Cache-Control": "no-store"})
+
+    def step(self, request: Request) -> Response:
+        """The lecturer's clicker: step ``?to=N`` of the class's plan becomes what the class is shown (its
+        state in the answer, for the lecturer's own page). 403 for any other page; 400 with one sentence for
+        a step the plan does not have."""
+        token = lecturer_token(request, self.session)
+        if token is None:
+            return JSONResponse({"problem": "Only the lecturer's page steps the lecture plan."}, status_code=403)
+        if self.plan_steps is None:
+            return JSONResponse({"problem": "This studio has no lecture plans."}, status_code=404)
+        try:
+            number = int(request.query_params.get("to", ""))
+        except ValueError:
+            return JSONResponse({"problem": "A step is given by its number, e.g. ?to=2."}, status_code=400)
+        try:
+            shown = self.plan_steps.go(token, number)
+        except UserError as exc:
+            return JSONResponse({"problem": str(exc)}, status_code=400)
+        return JSONResponse({"shown": shown}, headers={"Cache-Control": "no-store"})
+
+    def plan(self, request: Request) -> Response:
+        """The class's plan as a page shows it (``{"plan": null}`` without one); the notes for the lecturer."""
+        plan = self.session.plan()
+        if plan is None or self.plan_steps is None:
+            return JSONResponse({"plan": None}, headers={"Cache-Control": "no-store"})
+        lecturer = lecturer_token(request, self.session) is not None
+        return JSONResponse({"plan": self.plan_steps.public(plan, lecturer)}, headers={"Cache-Control": "no-store"})
 
     def state(self, request: Request) -> Response:
         """What a page needs to follow the class; ``?follow=0`` from a student exploring alone."""

@@ -18,7 +18,7 @@ from studio.serving import runtime
 from studio.classroom.web import ClassRoutes
 from studio.judge.quality import QualityService
 from studio.training.jobs import TrainingJobs
-from studio.ui import class_panel, exports, forwarded, gradio_fixes, gradio_speedups, i18n, link_button
+from studio.ui import class_panel, exports, forwarded, gradio_fixes, gradio_speedups, i18n, lecture_plan, link_button
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.context import TabContext
 from studio.ui.input_guards import guard_inputs
@@ -35,7 +35,7 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="sky", neutral_hue="s
                              "system-ui", "sans-serif"],
                        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
 # The page presses its hidden "open link" button only when its address carries a result.
-OPEN_LINK_JS = ("() => { if (new URLSearchParams(window.location.search).has('r')) "
+OPEN_LINK_JS = ("() => { const q = new URLSearchParams(window.location.search); if (q.has('r') || q.has('plan')) "
                 "document.querySelector('#studio-open-link')?.click(); }")
 CSS = """
 .studio-hidden { display: none !important; }
@@ -95,12 +95,13 @@ def _header(tr: i18n.Translator) -> tuple[gr.Markdown, gr.Radio]:
 
 
 def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
-              training_note: bool = False, classroom=None) -> gr.Blocks:
+              training_note: bool = False, classroom=None, plan: str | None = None) -> gr.Blocks:
     """Build the studio.
 
     ``allow_training`` shows the training controls; ``training_note`` tells users why they are
     hidden (a share link without ``--allow-training``). ``classroom`` is the class session
-    (``studio.classroom.session.ClassSession``) of ``python studio.py --class``, or None.
+    (``studio.classroom.session.ClassSession``) of ``python studio.py --class``, or None; ``plan`` the
+    lecture plan it starts with (a shipped plan's name or a file's path; a ``PlanError`` if it cannot be used).
     """
     gradio_fixes.install()
     gradio_speedups.install()  # a class's pages cost Gradio less per student
@@ -118,14 +119,18 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         launch_info: dict = {}  # host, port and share link, filled by launch(): the address students join
         declared = techniques.load()  # and their class polls, which the lecturer's panel shows
         if kit.active:  # the lecturer's panel, on the lecturer's page only
-            class_panel.create_lecturer_panel(kit, tr, language, launch_info)
+            class_panel.create_lecturer_panel(kit, tr, language, launch_info, plan)
         # "wrap": every technique in sight on a projector or a laptop, in the lecture order, rather
         # than the last ones hidden behind Gradio's overflow menu (its default).
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques") as technique_tabs:
             refreshes = ctx.build_tabs(declared)  # a sub-tab's technique is built by its parent's tab
         # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
-        link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note)
+        # lecture plans: checked against these tabs, stepped by the lecturer, opened from a step's link
+        kit.plan_steps = lecture_plan.plan_steps_for(kit, technique_tabs, ctx.link_targets)
+        if plan is not None and kit.active:
+            kit.session.adopt_plan(kit.plan_steps.load(plan))
+        link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note, kit.plan_steps)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
         # Pressed by the page itself when its address carries a result (?r=...): see OPEN_LINK_JS.
         open_link = gr.Button("open link", elem_id="studio-open-link", elem_classes=["studio-hidden"])
@@ -208,10 +213,11 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
                   Middleware(ResponseCache, shared_events=shared)]
     css = CSS
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
-        scripts += class_panel.SCRIPT
-        css += class_panel.CSS
+        scripts += class_panel.SCRIPT + lecture_plan.SCRIPT
+        css += class_panel.CSS + lecture_plan.CSS
         # before the cache: /?key= is never kept
-        middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places))
+        middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places,
+                                        plan_steps=kit.plan_steps))
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
     middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
     if public_url:  # Gradio takes a full URL as the page's root, for every request

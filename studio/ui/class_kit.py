@@ -67,6 +67,9 @@ class ClassKit:
         # (a shared recipe's result): ``ResponseCache`` answers 200 followers from one post-processing
         self.shared_events: set[int] = set()
         self.drawers: dict[str, Callable[[dict], np.ndarray]] = {}  # technique -> a pinned recipe's picture
+        # a training panel's name (its api_prefix) -> its Train button: where a lecture plan's step trains
+        self.train_buttons: dict[str, object] = {}
+        self.plan_steps = None  # the page's lecture plans (studio.ui.lecture_plan.PlanSteps), once built
         self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 
     @property
@@ -211,6 +214,9 @@ class ClassKit:
         if tabs is None:  # a result with no place in the page (e.g. the recipe panel's)
             return
         self.session.show(token, tabs=tabs, link=link, result=technique)
+        step = self.plan_steps.recorded_step(technique, link) if self.plan_steps is not None else None
+        if step is not None:  # recording a plan: the result becomes its next step
+            self.session.record(token, step)
 
 
 def _page_code(request) -> str | None:

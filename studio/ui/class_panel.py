@@ -30,7 +30,7 @@ from studio.classroom import join, polls, pools
 from studio.classroom.polls import ClassPoll
 from studio.classroom.store import StoreBusy
 from studio.bundles.provenance import RecipeError
-from studio.ui import exports
+from studio.ui import exports, lecture_plan
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
@@ -73,6 +73,8 @@ SCRIPT = f"""<script>
     }}
     line.textContent = !state ? words.lost : state.problem ? state.problem
       : !state.lecturer_online ? words.away : (S.following ? words.follow : words.alone);
+    const step = window.studioPlan && window.studioPlan.studentLine(state, S.following);  // a lecture plan's step
+    if (step) bar.append(step);
     const toggle = document.createElement('button');
     toggle.id = 'studio-class-toggle';
     toggle.type = 'button';
@@ -108,16 +110,21 @@ SCRIPT = f"""<script>
     step();
   }};
   const followId = (result) => 'studio-follow-' + String(result).toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  // Show ``shown`` ({{tabs, link, result}}) in this page: its tabs, then its result through that result's own
+  // button, whose event fills that result alone (``still()``: whether it is still wanted once the tabs show).
+  S.show = (shown, still = () => true) => {{
+    selectTabs(shown.tabs, () => {{
+      if (!shown.link || !shown.result || !still()) return;
+      S.shown = shown;  // the follow event reads the link from here
+      const button = document.getElementById(followId(shown.result));
+      if (button) button.click();
+    }});
+  }};
   const apply = () => {{
     const shown = S.state;
     if (!S.ready || !S.following || !shown || shown.lecturer || shown.problem || shown.version === S.seen) return;
     S.seen = shown.version;
-    S.shown = shown;
-    selectTabs(shown.tabs, () => {{  // then a result: its own button, whose event fills that result alone
-      if (!shown.link || !shown.result || S.seen !== shown.version || !S.following) return;
-      const button = document.getElementById(followId(shown.result));
-      if (button) button.click();
-    }});
+    S.show(shown, () => S.seen === shown.version && S.following);
   }};
   const openPanel = () => {{  // the lecturer's panel, once the page is drawn and the state says "lecturer"
     if (!S.state || !S.state.lecturer || !S.ready || S.opened) return;
@@ -126,10 +133,12 @@ SCRIPT = f"""<script>
   }};
   const take = (state) => {{
     S.state = state;
+    if (window.studioPlan) window.studioPlan.take(state);  // first: the bar below says the step
     openPanel();
     render(S.state);
     apply();
   }};
+  S.render = () => render(S.state);
   const address = (route) => `studio-class/${{route}}?follow=${{S.following ? 1 : 0}}&class=${{encodeURIComponent(code)}}`;
   // One stream for the state (the studio pushes each change) once the page has its id from an ask; asking
   // every {POLL_INTERVAL_MS} ms again when a stream is refused (a full studio, an old proxy), for 30 s.
@@ -275,10 +284,10 @@ def _follower(target):
     return follow
 
 
-def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict) -> None:
+def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict, plan: str | None = None) -> None:
     """The lecturer's panel at the top of the page: the QR code students scan, the address (which the
-    lecturer can correct), the class's controls, and a tab per poll with its live picture, pause, reset and
-    download. Hidden on every page but the lecturer's. ``launch_info`` is filled by ``launch``: host, port,
+    lecturer can correct), the class's controls, a tab per poll with its live picture, pause, reset and
+    download, and the lecture plan's tab (``plan``: the one ``--plan`` chose). Hidden on every page but the lecturer's. ``launch_info`` is filled by ``launch``: host, port,
     the share link (known only once served) and the public address (``--public-url``)."""
     with tr.make(gr.Accordion, {"label": "class.panel"}, open=True, visible=False) as panel:
         with gr.Row():
@@ -293,6 +302,7 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
                     use = tr.make(gr.Button, {"value": "class.use_address"}, size="sm", scale=1)
         with gr.Tabs():
             views = [_poll_tab(kit, tr, lang, poll) for poll in polls.declared()]  # (picture, summary) of each
+            lecture_plan.create_plan_tab(kit, tr, lang, plan)  # a lecture plan: start it, or record one
         _class_controls(kit, tr, lang)
         timer = gr.Timer(PROJECTOR_TICK_S, active=False)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])

@@ -205,6 +205,18 @@ def gif(frames, name: str, picture_path: str, duration_ms: int = 200, scale: int
     return imaging.temp_gif(frames, name, duration_ms=duration_ms, scale=scale, comment=comment)
 
 
+def reruns(technique: str) -> bool:
+    """Whether ``technique``'s results re-run from their recipe alone (not a fresh per-session result such as a
+    game round, nor one made from an upload or the studio's example pictures)."""
+    return technique in _TECHNIQUES
+
+
+def recipe_of(technique: str, params: dict) -> Recipe:
+    """The recipe of a registered technique's call with ``params`` (defaults filled in), without drawing:
+    its ``models`` say which weights it would use now. ``TypeError`` for parameters it does not take."""
+    return _TECHNIQUES[technique][0].recipe(**params)
+
+
 def parameters_of(technique: str) -> list[str]:
     """The parameter names of a registered technique's function (what its recipes and links carry)."""
     return list(inspect.signature(_TECHNIQUES[technique][0]).parameters)

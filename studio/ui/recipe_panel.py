@@ -23,13 +23,18 @@ from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 from studio.ui.link_targets import LinkTarget, components_of
 
+PLAN_KEY, STEP_KEY = "plan", "step"  # a lecture plan's step as a link: ?plan=000&step=4
 
-def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = (), link_note=None) -> "LinkOpener":
+
+def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = (), link_note=None,
+                 plan_steps=None) -> "LinkOpener":
     """Build the panel inside the current Blocks; its endpoint is ``/reproduce``.
 
     ``tabs`` (the techniques' ``gr.Tabs``) and ``targets`` (where each result lives) let a link open
     on its result's own tab; a result without a target opens in this panel. ``link_note`` is the
     hidden ``gr.Markdown`` (at the top of the page) that says a page was opened from a link.
+    ``plan_steps`` (``studio.ui.lecture_plan.PlanSteps``) opens a lecture plan's step from its link
+    (``?plan=000&step=4``).
     """
     if link_note is None:
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")
@@ -54,7 +59,7 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
 
     run_btn.click(reproduce, [lang, recipe_text, recipe_file], [result, note, download], api_name="reproduce")
     page = _LinkedPage(link_note, panel, recipe_text, result, note, download, tabs,
-                       {target.recipe: target for target in targets})
+                       {target.recipe: target for target in targets}, plan_steps)
     outputs = [link_note, panel, recipe_text, result, note, download]
     if tabs is not None:
         outputs += [tabs, *components_of(list(targets))]
@@ -84,14 +89,33 @@ class _LinkedPage:
     download: gr.File
     tabs: object  # the techniques' gr.Tabs, or None
     by_recipe: dict
+    plan_steps: object = None  # studio.ui.lecture_plan.PlanSteps, for a plan step's link
 
     def open_link(self, lang, request: gr.Request):
-        """The page-load event: only a page opened with ?r=... does anything; any other page load leaves
-        the page as it is."""
+        """The page-load event: only a page opened with ?r=... (or a plan's step, ?plan=...&step=N) does
+        anything; any other page load leaves the page as it is."""
         query = dict(request.query_params) if request is not None else {}
+        if PLAN_KEY in query and self.plan_steps is not None:
+            return self.open_step(lang, query[PLAN_KEY], query.get(STEP_KEY, "1"))
         if links.QUERY_KEY not in query:
             return gr.skip()
         return self.open_address(lang, "?" + urlencode({links.QUERY_KEY: query[links.QUERY_KEY]}))
+
+    def open_step(self, lang, plan_name: str, number: str) -> dict:
+        """A lecture plan's step from its link: its result on its tab (or its tab), and a note naming it."""
+        try:
+            plan = self.plan_steps.find(plan_name)
+            step = plan.step(int(number) if str(number).isdigit() else 0)
+        except UserError as exc:
+            return {self.link_note: gr.Markdown(text("recipe.bad_link", lang, reason=str(exc)), visible=True)}
+        heading = text("plan.from_link", lang, title=plan.title, n=plan.steps.index(step) + 1, of=len(plan.steps),
+                       step=step.title, reference=step.reference or "-")
+        if step.recipe is None:
+            return {self.link_note: gr.Markdown(heading, visible=True), self.tabs: gr.Tabs(selected=step.tab)}
+        updates = self.open_address(lang, step.link())
+        note = updates.get(self.link_note)
+        said = getattr(note, "value", "") or ""
+        return {**updates, self.link_note: gr.Markdown(f"{heading}\n\n{said}", visible=True)}
 
     def open_address(self, lang, link: str) -> dict:
         """The updates that show ``link``'s result on its tab (or in the panel), as a page opened from it."""

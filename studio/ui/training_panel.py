@@ -161,6 +161,7 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
             train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary", elem_id=f"{api_prefix}-train")
             stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop", elem_id=f"{api_prefix}-stop")
             shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
+        ctx.classroom.train_buttons[api_prefix] = train_btn  # a lecture plan's step may start this training
         progress_md = gr.Markdown()
         with gr.Row():
             preview = tr.make(gr.Image, {"label": "train.preview"}, type="numpy", format="png",

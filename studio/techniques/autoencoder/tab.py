@@ -14,6 +14,7 @@ from studio.ui import exports
 from studio.ui.context import TabContext
 from studio.ui.errors import guarded
 from studio.ui.i18n import text
+from studio.ui.link_targets import LinkTarget
 from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
 from studio.ui.training_panel import TrainingHooks, create_training_panel
 
@@ -72,9 +73,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
         tr.make(gr.Markdown, {"value": "ae.intro"})
-        with gr.Tabs():  # each sub-tab gives back its part of the page's refresh
-            parts = [_reconstruction_subtab(ctx, service), _walk_subtab(ctx, service),
-                     _interpolation_subtab(ctx, service), _map_subtab(ctx, service), _denoise_subtab(ctx, service)]
+        # each sub-tab gives back its part of the page's refresh; a link to its results opens on it
+        with gr.Tabs() as sub_tabs:
+            parts = [make(ctx, service, sub_tabs) for make in (_reconstruction_subtab, _walk_subtab,
+                                                               _interpolation_subtab, _map_subtab, _denoise_subtab)]
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks.of_variants(service, lambda lang, variant: status_text(service, lang, variant))
@@ -89,10 +91,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     return [refresh]
 
 
-def _reconstruction_subtab(ctx: TabContext, service):
+def _reconstruction_subtab(ctx: TabContext, service, sub_tabs):
     """Test digits, or a drawing, and their zdim-32 reconstructions (Program 10-2(a)); its refresh part."""
     tr, lang = ctx.tr, ctx.lang
-    with tr.make(gr.Tab, {"label": "ae.recon_tab"}):
+    with tr.make(gr.Tab, {"label": "ae.recon_tab"}, id="ae-recon"):
         with gr.Row():
             with gr.Column(scale=2):
                 indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
@@ -125,13 +127,17 @@ def _reconstruction_subtab(ctx: TabContext, service):
 
     inputs, outputs = [lang, indices, sketch], [recon, recon_md]
     gr.on([recon_btn.click, indices.submit], reconstruct, inputs, outputs, api_name="ae_reconstruct")
+    # A link to test digits' reconstructions opens here (one of a drawing needs the drawing: no link).
+    ctx.link_target(LinkTarget("ae.reconstruct", "autoencoder", {"indices": indices}, outputs,
+                               lambda lang, indices: reconstruct(lang, indices, None),
+                               sub_tabs=sub_tabs, sub_tab="ae-recon"))
     return reconstruct, inputs, outputs
 
 
-def _walk_subtab(ctx: TabContext, service):
+def _walk_subtab(ctx: TabContext, service, sub_tabs):
     """Experiment 1 of Program 10-2(b): noise added to one digit's code, judged; its refresh part."""
     tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    with tr.make(gr.Tab, {"label": "ae.walk_tab"}):
+    with tr.make(gr.Tab, {"label": "ae.walk_tab"}, id="ae-walk"):
         tr.make(gr.Markdown, {"value": "ae.walk_intro"})
         with gr.Row():
             walk_index = tr.make(gr.Number, {"label": "ae.index"}, value=0, precision=0, minimum=0, maximum=MAX_INDEX)
@@ -166,14 +172,18 @@ def _walk_subtab(ctx: TabContext, service):
     walk_btn.click(noise_walk, inputs, outputs, api_name="ae_noise_walk")
     gr.on([scale.release, walk_index.submit, walk_index.blur], noise_walk, inputs, outputs, show_progress="minimal",
           api_visibility="private")
+    # The link's "lang" (the language of its picture's captions) gives way to the page's own.
+    ctx.link_target(LinkTarget("ae.noise_walk", "autoencoder", {"index": walk_index, "scale": scale}, outputs,
+                               lambda page_lang, index, scale, lang="en": noise_walk(page_lang, index, scale),
+                               sub_tabs=sub_tabs, sub_tab="ae-walk"))
     return noise_walk, inputs, outputs
 
 
-def _interpolation_subtab(ctx: TabContext, service):
+def _interpolation_subtab(ctx: TabContext, service, sub_tabs):
     """Experiment 2 of Program 10-2(b): the line between two digits' codes, judged, and its GIF; its
     refresh part."""
     tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    with tr.make(gr.Tab, {"label": "ae.interp_tab"}):
+    with tr.make(gr.Tab, {"label": "ae.interp_tab"}, id="ae-interp"):
         tr.make(gr.Markdown, {"value": "ae.interp_intro"})
         with gr.Row():
             index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=MAX_INDEX)
@@ -202,13 +212,15 @@ def _interpolation_subtab(ctx: TabContext, service):
     inputs, outputs = [lang, index_a, index_b], [interp, interp_md, gif]
     gr.on([interp_btn.click, index_a.submit, index_a.blur, index_b.submit, index_b.blur], interpolation, inputs,
           outputs, api_name="ae_interpolate")
+    ctx.link_target(LinkTarget("ae.interpolate", "autoencoder", {"a": index_a, "b": index_b}, outputs,
+                               lambda lang, a, b: interpolation(lang, a, b), sub_tabs=sub_tabs, sub_tab="ae-interp"))
     return interpolation, inputs, outputs
 
 
-def _map_subtab(ctx: TabContext, service):
+def _map_subtab(ctx: TabContext, service, sub_tabs):
     """The 2-D latent map of Program 10-3: a click or the sliders decode a point; its refresh part."""
     tr = ctx.tr
-    with tr.make(gr.Tab, {"label": "ae.map_tab"}):
+    with tr.make(gr.Tab, {"label": "ae.map_tab"}, id="ae-map"):
         tr.make(gr.Markdown, {"value": "ae.map_intro"})
         with gr.Row():
             with gr.Column(scale=3):
@@ -229,28 +241,36 @@ def _map_subtab(ctx: TabContext, service):
     def point_picture(z1, z2):
         return service.decode_point(z1, z2)
 
+    # The point first, the map last: a class follows the lecturer's last result, the map with its point.
     @guarded
     def show_map(n, z1v, z2v):
-        return map_picture(n, z1v, z2v), point_picture(z1v, z2v)
+        point = point_picture(z1v, z2v)
+        return map_picture(n, z1v, z2v), point
 
     @guarded
     def click_map(n, evt: gr.SelectData):
         _, frame = service.latent_map(n, None)
         zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
-        return map_picture(n, zx, zy), zx, zy, point_picture(zx, zy)
+        point = point_picture(zx, zy)
+        return map_picture(n, zx, zy), zx, zy, point
 
     inputs, outputs = [map_n, z1, z2], [latent_map, decoded]
     gr.on([z1.release, z2.release], show_map, inputs, outputs, api_visibility="private", show_progress="hidden")
     map_n.release(show_map, inputs, outputs, api_name="ae_map", show_progress="minimal")
     latent_map.select(click_map, [map_n], [latent_map, z1, z2, decoded], api_visibility="private",
                       show_progress="hidden")
+    ctx.link_target(LinkTarget("ae.map", "autoencoder", {"n": map_n, "z1": z1, "z2": z2}, outputs,
+                               lambda lang, n, z1, z2: show_map(n, z1, z2), sub_tabs=sub_tabs, sub_tab="ae-map"))
+    ctx.link_target(LinkTarget("ae.decode", "autoencoder", {"z1": z1, "z2": z2}, [decoded],
+                               guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
+                               sub_tab="ae-map"))
     return show_map, inputs, outputs
 
 
-def _denoise_subtab(ctx: TabContext, service):
+def _denoise_subtab(ctx: TabContext, service, sub_tabs):
     """Noisy test digits cleaned by the conv and the dense denoiser (lecture 003); its refresh part."""
     tr, lang = ctx.tr, ctx.lang
-    with tr.make(gr.Tab, {"label": "ae.denoise_tab"}):
+    with tr.make(gr.Tab, {"label": "ae.denoise_tab"}, id="ae-denoise"):
         tr.make(gr.Markdown, {"value": "ae.denoise_intro"})
         with gr.Row():
             noise = tr.make(gr.Slider, {"label": "ae.noise"}, minimum=0.0, maximum=1.5, step=0.05, value=0.55)
@@ -272,6 +292,10 @@ def _denoise_subtab(ctx: TabContext, service):
 
     inputs, outputs = [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md]
     gr.on([denoise_btn.click, noise.release], denoise, inputs, outputs, api_name="ae_denoise")
+    ctx.link_target(LinkTarget("ae.denoise", "autoencoder", {"indices": denoise_idx, "noise_factor": noise,
+                                                             "seed": noise_seed}, outputs,
+                               lambda lang, indices, noise_factor, seed: denoise(lang, noise_factor, seed, indices),
+                               sub_tabs=sub_tabs, sub_tab="ae-denoise"))
     return denoise, inputs, outputs
 
 

@@ -56,10 +56,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                                step=0.25, value=GUIDANCE)
             label = tr.make(gr.Dropdown, {"label": "diffusion.label", "choices": label_choices}, value="each")
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-        with gr.Tabs():
-            count, grid, sample, judge = _grid_subtab(ctx, service, steps, seed, label, guidance)
-            scrubbed = _scrub_subtab(ctx, service, steps, seed, label, guidance)
-            index, forward_outputs, forward = _forward_subtab(ctx, service, seed)
+        with gr.Tabs() as sub_tabs:  # a link to a result opens on its sub-tab
+            count, grid, sample, judge = _grid_subtab(ctx, service, (steps, seed, label, guidance), sub_tabs)
+            scrubbed = _scrub_subtab(ctx, service, (steps, seed, label, guidance), sub_tabs)
+            index, forward_outputs, forward = _forward_subtab(ctx, service, seed, sub_tabs)
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop, r.schedule),
@@ -87,11 +87,13 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed], reword=reword)]
 
 
-def _grid_subtab(ctx: TabContext, service, steps, seed, label, guidance):
-    """A grid of samples, streamed while the sampler runs, then judged. Returns (the count, the grid,
-    the handler drawing it, the judge's (fn, inputs, outputs))."""
+def _grid_subtab(ctx: TabContext, service, settings, sub_tabs):
+    """A grid of samples, streamed while the sampler runs, then judged; ``settings`` are the sampler's
+    (steps, seed, label, guidance). Returns (the count, the grid, the handler drawing it, the judge's
+    (fn, inputs, outputs))."""
     tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    with tr.make(gr.Tab, {"label": "diffusion.grid_tab"}):
+    steps, seed, label, guidance = settings
+    with tr.make(gr.Tab, {"label": "diffusion.grid_tab"}, id="diffusion-grid"):
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "diffusion.count"}, minimum=1, maximum=100, step=1, value=30)
             sample_btn = tr.make(gr.Button, {"value": "diffusion.sample_btn"}, variant="primary",
@@ -139,17 +141,19 @@ def _grid_subtab(ctx: TabContext, service, steps, seed, label, guidance):
     ctx.link_target(LinkTarget(
         "diffusion.samples", "diffusion", {"n": count, "steps": steps, "seed": seed, "label": label,
                                            "guidance": guidance},
-        [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance)))
+        [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance),
+        sub_tabs=sub_tabs, sub_tab="diffusion-grid"))
     sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
         judge, [lang, *sample_inputs], judge_md, show_progress="minimal", api_visibility="private")
     return count, grid, sample, (judge, [lang, *sample_inputs], [judge_md])
 
 
-def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> tuple:
-    """One sample's whole run, recorded for this session and scrubbed step by step. Returns its part of the
-    page load, (fn, inputs, outputs): the run of the starting settings, at its last step."""
+def _scrub_subtab(ctx: TabContext, service, settings, sub_tabs) -> tuple:
+    """One sample's whole run, recorded for this session and scrubbed step by step; ``settings`` are the
+    sampler's (steps, seed, label, guidance). Returns its part of the page load, (fn, inputs, outputs): the
+    run of the starting settings, at its last step."""
     tr = ctx.tr
-    with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}):
+    with tr.make(gr.Tab, {"label": "diffusion.scrub_tab"}, id="diffusion-scrub"):
         tr.make(gr.Markdown, {"value": "diffusion.scrub_intro"})
         run_state = gr.State(None)  # this session's recorded trajectory (numpy arrays, never shared)
         scrub_btn = tr.make(gr.Button, {"value": "diffusion.scrub_btn"}, variant="primary",
@@ -187,20 +191,33 @@ def _scrub_subtab(ctx: TabContext, service, steps, seed, label, guidance) -> tup
     def on_page_load(lang, steps_, seed_, label_, guidance_):
         return run_trajectory(lang, steps_, seed_, label_, guidance_)[2:]  # not the session's run (no state)
 
-    settings = [steps, seed, label, guidance]
+    steps, seed, label, guidance = settings
+    settings = list(settings)
     scrub_btn.click(run_trajectory, [ctx.lang, *settings], [run_state, step, frame, strip, scrub_gif],
                     api_name="diffusion_trajectory")
+    # A link to a run opens here at its last step, the strip first; not into the session's recorded run (a class's
+    # shared follow answer sets no gr.State): a page with no run of its own scrubs the settings' run.
+    ctx.link_target(LinkTarget(
+        "diffusion.trajectory", "diffusion", {"steps": steps, "seed": seed, "label": label, "guidance": guidance},
+        [strip, frame, scrub_gif, step], lambda lang, steps, seed, label, guidance: _strip_first(
+            run_trajectory(lang, steps, seed, label, guidance)), sub_tabs=sub_tabs, sub_tab="diffusion-scrub"))
     # The scrubber redraws from this session's recorded run: numpy only, no network call.
     step.change(scrub, [run_state, step, ctx.lang, *settings], frame, show_progress="hidden",
                 trigger_mode="always_last", api_visibility="private")
     return on_page_load, [ctx.lang, *settings], [frame, strip, scrub_gif]
 
 
-def _forward_subtab(ctx: TabContext, service, seed):
+def _strip_first(run: tuple) -> tuple:
+    """A run's (state, step, frame, strip, GIF) as a link shows it: (strip, frame, GIF, step)."""
+    _, step, frame, strip, gif = run
+    return strip, frame, gif, step
+
+
+def _forward_subtab(ctx: TabContext, service, seed, sub_tabs):
     """The forward process on a test digit, as a strip and a GIF. Returns (the digit's index, the two
     outputs, the handler drawing them)."""
     tr = ctx.tr
-    with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}):
+    with tr.make(gr.Tab, {"label": "diffusion.forward_tab"}, id="diffusion-forward"):
         tr.make(gr.Markdown, {"value": "diffusion.forward_intro"})
         with gr.Row():
             index = tr.make(gr.Number, {"label": "diffusion.index"}, value=0, precision=0, minimum=0, maximum=999)
@@ -220,6 +237,9 @@ def _forward_subtab(ctx: TabContext, service, seed):
 
     outputs = [forward_picture, forward_gif]
     forward_btn.click(forward, [index, seed], outputs, api_name="diffusion_forward")
+    ctx.link_target(LinkTarget("diffusion.forward", "diffusion", {"index": index, "seed": seed}, outputs,
+                               lambda lang, index, seed: forward(index, seed), sub_tabs=sub_tabs,
+                               sub_tab="diffusion-forward"))
     return index, outputs, forward
 
 

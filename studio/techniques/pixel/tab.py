@@ -168,6 +168,14 @@ def _model_pictures(ctx: TabContext, service, model_inputs, entropy_picture, his
           show_progress="hidden")
     mean.select(select_pixel, [*model_inputs, lang], [row, col, *outputs], show_progress="hidden",
                 api_visibility="private")
+    # A link to the entropy or a pixel's histogram (drawn together) opens with the model's choices and the
+    # pixel; the link's "lang" (the language of its picture's axes) gives way to the page's own.
+    dataset, label, smoothing = model_inputs
+    for recipe in ("pixel.entropy", "pixel.histogram"):
+        ctx.link_target(LinkTarget(recipe, "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
+                                                     "row": row, "col": col}, outputs,
+                                   lambda page_lang, dataset, label, smoothing, row, col, lang="en": pictures(
+                                       dataset, label, smoothing, row, col, page_lang)))
     return (row, col), outputs, pictures
 
 

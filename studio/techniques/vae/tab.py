@@ -35,11 +35,12 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
         tr.make(gr.Markdown, {"value": "vae.intro"})
-        with gr.Tabs():  # each sub-tab gives back its parts of the page's refresh
-            grid_part, window = _grid_subtab(ctx, service)
-            map_part = _map_subtab(ctx, service, window)
-            walk_parts = _walk_subtab(ctx, service)
-            prior_part, judge = _prior_subtab(ctx, service)
+        # each sub-tab gives back its parts of the page's refresh; a link to its results opens on it
+        with gr.Tabs() as sub_tabs:
+            grid_part, window = _grid_subtab(ctx, service, sub_tabs)
+            map_part = _map_subtab(ctx, service, window, sub_tabs)
+            walk_parts = _walk_subtab(ctx, service, sub_tabs)
+            prior_part, judge = _prior_subtab(ctx, service, sub_tabs)
         panel = None
         if ctx.allow_training:
             hooks = TrainingHooks(job=lambda r: service.training_job(r.epochs, r.keep_on_stop),
@@ -57,10 +58,10 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
     return [refresh]
 
 
-def _grid_subtab(ctx: TabContext, service):
+def _grid_subtab(ctx: TabContext, service, sub_tabs):
     """The book's grid of decoded latent points; (its refresh part, the window's controls)."""
     tr, lang = ctx.tr, ctx.lang
-    with tr.make(gr.Tab, {"label": "vae.grid_tab"}):
+    with tr.make(gr.Tab, {"label": "vae.grid_tab"}, id="vae-grid"):
         with gr.Row():
             grid_n = tr.make(gr.Slider, {"label": "vae.grid_n"}, minimum=2, maximum=40, step=1, value=30)
             low = tr.make(gr.Number, {"label": "vae.low"}, value=-1.0, step=0.1)
@@ -84,19 +85,20 @@ def _grid_subtab(ctx: TabContext, service):
 
     inputs, outputs = [lang, grid_n, low, high, quantiles], [grid, grid_md]
     ctx.link_target(LinkTarget("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
-                               outputs, lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high, quantiles)))
+                               outputs, lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high, quantiles),
+                               sub_tabs=sub_tabs, sub_tab="vae-grid"))
     grid_n.release(draw_grid, inputs, outputs, api_name="vae_grid", show_progress="minimal")
     gr.on([low.submit, low.blur, high.submit, high.blur, quantiles.input], draw_grid, inputs, outputs,
           api_visibility="private")
     return (draw_grid, inputs, outputs), (grid_n, low, high, quantiles)
 
 
-def _map_subtab(ctx: TabContext, service, window_controls):
+def _map_subtab(ctx: TabContext, service, window_controls, sub_tabs):
     """The 2-D latent map with the grid's window outlined: a click or the sliders decode a point; its
     refresh part. ``window_controls`` are the grid's (n, low, high, quantiles)."""
     tr = ctx.tr
-    grid_n, _, _, quantiles = window_controls
-    with tr.make(gr.Tab, {"label": "vae.map_tab"}):
+    grid_n, low, high, quantiles = window_controls
+    with tr.make(gr.Tab, {"label": "vae.map_tab"}, id="vae-map"):
         tr.make(gr.Markdown, {"value": "vae.map_intro"})
         with gr.Row():
             with gr.Column(scale=3):
@@ -118,15 +120,18 @@ def _map_subtab(ctx: TabContext, service, window_controls):
     def point_picture(z1, z2):
         return service.decode_point(z1, z2)
 
+    # The point first, the map last: a class follows the lecturer's last result, the map with its point.
     @guarded
     def draw_map(n, lo, hi, q, z1v, z2v):
-        return map_picture(n, lo, hi, q, z1v, z2v), point_picture(z1v, z2v)
+        point = point_picture(z1v, z2v)
+        return map_picture(n, lo, hi, q, z1v, z2v), point
 
     @guarded
     def click_map(n, lo, hi, q, evt: gr.SelectData):
         _, frame = service.latent_map(None, None)
         zx, zy = (round(v, 2) for v in frame.to_data(*evt.index))
-        return map_picture(n, lo, hi, q, zx, zy), zx, zy, point_picture(zx, zy)
+        point = point_picture(zx, zy)
+        return map_picture(n, lo, hi, q, zx, zy), zx, zy, point
 
     inputs, outputs = [*window_controls, z1, z2], [latent_map, decoded]
     # The map outlines the grid's window, so it follows the grid's controls too.
@@ -134,14 +139,22 @@ def _map_subtab(ctx: TabContext, service, window_controls):
     gr.on([z1.release, z2.release], draw_map, inputs, outputs, show_progress="hidden", api_name="vae_map")
     latent_map.select(click_map, list(window_controls), [latent_map, z1, z2, decoded], show_progress="hidden",
                       api_visibility="private")
+    # A link to a map opens here, with the grid's window (on the grid's sub-tab) and the point in the controls.
+    ctx.link_target(LinkTarget("vae.map", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles,
+                                                  "z1": z1, "z2": z2}, outputs,
+                               lambda lang, n, low, high, quantiles, z1, z2: draw_map(n, low, high, quantiles, z1, z2),
+                               sub_tabs=sub_tabs, sub_tab="vae-map"))
+    ctx.link_target(LinkTarget("vae.decode", "vae", {"z1": z1, "z2": z2}, [decoded],
+                               guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
+                               sub_tab="vae-map"))
     return draw_map, inputs, outputs
 
 
-def _walk_subtab(ctx: TabContext, service):
+def _walk_subtab(ctx: TabContext, service, sub_tabs):
     """A walk between two digits (beside the autoencoder's), and a concept vector added to a digit;
     its two refresh parts."""
     tr = ctx.tr
-    with tr.make(gr.Tab, {"label": "vae.walk_tab"}):
+    with tr.make(gr.Tab, {"label": "vae.walk_tab"}, id="vae-walk"):
         with gr.Row():
             index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
             index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
@@ -186,13 +199,21 @@ def _walk_subtab(ctx: TabContext, service):
     walk_btn.click(walks, walk_inputs, walk_outputs, api_name="vae_walk")
     concept_inputs = [concept_index, class_from, class_to, strength]
     gr.on([concept_btn.click, strength.release], concept_walk, concept_inputs, concept, api_name="vae_concept")
+    # A link to the walk or to its comparison (drawn by the same click) opens here with both.
+    for recipe in ("vae.walk", "vae.compare"):
+        ctx.link_target(LinkTarget(recipe, "vae", {"a": index_a, "b": index_b}, walk_outputs,
+                                   lambda lang, a, b: walks(a, b), sub_tabs=sub_tabs, sub_tab="vae-walk"))
+    ctx.link_target(LinkTarget("vae.concept", "vae", {"index": concept_index, "class_from": class_from,
+                                                      "class_to": class_to, "strength": strength}, [concept],
+                               lambda lang, index, class_from, class_to, strength: concept_walk(
+                                   index, class_from, class_to, strength), sub_tabs=sub_tabs, sub_tab="vae-walk"))
     return (walks, walk_inputs, walk_outputs), (concept_walk, concept_inputs, [concept])
 
 
-def _prior_subtab(ctx: TabContext, service):
+def _prior_subtab(ctx: TabContext, service, sub_tabs):
     """Samples drawn from the prior, then judged; (its refresh part, the judge's (fn, inputs, outputs))."""
     tr, lang, quality = ctx.tr, ctx.lang, ctx.quality
-    with tr.make(gr.Tab, {"label": "vae.prior_tab"}):
+    with tr.make(gr.Tab, {"label": "vae.prior_tab"}, id="vae-prior"):
         tr.make(gr.Markdown, {"value": "vae.prior_intro"})
         with gr.Row():
             prior_n = tr.make(gr.Slider, {"label": "vae.prior_n"}, minimum=1, maximum=100, step=1, value=50)
@@ -220,6 +241,8 @@ def _prior_subtab(ctx: TabContext, service):
     judge = (judge_prior, [lang, prior_n, prior_seed], [prior_md])
     prior_btn.click(sample_prior, [prior_n, prior_seed], prior, api_name="vae_prior").then(
         *judge, api_name="vae_judge", show_progress="minimal")
+    ctx.link_target(LinkTarget("vae.prior", "vae", {"n": prior_n, "seed": prior_seed}, [prior],
+                               lambda lang, n, seed: sample_prior(n, seed), sub_tabs=sub_tabs, sub_tab="vae-prior"))
     return (sample_prior, [prior_n, prior_seed], [prior]), judge
 
 
