@@ -22,6 +22,7 @@ the field, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable
@@ -80,6 +81,8 @@ class LecturePlan:
     title: str
     steps: tuple[PlanStep, ...]
     lecture: str = ""  # the lecture text it follows (shared/seeds/...), as a reference
+    # 8 hex characters naming the file it was read from: a page asks for the plan again when it changes
+    digest: str = field(default="", compare=False)
 
     def step(self, number: int) -> PlanStep:
         """Step ``number`` (1-based); a sentence for one the plan does not have."""
@@ -129,7 +132,8 @@ def parse(text: str | bytes, name: str) -> LecturePlan:
         raise PlanError(f"This plan has {len(steps)} steps; a plan has at most {MAX_STEPS}.")
     lecture = record.get("lecture", "")
     return LecturePlan(checked_name(name), title.strip(), tuple(_step(k, s) for k, s in enumerate(steps, 1)),
-                       lecture if isinstance(lecture, str) else "")
+                       lecture if isinstance(lecture, str) else "",
+                       hashlib.sha256(text.encode("utf-8")).hexdigest()[:8])
 
 
 def load(source: str | Path, folder: Path | None = None) -> LecturePlan:

@@ -268,13 +268,15 @@ class ClassSession:
                        {**(self.store.get("recording", None) or {"steps": []}), "on": False})
 
     def record(self, token: str | None, step: PlanStep) -> bool:
-        """Add ``step`` to the recording, if one is on (the lecturer's result, made with a click)."""
+        """Add ``step`` to the recording, if one is on (the lecturer's result, made with a click), its title
+        numbered ("3. gan.samples": the lecturer gives it words in the file)."""
         self.require_lecturer(token)
         with self._lock:
             recording = self.store.get("recording", None)
             if not recording or not recording.get("on") or len(recording["steps"]) >= plans.MAX_STEPS:
                 return False
-            self.store.put("recording", {**recording, "steps": [*recording["steps"], step.record()]})
+            entry = {**step.record(), "title": f"{len(recording['steps']) + 1}. {step.title}"}
+            self.store.put("recording", {**recording, "steps": [*recording["steps"], entry]})
         return True
 
     def recorded(self) -> list[dict]:

@@ -129,7 +129,9 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         # lecture plans: checked against these tabs, stepped by the lecturer, opened from a step's link
         kit.plan_steps = lecture_plan.plan_steps_for(kit, technique_tabs, ctx.link_targets)
         if plan is not None and kit.active:
-            kit.session.adopt_plan(kit.plan_steps.load(plan))
+            lecture = kit.plan_steps.load(plan)
+            kit.session.adopt_plan(lecture)
+            ctx.warm_ups.append(quietly(lambda: kit.plan_steps.warm(lecture, tr.lang)))  # each step ready ahead
         link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note, kit.plan_steps)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
         # Pressed by the page itself when its address carries a result (?r=...): see OPEN_LINK_JS.

@@ -16,11 +16,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from collections.abc import Callable
@@ -37,6 +37,7 @@ from studio.classroom.store import StoreBusy
 from studio.bundles.provenance import RecipeError
 from studio.training.schedules import SCHEDULES
 from studio.ui import exports
+from studio.ui.class_kit import quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
 
@@ -128,7 +129,7 @@ class PlanSteps:
         if plan is None:
             raise UserError("No lecture plan is running: choose one in the class panel's 'Lecture plan' tab.")
         step = plan.step(number)
-        marker = {"plan": plan.name, "id": plan_id(plan), "n": number, "of": len(plan.steps), "title": step.title}
+        marker = {"plan": plan.name, "id": plan.digest, "n": number, "of": len(plan.steps), "title": step.title}
         shown = session.show(token, **self.shown_of(step), step=marker)
         if step.poll is not None:
             session.open_poll(token, step.poll)
@@ -144,7 +145,27 @@ class PlanSteps:
                              train={**step.train, "here": step.train["technique"] in self.train_panels}
                              if step.train else None)
             steps.append(shown)
-        return {"name": plan.name, "id": plan_id(plan), "title": plan.title, "steps": steps}
+        return {"name": plan.name, "id": plan.digest, "title": plan.title, "steps": steps}
+
+    def warm(self, plan: LecturePlan, lang: str) -> None:
+        """Make every result step of ``plan`` once, as a following page asks for it (its first use of a model
+        loads it, and the result is then shared): a step then reaches the class at once, not after a model's
+        load (the ankle boots' generator took 15 s on 2 cores, the first time). A step that fails is logged;
+        it says its own sentence when shown."""
+        for number, step in enumerate(plan.steps, 1):
+            if step.recipe is None or not exports.reruns(step.recipe):
+                continue
+            try:
+                self.targets[step.recipe].values(lang, step.params)
+            except Exception as exc:  # noqa: BLE001 - one step must not keep the next ones cold
+                log.warning("Step %d of the plan %s could not be made ahead: %s", number, plan.name, exc)
+
+    def warm_in_background(self, plan: LecturePlan, lang: str) -> threading.Thread:
+        """``warm`` in a daemon thread (a plan started from the panel: its step 1 is shown meanwhile)."""
+        thread = threading.Thread(target=quietly(self.warm), args=(plan, lang), name="studio-plan-warm-up",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     # --- recording -------------------------------------------------------------------------------------
     def recorded_step(self, technique: str, link: str) -> PlanStep | None:
@@ -155,13 +176,7 @@ class PlanSteps:
             linked = links.read_link(link)
         except RecipeError:
             return None
-        number = len(self.kit.session.recorded()) + 1
-        return PlanStep(title=f"{number}. {technique}", recipe=technique, params=linked.params, weights=linked.weights)
-
-
-def plan_id(plan: LecturePlan) -> str:
-    """8 hex characters naming a plan's contents: a page fetches the plan again when it changes."""
-    return hashlib.sha256(plan.to_toml().encode()).hexdigest()[:8]
+        return PlanStep(title=technique, recipe=technique, params=linked.params, weights=linked.weights)
 
 
 def recorded_plan(steps: list[dict], title: str) -> LecturePlan:
@@ -212,6 +227,7 @@ def create_plan_tab(kit, tr: Translator, lang, start_with: str | None = None) ->
         plan = steps.parse(Path(path).read_bytes(), _name_of(path)) if path else steps.load(name or "")
         session.set_plan(token, plan)
         steps.go(token, 1)
+        steps.warm_in_background(plan, lg)  # the steps to come are made while step 1 is shown
         return text("plan.started", lg, title=plan.title, n=len(plan.steps))
 
     @guarded
