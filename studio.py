@@ -49,6 +49,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--plan", default=None, metavar="NAME_OR_FILE",
                         help="with --class: the lecture plan to step through (a shipped plan: 000 to 004 in "
                              "lectures/, or a .toml file); the lecturer's PageDown shows its first step")
+    parser.add_argument("--restamp-plan", nargs="+", default=None, metavar="FILE",
+                        help="give lecture plan files this studio's weights (after training new ones), check them "
+                             "as a class would, and exit")
     parser.add_argument("--public-url", default=os.environ.get("STUDIO_PUBLIC_URL") or None, metavar="URL",
                         help="the address students open (behind a proxy or in a container, e.g. "
                              "https://studio.example.edu): the page and the QR code use it, whatever a request "
@@ -99,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     allow = training_enabled(args)
+    if args.restamp_plan:  # the page's tabs register the results a plan's steps name
+        from studio.ui import lecture_plan  # lazy: Gradio, after --help has answered
+
+        return lecture_plan.restamp_files(app.build_app(allow_training=True).classroom.plan_steps, args.restamp_plan)
     session = None
     from studio.checks import UserError  # lazy: NumPy and Pillow, after --help has answered
 

@@ -220,3 +220,19 @@ def test_the_command_line_refuses_a_plan_it_cannot_use_in_one_sentence(capsys):
     assert "--plan go with --class" in capsys.readouterr().err
     assert cli.main(["--class", "--new-class", "--plan", "nope", "--port", "1"]) == 2
     assert "error: There is no lecture plan 'nope'" in capsys.readouterr().err
+
+
+def test_restamping_gives_a_plan_of_other_weights_this_studios_and_keeps_its_words(page, tmp_path, capsys):
+    from studio.ui import lecture_plan
+
+    steps = page[0].classroom.plan_steps
+    stale = a_plan(weights='"000000000000"').replace('title = "A test lecture"', '# my notes\ntitle = "A test lecture"')
+    (tmp_path / "mine.toml").write_text(stale, encoding="utf-8")
+    with pytest.raises(PlanError, match="the field 'weights' says 000000000000"):
+        steps.load(tmp_path / "mine.toml")
+    assert lecture_plan.restamp_files(steps, [str(tmp_path / "mine.toml")]) == 0
+    restamped = (tmp_path / "mine.toml").read_text(encoding="utf-8")
+    assert restamped.startswith("# my notes\n") and steps.load(tmp_path / "mine.toml").steps[0].weights != "000000000000"
+    (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
+    assert lecture_plan.restamp_files(steps, [str(tmp_path / "broken.toml")]) == 2
+    assert "error: " in capsys.readouterr().err

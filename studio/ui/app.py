@@ -125,47 +125,16 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         link_note = gr.Markdown(visible=False, elem_id="studio-link-note")  # "Opened from a link", when it was
         with gr.Tabs(overflow_behavior="wrap", elem_id="studio-techniques") as technique_tabs:
             refreshes = ctx.build_tabs(declared)  # a sub-tab's technique is built by its parent's tab
-        # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
         # lecture plans: checked against these tabs, stepped by the lecturer, opened from a step's link
         kit.plan_steps = lecture_plan.plan_steps_for(kit, technique_tabs, ctx.link_targets)
         if plan is not None and kit.active:
-            lecture = kit.plan_steps.load(plan)
-            kit.session.adopt_plan(lecture)
-            ctx.warm_ups.append(quietly(lambda: kit.plan_steps.warm(lecture, tr.lang)))  # each step ready ahead
+            _start_with_plan(kit, plan, tr.lang, ctx.warm_ups)
+        # re-runs any tab's exported result from its recipe; a link opens on its result's own tab
         link_opener = create_recipe_panel(tr, language, technique_tabs, ctx.link_targets, link_note, kit.plan_steps)
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
         # Pressed by the page itself when its address carries a result (?r=...): see OPEN_LINK_JS.
         open_link = gr.Button("open link", elem_id="studio-open-link", elem_classes=["studio-hidden"])
-
-        def describe_device(lg: str) -> str:
-            # Shown once every tab is warm (or after a minute): from then on first clicks are fast.
-            runtime.wait_until_warm(timeout=WARM_UP_WAIT_S)
-            return i18n.text("app.device", lg, device=runtime.device_info().label())
-
-        def switch_language(lg: str) -> list:
-            return tr.updates(lg)
-
-        # One event fills every tab on page load, and one re-words them after a switch; their
-        # results are shared by every page (studio.ui.page_load), so a class costs one computation.
-        page = PageResults(refreshes, language)
-        first_tab, other_tabs = page.split()
-        first_tab.show_at_once(tr.lang)
-        # The language the tabs' words are in, and the button the page presses when a late page load
-        # answered in the language it had before a switch (page_load.RECHECK_JS).
-        words_language = gr.Textbox(tr.lang, elem_id="studio-words-language", elem_classes=["studio-hidden"])
-        reword = gr.Button("reword", elem_id="studio-reword", elem_classes=["studio-hidden"])
-        # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
-        # and each animated placeholder is drawn at 60 frames a second until its result lands. The first
-        # tab's results come first, on their own: a phone shows them before it works through the rest.
-        fn, inputs, outputs = first_tab.event(words_language)
-        first_loaded = demo.load(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-        fn, inputs, outputs = other_tabs.event(words_language)
-        loaded = first_loaded.then(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-        for answered in (first_loaded, loaded):
-            answered.then(None, [words_language, language], None, js=RECHECK_JS)
-        # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
-        demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
-                  show_progress="hidden")
+        loaded = _page_results(demo, tr, refreshes, language, device, ctx.warm_ups)
         # A page opened from a link to a result (?r=...) shows that result on its tab, with the link's
         # values in the controls: after the page's own results, so that they do not overwrite the
         # link's, and outside the queue. Only such a page runs the event: its outputs are every linkable
@@ -179,15 +148,6 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             class_panel.create_following(kit, language, technique_tabs, ctx.link_targets)
             exports.RESULT_LISTENERS[:] = [kit.lecturer_made]  # one class per process
             loaded.then(None, js=class_panel.READY_JS)
-        switched = language.change(switch_language, language, tr.components, api_visibility="private")
-        fn, inputs, outputs = page.event(words_language, reword=True)
-        switched.then(quietly(fn), inputs, outputs, api_visibility="private").then(
-            describe_device, language, device, api_visibility="private", concurrency_limit=None)
-        reword.click(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-        # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
-        # (a switch, and the switch back, find their words ready).
-        ctx.warm_ups.insert(0, lambda: page.warm([tr.lang]))
-        ctx.warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     demo.link_targets = ctx.link_targets  # where each linkable result lives (for the tests)
     demo.classroom = kit
@@ -195,6 +155,59 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
     guard_inputs(demo)  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
+
+
+def _start_with_plan(kit: ClassKit, plan: str, lang: str, warm_ups: list) -> None:
+    """``--plan``: the class's lecture plan from the start (a ``PlanError`` sentence if this page cannot show
+    it), each of its result steps made once among the warm-ups, so that no step waits for a model's load."""
+    lecture = kit.plan_steps.load(plan)
+    kit.session.adopt_plan(lecture)
+    warm_ups.append(quietly(lambda: kit.plan_steps.warm(lecture, lang)))
+
+
+def _page_results(demo: gr.Blocks, tr: i18n.Translator, refreshes: list, language, device, warm_ups: list):
+    """Wire every tab's page-load results, the language switch with its re-wording, and the device line; the
+    event after which a page's own results are in (what a link or the class's following waits for)."""
+
+    def describe_device(lg: str) -> str:
+        # Shown once every tab is warm (or after a minute): from then on first clicks are fast.
+        runtime.wait_until_warm(timeout=WARM_UP_WAIT_S)
+        return i18n.text("app.device", lg, device=runtime.device_info().label())
+
+    def switch_language(lg: str) -> list:
+        return tr.updates(lg)
+
+    # One event fills every tab on page load, and one re-words them after a switch; their
+    # results are shared by every page (studio.ui.page_load), so a class costs one computation.
+    page = PageResults(refreshes, language)
+    first_tab, other_tabs = page.split()
+    first_tab.show_at_once(tr.lang)
+    # The language the tabs' words are in, and the button the page presses when a late page load
+    # answered in the language it had before a switch (page_load.RECHECK_JS).
+    words_language = gr.Textbox(tr.lang, elem_id="studio-words-language", elem_classes=["studio-hidden"])
+    reword = gr.Button("reword", elem_id="studio-reword", elem_classes=["studio-hidden"])
+    # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
+    # and each animated placeholder is drawn at 60 frames a second until its result lands. The first
+    # tab's results come first, on their own: a phone shows them before it works through the rest.
+    fn, inputs, outputs = first_tab.event(words_language)
+    first_loaded = demo.load(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
+    fn, inputs, outputs = other_tabs.event(words_language)
+    loaded = first_loaded.then(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
+    for answered in (first_loaded, loaded):
+        answered.then(None, [words_language, language], None, js=RECHECK_JS)
+    # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
+    demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
+              show_progress="hidden")
+    switched = language.change(switch_language, language, tr.components, api_visibility="private")
+    fn, inputs, outputs = page.event(words_language, reword=True)
+    switched.then(quietly(fn), inputs, outputs, api_visibility="private").then(
+        describe_device, language, device, api_visibility="private", concurrency_limit=None)
+    reword.click(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
+    # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
+    # (a switch, and the switch back, find their words ready).
+    warm_ups.insert(0, lambda: page.warm([tr.lang]))
+    warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
+    return loaded
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,

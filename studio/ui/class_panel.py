@@ -34,6 +34,7 @@ from studio.ui import exports, lecture_plan
 from studio.ui.class_kit import ClassKit, quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
+from studio.ui.link_targets import placement, tab_containers
 
 log = logging.getLogger("studio")
 
@@ -199,36 +200,6 @@ CSS = """
 #studio-class-address { font-size: 1.5em; word-break: break-all; }
 """
 READY_JS = "() => { window.studioClassReady && window.studioClassReady(); }"
-
-
-def tab_containers(root) -> list[tuple[gr.Tabs, list[gr.Tab]]]:
-    """Every ``gr.Tabs`` inside ``root`` (itself included) with its tabs; a tab without an id gets one,
-    so that the lecturer's selection can be named on every page alike."""
-    found = []
-
-    def walk(block) -> None:
-        if isinstance(block, gr.Tabs):
-            tabs = [child for child in block.children if isinstance(child, gr.Tab)]
-            for tab in tabs:
-                if tab.id is None:
-                    tab.id = f"tab-{tab._id}"
-            found.append((block, tabs))
-        for child in getattr(block, "children", []):
-            walk(child)
-
-    walk(root)
-    return found
-
-
-def placement(component) -> dict[str, str]:
-    """{tab container's key: tab id} of every tab around ``component``: where it is in the page."""
-    where, block = {}, component
-    while getattr(block, "parent", None) is not None:
-        parent = block.parent
-        if isinstance(block, gr.Tab) and isinstance(parent, gr.Tabs):
-            where[str(parent._id)] = block.id
-        block = parent
-    return where
 
 
 def follow_id(technique: str) -> str:

@@ -40,6 +40,7 @@ from studio.ui import exports
 from studio.ui.class_kit import quietly
 from studio.ui.errors import guarded
 from studio.ui.i18n import Translator, text
+from studio.ui.link_targets import placement, tab_containers
 
 log = logging.getLogger("studio")
 
@@ -93,7 +94,7 @@ class PlanSteps:
         if step.weights != now:
             raise UserError(f"the field 'weights' says {step.weights}, but this studio's weights for {step.recipe} "
                             f"are {now}: the step was made with other weights. Record it again (or run "
-                            "python -m studio.ui.lecture_plan restamp FILE to take this studio's weights).")
+                            "python studio.py --restamp-plan FILE to take this studio's weights).")
 
     def load(self, source: str | Path) -> LecturePlan:
         """A plan by name (shipped) or path, checked against this page; a ``PlanError`` sentence otherwise."""
@@ -186,9 +187,6 @@ def recorded_plan(steps: list[dict], title: str) -> LecturePlan:
 
 def plan_steps_for(kit, technique_tabs, link_targets: list) -> PlanSteps:
     """The page's ``PlanSteps``: where each linkable result, each tab and each training panel is."""
-    # lazy: class_panel imports this module (its panel holds the plan's tab)
-    from studio.ui.class_panel import placement, tab_containers
-
     tab_places = {str(tab.id): placement(tab) for _, tabs in tab_containers(technique_tabs) for tab in tabs}
     return PlanSteps(kit, {target.recipe: target for target in link_targets},
                      {target.recipe: placement(target.outputs[0]) for target in link_targets if target.outputs},
@@ -434,26 +432,20 @@ def restamp(text: str, digest_of: Callable[[str, dict], str]) -> str:
     return "".join(out)
 
 
-def _restamp_files(files: list[str]) -> int:
-    """``python -m studio.ui.lecture_plan restamp FILE...``: build the studio's tabs (which register their
-    results), then give each plan file this studio's weights; each file is then checked as a class would."""
-    from studio.ui import app  # lazy: app imports this module
-
-    demo = app.build_app(allow_training=True)
-    steps = demo.classroom.plan_steps
-
-    def digest_of(recipe: str, params: dict) -> str:
-        return links.weights_digest(exports.recipe_of(recipe, params).models)
+def restamp_files(steps: PlanSteps, files: list[str]) -> int:
+    """``python studio.py --restamp-plan FILE...``: give each plan file this studio's weights (``steps``: a
+    built page's, whose tabs registered their results), then check it as a class would; 0, or 2 and one
+    sentence for a file that cannot be used."""
+    def digest_of(recipe: str, params: dict) -> str:  # a fresh game round's link names no weights: {}
+        return links.weights_digest(exports.recipe_of(recipe, params).models if exports.reruns(recipe) else {})
 
     for name in files:
         path = Path(name)
-        path.write_text(restamp(path.read_text(encoding="utf-8"), digest_of), encoding="utf-8")
-        plan = steps.load(path)
-        print(f"{path}: {len(plan.steps)} steps, weights of this studio")
+        try:
+            path.write_text(restamp(path.read_text(encoding="utf-8"), digest_of), encoding="utf-8")
+            plan = steps.load(path)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, UserError) as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            return 2
+        print(f"{path}: {len(plan.steps)} steps, with this studio's weights")
     return 0
-
-
-if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "restamp":
-        sys.exit("usage: python -m studio.ui.lecture_plan restamp FILE.toml [FILE.toml ...]")
-    sys.exit(_restamp_files(sys.argv[2:]))

@@ -4,6 +4,8 @@ A tab registers a ``LinkTarget`` for each reproducible result it shows (``TabCon
 the recipe's name, the tab (and sub-tab) it is on, the widget of each recipe parameter, and the
 tab's own handler that fills the result's widgets. A page opened from a link then shows that tab,
 sets its controls to the link's values and fills the result, as a click with those values would.
+``tab_containers`` and ``placement`` name where a tab or a widget is in the page, alike on every page (the
+class follows the lecturer's places; a lecture plan's step is such a place).
 """
 
 from __future__ import annotations
@@ -73,3 +75,33 @@ def components_of(targets: list[LinkTarget]) -> list:
         for component in target.components():
             seen.setdefault(id(component), component)
     return list(seen.values())
+
+
+def tab_containers(root) -> list[tuple[gr.Tabs, list[gr.Tab]]]:
+    """Every ``gr.Tabs`` inside ``root`` (itself included) with its tabs; a tab without an id gets one,
+    so that the lecturer's selection can be named on every page alike."""
+    found = []
+
+    def walk(block) -> None:
+        if isinstance(block, gr.Tabs):
+            tabs = [child for child in block.children if isinstance(child, gr.Tab)]
+            for tab in tabs:
+                if tab.id is None:
+                    tab.id = f"tab-{tab._id}"
+            found.append((block, tabs))
+        for child in getattr(block, "children", []):
+            walk(child)
+
+    walk(root)
+    return found
+
+
+def placement(component) -> dict[str, str]:
+    """{tab container's key: tab id} of every tab around ``component``: where it is in the page."""
+    where, block = {}, component
+    while getattr(block, "parent", None) is not None:
+        parent = block.parent
+        if isinstance(block, gr.Tab) and isinstance(parent, gr.Tabs):
+            where[str(parent._id)] = block.id
+        block = parent
+    return where
