@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     allow = training_enabled(args)
     if args.restamp_plan:  # the page's tabs register the results a plan's steps name
-        from studio.ui import lecture_plan  # lazy: Gradio, after --help has answered
+        from studio.ui.panels import lecture_plan  # lazy: Gradio, after --help has answered
 
         return lecture_plan.restamp_files(app.build_app(allow_training=True).classroom.plan_steps, args.restamp_plan)
     session = None

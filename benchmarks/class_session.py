@@ -1663,7 +1663,7 @@ def samples_alone_cpu(seeds: list[int]) -> tuple[list[float], list[float]]:
     runtime.import_tensorflow()
     from studio.judge.quality import QualityService
     from studio.techniques.gan.service import GANService
-    from studio.ui.quality_text import readout_text
+    from studio.ui.kit.quality_text import readout_text
 
     service = GANService()
     service.samples(VARIANT, N_SAMPLES, 0)  # warm-up: loads and traces the generator

@@ -44,7 +44,7 @@ def main() -> None:
 
     from studio.judge.quality import QualityService
     from studio.techniques.gan.service import EVAL_SAMPLES, GANService
-    from studio.ui.quality_text import readout_text
+    from studio.ui.kit.quality_text import readout_text
 
     service, quality = GANService(), QualityService()
     dataset, label = service.dataset_of(args.variant)

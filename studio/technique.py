@@ -51,7 +51,7 @@ class Technique:
     A technique shown inside another's tab names that one as its ``parent``: its function then builds
     one sub-tab inside the parent's ``gr.Tabs``, wherever the parent's tab asks for its parts
     (``TabContext.build_parts``). A tab's function takes the app's ``TabContext``, a sub-tab's takes it
-    and the parent's ``SubTabs`` (``studio.ui.context``); both return their list of ``TabRefresh``.
+    and the parent's ``SubTabs`` (``studio.ui.kit.context``); both return their list of ``TabRefresh``.
     """
 
     name: str

@@ -1,6 +1,6 @@
 """The studio's words in Korean and English: one table, and ``text`` to read it.
 
-Every word a student sees comes from here: the interface's (``studio.ui.i18n`` re-exports ``text`` and
+Every word a student sees comes from here: the interface's (``studio.ui.kit.i18n`` re-exports ``text`` and
 the table, and adds the machinery that switches the page's language) and every word drawn into a
 figure or a picture (``studio.media.plots.word``, ``picture_text`` for Pillow's captions). This module is the
 core's, so it imports neither Gradio nor the interface: the figures' modules and the class pools,

@@ -261,7 +261,7 @@ def test_the_wall_keeps_each_picture_and_the_csv_leaves_pictures_out():
 
 
 def test_the_wall_draws_and_judges_each_pin_once_from_its_recipe():
-    from studio.ui.class_kit import ClassKit
+    from studio.ui.kit.class_kit import ClassKit
 
     drawn, judged = [], []
 

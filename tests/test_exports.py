@@ -40,7 +40,7 @@ def test_the_recipe_line_parses_back_and_junk_is_explained(tmp_path):
 
 
 def test_same_recipe_same_bytes_in_process():
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     calls = []
 
@@ -62,7 +62,7 @@ def test_same_recipe_same_bytes_in_process():
 
 
 def test_a_text_result_carries_its_recipe_and_comes_back_byte_for_byte(tmp_path):
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     @exports.reproducible("test.words", text=True)
     def words(prompt, n, seed):

@@ -1,4 +1,4 @@
-"""Issue 51: the two Gradio costs a class multiplied by its students (``studio.ui.gradio_speedups``).
+"""Issue 51: the two Gradio costs a class multiplied by its students (``studio.ui.frame.gradio_speedups``).
 
 A skipped output is answered as Gradio answers it, without a component built for the page; a page's
 session makes a block's config only when it is read, and a deep link still gets every one of them.
@@ -10,13 +10,13 @@ import gradio as gr
 import pytest
 from gradio.state_holder import SessionState
 
-from studio.ui import gradio_speedups
+from studio.ui.frame import gradio_speedups
 
 
 @pytest.fixture(scope="module")
 def demo():
     assert gradio_speedups.install() == {"Blocks.postprocess_data", "SessionState.__init__"}, \
-        "Gradio changed: look at studio/ui/gradio_speedups.py again (its EXPECTED digests)"
+        "Gradio changed: look at studio/ui/frame/gradio_speedups.py again (its EXPECTED digests)"
     with gr.Blocks() as blocks:
         picture = gr.Image(type="numpy", label="picture")
         words = gr.Markdown("before")

@@ -65,7 +65,7 @@ def test_a_tab_click_is_no_event_and_every_result_has_its_own_follow_event(hall)
     kinds = {c["id"]: c["type"] for c in config["components"]}
     assert not [d for d in config["dependencies"] if any(kinds.get(t[0]) == "tabitem" for t in d["targets"])]
     assert kit.tab_places["gan"] == kit.tab_places["cgan"] and "gan-game" in kit.tab_places
-    from studio.ui.class_panel import follow_id
+    from studio.ui.panels.class_panel import follow_id
 
     by_elem = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
     for target in demo.link_targets:
@@ -77,7 +77,7 @@ def test_a_tab_click_is_no_event_and_every_result_has_its_own_follow_event(hall)
 
 def _follow(demo, session_state, recipe: str, shown: dict):
     """The follow event of ``recipe`` as Gradio runs it for one page: (its answer's data, the event)."""
-    from studio.ui.class_panel import follow_id
+    from studio.ui.panels.class_panel import follow_id
 
     button = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == follow_id(recipe))
     fn = next(f for f in demo.fns.values() if f.targets and f.targets[0][0] == button._id)
@@ -87,7 +87,7 @@ def _follow(demo, session_state, recipe: str, shown: dict):
 
 def test_a_lecturers_result_reaches_a_follower_as_plain_values_and_builds_nothing_for_its_page(hall):
     demo, session, token = hall
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     grid = exports._TECHNIQUES["gan.samples"][0]
     path = grid("dcgan_mnist", 12, 77)  # the lecturer's Generate
@@ -115,7 +115,7 @@ def test_a_follow_event_for_another_result_or_a_bad_link_changes_nothing(hall):
 
 
 def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends_the_same_inputs():
-    from studio.ui.response_cache import ResponseCache
+    from studio.ui.frame.response_cache import ResponseCache
 
     calls = []
 
@@ -152,7 +152,7 @@ def test_a_shared_events_answer_is_post_processed_once_for_every_page_that_sends
 def test_pages_asking_for_a_shared_answer_at_once_wait_for_the_first_one_to_be_made():
     import httpx
 
-    from studio.ui.response_cache import ResponseCache
+    from studio.ui.frame.response_cache import ResponseCache
 
     calls = []
 

@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from studio.ui import i18n
+from studio.ui.kit import i18n
 
 
 @pytest.mark.parametrize("key", sorted(i18n.STRINGS))

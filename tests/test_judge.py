@@ -75,7 +75,7 @@ def test_a_readout_measures_the_model_once_and_judges_only_the_shown_samples(tmp
     import os
 
     from studio.judge.quality import MODEL_SEED
-    from studio.ui.quality_text import readout_text
+    from studio.ui.kit.quality_text import readout_text
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "pretrained"))
     (tmp_path / "pretrained" / "toy").mkdir(parents=True)

@@ -69,7 +69,7 @@ def test_a_link_gives_the_bytes_of_the_result_it_was_made_from(studio_built):
     from pathlib import Path
 
     from studio.bundles import provenance
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     made = json.loads((Path(__file__).parent / "data" / "recipes_before_the_redesign.json").read_text())[1]
     link = links.link_of(provenance.parse(made["line"]), "http://localhost:7860/")
@@ -87,7 +87,7 @@ def test_a_link_gives_the_bytes_of_the_result_it_was_made_from(studio_built):
 def test_a_link_with_edited_values_gets_the_clicks_sentence(params, sentence, studio_built):
     from studio.checks import UserError
     from studio.bundles.registry import WeightsUnavailableError
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     link = links.link_of(Recipe("gan.samples", params, {}), "http://localhost:7860/")
     with pytest.raises((UserError, WeightsUnavailableError), match=sentence):
@@ -96,7 +96,7 @@ def test_a_link_with_edited_values_gets_the_clicks_sentence(params, sentence, st
 
 def test_a_link_to_a_technique_this_studio_lacks_is_explained(studio_built):
     from studio.checks import UserError
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     with pytest.raises(UserError, match="cannot re-run 'nope.thing'"):
         exports.reproduce(text=links.link_of(Recipe("nope.thing", {}, {}), "http://localhost:7860/"))
@@ -107,7 +107,7 @@ def test_every_link_target_takes_its_recipes_parameters(studio_built):
     mismatch would leave a link's page on the first tab (and the result only in the recipe panel)."""
     import inspect
 
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     targets = studio_built.link_targets
     assert {"gan.samples", "vae.grid", "text.generate", "deepdream", "gan.game"} <= {t.recipe for t in targets}
@@ -126,7 +126,7 @@ def test_a_game_link_opens_a_new_round_of_its_own_and_reveals_nothing(studio_bui
     """The game's round belongs to one session: a link opens a new round on the game's sub-tab (a new
     one for each page), carries no round, and the Reproduce panel cannot re-run it."""
     from studio.checks import UserError
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     assert not any(name.startswith("gan.game") for name in exports._TECHNIQUES)
     target = next(t for t in studio_built.link_targets if t.recipe == "gan.game")
@@ -149,7 +149,7 @@ def test_a_dream_link_from_the_example_picture_gives_the_example_and_an_own_pict
     from pathlib import Path
 
     from studio.bundles import provenance
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     target = next(t for t in studio_built.link_targets if t.recipe == "deepdream")
     example_path, _ = target.show("en", **_dream_params(studio_built))
@@ -170,7 +170,7 @@ def _dream_params(app) -> dict:
     """The shipped example dream's recipe parameters (what its stamped picture records)."""
     from studio.techniques.examples.presets import load_example, prepared
     from studio.techniques.deepdream.service import example_image
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     _, made, _ = load_example("deepdream")
     keys = ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size", "max_loss", "side")
@@ -224,7 +224,7 @@ def test_a_results_link_opens_on_its_sub_tab_with_the_bytes_of_its_recipe(studio
     import gradio as gr
 
     from studio.bundles import provenance
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     made = exports._TECHNIQUES[recipe_name][0](**params)
     link = links.link_of(provenance.read(made[0] if isinstance(made, tuple) else made), "http://localhost:7860/")

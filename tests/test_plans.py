@@ -22,7 +22,7 @@ from studio.classroom.plans import PlanError
 from studio.classroom.session import ClassSession
 from studio.classroom.store import SQLiteStore
 from studio.classroom.web import ClassRoutes
-from studio.ui import exports
+from studio.ui.kit import exports
 
 SAMPLES = {"name": "dcgan_mnist", "n": 16, "seed": 3}
 
@@ -223,7 +223,7 @@ def test_the_command_line_refuses_a_plan_it_cannot_use_in_one_sentence(capsys):
 
 
 def test_restamping_gives_a_plan_of_other_weights_this_studios_and_keeps_its_words(page, tmp_path, capsys):
-    from studio.ui import lecture_plan
+    from studio.ui.panels import lecture_plan
 
     steps = page[0].classroom.plan_steps
     stale = a_plan(weights='"000000000000"').replace('title = "A test lecture"', '# my notes\ntitle = "A test lecture"')

@@ -25,8 +25,8 @@ from studio.classroom import join, pools, web
 from studio.classroom.session import ClassSession, open_store, start_new_class
 from studio.classroom.store import MAX_PAGES, SQLiteStore, StoreBusy
 from studio.classroom.web import ClassRoutes
-from studio.ui.forwarded import TrustedProxies
-from studio.ui.response_cache import ResponseCache
+from studio.ui.frame.forwarded import TrustedProxies
+from studio.ui.frame.response_cache import ResponseCache
 
 GAME = {"generator": "dcgan_mnist", "label": "DCGAN", "correct": 5, "total": 8}
 
@@ -130,7 +130,7 @@ def test_presence_and_the_rate_limit_stay_bounded(session):
 
 
 def test_an_answer_counts_only_with_a_signed_id(session, monkeypatch):
-    from studio.ui import class_kit
+    from studio.ui.kit import class_kit
 
     kit = class_kit.ClassKit(session)
     browser, cookie = session.mint_browser()
@@ -444,7 +444,7 @@ def test_a_game_answer_refused_by_a_busy_store_keeps_its_round_to_be_sent_again(
     """Nothing lost: when the store cannot take a round's answer, Check keeps the round (the student
     presses Check again and it counts once); a counted answer ends the round."""
     from studio.techniques.gan import tab as gan_tab
-    from studio.ui import class_kit
+    from studio.ui.kit import class_kit
 
     class BusyOnce(SQLiteStore):
         busy = True

@@ -1,5 +1,5 @@
 """Results computed once and shared (studio.serving.results), the page load built on them
-(studio.ui.page_load) and the batching of a burst of samples (studio.serving.batching)."""
+(studio.ui.frame.page_load) and the batching of a burst of samples (studio.serving.batching)."""
 
 from __future__ import annotations
 
@@ -137,8 +137,8 @@ def test_a_retrain_or_the_switch_back_changes_what_is_served(tmp_path, monkeypat
 def _toy_page():
     import gradio as gr
 
-    from studio.ui.page_load import PageResults
-    from studio.ui.tab_kit import TabRefresh
+    from studio.ui.frame.page_load import PageResults
+    from studio.ui.kit.tab_kit import TabRefresh
 
     calls = []
     with gr.Blocks():
@@ -191,8 +191,8 @@ def test_a_page_loads_pictures_are_encoded_once():
     import gradio as gr
     from PIL import Image
 
-    from studio.ui.page_load import PageResults
-    from studio.ui.tab_kit import TabRefresh
+    from studio.ui.frame.page_load import PageResults
+    from studio.ui.kit.tab_kit import TabRefresh
 
     with gr.Blocks():
         picture = gr.Image(type="numpy")
@@ -206,8 +206,8 @@ def test_a_page_loads_pictures_are_encoded_once():
 def test_a_page_load_refuses_per_session_state():
     import gradio as gr
 
-    from studio.ui.page_load import PageResults
-    from studio.ui.tab_kit import TabRefresh
+    from studio.ui.frame.page_load import PageResults
+    from studio.ui.kit.tab_kit import TabRefresh
 
     with gr.Blocks():
         round_ = gr.State(None)
@@ -219,8 +219,8 @@ def test_a_page_load_refuses_per_session_state():
 def test_one_failing_tab_does_not_blank_the_page():
     import gradio as gr
 
-    from studio.ui.page_load import PageResults
-    from studio.ui.tab_kit import TabRefresh
+    from studio.ui.frame.page_load import PageResults
+    from studio.ui.kit.tab_kit import TabRefresh
 
     with gr.Blocks():
         a, b = gr.Markdown(), gr.Markdown()

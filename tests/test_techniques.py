@@ -169,7 +169,7 @@ def _all_nodes(node):
 
 
 def test_a_technique_whose_parent_is_not_in_the_list_is_refused():
-    from studio.ui.context import TabContext
+    from studio.ui.kit.context import TabContext
 
     ctx = TabContext(None, None, None, None, None)
     with pytest.raises(ValueError, match="orphan"):
@@ -199,7 +199,7 @@ REMADE_GREY_LEVELS = 2
 
 @pytest.mark.parametrize("made", BEFORE_THE_REDESIGN, ids=[m["technique"] for m in BEFORE_THE_REDESIGN])
 def test_a_recipe_exported_before_the_redesign_gives_the_same_bytes(made, studio_built):
-    from studio.ui import exports
+    from studio.ui.kit import exports
 
     path, recipe, same_weights = exports.reproduce(text=made["line"])
     assert recipe.technique == made["technique"] and same_weights

@@ -14,10 +14,10 @@ def panel_url(tmp_path_factory):
     from studio import paths
     from studio.training.jobs import JobSpec, TrainingJobs
     from studio.training.request import from_argv
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
-    from studio.ui.training_panel import TrainingHooks, create_training_panel
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
+    from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
     root = tmp_path_factory.mktemp("panel")
     data_dir = write_tiny_data(root / "data")

@@ -9,7 +9,7 @@ from PIL import Image
 
 import fuzz_corpus as corpus
 from studio.media import imaging
-from studio.ui.input_guards import guard_inputs
+from studio.ui.frame.input_guards import guard_inputs
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from studio.ui.gradio_fixes import EARLY_SCRIPT, EarlyScript
-from studio.ui.response_cache import ResponseCache
+from studio.ui.frame.gradio_fixes import EARLY_SCRIPT, EarlyScript
+from studio.ui.frame.response_cache import ResponseCache
 
 PAGE = "<!doctype html><html><head><title>studio</title></head><body>" + "x" * 2000 + "</body></html>"
 
@@ -128,7 +128,7 @@ def test_the_installed_gradios_client_shows_errors_answered_outside_the_queue():
 
     import gradio
 
-    from studio.ui.gradio_fixes import CLIENT_FIX, ClientPatch
+    from studio.ui.frame.gradio_fixes import CLIENT_FIX, ClientPatch
 
     assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
     clients = [path for path in assets.glob("index-*.js") if CLIENT_FIX.search(path.read_bytes())]

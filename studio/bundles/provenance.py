@@ -8,7 +8,7 @@ bundles it used with the sha256 of their files, and the studio version. It trave
   comment, or the first line of a text result (``save_text``: generated words, as a UTF-8 .txt);
 - as one line of text under a result (``Recipe.line()``), which a student can copy;
 - back into the studio: ``parse(text)`` accepts that line (or the JSON), ``read(path)`` a file, and
-  ``studio.ui.exports`` runs the technique again with the same parameters.
+  ``studio.ui.kit.exports`` runs the technique again with the same parameters.
 
 Numpy and Pillow only: no Gradio, no TensorFlow, no registry.
 """

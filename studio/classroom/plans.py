@@ -15,7 +15,7 @@ text, ``000.toml`` to ``004.toml``); a lecturer's own plan is any such file, and
 (``record``) is written back with ``to_toml``.
 
 This module checks what a file can say by itself: TOML, the fields, their types. Whether a step's recipe
-is one this studio has, with these weights, is the page's to check (``studio.ui.lecture_plan``), through
+is one this studio has, with these weights, is the page's to check (``studio.ui.panels.lecture_plan``), through
 ``LecturePlan.check``: the class core names no technique. Every problem is one sentence naming the step and
 the field, never a traceback.
 """

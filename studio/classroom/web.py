@@ -24,7 +24,7 @@ class state.
   reaches it within ``feed.TICK_S``. A page refused a stream (the studio holds ``MAX_STREAMS``) polls.
 * ``studio-class/step?to=N`` (POST): the lecturer's clicker steps the class's lecture plan (lecturer only):
   step N's result becomes the class state, with the step's number and title. ``studio-class/plan``: the
-  plan as a page shows it (``plan_steps``, ``studio.ui.lecture_plan``), its notes only for the lecturer.
+  plan as a page shows it (``plan_steps``, ``studio.ui.panels.lecture_plan``), its notes only for the lecturer.
 
 With ``--auth``, every class route first asks for Gradio's login, as the page does. The store is asked
 in a small pool of threads, never on the server's event loop, and a page waits ``STATE_TIMEOUT_S`` at most:
@@ -56,7 +56,7 @@ STREAM_PATH = "studio-class/stream"
 LEAVE_PATH = "studio-class/leave"
 MOVE_PATH = "studio-class/move"
 STEP_PATH = "studio-class/step"  # POST ?to=N: the lecturer's clicker steps the class's lecture plan
-PLAN_PATH = "studio-class/plan"  # GET: the class's plan as the page shows it (studio.ui.lecture_plan)
+PLAN_PATH = "studio-class/plan"  # GET: the class's plan as the page shows it (studio.ui.panels.lecture_plan)
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
 STATE_THREADS = 4
@@ -124,7 +124,7 @@ class ClassRoutes:
         self.app = app
         self.session = session
         self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
-        # the page's side of lecture plans (studio.ui.lecture_plan.PlanSteps): where a step shows, and its
+        # the page's side of lecture plans (studio.ui.panels.lecture_plan.PlanSteps): where a step shows, and its
         # words; None: this studio has no plans (the routes answer 404)
         self.plan_steps = plan_steps
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")

@@ -18,14 +18,16 @@ from studio.serving import runtime
 from studio.classroom.web import ClassRoutes
 from studio.judge.quality import QualityService
 from studio.training.jobs import TrainingJobs
-from studio.ui import class_panel, exports, forwarded, gradio_fixes, gradio_speedups, i18n, lecture_plan, link_button
-from studio.ui.class_kit import ClassKit, quietly
-from studio.ui.context import TabContext
-from studio.ui.input_guards import guard_inputs
-from studio.ui.jobs import SessionJobs
-from studio.ui.page_load import RECHECK_JS, PageResults
-from studio.ui.recipe_panel import create_panel as create_recipe_panel
-from studio.ui.response_cache import ResponseCache
+from studio.ui.frame import forwarded, gradio_fixes, gradio_speedups, link_button
+from studio.ui.kit import exports, i18n
+from studio.ui.panels import class_panel, lecture_plan
+from studio.ui.kit.class_kit import ClassKit, quietly
+from studio.ui.kit.context import TabContext
+from studio.ui.frame.input_guards import guard_inputs
+from studio.ui.kit.jobs import SessionJobs
+from studio.ui.frame.page_load import RECHECK_JS, PageResults
+from studio.ui.panels.recipe_panel import create_panel as create_recipe_panel
+from studio.ui.frame.response_cache import ResponseCache
 
 log = logging.getLogger("studio")
 
@@ -178,7 +180,7 @@ def _page_results(demo: gr.Blocks, tr: i18n.Translator, refreshes: list, languag
         return tr.updates(lg)
 
     # One event fills every tab on page load, and one re-words them after a switch; their
-    # results are shared by every page (studio.ui.page_load), so a class costs one computation.
+    # results are shared by every page (studio.ui.frame.page_load), so a class costs one computation.
     page = PageResults(refreshes, language)
     first_tab, other_tabs = page.split()
     first_tab.show_at_once(tr.lang)
@@ -217,7 +219,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
 
     ``public_url``: the address students use (behind a proxy, in a container): the page names it as its
     own, whatever a request says. ``forwarded_allow_ips``: the proxies whose forwarded headers are believed
-    (``studio.ui.forwarded``; by default ``$FORWARDED_ALLOW_IPS``, else this machine)."""
+    (``studio.ui.frame.forwarded``; by default ``$FORWARDED_ALLOW_IPS``, else this machine)."""
     # The page and the frontend's files are the same for every student: built and compressed once.
     scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
     trusted = forwarded_allow_ips or forwarded.trusted_from_environment()

@@ -10,13 +10,13 @@ import numpy as np
 from studio.checks import UserError, quoted
 from studio.media.imaging import to_mnist_digit
 from studio.techniques.autoencoder.service import AutoencoderService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 VARIANT_CHOICES = [("zdim 32 (10-2(a))", "z32"), ("zdim 2 (10-3)", "z2"), ("denoise, conv", "denoise"),
                    ("denoise, dense (003)", "denoise_dense")]
@@ -106,7 +106,7 @@ def _reconstruction_subtab(ctx: TabContext, service, sub_tabs):
         recon = tr.make(gr.Image, {"label": "ae.recon_out"}, type="numpy", format="png", interactive=False)
         recon_md = gr.Markdown()
 
-    # The pictures a student may download carry their recipe (studio.ui.exports).
+    # The pictures a student may download carry their recipe (studio.ui.kit.exports).
     @exports.reproducible("ae.reconstruct", models=["samples", "autoencoder_z32"])
     def reconstruct_picture(indices):
         return service.reconstruct(parse_indices(indices))

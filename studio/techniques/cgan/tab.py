@@ -16,14 +16,14 @@ from studio.checks import UserError
 from studio.serving.results import shared
 from studio.techniques.cgan.presets import NOISE_SCALE, bundle_name
 from studio.techniques.cgan.service import CGANService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import readout_text
-from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
-from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import readout_text
+from studio.ui.kit.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
+from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
@@ -33,7 +33,7 @@ HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered
 
 def _bundles_of(chosen, **_) -> list[str]:
     """The bundle a picture was drawn with. The pictures a student may download carry their recipe
-    (studio.ui.exports): a pasted recipe line re-runs the same variant, noise scale, digits and seed,
+    (studio.ui.kit.exports): a pasted recipe line re-runs the same variant, noise scale, digits and seed,
     byte for byte."""
     if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
         raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")

@@ -14,13 +14,13 @@ from studio.techniques.colour_gan.service import (
     MAX_SAMPLES,
     ColourGANService,
 )
-from studio.ui import exports
-from studio.ui.context import SubTabs, TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh, about_weights
-from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import SubTabs, TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh, about_weights
+from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 

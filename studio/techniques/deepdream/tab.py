@@ -22,12 +22,12 @@ from studio.techniques.deepdream.service import (
 # DeepDream and style transfer open with ready results of the same example pictures: the examples technique
 # makes and ships them, so both tabs read them (and prepare those pictures) through it.
 from studio.techniques.examples.presets import load_example, prepared
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 RECORDED = ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size", "max_loss", "side")  # + "stopped"
 

@@ -8,14 +8,14 @@ import numpy as np
 
 from studio.techniques.diffusion.presets import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
 from studio.techniques.diffusion.service import DiffusionService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import judge_readout
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import judge_readout
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
+from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 DEFAULT_STEPS = 20
 MODELS = ("diffusion",)  # the bundle every sample comes from

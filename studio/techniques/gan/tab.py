@@ -20,15 +20,15 @@ from studio.techniques.gan.plots import gan_curves, gan_record
 from studio.techniques.gan.poll import scores_line
 from studio.techniques.gan.presets import ROUND
 from studio.techniques.gan.service import GANService
-from studio.ui import exports
-from studio.ui.class_kit import ClassKit
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import readout_text
-from studio.ui.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
-from studio.ui.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.class_kit import ClassKit
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import readout_text
+from studio.ui.kit.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
+from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
@@ -43,7 +43,7 @@ def _variant_choices(lang: str) -> list[tuple[str, str]]:
 
 def _bundles_of(name, **_) -> list[str]:
     """The bundle a picture was drawn with: the pictures a student may download carry their recipe
-    (studio.ui.exports)."""
+    (studio.ui.kit.exports)."""
     return [f"gan_{name}"]
 
 

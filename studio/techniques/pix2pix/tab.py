@@ -10,13 +10,13 @@ import numpy as np
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name
 from studio.techniques.pix2pix.service import ZOOM, Pix2PixService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
+from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 VARIANTS, DATASETS = p2p.VARIANTS, p2p.DATASETS  # the first data set is the tab's default
 CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 64 x 64 (or 32 x 32)

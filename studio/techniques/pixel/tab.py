@@ -5,14 +5,14 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.techniques.pixel.service import PixelService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import readout_text
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights
-from studio.ui.training_panel import (
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import readout_text
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
+from studio.ui.panels.training_panel import (
     TRAINING_STREAMS,
     WAITING_LIMIT,
     follow_job,
@@ -105,7 +105,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
 
 
 def _reproducible(service):
-    """The tab's downloadable pictures, each carrying its recipe (studio.ui.exports): (entropy picture,
+    """The tab's downloadable pictures, each carrying its recipe (studio.ui.kit.exports): (entropy picture,
     histogram picture, samples). ``lang`` only words the axes."""
     @exports.reproducible("pixel.entropy", models=["pixel"])
     def entropy_picture(dataset, label, smoothing, row, col, lang="en"):

@@ -15,12 +15,12 @@ from studio.backbones.presets import example_photo as example_image
 from studio.techniques.examples.presets import load_example, prepared
 from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
 from studio.techniques.style.service import VGG16, VGG19, StyleService, mondrian, scream
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 BOOK = StyleSettings()  # the book's loss weights
 OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),

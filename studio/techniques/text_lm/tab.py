@@ -12,13 +12,13 @@ from studio.checks import UserError
 from studio.techniques.text_lm import TEMPERATURE_POLL
 from studio.techniques.text_lm.poll import handed_temperature, temperature_rows
 from studio.techniques.text_lm.service import OwnTextService, TextService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, about_weights, combined
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights, combined
+from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
 BOOK_CHOICES = ["0.2", "0.5", "0.7", "1.0", "1.5"]

@@ -8,14 +8,14 @@ from studio.techniques.autoencoder.service import (
     AutoencoderService,  # the VAE is compared with them
 )
 from studio.techniques.vae.service import VAEService
-from studio.ui import exports
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
-from studio.ui.link_targets import LinkTarget
-from studio.ui.quality_text import readout_text
-from studio.ui.tab_kit import MAIN_ACTION, TabRefresh, combined
-from studio.ui.training_panel import TrainingHooks, create_training_panel
+from studio.ui.kit import exports
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
+from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import readout_text
+from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, combined
+from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 
@@ -72,7 +72,7 @@ def _grid_subtab(ctx: TabContext, service, sub_tabs):
                        height=560, elem_id="vae-grid")
         grid_md = gr.Markdown()
 
-    # The pictures a student may download carry their recipe (studio.ui.exports).
+    # The pictures a student may download carry their recipe (studio.ui.kit.exports).
     @exports.reproducible("vae.grid", models=["vae"])
     def grid_picture(n, low, high, quantiles):
         return service.remembered_grid(n, low, high, quantiles)

@@ -196,9 +196,9 @@ def test_no_tab_without_weights(tmp_path, monkeypatch):
     import gradio as gr
 
     from studio.techniques.diffusion.service import DiffusionService
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
     from studio.techniques.diffusion import tab as diffusion_tab
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))
@@ -214,9 +214,9 @@ def test_the_tab_answers_over_http(tiny_service):
     from studio.bundles import provenance
     from studio.judge.quality import QualityService
     from studio.training.jobs import TrainingJobs
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
     from studio.techniques.diffusion import tab as diffusion_tab
 
     with gr.Blocks() as demo:

@@ -341,9 +341,9 @@ def test_each_gan_sub_tabs_training_panel_sits_in_its_own_sub_tab():
 
     from studio.techniques import colour_gan, gan, infogan
     from studio.training.jobs import TrainingJobs
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
 
     with gr.Blocks() as demo:
         ctx = TabContext(Translator("en"), gr.State("en"), SessionJobs(), TrainingJobs(), None)

@@ -165,9 +165,9 @@ def infogan_page(tiny_service):
 
     from conftest import free_port
     from studio.training.jobs import TrainingJobs
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
 
     with gr.Blocks() as demo:
         lang = gr.State("en")
@@ -183,9 +183,9 @@ def infogan_page(tiny_service):
 def test_the_gan_tab_has_an_infogan_part_only_with_infogan_weights(tmp_path, monkeypatch):
     import gradio as gr
 
-    from studio.ui.context import TabContext
-    from studio.ui.i18n import Translator
-    from studio.ui.jobs import SessionJobs
+    from studio.ui.kit.context import TabContext
+    from studio.ui.kit.i18n import Translator
+    from studio.ui.kit.jobs import SessionJobs
 
     monkeypatch.setenv("STUDIO_PRETRAINED_DIR", str(tmp_path / "nothing"))  # no InfoGAN anywhere
     with gr.Blocks():

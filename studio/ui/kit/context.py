@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studio.technique import children as children_of
-from studio.ui.class_kit import ClassKit
-from studio.ui.i18n import Translator
-from studio.ui.jobs import SessionJobs
-from studio.ui.link_targets import LinkTarget
+from studio.ui.kit.class_kit import ClassKit
+from studio.ui.kit.i18n import Translator
+from studio.ui.kit.jobs import SessionJobs
+from studio.ui.kit.link_targets import LinkTarget
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class TabContext:
     ``lang`` is the page's language widget (an input of most events); ``jobs`` holds each browser
     session's Stop button for long jobs; ``trainer`` is the server's line of training jobs
     (``studio.training.jobs.TrainingJobs``), None when training is off; ``quality`` the judges.
-    ``classroom`` pools the students' answers when a class runs (``studio.ui.class_kit``).
+    ``classroom`` pools the students' answers when a class runs (``studio.ui.kit.class_kit``).
     ``warm_ups`` collects, in tab order, what each tab's first click would otherwise pay for
     (loading its models, tracing its functions); the app runs them once the page is served.
     ``technique`` is the technique whose tab is being built (``build_tabs`` hands each tab its own

@@ -50,7 +50,7 @@ def source_digest(function) -> str:
 def _expected(name: str, function) -> bool:
     if source_digest(function) == EXPECTED[name]:
         return True
-    log.warning("Gradio's %s is not the one studio/ui/gradio_speedups.py was written for: left as it is", name)
+    log.warning("Gradio's %s is not the one studio/ui/frame/gradio_speedups.py was written for: left as it is", name)
     return False
 
 

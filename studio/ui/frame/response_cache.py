@@ -18,7 +18,7 @@ else (events, uploads) is touched.
 
 One kind of event is kept too: an event outside the queue whose answer depends on its inputs alone, the
 same for every page that sends them (``shared_events``, by Gradio's fn_index). The class's follow events
-are such (a lecturer's result as values, ``studio.ui.class_panel``): 200 pages send the same inputs
+are such (a lecturer's result as values, ``studio.ui.panels.class_panel``): 200 pages send the same inputs
 within a second, and Gradio would post-process the same answer 200 times. Their answer is kept by
 (fn_index, inputs, the login's cookies), unless it changes nothing (every output skipped: a link that
 could not be read now).
@@ -237,7 +237,7 @@ def _whole_answer(messages: list[Message], takes_brotli: bool) -> tuple[Message,
 
 
 # Gradio writes the page's own address (its root) from these when a request has them: a page asked for
-# with one is another page (studio.ui.forwarded keeps them to trusted proxies; this keeps a trusted
+# with one is another page (studio.ui.frame.forwarded keeps them to trusted proxies; this keeps a trusted
 # proxy's answer for one host from reaching a browser that used another).
 _ADDRESS_HEADERS = ("x-forwarded-host", "x-forwarded-proto", "x-gradio-server", "forwarded")
 

@@ -36,11 +36,11 @@ from studio.classroom.plans import LecturePlan, PlanError, PlanStep
 from studio.classroom.store import StoreBusy
 from studio.bundles.provenance import RecipeError
 from studio.training.schedules import SCHEDULES
-from studio.ui import exports
-from studio.ui.class_kit import quietly
-from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.link_targets import placement, tab_containers
+from studio.ui.kit import exports
+from studio.ui.kit.class_kit import quietly
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import Translator, text
+from studio.ui.kit.link_targets import placement, tab_containers
 
 log = logging.getLogger("studio")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from studio.ui.errors import guarded
+from studio.ui.kit.errors import guarded
 
 # The CSS class of each tab's main button (one per tab: what a first-time visitor presses), so the
 # browser test can press every tab's main action in any language.

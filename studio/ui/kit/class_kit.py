@@ -25,7 +25,7 @@ from studio.classroom import polls, pools, web
 from studio.classroom.session import ClassSession
 from studio.classroom.store import StoreBusy
 from studio.judge.quality import class_name
-from studio.ui.i18n import text
+from studio.ui.kit.i18n import text
 
 log = logging.getLogger("studio")
 
@@ -69,7 +69,7 @@ class ClassKit:
         self.drawers: dict[str, Callable[[dict], np.ndarray]] = {}  # technique -> a pinned recipe's picture
         # a training panel's name (its api_prefix) -> its Train button: where a lecture plan's step trains
         self.train_buttons: dict[str, object] = {}
-        self.plan_steps = None  # the page's lecture plans (studio.ui.lecture_plan.PlanSteps), once built
+        self.plan_steps = None  # the page's lecture plans (studio.ui.panels.lecture_plan.PlanSteps), once built
         self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 
     @property

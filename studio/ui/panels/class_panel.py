@@ -30,11 +30,12 @@ from studio.classroom import join, polls, pools
 from studio.classroom.polls import ClassPoll
 from studio.classroom.store import StoreBusy
 from studio.bundles.provenance import RecipeError
-from studio.ui import exports, lecture_plan
-from studio.ui.class_kit import ClassKit, quietly
-from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.link_targets import placement, tab_containers
+from studio.ui.kit import exports
+from studio.ui.panels import lecture_plan
+from studio.ui.kit.class_kit import ClassKit, quietly
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import Translator, text
+from studio.ui.kit.link_targets import placement, tab_containers
 
 log = logging.getLogger("studio")
 
@@ -313,7 +314,7 @@ def _join_view(kit: ClassKit, launch_info: dict, lang: str, request) -> tuple:
 
 def _page_address(request) -> tuple[str, str]:
     """(scheme, host[:port]) that the page behind ``request`` was opened at: X-Forwarded-Host and the
-    scheme come from a trusted proxy only (``studio.ui.forwarded`` removed anyone else's)."""
+    scheme come from a trusted proxy only (``studio.ui.frame.forwarded`` removed anyone else's)."""
     starlette_request = getattr(request, "request", request)  # a gr.Request wraps starlette's
     headers = getattr(starlette_request, "headers", None) or {}
     host = (headers.get("x-forwarded-host") or headers.get("host") or "").split(",")[0].strip()

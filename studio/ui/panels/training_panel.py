@@ -20,9 +20,9 @@ import gradio as gr
 from studio.media import plots
 from studio.training import CancelToken
 from studio.training.jobs import FINAL_EVENTS, JobSpec, TrainingFailed, TrainingJobs
-from studio.ui.context import TabContext
-from studio.ui.errors import guarded
-from studio.ui.i18n import text
+from studio.ui.kit.context import TabContext
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import text
 
 _REFRESH_SECONDS = 0.5  # at most two screen updates a second while training
 TRAINING_STREAMS = "training"  # the concurrency group of every panel's Train event

@@ -56,7 +56,7 @@ class _Step:
 
 
 class PageResults:
-    """The page-load and language-switch results of ``refreshes`` (``studio.ui.tab_kit.TabRefresh``).
+    """The page-load and language-switch results of ``refreshes`` (``studio.ui.kit.tab_kit.TabRefresh``).
 
     ``inputs`` and ``outputs`` are the union of the steps' widgets, for one Gradio event each.
     ``language`` is the page's language widget (an input of most steps), which ``warm`` varies.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.data import class_names
-from studio.ui.i18n import text
+from studio.ui.kit.i18n import text
 
 _DATASET_TITLES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
 

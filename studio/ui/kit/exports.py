@@ -158,7 +158,7 @@ def link_line(technique: str, params: dict) -> str:
 
 
 # Told of every result as it is made, as (technique, its link "?r=..."): the class session, which
-# sends the lecturer's results to the students' pages (studio.ui.class_kit).
+# sends the lecturer's results to the students' pages (studio.ui.kit.class_kit).
 RESULT_LISTENERS: list[Callable[[str, str], None]] = []
 
 
@@ -188,7 +188,7 @@ def line_of(path_or_recipe) -> str:
     """The link to a stamped PNG's result (or a Recipe's) and its recipe, for the text under the result.
 
     The link comes first, on a small line of its own (the page adds a copy button beside it,
-    ``studio.ui.link_button``); the recipe line (to paste into the Reproduce panel) is folded away
+    ``studio.ui.frame.link_button``); the recipe line (to paste into the Reproduce panel) is folded away
     under a small "recipe" summary, so the result and its explanation come first.
     """
     recipe = path_or_recipe if isinstance(path_or_recipe, Recipe) else provenance.read(path_or_recipe)

@@ -1,7 +1,7 @@
 """The app's recipe panel: paste a recipe line or a link (or drop an exported PNG/GIF/.txt) and get the
 result again. A page opened from a link (``?r=...``, ``studio.links``) opens this panel with its result.
 
-Every technique registered with ``studio.ui.exports.reproducible`` can be re-run here; tabs added
+Every technique registered with ``studio.ui.kit.exports.reproducible`` can be re-run here; tabs added
 later appear without any change to this panel. A picture comes back in the image; a text result
 (``reproducible(..., text=True)``) comes back in the note; both as the file to download.
 """
@@ -18,10 +18,10 @@ from studio import links
 from studio.bundles import provenance
 from studio.checks import UserError
 from studio.bundles.registry import WeightsUnavailableError
-from studio.ui import exports
-from studio.ui.errors import guarded
-from studio.ui.i18n import Translator, text
-from studio.ui.link_targets import LinkTarget, components_of
+from studio.ui.kit import exports
+from studio.ui.kit.errors import guarded
+from studio.ui.kit.i18n import Translator, text
+from studio.ui.kit.link_targets import LinkTarget, components_of
 
 PLAN_KEY, STEP_KEY = "plan", "step"  # a lecture plan's step as a link: ?plan=000&step=4
 
@@ -33,7 +33,7 @@ def create_panel(tr: Translator, lang, tabs=None, targets: list[LinkTarget] = ()
     ``tabs`` (the techniques' ``gr.Tabs``) and ``targets`` (where each result lives) let a link open
     on its result's own tab; a result without a target opens in this panel. ``link_note`` is the
     hidden ``gr.Markdown`` (at the top of the page) that says a page was opened from a link.
-    ``plan_steps`` (``studio.ui.lecture_plan.PlanSteps``) opens a lecture plan's step from its link
+    ``plan_steps`` (``studio.ui.panels.lecture_plan.PlanSteps``) opens a lecture plan's step from its link
     (``?plan=000&step=4``).
     """
     if link_note is None:
@@ -89,7 +89,7 @@ class _LinkedPage:
     download: gr.File
     tabs: object  # the techniques' gr.Tabs, or None
     by_recipe: dict
-    plan_steps: object = None  # studio.ui.lecture_plan.PlanSteps, for a plan step's link
+    plan_steps: object = None  # studio.ui.panels.lecture_plan.PlanSteps, for a plan step's link
 
     def open_link(self, lang, request: gr.Request):
         """The page-load event: only a page opened with ?r=... (or a plan's step, ?plan=...&step=N) does
