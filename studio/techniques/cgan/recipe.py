@@ -162,22 +162,12 @@ def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext()
                                     f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}"
                                     + (f" · judge agreement {logs['judge_agreement']:.1%}" if "judge_agreement" in logs
                                        else ""))
-    if classroom:  # rounds of a shuffled endless stream, so the judge reads the generator every round
-
-        stream = tf.data.Dataset.from_tensor_slices((train_x, train_y)).shuffle(len(train_x), seed=seed).repeat()
-        data_args = (stream.batch(batch_size, drop_remainder=True).prefetch(2),)
-        data_kwargs = {"repeating": True, "shuffle": False}  # shuffled above; Keras warns otherwise
-    else:
-        data_args, data_kwargs = (train_x, train_y), {"batch_size": batch_size, "shuffle": True}
+    data_args, data_kwargs = _fit_data(train_x, train_y, batch_size, seed, classroom)
     run = fit(model, *data_args, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=ctx.cancel,
               keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch, preview=preview,
               extra_logs=judge_agreement, **data_kwargs)
-    # What float16 storage changes: the same 100 samples from the float32 and the float16 weights.
-    exact = inference.table(10, PREVIEW_SEED)
-    rounded_gen = build_generator(config)
-    rounded_gen.set_weights(weight_files.rounded_weights(model.generator.get_weights()))
-    rounded = CGANInference(rounded_gen, config)
-    change = int(np.abs(exact.astype(np.int16) - rounded.table(10, PREVIEW_SEED)).max())
+    rounded, change = _stored_generator(model, config, inference)
+    rounded_gen = rounded.generator
 
     on_progress(1.0, f"cGAN {variant}: judging {EVAL_PER_CLASS:,} samples of every digit")
     if judge_ready:
@@ -198,6 +188,25 @@ def train_cgan(request: TrainingRequest[Options], ctx: RunContext = RunContext()
     if "label_agreement" in metrics:
         on_progress(1.0, f"cGAN {variant}: label agreement {metrics['label_agreement']:.2%}, FID {metrics['fid']}")
     return bundle
+
+
+def _fit_data(train_x, train_y, batch_size: int, seed: int, classroom: bool) -> tuple[tuple, dict]:
+    """``fit``'s data: for the classroom schedule, rounds of a shuffled endless stream (so the judge reads the
+    generator every round); otherwise the arrays, shuffled by Keras each epoch."""
+    if not classroom:
+        return (train_x, train_y), {"batch_size": batch_size, "shuffle": True}
+    stream = tf.data.Dataset.from_tensor_slices((train_x, train_y)).shuffle(len(train_x), seed=seed).repeat()
+    # shuffled above; Keras warns otherwise
+    return (stream.batch(batch_size, drop_remainder=True).prefetch(2),), {"repeating": True, "shuffle": False}
+
+
+def _stored_generator(model, config, inference) -> tuple[CGANInference, int]:
+    """(the generator as float16 storage gives it back, the most any pixel of the same 100 samples changes)."""
+    exact = inference.table(10, PREVIEW_SEED)
+    rounded_gen = build_generator(config)
+    rounded_gen.set_weights(weight_files.rounded_weights(model.generator.get_weights()))
+    rounded = CGANInference(rounded_gen, config)
+    return rounded, int(np.abs(exact.astype(np.int16) - rounded.table(10, PREVIEW_SEED)).max())
 
 
 # --- python -m studio.train cgan ------------------------------------------------------------------------

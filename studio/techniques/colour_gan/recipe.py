@@ -181,8 +181,7 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch,
-              preview=preview,
-              extra_logs=after_round, initial_epoch=start, shuffle=False)
+              preview=preview, extra_logs=after_round, initial_epoch=start, shuffle=False)
 
     averaged = averaged_twin(model.generator, model.g_optimizer, lambda: build_generator(config),
                              latent_codes(config, 256, seed + 1))
@@ -197,14 +196,7 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
                                for b in pictures_from_directory(Path(images_dir), batch_size=256, seed=seed)])
         measured["nearest_train_distance"] = round(float(
             metrics.nearest_train_distance(generate(shipped, config, min(NN_SAMPLES, 64), 0), real)[1].mean()), 4)
-    data = ({"openmoji_faces": {"description": openmoji.DESCRIPTION + "; the face and people emoji only "
-                                "(subcategories " + ", ".join(sorted(openmoji.FACE_SUBCATEGORIES)) + "), each with its "
-                                "mirror image", "loaded_from": openmoji.source(), "licence": openmoji.CREDIT,
-                                "train_images": pictures}} if images_dir is None
-            else {"own_pictures": {"description": "a folder of the user's own pictures, read by "
-                                   "keras.utils.image_dataset_from_directory (64 x 64, centre crop), each with its "
-                                   "mirror image", "train_images": pictures}})
-    data_record = data
+    data_record = _data_record(images_dir, pictures)
     training = training_record(
         run, unit="steps", per_unit=round_steps, batch_size=batch_size, seed=seed,
         history_every_steps=round_steps,
@@ -219,6 +211,18 @@ def train_colour_gan(request: TrainingRequest[Options], ctx: RunContext = RunCon
                           reproduces=reproduces, data=data_record, training=training, metrics=measured)
     on_progress(1.0, "colour DCGAN: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
+
+
+def _data_record(images_dir, pictures: int) -> dict:
+    """The data provenance: OpenMoji's faces (``images_dir`` None), or the user's own folder."""
+    if images_dir is None:
+        return {"openmoji_faces": {"description": openmoji.DESCRIPTION + "; the face and people emoji only "
+                                   "(subcategories " + ", ".join(sorted(openmoji.FACE_SUBCATEGORIES)) + "), each with "
+                                   "its mirror image", "loaded_from": openmoji.source(), "licence": openmoji.CREDIT,
+                                   "train_images": pictures}}
+    return {"own_pictures": {"description": "a folder of the user's own pictures, read by "
+                             "keras.utils.image_dataset_from_directory (64 x 64, centre crop), each with its "
+                             "mirror image", "train_images": pictures}}
 
 
 # --- python -m studio.train colour-gan ------------------------------------------------------------------

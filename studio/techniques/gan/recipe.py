@@ -238,9 +238,7 @@ def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(),
         return average
 
     def describe(epoch, logs):  # logs: the running means of the current round
-        line = (f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps · "
-                f"D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}")
-        return line + (f" · FID {fid_curve['fid'][-1]:.1f} at step {fid_curve['steps'][-1]}" if fid_curve["fid"] else "")
+        return _round_line(f"{variant_name} · round {epoch + 1}/{rounds} of {round_steps} steps", logs, fid_curve)
 
     def after_round(epoch, logs) -> dict:  # the next round's learning rates, then the FID point if one is due
         model.set_learning_rate_factor(learning_rate_factor((epoch + 1) / rounds, config.lr_decay_start))
@@ -262,22 +260,30 @@ def train_gan(request: TrainingRequest[Options], ctx: RunContext = RunContext(),
 
     run = fit(model, stream, epochs=rounds, steps_per_epoch=round_steps, repeating=True, on_progress=on_progress,
               cancel=ctx.cancel, keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=ctx.on_epoch,
-              preview=preview,
-              extra_logs=after_round, shuffle=False)
+              preview=preview, extra_logs=after_round, shuffle=False)
     exact = GeneratorInference(averaged_generator(model, bn_codes), config) if config.ema else inference
     shipped = GeneratorInference(stored_generator(exact.generator, config), config)
     measured = evaluate(variant, shipped, x_train) if judge else {}
     measured["storage_max_pixel_change"] = storage_change(exact, shipped)
 
-    data_record = {variant.dataset: data.provenance(
-        variant.dataset, train_images=len(x_train),
-        **{"class": None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label]})}
     files = {WEIGHTS_FILE: weight_files.weights_writer(shipped.generator)}
     bundle = write_bundle(request, bundle_name(variant_name), config, files, technique="gan", variant=variant_name,
-                          reproduces=variant.reproduces, data=data_record,
+                          reproduces=variant.reproduces, data=_data_record(variant, len(x_train)),
                           training=plan.training_record(run, seed, len(bn_codes), fid_curve), metrics=measured)
     on_progress(1.0, f"{variant_name}: " + (f"FID {measured['fid']:.1f}" if "fid" in measured else "saved"))
     return bundle
+
+
+def _round_line(heading: str, logs: dict, fid_curve: dict) -> str:
+    """A round's progress line: its losses (the running means of the round), and the latest FID reading."""
+    line = f"{heading} · D {logs.get('d_loss', float('nan')):.3f} · G {logs.get('g_loss', float('nan')):.3f}"
+    return line + (f" · FID {fid_curve['fid'][-1]:.1f} at step {fid_curve['steps'][-1]}" if fid_curve["fid"] else "")
+
+
+def _data_record(variant, train_images: int) -> dict:
+    """The data provenance of a variant's training images (and the class, for one class of a data set)."""
+    label = None if variant.label is None else data.CLASS_NAMES[variant.dataset][variant.label]
+    return {variant.dataset: data.provenance(variant.dataset, train_images=train_images, **{"class": label})}
 
 
 # --- python -m studio.train gan -------------------------------------------------------------------------

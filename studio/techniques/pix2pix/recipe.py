@@ -192,18 +192,7 @@ def train_pix2pix(request: TrainingRequest[Options], ctx: RunContext = RunContex
     on_progress(1.0, f"Pix2Pix {variant}: averaging the generator's weights and its BatchNorm statistics")
     p2p.finish_generator(model, train_x)
     on_progress(1.0, f"Pix2Pix {variant}: measuring on {len(pairs.test_edges)} test pairs")
-    exact = inference.translate(pairs.test_edges)
-    # float16 storage: translate again with rounded weights, and record the difference.
-    twin = p2p.make_pix2pix(config)
-    twin.generator.set_weights([w.astype(np.float16).astype(np.float32) for w in model.generator.get_weights()])
-    rounded = p2p.Pix2PixInference(twin.generator).translate(pairs.test_edges)
-    measures = evaluate(rounded, pairs, quality)
-    change = np.abs(exact.astype(np.int16) - rounded.astype(np.int16))
-    measures.update({
-        "float16_max_change_levels": int(change.max()),
-        "float16_mean_change_levels": round(float(change.mean()), 4),
-        "note": METRICS_NOTES[dataset],
-    })
+    measures = {**_measured_as_stored(model, config, inference, pairs, quality), "note": METRICS_NOTES[dataset]}
     data_record = {dataset: {**data_provenance(dataset),
                        "train_pairs": len(pairs.train_edges), "test_pairs": len(pairs.test_edges)}}
     training = training_record(
@@ -229,6 +218,19 @@ def train_pix2pix(request: TrainingRequest[Options], ctx: RunContext = RunContex
     on_progress(1.0, f"Pix2Pix {dataset} {variant}: test L1 {measures['test_l1']:.4f}"
                 + (f" · FID {fid:.2f}" if fid is not None else "") + f" · sharpness x{measures['sharpness_ratio']:.2f}")
     return bundle
+
+
+def _measured_as_stored(model, config, inference, pairs, quality) -> dict:
+    """The test pairs' measures of the generator as float16 storage gives it back (translated again with
+    rounded weights), and how much that rounding changes the translations."""
+    exact = inference.translate(pairs.test_edges)
+    twin = p2p.make_pix2pix(config)
+    twin.generator.set_weights([w.astype(np.float16).astype(np.float32) for w in model.generator.get_weights()])
+    rounded = p2p.Pix2PixInference(twin.generator).translate(pairs.test_edges)
+    measures = evaluate(rounded, pairs, quality)
+    change = np.abs(exact.astype(np.int16) - rounded.astype(np.int16))
+    return {**measures, "float16_max_change_levels": int(change.max()),
+            "float16_mean_change_levels": round(float(change.mean()), 4)}
 
 
 # --- python -m studio.train pix2pix ---------------------------------------------------------------------

@@ -134,6 +134,29 @@ def _recorder(model, x, y, history: dict, samples: list, on_progress: ProgressFn
     return record
 
 
+def _compiled_model(config, learning_rate: float, total_steps: int):
+    """(the language model compiled with Adam, a warm-up to ``learning_rate`` then cosine decay; the warm-up's
+    steps)."""
+    model = text_lm.make_language_model(config)
+    warmup = min(300, total_steps // 10 + 1)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        learning_rate / 10, decay_steps=max(total_steps - warmup, 1), alpha=0.01,
+        warmup_target=learning_rate, warmup_steps=warmup)
+    model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0))
+    return model, warmup
+
+
+def _shipped_perplexities(model, vx, vy, val_ids, config, storage: str) -> tuple[float, int, float]:
+    """(validation perplexity, its tokens, the sliding-window perplexity) of the weights as ``storage`` ships
+    them; the model keeps its trained weights."""
+    trained = model.get_weights()
+    model.set_weights(weight_files.rounded_weights(trained, STORAGES[storage]))
+    ppl, val_tokens = text_lm.perplexity(model, vx, vy)
+    sliding, _ = sliding_perplexity(model, val_ids, config.sequence_length)
+    model.set_weights(trained)
+    return ppl, val_tokens, sliding
+
+
 def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContext(), *,
                   config: text_lm.TextLMConfig | None = None) -> registry.Bundle:
     """Train the book's language model on IMDB windows, measure it and the bigram baseline, save it.
@@ -172,12 +195,7 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
     tokenizer = text_lm.make_tokenizer(vocabulary, config.level)
     history: dict[str, list[float]] = {}
     samples: list[str] = []
-    model = text_lm.make_language_model(config)
-    warmup = min(300, total_steps // 10 + 1)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        learning_rate / 10, decay_steps=max(total_steps - warmup, 1), alpha=0.01,
-        warmup_target=learning_rate, warmup_steps=warmup)
-    model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0))
+    model, warmup = _compiled_model(config, learning_rate, total_steps)
     dataset = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
                .repeat().batch(batch_size).prefetch(2))
     prompt = tokenizer.encode(PREVIEW_PROMPT) or [text_lm.UNK]
@@ -198,11 +216,7 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
     on_progress(1.0, "Text: measuring the validation perplexity…")
     # Storage's effect on the curve's subset; the shipped (rounded) weights on every held-out review.
     perplexities = storage_perplexities(model, cx, cy)
-    trained = model.get_weights()
-    model.set_weights(weight_files.rounded_weights(trained, STORAGES[storage]))
-    ppl, val_tokens = text_lm.perplexity(model, vx, vy)
-    sliding, _ = sliding_perplexity(model, val_ids, config.sequence_length)
-    model.set_weights(trained)
+    ppl, val_tokens, sliding = _shipped_perplexities(model, vx, vy, val_ids, config, storage)
 
     metrics = {
         **perplexity_metrics(ppl, sliding, bigram_ppl),
@@ -212,11 +226,10 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
     }
     data_record = {"imdb": data.provenance("imdb", train_reviews=len(train_texts), validation_reviews=len(val_texts),
                           train_windows=len(x), train_tokens=tokens, validation_tokens=val_tokens)}
-    training = {"epochs": epochs, "segments": segments, "steps": total_steps, "batch_size": batch_size,
-                     "seed": seed, "optimizer": f"Adam(warm-up {warmup} steps to {learning_rate:g}, cosine decay), "
-                                                "clipnorm 1 (the book: RMSprop)",
-                     "storage": storage, "seconds": round(seconds, 1), "device": runtime.device_info().label(),
-                     "history": history, "samples_after_each_segment": samples}
+    optimizer = f"Adam(warm-up {warmup} steps to {learning_rate:g}, cosine decay), clipnorm 1 (the book: RMSprop)"
+    training = {"epochs": epochs, "segments": segments, "steps": total_steps, "batch_size": batch_size, "seed": seed,
+                "optimizer": optimizer, "storage": storage, "seconds": round(seconds, 1),
+                "device": runtime.device_info().label(), "history": history, "samples_after_each_segment": samples}
     files = {"model.weights.npz": weight_files.weights_writer(model, STORAGES[storage]),
              "vocabulary.json": lambda path: path.write_text(json.dumps(vocabulary, ensure_ascii=False),
                                                              encoding="utf-8")}
