@@ -33,3 +33,11 @@ def check_refusal(service, call: Callable, words: str) -> str:
     assert len(message) <= MAX_SENTENCE, f"too long for a student to read: {message!r}"
     assert not re.search(r"Traceback|File \"|Error:|Exception", message), f"a programmer's message: {message!r}"
     return message
+
+
+def opened(path) -> "Image.Image":
+    """A picture a round trip over HTTP answered (its file's path), as RGB: its size and bytes to compare."""
+    from PIL import Image  # lazy: most checks here need no pictures
+
+    with Image.open(path) as image:
+        return image.convert("RGB").copy()

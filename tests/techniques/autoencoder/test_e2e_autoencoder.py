@@ -3,24 +3,21 @@
 import pytest
 from PIL import Image
 
+from service_checks import opened
+
 pytestmark = pytest.mark.server
 
 gradio_client = pytest.importorskip("gradio_client")
 
 
-def _open(path):
-    with Image.open(path) as image:
-        return image.convert("RGB").copy()
-
-
 def test_autoencoder_experiments_over_http(client):
     picture, verdict = client.predict("en", 0, 1.0, api_name="/ae_noise_walk")
-    assert _open(picture).size[0] > 800 and "of the 20" in verdict
+    assert opened(picture).size[0] > 800 and "of the 20" in verdict
     picture, classes, gif = client.predict("en", 4, 6, api_name="/ae_interpolate")
     with Image.open(gif) as animation:
         assert animation.n_frames == 20
     latent_map, decoded = client.predict(1000, 0.0, 0.0, api_name="/ae_map")
-    assert _open(decoded).size == (168, 168)
+    assert opened(decoded).size == (168, 168)
     picture, mse = client.predict("en", "0-9", None, api_name="/ae_reconstruct")
     assert "MSE per image" in mse
 

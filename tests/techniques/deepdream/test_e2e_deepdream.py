@@ -3,14 +3,11 @@
 import pytest
 from PIL import Image
 
+from service_checks import opened
+
 pytestmark = pytest.mark.server
 
 gradio_client = pytest.importorskip("gradio_client")
-
-
-def _open(path):
-    with Image.open(path) as image:
-        return image.convert("RGB").copy()
 
 
 def test_deepdream_streams_to_a_final_frame(client):
@@ -22,7 +19,7 @@ def test_deepdream_streams_to_a_final_frame(client):
     updates = list(job)
     image, message, gif = job.outputs()[-1]
     assert len(updates) >= 2 and message.startswith("✅")
-    assert max(_open(image).size) == 160
+    assert max(opened(image).size) == 160
     with Image.open(gif) as animation:
         assert animation.n_frames >= 2
 

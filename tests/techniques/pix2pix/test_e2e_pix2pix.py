@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 gradio_client = pytest.importorskip("gradio_client")
-from test_e2e import _open  # noqa: E402 - the same picture reader
+from service_checks import opened as _open  # noqa: E402 - the same picture reader
 
 pytestmark = pytest.mark.server
 

@@ -1,16 +1,12 @@
 """The per-pixel model's tab over HTTP: a real `python studio.py` (the shared `studio_server`), driven by gradio_client."""
 
 import pytest
-from PIL import Image
+
+from service_checks import opened
 
 pytestmark = pytest.mark.server
 
 gradio_client = pytest.importorskip("gradio_client")
-
-
-def _open(path):
-    with Image.open(path) as image:
-        return image.convert("RGB").copy()
 
 
 def test_api_lists_the_pixel_endpoints(client):
@@ -19,9 +15,9 @@ def test_api_lists_the_pixel_endpoints(client):
 
 
 def test_sampling_round_trip_is_deterministic_by_seed(client):
-    first = _open(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
-    again = _open(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
-    other = _open(client.predict("mnist", "0", 0.0, 20, 1, api_name="/pixel_sample"))
+    first = opened(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
+    again = opened(client.predict("mnist", "0", 0.0, 20, 0, api_name="/pixel_sample"))
+    other = opened(client.predict("mnist", "0", 0.0, 20, 1, api_name="/pixel_sample"))
     assert first.size == (862, 174)  # 2 rows x 10 digits of 84 px, 2 px gaps
     assert first.tobytes() == again.tobytes()
     assert first.tobytes() != other.tobytes()
@@ -34,13 +30,13 @@ def test_refresh_reports_the_likelihood_in_the_chosen_language(client):
     assert "bits per pixel" in likelihood and "1,000 test images" in likelihood
     korean = client.predict("ko", "mnist", "0", 0.0, 14, 8, 10, 0, api_name="/pixel_refresh")[4]
     assert "∞" in korean and "테스트" in korean
-    mean = _open(outputs[1])
+    mean = opened(outputs[1])
     assert mean.size == (224, 224)
 
 
 def test_pictures_endpoint_returns_three_images(client):
     paths = client.predict("mnist", "all", 0.5, 3, 27, "en", api_name="/pixel_pictures")
-    assert len(paths) == 3 and all(_open(p).size[0] > 100 for p in paths)
+    assert len(paths) == 3 and all(opened(p).size[0] > 100 for p in paths)
 
 
 @pytest.mark.parametrize("args, message", [
