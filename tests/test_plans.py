@@ -236,3 +236,14 @@ def test_restamping_gives_a_plan_of_other_weights_this_studios_and_keeps_its_wor
     (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
     assert lecture_plan.restamp_files(steps, [str(tmp_path / "broken.toml")]) == 2
     assert "error: " in capsys.readouterr().err
+
+
+def test_warming_a_plan_makes_each_result_and_its_readout_ahead(page, monkeypatch):
+    import dataclasses
+
+    steps = page[0].classroom.plan_steps
+    read = []
+    monkeypatch.setitem(steps.targets, "gan.samples", dataclasses.replace(
+        steps.targets["gan.samples"], readout=lambda lang, **params: read.append((lang, params))))
+    steps.warm(steps.parse(a_plan(), "warm"), "ko")
+    assert read == [("ko", SAMPLES)]  # the GAN step's judge reading, with the step's own parameters

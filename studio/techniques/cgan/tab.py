@@ -129,7 +129,9 @@ def _digit_subtab(ctx: TabContext, service, variant, scale) -> tuple[tuple, tupl
         batching.in_readout_line(judge_samples), judge_inputs, samples_md, **JUDGE, **HIDDEN)
     ctx.link_target(LinkTarget(
         "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
-        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed)))
+        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed),
+        readout=lambda lang, chosen, noise_scale, digit, n, seed: judge_samples(lang, chosen, noise_scale, digit, n,
+                                                                                seed)))
     ctx.classroom.wall_drawer("cgan", lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"],
                                                                      p["noise_scale"]))
     return (draw_samples, sample_inputs, [samples]), (judge_samples, judge_inputs, [samples_md])

@@ -204,7 +204,8 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
     # The wall shows a student's first sample: the same latent code as their grid's first.
     ctx.classroom.wall_drawer("gan", lambda params: service.first_sample(params["name"], params["seed"]))
     ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
-                               lambda lang, name, n, seed: sample(name, n, seed)))
+                               lambda lang, name, n, seed: sample(name, n, seed),
+                               readout=lambda lang, name, n, seed: judge(lang, name, n, seed)))
     return _Samples(sample, judge, inputs, grid, judge_md, panel)
 
 

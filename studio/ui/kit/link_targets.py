@@ -33,6 +33,9 @@ class LinkTarget:
     sub_tabs: object | None = None
     sub_tab: str | None = None
     convert: dict = field(default_factory=dict)  # recipe parameter -> its widget's value, where they differ
+    # ``readout(lang, **params)``: the line a page computes after the result (its follow-up event: a judge's
+    # reading, shared by every page); a lecture plan makes it ahead with the result, so no page waits for it
+    readout: Callable[..., object] | None = None
 
     def settings(self, params: dict) -> dict:
         """{widget: value}: the controls at the link's values (and the sub-tab selected)."""
