@@ -216,6 +216,33 @@ def test_the_lecturer_steps_lecture_000_with_a_clicker_and_the_class_follows(cla
             browser.close()
 
 
+def test_a_plan_started_from_the_panel_presses_its_training_steps_train(class_studio):
+    """Issue 53: the panel's plan tab starts lecture 001 (step 1 at once); its step 3 trains the GAN with the
+    classroom schedule, so the lecturer's page presses that panel's Train as the lecturer would (this studio
+    has no data: the Train click answers with its one sentence, which is the proof of the press)."""
+    url, key, _, _ = class_studio
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            lecturer = browser.new_context(viewport={"width": 1300, "height": 1100}).new_page()
+            lecturer.goto(f"{url}?key={key}")
+            lecturer.get_by_role("tab", name="Lecture plan").click(timeout=90_000)
+            lecturer.locator("#studio-plan-choice input").click()
+            lecturer.get_by_role("option", name=re.compile("^001")).click()
+            lecturer.locator("#studio-plan-start").click()
+            sync_api.expect(lecturer.locator("#studio-plan-said")).to_contain_text("Step 1 went to the class",
+                                                                                   timeout=30_000)
+            sync_api.expect(lecturer.locator("#studio-plan-bar")).to_contain_text("Step 1 of 7", timeout=30_000)
+            lecturer.evaluate("() => document.activeElement && document.activeElement.blur()")
+            for n in (2, 3):
+                lecturer.keyboard.press("PageDown")
+                sync_api.expect(lecturer.locator("#studio-plan-bar")).to_contain_text(f"Step {n} of 7", timeout=30_000)
+            sync_api.expect(lecturer.locator(".toast-body").first).to_contain_text("could not be loaded",
+                                                                                    timeout=60_000)
+        finally:
+            browser.close()
+
+
 def test_a_student_cannot_act_as_the_lecturer(class_studio):
     url, key, code, _ = class_studio
     with pytest.raises(urllib.error.HTTPError) as refused:
