@@ -94,11 +94,16 @@ SCRIPT = f"""<script>
   }};
   // Select each of ``tabs`` (container -> tab id) by clicking its button as a person would (untrusted, so it
   // is not "exploring alone"; and a tab click is no event for the server). A sub-tab's button is drawn once
-  // its tab shows: tried again every 50 ms, for 3 s at most; then ``done``.
+  // its tab shows: tried again every 50 ms, for 3 s at most; then ``done``. Only the newest selection goes on
+  // (and calls ``done``): an older one still waiting for a sub-tab's button would click its own tabs again over
+  // the newer state's (a lecturer stepping fast saw the page go back a step).
+  let selecting = 0;
   const selectTabs = (tabs, done) => {{
     const wanted = Object.values(tabs || {{}});
+    const mine = ++selecting;
     let tries = 0;
     const step = () => {{
+      if (mine !== selecting) return;
       let waiting = 0;
       for (const id of wanted) {{
         // the tab bar's button, and on a narrow page (a phone) the overflow menu's, hidden or not
