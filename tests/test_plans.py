@@ -247,3 +247,21 @@ def test_warming_a_plan_makes_each_result_and_its_readout_ahead(page, monkeypatc
         steps.targets["gan.samples"], readout=lambda lang, **params: read.append((lang, params))))
     steps.warm(steps.parse(a_plan(), "warm"), "ko")
     assert read == [("ko", SAMPLES)]  # the GAN step's judge reading, with the step's own parameters
+
+
+def test_the_lecturer_page_making_the_result_its_step_shows_moves_nobody_again(page):
+    """A step sets the lecturer's own controls too, and a control's change event makes the same result there:
+    that is no new result for the class (every page would follow the step twice)."""
+    demo, session, token = page
+    kit = demo.classroom
+    session.set_plan(token, kit.plan_steps.parse(a_plan(), "twice"))
+    shown = kit.plan_steps.go(token, 1)
+    request = SimpleNamespace(cookies={"studio_lecturer_7860": token}, query_params={}, headers={})
+    context = LocalContext.request.set(request)
+    try:
+        exports._TECHNIQUES["gan.samples"][0](**SAMPLES)  # the same result: the class stays where it is
+        assert session.shown()["version"] == shown["version"]
+        exports._TECHNIQUES["gan.samples"][0](**{**SAMPLES, "seed": 4})  # a new one: the class follows
+        assert session.shown()["version"] == shown["version"] + 1
+    finally:
+        LocalContext.request.reset(context)

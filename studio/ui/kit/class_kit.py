@@ -213,6 +213,11 @@ class ClassKit:
         tabs = next((found for show in self.shows if (found := show(technique)) is not None), None)
         if tabs is None:  # a result with no place in the page (e.g. the recipe panel's)
             return
+        if link == self.session.shown().get("link"):
+            # what the class already shows: the lecturer's page refreshing a followed step's result (a control
+            # the step set fires its change event), not a new result; a new version would make every page
+            # follow the same result twice
+            return
         self.session.show(token, tabs=tabs, link=link, result=technique)
         step = self.plan_steps.recorded_step(technique, link) if self.plan_steps is not None else None
         if step is not None:  # recording a plan: the result becomes its next step
