@@ -11,7 +11,10 @@ presenter's clicker sends) once every ``--step-s`` seconds, through ``--plan-ste
 - the studio's CPU from the press until every student had it (and the class settled), per step.
 
 ``step_through`` returns ``plan_steps``, ``plan_follow_p95`` (every student's seconds until they had each
-step) and ``plan_cpu_ms`` (the studio's CPU per step, mean), which ``class_session.py`` prints in its summary.
+step) and ``plan_cpu_ms`` (the studio's CPU per step, mean); the run's last line is ``summary_line``'s
+``summary: students=N browsers=N replicas=N plan=NAME plan_steps=N plan_follow_p95_s=S plan_cpu_ms_per_step=M
+server_cpu_s=S page_cpu_s=S``. ``python benchmarks/class_plan.py`` is ``class_session.py --plan 000
+--students 30 --browsers 5`` (the issue's class); any other flags go to ``class_session.py``.
 """
 
 from __future__ import annotations
@@ -79,3 +82,18 @@ async def _followed(lights: list, version: int, deadline: float) -> None:
     """Until every light student's follow event after ``version`` was answered, or ``deadline`` (epoch s)."""
     while time.time() < deadline and not all(any(v > version for v in s.followed) for s in lights):
         await asyncio.sleep(0.05)
+
+
+def summary_line(args, results: dict) -> str:
+    """The run's one ``summary:`` line."""
+    return (f"summary: students={args.students} browsers={args.browsers} replicas={args.replicas} plan={args.plan} "
+            f"plan_steps={results['plan_steps']} plan_follow_p95_s={results['plan_follow_p95']:.2f} "
+            f"plan_cpu_ms_per_step={results['plan_cpu_ms']:.0f} server_cpu_s={sum(results['cpu'].values()):.1f} "
+            f"page_cpu_s={results['page_cpu']:.3f}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.argv[1:] = sys.argv[1:] or ["--plan", "000", "--students", "30", "--browsers", "5"]
+    cs.main()  # ends with summary_line's "summary: ..."

@@ -1799,10 +1799,9 @@ def main() -> None:
             parser.error("--plan runs one class stepping its plan: leave --hostile and --compare out")
         results = asyncio.run(main_async(args, replicas=args.replicas))
         print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"summary: students={args.students} browsers={args.browsers} replicas={args.replicas} plan={args.plan} "
-              f"plan_steps={results['plan_steps']} plan_follow_p95_s={results['plan_follow_p95']:.2f} "
-              f"plan_cpu_ms_per_step={results['plan_cpu_ms']:.0f} server_cpu_s={sum(results['cpu'].values()):.1f} "
-              f"page_cpu_s={results['page_cpu']:.3f}")
+        import class_plan
+
+        print(class_plan.summary_line(args, results))
         return
 
     if not args.compare:

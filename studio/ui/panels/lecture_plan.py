@@ -312,7 +312,8 @@ SCRIPT = """<script>
       const answer = await fetch(`studio-class/step?to=${n}`, {method: 'POST', credentials: 'same-origin'});
       const body = await answer.json();
       P.said = answer.ok ? null : body.problem;
-      if (answer.ok) showStep(body.shown); else draw();
+      // the stream may have brought the step first: it is shown once
+      if (answer.ok && body.shown.step.at !== P.shownAt) showStep(body.shown); else draw();
     } catch (error) { P.said = String(error); draw(); }
   };
   P.go = go;
