@@ -115,6 +115,9 @@ def test_the_lecturer_steps_the_plan_and_only_the_lecturer(page):
     lecturer = {"Cookie": f"studio_lecturer_testserver={token}; studio_lecturer_80={token}"}
     refused = http.post("/studio-class/step?to=1")
     assert refused.status_code == 403 and "Only the lecturer" in refused.json()["problem"]
+    forged = {"Cookie": f"studio_lecturer_80={token[:-2]}xx; studio_lecturer_testserver={session.key}"}
+    assert http.post("/studio-class/step?to=1", headers=forged).status_code == 403  # a forged session, the key itself
+    assert "notes_en" not in str(http.get("/studio-class/plan", headers=forged).json())
     assert http.post("/studio-class/step?to=x", headers=lecturer).status_code == 400
     beyond = http.post("/studio-class/step?to=3", headers=lecturer)
     assert beyond.status_code == 400 and "steps 1 to 2, not step 3" in beyond.json()["problem"]
