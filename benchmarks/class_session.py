@@ -1415,6 +1415,7 @@ class Mover:
         self.follow_browser: list[float] = []
         self.follow_light: list[float] = []
         self.moves: list[tuple[str, float, int]] = []  # (tab, when clicked, students who never showed it)
+        self.timed: list[tuple[str, float, list, list]] = []  # (tab, when clicked, browsers' times, lights' times)
         self.errors: list[str] = []
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -1451,6 +1452,23 @@ class Mover:
         self.follow_light += [t for t in seen_light if t is not None]
         self.follow_all += [t for t in seen_browser + seen_light if t is not None] + [WAIT_S] * missing
         self.moves.append((tab_id, clicked, missing))
+        self.timed.append((tab_id, clicked, [WAIT_S if t is None else t for t in seen_browser],
+                           [WAIT_S if t is None else t for t in seen_light]))
+
+    def breakdown(self, phases: list[tuple[str, float]]) -> str:
+        """The follow p95 of the moves clicked in each phase (``phases``: (name, wall time it began)), and of
+        each tab, browsers and light students apart: where a slow follow comes from."""
+        def line(moves):
+            browsers = [t for m in moves for t in m[2]]
+            lights = [t for m in moves for t in m[3]]
+            return f"{len(moves)} moves: browsers p95 {p95(browsers):.2f} s, light p95 {p95(lights):.2f} s"
+
+        bounds = [(name, begun, phases[k + 1][1] if k + 1 < len(phases) else float("inf"))
+                  for k, (name, begun) in enumerate(phases)]
+        by_phase = [f"{name}: {line([m for m in self.timed if begun <= m[1] < ends])}"
+                    for name, begun, ends in bounds if any(begun <= m[1] < ends for m in self.timed)]
+        by_tab = [f"{tab}: {line([m for m in self.timed if m[0] == tab])}" for tab in dict.fromkeys(HOSTILE_TABS)]
+        return "   by phase: " + "; ".join(by_phase) + "\n   by tab: " + "; ".join(by_tab)
 
 
 def stored_id(cookie: str | None) -> str | None:
@@ -1540,7 +1558,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 players += [asyncio.create_task(s.play_on(finish, start, args.round_s, random.Random(rng.random()),
                                                           busy)) for s in lights]
                 tasks += [asyncio.create_task(mover.run(finish)), asyncio.create_task(watch.run(stop))]
-                rss0, cpu0, phase0 = deploy.rss_mb(), deploy.cpu(), time.monotonic()
+                rss0, cpu0, phase0, class_wall = deploy.rss_mb(), deploy.cpu(), time.monotonic(), time.time()
                 redis0 = deploy.redis.info("memory")["used_memory"] / 2**20
                 await asyncio.sleep(args.round_s)  # a round of the class alone first
                 print(f"the class plays and follows (moves every {args.move_s:.0f} s, rounds every {args.round_s:.0f} s); "
@@ -1553,7 +1571,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 real = own_cookies.get("studio_browser")
 
                 # a. forged forwarded headers
-                t0 = time.monotonic()
+                t0, t0_wall = time.monotonic(), time.time()
                 forged = await hostile.forge_forwarded(url, code)
                 leaks = await hostile.plain_leaks(url, code)
                 print(f"a. forged X-Forwarded-Host/-Proto and X-Gradio-Server on {forged['forged']} asks (answers "
@@ -1562,6 +1580,8 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{': ' + ', '.join(leaks['where']) if leaks['where'] else ''} ({time.monotonic() - t0:.1f} s)")
 
                 # b. the cookieless flood
+                phases = [("class alone", class_wall), ("forged headers", t0_wall),
+                          ("flood", time.time())]
                 flood = await hostile.flood_state(url, code, args.flood, args.flood_concurrency, args.hostile_limit_s)
                 rss_flood = deploy.rss_mb()
                 print(f"b. {flood['sent']} cookieless state asks ({args.flood_concurrency} at a time) in "
@@ -1572,6 +1592,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{rss_flood:.0f} MB ({rss_flood - rss0:+.0f} MB)")
 
                 # c. answers under invented browser ids
+                phases.append(("forged answers", time.time()))
                 answers = await hostile.forged_answers(url, code, events, args.lang, VARIANT, args.forged_answers,
                                                        args.forged_concurrency, args.hostile_limit_s, real, busy[1])
                 print(f"c. {answers['sent']} game answers under invented studio_browser cookies (random strings and "
@@ -1581,6 +1602,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{'; e.g. ' + ' | '.join(answers['errors'][:2]) if answers['errors'] else ''}")
 
                 # d. Redis stalled (the lecturer waits: no move is clicked into the stall)
+                phases.append(("stall and after", time.time()))
                 route = await hostile.probe_route(url)
                 mover.gate.clear()
                 async with mover.lock:
@@ -1625,6 +1647,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{spread(mover.follow_all)} (browsers {spread(mover.follow_browser)}; light polls "
                       f"{spread(mover.follow_light)}){f'; {sum(m[2] for m in mover.moves)} never showed a move' if any(m[2] for m in mover.moves) else ''}"
                       f"{'; lecturer: ' + ' | '.join(mover.errors[:3]) if mover.errors else ''}")
+                print(mover.breakdown(phases))
                 print(f"   {sent} answers sent ({resent} sent once more after 'store busy', {failed} failed or not "
                       f"counted, {len(pending)} students cut short), counted by the store {sum(per_student.values())}"
                       f"{'' if sent == sum(per_student.values()) else '  <-- MISMATCH'}; one student's most: {share}; "

@@ -71,3 +71,16 @@ def test_a_pages_session_makes_configs_when_read_and_a_deep_link_gets_them_all(d
     assert made == [words._id] and state.config_values[words._id]["props"]["value"] == "new words"
     every = {c["id"]: c for c in state.components}  # what a deep link reads
     assert set(every) == {k for k in demo.blocks} and every[words._id]["props"]["value"] == "new words"
+
+
+def test_sessions_share_the_page_until_an_event_updates_one_of_its_components(demo):
+    picture, words, number, kept = demo.parts
+    first, second = SessionState(demo), SessionState(demo)
+    assert first.blocks_config is second.blocks_config is demo.default_config  # nothing copied per page
+    first[kept._id] = "first's own"  # a gr.State: the page's tables stay shared
+    assert first.blocks_config is demo.default_config and second[kept._id] == "kept"
+    _post(demo, [gr.skip(), gr.Markdown("only first's"), gr.skip(), gr.skip()], state=first)
+    assert first.blocks_config is not demo.default_config  # its own copy, from its first update on
+    assert first[words._id] is not words and first.config_values[words._id]["props"]["value"] == "only first's"
+    assert second[words._id] is words and demo.default_config.blocks[words._id] is words
+    assert second.config_values[words._id]["props"]["value"] == "before"

@@ -120,6 +120,34 @@ def test_a_flood_of_cookieless_asks_counts_no_student_and_keeps_no_memory(sessio
     assert session.store._pages == {} and session.poll(None, False, lecturer=True)["counts"] == (0, 0)
 
 
+def test_while_pages_stream_a_strangers_ask_is_answered_without_the_store(session, monkeypatch):
+    trips = []
+    real_poll = session.store.poll
+    monkeypatch.setattr(session.store, "poll", lambda *a, **k: trips.append(1) or real_poll(*a, **k))
+    routes = ClassRoutes(lambda scope, receive, send: None, session)
+    session.show(session.sign_in(session.key), tabs={"techniques": "gan"})
+
+    async def ask(cookie):
+        request = Request({"type": "http", "method": "GET", "path": "/studio-class/state", "query_string": b"",
+                           "headers": [(b"cookie", cookie.encode())] if cookie else []})
+        told = routes._stranger_state(request)
+        return told if told is not None else await routes._answer("state", request)
+
+    async def class_streaming():
+        listener = routes.feed.listen(None, True, False, None)
+        await routes.feed.tick()  # the streams' reader reads the state once for every page
+        before = len(trips)
+        strangers = [await ask(None) for _ in range(50)] + [await ask("studio_browser=forged.id")]
+        assert len(trips) == before  # fifty strangers, no store round trip
+        assert all(b'"gan"' in told.body and "studio_browser=" in told.headers["set-cookie"] for told in strangers)
+        minted = strangers[0].headers["set-cookie"].split(";")[0].split("=", 1)[1]
+        await ask(f"studio_browser={minted}")  # back with its signed id: asked the usual way, and counted
+        assert len(trips) == before + 1 and session.poll(None, False, lecturer=True)["counts"] == (1, 1)
+        routes.feed.listeners.discard(listener)
+
+    asyncio.run(class_streaming())
+
+
 def test_presence_and_the_rate_limit_stay_bounded(session):
     for k in range(MAX_PAGES + 300):
         session.poll(f"b{k}", True)

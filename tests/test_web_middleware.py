@@ -145,12 +145,29 @@ def test_the_installed_gradios_client_shows_errors_answered_outside_the_queue():
     assert client.get("/assets/other.js").content == script  # only Gradio's index-*.js files
 
 
-def test_a_result_file_is_read_once_for_a_whole_class_and_a_large_one_is_never_held():
+def test_a_result_file_is_read_twice_for_a_whole_class_and_a_large_one_is_never_held():
     client, calls = make_app(ResponseCache)
     small = "/gradio_api/file=/tmp/gradio/0a1b2c/small.png"
     firsts = [client.get(small, cookies={"studio_browser": f"student{k}.sig"}) for k in range(5)]
     assert all(a.status_code == 200 and a.content == firsts[0].content for a in firsts)
-    assert calls["file"] == 1  # 5 students, one read
+    assert calls["file"] == 2  # 5 students: kept from the second read
     large = "/gradio_api/file=/tmp/gradio/3d4e5f/large.mp4"
     assert len(client.get(large).content) == len(client.get(large).content) == (40 << 20) + 4
-    assert calls["file"] == 3  # too large to keep: each student's own read
+    assert calls["file"] == 4  # too large to keep: each student's own read
+
+
+def test_a_result_file_fetched_once_is_never_held():
+    made = []
+
+    class Watched(ResponseCache):
+        def __init__(self, app):
+            super().__init__(app)
+            made.append(self)
+
+    client, calls = make_app(Watched)
+    for k in range(300):  # a class's game rounds: each picture its own page's
+        assert client.get(f"/gradio_api/file=/tmp/gradio/{k:06x}/small.png").status_code == 200
+    cache = made[-1]
+    assert calls["file"] == 300 and cache._bytes == 0 and not cache._entries
+    client.get("/gradio_api/file=/tmp/gradio/000001/small.png")
+    assert calls["file"] == 301 and len(cache._entries) == 1  # a second fetch: kept from now on

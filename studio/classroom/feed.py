@@ -39,6 +39,7 @@ KEEPALIVE_S = 10.0
 STREAM_S = 120.0
 RETRY_MS = 1000  # the browser's wait before it opens the next stream
 MAX_STREAMS = 1000  # streams held at most by one studio; a page refused one asks by polling instead
+FRESH_S = 1.0  # a state read this recently may answer a stranger's ask (no older than a poll's)
 
 
 def state_body(session: ClassSession, asked: dict | None, lecturer: bool, code: str | None) -> dict:
@@ -81,6 +82,7 @@ class ClassFeed:
         self.listeners: set[Listener] = set()
         self._reader: asyncio.Task | None = None
         self._noted = 0.0  # when the streaming pages' presence was last written
+        self._latest: tuple[float, dict] | None = None  # (when, session.poll's answer) of the last good read
 
     def listen(self, browser: str | None, following: bool, lecturer: bool, code: str | None) -> Listener | None:
         """A new page's listener (None when this studio holds ``max_streams`` already: the page polls)."""
@@ -94,6 +96,13 @@ class ClassFeed:
         else:
             self._noted = 0.0  # a page just arrived: counted on the next tick, not two seconds later
         return listener
+
+    def fresh(self, max_age_s: float = FRESH_S) -> dict | None:
+        """The class state as the reader read it last (``session.poll``'s answer), if within ``max_age_s``;
+        else None (no page streams, or the store is failing)."""
+        if self._latest is None or time.monotonic() - self._latest[0] > max_age_s:
+            return None
+        return self._latest[1]
 
     async def events(self, listener: Listener, stream_s: float = STREAM_S) -> AsyncIterator[bytes]:
         """The bytes of ``listener``'s stream: its state at once (after the next tick), then each change,
@@ -130,6 +139,7 @@ class ClassFeed:
             asked = await self.ask(lambda: self.session.poll(None, False, lecturer=lecturer, pages=pages))
             if note:
                 self._noted = time.monotonic()
+            self._latest = (time.monotonic(), asked)
         except (StoreBusy, asyncio.TimeoutError):
             asked = None
         except Exception:  # noqa: BLE001 - any other failure of the store: said as "down", the reader goes on

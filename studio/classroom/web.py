@@ -143,6 +143,8 @@ class ClassRoutes:
                 if route != "entry" else _sentence(LOG_IN_FIRST, 401)
         elif route == "stream":
             response = await self.stream(request)
+        elif route == "state" and (told := self._stranger_state(request)) is not None:
+            response = told
         else:
             response = await self._answer(route, request)
         await response(scope, receive, send)
@@ -270,13 +272,26 @@ class ClassRoutes:
         session = self.session
         lecturer = lecturer_token(request, session) is not None
         browser = session.browser_of(request.cookies.get(BROWSER_COOKIE))
-        minted = None
-        if browser is None and not lecturer:  # no id, or one the server did not sign: a new one, counted next time
-            _, minted = session.mint_browser()
         asked = session.poll(browser, request.query_params.get("follow", "1") != "0", lecturer=lecturer)
-        body = state_body(session, asked, lecturer, request.query_params.get("class"))
+        return self._told(request, asked, lecturer, new_id=browser is None and not lecturer)
+
+    def _stranger_state(self, request: Request) -> Response | None:
+        """The answer to a page that is nobody yet (no lecturer cookie, no id this studio signed): the state the
+        streams' reader read last, made on the event loop, with a new id. It notes no presence, so it needs no
+        store round trip and no thread: a flood of cookieless asks costs a signature each, and never queues
+        before the class's own asks. None when the reader has nothing fresh (the ask goes the usual way)."""
+        if lecturer_tokens(request) or self.session.browser_of(request.cookies.get(BROWSER_COOKIE)) is not None:
+            return None
+        asked = self.feed.fresh()
+        return None if asked is None else self._told(request, asked, lecturer=False, new_id=True)
+
+    def _told(self, request: Request, asked: dict, lecturer: bool, new_id: bool) -> Response:
+        """The state answer for ``asked`` (``session.poll``'s); ``new_id``: with a newly signed browser id
+        (a page with no id, or one the server did not sign: counted from its next ask)."""
+        body = state_body(self.session, asked, lecturer, request.query_params.get("class"))
         response = JSONResponse(body, headers={"Cache-Control": "no-store"})
-        if minted is not None:
+        if new_id:
+            _, minted = self.session.mint_browser()
             response.set_cookie(BROWSER_COOKIE, minted, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="lax",
                                 secure=_is_https(request), path="/")
         return response

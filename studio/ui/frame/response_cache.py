@@ -6,7 +6,9 @@ the page again for each request (a deep copy of the configuration, its root URL 
 file reference) and compresses every file again with Brotli. Both are the same for every student:
 the configuration is fixed once the app is built, and the frontend files are named by their content.
 So are the result files Gradio serves (``/gradio_api/file=``, under a hash of their bytes): a lecturer's
-picture that 200 following pages fetch is read and checked once.
+picture that 200 following pages fetch is read and checked twice. A result file is kept only from its
+second fetch: most are one page's own (a game round, a student's own click), and kept at their first they
+filled the cache with pictures nobody asks for again (a class's game rounds: 64 MB of the studio's memory).
 
 ``ResponseCache`` is an ASGI middleware that keeps the first successful answer to such a ``GET``,
 compressed once, and sends the same bytes to every later request with the same key. The key holds
@@ -40,6 +42,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # a lecturer's picture followed by 200 pages is read from disk and checked by Gradio once).
 _FIXED_PREFIXES = ("/assets/", "/static/", "/gradio_api/file=")
 _FIXED_PATHS = ("/", "/theme.css", "/favicon.ico")
+_RESULT_FILES = "/gradio_api/file="  # kept from their second fetch (the module's docstring)
+SEEN_ONCE_MAX = 4096  # result files fetched once, remembered at most (their keys only)
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 BROTLI_QUALITY = 9  # paid once per file, not once per student
 
@@ -55,6 +59,7 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[Message, bytes]] = OrderedDict()
         self._bytes = 0
+        self._seen_once: OrderedDict[tuple, None] = OrderedDict()  # result files fetched once, not kept
         self.hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -103,7 +108,8 @@ class ResponseCache:
             for message in messages:
                 await send(message)
             return
-        self._keep(key, answer)
+        if not scope["path"].startswith(_RESULT_FILES) or self._seen_before(key):
+            self._keep(key, answer)
         start, body = answer
         await send(start)
         await send({"type": "http.response.body", "body": body})
@@ -173,6 +179,16 @@ class ResponseCache:
     def _too_large(self, start: Message) -> bool:
         length = Headers(raw=start["headers"]).get("content-length")
         return length is not None and length.isdigit() and int(length) > self.max_bytes // 4
+
+    def _seen_before(self, key: tuple) -> bool:
+        """Whether this result file was fetched before (else it is remembered as fetched once)."""
+        with self._lock:
+            if self._seen_once.pop(key, False) is None:
+                return True
+            self._seen_once[key] = None
+            if len(self._seen_once) > SEEN_ONCE_MAX:
+                self._seen_once.popitem(last=False)
+            return False
 
     def _keep(self, key: tuple, answer: tuple[Message, bytes]) -> None:
         size = len(answer[1])
