@@ -8,6 +8,7 @@ import sys
 from urllib.parse import urlsplit
 
 from studio import paths
+from studio.serving import memory
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -90,6 +91,7 @@ def training_enabled(args: argparse.Namespace) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Parse the flags, build the app and serve it until interrupted."""
     args = parse_args(argv)
+    memory.cap_malloc_arenas()  # before any of the server's threads starts (studio.serving.memory)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.inference_threads:  # read when TensorFlow is first imported (studio.serving.runtime.THREADS_VARIABLE)

@@ -12,6 +12,11 @@ calls these steps one after another, on loopback only, each bounded in count and
   and the class state every 100 ms.
 - ``tree_rss_mb`` (the resident memory of a process tree, from /proc) and ``ConnectedWatch`` (the
   lecturer's "connected" count, read while the rest runs).
+
+The flood and the forged answers run in a process of their own (``apart``; this file run as a script):
+the hostile student has a laptop of their own. Run in the benchmark's event loop, their bursts of work
+delayed the honest light students' reading of their own streams in the same loop (``LoopLag`` measures
+that loop's delays): the benchmark then timed itself, not the studio.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import random
 import re
 import secrets
 import string
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -298,6 +304,36 @@ class ConnectedWatch:
                 await asyncio.sleep(self.every_s)
 
 
+async def apart(step: str, **kwargs) -> dict:
+    """``flood_state`` or ``forged_answers`` (``step``) with ``kwargs``, run in a process of its own (the module's
+    docstring); its result as the step returns it."""
+    process = await asyncio.create_subprocess_exec(sys.executable, __file__, step, json.dumps(kwargs),
+                                                   stdout=asyncio.subprocess.PIPE)
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the hostile client's {step} failed (exit {process.returncode})")
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+class LoopLag:
+    """How late this event loop wakes a task that sleeps ``every_s``: when it is late, every time taken in
+    this loop (the light students' follows) is late by as much, whatever the studio did."""
+
+    def __init__(self, every_s: float = 0.1) -> None:
+        self.every_s = every_s
+        self.lags: list[float] = []
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            before = time.monotonic()
+            await asyncio.sleep(self.every_s)
+            self.lags.append(time.monotonic() - before - self.every_s)
+
+    def p95(self) -> float:
+        ordered = sorted(self.lags)
+        return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
+
+
 def summary_line(results: dict) -> str:
     """The last line of ``class_session.py --hostile``: the honest class's figures and the hostile client's."""
     return (f"summary: honest_follow_p95_s={results['follow_p95']:.2f} honest_answers_sent={results['answers_sent']} "
@@ -305,3 +341,8 @@ def summary_line(results: dict) -> str:
             f"stall_max_block_s={results['stall_max_block']:.2f} rss_growth_mb={results['rss_growth']:.0f} "
             f"forged_root_leaks={results['leaks']} max_connected_seen={results['max_connected']} "
             f"state_503_p95_s={results['state_503_p95']:.2f} redis_growth_mb={results['redis_growth']:.1f}")
+
+
+if __name__ == "__main__":  # apart(): one step of the hostile client, its result as JSON on the last line
+    STEPS = {"flood_state": flood_state, "forged_answers": forged_answers}
+    print(json.dumps(asyncio.run(STEPS[sys.argv[1]](**json.loads(sys.argv[2])))))

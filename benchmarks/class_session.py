@@ -1401,6 +1401,12 @@ async def current_version(client, timeout_s: float = 30.0) -> int | None:
     return None
 
 
+# The lecturer's page notes when it posts each move (Date.now(), ms): how long a click took to leave the page.
+NOTE_MOVES = """(() => { const moves = window.__studioMoves = []; const original = window.fetch.bind(window);
+  window.fetch = (input, init) => { const url = typeof input === 'string' ? input : (input && input.url) || '';
+    if (url.includes('studio-class/move')) moves.push(Date.now()); return original(input, init); }; })();"""
+
+
 class Mover:
     """The lecturer during the hostile phase: clicks the next of ``HOSTILE_TABS`` every ``every_s`` and times
     each student until its page (or poll) shows it, as phase 1 does. While ``gate`` is cleared no move
@@ -1416,6 +1422,7 @@ class Mover:
         self.follow_light: list[float] = []
         self.moves: list[tuple[str, float, int]] = []  # (tab, when clicked, students who never showed it)
         self.timed: list[tuple[str, float, list, list]] = []  # (tab, when clicked, browsers' times, lights' times)
+        self.posted: dict[str, list[float]] = {}  # tab -> seconds from the click to the page's move post
         self.errors: list[str] = []
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -1443,7 +1450,9 @@ class Mover:
         await target.wait_for(state="visible", timeout=30_000)
         waits = [asyncio.create_task(b.shows(TAB_SELECTED, tab_id, WAIT_S)) for b in self.browsers]
         clicked = time.time()
-        await target.click()
+        # force: the click is sent at once, as a person's would be; Playwright's own checks first (the button
+        # stable over two animation frames) took seconds of a busy page's time, before any click was made
+        await target.click(force=True)
         seen_browser = [None if t is None else t - clicked for t in await asyncio.gather(*waits)]
         seen_light = await wait_light(self.lights, lambda st: st.get("tabs", {}).get(self.key_outer) == tab_id,
                                       version, clicked, WAIT_S)
@@ -1454,6 +1463,10 @@ class Mover:
         self.moves.append((tab_id, clicked, missing))
         self.timed.append((tab_id, clicked, [WAIT_S if t is None else t for t in seen_browser],
                            [WAIT_S if t is None else t for t in seen_light]))
+        with contextlib.suppress(Exception):  # a page without NOTE_MOVES: not broken down
+            posted = await self.lecturer.evaluate("(window.__studioMoves || []).slice(-1)[0]")
+            if posted:
+                self.posted.setdefault(tab_id, []).append(posted / 1000 - clicked)
 
     def breakdown(self, phases: list[tuple[str, float]]) -> str:
         """The follow p95 of the moves clicked in each phase (``phases``: (name, wall time it began)), and of
@@ -1467,7 +1480,8 @@ class Mover:
                   for k, (name, begun) in enumerate(phases)]
         by_phase = [f"{name}: {line([m for m in self.timed if begun <= m[1] < ends])}"
                     for name, begun, ends in bounds if any(begun <= m[1] < ends for m in self.timed)]
-        by_tab = [f"{tab}: {line([m for m in self.timed if m[0] == tab])}" for tab in dict.fromkeys(HOSTILE_TABS)]
+        by_tab = [f"{tab}: {line([m for m in self.timed if m[0] == tab])}, the lecturer's page posted the move "
+                  f"after p95 {p95(self.posted.get(tab, [])):.2f} s" for tab in dict.fromkeys(HOSTILE_TABS)]
         return "   by phase: " + "; ".join(by_phase) + "\n   by tab: " + "; ".join(by_tab)
 
 
@@ -1516,6 +1530,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 lecturer_context = await chromium.new_context(viewport={"width": 1280, "height": 1000},
                                                               ignore_https_errors=True)
                 await lecturer_context.add_init_script(COUNT_EVENTS)
+                await lecturer_context.add_init_script(NOTE_MOVES)
                 lecturer = await lecturer_context.new_page()
                 arrived = await lecturer.goto(f"{url}?key={key}", timeout=300_000)
                 await lecturer.wait_for_selector("#studio-class-game-summary", timeout=300_000)
@@ -1557,7 +1572,9 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                                                          words, busy)) for b in browsers]
                 players += [asyncio.create_task(s.play_on(finish, start, args.round_s, random.Random(rng.random()),
                                                           busy)) for s in lights]
-                tasks += [asyncio.create_task(mover.run(finish)), asyncio.create_task(watch.run(stop))]
+                lag = hostile.LoopLag()
+                tasks += [asyncio.create_task(mover.run(finish)), asyncio.create_task(watch.run(stop)),
+                          asyncio.create_task(lag.run(stop))]
                 rss0, cpu0, phase0, class_wall = deploy.rss_mb(), deploy.cpu(), time.monotonic(), time.time()
                 redis0 = deploy.redis.info("memory")["used_memory"] / 2**20
                 await asyncio.sleep(args.round_s)  # a round of the class alone first
@@ -1582,7 +1599,8 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 # b. the cookieless flood
                 phases = [("class alone", class_wall), ("forged headers", t0_wall),
                           ("flood", time.time())]
-                flood = await hostile.flood_state(url, code, args.flood, args.flood_concurrency, args.hostile_limit_s)
+                flood = await hostile.apart("flood_state", url=url, code=code, count=args.flood,
+                                           concurrency=args.flood_concurrency, limit_s=args.hostile_limit_s)
                 rss_flood = deploy.rss_mb()
                 print(f"b. {flood['sent']} cookieless state asks ({args.flood_concurrency} at a time) in "
                       f"{flood['seconds']:.1f} s ({flood['sent'] / flood['seconds']:.0f}/s"
@@ -1593,8 +1611,10 @@ async def hostile_async(args, replicas: int = 1) -> dict:
 
                 # c. answers under invented browser ids
                 phases.append(("forged answers", time.time()))
-                answers = await hostile.forged_answers(url, code, events, args.lang, VARIANT, args.forged_answers,
-                                                       args.forged_concurrency, args.hostile_limit_s, real, busy[1])
+                answers = await hostile.apart("forged_answers", url=url, code=code, events=events, lang=args.lang,
+                                             variant=VARIANT, count=args.forged_answers,
+                                             concurrency=args.forged_concurrency, limit_s=args.hostile_limit_s,
+                                             real=real, refused_words=busy[1])
                 print(f"c. {answers['sent']} game answers under invented studio_browser cookies (random strings and "
                       f"'<id>.<signature>' with a wrong signature; a new Gradio session each) in "
                       f"{answers['seconds']:.1f} s{', stopped at the time limit' if answers['stopped_early'] else ''}: "
@@ -1648,10 +1668,16 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{spread(mover.follow_light)}){f'; {sum(m[2] for m in mover.moves)} never showed a move' if any(m[2] for m in mover.moves) else ''}"
                       f"{'; lecturer: ' + ' | '.join(mover.errors[:3]) if mover.errors else ''}")
                 print(mover.breakdown(phases))
+                print(f"   this benchmark's own event loop (the light students' clocks) woke a task late by p95 "
+                      f"{lag.p95():.2f} s, max {max(lag.lags, default=float('nan')):.2f} s")
                 print(f"   {sent} answers sent ({resent} sent once more after 'store busy', {failed} failed or not "
                       f"counted, {len(pending)} students cut short), counted by the store {sum(per_student.values())}"
                       f"{'' if sent == sum(per_student.values()) else '  <-- MISMATCH'}; one student's most: {share}; "
                       f"light students' asks answered without a state (503): {sum(s.unavailable for s in lights)}")
+                short = [f"{'browser' if k < len(browsers) else 'light'} {k}: {len(p)} sent, {per_student.get(k, 0)} counted"
+                         for k, p in enumerate(played) if len(p) != per_student.get(k, 0)]
+                if short:
+                    print(f"   the students whose answers and counts differ: {'; '.join(short[:8])}")
                 print(f"   the store also counted {len(not_honest)} answers of no honest student ({from_forged} under a "
                       f"forged cookie's id): hostile_extra_counted {results['hostile_extra']}; the lecturer's 'connected' "
                       f"at most {watch.max} (read {len(watch.seen)} times); plain asks naming {hostile.FORGED_HOST} at "

@@ -1,2 +1,3 @@
 """Serving the studio's results: computed once and shared (results), bursts coalesced (batching), the
-server's threads and warm-up (runtime), and Keras loaded at first use (lazy_keras)."""
+server's threads and warm-up (runtime), Keras loaded at first use (lazy_keras), and malloc's arenas
+capped for a long-running server (memory)."""

@@ -11,9 +11,7 @@ import time
 import gradio as gr
 import numpy as np
 
-from studio.serving import batching
 from studio.checks import UserError
-from studio.serving.results import shared
 from studio.techniques.cgan.presets import NOISE_SCALE, bundle_name
 from studio.techniques.cgan.service import CGANService
 from studio.ui.kit import exports
@@ -22,13 +20,13 @@ from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
 from studio.ui.kit.link_targets import LinkTarget
 from studio.ui.kit.quality_text import readout_text
-from studio.ui.kit.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh, combined
+from studio.ui.kit.results import WallPin
+from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, TabRefresh, combined
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
 VARIANTS = [value for _, value in VARIANT_CHOICES]
-HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def _bundles_of(chosen, **_) -> list[str]:
@@ -92,49 +90,21 @@ def _digit_subtab(ctx: TabContext, service, variant, scale) -> tuple[tuple, tupl
         samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png", interactive=False)
         samples_md = gr.Markdown()
 
-    @exports.reproducible("cgan.samples", models=_bundles_of)
-    def samples_picture(chosen, noise_scale, digit, n, seed):
-        return service.samples(chosen, digit, n, seed, noise_scale)[0]
-
-    @guarded
-    def draw_samples(chosen, z, d, count, s):
-        return samples_picture(chosen, z, d, count, s)
-
-    @guarded
-    def draw_samples_clicked(chosen, z, d, count, s):
-        """A Generate click: the grid, and in a class this student's first sample on the wall."""
-        if ctx.classroom.active:  # pinned first: the wall need not wait for the grid
-            ctx.classroom.pin("cgan", {"chosen": chosen, "noise_scale": z, "digit": int(d), "seed": int(s)},
-                              f"{int(d)}·{int(s)}", "mnist", int(d))
-        return draw_samples(chosen, z, d, count, s)
-
-    @shared("cgan.judge_samples")  # a readout is shared by everyone asking for it; a failure is not kept
-    def samples_readout(lang, chosen, z, d, count, s):
-        # the model's figures are measured once for everyone; this click only judges its own samples
-        return readout_text(service.readout(ctx.quality, chosen, d, count, s, z), lang) + \
-            "\n\n" + exports.line_of(samples_picture.recipe(chosen, z, d, count, s))
-
-    def judge_samples(lang, chosen, z, d, count, s):
-        batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
-        try:
-            return samples_readout(lang, chosen, z, d, count, s)
-        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
-            return text("judge.unavailable", lang, reason=str(exc))
-
-    sample_inputs = [variant, scale, digit, n, seed]
-    judge_inputs = [ctx.lang, variant, scale, digit, n, seed]
-    sample_btn.click(draw_samples_clicked, sample_inputs, samples, api_name="cgan_samples", **SAMPLER).then(
-        batching.in_readout_line(judge_samples), judge_inputs, samples_md, api_name="cgan_judge", **JUDGE)
-    gr.on([digit.input, n.release, seed.submit], draw_samples, sample_inputs, samples, **SAMPLER, **HIDDEN).then(
-        batching.in_readout_line(judge_samples), judge_inputs, samples_md, **JUDGE, **HIDDEN)
-    ctx.link_target(LinkTarget(
-        "cgan.samples", "cgan", {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed},
-        [samples], lambda lang, chosen, noise_scale, digit, n, seed: draw_samples(chosen, noise_scale, digit, n, seed),
-        readout=lambda lang, chosen, noise_scale, digit, n, seed: judge_samples(lang, chosen, noise_scale, digit, n,
-                                                                                seed)))
-    ctx.classroom.wall_drawer("cgan", lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"],
-                                                                     p["noise_scale"]))
-    return (draw_samples, sample_inputs, [samples]), (judge_samples, judge_inputs, [samples_md])
+    result = ctx.result(
+        "cgan.samples", lambda chosen, noise_scale, digit, n, seed: service.samples(chosen, digit, n, seed,
+                                                                                   noise_scale)[0],
+        {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed}, samples, models=_bundles_of,
+        readout=lambda lang, chosen, noise_scale, digit, n, seed: readout_text(
+            service.readout(ctx.quality, chosen, digit, n, seed, noise_scale), lang),
+        readout_to=samples_md,
+        pin=WallPin(kept=lambda p: {"chosen": p["chosen"], "noise_scale": p["noise_scale"], "digit": int(p["digit"]),
+                                    "seed": int(p["seed"])},
+                    caption=lambda p: f"{int(p['digit'])}·{int(p['seed'])}",
+                    judged=lambda p: ("mnist", int(p["digit"])),
+                    draw=lambda p: service.first_sample(p["chosen"], p["digit"], p["seed"], p["noise_scale"])))
+    result.wire(sample_btn, api_name="cgan_samples", redraw_on=[digit.input, n.release, seed.submit],
+                readout_api="cgan_judge")
+    return (result.drawn, result.inputs, result.outputs), result.judged
 
 
 def _table_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple[tuple, tuple]:
@@ -156,15 +126,15 @@ def _table_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple[t
         return service.table(chosen, seed, noise_scale)[0]
 
     @guarded
-    def draw_table(lang, chosen, z, s):
+    def draw_table(lang, chosen, noise_scale, seed):
         start = time.perf_counter()
-        picture = table_picture(chosen, z, s)
+        picture = table_picture(chosen, noise_scale, seed)
         return picture, text("cgan.table_time", lang, ms=(time.perf_counter() - start) * 1e3) + "\n\n" + \
             exports.line_of(picture)
 
-    def judge_table(lang, chosen, z, s):
+    def judge_table(lang, chosen, noise_scale, seed):
         try:
-            _, images = service.table(chosen, s, z)
+            _, images = service.table(chosen, seed, noise_scale)
             judged = ctx.quality.assess("mnist", images).judged.reshape(10, -1)
             rows = " · ".join(f"{k}: {int((judged[k] == k).sum())}/{judged.shape[1]}" for k in range(10))
             return text("cgan.table_judge", lang, hits=int((judged == np.arange(10)[:, None]).sum()), rows=rows)
@@ -178,8 +148,7 @@ def _table_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple[t
         judge_table, table_inputs, table_judge_md, show_progress="minimal", **HIDDEN)
     ctx.link_target(LinkTarget(
         "cgan.table", "cgan", {"chosen": variant, "noise_scale": scale, "seed": table_seed}, [table, table_md],
-        lambda lang, chosen, noise_scale, seed: draw_table(lang, chosen, noise_scale, seed),
-        sub_tabs=sub_tabs, sub_tab="cgan-table"))
+        draw_table, sub_tabs=sub_tabs, sub_tab="cgan-table"))
     return (draw_table, table_inputs, [table, table_md]), (judge_table, table_inputs, [table_judge_md])
 
 
@@ -208,8 +177,8 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
         return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)
 
     @guarded
-    def draw_morph(lang, chosen, z, a, b, t, s):
-        strip_picture, now, frames, ts = morph_picture(chosen, z, a, b, t, s)
+    def draw_morph(lang, chosen, noise_scale, digit_a, digit_b, blend, seed):
+        strip_picture, now, frames, _ = morph_picture(chosen, noise_scale, digit_a, digit_b, blend, seed)
         try:
             judged = ctx.quality.assess("mnist", frames).judged
             verdict = text("cgan.morph_judge", lang, classes=" → ".join(str(int(k)) for k in judged))
@@ -217,12 +186,13 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
             verdict = text("judge.unavailable", lang, reason=str(exc))
         # there and back, the ends not repeated; the GIF carries the strip's recipe
         loop = np.concatenate([frames, frames[-2:0:-1]])
-        gif_path = exports.gif(loop, f"cgan_morph_{int(a)}_{int(b)}", strip_picture, duration_ms=150, scale=4)
+        gif_path = exports.gif(loop, f"cgan_morph_{int(digit_a)}_{int(digit_b)}", strip_picture, duration_ms=150,
+                               scale=4)
         return strip_picture, now, gif_path, verdict + "\n\n" + exports.line_of(strip_picture)
 
     @guarded
-    def draw_current(chosen, z, a, b, t, s):
-        return service.morph(chosen, a, b, t, s, z)[1]
+    def draw_current(chosen, noise_scale, digit_a, digit_b, blend, seed):
+        return service.morph(chosen, digit_a, digit_b, blend, seed, noise_scale)[1]
 
     morph_inputs = [ctx.lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
@@ -232,8 +202,7 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
     ctx.link_target(LinkTarget(
         "cgan.morph", "cgan", {"chosen": variant, "noise_scale": scale, "digit_a": digit_a, "digit_b": digit_b,
                                "blend": blend, "seed": morph_seed}, morph_outputs,
-        lambda lang, chosen, noise_scale, digit_a, digit_b, blend, seed: draw_morph(
-            lang, chosen, noise_scale, digit_a, digit_b, blend, seed), sub_tabs=sub_tabs, sub_tab="cgan-morph"))
+        draw_morph, sub_tabs=sub_tabs, sub_tab="cgan-morph"))
     return draw_morph, morph_inputs, morph_outputs
 
 

@@ -19,10 +19,9 @@ from studio.ui.kit.context import SubTabs, TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
 from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, SAMPLER, TabRefresh, about_weights
+from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, SAMPLER, TabRefresh, about_weights
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
-HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def describe(lang: str, info: dict) -> str:

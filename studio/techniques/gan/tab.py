@@ -13,8 +13,6 @@ from typing import NamedTuple
 import gradio as gr
 import numpy as np
 
-from studio.serving import batching
-from studio.serving.results import shared
 from studio.techniques.gan import GAME_POLL
 from studio.techniques.gan.plots import gan_curves, gan_record
 from studio.techniques.gan.poll import scores_line
@@ -27,13 +25,13 @@ from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
 from studio.ui.kit.link_targets import LinkTarget
 from studio.ui.kit.quality_text import readout_text
-from studio.ui.kit.tab_kit import JUDGE, MAIN_ACTION, SAMPLER, TabRefresh
+from studio.ui.kit.results import WallPin
+from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, TabRefresh
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
 GAME_SIZE = 8
-HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def _variant_choices(lang: str) -> list[tuple[str, str]]:
@@ -165,48 +163,18 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
         judge_md = gr.Markdown()
         panel = _training_panel(ctx, service) if ctx.allow_training else None
 
-    @exports.reproducible("gan.samples", models=_bundles_of)
-    def samples_picture(name, n, seed):
-        return service.samples(name, n, seed)[0]
-
-    @guarded
-    def sample(name, n, s):
-        return samples_picture(name, n, s)
-
-    @guarded
-    def sample_clicked(name, n, s):
-        """A Generate click: the grid, and in a class this student's picture on the wall."""
-        dataset, asked = service.dataset_of(name)  # pinned first: the wall need not wait for the grid
-        ctx.classroom.pin("gan", {"name": name, "seed": int(s)}, f"{int(s)}", dataset, asked)
-        return sample(name, n, s)
-
-    @shared("gan.judge")  # a readout is shared by everyone asking for it; a failure is not kept
-    def readout(lang, name, n, s):
-        # the model's figures are measured once for everyone; this click only judges its own samples
-        return readout_text(service.readout(ctx.quality, name, n, s), lang) + "\n\n" + \
-            exports.line_of(samples_picture.recipe(name, n, s))
-
-    def judge(lang, name, n, s):
-        batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts
-        try:
-            return readout(lang, name, n, s)
-        except Exception as exc:  # noqa: BLE001 - the readout is optional; the samples are not
-            return text("judge.unavailable", lang, reason=str(exc))
-
-    inputs, judge_inputs = [variant, count, seed], [ctx.lang, variant, count, seed]
-    sample_btn.click(sample_clicked, inputs, grid, api_name="gan_samples", **SAMPLER).then(
-        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
-    variant.change(sample, inputs, grid, **SAMPLER, **HIDDEN).then(
-        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
-    gr.on([count.release, seed.submit], sample, inputs, grid, **SAMPLER, **HIDDEN).then(
-        batching.in_readout_line(judge), judge_inputs, judge_md, **JUDGE, **HIDDEN)
     # A link to a sample grid opens here, with its variant, count and seed in the controls.
     # The wall shows a student's first sample: the same latent code as their grid's first.
-    ctx.classroom.wall_drawer("gan", lambda params: service.first_sample(params["name"], params["seed"]))
-    ctx.link_target(LinkTarget("gan.samples", "gan", {"name": variant, "n": count, "seed": seed}, [grid],
-                               lambda lang, name, n, seed: sample(name, n, seed),
-                               readout=lambda lang, name, n, seed: judge(lang, name, n, seed)))
-    return _Samples(sample, judge, inputs, grid, judge_md, panel)
+    result = ctx.result(
+        "gan.samples", lambda name, n, seed: service.samples(name, n, seed)[0],
+        {"name": variant, "n": count, "seed": seed}, grid, models=_bundles_of,
+        readout=lambda lang, name, n, seed: readout_text(service.readout(ctx.quality, name, n, seed), lang),
+        readout_to=judge_md,
+        pin=WallPin(kept=lambda p: {"name": p["name"], "seed": int(p["seed"])}, caption=lambda p: f"{int(p['seed'])}",
+                    judged=lambda p: service.dataset_of(p["name"]),
+                    draw=lambda p: service.first_sample(p["name"], p["seed"])))
+    result.wire(sample_btn, api_name="gan_samples", redraw_on=[variant.change, count.release, seed.submit])
+    return _Samples(result.drawn, result.judged[0], result.inputs, grid, judge_md, panel)
 
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:

@@ -15,11 +15,10 @@ from studio.ui.kit.context import SubTabs, TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
 from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import TabRefresh, about_weights
+from studio.ui.kit.tab_kit import HIDDEN, TabRefresh, about_weights
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 CODE_STEP = 0.05  # slider resolution of c2, c3
-HIDDEN = {"api_visibility": "private"}  # events of the page itself, not offered by the API
 
 
 def _percent(value) -> str:

@@ -11,6 +11,7 @@ from studio.ui.kit.class_kit import ClassKit
 from studio.ui.kit.i18n import Translator
 from studio.ui.kit.jobs import SessionJobs
 from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.results import SamplerResult
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,13 @@ class TabContext:
     def link_target(self, target: LinkTarget) -> None:
         """Register where one of this tab's reproducible results lives, so a link to it opens there."""
         self.link_targets.append(target)
+
+    def result(self, name: str, draw: Callable, params: dict, output, **options) -> SamplerResult:
+        """Declare one reproducible picture of this tab: its recipe ``name`` (e.g. "cgan.samples"), ``draw``
+        (its picture from its parameters), ``params`` (each parameter's widget, in ``draw``'s order) and its
+        ``output`` widget; ``options`` as ``SamplerResult`` takes them (models, readout, readout_to, pin,
+        sub_tabs, sub_tab; ``tab``: a sub-tab's parent tab, if not this technique's own). Link, guard, readout and wall pin come with it; ``.wire(...)`` its events."""
+        return SamplerResult(self, name, draw, params, output, tab=options.pop("tab", self.technique), **options)
 
     def warm_up(self, *tasks: Callable[[], object]) -> None:
         """Register what this tab's main actions need ready before a student's first click."""

@@ -28,6 +28,8 @@ SAMPLER = {"queue": False}
 # queued readouts, 2.5 s without). The readout keeps its last words until the new ones come, without
 # an animation.
 JUDGE = {"queue": False, "show_progress": "hidden"}
+# Events of the page itself (refreshes, follow-ups), not offered by the API.
+HIDDEN = {"api_visibility": "private"}
 
 
 @dataclass
