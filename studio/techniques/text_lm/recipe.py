@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,11 +40,9 @@ from studio.techniques.text_lm.presets import (
 from studio.training import (
     CancelToken,
     EpochFn,
-    ProgressFn,
     RunContext,
     RunOptions,
-    TrainingCancelled,
-    keras_callback,
+    fit,
 )
 from studio.training.request import TrainingRequest, option
 
@@ -115,23 +112,26 @@ def storage_perplexities(model, x, y) -> dict[str, float]:
     return result
 
 
-def _recorder(model, x, y, history: dict, samples: list, on_progress: ProgressFn, on_epoch: EpochFn | None,
-              total: int, label: str):
-    """The epoch-end hook of both recipes: validation perplexity on (x, y) into ``history``, the
-    preview sample into ``samples``, one progress line with the sample (as the book's callback prints)."""
+def _epoch_hooks(model, x, y, samples: list, on_epoch: EpochFn | None, label: str, of: str):
+    """What both recipes hand ``training.fit`` for their epochs: ``(extra_logs, on_epoch, describe)``. An
+    epoch's logs gain the validation perplexity on (x, y); its preview sample is kept in ``samples`` for
+    metadata.json; its line quotes both, as the book's callback prints them (``of``: "segment 3/12")."""
 
-    def record(epoch, logs, sample):
-        logs = dict(logs)
-        logs["val_perplexity"] = text_lm.perplexity(model, x, y)[0]
-        for key, value in logs.items():
-            history.setdefault(key, []).append(round(float(value), 4))
+    def measured(epoch, logs) -> dict:
+        return {"val_perplexity": text_lm.perplexity(model, x, y)[0]}
+
+    def noted(epoch, logs, sample) -> None:
         samples.append(sample)
-        on_progress((epoch + 1) / total, f"{label} · {epoch + 1}/{total} · loss {logs['loss']:.3f} · validation "
-                                         f"perplexity {logs['val_perplexity']:.2f} · “{sample}”")
         if on_epoch is not None:
-            on_epoch(epoch, logs, None)
+            on_epoch(epoch, logs, None)  # the UI's curves: the sample is in the epoch's line
 
-    return record
+    def describe(epoch, logs) -> str:
+        line = f"{label} · {of.format(epoch + 1)} · loss {logs.get('loss', float('nan')):.3f}"
+        if "val_perplexity" in logs and len(samples) > epoch:  # the epoch's end
+            line += f" · validation perplexity {logs['val_perplexity']:.2f} · “{samples[epoch]}”"
+        return line
+
+    return measured, noted, describe
 
 
 def _compiled_model(config, learning_rate: float, total_steps: int):
@@ -193,7 +193,6 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
     steps = -(-steps_per_pass * epochs // segments)
     total_steps = steps * segments
     tokenizer = text_lm.make_tokenizer(vocabulary, config.level)
-    history: dict[str, list[float]] = {}
     samples: list[str] = []
     model, warmup = _compiled_model(config, learning_rate, total_steps)
     dataset = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
@@ -204,14 +203,10 @@ def train_text_lm(request: TrainingRequest[Options], ctx: RunContext = RunContex
         new = text_lm.TextGenerator(model, tokenizer).generate(prompt, 30, [0.7], seed=0)[0]
         return tokenizer.decode(prompt + new.tolist())
 
-    record = _recorder(model, cx, cy, history, samples, on_progress, on_epoch, segments, "Text")
-
-    describe = lambda epoch, logs: (f"Text · segment {epoch + 1}/{segments} · "  # noqa: E731
-                                    f"loss {logs.get('loss', float('nan')):.3f}")
-    started = time.perf_counter()
-    model.fit(dataset, epochs=segments, steps_per_epoch=steps, verbose=0,
-              callbacks=[keras_callback(on_progress, cancel, segments, steps, describe, record, preview)])
-    seconds = time.perf_counter() - started
+    measured, noted, describe = _epoch_hooks(model, cx, cy, samples, on_epoch, "Text", f"segment {{}}/{segments}")
+    run = fit(model, dataset, epochs=segments, steps_per_epoch=steps, repeating=True, on_progress=on_progress,
+              cancel=cancel, describe=describe, on_epoch=noted, preview=preview, extra_logs=measured)
+    history, seconds = run.history, run.seconds
     cancel.raise_if_cancelled()
     on_progress(1.0, "Text: measuring the validation perplexity…")
     # Storage's effect on the curve's subset; the shipped (rounded) weights on every held-out review.
@@ -303,9 +298,7 @@ def train_own_text(request: TrainingRequest[OwnOptions], ctx: RunContext = RunCo
     vx, vy = text_lm.windows(tokenizer.encode(text[cut:]), config.sequence_length)
     prompt = tokenizer.encode(text[:20])
     steps = -(-len(x) // batch_size)
-    history: dict[str, list[float]] = {}
     samples: list[str] = []
-    stopped_at = None
     model = text_lm.make_language_model(config)
     model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
         1e-3, decay_steps=epochs * steps, alpha=0.05), clipnorm=1.0))
@@ -314,20 +307,12 @@ def train_own_text(request: TrainingRequest[OwnOptions], ctx: RunContext = RunCo
         rows = text_lm.TextGenerator(model, tokenizer).generate(prompt, 80, [0.5, 1.0], seed=0)
         return " | ".join(f"T={t}: {tokenizer.decode(prompt + row.tolist())}" for t, row in zip((0.5, 1.0), rows))
 
-    record = _recorder(model, vx, vy, history, samples, on_progress, on_epoch, epochs, label)
-
-    describe = lambda epoch, logs: (f"{label} · epoch {epoch + 1}/{epochs} · "  # noqa: E731
-                                    f"loss {logs.get('loss', float('nan')):.3f}")
+    measured, noted, describe = _epoch_hooks(model, vx, vy, samples, on_epoch, label, f"epoch {{}}/{epochs}")
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
-    started = time.perf_counter()
-    try:
-        model.fit(dataset, epochs=epochs, verbose=0,
-                  callbacks=[keras_callback(on_progress, cancel, epochs, steps, describe, record, preview)])
-    except TrainingCancelled:
-        if not ctx.keep_on_stop or not history:
-            raise
-        stopped_at = len(history.get("loss", []))
-    seconds = time.perf_counter() - started
+    run = fit(model, dataset, epochs=epochs, steps_per_epoch=steps, on_progress=on_progress, cancel=cancel,
+              keep_on_stop=ctx.keep_on_stop, describe=describe, on_epoch=noted, preview=preview, extra_logs=measured)
+    history, seconds = run.history, run.seconds
+    stopped_at = run.completed if run.completed < epochs else None
 
     data_record = {"own_text": {"characters": len(text), "train_windows": len(x), "validation_windows": len(vx)}}
     training = {"epochs": epochs, "epochs_completed": stopped_at or epochs, "batch_size": batch_size,
