@@ -247,10 +247,14 @@ async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
                           return p ? p.textContent : ''; };
   let sent = null, done = null, resent = 0;
   try {
+    // each step waits for its own answer: the page's words change (any event's completion would not do:
+    // a page that follows a moving class completes others meanwhile, and a Check taken for answered early
+    // was counted as sent, while the round it answered had not yet reached the studio)
     const before = img() ? img().src : null;
-    let n = s.completed;
+    let n = s.completed, said = verdict();
     (await until(() => button(newRound), waitMs, 'the New round button')).click();
-    await until(() => s.completed > n && img() && img().src !== before && img().complete, waitMs, 'the round');
+    await until(() => s.completed > n && img() && img().src !== before && img().complete && verdict() !== said,
+                waitMs, 'the round');
     await sleep(think);
     for (const k of picks) {
       const box = await until(() => Array.from(document.querySelectorAll('input[type=checkbox]'))
@@ -259,17 +263,17 @@ async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
     }
     await sleep(150);
     const b = await until(() => button(check), waitMs, 'the Check button');
-    n = s.completed;
+    n = s.completed; said = verdict();
     sent = Date.now();
     b.click();
-    await until(() => s.completed > n, waitMs, 'the check');
+    await until(() => s.completed > n && verdict() !== said, waitMs, 'the check');
     while (verdict().includes(busy) && Date.now() - sent < resendMs) {
       await sleep(1000);
       const again = await until(() => button(check), waitMs, 'the Check button');
       n = s.completed;
       again.click();
       resent += 1;
-      await until(() => s.completed > n, waitMs, 'the check sent once more');
+      await until(() => s.completed > n, waitMs, 'the check sent once more');  // "busy" again reads the same
     }
     done = Date.now();
     return {sent, done, resent, refused: verdict().includes(refused)};
@@ -1404,7 +1408,12 @@ async def current_version(client, timeout_s: float = 30.0) -> int | None:
 # The lecturer's page notes when it posts each move (Date.now(), ms): how long a click took to leave the page.
 NOTE_MOVES = """(() => { const moves = window.__studioMoves = []; const original = window.fetch.bind(window);
   window.fetch = (input, init) => { const url = typeof input === 'string' ? input : (input && input.url) || '';
-    if (url.includes('studio-class/move')) moves.push(Date.now()); return original(input, init); }; })();"""
+    if (url.includes('studio-class/move')) moves.push(Date.now()); return original(input, init); };
+  const lags = window.__studioLags = []; let last = performance.now();  // how late a 100 ms timer runs
+  setInterval(() => { const now = performance.now(); lags.push([Date.now(), now - last - 100]); last = now;
+                      if (lags.length > 600) lags.shift(); }, 100); })();"""
+# The longest delay of the lecturer page's timer in the 3 s before a move (ms): how busy the page was.
+PAGE_BUSY = "(window.__studioLags || []).filter(l => l[0] > Date.now() - 3000).reduce((m, l) => Math.max(m, l[1]), 0)"
 
 
 class Mover:
@@ -1423,6 +1432,7 @@ class Mover:
         self.moves: list[tuple[str, float, int]] = []  # (tab, when clicked, students who never showed it)
         self.timed: list[tuple[str, float, list, list]] = []  # (tab, when clicked, browsers' times, lights' times)
         self.posted: dict[str, list[float]] = {}  # tab -> seconds from the click to the page's move post
+        self.busy: dict[str, list[float]] = {}  # tab -> the page's longest timer delay in the 3 s before the click
         self.errors: list[str] = []
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -1448,6 +1458,8 @@ class Mover:
             return
         target = self.lecturer.locator(f'#studio-techniques button[role=tab][data-tab-id="{tab_id}"]')
         await target.wait_for(state="visible", timeout=30_000)
+        with contextlib.suppress(Exception):  # a page without NOTE_MOVES: not measured
+            self.busy.setdefault(tab_id, []).append(await self.lecturer.evaluate(PAGE_BUSY) / 1000)
         waits = [asyncio.create_task(b.shows(TAB_SELECTED, tab_id, WAIT_S)) for b in self.browsers]
         clicked = time.time()
         # force: the click is sent at once, as a person's would be; Playwright's own checks first (the button
@@ -1481,7 +1493,8 @@ class Mover:
         by_phase = [f"{name}: {line([m for m in self.timed if begun <= m[1] < ends])}"
                     for name, begun, ends in bounds if any(begun <= m[1] < ends for m in self.timed)]
         by_tab = [f"{tab}: {line([m for m in self.timed if m[0] == tab])}, the lecturer's page posted the move "
-                  f"after p95 {p95(self.posted.get(tab, [])):.2f} s" for tab in dict.fromkeys(HOSTILE_TABS)]
+                  f"after p95 {p95(self.posted.get(tab, [])):.2f} s (its timers late by up to p95 "
+                  f"{p95(self.busy.get(tab, [])):.2f} s just before)" for tab in dict.fromkeys(HOSTILE_TABS)]
         return "   by phase: " + "; ".join(by_phase) + "\n   by tab: " + "; ".join(by_tab)
 
 
