@@ -72,6 +72,7 @@ class SamplerResult:
         self.outputs = [output]
         self.picture = exports.reproducible(name, models=models)(draw)
         self._ctx, self._pin = ctx, pin
+        self._technique = name.split(".")[0]  # the wall's pins and drawers are by technique ("gan.samples": "gan")
         self.drawn = guarded(self.picture)  # a control changed, a page loaded, a link opened: no pin
         self.judged = None
         judge = None
@@ -84,7 +85,7 @@ class SamplerResult:
             readout=None if judge is None else _with_lang(draw, lambda lang, **values: judge(
                 lang, *(values[n] for n in names)))))
         if pin is not None:
-            ctx.classroom.wall_drawer(name.split(".")[0], pin.draw)
+            ctx.classroom.wall_drawer(self._technique, pin.draw)
 
     def _judge(self, readout: Callable) -> Callable:
         """The readout as a page asks for it: shared by everyone asking the same (a failure is not kept),
@@ -111,7 +112,7 @@ class SamplerResult:
         if self._pin is not None and self._ctx.classroom.active:
             params = dict(zip(self.names, values))
             dataset, asked = self._pin.judged(params)
-            self._ctx.classroom.pin(self.name.split(".")[0], self._pin.kept(params), self._pin.caption(params),
+            self._ctx.classroom.pin(self._technique, self._pin.kept(params), self._pin.caption(params),
                                     dataset, asked)
         return self.drawn(*values)
 
