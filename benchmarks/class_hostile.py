@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import random
 import re
+import resource
 import secrets
 import string
 import sys
@@ -276,6 +278,57 @@ def tree_rss_mb(pid: int) -> float:
             pass
         todo.extend(child for child, parent in parents.items() if parent == current)
     return total / 1024
+
+
+class CpuSplit:
+    """Where the machine's CPU went between two ``take()``s, by kind of process: the studios' trees, the
+    Chromium pages (lecturer and students together), this benchmark (the light students), the hostile
+    client's processes (reaped: ``RUSAGE_CHILDREN``), Redis, nginx and the rest. Everything here shares the
+    same cores, so a slow follow is read against who had them."""
+
+    def __init__(self, studio_pids: list[int]) -> None:
+        self.studio_pids = studio_pids
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.last = self._snapshot()
+
+    def _snapshot(self) -> dict[str, float]:
+        parents, kinds, times = {}, {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+            except (OSError, ValueError):
+                continue
+            pid = int(entry.name)
+            parents[pid], times[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick
+            kinds[pid] = ("chromium" if "chrom" in name or "headless" in name else "redis" if "redis" in name
+                          else "nginx" if "nginx" in name else "benchmark" if pid == os.getpid() else "other")
+        studio, todo = set(), list(self.studio_pids)
+        while todo:
+            current = todo.pop()
+            studio.add(current)
+            todo.extend(child for child, parent in parents.items() if parent == current and child not in studio)
+        split: dict[str, float] = Counter()
+        for pid, seconds in times.items():
+            split["studio" if pid in studio else kinds[pid]] += seconds
+        reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+        split["hostile"] = reaped.ru_utime + reaped.ru_stime
+        return split
+
+    def take(self) -> dict[str, float]:
+        """CPU seconds of each kind since the last ``take`` (or the start)."""
+        now = self._snapshot()
+        spent = {kind: max(0.0, now.get(kind, 0.0) - self.last.get(kind, 0.0)) for kind in now}
+        self.last = now
+        return spent
+
+    @staticmethod
+    def line(spent: dict[str, float], seconds: float) -> str:
+        """``spent`` as cores used on average over ``seconds``, largest first."""
+        return ", ".join(f"{kind} {cpu / seconds:.2f}" for kind, cpu in
+                         sorted(spent.items(), key=lambda item: -item[1]) if cpu / seconds >= 0.01)
 
 
 class ConnectedWatch:

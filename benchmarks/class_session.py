@@ -243,8 +243,9 @@ async ({newRound, check, picks, think}) => {
 PLAY_ROUND_PATIENT = """
 async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
 """ + GAME_PAGE_HELPERS + """  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
-  const verdict = () => { const g = document.querySelector('#gan-game'); const p = g && g.closest('[role=tabpanel]');
-                          return p ? p.textContent : ''; };
+  // the verdict's own words (its markdown: not the progress line Gradio draws over it while an event runs)
+  const verdict = () => { const v = document.querySelector('#gan-verdict [data-testid=markdown]');
+                          return v ? v.textContent : ''; };
   let sent = null, done = null, resent = 0;
   try {
     // each step waits for its own answer: the page's words change (any event's completion would not do:
@@ -276,7 +277,7 @@ async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
       await until(() => s.completed > n, waitMs, 'the check sent once more');  // "busy" again reads the same
     }
     done = Date.now();
-    return {sent, done, resent, refused: verdict().includes(refused)};
+    return {sent, done, resent, refused: verdict().includes(refused), said: verdict().slice(-160)};
   } catch (e) {
     return {sent, done: null, resent, error: String(e && e.message || e)};
   }
@@ -869,7 +870,8 @@ class BrowserStudent:
             if got.get("sent") is not None:
                 done = got.get("done")
                 played.append({"sent": got["sent"] / 1000, "done": None if done is None else done / 1000,
-                               "ok": done is not None and not got.get("refused"), "resent": got.get("resent", 0)})
+                               "ok": done is not None and not got.get("refused"), "resent": got.get("resent", 0),
+                               "said": got.get("said") or got.get("error", "")})
         return played
 
     async def type_seed(self, seed: int) -> None:
@@ -1408,7 +1410,11 @@ async def current_version(client, timeout_s: float = 30.0) -> int | None:
 # The lecturer's page notes when it posts each move (Date.now(), ms): how long a click took to leave the page.
 NOTE_MOVES = """(() => { const moves = window.__studioMoves = []; const original = window.fetch.bind(window);
   window.fetch = (input, init) => { const url = typeof input === 'string' ? input : (input && input.url) || '';
-    if (url.includes('studio-class/move')) moves.push(Date.now()); return original(input, init); };
+    if (!url.includes('studio-class/move')) return original(input, init);
+    moves.push(Date.now());  // and what the studio answered: a move refused is one the class never sees
+    const answered = window.__studioMoveAnswers = window.__studioMoveAnswers || [];
+    return original(input, init).then((r) => { answered.push(r.status); return r; },
+                                      (e) => { answered.push(String(e)); throw e; }); };
   const lags = window.__studioLags = []; let last = performance.now();  // how late a 100 ms timer runs
   setInterval(() => { const now = performance.now(); lags.push([Date.now(), now - last - 100]); last = now;
                       if (lags.length > 600) lags.shift(); }, 100); })();"""
@@ -1473,12 +1479,14 @@ class Mover:
         self.follow_light += [t for t in seen_light if t is not None]
         self.follow_all += [t for t in seen_browser + seen_light if t is not None] + [WAIT_S] * missing
         self.moves.append((tab_id, clicked, missing))
-        self.timed.append((tab_id, clicked, [WAIT_S if t is None else t for t in seen_browser],
-                           [WAIT_S if t is None else t for t in seen_light]))
+        posted = None
         with contextlib.suppress(Exception):  # a page without NOTE_MOVES: not broken down
             posted = await self.lecturer.evaluate("(window.__studioMoves || []).slice(-1)[0]")
             if posted:
-                self.posted.setdefault(tab_id, []).append(posted / 1000 - clicked)
+                posted = posted / 1000 - clicked
+                self.posted.setdefault(tab_id, []).append(posted)
+        self.timed.append((tab_id, clicked, [WAIT_S if t is None else t for t in seen_browser],
+                           [WAIT_S if t is None else t for t in seen_light], posted))
 
     def breakdown(self, phases: list[tuple[str, float]]) -> str:
         """The follow p95 of the moves clicked in each phase (``phases``: (name, wall time it began)), and of
@@ -1492,9 +1500,13 @@ class Mover:
                   for k, (name, begun) in enumerate(phases)]
         by_phase = [f"{name}: {line([m for m in self.timed if begun <= m[1] < ends])}"
                     for name, begun, ends in bounds if any(begun <= m[1] < ends for m in self.timed)]
+        def after_post(moves):  # each light student's time from the lecturer page's post of the move
+            return p95([t - m[4] for m in moves if m[4] is not None for t in m[3]])
+
         by_tab = [f"{tab}: {line([m for m in self.timed if m[0] == tab])}, the lecturer's page posted the move "
                   f"after p95 {p95(self.posted.get(tab, [])):.2f} s (its timers late by up to p95 "
-                  f"{p95(self.busy.get(tab, [])):.2f} s just before)" for tab in dict.fromkeys(HOSTILE_TABS)]
+                  f"{p95(self.busy.get(tab, [])):.2f} s just before), light from the post p95 "
+                  f"{after_post([m for m in self.timed if m[0] == tab]):.2f} s" for tab in dict.fromkeys(HOSTILE_TABS)]
         return "   by phase: " + "; ".join(by_phase) + "\n   by tab: " + "; ".join(by_tab)
 
 
@@ -1589,11 +1601,18 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                 tasks += [asyncio.create_task(mover.run(finish)), asyncio.create_task(watch.run(stop)),
                           asyncio.create_task(lag.run(stop))]
                 rss0, cpu0, phase0, class_wall = deploy.rss_mb(), deploy.cpu(), time.monotonic(), time.time()
+                split, split_at = hostile.CpuSplit([process.pid for process, _ in deploy.studios]), time.monotonic()
+
+                def cpu_line(step: str) -> None:  # who had the cores during the step just done
+                    nonlocal split_at
+                    spent, seconds, split_at = split.take(), time.monotonic() - split_at, time.monotonic()
+                    print(f"   cores used during {step} ({seconds:.0f} s): {hostile.CpuSplit.line(spent, seconds)}")
                 redis0 = deploy.redis.info("memory")["used_memory"] / 2**20
                 await asyncio.sleep(args.round_s)  # a round of the class alone first
                 print(f"the class plays and follows (moves every {args.move_s:.0f} s, rounds every {args.round_s:.0f} s); "
                       f"studio memory {rss0:.0f} MB; the hostile client starts")
 
+                cpu_line("the class alone")
                 # the hostile client's one real browser: the cookie any page gets from its first ask
                 async with httpx.AsyncClient(base_url=url, timeout=30, verify=False) as own:
                     await own.get("studio-class/state", params={"follow": "1", "class": code})
@@ -1609,6 +1628,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{leaks['checked']} plain asks: {leaks['leaks']} named it"
                       f"{': ' + ', '.join(leaks['where']) if leaks['where'] else ''} ({time.monotonic() - t0:.1f} s)")
 
+                cpu_line("the forged headers")
                 # b. the cookieless flood
                 phases = [("class alone", class_wall), ("forged headers", t0_wall),
                           ("flood", time.time())]
@@ -1622,6 +1642,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"{flood['max_s']:.2f} s; the lecturer's 'connected' up to {watch.max} so far; studio memory "
                       f"{rss_flood:.0f} MB ({rss_flood - rss0:+.0f} MB)")
 
+                cpu_line("the flood")
                 # c. answers under invented browser ids
                 phases.append(("forged answers", time.time()))
                 answers = await hostile.apart("forged_answers", url=url, code=code, events=events, lang=args.lang,
@@ -1634,6 +1655,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"the studio said {answers['outcome']}"
                       f"{'; e.g. ' + ' | '.join(answers['errors'][:2]) if answers['errors'] else ''}")
 
+                cpu_line("the forged answers")
                 # d. Redis stalled (the lecturer waits: no move is clicked into the stall)
                 phases.append(("stall and after", time.time()))
                 route = await hostile.probe_route(url)
@@ -1648,6 +1670,7 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                       f"the class state {spread(stall['state_s'])} {stall['state_statuses']}; after it: state "
                       f"{stall['after_state_statuses']}, slowest {stall['after_max_s']:.2f} s")
                 await asyncio.sleep(args.round_s + 5)  # another round: refused answers are sent once more
+                cpu_line("the stall and a round after")
                 leaks_end = await hostile.plain_leaks(url, code)
                 rss1, cpu1 = deploy.rss_mb(), deploy.cpu()
                 redis1 = deploy.redis.info("memory")["used_memory"] / 2**20
@@ -1691,6 +1714,12 @@ async def hostile_async(args, replicas: int = 1) -> dict:
                          for k, p in enumerate(played) if len(p) != per_student.get(k, 0)]
                 if short:
                     print(f"   the students whose answers and counts differ: {'; '.join(short[:8])}")
+                    for k, p in enumerate(played):  # what their pages said after each Check
+                        if len(p) != per_student.get(k, 0):
+                            for a in p:
+                                done = "-" if a["done"] is None else f"{a['done'] - class_wall:.1f}"
+                                print(f"     {k}: sent {a['sent'] - class_wall:.1f} done {done} ok {a['ok']} "
+                                      f"resent {a['resent']}: {' '.join(str(a.get('said', '')).split())[-120:]!r}")
                 print(f"   the store also counted {len(not_honest)} answers of no honest student ({from_forged} under a "
                       f"forged cookie's id): hostile_extra_counted {results['hostile_extra']}; the lecturer's 'connected' "
                       f"at most {watch.max} (read {len(watch.seen)} times); plain asks naming {hostile.FORGED_HOST} at "

@@ -126,6 +126,10 @@ def test_while_pages_stream_a_strangers_ask_is_answered_without_the_store(sessio
     monkeypatch.setattr(session.store, "poll", lambda *a, **k: trips.append(1) or real_poll(*a, **k))
     routes = ClassRoutes(lambda scope, receive, send: None, session)
     session.show(session.sign_in(session.key), tabs={"techniques": "gan"})
+    # the reader's last read answers strangers for FRESH_S (1 s); a cold first ask on a loaded machine took
+    # longer, so the test gives the read a minute: what it checks is who asks the store, not the clock
+    fresh = routes.feed.fresh
+    monkeypatch.setattr(routes.feed, "fresh", lambda max_age_s=60.0: fresh(max_age_s))
 
     async def ask(cookie):
         request = Request({"type": "http", "method": "GET", "path": "/studio-class/state", "query_string": b"",
@@ -465,7 +469,7 @@ def test_the_lecturer_corrects_the_students_address_in_the_panel(session):
         events["use_address"]("en", "my laptop", request("127.0.0.1:7860"))
     with pytest.raises(gr.Error, match="Only the lecturer"):
         events["use_address"]("en", "http://evil.invalid", request("192.168.0.9:7860", lecturer=False))
-    assert events["open_panel"]("en", request("192.168.0.9:7860", lecturer=False)) == (gr.skip(),) * 5
+    assert events["open_panel"]("en", request("192.168.0.9:7860", lecturer=False)) == (gr.skip(),) * 4
 
 
 def test_a_game_answer_refused_by_a_busy_store_keeps_its_round_to_be_sent_again(tmp_path, monkeypatch):

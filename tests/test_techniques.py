@@ -1,16 +1,22 @@
 """The list of techniques: what the app and ``python -m studio.train`` iterate over, and how a new
 technique joins them (one folder, one line)."""
 
+import base64
 import dataclasses
 import hashlib
+import io
 import json
 import textwrap
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from studio import techniques, train
 from studio.training import recipes, request as training_request
@@ -232,9 +238,10 @@ TALLY = {
 
 def test_a_new_technique_with_a_poll_shows_it_on_the_projector(tmp_path, monkeypatch):
     """A poll is declared in its technique's folder alone: the lecturer's panel gets its tab, the class takes
-    its answers, and the projector's tick draws them with the technique's own view."""
+    its answers, and the projector draws them with the technique's own view."""
     from studio import texts
     from studio.classroom import polls
+    from studio.classroom.web import ClassRoutes
     from studio.classroom.session import ClassSession
     from studio.classroom.store import SQLiteStore
     from studio.ui import app
@@ -248,14 +255,22 @@ def test_a_new_technique_with_a_poll_shows_it_on_the_projector(tmp_path, monkeyp
     assert "Hands up" in labels
     for k in range(3):
         assert session.answer("hands", f"browser-{k}", f"hand-{k}", {})
-    token = session.sign_in(session.key)
-    request = SimpleNamespace(cookies={"studio_lecturer_7860": token}, query_params={}, session_hash="projector",
-                              request=SimpleNamespace(cookies={"studio_lecturer_7860": token}, headers={}))
-    tick = next(fn.fn for fn in demo.fns.values() if fn.name == "tick")
-    shown = tick("en", request)
-    where = polls.names().index("hands")
-    picture, summary = shown[1 + 2 * where], shown[2 + 2 * where]
-    assert summary == "3 hands up" and picture.shape == (20, 60, 3)
+    # the lecturer's page asks the projector over HTTP (studio-class/projector), as its script does
+    http = TestClient(Starlette(routes=[Route("/", lambda request: PlainTextResponse("page"))],
+                                middleware=[Middleware(ClassRoutes, session=session, projector=demo.classroom.projector)]),
+                      base_url="http://127.0.0.1")
+    lecturer = {"Cookie": f"studio_lecturer_80={session.sign_in(session.key)}"}
+    assert http.get("/studio-class/projector?lang=en").status_code == 403  # a student's page
+    shown = {view["poll"]: view for view in http.get("/studio-class/projector?lang=en", headers=lecturer).json()["polls"]}
+    assert shown["hands"]["summary"] == "3 hands up"
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(shown["hands"]["picture"].split(",", 1)[1]))))
+    assert picture.shape == (20, 60, 3)
+    # a page showing this state is told nothing new; a fourth hand changes its view, and only its
+    have = "&".join(f"have={poll}:{view['fingerprint']}" for poll, view in shown.items())
+    assert http.get(f"/studio-class/projector?lang=en&{have}", headers=lecturer).json() == {"polls": []}
+    assert session.answer("hands", "browser-3", "hand-3", {})
+    changed = http.get(f"/studio-class/projector?lang=en&{have}", headers=lecturer).json()["polls"]
+    assert [view["summary"] for view in changed] == ["4 hands up"]
     assert start_new_class_clears(session, "hands")
 
 

@@ -25,6 +25,9 @@ class state.
 * ``studio-class/step?to=N`` (POST): the lecturer's clicker steps the class's lecture plan (lecturer only):
   step N's result becomes the class state, with the step's number and title. ``studio-class/plan``: the
   plan as a page shows it (``plan_steps``, ``studio.ui.panels.lecture_plan``), its notes only for the lecturer.
+* ``studio-class/projector?lang=L&have=POLL:FINGERPRINT...``: the lecturer's projector asks what changed
+  (``projector``, ``studio.ui.panels.projector``): the polls whose view differs from the one the page shows.
+  Lecturer only.
 
 With ``--auth``, every class route first asks for Gradio's login, as the page does. The store is asked
 in a small pool of threads, never on the server's event loop, and a page waits ``STATE_TIMEOUT_S`` at most:
@@ -57,8 +60,10 @@ LEAVE_PATH = "studio-class/leave"
 MOVE_PATH = "studio-class/move"
 STEP_PATH = "studio-class/step"  # POST ?to=N: the lecturer's clicker steps the class's lecture plan
 PLAN_PATH = "studio-class/plan"  # GET: the class's plan as the page shows it (studio.ui.panels.lecture_plan)
+PROJECTOR_PATH = "studio-class/projector"  # GET: the lecturer's projector, what changed (studio.ui.panels.projector)
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
+PROJECTOR_TIMEOUT_S = 10.0  # a poll's first picture of new answers may take seconds to draw (the wall's samples)
 STATE_THREADS = 4
 FORGED_KEY = ("This lecturer key is not the key of the class running here: open the lecturer address "
               "the studio printed when it started, or the plain address to join as a student.")
@@ -120,13 +125,15 @@ class ClassRoutes:
     """ASGI middleware: the lecturer's address and the class state (see the module's docstring)."""
 
     def __init__(self, app: ASGIApp, session: ClassSession, places: dict[str, str] | None = None,
-                 plan_steps=None) -> None:
+                 plan_steps=None, projector=None) -> None:
         self.app = app
         self.session = session
         self.places = {} if places is None else places  # tab id -> its container's key (filled by the page)
         # the page's side of lecture plans (studio.ui.panels.lecture_plan.PlanSteps): where a step shows, and its
         # words; None: this studio has no plans (the routes answer 404)
         self.plan_steps = plan_steps
+        # the lecturer's projector (studio.ui.panels.projector.Projector): ``changed(lang, shown)``; None: 404
+        self.projector = projector
         self._pool = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="class-state")
         # The streams' reader has a thread of its own: a flood of asks filling the pool never delays a move
         self._feed_thread = ThreadPoolExecutor(1, thread_name_prefix="class-feed")
@@ -166,15 +173,17 @@ class ClassRoutes:
             return "step"
         if method == "GET" and path.endswith("/" + PLAN_PATH):
             return "plan"
+        if method == "GET" and path.endswith("/" + PROJECTOR_PATH):
+            return "projector"
         if method == "GET" and path.endswith("/") and b"key=" in scope.get("query_string", b""):
             return "entry" if "key" in Request(scope).query_params else None
         return None
 
-    async def _in_pool(self, work, *args):
+    async def _in_pool(self, work, *args, timeout_s: float = STATE_TIMEOUT_S):
         """``work(*args)`` in the pool (the store may be slow): ``asyncio.TimeoutError`` after
-        ``STATE_TIMEOUT_S``, ``StoreBusy`` when the store said so."""
+        ``timeout_s``, ``StoreBusy`` when the store said so."""
         return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, work, *args),
-                                      timeout=STATE_TIMEOUT_S)
+                                      timeout=timeout_s)
 
     async def _in_feed_thread(self, work):
         return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._feed_thread, work),
@@ -183,9 +192,10 @@ class ClassRoutes:
     async def _answer(self, route: str, request: Request) -> Response:
         """The route's answer, made in the pool; 503 when the store is slow or down."""
         work = {"state": self.state, "entry": self.lecturer_entry, "leave": self.leave, "move": self.move,
-                "step": self.step, "plan": self.plan}[route]
+                "step": self.step, "plan": self.plan, "projector": self.projector_views}[route]
         try:
-            return await self._in_pool(work, request)
+            return await self._in_pool(work, request,
+                                       timeout_s=PROJECTOR_TIMEOUT_S if route == "projector" else STATE_TIMEOUT_S)
         except (StoreBusy, asyncio.TimeoutError):
             return _store_down()
 
@@ -266,6 +276,17 @@ class ClassRoutes:
             return JSONResponse({"plan": None}, headers={"Cache-Control": "no-store"})
         lecturer = lecturer_token(request, self.session) is not None
         return JSONResponse({"plan": self.plan_steps.public(plan, lecturer)}, headers={"Cache-Control": "no-store"})
+
+    def projector_views(self, request: Request) -> Response:
+        """The polls whose projector view changed since the fingerprints the lecturer's page shows
+        (``?have=POLL:FINGERPRINT``, once per poll): ``{"polls": [...]}``. 403 for any other page."""
+        if lecturer_token(request, self.session) is None:
+            return JSONResponse({"problem": "Only the lecturer's page shows the projector."}, status_code=403)
+        if self.projector is None:
+            return JSONResponse({"problem": "This studio has no projector."}, status_code=404)
+        shown = dict(item.partition(":")[::2] for item in request.query_params.getlist("have"))
+        changed = self.projector.changed(request.query_params.get("lang", ""), shown)
+        return JSONResponse({"polls": changed}, headers={"Cache-Control": "no-store"})
 
     def state(self, request: Request) -> Response:
         """What a page needs to follow the class; ``?follow=0`` from a student exploring alone."""

@@ -20,7 +20,7 @@ from studio.judge.quality import QualityService
 from studio.training.jobs import TrainingJobs
 from studio.ui.frame import forwarded, gradio_fixes, gradio_speedups, link_button
 from studio.ui.kit import exports, i18n
-from studio.ui.panels import class_panel, lecture_plan
+from studio.ui.panels import class_panel, lecture_plan, projector
 from studio.ui.kit.class_kit import ClassKit, quietly
 from studio.ui.kit.context import TabContext
 from studio.ui.frame.input_guards import guard_inputs
@@ -230,11 +230,11 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
                   Middleware(ResponseCache, shared_events=shared)]
     css = CSS
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
-        scripts += class_panel.SCRIPT + lecture_plan.SCRIPT
-        css += class_panel.CSS + lecture_plan.CSS
+        scripts += class_panel.SCRIPT + projector.SCRIPT + lecture_plan.SCRIPT
+        css += class_panel.CSS + projector.CSS + lecture_plan.CSS
         # before the cache: /?key= is never kept
         middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places,
-                                        plan_steps=kit.plan_steps))
+                                        plan_steps=kit.plan_steps, projector=kit.projector))
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
     middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
     if public_url:  # Gradio takes a full URL as the page's root, for every request

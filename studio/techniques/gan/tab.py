@@ -277,7 +277,7 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
         picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
                         choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
         check_btn = tr.make(gr.Button, {"value": "gan.check"})
-        verdict_md = gr.Markdown()
+        verdict_md = gr.Markdown(elem_id="gan-verdict")
 
     @guarded
     def new_round(lang, name, score):

@@ -70,6 +70,7 @@ class ClassKit:
         # a training panel's name (its api_prefix) -> its Train button: where a lecture plan's step trains
         self.train_buttons: dict[str, object] = {}
         self.plan_steps = None  # the page's lecture plans (studio.ui.panels.lecture_plan.PlanSteps), once built
+        self.projector = None  # the lecturer's projector (studio.ui.panels.projector.Projector), once built
         self._cells: dict[str, tuple] = {}  # wall entry id -> (picture, judged class name, as asked)
 
     @property
@@ -77,15 +78,10 @@ class ClassKit:
         """Whether a class is running."""
         return self.session is not None
 
-    def is_lecturer(self, request=None, while_busy: bool = False) -> bool:
-        """Whether the request (by default the current event's) comes from the lecturer's page;
-        ``while_busy`` while the store cannot say (the projector keeps its timer through an outage)."""
-        if not self.active:
-            return False
-        try:
-            return web.lecturer_token(current_request() if request is None else request, self.session) is not None
-        except StoreBusy:
-            return while_busy
+    def is_lecturer(self, request=None) -> bool:
+        """Whether the request (by default the current event's) comes from the lecturer's page (not while the
+        store cannot say)."""
+        return self.lecturer_token(request) is not None
 
     def lecturer_token(self, request=None) -> str | None:
         """The live lecturer session the request (by default the current event's) carries, if any."""

@@ -28,10 +28,9 @@ from PIL import Image
 from studio import links, paths
 from studio.classroom import join, polls, pools
 from studio.classroom.polls import ClassPoll
-from studio.classroom.store import StoreBusy
 from studio.bundles.provenance import RecipeError
 from studio.ui.kit import exports
-from studio.ui.panels import lecture_plan
+from studio.ui.panels import lecture_plan, projector
 from studio.ui.kit.class_kit import ClassKit, quietly
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import Translator, text
@@ -40,7 +39,6 @@ from studio.ui.kit.link_targets import placement, tab_containers
 log = logging.getLogger("studio")
 
 POLL_INTERVAL_MS = 800  # a page refused a stream asks this often (a streaming page hears each change at once)
-PROJECTOR_TICK_S = 0.5  # the lecturer's panel redraws the pooled answers this often (only when they changed)
 
 SCRIPT = f"""<script>
 (() => {{
@@ -278,18 +276,19 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
                                     scale=3)
                     use = tr.make(gr.Button, {"value": "class.use_address"}, size="sm", scale=1)
         with gr.Tabs():
-            views = [_poll_tab(kit, tr, lang, poll) for poll in polls.declared()]  # (picture, summary) of each
+            for poll in polls.declared():
+                _poll_tab(kit, tr, lang, poll)
             lecture_plan.create_plan_tab(kit, tr, lang, plan)  # a lecture plan: start it, or record one
         _class_controls(kit, tr, lang)
-        timer = gr.Timer(PROJECTOR_TICK_S, active=False)
+    kit.projector = projector.Projector(kit)  # the poll boxes' pictures, asked by the page (studio-class/projector)
     open_btn = gr.Button("class", elem_id="studio-class-open", elem_classes=["studio-hidden"])
 
     @guarded
     def open_panel(lg, request: gr.Request):
         if not kit.is_lecturer(request):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         picture, line, url = _join_view(kit, launch_info, lg, request)
-        return gr.Accordion(visible=True), picture, line, gr.Timer(active=True), url
+        return gr.Accordion(visible=True), picture, line, url
 
     @guarded
     def use_address(lg, url, request: gr.Request):
@@ -297,11 +296,9 @@ def create_lecturer_panel(kit: ClassKit, tr: Translator, lang, launch_info: dict
         picture, line, _ = _join_view(kit, launch_info, lg, request)
         return picture, line
 
-    open_btn.click(open_panel, [lang], [panel, qr, address, timer, typed], queue=False, show_progress="hidden",
+    open_btn.click(open_panel, [lang], [panel, qr, address, typed], queue=False, show_progress="hidden",
                    api_visibility="private")
     use.click(use_address, [lang, typed], [qr, address], queue=False, api_visibility="private")
-    timer.tick(_projector_tick(kit), [lang], [timer] + [c for view in views for c in view], queue=False,
-               show_progress="hidden", api_visibility="private")
 
 
 def _join_view(kit: ClassKit, launch_info: dict, lang: str, request) -> tuple:
@@ -362,14 +359,12 @@ def _class_controls(kit: ClassKit, tr: Translator, lang) -> None:
               js="(lang) => confirm('End the class? Its answers are archived. / 수업을 끝낼까요? 답은 보관됩니다.') ? lang : ''")
 
 
-def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: ClassPoll) -> tuple[gr.Image, gr.Markdown]:
-    """One poll's tab of the lecturer's panel, with its pause, reset and download (and its switch, if the
-    poll declares one): (picture, summary line), which the projector's timer fills."""
+def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: ClassPoll) -> None:
+    """One poll's tab of the lecturer's panel: its box on the projector (``projector.box``), its pause, reset
+    and download, and its switch, if the poll declares one."""
     session, name = kit.session, poll.name
     with tr.make(gr.Tab, {"label": poll.label}):
-        picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False,
-                           elem_id=f"studio-class-{name}")
-        summary = gr.Markdown(elem_id=f"studio-class-{name}-summary")
+        projector.box(poll)  # its picture and summary line, which the lecturer's page asks for
         with gr.Row():
             paused = tr.make(gr.Checkbox, {"label": "class.pause"}, value=False)
             reset = tr.make(gr.Button, {"value": "class.reset"}, variant="stop", size="sm")
@@ -401,46 +396,6 @@ def _poll_tab(kit: ClassKit, tr: Translator, lang, poll: ClassPoll) -> tuple[gr.
     paused.input(pause, paused, None, api_visibility="private")
     reset.click(clear, None, None, api_visibility="private")
     download.click(export, [lang], files, api_visibility="private")
-    return picture, summary
-
-
-def _projector_tick(kit: ClassKit):
-    """The lecturer's timer event: every poll's (picture, summary), each drawn once for each state of its
-    answers and sent to a page only when it changed; a page that is not the lecturer's stops its timer."""
-    session = kit.session
-    views_made: dict = {}  # (poll, fingerprint) -> (picture, summary): drawn once for each state of the answers
-    page_has: dict = {}  # (page's session, poll) -> the fingerprint that page shows: sent only when it changed
-
-    def draw(poll: ClassPoll, lg: str, page: str):
-        answers = session.answers(poll.name)
-        fingerprint = (len(answers), answers[-1]["id"] if answers else None, lg, poll.subject(kit),
-                       session.paused(poll.name))
-        if page_has.get((page, poll.name)) == fingerprint:
-            return gr.skip(), gr.skip()
-        if (poll.name, fingerprint) not in views_made:
-            if len(views_made) > 64:
-                views_made.clear()
-            views_made[(poll.name, fingerprint)] = _pool_view(kit, poll, answers, lg)
-        page_has[(page, poll.name)] = fingerprint
-        return views_made[(poll.name, fingerprint)]
-
-    def tick(lg, request: gr.Request):
-        declared = polls.declared()
-        if not kit.is_lecturer(request, while_busy=True):  # a store outage must not stop the projector
-            return [gr.Timer(active=False)] + [gr.skip()] * (2 * len(declared))
-        page = str(getattr(request, "session_hash", ""))
-        try:
-            return [gr.skip()] + [value for poll in declared for value in draw(poll, lg, page)]
-        except StoreBusy:  # the projector keeps its pictures until the store is back
-            return [gr.skip()] * (1 + 2 * len(declared))
-
-    return tick
-
-
-def _pool_view(kit: ClassKit, poll: ClassPoll, answers: list[dict], lang: str):
-    """(picture, summary line) of one poll for the projector: what the poll draws, and whether it is paused."""
-    picture, line = poll.draw(kit, answers, lang)
-    return picture, (text("class.paused", lang) + " " if kit.session.paused(poll.name) else "") + line
 
 
 def _export(kit: ClassKit, poll: ClassPoll, lang: str) -> list[str]:
@@ -451,7 +406,7 @@ def _export(kit: ClassKit, poll: ClassPoll, lang: str) -> list[str]:
     csv_path = folder / f"class-{poll.name}-{stamp}.csv"
     csv_path.write_text(pools.csv_of(answers), encoding="utf-8")
     paths = [str(csv_path)]
-    picture, _ = _pool_view(kit, poll, kit.session.answers(poll.name), lang)
+    picture, _ = projector.poll_view(kit, poll, kit.session.answers(poll.name), lang)
     if picture is not None:
         png = folder / f"class-{poll.name}-{stamp}.png"
         Image.fromarray(picture).save(png)
