@@ -1056,6 +1056,18 @@ def top_functions(path: str, n: int = 12) -> list[tuple[float, str]]:
     return ranked[:n]
 
 
+async def wait_quiet(deploy: Deployment, below_cores: float = 0.25, timeout_s: float = 300.0) -> float:
+    """Until the studios use under ``below_cores`` over a second (their work in line is over), at most
+    ``timeout_s``: the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        cpu0, t0 = deploy.cpu(), time.monotonic()
+        await asyncio.sleep(1.0)
+        if (deploy.cpu() - cpu0) / (time.monotonic() - t0) < below_cores:
+            break
+    return time.monotonic() - started
+
+
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -1331,6 +1343,11 @@ async def main_async(args, replicas: int = 1) -> dict:
                 # --- 5. what one Generate click costs the server, in the class -----------------------------------
                 student = browsers[0]
                 await asyncio.sleep(2.0)
+                # the wall's clicks leave their readouts in line (one at a time, after the samplers: 200 of
+                # them take a minute or more): a click timed before they are over waits behind them
+                drained = await wait_quiet(deploy)
+                if drained > 5:
+                    print(f"   (the studio's readouts of the wall's clicks were over {drained:.0f} s later)")
                 quiet_cpu, quiet_t = deploy.cpu(), time.monotonic()
                 await asyncio.sleep(args.quiet_s)
                 background = (deploy.cpu() - quiet_cpu) / (time.monotonic() - quiet_t)
