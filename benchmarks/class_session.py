@@ -1361,9 +1361,11 @@ async def main_async(args, replicas: int = 1) -> dict:
                     before_wall = await projector.count("wall")
                     cpu_a, t_a = deploy.cpu(), time.monotonic()
                     await student.generate(seed, _set_event())
-                    await student.page.wait_for_function(  # the grid's event and the judge's readout answered
+                    # the grid's event and the judge's readout answered (after the wall's 200 clicks, a readout
+                    # may still wait in the readout line: 30 s was too short for the hall of 200 once)
+                    await student.page.wait_for_function(
                         "(n) => window.__runs.done >= n + 2 && window.__runs.started === window.__runs.done",
-                        arg=runs, polling=50, timeout=30_000)
+                        arg=runs, polling=50, timeout=180_000)
                     await projector.wait_count("wall", before_wall + 1, 5)
                     cpu_b, t_b = deploy.cpu(), time.monotonic()
                     click_raw.append(cpu_b - cpu_a)

@@ -300,10 +300,14 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
 
     # The game's answer stays on the server in gr.State: the API hides these two events, so the
     # truth cannot be read from an endpoint.
+    # A class presses New round and Check together: both are light (no model call, one store write), so they
+    # take no turns (Gradio's default lets 4 run at once: 200 students' Checks waited seconds in line), and
+    # their progress is minimal (the full overlay redraws every waiting page each frame: tab_kit.SAMPLER).
+    game_events = {"concurrency_limit": None, "show_progress": "minimal", **HIDDEN}
     new_round_btn.click(new_round, [ctx.lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
-                        **HIDDEN)
+                        **game_events)
     check_btn.click(check, [ctx.lang, game_state, picks, score_state],
-                    [game_picture, game_state, score_state, verdict_md], **HIDDEN)
+                    [game_picture, game_state, score_state, verdict_md], **game_events)
     # A link to the game opens a new round of its own (each page's round stays on the server).
     exports.session_link("gan.game")
     ctx.warm_up(lambda: service.game_fakes("dcgan_mnist"))  # the game's fakes, before a class presses New round
