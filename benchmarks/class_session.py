@@ -1056,15 +1056,16 @@ def top_functions(path: str, n: int = 12) -> list[tuple[float, str]]:
     return ranked[:n]
 
 
-async def wait_quiet(deploy: Deployment, below_cores: float = 0.25, timeout_s: float = 300.0) -> float:
-    """Until the studios use under ``below_cores`` over a second (their work in line is over), at most
+async def wait_quiet(deploy: Deployment, below_cores: float = 0.25, quiet_s: int = 5,
+                     timeout_s: float = 300.0) -> float:
+    """Until the studios use under ``below_cores`` in each of ``quiet_s`` seconds in a row (their work in line
+    is over: the readouts' line rests between readouts, so one quiet second was not enough), at most
     ``timeout_s``: the seconds it took."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout_s:
+    started, calm = time.monotonic(), 0
+    while time.monotonic() - started < timeout_s and calm < quiet_s:
         cpu0, t0 = deploy.cpu(), time.monotonic()
         await asyncio.sleep(1.0)
-        if (deploy.cpu() - cpu0) / (time.monotonic() - t0) < below_cores:
-            break
+        calm = calm + 1 if (deploy.cpu() - cpu0) / (time.monotonic() - t0) < below_cores else 0
     return time.monotonic() - started
 
 
