@@ -28,7 +28,7 @@ from studio.classroom import polls
 from studio.classroom.polls import ClassPoll
 from studio.ui.kit.i18n import DEFAULT_LANGUAGE, LANGUAGES, text
 
-TICK_MS = 500  # the lecturer's page asks this often while its tab is shown (a few bytes when nothing changed)
+TICK_MS = 500  # the lecturer's page asks this often while it is visible and its panel open (a few bytes when nothing changed)
 VIEWS_KEPT = 64  # drawn views kept (each state of each poll's answers, in each language): a few lecturers' pages
 
 
