@@ -108,6 +108,12 @@ def core_names_imported(tree: ast.Module, own_package: str) -> set[str]:
             for alias in node.names}
 
 
+def core_modules_of(names: set[str], known: set[str]) -> set[str]:
+    """The modules behind ``core_names_imported``: a name that is itself a module (``studio.ui.kit.exports``)
+    is that module, any other is the module it is imported from."""
+    return {name if name in known else name.rsplit(".", 1)[0] for name in names}
+
+
 def poll_naming_lines(modules: dict) -> list[str]:
     """``path:line`` of every line in ``studio/classroom`` and ``studio/ui`` that names a declared class poll
     (as a string), other than the poll's own declaration (``ClassPoll("NAME", ...)``)."""
@@ -164,9 +170,14 @@ def main(argv=None) -> int:
     for group in found:
         print("  " + " <-> ".join(group))
     longest_tab = max(tabs)[0] if tabs else 0
-    core_names = {tab: len(core_names_imported(modules[f"studio.techniques.{tab}.tab"][1], f"studio.techniques.{tab}"))
-                  for tab in ("gan", "cgan")}
-    print(f"core names imported by the GAN tab: {core_names['gan']}, by the cGAN tab: {core_names['cgan']}")
+    imported = {tab: core_names_imported(modules[f"studio.techniques.{tab}.tab"][1], f"studio.techniques.{tab}")
+                for tab in ("gan", "cgan")}
+    core_names = {tab: len(names) for tab, names in imported.items()}
+    core_modules = {tab: len(core_modules_of(names, known)) for tab, names in imported.items()}
+    print(f"core names imported by the GAN tab: {core_names['gan']}, by the cGAN tab: {core_names['cgan']} "
+          f"(from {core_modules['gan']} and {core_modules['cgan']} core modules)")
+    for tab, names in imported.items():
+        print(f"  {tab}: " + ", ".join(sorted(name.removeprefix("studio.") for name in names)))
     naming = poll_naming_lines(modules)
     print(f"lines in studio/classroom and studio/ui that name a poll: {len(naming)}")
     for where in naming:
@@ -176,6 +187,7 @@ def main(argv=None) -> int:
     print(f"summary: longest_function={every[0][0]} functions_over_80={sum(1 for l, _, _ in every if l > 80)} "
           f"longest_create_tab={longest_tab} imports_inside_functions={inside_all} import_circles={len(found)} "
           f"gan_tab_core_names={core_names['gan']} cgan_tab_core_names={core_names['cgan']} "
+          f"gan_tab_core_modules={core_modules['gan']} cgan_tab_core_modules={core_modules['cgan']} "
           f"poll_naming_lines={len(naming)} flat_studio={flat['']} flat_ui={flat['ui']}")
     return 0
 

@@ -10,13 +10,11 @@ import numpy as np
 from studio.checks import UserError, quoted
 from studio.media.imaging import to_mnist_digit
 from studio.techniques.autoencoder.service import AutoencoderService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, combined
-from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
+from studio.ui.panels.training_panel import variants_training_panel
 
 VARIANT_CHOICES = [("zdim 32 (10-2(a))", "z32"), ("zdim 2 (10-3)", "z2"), ("denoise, conv", "denoise"),
                    ("denoise, dense (003)", "denoise_dense")]
@@ -68,7 +66,7 @@ def status_text(service, lang: str, variant: str) -> str:
                 created=status["created"], mse=f"{mse:.5f}")
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is an AutoencoderService (``ctx.quality`` judges the digits)."""
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "ae.tab"}, id="autoencoder"):
@@ -79,12 +77,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                                                                _interpolation_subtab, _map_subtab, _denoise_subtab)]
         panel = None
         if ctx.allow_training:
-            hooks = TrainingHooks.of_variants(service, lambda lang, variant: status_text(service, lang, variant))
-            panel = create_training_panel(
-                ctx, hooks, api_prefix="ae", intro_key="ae.train_intro", default_epochs=5, max_epochs=30,
+            panel = variants_training_panel(
+                ctx, service, lambda lang, variant: status_text(service, lang, variant), api_prefix="ae",
+                intro_key="ae.train_intro", default_epochs=5, max_epochs=30,
                 make_choice=lambda: tr.make(gr.Radio, {"label": "ae.variant"}, choices=VARIANT_CHOICES, value="z32"))
 
-    refresh = combined(*parts)
+    refresh = tab_kit.combined(*parts)
     if panel is not None:  # new weights: every sub-tab drawn again
         panel.finished.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
         panel.switched.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private")
@@ -99,7 +97,7 @@ def _reconstruction_subtab(ctx: TabContext, service, sub_tabs):
             with gr.Column(scale=2):
                 indices = tr.make(gr.Textbox, {"label": "ae.indices"}, value="0-9", max_lines=1)
                 recon_btn = tr.make(gr.Button, {"value": "ae.reconstruct"}, variant="primary",
-                                    elem_classes=MAIN_ACTION)
+                                    elem_classes=tab_kit.MAIN_ACTION)
             sketch = tr.make(gr.Sketchpad, {"label": "ae.sketch"}, type="numpy", image_mode="RGBA",
                              sources=["upload"], canvas_size=(280, 280), height=300, scale=1, layers=False,
                              brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))
@@ -128,9 +126,9 @@ def _reconstruction_subtab(ctx: TabContext, service, sub_tabs):
     inputs, outputs = [lang, indices, sketch], [recon, recon_md]
     gr.on([recon_btn.click, indices.submit], reconstruct, inputs, outputs, api_name="ae_reconstruct")
     # A link to test digits' reconstructions opens here (one of a drawing needs the drawing: no link).
-    ctx.link_target(LinkTarget("ae.reconstruct", "autoencoder", {"indices": indices}, outputs,
-                               lambda lang, indices: reconstruct(lang, indices, None),
-                               sub_tabs=sub_tabs, sub_tab="ae-recon"))
+    ctx.link("ae.reconstruct", "autoencoder", {"indices": indices}, outputs,
+             lambda lang, indices: reconstruct(lang, indices, None),
+             sub_tabs=sub_tabs, sub_tab="ae-recon")
     return reconstruct, inputs, outputs
 
 
@@ -173,9 +171,9 @@ def _walk_subtab(ctx: TabContext, service, sub_tabs):
     gr.on([scale.release, walk_index.submit, walk_index.blur], noise_walk, inputs, outputs, show_progress="minimal",
           api_visibility="private")
     # The link's "lang" (the language of its picture's captions) gives way to the page's own.
-    ctx.link_target(LinkTarget("ae.noise_walk", "autoencoder", {"index": walk_index, "scale": scale}, outputs,
-                               lambda page_lang, index, scale, lang="en": noise_walk(page_lang, index, scale),
-                               sub_tabs=sub_tabs, sub_tab="ae-walk"))
+    ctx.link("ae.noise_walk", "autoencoder", {"index": walk_index, "scale": scale}, outputs,
+             lambda page_lang, index, scale, lang="en": noise_walk(page_lang, index, scale),
+             sub_tabs=sub_tabs, sub_tab="ae-walk")
     return noise_walk, inputs, outputs
 
 
@@ -212,8 +210,8 @@ def _interpolation_subtab(ctx: TabContext, service, sub_tabs):
     inputs, outputs = [lang, index_a, index_b], [interp, interp_md, gif]
     gr.on([interp_btn.click, index_a.submit, index_a.blur, index_b.submit, index_b.blur], interpolation, inputs,
           outputs, api_name="ae_interpolate")
-    ctx.link_target(LinkTarget("ae.interpolate", "autoencoder", {"a": index_a, "b": index_b}, outputs,
-                               lambda lang, a, b: interpolation(lang, a, b), sub_tabs=sub_tabs, sub_tab="ae-interp"))
+    ctx.link("ae.interpolate", "autoencoder", {"a": index_a, "b": index_b}, outputs,
+             lambda lang, a, b: interpolation(lang, a, b), sub_tabs=sub_tabs, sub_tab="ae-interp")
     return interpolation, inputs, outputs
 
 
@@ -259,11 +257,11 @@ def _map_subtab(ctx: TabContext, service, sub_tabs):
     map_n.release(show_map, inputs, outputs, api_name="ae_map", show_progress="minimal")
     latent_map.select(click_map, [map_n], [latent_map, z1, z2, decoded], api_visibility="private",
                       show_progress="hidden")
-    ctx.link_target(LinkTarget("ae.map", "autoencoder", {"n": map_n, "z1": z1, "z2": z2}, outputs,
-                               lambda lang, n, z1, z2: show_map(n, z1, z2), sub_tabs=sub_tabs, sub_tab="ae-map"))
-    ctx.link_target(LinkTarget("ae.decode", "autoencoder", {"z1": z1, "z2": z2}, [decoded],
-                               guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
-                               sub_tab="ae-map"))
+    ctx.link("ae.map", "autoencoder", {"n": map_n, "z1": z1, "z2": z2}, outputs,
+             lambda lang, n, z1, z2: show_map(n, z1, z2), sub_tabs=sub_tabs, sub_tab="ae-map")
+    ctx.link("ae.decode", "autoencoder", {"z1": z1, "z2": z2}, [decoded],
+             guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
+             sub_tab="ae-map")
     return show_map, inputs, outputs
 
 
@@ -292,13 +290,13 @@ def _denoise_subtab(ctx: TabContext, service, sub_tabs):
 
     inputs, outputs = [lang, noise, noise_seed, denoise_idx], [denoised, denoise_md]
     gr.on([denoise_btn.click, noise.release], denoise, inputs, outputs, api_name="ae_denoise")
-    ctx.link_target(LinkTarget("ae.denoise", "autoencoder", {"indices": denoise_idx, "noise_factor": noise,
-                                                             "seed": noise_seed}, outputs,
-                               lambda lang, indices, noise_factor, seed: denoise(lang, noise_factor, seed, indices),
-                               sub_tabs=sub_tabs, sub_tab="ae-denoise"))
+    ctx.link("ae.denoise", "autoencoder", {"indices": denoise_idx, "noise_factor": noise,
+                                           "seed": noise_seed}, outputs,
+             lambda lang, indices, noise_factor, seed: denoise(lang, noise_factor, seed, indices),
+             sub_tabs=sub_tabs, sub_tab="ae-denoise")
     return denoise, inputs, outputs
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, ctx.service(AutoencoderService))  # shared with the VAE tab

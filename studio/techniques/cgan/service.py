@@ -33,6 +33,14 @@ SCALE = 2  # 28 px digits shown at 56 px
 MIN_SCALE, MAX_SCALE = 0.0, 2.0  # z ~ N(0, scale^2 I); 0 = the mean noise for every sample
 
 
+def checked_bundle(variant) -> str:
+    """The registry name of ``variant`` ("conv" or "dense"); one sentence for any other name (a pasted
+    recipe or a link is edited text)."""
+    if variant not in VARIANTS:
+        raise UserError(f"Unknown cGAN model {variant!r}; choose one of {', '.join(VARIANTS)}.")
+    return bundle_name(variant)
+
+
 def check_digit(value, what: str = "The digit") -> int:
     """A digit 0-9 from a widget value (int, float or string), or a UserError."""
     try:
@@ -78,9 +86,7 @@ class CGANService:
 
     def model(self, variant: str = DEFAULT_VARIANT) -> cgan.CGANInference:
         """The compiled generator of ``variant`` ("conv" or "dense")."""
-        if variant not in VARIANTS:
-            raise UserError(f"Unknown cGAN model {variant!r}; choose one of {', '.join(VARIANTS)}.")
-        return self._models.get(bundle_name(variant), self._build)
+        return self._models.get(checked_bundle(variant), self._build)
 
     @staticmethod
     def _build(bundle: registry.Bundle) -> cgan.CGANInference:
@@ -176,17 +182,14 @@ class CGANService:
     # --- training ----------------------------------------------------------------------------------
     def status(self, variant: str) -> dict:
         """Which weights ``variant`` uses and what they measured."""
-        if variant not in VARIANTS:
-            raise UserError(f"Unknown cGAN model {variant!r}.")
-        bundle = registry.load(bundle_name(variant))
+        bundle = registry.load(checked_bundle(variant))
         return {"source": bundle.source, "created": bundle.metadata.get("created", "?"),
                 "command": bundle.metadata.get("command", "?"), "metrics": bundle.metadata.get("metrics", {})}
 
     def training_job(self, variant: str, epochs: int, keep_on_stop: bool, schedule: str = "lecture") -> JobSpec:
         """The training job of the tab's Train button: ``variant`` for ``epochs`` into the user cache, or
         with ``schedule`` "classroom" the conv cGAN's quick schedule (its own length; ``epochs`` unused)."""
-        if variant not in VARIANTS:
-            raise UserError(f"Unknown cGAN model {variant!r}.")
+        checked_bundle(variant)
         if check_schedule(schedule) == "classroom":
             if variant != "conv":
                 raise UserError("The classroom schedule trains the conv cGAN; choose conv, or the lecture's settings "
@@ -203,7 +206,5 @@ class CGANService:
 
     def use_shipped(self, variant: str) -> dict:
         """Return ``variant`` to the shipped weights."""
-        if variant not in VARIANTS:
-            raise UserError(f"Unknown cGAN model {variant!r}.")
-        registry.set_active(bundle_name(variant), registry.SHIPPED)
+        registry.set_active(checked_bundle(variant), registry.SHIPPED)
         return self.status(variant)

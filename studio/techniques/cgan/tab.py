@@ -11,18 +11,14 @@ import time
 import gradio as gr
 import numpy as np
 
-from studio.checks import UserError
-from studio.techniques.cgan.presets import NOISE_SCALE, bundle_name
-from studio.techniques.cgan.service import CGANService
-from studio.ui.kit import exports
+from studio.techniques.cgan.presets import NOISE_SCALE
+from studio.techniques.cgan.service import CGANService, checked_bundle
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.quality_text import readout_text
 from studio.ui.kit.results import WallPin
-from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, TabRefresh, combined
-from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+from studio.ui.panels.training_panel import variants_training_panel
 
 DIGITS = [str(d) for d in range(10)]
 VARIANT_CHOICES = [("conv (AC-cDCGAN)", "conv"), ("dense (lecture 004)", "dense")]
@@ -33,9 +29,7 @@ def _bundles_of(chosen, **_) -> list[str]:
     """The bundle a picture was drawn with. The pictures a student may download carry their recipe
     (studio.ui.kit.exports): a pasted recipe line re-runs the same variant, noise scale, digits and seed,
     byte for byte."""
-    if chosen not in VARIANTS:  # a recipe is edited text: name no bundle it does not have
-        raise UserError(f"Unknown cGAN model {chosen!r}; choose one of {', '.join(VARIANTS)}.")
-    return [bundle_name(chosen)]
+    return [checked_bundle(chosen)]
 
 
 def describe(lang: str, chosen: str, status: dict) -> str:
@@ -48,7 +42,7 @@ def describe(lang: str, chosen: str, status: dict) -> str:
                 fid=m.get("fid", "?"), scale=m.get("noise_scale", 1.0))
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a CGANService."""
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "cgan.tab"}, id="cgan"):
@@ -65,14 +59,15 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         panel = _training_panel(ctx, service) if ctx.allow_training else None
 
     # Another model or noise scale, or new weights: every sub-tab's picture again, then the readouts.
-    refresh = combined(samples, table, morph)
+    refresh = tab_kit.combined(samples, table, morph)
     refresh.followups = [judge_samples, judge_table]
-    gr.on([variant.input, scale.release], refresh.fn, refresh.inputs, refresh.outputs, **HIDDEN).then(
-        *judge_samples, show_progress="minimal", **HIDDEN).then(*judge_table, show_progress="minimal", **HIDDEN)
+    gr.on([variant.input, scale.release], refresh.fn, refresh.inputs, refresh.outputs, **tab_kit.HIDDEN).then(
+        *judge_samples, show_progress="minimal", **tab_kit.HIDDEN).then(
+        *judge_table, show_progress="minimal", **tab_kit.HIDDEN)
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh.fn, refresh.inputs, refresh.outputs, **HIDDEN).then(
-                *judge_samples, **HIDDEN).then(*judge_table, **HIDDEN)
+            event.then(refresh.fn, refresh.inputs, refresh.outputs, **tab_kit.HIDDEN).then(
+                *judge_samples, **tab_kit.HIDDEN).then(*judge_table, **tab_kit.HIDDEN)
     return [refresh]
 
 
@@ -86,7 +81,8 @@ def _digit_subtab(ctx: TabContext, service, variant, scale) -> tuple[tuple, tupl
         with gr.Row():
             n = tr.make(gr.Slider, {"label": "cgan.n"}, minimum=1, maximum=100, step=1, value=10)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0)
-            sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary", elem_classes=MAIN_ACTION)
+            sample_btn = tr.make(gr.Button, {"value": "cgan.sample_btn"}, variant="primary",
+                                 elem_classes=tab_kit.MAIN_ACTION)
         samples = tr.make(gr.Image, {"label": "cgan.samples_out"}, type="numpy", format="png", interactive=False)
         samples_md = gr.Markdown()
 
@@ -94,8 +90,8 @@ def _digit_subtab(ctx: TabContext, service, variant, scale) -> tuple[tuple, tupl
         "cgan.samples", lambda chosen, noise_scale, digit, n, seed: service.samples(chosen, digit, n, seed,
                                                                                    noise_scale)[0],
         {"chosen": variant, "noise_scale": scale, "digit": digit, "n": n, "seed": seed}, samples, models=_bundles_of,
-        readout=lambda lang, chosen, noise_scale, digit, n, seed: readout_text(
-            service.readout(ctx.quality, chosen, digit, n, seed, noise_scale), lang),
+        readout=lambda chosen, noise_scale, digit, n, seed: service.readout(ctx.quality, chosen, digit, n, seed,
+                                                                           noise_scale),
         readout_to=samples_md,
         pin=WallPin(kept=lambda p: {"chosen": p["chosen"], "noise_scale": p["noise_scale"], "digit": int(p["digit"]),
                                     "seed": int(p["seed"])},
@@ -144,11 +140,11 @@ def _table_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple[t
     table_inputs = [ctx.lang, variant, scale, table_seed]
     table_btn.click(draw_table, table_inputs, [table, table_md], api_name="cgan_table").then(
         judge_table, table_inputs, table_judge_md, api_name="cgan_table_judge", show_progress="minimal")
-    table_seed.submit(draw_table, table_inputs, [table, table_md], **HIDDEN).then(
-        judge_table, table_inputs, table_judge_md, show_progress="minimal", **HIDDEN)
-    ctx.link_target(LinkTarget(
+    table_seed.submit(draw_table, table_inputs, [table, table_md], **tab_kit.HIDDEN).then(
+        judge_table, table_inputs, table_judge_md, show_progress="minimal", **tab_kit.HIDDEN)
+    ctx.link(
         "cgan.table", "cgan", {"chosen": variant, "noise_scale": scale, "seed": table_seed}, [table, table_md],
-        draw_table, sub_tabs=sub_tabs, sub_tab="cgan-table"))
+        draw_table, sub_tabs=sub_tabs, sub_tab="cgan-table")
     return (draw_table, table_inputs, [table, table_md]), (judge_table, table_inputs, [table_judge_md])
 
 
@@ -196,26 +192,25 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
 
     morph_inputs = [ctx.lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
-    gr.on([digit_a.input, digit_b.input, morph_seed.submit], draw_morph, morph_inputs, morph_outputs, **HIDDEN)
+    gr.on([digit_a.input, digit_b.input, morph_seed.submit], draw_morph, morph_inputs, morph_outputs, **tab_kit.HIDDEN)
     blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
-    blend.change(draw_current, morph_inputs[1:], current, show_progress="hidden", **HIDDEN)  # while dragging
-    ctx.link_target(LinkTarget(
+    blend.change(draw_current, morph_inputs[1:], current, show_progress="hidden", **tab_kit.HIDDEN)  # while dragging
+    ctx.link(
         "cgan.morph", "cgan", {"chosen": variant, "noise_scale": scale, "digit_a": digit_a, "digit_b": digit_b,
                                "blend": blend, "seed": morph_seed}, morph_outputs,
-        draw_morph, sub_tabs=sub_tabs, sub_tab="cgan-morph"))
+        draw_morph, sub_tabs=sub_tabs, sub_tab="cgan-morph")
     return draw_morph, morph_inputs, morph_outputs
 
 
-def _training_panel(ctx: TabContext, service) -> TrainingPanel:
-    """Train either model (the classroom schedule or the lecture's settings)."""
-    hooks = TrainingHooks.of_variants(service, lambda lang, chosen: describe(lang, chosen, service.status(chosen)),
-                                      takes_schedule=True)
-    return create_training_panel(
-        ctx, hooks, api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
+def _training_panel(ctx: TabContext, service):
+    """Train either model (the classroom schedule or the lecture's settings): the panel's ``TrainingPanel``."""
+    return variants_training_panel(
+        ctx, service, lambda lang, chosen: describe(lang, chosen, service.status(chosen)), takes_schedule=True,
+        api_prefix="cgan", intro_key="cgan.train_intro", default_epochs=5, max_epochs=50,
         classroom_key="cgan.classroom",
         make_choice=lambda: ctx.tr.make(gr.Radio, {"label": "cgan.variant"}, choices=VARIANT_CHOICES, value="conv"))
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, CGANService())

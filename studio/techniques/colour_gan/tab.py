@@ -14,12 +14,10 @@ from studio.techniques.colour_gan.service import (
     MAX_SAMPLES,
     ColourGANService,
 )
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import SubTabs, TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, SAMPLER, TabRefresh, about_weights
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 
@@ -43,7 +41,7 @@ def describe(lang: str, info: dict) -> str:
     return "\n\n".join(lines)
 
 
-def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
+def create_part(ctx: TabContext, service, parent: SubTabs) -> list[tab_kit.TabRefresh]:
     """Build the colour sub-tab inside its parent's ``gr.Tabs`` (``parent``, where a link to its pictures
     opens); ``service`` is a ColourGANService."""
     tr = ctx.tr
@@ -53,8 +51,8 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
             count = tr.make(gr.Slider, {"label": "colour.count"}, minimum=1, maximum=MAX_SAMPLES, step=1, value=32)
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0,
                            elem_id="colour-seed")
-            sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary", elem_classes=MAIN_ACTION,
-                                 elem_id="colour-sample")
+            sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
+                                 elem_classes=tab_kit.MAIN_ACTION, elem_id="colour-sample")
         grid = tr.make(gr.Image, {"label": "colour.grid"}, type="numpy", format="png", interactive=False,
                        elem_id="colour-grid")
         grid_md = gr.Markdown()
@@ -66,7 +64,7 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
             nn_picture = tr.make(gr.Image, {"label": "gan.nn_out"}, type="numpy", format="png", interactive=False)
         gr.Markdown(openmoji.CREDIT)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
-        status = about_weights(tr)
+        status = tab_kit.about_weights(tr)
 
     @exports.reproducible("gan.colour_samples", models=("gan_colour",))
     def samples_picture(n, seed):
@@ -77,10 +75,10 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         picture = samples_picture(n, seed)
         return picture, exports.line_of(picture)
 
-    sample_btn.click(sample, [count, seed], [grid, grid_md], api_name="colour_samples", **SAMPLER)
-    gr.on([count.release, seed.submit], sample, [count, seed], [grid, grid_md], **SAMPLER, **HIDDEN)
-    ctx.link_target(LinkTarget("gan.colour_samples", parent.tab, {"n": count, "seed": seed}, [grid, grid_md],
-                               lambda lang, n, seed: sample(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour"))
+    sample_btn.click(sample, [count, seed], [grid, grid_md], api_name="colour_samples", **tab_kit.SAMPLER)
+    gr.on([count.release, seed.submit], sample, [count, seed], [grid, grid_md], **tab_kit.SAMPLER, **tab_kit.HIDDEN)
+    ctx.link("gan.colour_samples", parent.tab, {"n": count, "seed": seed}, [grid, grid_md],
+             lambda lang, n, seed: sample(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour")
 
     @exports.reproducible("gan.colour_nearest", models=("gan_colour",))
     def nearest_picture(n, seed):
@@ -91,8 +89,8 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         return nearest_picture(n, seed)
 
     nn_btn.click(nearest, [nn_count, seed], nn_picture, api_name="colour_nearest")
-    ctx.link_target(LinkTarget("gan.colour_nearest", parent.tab, {"n": nn_count, "seed": seed}, [nn_picture],
-                               lambda lang, n, seed: nearest(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour"))
+    ctx.link("gan.colour_nearest", parent.tab, {"n": nn_count, "seed": seed}, [nn_picture],
+             lambda lang, n, seed: nearest(n, seed), sub_tabs=parent.tabs, sub_tab="gan-colour")
 
     @guarded
     def refresh(lang, n, seed_value):
@@ -106,8 +104,8 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
     refresh_outputs = [status, grid, grid_md]
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN)
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
+            event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN)
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
 
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:
@@ -123,7 +121,7 @@ def _training_panel(ctx: TabContext, service) -> TrainingPanel:
                                  max_epochs=MAX_ROUNDS, make_choice=upload, epochs_key="gan.rounds")
 
 
-def build(ctx: TabContext, parent: SubTabs) -> list[TabRefresh]:
+def build(ctx: TabContext, parent: SubTabs) -> list[tab_kit.TabRefresh]:
     """The sub-tab with its service, inside ``parent`` (what the declaration names: ``Technique.tab``);
     nothing without colour weights."""
     service = ColourGANService()

@@ -22,12 +22,10 @@ from studio.techniques.deepdream.service import (
 # DeepDream and style transfer open with ready results of the same example pictures: the examples technique
 # makes and ships them, so both tabs read them (and prepare those pictures) through it.
 from studio.techniques.examples.presets import load_example, prepared
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 RECORDED = ("backbone", "layers", "octaves", "octave_scale", "steps", "step_size", "max_loss", "side")  # + "stopped"
 
@@ -107,7 +105,7 @@ def dream_of_example(service, params: dict) -> str | None:
 
 
 # --- the tab ------------------------------------------------------------------------------------------------
-def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a DeepDreamService; ``default_side`` the starting working size."""
     tr, lang = ctx.tr, ctx.lang
     available = service.available()
@@ -125,7 +123,8 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
                 example_btn = tr.make(gr.Button, {"value": "dream.example"}, size="sm")
                 example_btn.click(lambda: example_image(), None, source, api_visibility="private")
                 with gr.Row():
-                    run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary", elem_classes=MAIN_ACTION)
+                    run_btn = tr.make(gr.Button, {"value": "dream.run"}, variant="primary",
+                                      elem_classes=tab_kit.MAIN_ACTION)
                     stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                     compare_btn = tr.make(gr.Button, {"value": "dream.compare"})
             with gr.Column(scale=3):
@@ -140,7 +139,7 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
 
     inputs = [source, backbone, layers, octaves, scale, steps, step_size, max_loss, max_side]
     run_btn.click(_dream_stream(ctx, service), [lang, *inputs], [output, progress_md, gif], api_name="dream",
-                  concurrency_limit=1, concurrency_id=PHOTO_QUEUE)
+                  concurrency_limit=1, concurrency_id=tab_kit.PHOTO_QUEUE)
 
     def stop(request: gr.Request):
         ctx.jobs.cancel(request.session_hash)
@@ -163,7 +162,7 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
                              models_of(name), uploads={"input": rgb})
 
     compare_btn.click(compare_layers, inputs, compare, api_name="dream_compare", concurrency_limit=1,
-                      concurrency_id=PHOTO_QUEUE)
+                      concurrency_id=tab_kit.PHOTO_QUEUE)
 
     # A link to a dream opens here with its settings; its result comes back when its input was the example.
     exports.rerun_from_examples("deepdream", lambda params: dream_of_example(service, params))
@@ -172,15 +171,15 @@ def create_tab(ctx: TabContext, service, default_side: int = 400) -> list[TabRef
         picture = dream_of_example(service, params)
         return picture, text("recipe.from_link", lang) + "\n\n" + exports.line_of(picture)
 
-    ctx.link_target(LinkTarget(
+    ctx.link(
         "deepdream", "deepdream", {"backbone": backbone, "layers": layers, "octaves": octaves, "octave_scale": scale,
                                    "steps": steps, "step_size": step_size, "max_loss": max_loss, "side": max_side},
-        [output, progress_md], linked_dream, convert={"layers": _spec, "max_loss": lambda v: v or 0}))
+        [output, progress_md], linked_dream, convert={"layers": _spec, "max_loss": lambda v: v or 0})
 
     def refresh(lang, name):
         return (backbone_note(service, lang), *ready_example(lang))
 
-    return [TabRefresh(refresh, [lang, backbone], [note, output, progress_md])]
+    return [tab_kit.TabRefresh(refresh, [lang, backbone], [note, output, progress_md])]
 
 
 def _warm_up(service, backbone: str) -> None:
@@ -266,6 +265,6 @@ def _dream_stream(ctx: TabContext, service):
     return dream_stream
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, DeepDreamService())

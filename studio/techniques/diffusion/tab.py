@@ -8,13 +8,11 @@ import numpy as np
 
 from studio.techniques.diffusion.presets import GUIDANCE, MAX_GUIDANCE, MAX_STEPS
 from studio.techniques.diffusion.service import DiffusionService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
 from studio.ui.kit.quality_text import judge_readout
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
 from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 DEFAULT_STEPS = 20
@@ -42,7 +40,7 @@ def status_line(lang: str, status: dict) -> str:
                 smallest=_value(m.get("smallest_unconditional_share"), ".1%"))
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab when ``service`` (a DiffusionService) has weights; else nothing (no placeholder)."""
     if not service.available():
         return []
@@ -68,7 +66,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             panel = create_training_panel(
                 ctx, hooks, api_prefix="diffusion", intro_key="diffusion.train_intro", default_epochs=5,
                 max_epochs=100, classroom_key="diffusion.classroom")
-        status = about_weights(tr)
+        status = tab_kit.about_weights(tr)
 
     @guarded
     def refresh(lang, n, steps_, seed_, label_, guidance_, index_):
@@ -84,7 +82,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     if panel is not None:  # new weights: the grid and the forward process drawn again
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed], reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed], reword=reword)]
 
 
 def _grid_subtab(ctx: TabContext, service, settings, sub_tabs):
@@ -97,7 +95,7 @@ def _grid_subtab(ctx: TabContext, service, settings, sub_tabs):
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "diffusion.count"}, minimum=1, maximum=100, step=1, value=30)
             sample_btn = tr.make(gr.Button, {"value": "diffusion.sample_btn"}, variant="primary",
-                                 elem_classes=MAIN_ACTION)
+                                 elem_classes=tab_kit.MAIN_ACTION)
         grid = tr.make(gr.Image, {"label": "diffusion.grid"}, type="numpy", format="png", interactive=False)
         judge_md = gr.Markdown()
 
@@ -138,11 +136,11 @@ def _grid_subtab(ctx: TabContext, service, settings, sub_tabs):
             return text("judge.unavailable", lang, reason=str(exc))
 
     sample_inputs = [count, steps, seed, label, guidance]
-    ctx.link_target(LinkTarget(
+    ctx.link(
         "diffusion.samples", "diffusion", {"n": count, "steps": steps, "seed": seed, "label": label,
                                            "guidance": guidance},
         [grid], lambda lang, n, steps, seed, label, guidance: sample(n, steps, seed, label, guidance),
-        sub_tabs=sub_tabs, sub_tab="diffusion-grid"))
+        sub_tabs=sub_tabs, sub_tab="diffusion-grid")
     sample_btn.click(sample_streamed, sample_inputs, grid, api_name="diffusion_samples").then(
         judge, [lang, *sample_inputs], judge_md, show_progress="minimal", api_visibility="private")
     return count, grid, sample, (judge, [lang, *sample_inputs], [judge_md])
@@ -197,10 +195,10 @@ def _scrub_subtab(ctx: TabContext, service, settings, sub_tabs) -> tuple:
                     api_name="diffusion_trajectory")
     # A link to a run opens here at its last step, the strip first; not into the session's recorded run (a class's
     # shared follow answer sets no gr.State): a page with no run of its own scrubs the settings' run.
-    ctx.link_target(LinkTarget(
+    ctx.link(
         "diffusion.trajectory", "diffusion", {"steps": steps, "seed": seed, "label": label, "guidance": guidance},
         [strip, frame, scrub_gif, step], lambda lang, steps, seed, label, guidance: _strip_first(
-            run_trajectory(lang, steps, seed, label, guidance)), sub_tabs=sub_tabs, sub_tab="diffusion-scrub"))
+            run_trajectory(lang, steps, seed, label, guidance)), sub_tabs=sub_tabs, sub_tab="diffusion-scrub")
     # The scrubber redraws from this session's recorded run: numpy only, no network call.
     step.change(scrub, [run_state, step, ctx.lang, *settings], frame, show_progress="hidden",
                 trigger_mode="always_last", api_visibility="private")
@@ -237,12 +235,12 @@ def _forward_subtab(ctx: TabContext, service, seed, sub_tabs):
 
     outputs = [forward_picture, forward_gif]
     forward_btn.click(forward, [index, seed], outputs, api_name="diffusion_forward")
-    ctx.link_target(LinkTarget("diffusion.forward", "diffusion", {"index": index, "seed": seed}, outputs,
-                               lambda lang, index, seed: forward(index, seed), sub_tabs=sub_tabs,
-                               sub_tab="diffusion-forward"))
+    ctx.link("diffusion.forward", "diffusion", {"index": index, "seed": seed}, outputs,
+             lambda lang, index, seed: forward(index, seed), sub_tabs=sub_tabs,
+             sub_tab="diffusion-forward")
     return index, outputs, forward
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, DiffusionService())  # no tab until its weights exist

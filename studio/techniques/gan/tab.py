@@ -18,16 +18,12 @@ from studio.techniques.gan.plots import gan_curves, gan_record
 from studio.techniques.gan.poll import scores_line
 from studio.techniques.gan.presets import ROUND
 from studio.techniques.gan.service import GANService
-from studio.ui.kit import exports
-from studio.ui.kit.class_kit import ClassKit
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.quality_text import readout_text
 from studio.ui.kit.results import WallPin
-from studio.ui.kit.tab_kit import HIDDEN, MAIN_ACTION, TabRefresh
-from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
+from studio.ui.panels.training_panel import variants_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
@@ -71,8 +67,9 @@ def _score_line(lang: str, score: dict) -> str:
                 share=score["correct"] / score["shown"])
 
 
-def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> tuple[str, bool]:
-    """In a class: the answer pooled (once per round), then the class's figure, seen only now; and whether
+def _pooled(classroom, lang: str, round_, verdict) -> tuple[str, bool]:
+    """In a class (``classroom``: the tabs' ``ClassKit``): the answer pooled (once per round), then the
+    class's figure, seen only now; and whether
     the store was too busy to take it (the round is then kept, for Check to send it again)."""
     if not classroom.active:
         return "", False
@@ -84,7 +81,7 @@ def _pooled(classroom: ClassKit, lang: str, round_, verdict) -> tuple[str, bool]
     return "\n\n" + "\n\n".join(part for part in (line, pooled) if part), counted is None
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a GANService. Returns the tab's refresh, then those of the sub-tabs
     of the techniques declared with ``parent="gan"`` (each appears only when its weights exist)."""
     tr, lang = ctx.tr, ctx.lang
@@ -114,8 +111,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
             with tr.make(gr.Accordion, {"label": "gan.record"}, open=False):
                 record = tr.make(gr.Image, {"label": "gan.record"}, type="numpy", format="png", interactive=False,
                                  show_label=False)
-        variant.change(guarded(status_text), [lang, variant], status, **HIDDEN).then(
-            guarded(record_picture), [lang, variant], record, **HIDDEN)
+        variant.change(guarded(status_text), [lang, variant], status, **tab_kit.HIDDEN).then(
+            guarded(record_picture), [lang, variant], record, **tab_kit.HIDDEN)
 
     # On page load and after training: the words, the record, the samples and the walk; then the readout.
     @guarded
@@ -132,9 +129,10 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     judged = (samples.judge, [lang, *samples.inputs], [samples.judge_md])
     if samples.panel is not None:
         for event in (samples.panel.finished, samples.panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN).then(*judged, **HIDDEN)
+            event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN).then(*judged, **tab_kit.HIDDEN)
     # The nearest training images follow on their own: they need the training set, which a server may lack.
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged, nearest], reword=reword), *parts]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged, nearest], reword=reword),
+            *parts]
 
 
 class _Samples(NamedTuple):
@@ -145,7 +143,7 @@ class _Samples(NamedTuple):
     inputs: list
     grid: gr.Image
     judge_md: gr.Markdown
-    panel: TrainingPanel | None
+    panel: object  # its TrainingPanel (studio.ui.panels.training_panel), None where training is off
 
 
 def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
@@ -157,7 +155,7 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
         with gr.Row():
             count = tr.make(gr.Slider, {"label": "gan.count"}, minimum=1, maximum=100, step=1, value=50)
             sample_btn = tr.make(gr.Button, {"value": "gan.sample_btn"}, variant="primary",
-                                 elem_classes=MAIN_ACTION, elem_id="gan-sample")
+                                 elem_classes=tab_kit.MAIN_ACTION, elem_id="gan-sample")
         grid = tr.make(gr.Image, {"label": "gan.grid"}, type="numpy", format="png", interactive=False,
                        elem_id="gan-grid")
         judge_md = gr.Markdown()
@@ -168,7 +166,7 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
     result = ctx.result(
         "gan.samples", lambda name, n, seed: service.samples(name, n, seed)[0],
         {"name": variant, "n": count, "seed": seed}, grid, models=_bundles_of,
-        readout=lambda lang, name, n, seed: readout_text(service.readout(ctx.quality, name, n, seed), lang),
+        readout=lambda name, n, seed: service.readout(ctx.quality, name, n, seed),
         readout_to=judge_md,
         pin=WallPin(kept=lambda p: {"name": p["name"], "seed": int(p["seed"])}, caption=lambda p: f"{int(p['seed'])}",
                     judged=lambda p: service.dataset_of(p["name"]),
@@ -177,11 +175,12 @@ def _samples_subtab(ctx: TabContext, service, variant, seed) -> _Samples:
     return _Samples(result.drawn, result.judged[0], result.inputs, grid, judge_md, panel)
 
 
-def _training_panel(ctx: TabContext, service) -> TrainingPanel:
-    """Train one of the generators (the classroom schedule or the lecture's settings), streaming D and G's losses."""
-    hooks = TrainingHooks.of_variants(service, lambda lang, name: describe(lang, service.status(name)), takes_schedule=True)
-    return create_training_panel(
-        ctx, hooks, api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
+def _training_panel(ctx: TabContext, service):
+    """Train one of the generators (the classroom schedule or the lecture's settings), streaming D and G's
+    losses: the panel's ``TrainingPanel``."""
+    return variants_training_panel(
+        ctx, service, lambda lang, name: describe(lang, service.status(name)), takes_schedule=True,
+        api_prefix="gan", intro_key="gan.train_intro", default_epochs=10, max_epochs=100,
         classroom_key="gan.classroom", epochs_key="gan.rounds",
         make_choice=lambda: ctx.tr.make(gr.Dropdown, {"label": "gan.train_variant", "choices": _variant_choices},
                                         value="dcgan_mnist"),
@@ -221,10 +220,10 @@ def _walk_subtab(ctx: TabContext, service, variant, sub_tabs) -> _Walk:
         return picture, exports.gif(loop, f"gan_{name}_{int(a)}_{int(b)}", picture, duration_ms=120, scale=4)
 
     walk_btn.click(walk_between, [variant, seed_a, seed_b, frames], [walk, gif], api_name="gan_walk")
-    ctx.link_target(LinkTarget("gan.walk", "gan", {"name": variant, "seed_a": seed_a, "seed_b": seed_b,
-                                                   "steps": frames}, [walk, gif],
-                               lambda lang, name, seed_a, seed_b, steps: walk_between(name, seed_a, seed_b, steps),
-                               sub_tabs=sub_tabs, sub_tab="gan-walk"))
+    ctx.link("gan.walk", "gan", {"name": variant, "seed_a": seed_a, "seed_b": seed_b,
+                                 "steps": frames}, [walk, gif],
+             lambda lang, name, seed_a, seed_b, steps: walk_between(name, seed_a, seed_b, steps),
+             sub_tabs=sub_tabs, sub_tab="gan-walk")
     return _Walk(walk_between, [variant, seed_a, seed_b, frames], [walk, gif])
 
 
@@ -259,9 +258,9 @@ def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> tuple:
 
     inputs, outputs = [ctx.lang, variant, nn_count, seed], [nn_picture, nn_md]
     nn_btn.click(nearest, inputs, outputs, api_name="gan_nearest")
-    ctx.link_target(LinkTarget("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
-                               [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
-                               sub_tabs=sub_tabs, sub_tab="gan-nn"))
+    ctx.link("gan.nearest", "gan", {"name": variant, "n": nn_count, "seed": seed},
+             [nn_picture, nn_md], lambda lang, name, n, seed: nearest(lang, name, n, seed),
+             sub_tabs=sub_tabs, sub_tab="gan-nn")
     return on_page_load, inputs, outputs
 
 
@@ -272,11 +271,11 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
         tr.make(gr.Markdown, {"value": "gan.game_intro"})
         game_state = gr.State(None)  # this session's current round (never shared)
         score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
-        new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary")
+        new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary", elem_id="gan-new-round")
         game_picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="gan-game")
         picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
                         choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
-        check_btn = tr.make(gr.Button, {"value": "gan.check"})
+        check_btn = tr.make(gr.Button, {"value": "gan.check"}, elem_id="gan-check")
         verdict_md = gr.Markdown(elem_id="gan-verdict")
 
     @guarded
@@ -303,7 +302,10 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
     # A class presses New round and Check together: both are light (no model call, one store write), so they
     # take no turns (Gradio's default lets 4 run at once: 200 students' Checks waited seconds in line), and
     # their progress is minimal (the full overlay redraws every waiting page each frame: tab_kit.SAMPLER).
-    game_events = {"concurrency_limit": None, "show_progress": "minimal", **HIDDEN}
+    # They stay in the queue: outside it (one request each, as the samplers) 200 light students' Checks
+    # cost less CPU (39 against 53 ms a student) but answered later (p95 2.5 against 2.2 s), 200 requests
+    # then crowding one thread pool; the ids name the buttons for the class benchmark.
+    game_events = {"concurrency_limit": None, "show_progress": "minimal", **tab_kit.HIDDEN}
     new_round_btn.click(new_round, [ctx.lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
                         **game_events)
     check_btn.click(check, [ctx.lang, game_state, picks, score_state],
@@ -311,11 +313,11 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
     # A link to the game opens a new round of its own (each page's round stays on the server).
     exports.session_link("gan.game")
     ctx.warm_up(lambda: service.game_fakes("dcgan_mnist"))  # the game's fakes, before a class presses New round
-    ctx.link_target(LinkTarget("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
-                               lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
-                               sub_tabs=sub_tabs, sub_tab="gan-game"))
+    ctx.link("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
+             lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
+             sub_tabs=sub_tabs, sub_tab="gan-game")
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, GANService())  # its refresh and its children's

@@ -10,12 +10,10 @@ import gradio as gr
 
 from studio.techniques.infogan.presets import CODE_RANGE
 from studio.techniques.infogan.service import InfoGANService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import SubTabs, TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import HIDDEN, TabRefresh, about_weights
 from studio.ui.panels.training_panel import TrainingHooks, TrainingPanel, create_training_panel
 
 CODE_STEP = 0.05  # slider resolution of c2, c3
@@ -59,7 +57,7 @@ def describe(lang: str, info: dict) -> str:
     return "\n\n".join(lines)
 
 
-def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
+def create_part(ctx: TabContext, service, parent: SubTabs) -> list[tab_kit.TabRefresh]:
     """Build the InfoGAN sub-tab inside its parent's ``gr.Tabs`` (``parent``, where links to its pictures
     open); ``service`` is an InfoGANService."""
     tr, lang = ctx.tr, ctx.lang
@@ -81,7 +79,7 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         grid = tr.make(gr.Image, {"label": "infogan.grid"}, type="numpy", format="png", interactive=False)
         gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         panel = _training_panel(ctx, service) if ctx.allow_training else None
-        status = about_weights(tr)
+        status = tab_kit.about_weights(tr)
 
     # One picture for the codes: each move answers at once (< 100 ms a sample).
     @exports.reproducible("infogan.live", models=("infogan",))
@@ -95,7 +93,7 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
     live_inputs = [c1, c2, c3, seed]
     c1.change(answer, live_inputs, live, api_name="infogan_live", show_progress="hidden", trigger_mode="always_last")
     gr.on([c2.change, c3.change, seed.submit], answer, live_inputs, live, show_progress="hidden",
-          trigger_mode="always_last", **HIDDEN)
+          trigger_mode="always_last", **tab_kit.HIDDEN)
 
     # Fig. 10-11: one continuous code swept from -2 to 2, a row per c1 value, and its GIF.
     @exports.reproducible("infogan.grid", models=("infogan",))
@@ -109,14 +107,14 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
         return picture, exports.gif(loop, f"infogan_{code}_{int(seed)}", picture, duration_ms=150, scale=3)
 
     grid_btn.click(draw_grid, [code, seed], [grid, gif], api_name="infogan_grid")
-    code.change(draw_grid, [code, seed], [grid, gif], **HIDDEN)
+    code.change(draw_grid, [code, seed], [grid, gif], **tab_kit.HIDDEN)
 
     # Links to its pictures open on this sub-tab with their codes and seed.
-    ctx.link_target(LinkTarget("infogan.live", parent.tab, {"c1": c1, "c2": c2, "c3": c3, "seed": seed}, [live],
-                               lambda lang, c1, c2, c3, seed: answer(c1, c2, c3, seed),
-                               sub_tabs=parent.tabs, sub_tab="infogan"))
-    ctx.link_target(LinkTarget("infogan.grid", parent.tab, {"code": code, "seed": seed}, [grid, gif],
-                               lambda lang, code, seed: draw_grid(code, seed), sub_tabs=parent.tabs, sub_tab="infogan"))
+    ctx.link("infogan.live", parent.tab, {"c1": c1, "c2": c2, "c3": c3, "seed": seed}, [live],
+             lambda lang, c1, c2, c3, seed: answer(c1, c2, c3, seed),
+             sub_tabs=parent.tabs, sub_tab="infogan")
+    ctx.link("infogan.grid", parent.tab, {"code": code, "seed": seed}, [grid, gif],
+             lambda lang, code, seed: draw_grid(code, seed), sub_tabs=parent.tabs, sub_tab="infogan")
 
     @guarded
     def refresh(lang, c1_value, c2_value, c3_value, seed_value, code_value):
@@ -132,8 +130,8 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[TabRefresh]:
     refresh_outputs = [status, c1, live, grid, gif]
     if panel is not None:
         for event in (panel.finished, panel.switched):
-            event.then(refresh, refresh_inputs, refresh_outputs, **HIDDEN)
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
+            event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN)
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
 
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:
@@ -145,7 +143,7 @@ def _training_panel(ctx: TabContext, service) -> TrainingPanel:
                                  max_epochs=50, classroom_key="infogan.classroom")
 
 
-def build(ctx: TabContext, parent: SubTabs) -> list[TabRefresh]:
+def build(ctx: TabContext, parent: SubTabs) -> list[tab_kit.TabRefresh]:
     """The sub-tab with its service, inside ``parent`` (what the declaration names: ``Technique.tab``);
     nothing without InfoGAN weights."""
     service = InfoGANService()

@@ -10,13 +10,11 @@ import numpy as np
 from studio.techniques.pix2pix import model as p2p
 from studio.techniques.pix2pix.presets import bundle_name
 from studio.techniques.pix2pix.service import ZOOM, Pix2PixService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
-from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
+from studio.ui.panels.training_panel import variants_training_panel
 
 VARIANTS, DATASETS = p2p.VARIANTS, p2p.DATASETS  # the first data set is the tab's default
 CANVAS = 320  # the sketchpad's square canvas in pixels; drawings are shrunk to 64 x 64 (or 32 x 32)
@@ -73,7 +71,7 @@ def metrics_table(service, lang: str, data: str) -> str:
         return text("p2p.unavailable", lang, reason=str(exc))
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a Pix2PixService. Data sets without weights are not offered."""
     tr, lang = ctx.tr, ctx.lang
     offered = [d for d in DATASETS if service.available(d)]
@@ -88,7 +86,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                           object_fit="contain", elem_id="p2p-gallery", buttons=[])
         with gr.Row():
             example = tr.make(gr.Number, {"label": "p2p.example"}, value=0, precision=0, minimum=0)
-            example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=MAIN_ACTION)
+            example_btn = tr.make(gr.Button, {"value": "p2p.example_btn"}, elem_classes=tab_kit.MAIN_ACTION)
         tr.make(gr.Markdown, {"value": "p2p.compare"})  # a heading: a label badge would cover the first caption
         compare = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="p2p-compare")
         result_md = gr.Markdown()
@@ -110,7 +108,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
         tr.make(gr.Markdown, {"value": "p2p.notes"})
         tr.make(gr.Markdown, {"value": "p2p.credit"})
         panel = _training_panel(ctx, service, offered) if ctx.allow_training else None
-        metrics_md = about_weights(tr)
+        metrics_md = tab_kit.about_weights(tr)
 
     translate_sketch, translate_example = _translations(ctx, service)
     outputs = [seen, compare, patch, result_md]
@@ -139,12 +137,12 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     # .input, not .change: a link that sets the data set (below) must not reset the example it opens.
     dataset.input(switch_data, [lang, dataset], [example, *refresh_outputs], api_visibility="private")
     # The link's "lang" (the language of its picture's captions) gives way to the page's own.
-    ctx.link_target(LinkTarget("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
-                               lambda page_lang, index, dataset, lang="en": refresh(page_lang, dataset, index)))
+    ctx.link("p2p.example", "pix2pix", {"index": example, "dataset": dataset}, refresh_outputs,
+             lambda page_lang, index, dataset, lang="en": refresh(page_lang, dataset, index))
     if panel is not None:  # new weights: the gallery, the example and the table drawn again
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs)]
 
 
 def _training_panel(ctx: TabContext, service, offered: list[str]):
@@ -155,10 +153,9 @@ def _training_panel(ctx: TabContext, service, offered: list[str]):
         return [(f"{text(f'p2p.name_{v}', lg)} · {text(f'p2p.data_{d}', lg)}", f"{d}/{v}")
                 for d in offered for v in VARIANTS]
 
-    hooks = TrainingHooks.of_variants(service, lambda lang, choice: status_text(service, lang, choice), takes_schedule=True)
-    return create_training_panel(
-        ctx, hooks, api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60,
-        classroom_key="p2p.classroom",
+    return variants_training_panel(
+        ctx, service, lambda lang, choice: status_text(service, lang, choice), takes_schedule=True,
+        api_prefix="p2p", intro_key="p2p.train_intro", default_epochs=10, max_epochs=60, classroom_key="p2p.classroom",
         make_choice=lambda: tr.make(gr.Radio, {"label": "p2p.variant", "choices": choices}, value=f"{offered[0]}/unet"))
 
 
@@ -204,6 +201,6 @@ def _translations(ctx: TabContext, service):
     return translate_sketch, translate_example
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, Pix2PixService(ctx.quality))

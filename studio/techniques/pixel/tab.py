@@ -5,13 +5,11 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.techniques.pixel.service import PixelService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
 from studio.ui.kit.quality_text import readout_text
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights
 from studio.ui.panels.training_panel import (
     TRAINING_STREAMS,
     WAITING_LIMIT,
@@ -49,7 +47,7 @@ def _status_text(status: dict, lang: str) -> str:
     return text(key, lang, command=status["command"], created=status["created"])
 
 
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab inside the current ``gr.Blocks``; ``service`` is a ``PixelService`` (``ctx.quality``
     judges the samples)."""
     tr, lang = ctx.tr, ctx.lang
@@ -72,7 +70,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                 train_btn = tr.make(gr.Button, {"value": "common.train"}, variant="primary")
                 stop_btn = tr.make(gr.Button, {"value": "common.stop"}, variant="stop")
                 shipped_btn = tr.make(gr.Button, {"value": "common.use_shipped"})
-        status = about_weights(tr)
+        status = tab_kit.about_weights(tr)
 
     # A new data set, class or smoothing: the whole tab drawn again (and its class names in ``lang``).
     @guarded
@@ -101,7 +99,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     if ctx.allow_training:
         _training_events(ctx, service, limit, (train_btn, stop_btn, shipped_btn), status,
                          (refresh, refresh_inputs, refresh_outputs))
-    return [TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
 
 
 def _reproducible(service):
@@ -172,10 +170,10 @@ def _model_pictures(ctx: TabContext, service, model_inputs, entropy_picture, his
     # pixel; the link's "lang" (the language of its picture's axes) gives way to the page's own.
     dataset, label, smoothing = model_inputs
     for recipe in ("pixel.entropy", "pixel.histogram"):
-        ctx.link_target(LinkTarget(recipe, "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
-                                                     "row": row, "col": col}, outputs,
-                                   lambda page_lang, dataset, label, smoothing, row, col, lang="en": pictures(
-                                       dataset, label, smoothing, row, col, page_lang)))
+        ctx.link(recipe, "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
+                                   "row": row, "col": col}, outputs,
+                 lambda page_lang, dataset, label, smoothing, row, col, lang="en": pictures(
+                     dataset, label, smoothing, row, col, page_lang))
     return (row, col), outputs, pictures
 
 
@@ -188,7 +186,7 @@ def _samples_view(ctx: TabContext, service, model_inputs, sample_picture):
         count = tr.make(gr.Slider, {"label": "pixel.n"}, minimum=1, maximum=100, step=1, value=20)
         seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, elem_id="pixel-seed")
         sample_btn = tr.make(gr.Button, {"value": "pixel.sample"}, variant="primary",
-                             elem_id="pixel-sample-button", elem_classes=MAIN_ACTION)
+                             elem_id="pixel-sample-button", elem_classes=tab_kit.MAIN_ACTION)
     samples = tr.make(gr.Image, {"label": "pixel.samples"}, type="numpy", format="png", interactive=False,
                       elem_id="pixel-samples")
     readout = gr.Markdown(elem_id="pixel-judge")
@@ -216,10 +214,10 @@ def _samples_view(ctx: TabContext, service, model_inputs, sample_picture):
     gr.on([dataset.input, label.input], judge, judge_inputs, readout, show_progress="minimal",
           api_visibility="private")
     # A link to samples opens here with their data set, class, smoothing, count and seed.
-    ctx.link_target(LinkTarget("pixel.sample", "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
-                                                         "n": count, "seed": seed}, [samples],
-                               lambda lang, dataset, label, smoothing, n, seed: draw_samples(
-                                   dataset, label, smoothing, n, seed)))
+    ctx.link("pixel.sample", "pixel", {"dataset": dataset, "label": label, "smoothing": smoothing,
+                                       "n": count, "seed": seed}, [samples],
+             lambda lang, dataset, label, smoothing, n, seed: draw_samples(
+                 dataset, label, smoothing, n, seed))
     return (count, seed), samples, draw_samples, (judge, judge_inputs, [readout])
 
 
@@ -257,6 +255,6 @@ def _training_events(ctx: TabContext, service, limit, buttons, status, refresh) 
         *refresh, api_visibility="private")
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, PixelService())

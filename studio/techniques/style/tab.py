@@ -15,12 +15,10 @@ from studio.backbones.presets import example_photo as example_image
 from studio.techniques.examples.presets import load_example, prepared
 from studio.techniques.style.model import DEFAULT, DEFAULT_SIDE, StyleSettings
 from studio.techniques.style.service import VGG16, VGG19, StyleService, mondrian, scream
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, PHOTO_QUEUE, TabRefresh
 
 BOOK = StyleSettings()  # the book's loss weights
 OPTIMIZERS = [("L-BFGS, half size first (studio)", "lbfgs"), ("Adam", "adam"),
@@ -147,7 +145,7 @@ def linked(make):
 
 
 # --- the tab ------------------------------------------------------------------------------------------------
-def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a StyleService."""
     tr, lang = ctx.tr, ctx.lang
     available = service.available()
@@ -165,7 +163,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
                     ff_strength = tr.make(gr.Slider, {"label": "style.ff_strength"}, minimum=0.0, maximum=1.0,
                                           step=0.05, value=1.0, scale=2)
                     ff_btn = tr.make(gr.Button, {"value": "style.ff_run"}, variant="primary",
-                                     elem_classes=MAIN_ACTION, scale=1)
+                                     elem_classes=tab_kit.MAIN_ACTION, scale=1)
                 tr.make(gr.Markdown, {"value": "style.ff_intro"})
             with gr.Column(scale=2):
                 backbone, note = _backbone_row(ctx, service, available)
@@ -187,7 +185,7 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     run_btn.click(_transfer_stream(ctx, service),
                   [lang, content, style, backbone, strength, smoothness, steps, side, optimizer, preserve],
                   [output, progress_md, curve, gif], api_name="style_transfer", concurrency_limit=1,
-                  concurrency_id=PHOTO_QUEUE)
+                  concurrency_id=tab_kit.PHOTO_QUEUE)
 
     def stop(request: gr.Request):
         ctx.jobs.cancel(request.session_hash)
@@ -201,14 +199,14 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     # Links to a transfer open here with its settings; the result comes back when its pictures were examples.
     exports.rerun_from_examples("style_transfer", lambda params: transfer_of_examples(service, params))
     exports.rerun_from_examples("style_feed_forward", lambda params: one_pass_of_examples(service, params))
-    ctx.link_target(LinkTarget(
+    ctx.link(
         "style_transfer", "style", {"backbone": backbone, "style_weight": strength, "tv_weight": smoothness,
                                     "steps": steps, "side": side, "optimizer": optimizer, "preserve_colour": preserve},
         [output, progress_md], linked(lambda params: transfer_of_examples(service, params)),
         convert={"style_weight": lambda v: round(v / BOOK.style_weight),
-                 "tv_weight": lambda v: round(v / BOOK.tv_weight, 2)}))
-    ctx.link_target(LinkTarget("style_feed_forward", "style", {"strength": ff_strength, "side": side},
-                               [ff_output, progress_md], linked(lambda params: one_pass_of_examples(service, params))))
+                 "tv_weight": lambda v: round(v / BOOK.tv_weight, 2)})
+    ctx.link("style_feed_forward", "style", {"strength": ff_strength, "side": side},
+             [ff_output, progress_md], linked(lambda params: one_pass_of_examples(service, params)))
 
     def refresh(lang, content_img, style_img, amount, resolution):
         try:  # the default pair in one pass, beside the ready Gatys example
@@ -220,8 +218,8 @@ def create_tab(ctx: TabContext, service) -> list[TabRefresh]:
     def reword(lang, content_img, style_img, amount, resolution):  # the one-pass picture has no words
         return backbone_note(service, lang), *ready_example(service, lang), gr.skip()
 
-    return [TabRefresh(refresh, [lang, content, style, ff_strength, side], [note, output, progress_md, ff_output],
-                       reword=reword)]
+    return [tab_kit.TabRefresh(refresh, [lang, content, style, ff_strength, side],
+                               [note, output, progress_md, ff_output], reword=reword)]
 
 
 def _picture_columns(tr):
@@ -325,6 +323,6 @@ def _one_pass(service):
     return one_pass
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, StyleService())

@@ -12,12 +12,10 @@ from studio.checks import UserError
 from studio.techniques.text_lm import TEMPERATURE_POLL
 from studio.techniques.text_lm.poll import handed_temperature, temperature_rows
 from studio.techniques.text_lm.service import OwnTextService, TextService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, about_weights, combined
 from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 TEMPERATURE_CHOICES = ["greedy", "0.2", "0.5", "0.7", "1.0", "1.5", "2.0"]
@@ -70,7 +68,7 @@ def own_status(own, lang: str) -> str:
     return text("text.own_status", lang, command=own.status()["command"], ppl=m.get("val_perplexity", "?"))
 
 
-def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service, own) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a TextService (IMDB), ``own`` an OwnTextService (the student's text)."""
     tr, lang = ctx.tr, ctx.lang
     with tr.make(gr.Tab, {"label": "text.tab"}, id="text"):
@@ -82,8 +80,9 @@ def create_tab(ctx: TabContext, service, own) -> list[TabRefresh]:
                 _create_poll(ctx, service)
             if ctx.allow_training:
                 _own_text_subtab(ctx, own)
-        status = about_weights(tr)
-    return [combined(generate_part, distribution_part, (lambda lang: status_text(service, lang), [lang], [status]))]
+        status = tab_kit.about_weights(tr)
+    return [tab_kit.combined(generate_part, distribution_part,
+                             (lambda lang: status_text(service, lang), [lang], [status]))]
 
 
 def _side_by_side_subtab(ctx: TabContext, service):
@@ -100,8 +99,8 @@ def _side_by_side_subtab(ctx: TabContext, service):
         with tr.make(gr.Accordion, {"label": "text.beyond"}, open=False), gr.Row():
             top_k = tr.make(gr.Slider, {"label": "text.top_k"}, minimum=0, maximum=200, step=1, value=0)
             top_p = tr.make(gr.Slider, {"label": "text.top_p"}, minimum=0.05, maximum=1.0, step=0.05, value=1.0)
-        generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary", elem_classes=MAIN_ACTION,
-                               elem_id="text-generate")
+        generate_btn = tr.make(gr.Button, {"value": "text.generate"}, variant="primary",
+                               elem_classes=tab_kit.MAIN_ACTION, elem_id="text-generate")
         cards = gr.HTML(elem_id="text-cards")
         cards_md = gr.Markdown()
         cards_file = tr.make(gr.File, {"label": "text.download"}, interactive=False, height=80)
@@ -127,12 +126,12 @@ def _side_by_side_subtab(ctx: TabContext, service):
         return generation_cards(rows, lang), "\n\n".join(notes), path
 
     inputs, outputs = [lang, prompt, length, temperatures, seed, top_k, top_p], [cards, cards_md, cards_file]
-    ctx.link_target(LinkTarget(
+    ctx.link(
         "text.generate", "text",
         {"prompt": prompt, "length": length, "temperatures": temperatures, "seed": seed, "top_k": top_k,
          "top_p": top_p}, outputs,
         lambda lang, prompt, length, temperatures, seed, top_k, top_p: generate(lang, prompt, length, temperatures,
-                                                                                seed, top_k, top_p)))
+                                                                                seed, top_k, top_p))
     gr.on([generate_btn.click, prompt.submit], generate, inputs, outputs, api_name="text_generate")
     return (generate, inputs, outputs), (top_k, top_p)
 
@@ -257,6 +256,6 @@ def _create_poll(ctx: TabContext, service) -> None:
     no_btn.click(lambda lg, state: poll_answer(lg, state, False), [lang, poll_state], poll_md, **hidden)
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     return create_tab(ctx, TextService(), OwnTextService())

@@ -8,13 +8,11 @@ from studio.techniques.autoencoder.service import (
     AutoencoderService,  # the VAE is compared with them
 )
 from studio.techniques.vae.service import VAEService
-from studio.ui.kit import exports
+from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
 from studio.ui.kit.quality_text import readout_text
-from studio.ui.kit.tab_kit import MAIN_ACTION, TabRefresh, combined
 from studio.ui.panels.training_panel import TrainingHooks, create_training_panel
 
 DIGITS = [str(d) for d in range(10)]
@@ -30,7 +28,7 @@ def status_text(service, lang: str) -> str:
                 kl=m.get("test_kl_loss", "?"))
 
 
-def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
+def create_tab(ctx: TabContext, service, autoencoders) -> list[tab_kit.TabRefresh]:
     """Build the tab; ``service`` is a VAEService, ``autoencoders`` the AutoencoderService (for GIFs)."""
     tr = ctx.tr
     with tr.make(gr.Tab, {"label": "vae.tab"}, id="vae"):
@@ -49,7 +47,7 @@ def create_tab(ctx: TabContext, service, autoencoders) -> list[TabRefresh]:
             panel = create_training_panel(ctx, hooks, api_prefix="vae", intro_key="vae.train_intro", default_epochs=30,
                                           max_epochs=100)
 
-    refresh = combined(grid_part, map_part, *walk_parts, prior_part)
+    refresh = tab_kit.combined(grid_part, map_part, *walk_parts, prior_part)
     if panel is not None:  # new weights: every sub-tab drawn again, then the samples judged
         for event in (panel.finished, panel.switched):
             event.then(refresh.fn, refresh.inputs, refresh.outputs, api_visibility="private").then(
@@ -84,9 +82,9 @@ def _grid_subtab(ctx: TabContext, service, sub_tabs):
             exports.line_of(picture)
 
     inputs, outputs = [lang, grid_n, low, high, quantiles], [grid, grid_md]
-    ctx.link_target(LinkTarget("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
-                               outputs, lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high, quantiles),
-                               sub_tabs=sub_tabs, sub_tab="vae-grid"))
+    ctx.link("vae.grid", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles},
+             outputs, lambda lang, n, low, high, quantiles: draw_grid(lang, n, low, high, quantiles),
+             sub_tabs=sub_tabs, sub_tab="vae-grid")
     grid_n.release(draw_grid, inputs, outputs, api_name="vae_grid", show_progress="minimal")
     gr.on([low.submit, low.blur, high.submit, high.blur, quantiles.input], draw_grid, inputs, outputs,
           api_visibility="private")
@@ -140,13 +138,13 @@ def _map_subtab(ctx: TabContext, service, window_controls, sub_tabs):
     latent_map.select(click_map, list(window_controls), [latent_map, z1, z2, decoded], show_progress="hidden",
                       api_visibility="private")
     # A link to a map opens here, with the grid's window (on the grid's sub-tab) and the point in the controls.
-    ctx.link_target(LinkTarget("vae.map", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles,
-                                                  "z1": z1, "z2": z2}, outputs,
-                               lambda lang, n, low, high, quantiles, z1, z2: draw_map(n, low, high, quantiles, z1, z2),
-                               sub_tabs=sub_tabs, sub_tab="vae-map"))
-    ctx.link_target(LinkTarget("vae.decode", "vae", {"z1": z1, "z2": z2}, [decoded],
-                               guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
-                               sub_tab="vae-map"))
+    ctx.link("vae.map", "vae", {"n": grid_n, "low": low, "high": high, "quantiles": quantiles,
+                                "z1": z1, "z2": z2}, outputs,
+             lambda lang, n, low, high, quantiles, z1, z2: draw_map(n, low, high, quantiles, z1, z2),
+             sub_tabs=sub_tabs, sub_tab="vae-map")
+    ctx.link("vae.decode", "vae", {"z1": z1, "z2": z2}, [decoded],
+             guarded(lambda lang, z1, z2: point_picture(z1, z2)), sub_tabs=sub_tabs,
+             sub_tab="vae-map")
     return draw_map, inputs, outputs
 
 
@@ -158,7 +156,8 @@ def _walk_subtab(ctx: TabContext, service, sub_tabs):
         with gr.Row():
             index_a = tr.make(gr.Number, {"label": "ae.index_a"}, value=4, precision=0, minimum=0, maximum=999)
             index_b = tr.make(gr.Number, {"label": "ae.index_b"}, value=6, precision=0, minimum=0, maximum=999)
-            walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary", elem_classes=MAIN_ACTION)
+            walk_btn = tr.make(gr.Button, {"value": "vae.walk_btn"}, variant="primary",
+                               elem_classes=tab_kit.MAIN_ACTION)
         walk = tr.make(gr.Image, {"label": "vae.walk_out"}, type="numpy", format="png", interactive=False)
         gif = tr.make(gr.File, {"label": "common.gif"}, interactive=False, height=80)
         compare = tr.make(gr.Image, {"label": "vae.compare_out"}, type="numpy", format="png", interactive=False)
@@ -201,12 +200,12 @@ def _walk_subtab(ctx: TabContext, service, sub_tabs):
     gr.on([concept_btn.click, strength.release], concept_walk, concept_inputs, concept, api_name="vae_concept")
     # A link to the walk or to its comparison (drawn by the same click) opens here with both.
     for recipe in ("vae.walk", "vae.compare"):
-        ctx.link_target(LinkTarget(recipe, "vae", {"a": index_a, "b": index_b}, walk_outputs,
-                                   lambda lang, a, b: walks(a, b), sub_tabs=sub_tabs, sub_tab="vae-walk"))
-    ctx.link_target(LinkTarget("vae.concept", "vae", {"index": concept_index, "class_from": class_from,
-                                                      "class_to": class_to, "strength": strength}, [concept],
-                               lambda lang, index, class_from, class_to, strength: concept_walk(
-                                   index, class_from, class_to, strength), sub_tabs=sub_tabs, sub_tab="vae-walk"))
+        ctx.link(recipe, "vae", {"a": index_a, "b": index_b}, walk_outputs,
+                 lambda lang, a, b: walks(a, b), sub_tabs=sub_tabs, sub_tab="vae-walk")
+    ctx.link("vae.concept", "vae", {"index": concept_index, "class_from": class_from,
+                                    "class_to": class_to, "strength": strength}, [concept],
+             lambda lang, index, class_from, class_to, strength: concept_walk(
+                 index, class_from, class_to, strength), sub_tabs=sub_tabs, sub_tab="vae-walk")
     return (walks, walk_inputs, walk_outputs), (concept_walk, concept_inputs, [concept])
 
 
@@ -241,12 +240,12 @@ def _prior_subtab(ctx: TabContext, service, sub_tabs):
     judge = (judge_prior, [lang, prior_n, prior_seed], [prior_md])
     prior_btn.click(sample_prior, [prior_n, prior_seed], prior, api_name="vae_prior").then(
         *judge, api_name="vae_judge", show_progress="minimal")
-    ctx.link_target(LinkTarget("vae.prior", "vae", {"n": prior_n, "seed": prior_seed}, [prior],
-                               lambda lang, n, seed: sample_prior(n, seed), sub_tabs=sub_tabs, sub_tab="vae-prior"))
+    ctx.link("vae.prior", "vae", {"n": prior_n, "seed": prior_seed}, [prior],
+             lambda lang, n, seed: sample_prior(n, seed), sub_tabs=sub_tabs, sub_tab="vae-prior")
     return (sample_prior, [prior_n, prior_seed], [prior]), judge
 
 
-def build(ctx: TabContext) -> list[TabRefresh]:
+def build(ctx: TabContext) -> list[tab_kit.TabRefresh]:
     """The tab with its service: what the technique's declaration names (``Technique.tab``)."""
     autoencoders = ctx.service(AutoencoderService)
     return create_tab(ctx, VAEService(autoencoders), autoencoders)

@@ -80,15 +80,19 @@ class TabContext:
             self.services[kind] = kind()
         return self.services[kind]
 
-    def link_target(self, target: LinkTarget) -> None:
-        """Register where one of this tab's reproducible results lives, so a link to it opens there."""
-        self.link_targets.append(target)
+    def link(self, recipe: str, tab: str, controls: dict, outputs: list, show: Callable[..., object],
+             **options) -> None:
+        """Register where one of this tab's reproducible results lives, so a link to it (a lecture plan's
+        step, the class's follow) opens there: a ``LinkTarget`` of these fields (``options``: sub_tabs,
+        sub_tab, convert, readout)."""
+        self.link_targets.append(LinkTarget(recipe, tab, controls, outputs, show, **options))
 
     def result(self, name: str, draw: Callable, params: dict, output, **options) -> SamplerResult:
         """Declare one reproducible picture of this tab: its recipe ``name`` (e.g. "cgan.samples"), ``draw``
         (its picture from its parameters), ``params`` (each parameter's widget, in ``draw``'s order) and its
         ``output`` widget; ``options`` as ``SamplerResult`` takes them (models, readout, readout_to, pin,
-        sub_tabs, sub_tab; ``tab``: a sub-tab's parent tab, if not this technique's own). Link, guard, readout and wall pin come with it; ``.wire(...)`` its events."""
+        sub_tabs, sub_tab; ``tab``: a sub-tab's parent tab, if not this technique's own). Link, guard,
+        readout words and wall pin come with it; ``.wire(...)`` its events."""
         return SamplerResult(self, name, draw, params, output, tab=options.pop("tab", self.technique), **options)
 
     def warm_up(self, *tasks: Callable[[], object]) -> None:

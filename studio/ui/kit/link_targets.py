@@ -1,6 +1,6 @@
 """Where a result lives in the page, so that a link to it opens there (issue: a link for every result).
 
-A tab registers a ``LinkTarget`` for each reproducible result it shows (``TabContext.link_target``):
+A tab registers a ``LinkTarget`` for each reproducible result it shows (``TabContext.link``):
 the recipe's name, the tab (and sub-tab) it is on, the widget of each recipe parameter, and the
 tab's own handler that fills the result's widgets. A page opened from a link then shows that tab,
 sets its controls to the link's values and fills the result, as a click with those values would.

@@ -22,7 +22,7 @@ from studio.serving.results import shared
 from studio.ui.kit import exports
 from studio.ui.kit.errors import guarded
 from studio.ui.kit.i18n import text
-from studio.ui.kit.link_targets import LinkTarget
+from studio.ui.kit.quality_text import readout_text
 from studio.ui.kit.tab_kit import HIDDEN, JUDGE, SAMPLER
 
 
@@ -57,9 +57,10 @@ class SamplerResult:
     """One reproducible picture of a tab and what goes with it (see the module's docstring).
 
     ``draw(**params)`` makes the picture; ``params`` maps each of its parameters to its widget, in the
-    order ``draw`` names them; ``readout(lang, **params)``, when given, is the judge's line under it
-    (``readout_to``). ``wire`` connects the events; ``inputs``/``outputs``/``drawn`` and ``judged``
-    (``(fn, inputs, outputs)`` of the readout) are what a tab's refresh combines."""
+    order ``draw`` names them; ``readout(**params)``, when given, is the judge's readout of the picture's
+    samples (a service's ``readout``, ``studio.judge.quality``), worded under it (``readout_to``).
+    ``wire`` connects the events; ``inputs``/``outputs``/``drawn`` and ``judged`` (``(fn, inputs,
+    outputs)`` of the readout) are what a tab's refresh combines."""
 
     def __init__(self, ctx, name: str, draw: Callable, params: dict, output, *, tab: str,
                  models: Sequence[str] | Callable[..., Sequence[str]] = (), readout: Callable | None = None,
@@ -79,11 +80,11 @@ class SamplerResult:
         if readout is not None:
             judge = self._judge(readout)
             self.judged = (judge, [ctx.lang, *self.inputs], [readout_to])
-        ctx.link_target(LinkTarget(
+        ctx.link(
             name, tab, dict(params), [output], _with_lang(draw, lambda lang, **values: self.drawn(**values)),
             sub_tabs=sub_tabs, sub_tab=sub_tab,
             readout=None if judge is None else _with_lang(draw, lambda lang, **values: judge(
-                lang, *(values[n] for n in names)))))
+                lang, *(values[n] for n in names))))
         if pin is not None:
             ctx.classroom.wall_drawer(self._technique, pin.draw)
 
@@ -95,7 +96,8 @@ class SamplerResult:
         @shared(f"{self.name}.readout")
         def line(lang, *values):
             # the model's figures are measured once for everyone; this click only judges its own samples
-            return readout(lang, **dict(zip(names, values))) + "\n\n" + exports.line_of(picture.recipe(*values))
+            worded = readout_text(readout(**dict(zip(names, values))), lang)
+            return worded + "\n\n" + exports.line_of(picture.recipe(*values))
 
         def judge(lang, *values):
             batching.wait_until_samplers_idle()  # a class's pictures first, then the readouts

@@ -200,6 +200,14 @@ def create_training_panel(ctx: TabContext, hooks: TrainingHooks, *, api_prefix: 
     return TrainingPanel(finished, switched, status)
 
 
+def variants_training_panel(ctx: TabContext, service, status: Callable[[str, object], str], *,
+                            takes_schedule: bool = False, **panel) -> TrainingPanel:
+    """``create_training_panel`` for a service that trains the variant chosen in the panel
+    (``TrainingHooks.of_variants``): ``status(lang, variant)`` describes the weights in use; ``panel`` are
+    ``create_training_panel``'s settings (``make_choice`` builds the variant's widget)."""
+    return create_training_panel(ctx, TrainingHooks.of_variants(service, status, takes_schedule), **panel)
+
+
 def _settings(tr, classroom_key: str | None, epochs_key: str, default_epochs: int, max_epochs: int) -> tuple:
     """The panel's settings: (schedule, length slider, keep-on-stop box). With a ``classroom_key`` the
     schedule is a choice, and the slider shows only for the lecture's settings; without one it is the
