@@ -61,6 +61,25 @@ def write_tiny_data(folder: Path, train: int = 200, test: int = 50) -> Path:
     return folder
 
 
+@contextlib.contextmanager
+def few_precise_bn_batches(batches: int = 2):
+    """Re-estimate BatchNorm (``studio.training.weight_average``) on ``batches`` batches: for a recipe's whole
+    run on a few examples, where a real run's 30-100 passes only cost time (its statistics are tested in
+    tests/techniques/pix2pix)."""
+    from studio.training import weight_average
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(weight_average, "MAX_BATCHES", batches)
+        yield
+
+
+@pytest.fixture
+def quick_precise_bn():
+    """``few_precise_bn_batches`` for one test."""
+    with few_precise_bn_batches():
+        yield
+
+
 @pytest.fixture
 def tiny_data_dir(tmp_path) -> Path:
     """A data folder with small synthetic mnist.npz and fashion_mnist.npz."""
@@ -128,6 +147,11 @@ def running_studio(folder: Path, extra_env: dict | None = None, args: tuple = ()
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+# For a studio that tests errors, logins or routes: no background warm-up (``STUDIO_WARM_UP``), so it does
+# not spend a minute of CPU on every tab's first results while the other tests run.
+COLD = {"STUDIO_WARM_UP": "0"}
 
 
 @pytest.fixture(scope="session")
@@ -201,13 +225,28 @@ def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
 SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind them
 
 
+# The files that take minutes (measured with --durations on 2 cores), run first: with ``-n 2 --dist loadfile``
+# (README) each worker starts on a long file and the short ones fill in at the end, instead of one worker
+# finishing the fuzz test alone while the other has nothing left. The order of tests within a file is kept.
+LONG_FILES = ("test_browser.py", "test_deploy.py", "test_fuzz.py", "pix2pix/test_pix2pix.py", "test_integrity.py",
+              "test_class_browser.py", "test_phone_browser.py", "test_e2e_training.py", "diffusion/test_diffusion.py",
+              "test_training_jobs.py")
+
+
+def _long_first(item) -> int:
+    path = item.nodeid.split("::")[0]
+    return next((k for k, name in enumerate(LONG_FILES) if path.endswith(name)), len(LONG_FILES))
+
+
 def pytest_collection_modifyitems(config, items):
-    """A test that starts a studio server (through its fixtures) must say so with ``server``."""
+    """A test that starts a studio server (through its fixtures) must say so with ``server``; the long
+    files run first (``LONG_FILES``)."""
     unmarked = [item.nodeid for item in items
                 if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
                 and item.get_closest_marker("server") is None]
     if unmarked:
         raise pytest.UsageError(f"Mark these tests @pytest.mark.server (they start a studio): {unmarked}")
+    items.sort(key=_long_first)  # stable: every file's own order stays
 
 
 def counting_quality():

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from class_pages import play_a_round
-from conftest import ROOT, SERVER_PROCESSES, running_studio
+from conftest import COLD, ROOT, SERVER_PROCESSES, running_studio
 from redis_server import redis_server
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -91,8 +91,9 @@ def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(
         studio_args = ("--class", "--class-store", redis_url, "--no-training")
         for name in ("studio1", "studio2"):
             (tmp_path / name).mkdir()
-        first = stack.enter_context(running_studio(tmp_path / "studio1", args=studio_args))
-        second = stack.enter_context(running_studio(tmp_path / "studio2", args=studio_args))
+        # cold studios: the pages' loads and the game's first round make what this class uses
+        first = stack.enter_context(running_studio(tmp_path / "studio1", COLD, args=studio_args))
+        second = stack.enter_context(running_studio(tmp_path / "studio2", COLD, args=studio_args))
         key = re.search(r"\?key=([A-Za-z0-9_-]+)", (tmp_path / "studio1" / "studio.log").read_text()).group(1)
         assert key in (tmp_path / "studio2" / "studio.log").read_text()  # one class, agreed through Redis
         url = stack.enter_context(running_nginx([first[7:-1], second[7:-1]], tmp_path / "nginx"))
@@ -168,7 +169,7 @@ def fetch(url: str, context: ssl.SSLContext | None = None, headers: dict | None 
 def test_tls_at_nginx_https_addresses_no_forged_host_and_a_secure_lecturer_cookie(tmp_path):
     (tmp_path / "studio").mkdir()
     with contextlib.ExitStack() as stack:
-        studio = stack.enter_context(running_studio(tmp_path / "studio",
+        studio = stack.enter_context(running_studio(tmp_path / "studio", COLD,
                                                     args=("--class", "--new-class", "--no-training")))
         key = re.search(r"\?key=([A-Za-z0-9_-]+)", (tmp_path / "studio" / "studio.log").read_text()).group(1)
         url = stack.enter_context(running_nginx([studio[7:-1]], tmp_path / "nginx", tls=True))

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, running_studio, write_tiny_data
+from conftest import COLD, ROOT, running_studio, write_tiny_data
 from studio.bundles import registry
 
 pytestmark = pytest.mark.server
@@ -38,7 +38,7 @@ def damaged_server(tmp_path_factory):
     _flip_bytes(pretrained / "autoencoder_z32" / "model.weights.h5")
     metadata = pretrained / "pixel" / "metadata.json"
     metadata.write_text(metadata.read_text()[:100])
-    with running_studio(folder, {"STUDIO_PRETRAINED_DIR": str(pretrained)}) as url:
+    with running_studio(folder, {"STUDIO_PRETRAINED_DIR": str(pretrained), **COLD}) as url:
         yield url
 
 

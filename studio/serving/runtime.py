@@ -114,10 +114,17 @@ _log = logging.getLogger("studio.warm_up")
 _WARM = threading.Event()
 
 
-def warm_up_in_background(tasks: Sequence[Callable[[], object]] = ()) -> threading.Thread:
+def warm_up_in_background(tasks: Sequence[Callable[[], object]] = ()) -> threading.Thread | None:
     """Import TensorFlow, then run ``tasks`` (each tab's models and traced functions, in tab order)
     in a daemon thread, so that no student's first click pays for them; ``wait_until_warm`` tells
-    when that is done. A task that fails is logged and skipped: its tab reports the problem itself."""
+    when that is done. A task that fails is logged and skipped: its tab reports the problem itself.
+
+    ``STUDIO_WARM_UP=0`` skips it (no thread; the studio counts as warm at once): each tab then loads
+    what it needs at its first click. For the tests of errors, logins and routes, whose studios would
+    otherwise spend a minute of CPU on every tab's first results in both languages."""
+    if os.environ.get("STUDIO_WARM_UP", "1") == "0":
+        _WARM.set()
+        return None
 
     def warm() -> None:
         try:

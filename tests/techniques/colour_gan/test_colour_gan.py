@@ -72,7 +72,7 @@ def _picture_folder(folder, n: int = 64):
     return folder
 
 
-def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp_path):
+def test_the_recipe_trains_on_a_folder_of_64_pictures_into_the_users_weights(tmp_path, quick_precise_bn):
     from studio.bundles import registry
     from studio.techniques.colour_gan import recipe as colour_recipe
 

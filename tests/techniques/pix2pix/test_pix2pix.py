@@ -215,7 +215,7 @@ def test_a_filled_shape_is_refused():
 @pytest.fixture(scope="module")
 def tiny_pix2pix(tmp_path_factory):
     """Samples and the three Pix2Pix bundles, one epoch on synthetic data, in a temporary pretrained/."""
-    from conftest import write_tiny_data
+    from conftest import few_precise_bn_batches, write_tiny_data
 
     from studio import data, paths
     from studio.samples.recipe import save_samples
@@ -223,7 +223,7 @@ def tiny_pix2pix(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("p2p")
     folder = write_tiny_data(root / "data", train=120, test=60)
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, few_precise_bn_batches():
         mp.setenv("STUDIO_PRETRAINED_DIR", str(root / "pretrained"))
         paths.set_data_dir(folder)
         data._load_cached.cache_clear()
@@ -322,7 +322,8 @@ def test_colourfulness_is_zero_for_grey_and_one_for_pure_colour():
 
 
 @pytest.mark.slow  # two full-size colour networks measured on 433 test emoji: about 30 s
-def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tmp_path, monkeypatch):
+def test_the_colour_recipe_trains_on_a_slice_and_measures_on_every_test_emoji(tmp_path, monkeypatch,
+                                                                              quick_precise_bn):
     """The classroom schedule's shape of run (``--limit``) on the colour emoji: the mirror images double the
     slice, the whole test side is measured, the bundle credits OpenMoji, and only the U-Net ships its D."""
     from studio.media import openmoji
