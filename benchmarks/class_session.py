@@ -14,9 +14,10 @@ hold its stream ``studio-class/stream``, as the page's script does (a studio wit
 0.8 s, +-0.05 s ``POLL_JITTER_S``, after each answer); when the lecturer's version
 changes, a tab move needs nothing more (a page selects its tabs itself) and a result is the event of that
 result's own hidden follow button (``POST /gradio_api/run/predict``; a studio from before issue 51 had two
-follow buttons, for tabs and for links, and is followed as its pages did), play the game through Gradio's
-queue (``POST /gradio_api/queue/join`` then the ``queue/data`` event stream, with one session hash, so
-the round stays in the page's ``gr.State``), press Generate (``gan_samples``, outside the queue, then the
+follow buttons, for tabs and for links, and is followed as its pages did), play the game as its page does
+(each button's event in one ``POST /gradio_api/run/predict``, or where a studio queues them, through Gradio's
+queue: ``POST /gradio_api/queue/join`` then the ``queue/data`` event stream; one session hash, so the round
+stays in the page's ``gr.State``), press Generate (``gan_samples``, outside the queue, then the
 judge's readout that follows it) and download the pictures the answers point to. A light student does
 not run a page's load events or its heartbeat. Every fn_index is read from ``/config`` by the events'
 components (the game picture ``gan-game``, the follow buttons), never written here.
@@ -211,15 +212,17 @@ GAME_PAGE_HELPERS = """
     tick();
   });
   const img = () => document.querySelector('#gan-game img');
+  // the page's answered events: through the queue (__studio) and outside it (__runs: the game's own buttons)
+  const answered = () => s.completed + (window.__runs ? window.__runs.done : 0);
 """
 
 PLAY_ROUND = """
 async ({newRound, check, picks, think}) => {
 """ + GAME_PAGE_HELPERS + """  const before = img() ? img().src : null;
   await until(() => button(newRound), 20000, 'the New round button');
-  let done = s.completed;
+  let done = answered();
   button(newRound).click();
-  await until(() => s.completed > done && img() && img().src !== before && img().complete, 30000, 'the round');
+  await until(() => answered() > done && img() && img().src !== before && img().complete, 30000, 'the round');
   await new Promise(r => setTimeout(r, think));
   for (const k of picks) {
     const box = Array.from(document.querySelectorAll('input[type=checkbox]'))
@@ -228,10 +231,10 @@ async ({newRound, check, picks, think}) => {
     if (!box.checked) box.click();
   }
   await new Promise(r => setTimeout(r, 150));
-  done = s.completed;
+  done = answered();
   const sent = Date.now();
   button(check).click();
-  await until(() => s.completed > done, 30000, 'the check');
+  await until(() => answered() > done, 30000, 'the check');
   return {sent, done: Date.now()};
 }
 """
@@ -252,9 +255,9 @@ async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
     // a page that follows a moving class completes others meanwhile, and a Check taken for answered early
     // was counted as sent, while the round it answered had not yet reached the studio)
     const before = img() ? img().src : null;
-    let n = s.completed, said = verdict();
+    let n = answered(), said = verdict();
     (await until(() => button(newRound), waitMs, 'the New round button')).click();
-    await until(() => s.completed > n && img() && img().src !== before && img().complete && verdict() !== said,
+    await until(() => answered() > n && img() && img().src !== before && img().complete && verdict() !== said,
                 waitMs, 'the round');
     await sleep(think);
     for (const k of picks) {
@@ -264,17 +267,17 @@ async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
     }
     await sleep(150);
     const b = await until(() => button(check), waitMs, 'the Check button');
-    n = s.completed; said = verdict();
+    n = answered(); said = verdict();
     sent = Date.now();
     b.click();
-    await until(() => s.completed > n && verdict() !== said, waitMs, 'the check');
+    await until(() => answered() > n && verdict() !== said, waitMs, 'the check');
     while (verdict().includes(busy) && Date.now() - sent < resendMs) {
       await sleep(1000);
       const again = await until(() => button(check), waitMs, 'the Check button');
-      n = s.completed;
+      n = answered();
       again.click();
       resent += 1;
-      await until(() => s.completed > n, waitMs, 'the check sent once more');  // "busy" again reads the same
+      await until(() => answered() > n, waitMs, 'the check sent once more');  // "busy" again reads the same
     }
     done = Date.now();
     return {sent, done, resent, refused: verdict().includes(refused), said: verdict().slice(-160)};
@@ -529,11 +532,17 @@ def events_of(config: dict) -> dict:
         trigger = dep["targets"][0][0] if dep["targets"] else None
         if dep.get("api_name") == "gan_samples":
             found["generate"] = (dep["id"], trigger)
-        if len(outs) == 4 and any(elem(o) == "gan-game" for o in outs) and dep.get("queue") and \
-                comps.get(trigger, {}).get("type") == "button":
-            name = "check" if any(kind(i) == "checkboxgroup" for i in ins) else "new_round"
-            found[name] = (dep["id"], trigger)
-            found[name + "_words"] = comps[trigger]["props"]["value"]
+        # the game's two buttons: by their ids, or in a studio from before they had ids, as the only queued
+        # events whose four outputs hold the game's picture (a link's follow event has them too, unqueued)
+        game_button = {"gan-new-round": "new_round", "gan-check": "check"}.get(elem(trigger))
+        if game_button is None and len(outs) == 4 and any(elem(o) == "gan-game" for o in outs) and \
+                dep.get("queue") and comps.get(trigger, {}).get("type") == "button":
+            game_button = "check" if any(kind(i) == "checkboxgroup" for i in ins) else "new_round"
+        if game_button is not None:
+            found[game_button] = (dep["id"], trigger)
+            found[game_button + "_words"] = comps[trigger]["props"]["value"]
+            if dep.get("queue") is not False:  # Gradio's default is queued (None)
+                found.setdefault("queued", set()).add(game_button)
         if trigger is not None and (elem(trigger) or "").startswith("studio-follow-"):
             found[elem(trigger)] = (dep["id"], trigger)  # a result's own follow button
     generate = found["generate"][0]
@@ -684,6 +693,10 @@ class LightStudent:
             raise RuntimeError(f"{event}: the stream ended without its result")
         return result
 
+    async def call(self, event: str, data: list):
+        """An event as the page sends it: through Gradio's queue if it is queued, else one request."""
+        return await (self.queued if event in self.events.get("queued", ()) else self.run)(event, data)
+
     async def fetch_files(self, outputs) -> None:
         """Download the pictures an answer points to, as the page does."""
         urls: list[str] = []
@@ -729,12 +742,12 @@ class LightStudent:
             if time.time() > deadline:
                 break
             try:
-                outputs = await self.queued("new_round", [self.lang, VARIANT, None])
+                outputs = await self.call("new_round", [self.lang, VARIANT, None])
                 await self.fetch_files(outputs[:1])
                 await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
                 picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
                 sent = time.time()
-                outputs = await self.queued("check", [self.lang, None, picks, None])
+                outputs = await self.call("check", [self.lang, None, picks, None])
                 done = time.time()
                 ok = "Not counted" not in str(outputs[-1])
                 if not ok:
@@ -761,16 +774,16 @@ class LightStudent:
                 break
             sent, resent = None, 0
             try:
-                outputs = await self.queued("new_round", [self.lang, VARIANT, None])
+                outputs = await self.call("new_round", [self.lang, VARIANT, None])
                 await self.fetch_files(outputs[:1])
                 await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
                 picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
                 sent = time.time()
-                outputs = await self.queued("check", [self.lang, None, picks, None])
+                outputs = await self.call("check", [self.lang, None, picks, None])
                 while busy in str(outputs[-1]) and time.time() - sent < resend_s:
                     await asyncio.sleep(1.0)
                     resent += 1
-                    outputs = await self.queued("check", [self.lang, None, picks, None])
+                    outputs = await self.call("check", [self.lang, None, picks, None])
                 ok = refused not in str(outputs[-1])
                 if not ok:
                     self.errors.append(f"check not counted: {str(outputs[-1])[-200:]}")
