@@ -225,9 +225,10 @@ def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
 SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind them
 
 
-# The files that take minutes (measured with --durations on 2 cores), run first: with ``-n 2 --dist loadfile``
-# (README) each worker starts on a long file and the short ones fill in at the end, instead of one worker
-# finishing the fuzz test alone while the other has nothing left. The order of tests within a file is kept.
+# The files that take minutes (measured with --durations on 2 cores), run first: with ``-n 2 --dist loadfile
+# --no-loadscope-reorder`` (README; without the last, xdist hands out the files with the most tests first)
+# each worker starts on a long file and the short ones fill in at the end, instead of both workers finishing
+# on browser tests. The order of tests within a file is kept.
 LONG_FILES = ("test_browser.py", "test_deploy.py", "test_fuzz.py", "pix2pix/test_pix2pix.py", "test_integrity.py",
               "test_class_browser.py", "test_phone_browser.py", "test_e2e_training.py", "diffusion/test_diffusion.py",
               "test_training_jobs.py")

@@ -5,9 +5,9 @@
   so one request can truncate the file while another is sending it: the browser receives an empty
   or cut-off image (seen under the fuzz test's concurrent calls). Here the file is written beside
   and renamed into place, so a reader sees either the whole old file or the whole new one. Its PNGs
-  are compressed at zlib level 1 rather than Pillow's 6 (``PNG_COMPRESS_LEVEL``): a class's 200 game
-  rounds and verdicts, each a fresh picture, spent a quarter of their CPU in the encoder; at level 1 a
-  digits picture encodes twice as fast (a photo five times) for 10-25% more bytes. The downloads that
+  are compressed at zlib level 1 rather than Pillow's 6 (``PNG_COMPRESS_LEVEL``): the game's rounds and
+  verdicts, each a fresh picture, spent a quarter of their sampled time (py-spy) in the encoder; at level
+  1 a digits picture encodes twice as fast (a 512 px photo five times) for 10-25% more bytes. The downloads that
   carry a recipe are written by ``ui.kit.exports``, not here: their bytes do not change.
 - Every Gradio 6.31 page keeps a status tracker's elapsed-time loop running at 60 frames a second
   for as long as it is open, even an empty ``gr.Blocks`` with no events (the loop outlives the
