@@ -156,8 +156,14 @@ COLD = {"STUDIO_WARM_UP": "0"}
 
 @pytest.fixture(scope="session")
 def studio_server(tmp_path_factory):
-    """The studio with the checkout's pretrained/, shared by the end-to-end tests; yields its URL."""
+    """The studio with the checkout's pretrained/, shared by the end-to-end tests, once it is warm; yields its
+    URL. Its ``/device`` answers when every tab's first results are made (or after two minutes): a browser
+    test started on a studio still warming up waited out its 30 s for the first pictures on a loaded machine."""
     with running_studio(tmp_path_factory.mktemp("server")) as url:
+        with contextlib.suppress(ImportError):
+            from gradio_client import Client
+
+            Client(url, verbose=False).predict("en", api_name="/device")
         yield url
 
 
@@ -225,29 +231,13 @@ def events_until_final(ticket, timeout: float = 240.0) -> list[tuple]:
 SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind them
 
 
-# The files that take minutes (measured with --durations on 2 cores), run first: with ``-n 2 --dist loadfile
-# --no-loadscope-reorder`` (README; without the last, xdist hands out the files with the most tests first)
-# each worker starts on a long file and the short ones fill in at the end, instead of both workers finishing
-# on browser tests. The order of tests within a file is kept.
-LONG_FILES = ("test_browser.py", "test_deploy.py", "test_fuzz.py", "pix2pix/test_pix2pix.py", "test_integrity.py",
-              "test_class_browser.py", "test_phone_browser.py", "test_e2e_training.py", "diffusion/test_diffusion.py",
-              "test_training_jobs.py")
-
-
-def _long_first(item) -> int:
-    path = item.nodeid.split("::")[0]
-    return next((k for k, name in enumerate(LONG_FILES) if path.endswith(name)), len(LONG_FILES))
-
-
 def pytest_collection_modifyitems(config, items):
-    """A test that starts a studio server (through its fixtures) must say so with ``server``; the long
-    files run first (``LONG_FILES``)."""
+    """A test that starts a studio server (through its fixtures) must say so with ``server``."""
     unmarked = [item.nodeid for item in items
                 if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
                 and item.get_closest_marker("server") is None]
     if unmarked:
         raise pytest.UsageError(f"Mark these tests @pytest.mark.server (they start a studio): {unmarked}")
-    items.sort(key=_long_first)  # stable: every file's own order stays
 
 
 def counting_quality():
