@@ -192,9 +192,11 @@ def _morph_subtab(ctx: TabContext, service, variant, scale, sub_tabs) -> tuple:
 
     morph_inputs = [ctx.lang, variant, scale, digit_a, digit_b, blend, morph_seed]
     morph_outputs = [strip, current, gif, morph_md]
-    gr.on([digit_a.input, digit_b.input, morph_seed.submit], draw_morph, morph_inputs, morph_outputs, **tab_kit.HIDDEN)
+    gr.on([digit_a.input, digit_b.input, morph_seed.submit], draw_morph, morph_inputs, morph_outputs,
+          **tab_kit.HIDDEN)
     blend.release(draw_morph, morph_inputs, morph_outputs, api_name="cgan_morph", show_progress="minimal")
-    blend.change(draw_current, morph_inputs[1:], current, show_progress="hidden", **tab_kit.HIDDEN)  # while dragging
+    # while dragging: the current blend alone
+    blend.change(draw_current, morph_inputs[1:], current, show_progress="hidden", **tab_kit.HIDDEN)
     ctx.link(
         "cgan.morph", "cgan", {"chosen": variant, "noise_scale": scale, "digit_a": digit_a, "digit_b": digit_b,
                                "blend": blend, "seed": morph_seed}, morph_outputs,

@@ -69,8 +69,8 @@ def _score_line(lang: str, score: dict) -> str:
 
 def _pooled(classroom, lang: str, round_, verdict) -> tuple[str, bool]:
     """In a class (``classroom``: the tabs' ``ClassKit``): the answer pooled (once per round), then the
-    class's figure, seen only now; and whether
-    the store was too busy to take it (the round is then kept, for Check to send it again)."""
+    class's figure, seen only now; and whether the store was too busy to take it (the round is then kept,
+    for Check to send it again)."""
     if not classroom.active:
         return "", False
     label = text(VARIANT_KEYS.get(round_.variant, "gan.tab"), lang)
