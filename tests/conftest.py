@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import file_schedule
 from studio import techniques
 
 # The studio declares the techniques' class polls as it starts (``studio.techniques.load``): so do the tests,
@@ -160,11 +161,17 @@ def studio_server(tmp_path_factory):
     URL. Its ``/device`` answers when every tab's first results are made (or after two minutes): a browser
     test started on a studio still warming up waited out its 30 s for the first pictures on a loaded machine."""
     with running_studio(tmp_path_factory.mktemp("server")) as url:
-        with contextlib.suppress(ImportError):
-            from gradio_client import Client
-
-            Client(url, verbose=False).predict("en", api_name="/device")
+        wait_until_warm(url)
         yield url
+
+
+def wait_until_warm(url: str) -> None:
+    """Return once the studio at ``url`` has made every tab's first results (its ``/device`` answers then,
+    or after two minutes); at once without gradio_client."""
+    with contextlib.suppress(ImportError):
+        from gradio_client import Client
+
+        Client(url, verbose=False).predict("en", api_name="/device")
 
 
 @pytest.fixture(scope="module")
@@ -232,12 +239,23 @@ SERVER_FIXTURES = {"studio_server", "client"}  # a real studio process behind th
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test that starts a studio server (through its fixtures) must say so with ``server``."""
-    unmarked = [item.nodeid for item in items
-                if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
-                and item.get_closest_marker("server") is None]
+    """A test that starts a studio server (through its fixtures) must say so with ``server``, and its file
+    must be one of ``file_schedule.SHARED_STUDIO_FILES`` (which keeps them on one worker)."""
+    on_studio = [item for item in items if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    unmarked = [item.nodeid for item in on_studio if item.get_closest_marker("server") is None]
     if unmarked:
         raise pytest.UsageError(f"Mark these tests @pytest.mark.server (they start a studio): {unmarked}")
+    unlisted = sorted({item.nodeid.split("::", 1)[0] for item in on_studio} - set(file_schedule.SHARED_STUDIO_FILES))
+    if unlisted:
+        raise pytest.UsageError(f"Add these files to tests/file_schedule.py SHARED_STUDIO_FILES: {unlisted}")
+
+
+if file_schedule.LoadFileScheduling is not None:
+    def pytest_xdist_make_scheduler(config, log):
+        """``--dist loadfile`` (the README's command): longest work first, the shared studio on one worker."""
+        if config.getvalue("dist") == "loadfile":
+            return file_schedule.LongestFirstFileScheduling(config, log)
+        return None
 
 
 def counting_quality():

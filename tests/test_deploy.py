@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from class_pages import play_a_round
-from conftest import COLD, ROOT, SERVER_PROCESSES, running_studio
+from conftest import COLD, ROOT, SERVER_PROCESSES, running_studio, wait_until_warm
 from redis_server import redis_server
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -91,9 +91,12 @@ def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(
         studio_args = ("--class", "--class-store", redis_url, "--no-training")
         for name in ("studio1", "studio2"):
             (tmp_path / name).mkdir()
-        # cold studios: the pages' loads and the game's first round make what this class uses
-        first = stack.enter_context(running_studio(tmp_path / "studio1", COLD, args=studio_args))
-        second = stack.enter_context(running_studio(tmp_path / "studio2", COLD, args=studio_args))
+        # warm studios, as a course runs them: on a cold one the three pages' loads make every tab's first
+        # results at once, which took over two minutes in CI beside the other tests
+        first = stack.enter_context(running_studio(tmp_path / "studio1", args=studio_args))
+        second = stack.enter_context(running_studio(tmp_path / "studio2", args=studio_args))
+        for studio in (first, second):
+            wait_until_warm(studio)
         key = re.search(r"\?key=([A-Za-z0-9_-]+)", (tmp_path / "studio1" / "studio.log").read_text()).group(1)
         assert key in (tmp_path / "studio2" / "studio.log").read_text()  # one class, agreed through Redis
         url = stack.enter_context(running_nginx([first[7:-1], second[7:-1]], tmp_path / "nginx"))
