@@ -259,7 +259,8 @@ def test_a_refused_number_outside_the_queue_says_why_in_a_pop_up(studio_server):
     page did not show (gradio_fixes.ClientPatch); the student reads one sentence naming the control.
     After a language switch too, which makes each re-labelled widget anew (input_guards)."""
     with studio_page(studio_server, 1280, 900) as page:
-        page.get_by_label("한국어").check()
+        page.wait_for_function(_IDLE, timeout=120_000)  # a loaded CI machine: the page's own loads first
+        page.get_by_label("한국어").check(timeout=60_000)
         page.wait_for_function(_IDLE, timeout=120_000)  # the switch re-words every tab
         page.get_by_role("tab", name="④ GAN (생성 적대 신경망)").click()
         seed = page.locator("#gan-seed input")
