@@ -171,3 +171,40 @@ def test_a_result_file_fetched_once_is_never_held():
     assert calls["file"] == 300 and cache._bytes == 0 and not cache._entries
     client.get("/gradio_api/file=/tmp/gradio/000001/small.png")
     assert calls["file"] == 301 and len(cache._entries) == 1  # a second fetch: kept from now on
+
+
+def test_the_start_up_check_waits_for_a_slow_first_answer_and_still_refuses_no_answer():
+    """Gradio's own check gives its address 3 s per ask and then refuses to start; a studio beside the test
+    suite's other work took longer for its first page. The patient check waits, and still says no to nothing."""
+    import http.server
+    import socket
+    import threading
+    import time
+
+    from studio.ui.frame.gradio_fixes import patient_url_ok
+
+    class SlowFirstAnswer(http.server.BaseHTTPRequestHandler):
+        asked = 0
+
+        def do_HEAD(self):  # noqa: N802 - http.server's name
+            SlowFirstAnswer.asked += 1
+            time.sleep(4.0 if SlowFirstAnswer.asked == 1 else 0.0)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowFirstAnswer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert patient_url_ok(f"http://127.0.0.1:{server.server_port}/", within_s=20)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    started = time.monotonic()
+    assert not patient_url_ok(f"http://127.0.0.1:{port}/", within_s=1.0)
+    assert time.monotonic() - started < 5

@@ -24,6 +24,11 @@
   ``ClientPatch`` adds the flag, the duration and the title to that status in the client's file as it
   is served. ``CLIENT_FIX.search`` finds nothing in another Gradio's client; the test of this module
   then fails, and the fix is to be looked at again.
+- As it starts, Gradio asks its own address once (``networking.url_ok``: a HEAD with a 3 s limit) and, if
+  no answer comes in time, stops with "When localhost is not accessible, a shareable link must be created".
+  A busy machine is not an inaccessible one: a class studio started beside the test suite's other work
+  needed more than 3 s for its first page and did not start. ``patient_url_ok`` asks the same question for
+  up to ``URL_CHECK_S``, 10 s per ask, and gives up only then.
 """
 
 from __future__ import annotations
@@ -32,14 +37,20 @@ import io
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
-from gradio import processing_utils
+import httpx
+from gradio import networking, processing_utils
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _installed = False
 PNG_COMPRESS_LEVEL = 1  # zlib's fastest: see the module's docstring
+URL_CHECK_S = 60.0  # how long the start-up check waits for the studio's own address (Gradio: 5 asks of 3 s)
+URL_CHECK_ASK_S = 10.0
+# The answers Gradio's check takes as "the address works" (a login or a redirect included)
+URL_OK_STATUSES = (200, 401, 301, 302, 303, 307, 308)
 
 # The tracker's loop is recognised by its module, Gradio's ``statustracker`` chunk; every other
 # animation keeps its frames.
@@ -64,7 +75,23 @@ def install() -> None:
     global _installed
     if not _installed:
         processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
+        networking.url_ok = patient_url_ok
         _installed = True
+
+
+def patient_url_ok(url: str, within_s: float | None = None) -> bool:
+    """Whether ``url`` answers a HEAD as Gradio's start-up check wants (``URL_OK_STATUSES``), asked until it
+    does or ``within_s`` (``URL_CHECK_S``) have passed: a slow answer or a refused connection is asked again."""
+    deadline = time.monotonic() + (URL_CHECK_S if within_s is None else within_s)
+    while True:
+        try:
+            if httpx.head(url, timeout=URL_CHECK_ASK_S, verify=False).status_code in URL_OK_STATUSES:
+                return True
+        except httpx.TransportError:  # refused, reset or too slow: asked again until the deadline
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
