@@ -1,6 +1,11 @@
 """The studio's two ASGI middlewares, on a small Starlette app: the page and frontend files kept and
 compressed once (``ResponseCache``), and the early script put at the top of every HTML page
-(``EarlyScript``)."""
+(``EarlyScript``); and the studio's patient start-up check (``patient_url_ok``)."""
+
+import http.server
+import socket
+import threading
+import time
 
 import brotli
 import pytest
@@ -10,7 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from studio.ui.frame.gradio_fixes import EARLY_SCRIPT, EarlyScript
+from studio.ui.frame.gradio_fixes import EARLY_SCRIPT, EarlyScript, patient_url_ok
 from studio.ui.frame.response_cache import ResponseCache
 
 PAGE = "<!doctype html><html><head><title>studio</title></head><body>" + "x" * 2000 + "</body></html>"
@@ -176,13 +181,6 @@ def test_a_result_file_fetched_once_is_never_held():
 def test_the_start_up_check_waits_for_a_slow_first_answer_and_still_refuses_no_answer():
     """Gradio's own check gives its address 3 s per ask and then refuses to start; a studio beside the test
     suite's other work took longer for its first page. The patient check waits, and still says no to nothing."""
-    import http.server
-    import socket
-    import threading
-    import time
-
-    from studio.ui.frame.gradio_fixes import patient_url_ok
-
     class SlowFirstAnswer(http.server.BaseHTTPRequestHandler):
         asked = 0
 
