@@ -47,6 +47,7 @@ if LoadFileScheduling is not None:
 
         _ordered = False
 
+        # xdist's own (private) methods, as pinned in requirements-dev.txt: a newer xdist is to be checked here
         def _split_scope(self, nodeid: str) -> str:
             return scope_of(nodeid)
 
