@@ -1032,11 +1032,10 @@ async def measure_page_loads(chromium, deploy: Deployment, address: str, count: 
         pages.append(done)
         if len(pages) == 1:  # the language switch, there and back, on this complete page
             for name in ("한국어", "English") if lang == "en" else ("English", "한국어"):
-                joined = await page.evaluate("window.__studio.joined")
                 cpu_a, t_a = deploy.cpu(), time.monotonic()
-                await page.get_by_label(name, exact=True).check()
-                await page.wait_for_function(f"(q) => window.__studio.joined > {joined} && ({PAGE_COMPLETE})(q)",
-                                             arg=PAGE_QUIET_MS, polling=100, timeout=120_000)
+                async with page.expect_navigation(timeout=120_000):  # the other language's page
+                    await page.get_by_label(name, exact=True).click()
+                await page.wait_for_function(PAGE_COMPLETE, arg=PAGE_QUIET_MS, polling=100, timeout=120_000)
                 switches.append(deploy.cpu() - cpu_a - background * (time.monotonic() - t_a))
         await context.close()
         await asyncio.sleep(1.0)

@@ -51,27 +51,50 @@ def studio_page(url: str, width: int, height: int):
             browser.close()
 
 
+def switch_language(page, name: str) -> None:
+    """Choose ``name`` ("English", "한국어") on the page's language radio: unless it is the page's language
+    already, the page loads again in that language (studio.ui.frame.page_language)."""
+    choice = page.get_by_label(name, exact=True)
+    if choice.is_checked():
+        return
+    with page.expect_navigation(timeout=60_000):
+        choice.click()
+    sync_api.expect(page.get_by_label(name, exact=True)).to_be_checked(timeout=60_000)
+
+
+_NEW_PICTURE = ("before => { const img = document.querySelector('#pixel-samples img');"
+                " return img && img.src !== before && img.complete && img.naturalWidth > 0; }")
+
+
 def test_switch_language_and_sample_in_the_browser(studio_server):
+    """A student samples seed 7 in English and switches to Korean: the page comes back in Korean with
+    seed 7's samples still in sight (the result's link), and samples again."""
     with studio_page(studio_server, 1300, 1700) as page:
         page.get_by_role("tab", name="① Pixel probability model").click()
         samples = page.locator("#pixel-samples img")
         samples.wait_for(state="visible", timeout=30_000)  # the shipped weights answer on load
+        page.wait_for_function(_IDLE, timeout=120_000)  # the page's own results cannot overwrite ours
         before = samples.get_attribute("src")
-
-        page.get_by_label("한국어").check()  # switch to Korean: the button text follows
-        sample_button = page.locator("#pixel-sample-button")
-        sync_api.expect(sample_button).to_have_text("샘플 생성", timeout=15_000)
-        # The switch ends by refreshing the tab's results; wait for it so it cannot overwrite ours.
-        sync_api.expect(page.locator("#pixel-likelihood")).to_contain_text("테스트 음의 로그 우도",
-                                                                            timeout=90_000)  # slow on a busy CI
-
         page.locator("#pixel-seed input").fill("7")
         page.locator("#pixel-seed input").press("Tab")
+        page.locator("#pixel-sample-button").click()
+        page.wait_for_function(_NEW_PICTURE, arg=before, timeout=30_000)
+        seed_7 = samples.get_attribute("src")
+
+        switch_language(page, "한국어")  # the page loads again in Korean, on the result in sight
+        assert "r=" in page.url
+        sample_button = page.locator("#pixel-sample-button")
+        sync_api.expect(sample_button).to_have_text("샘플 생성", timeout=15_000)
+        sync_api.expect(page.locator("#pixel-seed input")).to_have_value("7", timeout=60_000)
+        sync_api.expect(page.locator("#pixel-likelihood")).to_contain_text("테스트 음의 로그 우도",
+                                                                            timeout=90_000)  # slow on a busy CI
+        page.wait_for_function(_IDLE, timeout=120_000)
+        assert samples.get_attribute("src") == seed_7  # the same picture file: seed 7's samples
+
+        page.locator("#pixel-seed input").fill("8")
+        page.locator("#pixel-seed input").press("Tab")
         sample_button.click()
-        page.wait_for_function(
-            "before => { const img = document.querySelector('#pixel-samples img');"
-            " return img && img.src !== before && img.complete && img.naturalWidth > 0; }",
-            arg=before, timeout=30_000)
+        page.wait_for_function(_NEW_PICTURE, arg=seed_7, timeout=30_000)
         assert samples.evaluate("img => img.naturalWidth") == 862
         sync_api.expect(page.get_by_text("생성 모델 스튜디오")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "pixel_tab.png"), full_page=True)
@@ -98,7 +121,7 @@ def test_every_technique_tab_is_in_sight_at_1280_px_and_recipes_are_folded(studi
     with studio_page(studio_server, 1280, 900) as page:
         tabs = page.locator("#studio-techniques > .tab-wrapper [role=tab]")
         for language in ("English", "한국어"):
-            page.get_by_label(language).check()
+            switch_language(page, language)
             sync_api.expect(tabs).to_have_count(technique_tabs(), timeout=30_000)
             for i in range(technique_tabs()):
                 box = tabs.nth(i).bounding_box()
@@ -168,8 +191,7 @@ def test_every_tabs_main_action_answers_in_both_languages_without_an_error(studi
         page.on("pageerror", lambda e: noted(problems, f"page error: {e}", e.stack))
         tabs = page.locator("#studio-techniques > .tab-wrapper [role=tab]")
         for language, lang in (("English", "en"), ("한국어", "ko")):
-            page.get_by_label(language).check()
-            page.wait_for_function(_IDLE, timeout=120_000)  # the switch re-words every tab
+            switch_language(page, language)
             for i in range(tabs.count()):
                 tabs.nth(i).click()
                 if i in MAIN_ACTION_SUBTAB:
@@ -199,69 +221,47 @@ def _settled_text(page) -> str:
     return page.locator("#studio-techniques").inner_text()
 
 
-# A slow network for the page's own load: its first requests sent in English reach the server 4 s late,
-# so a student's switch to Korean is answered first and their late English answers come after it.
-DELAY_ENGLISH_LOADS = """
-(() => {
-  window.__delayedLoads = 0;
-  const original = window.fetch;
-  window.fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
-    if (url.includes('/queue/join') && window.__delayedLoads < 3
-        && String(init && init.body).includes('"en"')) {
-      window.__delayedLoads += 1;
-      await new Promise(resolve => setTimeout(resolve, 4000));
-    }
-    return original(input, init);
-  };
-})();
-"""
-
-
 def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
-    """Switching ko and back to en re-words every tab from the shared results; the words are those
-    of a page opened in English. A switch made while the page's own load is still on its way is not
-    undone by that load's late answers."""
+    """A switch to Korean gives the words of a page opened in Korean (?lang=ko), and the next page this
+    browser opens is Korean too (its cookie); the switch back gives those of a fresh English page."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
-            pages = []
-            for delay in (False, False, True):
+            words = {}
+            for name, address in (("fresh", studio_server), ("fresh_korean", studio_server + "?lang=ko")):
                 context = browser.new_context(viewport={"width": 1300, "height": 1500})
-                if delay:
-                    context.add_init_script(DELAY_ENGLISH_LOADS)
                 context.add_init_script(COUNT_EVENTS)
                 page = context.new_page()
-                page.goto(studio_server)
-                pages.append(page)
-            early = pages[2]
-            early.wait_for_function("() => window.__delayedLoads >= 3", timeout=60_000)
-            early.get_by_label("한국어").check()  # the page's load is still on its way
-            fresh = _settled_text(pages[0])
-            switching = pages[1]
+                page.goto(address)
+                words[name] = _settled_text(page)
+                context.close()
+            context = browser.new_context(viewport={"width": 1300, "height": 1500})
+            context.add_init_script(COUNT_EVENTS)
+            switching = context.new_page()
+            switching.goto(studio_server)
             _settled_text(switching)
-            switching.get_by_label("한국어").check()
-            sync_api.expect(switching.locator("#pixel-sample-button")).to_have_text("샘플 생성", timeout=60_000)
-            korean = _settled_text(switching)
-            switching.get_by_label("English").check()
-            sync_api.expect(switching.locator("#pixel-sample-button")).not_to_have_text("샘플 생성", timeout=60_000)
-            back = _settled_text(switching)
-            switched_early = _settled_text(early)
+            switch_language(switching, "한국어")
+            words["switched"] = _settled_text(switching)
+            again = context.new_page()  # the same browser, later: its cookie chooses Korean
+            again.goto(studio_server)
+            words["next_page"] = _settled_text(again)
+            switch_language(again, "English")
+            words["back"] = _settled_text(again)
         finally:
             browser.close()
-    assert "Pixel probability model" in fresh and "화소 확률 모델" in korean
-    assert back == fresh
-    assert switched_early == korean
+    assert "Pixel probability model" in words["fresh"] and "화소 확률 모델" in words["fresh_korean"]
+    assert words["switched"] == words["next_page"] == words["fresh_korean"]
+    assert words["back"] == words["fresh"]
 
 
 def test_a_refused_number_outside_the_queue_says_why_in_a_pop_up(studio_server):
     """The GAN's seed at -5 and Enter: its sampler runs outside Gradio's queue, whose errors Gradio 6's
     page did not show (gradio_fixes.ClientPatch); the student reads one sentence naming the control.
-    After a language switch too, which makes each re-labelled widget anew (input_guards)."""
+    In Korean too (the page of another language, studio.ui.frame.page_language)."""
     with studio_page(studio_server, 1280, 900) as page:
         page.wait_for_function(_IDLE, timeout=120_000)  # a loaded CI machine: the page's own loads first
-        page.get_by_label("한국어").check(timeout=60_000)
-        page.wait_for_function(_IDLE, timeout=120_000)  # the switch re-words every tab
+        switch_language(page, "한국어")
+        page.wait_for_function(_IDLE, timeout=120_000)  # the Korean page's own loads
         page.get_by_role("tab", name="④ GAN (생성 적대 신경망)").click()
         seed = page.locator("#gan-seed input")
         seed.fill("-5")

@@ -15,16 +15,14 @@ def test_both_languages_with_the_same_placeholders(key):
     assert fields[0] == fields[1]
 
 
-def test_translator_switches_registered_components():
+def test_translator_gives_registered_components_their_texts():
     gr = pytest.importorskip("gradio")
     with gr.Blocks():
         tr = i18n.Translator("en")
         button = tr.make(gr.Button, {"value": "pixel.sample"})
         slider = tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0, maximum=27)
     assert button.value == "Sample" and slider.label == "Row"
-    assert tr.components == [button, slider]
-    assert tr.updates("ko") == [{"__type__": "update", "value": "샘플 생성"},
-                                {"__type__": "update", "label": "행"}]
+    assert tr.texts("ko") == [(button, {"value": "샘플 생성"}), (slider, {"label": "행"})]
 
 
 def test_unknown_language_falls_back_to_the_default():

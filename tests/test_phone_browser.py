@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import ARTIFACTS
-from test_browser import ARGS, CHROMIUM, MAIN_ACTION_SUBTAB, slowed
+from test_browser import ARGS, CHROMIUM, MAIN_ACTION_SUBTAB, slowed, switch_language
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -68,7 +68,7 @@ def test_a_phone_gets_a_page_it_can_use(studio_server):
             print(f"phone (390 px, CPU slowed {PHONE_SLOWDOWN}x): first picture after {first_picture:.2f} s "
                   f"(the test's clock: {time.monotonic() - started:.2f} s)")
             assert first_picture < FIRST_PICTURE_S, f"the first picture took {first_picture:.1f} s"
-            page.get_by_label("한국어").check()
+            switch_language(page, "한국어")
             page.wait_for_timeout(1500)
             assert page.evaluate(_SIDEWAYS) <= 1, "the page scrolls sideways on a phone"
             row = page.evaluate(_TAB_ROW_HEIGHT)

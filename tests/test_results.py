@@ -150,16 +150,12 @@ def _toy_page():
             calls.append(("refresh", lg, s))
             return f"{lg}: words", f"picture {s}"
 
-        def reword(lg, s):
-            calls.append(("reword", lg, s))
-            return f"{lg}: words", gr.skip()
-
         def judge(lg, s):
             calls.append(("judge", lg, s))
             return f"{lg}: judged {s}"
 
         page = PageResults([TabRefresh(refresh, [lang, seed], [words, picture],
-                                       followups=[(judge, [lang, seed], [readout])], reword=reword)], lang,
+                                       followups=[(judge, [lang, seed], [readout])])], lang,
                            results=SharedResults())
     return page, calls, (words, picture, readout)
 
@@ -173,18 +169,15 @@ def test_two_sessions_get_the_same_starting_results_from_one_computation():
     assert page.outputs == list(outputs)
 
 
-def test_warming_fills_the_page_and_a_switch_finds_its_words_ready():
+def test_warming_fills_the_page_of_each_language():
     page, calls, _ = _toy_page()
-    page.warm(["ko"])
-    page.warm(["en"], reword=True)
+    page.warm(["ko", "en"])
     calls.clear()
-    page.load(*page.starting_values("ko"))
-    switched = page.reword(*page.starting_values("en"))
+    korean = page.load(*page.starting_values("ko"))
+    english = page.load(*page.starting_values("en"))
     assert calls == []  # nothing computed: both were ready
-    fresh = page.load(*page.starting_values("en"))
-    # the switch gives the words a fresh page in that language has, and leaves the picture as it is
-    assert switched[0] == fresh[0] and switched[2] == fresh[2]
-    assert switched[1] == {"__type__": "update"}
+    assert korean == ["ko: words", "picture 3", "ko: judged 3"]
+    assert english == ["en: words", "picture 3", "en: judged 3"]
 
 
 def test_a_page_loads_pictures_are_encoded_once():

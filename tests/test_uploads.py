@@ -63,8 +63,26 @@ def test_guards_explain_broken_uploads_and_shrink_big_ones(uploads, tmp_path):
         slider.preprocess(1.5)
 
 
+def test_a_refused_number_is_named_in_every_language():
+    """One widget serves the pages of both languages: its sentence names it as each of them does."""
+    from studio.ui.kit import i18n
+
+    with gr.Blocks() as demo:
+        tr = i18n.Translator("en")
+        seed = tr.make(gr.Number, {"label": "common.seed"}, precision=0, minimum=0)
+        plain = gr.Number(label="Count", minimum=1)
+    guard_inputs(demo, [tr.texts(lang) for lang in i18n.LANGUAGES])
+    names = " / ".join(f"'{i18n.text('common.seed', lang)}'" for lang in i18n.LANGUAGES)
+    with pytest.raises(gr.Error) as refused:
+        seed.preprocess(-5)
+    assert str(refused.value.message) == f"{names} must be at least 0, not -5."
+    assert "'시드" in names and "'Seed" in names
+    with pytest.raises(gr.Error, match="'Count' must be at least 1, not 0."):
+        plain.preprocess(0)
+
+
 def test_the_guards_outlive_gradio_making_a_widget_anew():
-    """An event that updates a widget's properties (a language switch re-labels every one) makes Gradio
+    """An event that updates a widget's properties (a followed result sets a tab's controls) makes Gradio
     build the session's copy anew from the widget's class and arguments; the guards hold for the copy,
     and the page still draws the same components."""
     with gr.Blocks() as demo:

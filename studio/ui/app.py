@@ -25,7 +25,8 @@ from studio.ui.kit.class_kit import ClassKit, quietly
 from studio.ui.kit.context import TabContext
 from studio.ui.frame.input_guards import guard_inputs
 from studio.ui.kit.jobs import SessionJobs
-from studio.ui.frame.page_load import RECHECK_JS, PageResults
+from studio.ui.frame.page_language import SWITCH_JS, LanguagePages, PageLanguage
+from studio.ui.frame.page_load import PageResults
 from studio.ui.panels.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.frame.response_cache import ResponseCache
 
@@ -89,7 +90,7 @@ def _header(tr: i18n.Translator) -> tuple[gr.Markdown, gr.Radio]:
         with gr.Column(scale=4):
             tr.make(gr.Markdown, {"value": lambda lg: f"# {i18n.text('app.title', lg)}\n"
                                                       f"{i18n.text('app.subtitle', lg)}"})
-            device = gr.Markdown(tr("app.device_pending"), elem_id="studio-device")
+            device = tr.make(gr.Markdown, {"value": "app.device_pending"}, elem_id="studio-device")
         with gr.Column(scale=1, min_width=180):
             language = gr.Radio([(name, code) for code, name in i18n.LANGUAGES.items()],
                                 value=tr.lang, label="언어 / Language", elem_id="studio-language")
@@ -136,7 +137,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
         gr.Markdown(f"<small>Generative Studio {__version__}</small>")
         # Pressed by the page itself when its address carries a result (?r=...): see OPEN_LINK_JS.
         open_link = gr.Button("open link", elem_id="studio-open-link", elem_classes=["studio-hidden"])
-        loaded = _page_results(demo, tr, refreshes, language, device, ctx.warm_ups)
+        loaded, languages = _page_results(demo, tr, refreshes, language, device, ctx.warm_ups)
         # A page opened from a link to a result (?r=...) shows that result on its tab, with the link's
         # values in the controls: after the page's own results, so that they do not overwrite the
         # link's, and outside the queue. Only such a page runs the event: its outputs are every linkable
@@ -151,10 +152,11 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             exports.RESULT_LISTENERS[:] = [kit.lecturer_made]  # one class per process
             loaded.then(None, js=class_panel.READY_JS)
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
+    demo.page_languages = languages  # each language's page, served by launch()
     demo.link_targets = ctx.link_targets  # where each linkable result lives (for the tests)
     demo.classroom = kit
     demo.launch_info = launch_info
-    guard_inputs(demo)  # every tab's uploads and numbers, present and future
+    guard_inputs(demo, [tr.texts(lg) for lg in i18n.LANGUAGES])  # every tab's uploads and numbers, present and future
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY)
     return demo
 
@@ -168,48 +170,38 @@ def _start_with_plan(kit: ClassKit, plan: str, lang: str, warm_ups: list) -> Non
 
 
 def _page_results(demo: gr.Blocks, tr: i18n.Translator, refreshes: list, language, device, warm_ups: list):
-    """Wire every tab's page-load results, the language switch with its re-wording, and the device line; the
-    event after which a page's own results are in (what a link or the class's following waits for)."""
+    """Wire every tab's page-load results, the language switch and the device line; (the event after which a
+    page's own results are in (what a link or the class's following waits for), each language's page)."""
 
     def describe_device(lg: str) -> str:
         # Shown once every tab is warm (or after a minute): from then on first clicks are fast.
         runtime.wait_until_warm(timeout=WARM_UP_WAIT_S)
         return i18n.text("app.device", lg, device=runtime.device_info().label())
 
-    def switch_language(lg: str) -> list:
-        return tr.updates(lg)
-
-    # One event fills every tab on page load, and one re-words them after a switch; their
-    # results are shared by every page (studio.ui.frame.page_load), so a class costs one computation.
+    # One event fills every tab on page load; its results are shared by every page
+    # (studio.ui.frame.page_load), so a class costs one computation.
     page = PageResults(refreshes, language)
     first_tab, other_tabs = page.split()
     first_tab.show_at_once(tr.lang)
-    # The language the tabs' words are in, and the button the page presses when a late page load
-    # answered in the language it had before a switch (page_load.RECHECK_JS).
-    words_language = gr.Textbox(tr.lang, elem_id="studio-words-language", elem_classes=["studio-hidden"])
-    reword = gr.Button("reword", elem_id="studio-reword", elem_classes=["studio-hidden"])
     # No loading animation: a class's browsers share the lecturer's cores while the page arrives,
     # and each animated placeholder is drawn at 60 frames a second until its result lands. The first
     # tab's results come first, on their own: a phone shows them before it works through the rest.
-    fn, inputs, outputs = first_tab.event(words_language)
+    fn, inputs, outputs = first_tab.event()
     first_loaded = demo.load(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-    fn, inputs, outputs = other_tabs.event(words_language)
+    fn, inputs, outputs = other_tabs.event()
     loaded = first_loaded.then(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-    for answered in (first_loaded, loaded):
-        answered.then(None, [words_language, language], None, js=RECHECK_JS)
     # No concurrency limit: page loads waiting here for the warm-up must not hold the light queue.
     demo.load(describe_device, language, device, api_name="device", concurrency_limit=None,
               show_progress="hidden")
-    switched = language.change(switch_language, language, tr.components, api_visibility="private")
-    fn, inputs, outputs = page.event(words_language, reword=True)
-    switched.then(quietly(fn), inputs, outputs, api_visibility="private").then(
-        describe_device, language, device, api_visibility="private", concurrency_limit=None)
-    reword.click(quietly(fn), inputs, outputs, api_visibility="private", show_progress="hidden")
-    # The page's results first, then the tabs' own warm-ups, then the re-wording in every language
-    # (a switch, and the switch back, find their words ready).
+    # A switch loads the other language's page (studio.ui.frame.page_language): no event reaches the server.
+    languages = LanguagePages(tr.lang, i18n.LANGUAGES, tr.texts,
+                              starting_values=lambda lg: {language: lg, **first_tab.starting_config_values(lg)})
+    language.change(None, language, None, js=SWITCH_JS)
+    # The page's results first, then the tabs' own warm-ups, then the other languages' pages and results.
     warm_ups.insert(0, lambda: page.warm([tr.lang]))
-    warm_ups.append(lambda: page.warm([*(lg for lg in i18n.LANGUAGES if lg != tr.lang), tr.lang], reword=True))
-    return loaded
+    warm_ups.append(lambda: page.warm([lg for lg in i18n.LANGUAGES if lg != tr.lang]))
+    warm_ups.append(languages.warm)
+    return loaded, languages
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
@@ -235,6 +227,9 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
         # before the cache: /?key= is never kept
         middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places,
                                         plan_steps=kit.plan_steps, projector=kit.projector))
+    languages = getattr(demo, "page_languages", None)
+    if languages is not None:  # inside the cache: each language's page is written once
+        middleware.append(Middleware(PageLanguage, pages=languages))
     middleware.append(Middleware(gradio_fixes.EarlyScript, script=scripts))
     middleware.append(Middleware(gradio_fixes.ClientPatch))  # errors outside the queue reach the student
     if public_url:  # Gradio takes a full URL as the page's root, for every request

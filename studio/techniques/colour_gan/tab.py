@@ -96,16 +96,12 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[tab_kit.TabRe
     def refresh(lang, n, seed_value):
         return (describe(lang, service.status()), *sample(n, seed_value))
 
-    @guarded
-    def reword(lang, n, seed_value):
-        return describe(lang, service.status()), gr.skip(), gr.skip()
-
     refresh_inputs = [ctx.lang, count, seed]
     refresh_outputs = [status, grid, grid_md]
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN)
-    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs)]
 
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:

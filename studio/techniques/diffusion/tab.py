@@ -73,16 +73,12 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
         return (status_line(lang, service.status()), sample(n, steps_, seed_, label_, guidance_),
                 *forward(index_, seed_))
 
-    @guarded
-    def reword(lang, n, steps_, seed_, label_, guidance_, index_):
-        return status_line(lang, service.status()), gr.skip(), gr.skip(), gr.skip()
-
     refresh_inputs = [lang, count, steps, seed, label, guidance, index]
     refresh_outputs = [status, grid, *forward_outputs]
     if panel is not None:  # new weights: the grid and the forward process drawn again
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
-    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed], reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge, scrubbed])]
 
 
 def _grid_subtab(ctx: TabContext, service, settings, sub_tabs):

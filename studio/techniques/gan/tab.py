@@ -120,10 +120,6 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
         return (status_text(lang, name), record_picture(lang, name), samples.sample(name, n, s),
                 *walk.walk_between(name, a, b, steps))
 
-    @guarded
-    def reword(lang, name, n, s, a, b, steps):
-        return status_text(lang, name), record_picture(lang, name), gr.skip(), gr.skip(), gr.skip()
-
     refresh_inputs = [lang, *samples.inputs, *walk.inputs[1:]]  # the generator once: [lang, variant, count, seed, ...]
     refresh_outputs = [status, record, samples.grid, *walk.outputs]
     judged = (samples.judge, [lang, *samples.inputs], [samples.judge_md])
@@ -131,7 +127,7 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
         for event in (samples.panel.finished, samples.panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN).then(*judged, **tab_kit.HIDDEN)
     # The nearest training images follow on their own: they need the training set, which a server may lack.
-    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged, nearest], reword=reword),
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judged, nearest]),
             *parts]
 
 

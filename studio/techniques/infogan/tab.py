@@ -122,16 +122,12 @@ def create_part(ctx: TabContext, service, parent: SubTabs) -> list[tab_kit.TabRe
         return (describe(lang, info), gr.update(choices=_choices(info)),
                 answer(c1_value, c2_value, c3_value, seed_value), *draw_grid(code_value, seed_value))
 
-    @guarded
-    def reword(lang, c1_value, c2_value, c3_value, seed_value, code_value):
-        return describe(lang, service.matched_digits()), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-
     refresh_inputs = [lang, c1, c2, c3, seed, code]
     refresh_outputs = [status, c1, live, grid, gif]
     if panel is not None:
         for event in (panel.finished, panel.switched):
             event.then(refresh, refresh_inputs, refresh_outputs, **tab_kit.HIDDEN)
-    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs)]
 
 
 def _training_panel(ctx: TabContext, service) -> TrainingPanel:

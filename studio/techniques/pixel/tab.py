@@ -82,15 +82,6 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
                 draw_samples(dataset, label, smoothing, n, seed),
                 _status_text(service.status(), lang))
 
-    @guarded
-    def reword(lang, dataset, label, smoothing, row, col, n, seed):
-        lbl = _label(label)
-        return (gr.update(choices=_class_choices(service, dataset, lang)), gr.skip(),
-                entropy_picture(dataset, label, smoothing, row, col, lang),
-                histogram_picture(dataset, label, smoothing, row, col, lang),
-                _likelihood_text(service.likelihood(dataset, lbl, smoothing), lang), gr.skip(),
-                _status_text(service.status(), lang))
-
     dataset, label, smoothing = model_inputs
     refresh_inputs = [lang, *model_inputs, row, col, count, seed]
     refresh_outputs = [label, *picture_outputs, likelihood, samples, status]
@@ -99,7 +90,7 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
     if ctx.allow_training:
         _training_events(ctx, service, limit, (train_btn, stop_btn, shipped_btn), status,
                          (refresh, refresh_inputs, refresh_outputs))
-    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge], reword=reword)]
+    return [tab_kit.TabRefresh(refresh, refresh_inputs, refresh_outputs, followups=[judge])]
 
 
 def _reproducible(service):
@@ -125,8 +116,8 @@ def _model_choices(ctx: TabContext, service) -> list:
     tr = ctx.tr
     with gr.Row():
         dataset = tr.make(gr.Radio, {"label": "pixel.dataset"}, choices=DATASET_CHOICES, value="mnist")
-        label = tr.make(gr.Dropdown, {"label": "pixel.class"}, choices=_class_choices(service, "mnist", tr.lang),
-                        value="0")
+        label = tr.make(gr.Dropdown, {"label": "pixel.class",
+                                      "choices": lambda lang: _class_choices(service, "mnist", lang)}, value="0")
         smoothing = tr.make(gr.Slider, {"label": "pixel.smoothing", "info": "pixel.smoothing_info"},
                             minimum=0.0, maximum=2.0, step=0.01, value=0.0)
     return [dataset, label, smoothing]

@@ -215,11 +215,8 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
             one = gr.skip()
         return (backbone_note(service, lang), *ready_example(service, lang), one)
 
-    def reword(lang, content_img, style_img, amount, resolution):  # the one-pass picture has no words
-        return backbone_note(service, lang), *ready_example(service, lang), gr.skip()
-
     return [tab_kit.TabRefresh(refresh, [lang, content, style, ff_strength, side],
-                               [note, output, progress_md, ff_output], reword=reword)]
+                               [note, output, progress_md, ff_output])]
 
 
 def _picture_columns(tr):

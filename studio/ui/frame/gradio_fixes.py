@@ -115,7 +115,7 @@ def _png_bytes(img) -> bytes:
         return output.getvalue()
 
 
-class _Rewrite:
+class Rewrite:
     """ASGI middleware that holds some answers whole and sends them rewritten, with their length
     corrected: ``wants`` picks the requests, ``holds`` the answers (by their start), ``rewrite`` the
     body. Every other answer passes untouched."""
@@ -129,7 +129,7 @@ class _Rewrite:
     def holds(self, start: Message, headers: MutableHeaders) -> bool:
         raise NotImplementedError
 
-    def rewrite(self, body: bytes) -> bytes:
+    def rewrite(self, body: bytes, scope: Scope) -> bytes:
         raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -149,7 +149,7 @@ class _Rewrite:
                 body.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                rewritten = self.rewrite(b"".join(body))
+                rewritten = self.rewrite(b"".join(body), scope)
                 headers = MutableHeaders(raw=list(start["headers"]))
                 headers["content-length"] = str(len(rewritten))
                 await send({**start, "headers": headers.raw})
@@ -160,7 +160,7 @@ class _Rewrite:
         await self.app(scope, receive, patch)
 
 
-class EarlyScript(_Rewrite):
+class EarlyScript(Rewrite):
     """ASGI middleware: ``EARLY_SCRIPT`` as the first thing in the ``<head>`` of every HTML page the
     server sends, so that it runs before Gradio's modules load. Other answers pass untouched."""
 
@@ -171,7 +171,7 @@ class EarlyScript(_Rewrite):
     def holds(self, start: Message, headers: MutableHeaders) -> bool:
         return headers.get("content-type", "").startswith("text/html") and "content-encoding" not in headers
 
-    def rewrite(self, body: bytes) -> bytes:
+    def rewrite(self, body: bytes, scope: Scope) -> bytes:
         return body.replace(b"<head>", b"<head>" + self.script, 1)
 
 
@@ -185,7 +185,7 @@ def fix_client(script: bytes) -> bytes:
     return CLIENT_FIX.sub(CLIENT_FIXED, script, count=1)
 
 
-class ClientPatch(_Rewrite):
+class ClientPatch(Rewrite):
     """ASGI middleware: Gradio's frontend scripts (``/assets/index-*.js``) with ``fix_client`` applied,
     once (``ResponseCache`` keeps the result). Every other answer passes untouched."""
 
@@ -196,5 +196,5 @@ class ClientPatch(_Rewrite):
     def holds(self, start: Message, headers: MutableHeaders) -> bool:
         return start.get("status") == 200 and "content-encoding" not in headers
 
-    def rewrite(self, body: bytes) -> bytes:
+    def rewrite(self, body: bytes, scope: Scope) -> bytes:
         return fix_client(body)

@@ -10,7 +10,8 @@ widget, including those of tabs added later, so that:
   before any code of the tab sees it;
 - a number that is NaN or infinite (JSON clients can send those; Gradio's range check lets NaN
   through), not a number at all, or outside the control's range, is refused with a sentence naming
-  the control.
+  the control, by its name in every language of the studio ("'Seed' / '시드'"): the server holds one
+  widget for every page, and a page's language is its own (``studio.ui.frame.page_language``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,21 @@ from studio.media import imaging
 from studio.checks import quoted
 
 
-def guard_inputs(demo: gr.Blocks) -> None:
-    """Install the guards on every input component of ``demo`` (call after all tabs are built)."""
+# A number widget's label in each language, by the widget's id (``guard_inputs``' ``words``).
+_NAMES: dict[int, list[str]] = {}
+
+
+def guard_inputs(demo: gr.Blocks, words: list | None = None) -> None:
+    """Install the guards on every input component of ``demo`` (call after all tabs are built).
+
+    ``words``: for each language, its (component, {property: text}) pairs (``Translator.texts``), from
+    which a refused number is named in every language."""
+    for texts in words or ():
+        for component, properties in texts:
+            label = properties.get("label")
+            names = _NAMES.setdefault(component._id, [])
+            if isinstance(label, str) and label and label not in names:
+                names.append(label)
     for block in demo.blocks.values():
         if isinstance(block, (gr.Image, gr.ImageEditor)):
             _guard(block, _safe_picture_preprocess)
@@ -42,7 +56,7 @@ _GUARDED: dict[type, type] = {}
 
 def _guard(block, guard) -> None:
     # The guard goes on the block's class, not on the block: when an event updates a widget's properties
-    # (a language switch re-labels every one), Gradio makes the session's copy anew as
+    # (a followed result sets a tab's controls anew), Gradio makes the session's copy anew as
     # ``block.__class__(**arguments)``, and a guard set on the old object alone was gone from then on.
     if isinstance(block, tuple(_GUARDED.values())):
         return
@@ -112,7 +126,8 @@ def _bounded_file(file):
 
 
 def _finite_number_preprocess(self, payload):
-    label = f"'{self.label}'" if isinstance(self.label, str) and self.label else "This number"
+    names = _NAMES.get(self._id) or ([self.label] if isinstance(self.label, str) and self.label else [])
+    label = " / ".join(f"'{name}'" for name in names) or "This number"
     if payload is not None and (isinstance(payload, bool) or not isinstance(payload, (int, float))):
         raise gr.Error(f"{label} must be a number, not {quoted(str(payload))}.")
     if isinstance(payload, float) and not math.isfinite(payload):

@@ -4,15 +4,15 @@ A page load used to fire each tab's refresh and its follow-ups as separate event
 each computed its pictures, readouts, figures and GIFs again, although every page asks for the same
 ones: the starting values are the same, the seeds are fixed, the weights are the same. Here:
 
-* one event fills every tab (``load``), and one re-words them after a language switch (``reword``);
+* one event fills every tab (``load``);
 * each tab's part of it is a shared result (``studio.serving.results.SHARED``), keyed by the tab's step, its
   inputs (language included) and ``registry.weights_version()``; the first page, or the warm-up before
   it, computes it, and every later page gets the same values (the same files: Gradio does not encode
   a picture again);
-* a tab whose refresh fails shows nothing new and does not hold up the others;
-* each event also answers the language its words are in (``event``), and the page compares it with the
-  language it shows (``RECHECK_JS``): a switch made while a slow page load was on its way is not undone
-  by that load's late answer, but re-worded once more.
+* a tab whose refresh fails shows nothing new and does not hold up the others.
+
+A page's language is its own page (``studio.ui.frame.page_language``): its load sends that language, and
+the first tab's results in each language are written into that language's page (``starting_config_values``).
 
 Only results that are functions of their inputs go through here: a refresh must not read or write
 per-session state (``gr.State``), and ``PageResults`` refuses one that does.
@@ -38,25 +38,18 @@ from studio.serving.results import SHARED, SharedResults, fingerprint
 log = logging.getLogger("studio")
 
 
-# Run in the page after each of its own results: when they came in another language than the one the page
-# now shows (a switch made while they were on their way), the page's hidden "reword" button re-words it.
-RECHECK_JS = ("(shown, chosen) => { if (shown && chosen && shown !== chosen) "
-              "document.querySelector('#studio-reword')?.click(); }")
-
-
 @dataclass(frozen=True)
 class _Step:
-    """One function of the page load: a tab's refresh, its re-wording, or a follow-up."""
+    """One function of the page load: a tab's refresh or a follow-up."""
 
     name: str
     fn: Callable
-    reword: Callable
     inputs: tuple
     outputs: tuple
 
 
 class PageResults:
-    """The page-load and language-switch results of ``refreshes`` (``studio.ui.kit.tab_kit.TabRefresh``).
+    """The page-load results of ``refreshes`` (``studio.ui.kit.tab_kit.TabRefresh``).
 
     ``inputs`` and ``outputs`` are the union of the steps' widgets, for one Gradio event each.
     ``language`` is the page's language widget (an input of most steps), which ``warm`` varies.
@@ -68,10 +61,9 @@ class PageResults:
         steps = []
         for index, refresh in enumerate(refreshes):
             name = f"{index}:{getattr(refresh.fn, '__module__', '?')}"
-            steps.append(_Step(name, refresh.fn, refresh.reword or refresh.fn, tuple(refresh.inputs),
-                               tuple(refresh.outputs)))
+            steps.append(_Step(name, refresh.fn, tuple(refresh.inputs), tuple(refresh.outputs)))
             for k, (fn, inputs, outputs) in enumerate(refresh.followups):
-                steps.append(_Step(f"{name}/{k}", fn, fn, tuple(inputs), tuple(outputs)))
+                steps.append(_Step(f"{name}/{k}", fn, tuple(inputs), tuple(outputs)))
         for step in steps:
             if any(isinstance(c, gr.State) for c in (*step.inputs, *step.outputs)):
                 raise ValueError(f"The page load of {step.name} uses per-session state; it cannot be shared.")
@@ -102,58 +94,53 @@ class PageResults:
         """Make these steps' page-load results the starting values of their widgets, in ``lang``: the page
         then carries them, and a phone draws the first tab's pictures as it draws the page, before its
         page-load event has even been sent. The event still runs (the shared results make it cheap), so
-        a page in another language or with newer weights gets its own."""
+        a page with newer weights gets its own."""
+        for component, initial in self.starting_config_values(lang).items():
+            component.value = initial
+            if client_utils.is_file_obj(initial):
+                component.keep_in_cache.add(initial["path"])
+
+    def starting_config_values(self, lang: str) -> dict:
+        """{widget: its page-load result in ``lang``, as a page's configuration holds it} (the pictures as
+        files in Gradio's cache): what ``show_at_once`` writes into the page of each language."""
+        values = {}
         for component, value in zip(self.outputs, self.load(*self.starting_values(lang))):
             if isinstance(value, dict) and value.get("__type__") == "update":
                 continue  # gr.skip() or an update of properties: not a value
             initial = component.postprocess(value)
             if isinstance(initial, BaseModel):
                 initial = initial.model_dump()
-            component.value = move_files_to_cache(initial, component, postprocess=True, keep_in_cache=True)
-            if client_utils.is_file_obj(component.value):
-                component.keep_in_cache.add(component.value["path"])
+            values[component] = move_files_to_cache(initial, component, postprocess=True, keep_in_cache=True)
+        return values
 
-    def event(self, words_language, reword: bool = False) -> tuple[Callable, list, list]:
-        """(fn, inputs, outputs) of one Gradio event: these steps' page load (or re-wording), and the
-        language the page sent with it, answered into ``words_language`` (a hidden textbox) for
-        ``RECHECK_JS``."""
-        run = self.reword if reword else self.load
-
-        def answer_with_language(language: str, *values) -> list:
-            return [*run(*values), language]
-
-        answer_with_language.__name__ = run.__name__  # the queue's logs name the step, not the wrapper
-        return answer_with_language, [self.language, *self.inputs], [*self.outputs, words_language]
+    def event(self) -> tuple[Callable, list, list]:
+        """(fn, inputs, outputs) of one Gradio event: these steps' page load."""
+        return self.load, list(self.inputs), list(self.outputs)
 
     def load(self, *values) -> list:
         """Every tab's starting results for the values a page sends (its widgets' starting values)."""
-        return self._run(values, reword=False)
+        return self._run(values)
 
-    def reword(self, *values) -> list:
-        """Every tab's results in the page's new language: the words anew, the pictures as they are."""
-        return self._run(values, reword=True)
-
-    def warm(self, languages: Sequence[str], reword: bool = False) -> None:
-        """Compute the page (or its re-wording) in each language from the widgets' starting values,
-        so that the first student finds it ready (and a language switch too)."""
+    def warm(self, languages: Sequence[str]) -> None:
+        """Compute the page in each language from the widgets' starting values, so that the first student
+        finds it ready (and the first page in the other language too)."""
         for lang in languages:
-            self._run(self.starting_values(lang), reword=reword)
+            self._run(self.starting_values(lang))
 
     def starting_values(self, lang: str) -> list:
         """What a fresh page in ``lang`` sends: each input's starting value, preprocessed."""
         return [lang if component is self.language else _value_as_a_page_load_sends(component)
                 for component in self.inputs]
 
-    def _run(self, values: Sequence, reword: bool) -> list:
+    def _run(self, values: Sequence) -> list:
         version = registry.weights_version()
         answers: dict[int, object] = {}
         for step in self.steps:
             args = [values[self._input_index[id(c)]] for c in step.inputs]
-            fn = step.reword if reword else step.fn
-            key = ("page", step.name, reword, fingerprint(args), version)
+            key = ("page", step.name, fingerprint(args), version)
             try:
-                result = self.results.get(key, lambda fn=fn, args=args, step=step: _pictures_as_files(
-                    fn(*args), step.outputs))
+                result = self.results.get(key, lambda args=args, step=step: _pictures_as_files(
+                    step.fn(*args), step.outputs))
             except Exception as exc:  # noqa: BLE001 - one tab's failure must not blank the page
                 log.warning("Page load of %s failed: %s", step.name, exc)
                 continue

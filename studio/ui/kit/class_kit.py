@@ -29,7 +29,7 @@ from studio.ui.kit.i18n import text
 
 log = logging.getLogger("studio")
 
-# Set while the page itself (its load, its language switch, a followed result) makes results, which
+# Set while the page itself (its load, a followed result) makes results, which
 # are then not the lecturer showing something new.
 _QUIET = contextvars.ContextVar("studio_class_quiet", default=False)
 

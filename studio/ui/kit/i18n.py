@@ -4,8 +4,8 @@ Every visible string has a key in ``STRINGS``, read from TOML files: the frame's
 panel's and the judge's in ``studio/ui/texts/``, each technique's in its folder
 (``studio/techniques/NAME/texts.toml``). The table and ``text`` live in the core (``studio.texts``,
 re-exported here), so the figures, which must not import Gradio, draw their words from the same table.
-Components are made through ``Translator.make`` so that the language radio can later send each of them
-its texts in the other language.
+Components are made through ``Translator.make`` so that the page of each language can be written with
+their texts in it (``studio.ui.frame.page_language``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ Text = str | Callable[[str], Any]  # a key of STRINGS, or a function of the lang
 
 
 class Translator:
-    """Makes components whose texts follow the language switch.
+    """Makes components whose texts follow the page's language.
 
     ``tr.make(gr.Slider, {"label": "pixel.row"}, minimum=0)`` creates the slider with the label in the
-    current language and remembers it; ``tr.updates(lang)`` then gives every remembered component
-    its texts in ``lang``, in the order of ``tr.components``.
+    current language and remembers it; ``tr.texts(lang)`` then gives every remembered component with
+    its texts in ``lang``.
     """
 
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -43,15 +43,10 @@ class Translator:
         self._bindings.append((component, texts))
         return component
 
-    @property
-    def components(self) -> list:
-        """Every component made through this translator."""
-        return [component for component, _ in self._bindings]
-
-    def updates(self, lang: str) -> list:
-        """One ``gr.update`` per registered component, carrying its texts in ``lang``."""
-        return [gr.update(**{attr: self._resolve(t, lang) for attr, t in texts.items()})
-                for _, texts in self._bindings]
+    def texts(self, lang: str) -> list[tuple[gr.components.Component, dict[str, Any]]]:
+        """Every component made through this translator, with its texts (attribute -> value) in ``lang``."""
+        return [(component, {attr: self._resolve(t, lang) for attr, t in texts.items()})
+                for component, texts in self._bindings]
 
     @staticmethod
     def _resolve(t: Text, lang: str) -> Any:

@@ -37,20 +37,16 @@ HIDDEN = {"api_visibility": "private"}
 
 @dataclass
 class TabRefresh:
-    """What the app runs when the page loads and after a language switch.
+    """What the app runs when the page loads (in the page's language).
 
     ``followups`` are (fn, inputs, outputs) run after ``fn``: slower extras such as the judge's
-    readout, so the main pictures never wait for them. ``reword``, when given, replaces ``fn`` after
-    a language switch: the same inputs and outputs, but only the outputs with words in them are
-    made again (the others answer ``gr.skip()``), so switching language re-words the page rather
-    than recomputing it.
+    readout, so the main pictures never wait for them.
     """
 
     fn: object
     inputs: list
     outputs: list
     followups: list = field(default_factory=list)
-    reword: object = None
 
 
 def combined(*parts: tuple[Callable, list, list]) -> TabRefresh:
