@@ -152,12 +152,16 @@ def test_a_lecturer_and_two_students(class_studio):
             browser.close()
 
 
-def step_shown(page, link: str | None, n: int) -> bool:
-    """Whether ``page`` shows step ``n``: its bar says so, and a result step's link is the one it showed."""
-    return page.evaluate("""([link, n]) => {
-        const S = window.studioClass, P = window.studioPlan;
-        return !!(P && P.step && P.step.n === n && (!link || (S.shown && S.shown.link === link)));
-    }""", [link, n])
+# Whether a page shows step n: its plan says so, and a result step's link is the one it showed.
+STEP_SHOWN = """([link, n]) => {
+    const S = window.studioClass, P = window.studioPlan;
+    return !!(P && P.step && P.step.n === n && (!link || (S.shown && S.shown.link === link)));
+}"""
+
+
+def wait_until_step_shown(page, link: str | None, n: int) -> None:
+    """Wait until ``page`` shows step ``n`` (its bar's words come a moment before the step's result)."""
+    page.wait_for_function(STEP_SHOWN, arg=[link, n], timeout=30_000)
 
 
 def test_the_lecturer_steps_lecture_000_with_a_clicker_and_the_class_follows(class_studio):
@@ -190,9 +194,7 @@ def test_the_lecturer_steps_lecture_000_with_a_clicker_and_the_class_follows(cla
                     sync_api.expect(lecturer.locator("#studio-plan-bar")).to_contain_text(steps[n]["title"])
                 for page in students:
                     sync_api.expect(page.locator("#studio-class-bar")).to_contain_text(words, timeout=30_000)
-                    page.wait_for_function("([link, n]) => window.studioPlan.step.n === n && (!link || "
-                                           "(window.studioClass.shown && window.studioClass.shown.link === link))",
-                                           arg=[steps[n - 1].get("link"), n], timeout=30_000)
+                    wait_until_step_shown(page, steps[n - 1].get("link"), n)
                 # every page, the lecturer's too, shows the step's own tab
                 for page in (lecturer, *students):
                     page.wait_for_function(f"ids => ids.includes(document.querySelector('{SELECTED_TAB}')"
@@ -210,7 +212,7 @@ def test_the_lecturer_steps_lecture_000_with_a_clicker_and_the_class_follows(cla
             lecturer.keyboard.press("PageUp")  # the class goes back one step; the wanderer stays on its own
             back = f"Step 2 of {len(steps)}"
             sync_api.expect(follower.locator("#studio-class-bar")).to_contain_text(back, timeout=30_000)
-            assert step_shown(follower, steps[1].get("link"), 2)
+            wait_until_step_shown(follower, steps[1].get("link"), 2)
             assert wanderer.evaluate("() => window.studioClass.following") is False
             assert wanderer.evaluate("() => window.studioClass.shown && window.studioClass.shown.link") == \
                 steps[0].get("link")
