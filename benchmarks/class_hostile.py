@@ -187,10 +187,20 @@ async def _sent(client: httpx.AsyncClient, url: str, code: str, events: dict, ev
     return answer.json()["data"]
 
 
+async def _route(client: httpx.AsyncClient, url: str, code: str, name: str, body: dict, cookie: str) -> dict:
+    """One page route as the page's script posts it, with ``cookie`` as the browser's cookie: its answer."""
+    answer = await asyncio.wait_for(client.send(_request(url, f"studio-page/{name}", {"class": code},
+                                                         {"Cookie": f"studio_browser={cookie}"}, "POST", body)),
+                                    EVENT_LIMIT_S)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{name}: HTTP {answer.status_code} {answer.text[:120]}")
+    return answer.json()
+
+
 async def forged_answers(url: str, code: str, events: dict, lang: str, variant: str, count: int,
                          concurrency: int, limit_s: float, real: str | None, refused_words: str) -> dict:
-    """``count`` game answers, each under a new invented cookie and a new Gradio session (New round, then
-    Check with random picks), ``concurrency`` at a time, stopped after ``limit_s``: what the studio said."""
+    """``count`` game answers, each under a new invented cookie and a new Gradio session or page (New round,
+    then Check with random picks), ``concurrency`` at a time, stopped after ``limit_s``: what the studio said."""
     outcome: Counter = Counter()
     cookies: list[str] = []
     errors: list[str] = []
@@ -207,11 +217,17 @@ async def forged_answers(url: str, code: str, events: dict, lang: str, variant: 
                 cookie, session_hash = forged_cookie(k, real), secrets.token_hex(6)
                 cookies.append(cookie)
                 try:
-                    await _sent(client, url, code, events, "new_round", [lang, variant, None], session_hash, cookie)
                     picks = [str(p) for p in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
-                    outputs = await _sent(client, url, code, events, "check", [lang, None, picks, None],
-                                          session_hash, cookie)
-                    outcome["refused" if refused_words in str(outputs[-1]) else "not refused"] += 1
+                    if events.get("game_routes"):  # the game's own routes (studio.techniques.gan.game)
+                        round_ = await _route(client, url, code, "gan-game-round", {"lang": lang, "variant": variant},
+                                              cookie)
+                        words = (await _route(client, url, code, "gan-game-check",
+                                              {"lang": lang, "round": round_["round"], "picks": picks}, cookie))["words"]
+                    else:
+                        await _sent(client, url, code, events, "new_round", [lang, variant, None], session_hash, cookie)
+                        words = str((await _sent(client, url, code, events, "check", [lang, None, picks, None],
+                                                 session_hash, cookie))[-1])
+                    outcome["refused" if refused_words in words else "not refused"] += 1
                 except Exception as exc:  # noqa: BLE001
                     outcome["error"] += 1
                     if len(errors) < 5:

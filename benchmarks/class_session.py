@@ -123,6 +123,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
 import itertools
 import json
 import os
@@ -166,7 +167,7 @@ COUNT_RUNS = """
   const original = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : (input && input.url) || String(input);
-    if (!url.includes('/run/')) return original(input, init);
+    if (!url.includes('/run/') && !url.includes('/studio-page/')) return original(input, init);
     r.started += 1;
     try {
       const response = await original(input, init);
@@ -247,7 +248,8 @@ PLAY_ROUND_PATIENT = """
 async ({newRound, check, picks, think, busy, refused, resendMs, waitMs}) => {
 """ + GAME_PAGE_HELPERS + """  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
   // the verdict's own words (its markdown: not the progress line Gradio draws over it while an event runs)
-  const verdict = () => { const v = document.querySelector('#gan-verdict [data-testid=markdown]');
+  const verdict = () => { const v = document.querySelector('#gan-verdict [data-testid=markdown]')
+                                   || document.querySelector('#gan-game-box #gan-verdict');
                           return v ? v.textContent : ''; };
   let sent = null, done = null, resent = 0;
   try {
@@ -545,6 +547,15 @@ def events_of(config: dict) -> dict:
                 found.setdefault("queued", set()).add(game_button)
         if trigger is not None and (elem(trigger) or "").startswith("studio-follow-"):
             found[elem(trigger)] = (dep["id"], trigger)  # a result's own follow button
+    if "new_round" not in found:  # the game answered by its own routes (studio.techniques.gan.game): no events
+        box = next((c["props"].get("value") or "" for c in config["components"]
+                    if c.get("props", {}).get("elem_id") == "gan-game-holder"), "")
+        words = {name: re.search(rf'id="gan-{name}"[^>]*>([^<]+)</button>', box) for name in ("new-round", "check")}
+        if all(words.values()):
+            found["game_routes"] = True
+            found["new_round"] = found["check"] = None
+            found["new_round_words"], found["check_words"] = (html.unescape(words[name].group(1))
+                                                              for name in ("new-round", "check"))
     generate = found["generate"][0]
     found["judge"] = next((d["id"], found["generate"][1]) for d in config["dependencies"]
                           if d.get("trigger_after") == generate)
@@ -577,6 +588,7 @@ class LightStudent:
         self.number, self.code, self.events, self.lang = number, code, events, lang
         self.client = httpx.AsyncClient(base_url=url, timeout=60.0, verify=False)  # loopback; TLS may be self-signed
         self.session_hash = secrets.token_hex(6)
+        self.round, self.score = None, {"rounds": 0, "correct": 0, "shown": 0}  # the game, as its page keeps them
         self.version = None
         self.seen: dict[int, tuple[float, dict]] = {}  # version -> (when this student first saw it, the state)
         self.followed: dict[int, float] = {}  # version -> when its follow event's answer (and files) arrived
@@ -693,6 +705,32 @@ class LightStudent:
             raise RuntimeError(f"{event}: the stream ended without its result")
         return result
 
+    async def route(self, name: str, body: dict) -> dict:
+        """A page route, as the page's own script posts it (``studio-page/NAME``): its answer."""
+        answer = await self.client.post(f"/studio-page/{name}", params={"class": self.code}, json=body)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{name}: HTTP {answer.status_code} {answer.text[:200]}")
+        return answer.json()
+
+    async def new_round(self) -> None:
+        """The game's New round, as the page presses it (its route, or its event and the picture's file)."""
+        if self.events.get("game_routes"):
+            answer = await self.route("gan-game-round", {"lang": self.lang, "variant": VARIANT, "score": self.score})
+            self.round = answer["round"]  # the picture came in the answer itself
+            return
+        await self.fetch_files((await self.call("new_round", [self.lang, VARIANT, None]))[:1])
+
+    async def check(self, picks: list[str]) -> str:
+        """The game's Check with ``picks``, as the page presses it: the verdict's words."""
+        if self.events.get("game_routes"):
+            answer = await self.route("gan-game-check", {"lang": self.lang, "round": self.round, "picks": picks,
+                                                         "score": self.score})
+            self.round, self.score = answer["round"], answer["score"]
+            return answer["words"]
+        outputs = await self.call("check", [self.lang, None, picks, None])
+        await self.fetch_files(outputs[:1])
+        return str(outputs[-1])
+
     async def call(self, event: str, data: list):
         """An event as the page sends it: through Gradio's queue if it is queued, else one request."""
         return await (self.queued if event in self.events.get("queued", ()) else self.run)(event, data)
@@ -742,18 +780,16 @@ class LightStudent:
             if time.time() > deadline:
                 break
             try:
-                outputs = await self.call("new_round", [self.lang, VARIANT, None])
-                await self.fetch_files(outputs[:1])
+                await self.new_round()
                 await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
                 picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
                 sent = time.time()
-                outputs = await self.call("check", [self.lang, None, picks, None])
+                words = await self.check(picks)
                 done = time.time()
-                ok = "Not counted" not in str(outputs[-1])
+                ok = "Not counted" not in words
                 if not ok:
-                    self.errors.append(f"check not counted: {str(outputs[-1])[-200:]}")
+                    self.errors.append(f"check not counted: {words[-200:]}")
                 played.append((sent, done, ok))
-                await self.fetch_files(outputs[:1])
             except Exception as exc:  # noqa: BLE001
                 self.errors.append(f"round {r}: {exc!r}")
                 played.append((time.time(), None, False))
@@ -774,21 +810,19 @@ class LightStudent:
                 break
             sent, resent = None, 0
             try:
-                outputs = await self.call("new_round", [self.lang, VARIANT, None])
-                await self.fetch_files(outputs[:1])
+                await self.new_round()
                 await asyncio.sleep(rng.uniform(0.5, 2.0))  # a look at the eight pictures
                 picks = [str(k) for k in sorted(rng.sample(range(1, 9), rng.randint(2, 5)))]
                 sent = time.time()
-                outputs = await self.call("check", [self.lang, None, picks, None])
-                while busy in str(outputs[-1]) and time.time() - sent < resend_s:
+                words = await self.check(picks)
+                while busy in words and time.time() - sent < resend_s:
                     await asyncio.sleep(1.0)
                     resent += 1
-                    outputs = await self.call("check", [self.lang, None, picks, None])
-                ok = refused not in str(outputs[-1])
+                    words = await self.check(picks)
+                ok = refused not in words
                 if not ok:
-                    self.errors.append(f"check not counted: {str(outputs[-1])[-200:]}")
+                    self.errors.append(f"check not counted: {words[-200:]}")
                 played.append({"sent": sent, "done": time.time(), "ok": ok, "resent": resent})
-                await self.fetch_files(outputs[:1])
             except Exception as exc:  # noqa: BLE001
                 self.errors.append(f"round {r}{f' (sent {resent} more times)' if resent else ''}: {exc!r}")
                 if sent is not None:

@@ -123,18 +123,24 @@ def test_every_link_target_takes_its_recipes_parameters(studio_built):
 
 
 def test_a_game_link_opens_a_new_round_of_its_own_and_reveals_nothing(studio_built):
-    """The game's round belongs to one session: a link opens a new round on the game's sub-tab (a new
-    one for each page), carries no round, and the Reproduce panel cannot re-run it."""
+    """The game's round belongs to one page: a link opens the game's box on its sub-tab, marked to start a
+    round of the page's own (a new mark each time, so that a second link starts a second round); it carries
+    no round, and the Reproduce panel cannot re-run it."""
+    import re
+
     from studio.checks import UserError
+    from studio.techniques.gan import game
     from studio.ui.kit import exports
 
     assert not any(name.startswith("gan.game") for name in exports._TECHNIQUES)
     target = next(t for t in studio_built.link_targets if t.recipe == "gan.game")
     first, second = (target.updates("en", {"name": "dcgan_mnist"}) for _ in range(2))
-    rounds = [next(v for v in updates.values() if type(v).__name__ == "GameRound") for updates in (first, second)]
-    assert rounds[0] is not rounds[1] and rounds[0].variant == "dcgan_mnist"
-    words = " ".join(str(v) for v in first.values() if isinstance(v, str))
-    shown_link = words[words.index("(?r=") + 1:words.index(")", words.index("(?r="))]
+    boxes = [next(v for v in updates.values() if isinstance(v, str) and "gan-game-box" in v) for updates in (first, second)]
+    starts = [re.search(r"data-start=(\w+)", box).group(1) for box in boxes]
+    assert starts[0] != starts[1]
+    assert "<img" not in boxes[0] and "data:image" not in boxes[0]  # no round in it: the page asks for its own
+    words = game.round_words("en", "dcgan_mnist", "")  # what a round started from it says, with its link
+    shown_link = re.search(r'href="(\?r=[^"]+)"', words).group(1)
     assert links.read_link(shown_link).params == {"name": "dcgan_mnist"}  # the generator, never the round
     with pytest.raises(UserError, match="cannot re-run 'gan.game'") as raised:
         exports.reproduce(text=shown_link)  # the Reproduce panel: nothing to re-run

@@ -106,7 +106,7 @@ def _lecturer_cookie_name(request: Request) -> str:
     return f"{LECTURER_COOKIE}_{server[1] if server else 'studio'}"
 
 
-def _logged_in(scope: Scope, request: Request) -> bool:
+def logged_in(scope: Scope, request: Request) -> bool:
     """Whether Gradio's ``--auth`` login lets this request in (always, without ``--auth``)."""
     app = scope.get("app")
     if app is None or not getattr(app, "auth", None):
@@ -145,7 +145,7 @@ class ClassRoutes:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if not _logged_in(scope, request):
+        if not logged_in(scope, request):
             response = JSONResponse({"class": True, "problem": LOG_IN_FIRST}, status_code=401) \
                 if route != "entry" else _sentence(LOG_IN_FIRST, 401)
         elif route == "stream":

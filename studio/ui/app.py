@@ -27,6 +27,7 @@ from studio.ui.frame.input_guards import guard_inputs
 from studio.ui.kit.jobs import SessionJobs
 from studio.ui.frame.page_language import SWITCH_JS, LanguagePages, PageLanguage
 from studio.ui.frame.page_load import PageResults
+from studio.ui.frame.page_routes import PageRoutes
 from studio.ui.panels.recipe_panel import create_panel as create_recipe_panel
 from studio.ui.frame.response_cache import ResponseCache
 
@@ -153,6 +154,7 @@ def build_app(lang: str = i18n.DEFAULT_LANGUAGE, allow_training: bool = True,
             loaded.then(None, js=class_panel.READY_JS)
     demo.warm_ups = ctx.warm_ups  # run by launch() once the page is served
     demo.page_languages = languages  # each language's page, served by launch()
+    demo.page_routes, demo.page_scripts = ctx.page_routes, ctx.page_scripts  # the tabs' own routes and scripts
     demo.link_targets = ctx.link_targets  # where each linkable result lives (for the tests)
     demo.classroom = kit
     demo.launch_info = launch_info
@@ -213,19 +215,20 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     own, whatever a request says. ``forwarded_allow_ips``: the proxies whose forwarded headers are believed
     (``studio.ui.frame.forwarded``; by default ``$FORWARDED_ALLOW_IPS``, else this machine)."""
     # The page and the frontend's files are the same for every student: built and compressed once.
-    scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT
+    scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT + "".join(getattr(demo, "page_scripts", ()))
     trusted = forwarded_allow_ips or forwarded.trusted_from_environment()
     os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn's own copy trusts nobody: TrustedProxies decides (its docstring)
     kit = getattr(demo, "classroom", None)
     shared = kit.shared_events if kit is not None and kit.active else None  # the class's follow answers
     middleware = [Middleware(forwarded.TrustedProxies, trusted=trusted),
+                  Middleware(PageRoutes, routes=getattr(demo, "page_routes", {})),
                   Middleware(ResponseCache, shared_events=shared)]
     css = CSS
     if kit is not None and kit.active:  # the lecturer's address, and the state every page asks for
         scripts += class_panel.SCRIPT + projector.SCRIPT + lecture_plan.SCRIPT
         css += class_panel.CSS + projector.CSS + lecture_plan.CSS
         # before the cache: /?key= is never kept
-        middleware.insert(1, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places,
+        middleware.insert(2, Middleware(ClassRoutes, session=kit.session, places=kit.tab_places,
                                         plan_steps=kit.plan_steps, projector=kit.projector))
     languages = getattr(demo, "page_languages", None)
     if languages is not None:  # inside the cache: each language's page is written once

@@ -13,11 +13,11 @@ from typing import NamedTuple
 import gradio as gr
 import numpy as np
 
-from studio.techniques.gan import GAME_POLL
+from studio.techniques.gan import GAME_POLL, game
 from studio.techniques.gan.plots import gan_curves, gan_record
 from studio.techniques.gan.poll import scores_line
 from studio.techniques.gan.presets import ROUND
-from studio.techniques.gan.service import GANService
+from studio.techniques.gan.service import GAME_SIZE, GANService, check_variant
 from studio.ui.kit import exports, tab_kit
 from studio.ui.kit.context import TabContext
 from studio.ui.kit.errors import guarded
@@ -27,7 +27,6 @@ from studio.ui.panels.training_panel import variants_training_panel
 
 VARIANT_KEYS = {"dcgan_mnist": "gan.variant_dcgan_mnist", "dcgan_ankle_boot": "gan.variant_dcgan_ankle_boot",
                 "dense_mnist": "gan.variant_dense_mnist", "conv003_mnist": "gan.variant_conv003_mnist"}
-GAME_SIZE = 8
 
 
 def _variant_choices(lang: str) -> list[tuple[str, str]]:
@@ -96,7 +95,7 @@ def create_tab(ctx: TabContext, service) -> list[tab_kit.TabRefresh]:
         tr.make(gr.Markdown, {"value": "gan.intro"})
         with gr.Row():
             variant = tr.make(gr.Dropdown, {"label": "gan.variant", "choices": _variant_choices},
-                              value="dcgan_mnist", scale=2)
+                              value="dcgan_mnist", scale=2, elem_id="gan-variant")
             seed = tr.make(gr.Number, {"label": "common.seed"}, value=0, precision=0, minimum=0, scale=1,
                            elem_id="gan-seed")
         with gr.Tabs() as sub_tabs:
@@ -261,56 +260,46 @@ def _nearest_subtab(ctx: TabContext, service, variant, seed, sub_tabs) -> tuple:
 
 
 def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
-    """The game "which is real?": pick the fakes among real and generated digits; in a class, the pooled scores."""
+    """The game "which is real?": pick the fakes among real and generated digits; in a class, the pooled scores.
+    Its buttons are the page's own, answered by two routes outside Gradio's events (``game``): a class presses
+    them together."""
     tr = ctx.tr
+    rounds = game.Rounds()  # each page's current round, under a token only that page holds (never shared)
     with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
         tr.make(gr.Markdown, {"value": "gan.game_intro"})
-        game_state = gr.State(None)  # this session's current round (never shared)
-        score_state = gr.State({"rounds": 0, "correct": 0, "shown": 0})
-        new_round_btn = tr.make(gr.Button, {"value": "gan.new_round"}, variant="primary", elem_id="gan-new-round")
-        game_picture = gr.Image(type="numpy", format="png", interactive=False, show_label=False, elem_id="gan-game")
-        picks = tr.make(gr.CheckboxGroup, {"label": "gan.picks"},
-                        choices=[str(k) for k in range(1, GAME_SIZE + 1)], value=[])
-        check_btn = tr.make(gr.Button, {"value": "gan.check"}, elem_id="gan-check")
-        verdict_md = gr.Markdown(elem_id="gan-verdict")
+        game_box = tr.make(gr.HTML, {"value": lambda lang: game.box(lang, _variant_choices(lang), GAME_SIZE)},
+                           elem_id="gan-game-holder")
 
-    @guarded
-    def new_round(lang, name, score):
-        round_ = service.game_round(name, secrets.randbelow(2**31))
+    def new_round(request, body):
+        lang, score = game.language(body), game.score_of(body)
+        round_ = service.game_round(check_variant(str(body.get("variant"))), secrets.randbelow(2**31))
         # The link opens a new round with this generator: never this round, nor its answer.
-        return round_.picture, round_, [], text("gan.game_prompt", lang, score=_score_line(lang, score)) + \
-            "\n\n" + exports.link_line("gan.game", {"name": name})
+        return {"round": rounds.keep(round_), "picture": game.png_data_url(round_.picture),
+                "words": game.round_words(lang, round_.variant, _score_line(lang, score))}
 
-    @guarded
-    def check(lang, round_, chosen, score):
-        verdict = service.check_answer(round_, chosen, lang)
+    def check(request, body):
+        lang, score, token = game.language(body), game.score_of(body), body.get("round")
+        round_ = rounds.get(token)
+        verdict = service.check_answer(round_, game.picks_of(body), lang)
         pooled, send_again = _pooled(ctx.classroom, lang, round_, verdict)
         if not send_again:  # a round refused by a busy store stays, and is scored when Check sends it again
+            rounds.spend(token)
             score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
                      "shown": score["shown"] + verdict.total}
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)
         md = text("gan.verdict", lang, correct=verdict.correct, total=verdict.total, found=verdict.fakes_found,
                   fakes=verdict.fakes, score=_score_line(lang, score), reading=reading)
-        return verdict.picture, round_ if send_again else None, score, md + pooled
+        return {"round": token if send_again else None, "score": score, "picture": game.png_data_url(verdict.picture),
+                "words": game.words_html(md + pooled)}
 
-    # The game's answer stays on the server in gr.State: the API hides these two events, so the
-    # truth cannot be read from an endpoint.
-    # A class presses New round and Check together: both are light (no model call, one store write), so they
-    # take no turns (Gradio's default lets 4 run at once: 200 students' Checks waited seconds in line), and
-    # their progress is minimal (the full overlay redraws every waiting page each frame: tab_kit.SAMPLER).
-    # They stay in the queue: outside it (one request each, as the samplers) 200 light students' Checks
-    # cost less CPU (39 against 53 ms a student) but answered later (p95 2.5 against 2.2 s), 200 requests
-    # then crowding one thread pool; the ids name the buttons for the class benchmark.
-    game_events = {"concurrency_limit": None, "show_progress": "minimal", **tab_kit.HIDDEN}
-    new_round_btn.click(new_round, [ctx.lang, variant, score_state], [game_picture, game_state, picks, verdict_md],
-                        **game_events)
-    check_btn.click(check, [ctx.lang, game_state, picks, score_state],
-                    [game_picture, game_state, score_state, verdict_md], **game_events)
+    # The game's answer stays on the server: no Gradio endpoint offers it, and a page's token names its round.
+    ctx.page_route(game.ROUTE_ROUND, new_round, script=game.PAGE)
+    ctx.page_route(game.ROUTE_CHECK, check)
     # A link to the game opens a new round of its own (each page's round stays on the server).
     exports.session_link("gan.game")
     ctx.warm_up(lambda: service.game_fakes("dcgan_mnist"))  # the game's fakes, before a class presses New round
-    ctx.link("gan.game", "gan", {"name": variant}, [game_picture, game_state, picks, verdict_md],
-             lambda lang, name: new_round(lang, name, {"rounds": 0, "correct": 0, "shown": 0}),
+    ctx.link("gan.game", "gan", {"name": variant}, [game_box],
+             lambda lang, name: game.box(lang, _variant_choices(lang), GAME_SIZE, start=True),
              sub_tabs=sub_tabs, sub_tab="gan-game")
 
 

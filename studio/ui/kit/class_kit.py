@@ -2,9 +2,10 @@
 the class answered so far. Without a class (``python studio.py`` without ``--class``) every call is a
 no-op that returns an empty line, so the tabs never test for a class themselves.
 
-The request behind a call is Gradio's own (``gradio.context.LocalContext.request``): the browser's
-signed id and the lecturer session come from its cookies (``studio.classroom.web``), and the class code
-from the page's address, so the tabs' handlers keep their signatures. An answer without an id the server
+The request behind a call is Gradio's own (``gradio.context.LocalContext.request``), or a page route's
+(``serving``: a tab's route outside Gradio's events, ``studio.ui.frame.page_routes``): the browser's signed
+id and the lecturer session come from its cookies (``studio.classroom.web``), and the class code from the
+page's address, so the tabs' handlers keep their signatures. An answer without an id the server
 signed is not counted.
 """
 
@@ -34,9 +35,25 @@ log = logging.getLogger("studio")
 _QUIET = contextvars.ContextVar("studio_class_quiet", default=False)
 
 
+# The request of the page route being answered in this thread (``serving``).
+_SERVING = contextvars.ContextVar("studio_page_route_request", default=None)
+
+
 def current_request():
-    """The ``gr.Request`` of the event being handled in this thread, if any."""
-    return LocalContext.request.get(None)
+    """The request being handled in this thread, if any: a page route's (``serving``), else the
+    ``gr.Request`` of Gradio's event."""
+    served = _SERVING.get()
+    return served if served is not None else LocalContext.request.get(None)
+
+
+@contextlib.contextmanager
+def serving(request):
+    """While a page route answers ``request`` (starlette's), the class kit reads its cookies and address."""
+    token = _SERVING.set(request)
+    try:
+        yield
+    finally:
+        _SERVING.reset(token)
 
 
 def quietly(fn: Callable) -> Callable:

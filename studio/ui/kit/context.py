@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studio.technique import children as children_of
-from studio.ui.kit.class_kit import ClassKit
+from studio.ui.kit.class_kit import ClassKit, serving
 from studio.ui.kit.i18n import Translator
 from studio.ui.kit.jobs import SessionJobs
 from studio.ui.kit.link_targets import LinkTarget
@@ -48,6 +48,9 @@ class TabContext:
     classroom: ClassKit = field(default_factory=ClassKit)  # the class session's side for tabs (inert without one)
     technique: str | None = None
     children: dict[str, list] = field(default_factory=dict)
+    # a tab's own routes outside Gradio's events and the page scripts that call them (studio.ui.frame.page_routes)
+    page_routes: dict[str, Callable] = field(default_factory=dict)
+    page_scripts: list[str] = field(default_factory=list)
 
     def build_tabs(self, declared: list) -> list:
         """Build the tab of every technique in ``declared`` (``studio.technique.Technique``, in order)
@@ -94,6 +97,20 @@ class TabContext:
         sub_tabs, sub_tab; ``tab``: a sub-tab's parent tab, if not this technique's own). Link, guard,
         readout words and wall pin come with it; ``.wire(...)`` its events."""
         return SamplerResult(self, name, draw, params, output, tab=options.pop("tab", self.technique), **options)
+
+    def page_route(self, name: str, handler: Callable, script: str = "") -> None:
+        """Answer ``POST studio-page/NAME`` with ``handler(request, body)`` outside Gradio's events
+        (``studio.ui.frame.page_routes``), and add ``script`` (a ``<script>`` that calls it) to the page."""
+        if name in self.page_routes:
+            raise ValueError(f"Two tabs declare the page route {name!r}.")
+
+        def served(request, body):
+            with serving(request):  # the class kit reads this request (a browser's id, the lecturer's session)
+                return handler(request, body)
+
+        self.page_routes[name] = served
+        if script and script not in self.page_scripts:
+            self.page_scripts.append(script)
 
     def warm_up(self, *tasks: Callable[[], object]) -> None:
         """Register what this tab's main actions need ready before a student's first click."""
