@@ -6,9 +6,9 @@ whole component tree, and 200 Checks waited in line for well over a second. Here
 HTML (``box``), and ``SCRIPT`` (in the page) answers its buttons with ``studio-page/gan-game-round`` and
 ``studio-page/gan-game-check`` (``studio.ui.frame.page_routes``; ``PAGE`` is the script with its style):
 
-* a round's truth stays on the server, under a random token the page holds (``Rounds``): the page shows the
-  picture, and the answer is scored against the round the token names; an unknown or spent token is one
-  sentence ("Start a round first");
+* a round's truth stays on the server, under a random token the page holds (``Rounds``, ``Ticket``): the
+  page shows the picture, and the answer is scored against the round the token names; an unknown or spent
+  token is one sentence ("Start a round first");
 * the student's running score is the page's own (it is sent with each request and only worded back);
 * in a class a Check pools the round's answer once (``tab._pooled``, through the class kit); a round whose
   answer a busy store refused keeps its token, and Check sends it again.
@@ -23,6 +23,7 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from PIL import Image
@@ -42,25 +43,35 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _OWN_HTML = MarkdownIt("commonmark", {"html": True})
 
 
+class Ticket(NamedTuple):
+    """What the server keeps of a round being played: a round is a function of its generator and seed
+    (``GANService.game_round``), so it is drawn again for its Check instead of kept as a picture (a class's
+    20,000 rounds would hold gigabytes); ``round_id`` stays the one the round was shown with."""
+
+    variant: str
+    seed: int
+    round_id: str
+
+
 class Rounds:
-    """The rounds being played, by a random token: a page can answer only the round it was shown."""
+    """The rounds being played (``Ticket``s), by a random token: a page can answer only the round it was shown."""
 
     def __init__(self, limit: int = MAX_ROUNDS) -> None:
         self.limit = limit
-        self._rounds: OrderedDict[str, object] = OrderedDict()
+        self._rounds: OrderedDict[str, Ticket] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keep(self, round_, token: str | None = None) -> str:
-        """Keep ``round_`` (under ``token``, or a new one) and return its token."""
-        token = token or secrets.token_urlsafe(18)
+    def keep(self, ticket: Ticket) -> str:
+        """Keep ``ticket`` under a new token, and return the token."""
+        token = secrets.token_urlsafe(18)
         with self._lock:
-            self._rounds[token] = round_
+            self._rounds[token] = ticket
             self._rounds.move_to_end(token)
             while len(self._rounds) > self.limit:
                 self._rounds.popitem(last=False)
         return token
 
-    def get(self, token) -> object | None:
+    def get(self, token) -> Ticket | None:
         """The round under ``token``, or None (unknown, spent or forgotten)."""
         with self._lock:
             return self._rounds.get(token) if isinstance(token, str) else None

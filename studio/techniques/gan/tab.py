@@ -7,6 +7,7 @@ training images, "which is real?"); after them come the sub-tabs of the techniqu
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import NamedTuple
 
@@ -271,15 +272,18 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
                            elem_id="gan-game-holder")
 
     def new_round(request, body):
-        lang, score = game.language(body), game.score_of(body)
-        round_ = service.game_round(check_variant(str(body.get("variant"))), secrets.randbelow(2**31))
+        lang, score, seed = game.language(body), game.score_of(body), secrets.randbelow(2**31)
+        round_ = service.game_round(check_variant(str(body.get("variant"))), seed)
+        token = rounds.keep(game.Ticket(round_.variant, seed, round_.round_id))
         # The link opens a new round with this generator: never this round, nor its answer.
-        return {"round": rounds.keep(round_), "picture": game.png_data_url(round_.picture),
+        return {"round": token, "picture": game.png_data_url(round_.picture),
                 "words": game.round_words(lang, round_.variant, _score_line(lang, score))}
 
     def check(request, body):
         lang, score, token = game.language(body), game.score_of(body), body.get("round")
-        round_ = rounds.get(token)
+        ticket = rounds.get(token)
+        round_ = None if ticket is None else dataclasses.replace(service.game_round(ticket.variant, ticket.seed),
+                                                                  round_id=ticket.round_id)
         verdict = service.check_answer(round_, game.picks_of(body), lang)
         pooled, send_again = _pooled(ctx.classroom, lang, round_, verdict)
         if not send_again:  # a round refused by a busy store stays, and is scored when Check sends it again

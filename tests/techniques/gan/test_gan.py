@@ -375,3 +375,26 @@ def test_each_gan_sub_tabs_training_panel_sits_in_its_own_sub_tab():
     assert sub_tab_of("gan-training") == "Samples"
     assert sub_tab_of("infogan-training") == "infogan"
     assert sub_tab_of("colour-training") == "gan-colour"
+
+
+def test_the_games_rounds_are_small_tickets_kept_by_token_and_the_oldest_go_first():
+    """A round is kept as its generator, seed and id (drawn again for its Check), under a random token;
+    the store holds at most ``limit`` of them; a page's score and picks are checked as they come."""
+    from studio.checks import UserError
+    from studio.techniques.gan import game
+
+    rounds = game.Rounds(limit=3)
+    tokens = [rounds.keep(game.Ticket("dcgan_mnist", seed, f"id{seed}")) for seed in range(5)]
+    assert len(set(tokens)) == 5 and all(len(t) >= 24 for t in tokens)
+    assert rounds.get(tokens[0]) is None and rounds.get(tokens[1]) is None  # the oldest went first
+    assert rounds.get(tokens[4]) == game.Ticket("dcgan_mnist", 4, "id4")
+    assert rounds.get(["not", "a", "token"]) is None and rounds.get(None) is None
+    rounds.spend(tokens[4])
+    assert rounds.get(tokens[4]) is None
+    assert game.score_of({"score": {"rounds": 2, "correct": 9, "shown": 16}}) == {"rounds": 2, "correct": 9, "shown": 16}
+    for forged in ({"rounds": 1, "correct": 9, "shown": 8}, {"rounds": -1, "correct": 0, "shown": 0}, "lots", None):
+        assert game.score_of({"score": forged}) == {"rounds": 0, "correct": 0, "shown": 0}
+    assert game.language({"lang": "ko"}) == "ko" and game.language({"lang": "<b>"}) == game.DEFAULT_LANGUAGE
+    with pytest.raises(UserError, match="Pick images by their numbers"):
+        game.picks_of({"picks": "1,2"})
+    assert "&lt;b&gt;" in game.words_html("**3/8** <b>right</b>") and "<strong>3/8</strong>" in game.words_html("**3/8**")
