@@ -172,8 +172,9 @@ def _start_with_plan(kit: ClassKit, plan: str, lang: str, warm_ups: list) -> Non
 
 
 def _page_results(demo: gr.Blocks, tr: i18n.Translator, refreshes: list, language, device, warm_ups: list):
-    """Wire every tab's page-load results, the language switch and the device line; (the event after which a
-    page's own results are in (what a link or the class's following waits for), each language's page)."""
+    """Wire every tab's page-load results, the language switch and the device line. Returns the event after
+    which a page's own results are in (what a link or the class's following waits for), and each language's
+    page (``LanguagePages``, served by ``launch``)."""
 
     def describe_device(lg: str) -> str:
         # Shown once every tab is warm (or after a minute): from then on first clicks are fast.

@@ -97,12 +97,10 @@ class PageResults:
         a page with newer weights gets its own."""
         for component, initial in self.starting_config_values(lang).items():
             component.value = initial
-            if client_utils.is_file_obj(initial):
-                component.keep_in_cache.add(initial["path"])
 
     def starting_config_values(self, lang: str) -> dict:
         """{widget: its page-load result in ``lang``, as a page's configuration holds it} (the pictures as
-        files in Gradio's cache): what ``show_at_once`` writes into the page of each language."""
+        files in Gradio's cache, kept there): what ``show_at_once`` writes into the page of each language."""
         values = {}
         for component, value in zip(self.outputs, self.load(*self.starting_values(lang))):
             if isinstance(value, dict) and value.get("__type__") == "update":
@@ -111,6 +109,8 @@ class PageResults:
             if isinstance(initial, BaseModel):
                 initial = initial.model_dump()
             values[component] = move_files_to_cache(initial, component, postprocess=True, keep_in_cache=True)
+            if client_utils.is_file_obj(values[component]):  # a page of any language names it: kept
+                component.keep_in_cache.add(values[component]["path"])
         return values
 
     def event(self) -> tuple[Callable, list, list]:
