@@ -59,7 +59,8 @@ TECHNIQUE_PARTS = {"__init__": "__init__", "model": "model", "presets": "presets
                    "plots": "model",  # gan, text_lm: their figures
                    "measures": "model",  # infogan: what its codes mean
                    "corpus": "model",  # text_lm: the IMDB reviews, split for training and measuring
-                   "poll": "model"}  # gan, text_lm: their class poll's picture (no Gradio, no interface)
+                   "poll": "model",  # gan, text_lm: their class poll's picture (no Gradio, no interface)
+                   "game": "tab"}  # gan: the game's box, its page script and its routes' helpers (the page's side)
 # A technique imports another only where the lesson needs it (each such import says why in the code).
 ALLOWED_CROSSINGS = {
     ("vae", "autoencoder"),  # the VAE's tab compares it with the autoencoders
