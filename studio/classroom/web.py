@@ -61,6 +61,10 @@ MOVE_PATH = "studio-class/move"
 STEP_PATH = "studio-class/step"  # POST ?to=N: the lecturer's clicker steps the class's lecture plan
 PLAN_PATH = "studio-class/plan"  # GET: the class's plan as the page shows it (studio.ui.panels.lecture_plan)
 PROJECTOR_PATH = "studio-class/projector"  # GET: the lecturer's projector, what changed (studio.ui.panels.projector)
+# (method, the path's end) -> the route (``ClassRoutes._route``); the lecturer's address is found apart
+_ROUTES = {("GET", STATE_PATH): "state", ("GET", STREAM_PATH): "stream", ("POST", LEAVE_PATH): "leave",
+           ("POST", MOVE_PATH): "move", ("POST", STEP_PATH): "step", ("GET", PLAN_PATH): "plan",
+           ("GET", PROJECTOR_PATH): "projector"}
 COOKIE_MAX_AGE_S = 12 * 3600  # a day of lectures
 STATE_TIMEOUT_S = 1.0  # a page's ask waits this long for the store, then hears 503
 PROJECTOR_TIMEOUT_S = 10.0  # a poll's first picture of new answers may take seconds to draw (the wall's samples)
@@ -161,20 +165,9 @@ class ClassRoutes:
         if scope["type"] != "http":
             return None
         path, method = scope["path"], scope.get("method")
-        if method == "GET" and path.endswith("/" + STATE_PATH):
-            return "state"
-        if method == "GET" and path.endswith("/" + STREAM_PATH):
-            return "stream"
-        if method == "POST" and path.endswith("/" + LEAVE_PATH):
-            return "leave"
-        if method == "POST" and path.endswith("/" + MOVE_PATH):
-            return "move"
-        if method == "POST" and path.endswith("/" + STEP_PATH):
-            return "step"
-        if method == "GET" and path.endswith("/" + PLAN_PATH):
-            return "plan"
-        if method == "GET" and path.endswith("/" + PROJECTOR_PATH):
-            return "projector"
+        for (verb, ending), route in _ROUTES.items():
+            if method == verb and path.endswith("/" + ending):
+                return route
         if method == "GET" and path.endswith("/") and b"key=" in scope.get("query_string", b""):
             return "entry" if "key" in Request(scope).query_params else None
         return None
