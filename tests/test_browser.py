@@ -59,7 +59,10 @@ def switch_language(page, name: str) -> None:
         return
     with page.expect_navigation(timeout=60_000):
         choice.click()
-    sync_api.expect(page.get_by_label(name, exact=True)).to_be_checked(timeout=60_000)
+    try:
+        sync_api.expect(page.get_by_label(name, exact=True)).to_be_checked(timeout=60_000)
+    except AssertionError as error:  # what the page asked for, to tell a wrong cookie from a wrong page
+        raise AssertionError(f"{error}\npage {page.url}, cookies {page.evaluate('document.cookie')!r}") from None
 
 
 _NEW_PICTURE = ("before => { const img = document.querySelector('#pixel-samples img');"

@@ -40,7 +40,9 @@ _PAGE_PATHS = ("/", "/config", "/config/")
 _CONFIG_START, _CONFIG_END = b"window.gradio_config = ", b";</script>"
 _HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"))
 
-SWITCH_JS = f"""(lang) => {{
+SWITCH_JS = f"""(chosen) => {{
+  // the radio as the student left it (the event's value may lag the click on a busy page)
+  const lang = document.querySelector('#studio-language input:checked')?.value || chosen;
   document.cookie = '{COOKIE}=' + encodeURIComponent(lang) + '; path=/; max-age=31536000; SameSite=Lax';
   // the result in sight comes back: its link, when the tab shown has one
   const link = [...document.querySelectorAll('a[href^="?r="]')].find((a) => a.offsetParent !== null);
