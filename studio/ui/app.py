@@ -18,7 +18,7 @@ from studio.serving import runtime
 from studio.classroom.web import ClassRoutes
 from studio.judge.quality import QualityService
 from studio.training.jobs import TrainingJobs
-from studio.ui.frame import forwarded, gradio_fixes, gradio_speedups, link_button
+from studio.ui.frame import forwarded, gradio_fixes, gradio_speedups, link_button, page_language
 from studio.ui.kit import exports, i18n
 from studio.ui.panels import class_panel, lecture_plan, projector
 from studio.ui.kit.class_kit import ClassKit, quietly
@@ -216,7 +216,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bo
     own, whatever a request says. ``forwarded_allow_ips``: the proxies whose forwarded headers are believed
     (``studio.ui.frame.forwarded``; by default ``$FORWARDED_ALLOW_IPS``, else this machine)."""
     # The page and the frontend's files are the same for every student: built and compressed once.
-    scripts = gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT + "".join(getattr(demo, "page_scripts", ()))
+    scripts = (gradio_fixes.EARLY_SCRIPT + link_button.SCRIPT + page_language.SCRIPT
+               + "".join(getattr(demo, "page_scripts", ())))
     trusted = forwarded_allow_ips or forwarded.trusted_from_environment()
     os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn's own copy trusts nobody: TrustedProxies decides (its docstring)
     kit = getattr(demo, "classroom", None)

@@ -14,9 +14,12 @@ Here the switch is no event at all:
 * ``PageLanguage`` (ASGI middleware, inside ``ResponseCache``, so each language's page is written once)
   serves the page and ``/config`` in the language a request asks for: its ``?lang=``, else its
   ``studio_lang`` cookie, else the studio's own language.
-* ``SWITCH_JS``, run in the page when the language radio changes, sets that cookie and loads the page
-  again. When the tab in sight shows a result, it loads that result's link instead (``?r=...``), so the
-  result the student was looking at comes back, in the other language.
+* ``SWITCH_JS``, run in the page when the language radio changes, sets that cookie (the next visit's
+  language) and loads the page again with ``?lang=``: the address cannot lag behind the click as a cookie
+  just written may (in a loaded suite a switched page once came back in the old language, its cookie
+  unconfirmed). When the tab in sight shows a result the student made (``SCRIPT`` notes a button pressed
+  or a control changed), it loads that result's link instead (``?r=...&lang=...``), so the result the
+  student was looking at comes back, in the other language.
 """
 
 from __future__ import annotations
@@ -45,13 +48,30 @@ SWITCH_JS = f"""(chosen) => {{
   const lang = document.querySelector('#studio-language input:checked')?.value || chosen;
   document.cookie = '{COOKIE}=' + encodeURIComponent(lang) + '; path=/; max-age=31536000; SameSite=Lax';
   // the result in sight comes back: its link, when the tab shown has one
-  const link = [...document.querySelectorAll('a[href^="?r="]')].find((a) => a.offsetParent !== null);
+  // the result in sight comes back: its link, when the student made it (a page's own starting results
+  // are the new page's too, and reopened from a link they would come after the page's, moving its tabs)
+  const link = window.__studioWorked &&
+    [...document.querySelectorAll('a[href^="?r="]')].find((a) => a.offsetParent !== null);
   const next = new URL(link ? link.href : window.location.href);
-  if (next.searchParams.has('lang') || new URL(window.location.href).searchParams.has('lang'))
-    next.searchParams.set('lang', lang);
+  // the address names the language: a busy Chromium may send the navigation before the new cookie
+  next.searchParams.set('lang', lang);
   window.location.assign(next.href);
   return [];
 }}"""
+
+# In the page from its start: notes that the student worked the page (pressed a tab's button or changed a
+# control), which makes the result in sight theirs for ``SWITCH_JS``. Tab names are not work.
+SCRIPT = """<script>
+(() => {
+  const worked = (event) => {
+    const target = event.target && event.target.closest ? event.target : null;
+    if (!target || !target.closest('#studio-techniques') || target.closest('[role=tab]')) return;
+    if (event.type === 'change' || target.closest('button')) window.__studioWorked = true;
+  };
+  document.addEventListener('click', worked, true);
+  document.addEventListener('change', worked, true);
+})();
+</script>"""
 
 
 class LanguagePages:
