@@ -232,8 +232,8 @@ def _settled_text(page) -> str:
 
 
 def test_a_language_switch_gives_the_words_of_a_fresh_page(studio_server):
-    """A switch to Korean gives the interface words of a page opened in Korean (?lang=ko), and the next page this
-    browser opens is Korean too (its cookie); the switch back gives those of a fresh English page."""
+    """A switch to Korean gives the interface words of a page opened in Korean (?lang=ko), and the next page
+    this browser opens is Korean too (its cookie); the switch back gives those of a fresh English page."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
