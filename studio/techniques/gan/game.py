@@ -30,12 +30,12 @@ from PIL import Image
 
 from studio.checks import UserError
 from studio.texts import DEFAULT_LANGUAGE, LANGUAGES, text
+from studio.ui.frame.gradio_fixes import PNG_COMPRESS_LEVEL
 from studio.ui.kit import exports
 
 ROUTE_ROUND = "gan-game-round"
 ROUTE_CHECK = "gan-game-check"
 MAX_ROUNDS = 20_000  # rounds kept at once (a class of 300 playing for an hour); the oldest go first
-PNG_LEVEL = 1  # a fresh picture per round: fast to encode beats a few bytes
 MAX_SCORE = 1_000_000
 # The words the studio writes, with any raw HTML in them escaped (an answer's label is pooled from the store);
 # the link line alone is the studio's own HTML (``exports.link_line``: a span around the link).
@@ -111,7 +111,8 @@ def picks_of(body: dict) -> list:
 def png_data_url(picture) -> str:
     """``picture`` (an array) as a PNG ``data:`` address: one answer carries it, no file to fetch."""
     buffer = io.BytesIO()
-    Image.fromarray(picture).save(buffer, format="PNG", compress_level=PNG_LEVEL)
+    # a fresh picture per round: encoded as fast as Gradio's own (see gradio_fixes)
+    Image.fromarray(picture).save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

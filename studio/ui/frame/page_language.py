@@ -108,9 +108,11 @@ class LanguagePages:
             return self._props[lang]
 
     def warm(self) -> None:
-        """Make every language's properties now (a warm-up), so that no page waits for them."""
+        """Make the other languages' properties now (a warm-up), so that no page waits for them (the built
+        language's page is Gradio's own and needs none)."""
         for lang in self.languages:
-            self.props(lang)
+            if lang != self.built:
+                self.props(lang)
 
     def translate(self, config: dict, lang: str) -> dict:
         """``config`` (Gradio's page configuration) with its words and starting values in ``lang``; the
