@@ -349,10 +349,21 @@ def _link(page, key: str, value) -> str:
 
 
 def _opened(browser, href: str):
-    """A fresh browser context on ``href``, once the page says it was opened from a link."""
+    """A fresh browser context on ``href``, once the page says it was opened from a link. If it never does,
+    the failure says what the page showed: its note, its errors and the answers of its events."""
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: seen.append(f"page error: {e}"))
+    page.on("response", lambda r: seen.append(f"{r.status} {r.url[-80:]}") if "/gradio_api/" in r.url else None)
     page.goto(href)
-    sync_api.expect(page.locator("#studio-link-note")).to_contain_text("Opened from a link", timeout=120_000)
+    try:
+        sync_api.expect(page.locator("#studio-link-note")).to_contain_text("Opened from a link", timeout=120_000)
+    except AssertionError as exc:
+        note = page.locator("#studio-link-note")
+        shown = note.inner_text() if note.count() else "(no note)"
+        raise AssertionError(f"{href} opened no link after 120 s; its note: {shown!r}; "
+                             f"the page's events and errors: {seen[-40:]}") from exc
     return page
 
 

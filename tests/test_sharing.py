@@ -8,7 +8,6 @@ the studio's sources for unsafe deserialisation.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.request

@@ -48,7 +48,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.checks import UserError
-from studio.classroom.feed import SERVED_BY, STORE_DOWN, ClassFeed, state_body
+from studio.classroom.feed import STORE_DOWN, ClassFeed, state_body
 from studio.classroom.session import LECTURER_SESSION_S, ClassSession
 from studio.classroom.store import StoreBusy
 

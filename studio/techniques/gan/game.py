@@ -6,9 +6,10 @@ whole component tree, and 200 Checks waited in line for well over a second. Here
 HTML (``box``), and ``SCRIPT`` (in the page) answers its buttons with ``studio-page/gan-game-round`` and
 ``studio-page/gan-game-check`` (``studio.ui.frame.page_routes``; ``PAGE`` is the script with its style):
 
-* a round's truth stays on the server, under a random token the page holds (``Rounds``, ``Ticket``): the
-  page shows the picture, and the answer is scored against the round the token names; an unknown or spent
-  token is one sentence ("Start a round first");
+* a round's truth stays on the server: the page holds a signed token naming the round (``RoundTickets``,
+  ``Ticket``), from which only the server can draw it again; the page shows the picture, and the answer is
+  scored against the round the token names; a forged, old or spent token is one sentence ("Start a round
+  first");
 * the student's running score is the page's own (it is sent with each request and only worded back);
 * in a class a Check pools the round's answer once (``tab._pooled``, through the class kit); a round whose
   answer a busy store refused keeps its token, and Check sends it again.
@@ -19,12 +20,15 @@ from __future__ import annotations
 import base64
 import html
 import io
+import hashlib
+import hmac
 import json
 import secrets
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markdown_it import MarkdownIt
 from PIL import Image
 
@@ -35,7 +39,8 @@ from studio.ui.kit import exports
 
 ROUTE_ROUND = "gan-game-round"
 ROUTE_CHECK = "gan-game-check"
-MAX_ROUNDS = 20_000  # rounds kept at once (a class of 300 playing for an hour); the oldest go first
+MAX_ROUND_AGE_S = 4 * 3600  # a round's token is good for a lecture
+MAX_SPENT = 20_000  # spent rounds remembered (a class of 300 playing for an hour); the oldest go first
 MAX_SCORE = 1_000_000
 # The words the studio writes, with any raw HTML in them escaped (an answer's label is pooled from the store);
 # the link line alone is the studio's own HTML (``exports.link_line``: a span around the link).
@@ -44,42 +49,63 @@ _OWN_HTML = MarkdownIt("commonmark", {"html": True})
 
 
 class Ticket(NamedTuple):
-    """What the server keeps of a round being played: a round is a function of its generator and seed
-    (``GANService.game_round``), so it is drawn again for its Check instead of kept as a picture (a class's
-    20,000 rounds would hold gigabytes); ``round_id`` stays the one the round was shown with."""
+    """A round being played: a round is a function of its generator and seed (``GANService.game_round``),
+    so it is drawn again for its Check instead of kept as a picture (a class's 20,000 rounds would hold
+    gigabytes); ``round_id`` stays the one the round was shown with."""
 
     variant: str
     seed: int
     round_id: str
 
 
-class Rounds:
-    """The rounds being played (``Ticket``s), by a random token: a page can answer only the round it was shown."""
+class RoundTickets:
+    """The rounds being played, held by the pages themselves: a page gets its round as a signed token
+    (``issue``) and sends it back with its Check (``open``). The server keeps no round, so no flood of New
+    round can push another student's round out, and a class's rounds cost it no memory.
 
-    def __init__(self, limit: int = MAX_ROUNDS) -> None:
-        self.limit = limit
-        self._rounds: OrderedDict[str, Ticket] = OrderedDict()
+    The token names the generator and a random nonce, and is signed (``itsdangerous``), so a page can
+    neither forge a round nor pick one. The round's seed is a keyed hash of the nonce: the page sees the
+    nonce, but only the server can draw the round from it, so the token does not give the answer away. A
+    token is good for ``max_age_s``. Once a round's answer counts, its nonce is spent (``spend``): the last
+    ``spent_limit`` are remembered, enough for a class's hour; an older spent round that came back would be
+    scored again, but a class counts each round's answer once anyway (by its id, the nonce)."""
+
+    def __init__(self, secret: bytes | None = None, max_age_s: int = MAX_ROUND_AGE_S,
+                 spent_limit: int = MAX_SPENT) -> None:
+        self._key = secret or secrets.token_bytes(32)  # this process's own: a round is played where it began
+        self._serializer = URLSafeTimedSerializer(self._key, salt="studio-gan-game-round")
+        self.max_age_s, self.spent_limit = max_age_s, spent_limit
+        self._spent: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keep(self, ticket: Ticket) -> str:
-        """Keep ``ticket`` under a new token, and return the token."""
-        token = secrets.token_urlsafe(18)
-        with self._lock:
-            self._rounds[token] = ticket
-            self._rounds.move_to_end(token)
-            while len(self._rounds) > self.limit:
-                self._rounds.popitem(last=False)
-        return token
+    def issue(self, variant: str) -> tuple[str, Ticket]:
+        """A new round of ``variant``: (the page's token, the round's ticket)."""
+        nonce = secrets.token_hex(8)
+        return self._serializer.dumps([variant, nonce]), Ticket(variant, self._seed(nonce), nonce)
 
-    def get(self, token) -> Ticket | None:
-        """The round under ``token``, or None (unknown, spent or forgotten)."""
+    def open(self, token) -> Ticket | None:
+        """The round ``token`` names, or None (forged, too old, spent, or not a token at all)."""
+        if not isinstance(token, str) or len(token) > 200:
+            return None
+        try:
+            variant, nonce = self._serializer.loads(token, max_age=self.max_age_s)
+        except (BadSignature, TypeError, ValueError):  # BadSignature covers an expired token too
+            return None
         with self._lock:
-            return self._rounds.get(token) if isinstance(token, str) else None
+            if nonce in self._spent:
+                return None
+        return Ticket(variant, self._seed(nonce), nonce)
 
-    def spend(self, token: str) -> None:
-        """Forget a round once its answer counts."""
+    def spend(self, ticket: Ticket) -> None:
+        """Forget a round once its answer counts: its token is refused from now on."""
         with self._lock:
-            self._rounds.pop(token, None)
+            self._spent[ticket.round_id] = None
+            while len(self._spent) > self.spent_limit:
+                self._spent.popitem(last=False)
+
+    def _seed(self, nonce: str) -> int:
+        digest = hmac.new(self._key, nonce.encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF  # a seed as GANService.check_seed takes it
 
 
 def language(body: dict) -> str:
@@ -145,17 +171,22 @@ def box(lang: str, variants: list[tuple[str, str]], size: int, start: bool = Fal
             f'</button><div id="gan-verdict" class="prose" aria-live="polite"></div></div>')
 
 
+# ``#gan-game-box`` first: Gradio's own rule for every button of its container (".gradio-style button") is
+# more specific than two classes, and drew New round as a plain button.
 CSS = """
 .studio-game { display: flex; flex-direction: column; gap: 0.6em; align-items: flex-start; }
-.studio-game-button { padding: 0.45em 1.2em; border-radius: var(--button-large-radius, 8px);
-  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill);
+#gan-game-box .studio-game-button { padding: 0.45em 1.2em; border-radius: var(--button-large-radius, 8px);
+  border: 1px solid var(--button-secondary-border-color); background: var(--button-secondary-background-fill);
   color: var(--button-secondary-text-color); font-weight: 600; cursor: pointer; }
-.studio-game-button.primary { background: var(--button-primary-background-fill);
+#gan-game-box .studio-game-button.primary { background: var(--button-primary-background-fill);
   color: var(--button-primary-text-color); border-color: var(--button-primary-border-color); }
-.studio-game-button:disabled { opacity: 0.6; cursor: progress; }
+#gan-game-box .studio-game-button:disabled { opacity: 0.6; cursor: progress; }
 .studio-game-picture img { max-width: 100%; image-rendering: pixelated; }
-.studio-game-picks { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 0.3em 0.8em; }
+#gan-game-box .studio-game-picks { border: 1px solid var(--neutral-400, #9ca3af); border-radius: 6px;
+  padding: 0.3em 0.8em; }
 .studio-game-pick { margin-right: 0.9em; white-space: nowrap; cursor: pointer; }
+#gan-game-box .studio-game-pick input { width: 1.1em; height: 1.1em; vertical-align: -0.15em;
+  border: 1px solid var(--neutral-500, #6b7280); accent-color: var(--color-accent); }
 """
 
 # The page's side: the buttons of every game box (delegated: Gradio draws the box when the tab first shows,

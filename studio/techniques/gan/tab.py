@@ -8,7 +8,6 @@ training images, "which is real?"); after them come the sub-tabs of the techniqu
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from typing import NamedTuple
 
 import gradio as gr
@@ -265,29 +264,29 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
     Its buttons are the page's own, answered by two routes outside Gradio's events (``game``): a class presses
     them together."""
     tr = ctx.tr
-    rounds = game.Rounds()  # each page's current round, under a token only that page holds (never shared)
+    rounds = game.RoundTickets()  # each page's current round, as a signed token only that page holds
     with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
         tr.make(gr.Markdown, {"value": "gan.game_intro"})
         game_box = tr.make(gr.HTML, {"value": lambda lang: game.box(lang, _variant_choices(lang), GAME_SIZE)},
                            elem_id="gan-game-holder")
 
     def new_round(request, body):
-        lang, score, seed = game.language(body), game.score_of(body), secrets.randbelow(2**31)
-        round_ = service.game_round(check_variant(str(body.get("variant"))), seed)
-        token = rounds.keep(game.Ticket(round_.variant, seed, round_.round_id))
+        lang, score = game.language(body), game.score_of(body)
+        token, ticket = rounds.issue(check_variant(str(body.get("variant"))))
+        round_ = service.game_round(ticket.variant, ticket.seed)
         # The link opens a new round with this generator: never this round, nor its answer.
         return {"round": token, "picture": game.png_data_url(round_.picture),
                 "words": game.round_words(lang, round_.variant, _score_line(lang, score))}
 
     def check(request, body):
         lang, score, token = game.language(body), game.score_of(body), body.get("round")
-        ticket = rounds.get(token)
+        ticket = rounds.open(token)
         round_ = None if ticket is None else dataclasses.replace(service.game_round(ticket.variant, ticket.seed),
                                                                   round_id=ticket.round_id)
         verdict = service.check_answer(round_, game.picks_of(body), lang)
         pooled, send_again = _pooled(ctx.classroom, lang, round_, verdict)
         if not send_again:  # a round refused by a busy store stays, and is scored when Check sends it again
-            rounds.spend(token)
+            rounds.spend(ticket)
             score = {"rounds": score["rounds"] + 1, "correct": score["correct"] + verdict.correct,
                      "shown": score["shown"] + verdict.total}
         reading = text("gan.reading_fooled" if verdict.correct / verdict.total <= 0.625 else "gan.reading_spotted", lang)

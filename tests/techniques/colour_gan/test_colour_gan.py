@@ -126,7 +126,6 @@ def test_a_zip_trains_through_the_tabs_job_and_a_stopped_job_keeps_the_previous_
 
 
 def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path, monkeypatch):
-    from studio.bundles import registry
     from studio.techniques.colour_gan import recipe as colour_recipe
 
     folder, checkpoints = _picture_folder(tmp_path / "mine"), tmp_path / "checkpoints"

@@ -377,20 +377,31 @@ def test_each_gan_sub_tabs_training_panel_sits_in_its_own_sub_tab():
     assert sub_tab_of("colour-training") == "gan-colour"
 
 
-def test_the_games_rounds_are_small_tickets_kept_by_token_and_the_oldest_go_first():
-    """A round is kept as its generator, seed and id (drawn again for its Check), under a random token;
-    the store holds at most ``limit`` of them; a page's score and picks are checked as they come."""
+def test_the_games_rounds_are_signed_tickets_the_pages_hold_and_a_spent_one_is_refused():
+    """A round is its generator, a seed and an id (drawn again for its Check), held by the page as a signed
+    token: the server keeps none (no flood of rounds pushes another page's out), a forged, altered, old or
+    spent token names no round, the token does not carry the seed, and a page's score and picks are checked
+    as they come."""
     from studio.checks import UserError
     from studio.techniques.gan import game
 
-    rounds = game.Rounds(limit=3)
-    tokens = [rounds.keep(game.Ticket("dcgan_mnist", seed, f"id{seed}")) for seed in range(5)]
-    assert len(set(tokens)) == 5 and all(len(t) >= 24 for t in tokens)
-    assert rounds.get(tokens[0]) is None and rounds.get(tokens[1]) is None  # the oldest went first
-    assert rounds.get(tokens[4]) == game.Ticket("dcgan_mnist", 4, "id4")
-    assert rounds.get(["not", "a", "token"]) is None and rounds.get(None) is None
-    rounds.spend(tokens[4])
-    assert rounds.get(tokens[4]) is None
+    rounds = game.RoundTickets(spent_limit=2)
+    issued = [rounds.issue("dcgan_mnist") for _ in range(5)]
+    tokens, tickets = [t for t, _ in issued], [k for _, k in issued]
+    assert len(set(tokens)) == 5 and len({k.seed for k in tickets}) == 5
+    assert all(0 <= k.seed < 2**31 and k.variant == "dcgan_mnist" for k in tickets)
+    assert all(str(k.seed) not in t for t, k in issued)
+    assert [rounds.open(t) for t in tokens] == tickets  # every round still open: none was pushed out
+    assert game.RoundTickets().open(tokens[0]) is None  # another server's key
+    assert rounds.open(tokens[0][:-2] + ("AA" if not tokens[0].endswith("AA") else "BB")) is None
+    assert rounds.open(["not", "a", "token"]) is None and rounds.open(None) is None and rounds.open("x" * 500) is None
+    rounds.spend(tickets[4])
+    assert rounds.open(tokens[4]) is None and rounds.open(tokens[3]) == tickets[3]
+    for ticket in tickets[:3]:  # only the newest spent_limit spent rounds are remembered
+        rounds.spend(ticket)
+    assert rounds.open(tokens[2]) is None and rounds.open(tokens[0]) == tickets[0] and rounds.open(tokens[4]) == tickets[4]
+    old = game.RoundTickets(max_age_s=-1)
+    assert old.open(old.issue("dcgan_mnist")[0]) is None
     assert game.score_of({"score": {"rounds": 2, "correct": 9, "shown": 16}}) == {"rounds": 2, "correct": 9, "shown": 16}
     for forged in ({"rounds": 1, "correct": 9, "shown": 8}, {"rounds": -1, "correct": 0, "shown": 0}, "lots", None):
         assert game.score_of({"score": forged}) == {"rounds": 0, "correct": 0, "shown": 0}
