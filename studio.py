@@ -136,7 +136,7 @@ def open_class(address: str | None, new: bool, new_key: bool = False):
     ``UserError`` while other studios run the class); this studio then beats as one of the class's."""
     from studio import techniques
     from studio.classroom.session import ClassSession, open_store
-    from studio.classroom.web import SERVED_BY
+    from studio.classroom.feed import SERVED_BY
 
     techniques.load()  # their class polls: a new class archives and clears each
     store = open_store(address or paths.user_cache_dir() / "class.sqlite3")

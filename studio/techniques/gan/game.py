@@ -18,10 +18,10 @@ HTML (``box``), and ``SCRIPT`` (in the page) answers its buttons with ``studio-p
 from __future__ import annotations
 
 import base64
-import html
-import io
 import hashlib
 import hmac
+import html
+import io
 import json
 import secrets
 import threading
