@@ -98,11 +98,14 @@ def test_a_busy_store_waits_instead_of_losing_the_answer(tmp_path):
     other.close()
 
 
-def test_two_studios_starting_one_class_together_agree_on_its_key_and_code(store):
+def test_two_studios_starting_one_class_together_agree_on_its_key_code_and_shared_keys(store):
     first, second = ClassSession.open(store), ClassSession.open(store)
     assert (first.key, first.code) == (second.key, second.code)
     first.show(first.sign_in(first.key), tabs={"1": "gan"})
     assert second.shown()["tabs"] == {"1": "gan"}  # the lecturer on one studio, a student on the other
+    # a tab's tokens (a game round) signed on one studio are read on the other; each purpose its own key
+    assert first.shared_key("gan-game-round") == second.shared_key("gan-game-round") != first.shared_key("other")
+    assert len(first.shared_key("gan-game-round")) == 32
 
 
 def test_redis_down_refuses_an_answer_with_one_sentence_and_back_up_keeps_them_all(tmp_path):

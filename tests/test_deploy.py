@@ -2,9 +2,10 @@
 
 Two studios behind nginx sharing one class through Redis: a lecturer and two students in Chromium, the
 students on different studios: they follow the lecturer across studios and their answers reach the
-lecturer's projector, with no "Session not found". Then one studio is killed mid-class (SIGKILL): its
-student reconnects through nginx to the other and goes on, and every answer counted before is still
-counted, none twice. Then Redis restarts: an answer sent while it is down is refused with one sentence
+lecturer's projector, with no "Session not found". Then one studio is killed mid-class (SIGKILL), while
+its student has a game round in sight: the round's Check lands on the other studio and counts, without a
+reload; the student reloads, lands on the other studio and goes on, and every answer counted before is
+still counted, none twice. Then Redis restarts: an answer sent while it is down is refused with one sentence
 on the student's page, and counted once it is back.
 
 TLS at nginx: one studio behind nginx over https (a throwaway certificate for 127.0.0.1): the studio
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from class_pages import play_a_round
+from class_pages import check_round, play_a_round, start_round
 from conftest import COLD, ROOT, SERVER_PROCESSES, running_studio, wait_until_warm
 from redis_server import redis_server
 
@@ -122,15 +123,20 @@ def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(
             assert "The class so far" in play_a_round(student)
         sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("2 answers", timeout=30_000)
 
-        # SIGKILL the studio of the far student mid-class: they reload and land on the other studio.
+        # SIGKILL the studio of the far student mid-class, with a round in sight: its Check lands on the other
+        # studio and counts (the round's token is signed with the class's key), without a reload. Then they
+        # reload, land on the other studio, and play on.
+        start_round(far)
         killed = SERVER_PROCESSES[second]
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=10)
+        assert "The class so far" in check_round(far)
+        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("3 answers", timeout=30_000)
         far.reload()
         sync_api.expect(far.locator("#studio-class-bar")).to_contain_text("Following the lecturer", timeout=120_000)
         open_game(far)
         assert "The class so far" in play_a_round(far)
-        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("3 answers", timeout=30_000)
+        sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("4 answers", timeout=30_000)
 
         # Redis restarts: while it is down an answer is refused with one sentence, then counted once.
         _stop_redis(redis_port)
@@ -138,12 +144,12 @@ def test_two_studios_behind_nginx_one_class_a_studio_killed_and_redis_restarted(
         assert "Not counted for the class" in refused and "send it once more" in refused
         with redis_server(redis_folder, port=redis_port):
             assert "The class so far" in play_a_round(near)
-            sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("4 answers",
+            sync_api.expect(lecturer.locator("#studio-class-game-summary")).to_contain_text("5 answers",
                                                                                            timeout=30_000)
             import redis
 
             kept = redis.Redis.from_url(redis_url).llen("studio:class:order:game")
-            assert kept == 4  # the three before the outage and the one after; none twice, none lost
+            assert kept == 5  # the four before the outage and the one after; none twice, none lost
         assert not problems, problems  # no "Session not found" on any page
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -277,6 +278,28 @@ def test_readouts_wait_while_samplers_are_busy():
     assert time.monotonic() - t0 >= 0.3  # the batch's end, then the quiet time
     thread.join()
     assert not batching.wait_until_samplers_idle(quiet=10.0, timeout=0.1)  # too soon after the last
+
+
+def test_readouts_in_line_do_not_wait_on_each_others_draws():
+    """A readout that draws its samples through a sampler is not a student's click: the next readout in
+    line starts at once. Counted as clicks, each readout waited QUIET_S after the one before it."""
+    coalescer = batching.Coalescer()
+
+    def readout(seed):
+        assert batching.wait_until_samplers_idle(timeout=5.0)  # as SamplerResult's judge waits
+        return coalescer("g", seed, lambda items: [x * 2 for x in items])
+
+    in_line = batching.in_readout_line(readout)
+
+    async def three_in_line():
+        return await asyncio.gather(*(in_line(seed) for seed in range(3)))
+
+    time.sleep(batching.QUIET_S)  # the other tests' draws are over
+    t0 = time.monotonic()
+    assert asyncio.run(three_in_line()) == [0, 2, 4]
+    assert time.monotonic() - t0 < batching.QUIET_S  # not three quiet spells
+    coalescer("g", 1, lambda items: items)  # a student's draw outside a readout still counts
+    assert not batching.wait_until_samplers_idle(quiet=10.0, timeout=0.1)
 
 
 def _gan():

@@ -65,6 +65,7 @@ class ClassSession:
         self._lock = threading.Lock()
         self._plan_cache: tuple = (None, None)  # (the store's plan record, its parsed plan)
         secret = store.put_if_absent("secret", secrets.token_hex(32))  # one secret for every studio
+        self._secret = secret.encode()
         self._signer = Signer(secret, salt="studio-browser-id")
         # A browser's answers reach one studio (sticky sessions), so its rate is counted where it lands.
         self._recent: dict[str, deque] = {}  # browser -> times of its latest answers
@@ -193,6 +194,11 @@ class ClassSession:
         """(id, cookie value) of a new browser: a random id and the server's signature of it."""
         browser = secrets.token_urlsafe(12)
         return browser, self._signer.sign(browser).decode()
+
+    def shared_key(self, purpose: str) -> bytes:
+        """A signing key for ``purpose`` that every studio of the class derives alike (from the one secret in
+        the store), so a token one studio signs is good on the others (a studio killed mid-class)."""
+        return hmac.new(self._secret, f"studio-key:{purpose}".encode(), hashlib.sha256).digest()
 
     def browser_of(self, cookie: str | None) -> str | None:
         """The browser id a cookie value carries, when the server signed it; None for anything else."""

@@ -44,6 +44,10 @@ QUIET_S = 1.0  # a class's clicks arrive over a second or two: readouts wait thi
 
 
 _READOUT_LINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # event loop -> its asyncio.Lock
+# Set in the thread of a readout: the samples a readout draws for itself are not a class's clicks. Counted,
+# they made the next readout in line wait QUIET_S after each: 200 readouts after a hall's clicks came out
+# one a second or slower, on idle cores (benchmarks/class_session.py --students 200, phase 5).
+_in_readout = threading.local()
 
 
 def in_readout_line(fn: Callable) -> Callable:
@@ -56,9 +60,18 @@ def in_readout_line(fn: Callable) -> Callable:
     async def in_line(*args):
         lock = _READOUT_LINES.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         async with lock:
-            return await anyio.to_thread.run_sync(lambda: fn(*args))
+            return await anyio.to_thread.run_sync(lambda: _as_readout(fn, args))
 
     return in_line
+
+
+def _as_readout(fn: Callable, args: tuple):
+    """``fn(*args)`` with its own draws left out of the samplers' count (``_in_readout``)."""
+    _in_readout.active = True
+    try:
+        return fn(*args)
+    finally:
+        _in_readout.active = False
 
 
 def in_chunks_after_samplers(run: Callable[[slice], object], total: int, chunk: int = 100) -> list:
@@ -109,6 +122,8 @@ class Coalescer:
     def __call__(self, group: Hashable, item, run_many: Callable[[Sequence], Sequence]):
         """``run_many([item, ...])[k]`` for this ``item``, batched with others of ``group``."""
         request = _Request(item)
+        if getattr(_in_readout, "active", False):  # a readout's own draw: no student waits on it
+            return self._serve(group, request, run_many)
         _count(+1)
         try:
             return self._serve(group, request, run_many)

@@ -68,11 +68,13 @@ class RoundTickets:
     nonce, but only the server can draw the round from it, so the token does not give the answer away. A
     token is good for ``max_age_s``. Once a round's answer counts, its nonce is spent (``spend``): the last
     ``spent_limit`` are remembered, enough for a class's hour; an older spent round that came back would be
-    scored again, but a class counts each round's answer once anyway (by its id, the nonce)."""
+    scored again, but a class counts each round's answer once anyway (by its id, the nonce). In a class the
+    key is the class's (``ClassKit.shared_key``): a round begun on a studio that dies is checked on another."""
 
     def __init__(self, secret: bytes | None = None, max_age_s: int = MAX_ROUND_AGE_S,
                  spent_limit: int = MAX_SPENT) -> None:
-        self._key = secret or secrets.token_bytes(32)  # this process's own: a round is played where it began
+        # a class's studios share theirs (a round goes on when its studio dies); else this process's own
+        self._key = secret or secrets.token_bytes(32)
         self._serializer = URLSafeTimedSerializer(self._key, salt="studio-gan-game-round")
         self.max_age_s, self.spent_limit = max_age_s, spent_limit
         self._spent: OrderedDict[str, None] = OrderedDict()

@@ -264,7 +264,8 @@ def _game_subtab(ctx: TabContext, service, variant, sub_tabs) -> None:
     Its buttons are the page's own, answered by two routes outside Gradio's events (``game``): a class presses
     them together."""
     tr = ctx.tr
-    rounds = game.RoundTickets()  # each page's current round, as a signed token only that page holds
+    # each page's current round, as a signed token only that page holds; in a class every studio reads it
+    rounds = game.RoundTickets(ctx.classroom.shared_key(game.ROUTE_ROUND))
     with tr.make(gr.Tab, {"label": "gan.game_tab"}, id="gan-game"):
         tr.make(gr.Markdown, {"value": "gan.game_intro"})
         game_box = tr.make(gr.HTML, {"value": lambda lang: game.box(lang, _variant_choices(lang), GAME_SIZE)},

@@ -95,6 +95,11 @@ class ClassKit:
         """Whether a class is running."""
         return self.session is not None
 
+    def shared_key(self, purpose: str) -> bytes | None:
+        """A key for ``purpose`` that every studio of the class shares (``ClassSession.shared_key``), or None
+        outside a class: a tab's own tokens then stay good when the student's studio dies mid-class."""
+        return self.session.shared_key(purpose) if self.active else None
+
     def is_lecturer(self, request=None) -> bool:
         """Whether the request (by default the current event's) comes from the lecturer's page (not while the
         store cannot say)."""

@@ -393,6 +393,8 @@ def test_the_games_rounds_are_signed_tickets_the_pages_hold_and_a_spent_one_is_r
     assert all(str(k.seed) not in t for t, k in issued)
     assert [rounds.open(t) for t in tokens] == tickets  # every round still open: none was pushed out
     assert game.RoundTickets().open(tokens[0]) is None  # another server's key
+    shared = game.RoundTickets(b"the class's key").issue("dense_mnist")  # a class's studios share their key
+    assert game.RoundTickets(b"the class's key").open(shared[0]) == shared[1]
     assert rounds.open(tokens[0][:-2] + ("AA" if not tokens[0].endswith("AA") else "BB")) is None
     assert rounds.open(["not", "a", "token"]) is None and rounds.open(None) is None and rounds.open("x" * 500) is None
     rounds.spend(tickets[4])
